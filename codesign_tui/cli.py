@@ -1,0 +1,249 @@
+"""The `codesign` command. Each subcommand imports what it needs inside itself, so that the headless
+commands stay quick and never load Textual."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Callable, Sequence
+
+EXIT_OK, EXIT_PROBLEMS = 0, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codesign",
+        description="Decide whether to consult, co-design or co-produce, and write the plan.",
+        epilog="Run `codesign` on its own to start on the built-in engagement-plan flow.")
+    parser.usage = "codesign [--plain] [FLOW]\n       codesign COMMAND ..."
+    parser.add_argument("--version", action="store_true", help="print the version and stop")
+    parser.add_argument("--plain", action="store_true",
+                        help="ask the questions line by line on plain input and output")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    flows = commands.add_parser("flows", help="list the available flows")
+    flows.set_defaults(run=_flows)
+
+    validate = commands.add_parser("validate", help="check flows and run their examples")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                          help="flow files or folders (default: the shipped flows)")
+    validate.set_defaults(run=_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of the flow format")
+    schema.set_defaults(run=_schema)
+
+    paths = commands.add_parser("paths", help="count the combinations of answers leading to each level")
+    paths.add_argument("flow", help="a flow id or file")
+    paths.add_argument("--csv", action="store_true", help="print every combination and its recommendation")
+    paths.set_defaults(run=_paths)
+
+    render = commands.add_parser("render", help="render a plan from an answers file")
+    render.add_argument("flow", help="a flow id or file")
+    render.add_argument("--answers", required=True, type=Path, metavar="FILE", help="the answers file")
+    render.add_argument("--format", choices=("md", "json"), default="md")
+    render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    render.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    render.add_argument("--partial", action="store_true", help="allow unanswered questions")
+    render.add_argument("--templates", type=Path, metavar="DIR", help="a folder of templates overriding ours")
+    render.set_defaults(run=_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _parser()
+    subcommands = {"flows", "validate", "schema", "paths", "render"}
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
+    if first in subcommands or "-h" in argv or "--help" in argv:
+        options = parser.parse_args(argv)
+    else:
+        options = _parse_conversation(parser, argv)
+    try:
+        if options.version:
+            from . import __version__
+            print(f"codesign {__version__}")
+            return EXIT_OK
+        run: Callable[[argparse.Namespace], int] = getattr(options, "run", _converse)
+        return run(options)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    top = argparse.ArgumentParser(prog="codesign", add_help=False)
+    top.add_argument("--plain", action="store_true")
+    top.add_argument("--version", action="store_true")
+    top.add_argument("flow", nargs="?", default="engagement-plan")
+    options, extra = top.parse_known_args(argv)
+    if extra:
+        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    return options
+
+
+def _error(message: str) -> int:
+    print(f"codesign: {message}", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
+def _flow_path(name: str) -> Path | None:
+    from .resources import find_flow, shipped_flows
+
+    try:
+        path = find_flow(name)
+    except LookupError:
+        known = ", ".join(p.stem for p in shipped_flows())
+        _error(f"no flow called {name!r}; the flows are: {known} (or give a path to a .yaml file)")
+        return None
+    if not path.exists():
+        _error(f"{path}: no such file")
+        return None
+    return path
+
+
+def _load(name: str):
+    """The flow, or None after printing every problem."""
+    from .flow.loader import load_flow
+    from .flow.problems import FlowError
+
+    path = _flow_path(name)
+    if path is None:
+        return None
+    try:
+        return load_flow(path)
+    except FlowError as error:
+        print(error.problems.format(), file=sys.stderr)
+        print(f"codesign: {path} has problems; fix them and try again", file=sys.stderr)
+        return None
+
+
+def _flows(options: argparse.Namespace) -> int:
+    from .flow.loader import read_flow
+    from .flow.problems import Problems
+    from .resources import shipped_flows
+
+    rows = []
+    for path in shipped_flows():
+        flow = read_flow(path, Problems())
+        if flow is not None:
+            rows.append((flow.id, flow.title, str(len(flow.questions))))
+    widths = [max(len(r[i]) for r in rows + [("id", "title", "questions")]) for i in range(3)]
+    print(f"{'id':<{widths[0]}}  {'title':<{widths[1]}}  questions")
+    for flow_id, title, count in rows:
+        print(f"{flow_id:<{widths[0]}}  {title:<{widths[1]}}  {count:>9}")
+    return EXIT_OK
+
+
+def _validate(options: argparse.Namespace) -> int:
+    from .flow.validate import validate_paths
+    from .resources import shipped_flows
+
+    paths = options.paths or shipped_flows()
+    report = validate_paths(paths)
+    if report.problems.items:
+        print(report.problems.format())
+    print(report.summary())
+    return EXIT_PROBLEMS if report.problems.errors else EXIT_OK
+
+
+def _schema(options: argparse.Namespace) -> int:
+    import json
+
+    from .flow.format import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return EXIT_OK
+
+
+def _paths(options: argparse.Namespace) -> int:
+    import csv
+
+    from .flow.engine import evaluate
+    from .flow.paths import combinations, explore
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    if not flow.levels:
+        return _error(f"flow {flow.id!r} has no levels, so there are no recommendations to count")
+    report = explore(flow)
+    if report.too_many:
+        return _error(f"the rules read {len(report.questions)} questions with {report.too_many:,}"
+                      " combinations of answers; too many to list")
+    if options.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([*report.questions, "calls_for", "supported", "recommendation", "rule"])
+        for answers in combinations(flow):
+            result = evaluate(flow, answers)
+            cells = ["|".join(v) if isinstance(v, list) else (v or "") for v in
+                     (answers.get(q) for q in report.questions)]
+            writer.writerow([*cells, result.calls_for.id, result.supported.id, result.recommendation.id,
+                             result.calls_for_rule.id if result.calls_for_rule else ""])
+        return EXIT_OK
+    print(f"{flow.id}: {report.total:,} combinations of answers to {len(report.questions)} questions"
+          f" ({', '.join(report.questions)})")
+    width = max(len(level.id) for level in flow.levels)
+    for level in flow.levels:
+        count = report.by_level[level.id]
+        share = count / report.total if report.total else 0
+        print(f"  {level.id:<{width}}  {count:>7,}  {share:6.1%}  {'#' * round(share * 40)}")
+    for level in report.unreachable_levels(flow):
+        print(f"warning: no combination of answers leads to level {level!r}")
+    for rule in report.unreachable_rules(flow):
+        print(f"warning: no combination of answers reaches rule {rule!r}")
+    return EXIT_OK
+
+
+def _render(options: argparse.Namespace) -> int:
+    from .flow.answers import check_answers, read_answers
+    from .flow.engine import evaluate
+    from .flow.problems import Problems
+    from .plan.export import ExportError, write_atomically
+    from .plan.render import render_json, render_markdown
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    problems = Problems()
+    given = read_answers(options.answers, problems)
+    answers = check_answers(flow, given, problems, partial=options.partial) if given else {}
+    if problems.errors:
+        print(problems.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    result = evaluate(flow, answers)
+    if options.format == "json":
+        text = render_json(flow, result, given)
+    else:
+        from jinja2 import TemplateError
+        try:
+            text = render_markdown(flow, result, given, options.templates)
+        except TemplateError as error:
+            return _error(f"template problem: {_template_error(error)}")
+    if options.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        write_atomically(options.output, text.encode("utf-8"), force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {options.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _template_error(error: Exception) -> str:
+    name = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
+    line = getattr(error, "lineno", None)
+    return f"{name}{f':{line}' if line else ''}: {error}"
+
+
+def _converse(options: argparse.Namespace) -> int:
+    from .plain import converse
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    return converse(flow)

@@ -1,0 +1,1 @@
+"""The domain: loading, validating and running YAML decision flows. No Textual import, ever."""

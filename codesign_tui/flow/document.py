@@ -1,0 +1,292 @@
+"""Reading YAML safely into nodes that remember their line and column, and reading values out of them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .problems import Problem, Problems, did_you_mean, display_path
+
+MAX_BYTES = 16 * 1024 * 1024
+# An alias bomb composes into a few shared nodes and only explodes when walked; refuse it before walking.
+MAX_EXPANDED_NODES = 2_000_000
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FlowLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader where yes/no/on/off stay words and dates stay text, as people write them."""
+
+
+FlowLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+FlowLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+
+
+@dataclass
+class Document:
+    """One YAML file as nodes, with the lines needed to show problems in context."""
+
+    path: Path
+    name: str
+    root: yaml.Node | None
+    lines: list[str]
+
+
+def read_document(path: Path, problems: Problems) -> Document | None:
+    """Read and compose a YAML file, or add problems saying why it cannot be read and return None."""
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            problems.add(Problem(name, 1, 1, f"file is too large to be a flow ({size / 1048576:.0f} MB;"
+                                 f" the limit is {MAX_BYTES // 1048576} MB)"))
+            return None
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        problems.add(Problem(name, 1, 1, "this is a folder, not a YAML file"))
+        return None
+    except OSError as error:
+        problems.add(Problem(name, 1, 1, f"cannot read the file: {error.strerror or error}"))
+        return None
+    return parse_document(raw, path, problems)
+
+
+def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | None:
+    name = display_path(path)
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, column = _position(raw, nul)
+        problems.add(Problem(name, line, column, "this is not a text file (it contains a zero byte)"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        problems.add(Problem(name, line, column, "this is not UTF-8 text; save the file as UTF-8"))
+        return None
+    lines = text.splitlines()
+    problems.sources[name] = lines
+    tab_lines = set()
+    for number, line in enumerate(lines, 1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            tab_lines.add(number)
+            problems.add(Problem(name, number, line.index("\t") + 1,
+                                 "tab used for indentation; YAML needs spaces"))
+    try:
+        root = yaml.compose(text, Loader=FlowLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if line not in tab_lines:
+            problems.add(Problem(name, line, column, _yaml_message(error)))
+        return None
+    except yaml.YAMLError as error:  # a reader error without a mark, e.g. a control character
+        problems.add(Problem(name, 1, 1, f"not valid YAML: {error}"))
+        return None
+    if tab_lines:
+        return None
+    if root is not None and _expanded_size(root) > MAX_EXPANDED_NODES:
+        problems.add(Problem(name, 1, 1, "anchors and aliases in this file expand to more than"
+                             f" {MAX_EXPANDED_NODES:,} entries; refusing to read it"))
+        return None
+    return Document(path, name, root, lines)
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line_start = before.rfind(b"\n") + 1
+    return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
+
+
+def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+    parts = [part for part in (error.context, error.problem) if part]
+    message = "; ".join(parts) or "not valid YAML"
+    return f"YAML syntax: {message}"
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes walking the tree would visit, computed once per node and without recursion,
+    so neither an alias bomb nor a deeply nested file can exhaust time or the stack. A node that
+    contains itself counts as too many."""
+    sizes: dict[int, int] = {}
+    visiting: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if not children_done:
+            if key in sizes:
+                continue
+            if key in visiting:
+                return MAX_EXPANDED_NODES + 1
+            visiting.add(key)
+            stack.append((node, True))
+            for child in _children(node):
+                if id(child) in visiting:
+                    return MAX_EXPANDED_NODES + 1
+                if id(child) not in sizes:
+                    stack.append((child, False))
+        else:
+            visiting.discard(key)
+            total = 1 + sum(sizes[id(child)] for child in _children(node))
+            sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def where(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class Reader:
+    """Reads typed values out of one document's nodes, adding a problem for each thing wrong."""
+
+    def __init__(self, document: Document, problems: Problems):
+        self.document = document
+        self.name = document.name
+        self.problems = problems
+
+    def error(self, node: yaml.Node | None, message: str, hint: str = "", severity: str = "error",
+              column_offset: int = 0, line_offset: int = 0) -> None:
+        line, column = where(node) if node is not None else (1, 1)
+        self.problems.add(Problem(self.name, line + line_offset, column + column_offset, message,
+                                  severity, hint))
+
+    def mapping(self, node: yaml.Node, what: str, fields: dict[str, Any],
+                required: Iterable[str] = ()) -> dict[str, yaml.Node] | None:
+        """The fields of a mapping, after checking for duplicate, unknown and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} should be a mapping of fields, not {describe(node)}")
+            return None
+        found: dict[str, yaml.Node] = {}
+        keys: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, f"a field name in {what} should be a word, not {describe(key_node)}")
+                continue
+            key = key_node.value
+            if key in keys:
+                first_line = where(keys[key])[0]
+                self.error(key_node, f"duplicate field {key!r} in {what} (first given on line"
+                           f" {first_line}); YAML would silently keep only the last one")
+                continue
+            keys[key] = key_node
+            if key not in fields:
+                self.error(key_node, f"unknown field {key!r} in {what}", did_you_mean(key, fields))
+                continue
+            found[key] = value_node
+        for key in required:
+            if key not in found and key not in keys:
+                self.error(node, f"{what} is missing the field {key!r}")
+        return found
+
+    def scalar(self, node: yaml.Node, what: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
+            self.error(node, f"{what} should be text, not {describe(node)}")
+            return None
+        return node.value
+
+    def text(self, node: yaml.Node | None, what: str) -> str | None:
+        """A string field; numbers written plainly are accepted as their text."""
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag in (STR, INT, FLOAT):
+            return node.value
+        self.error(node, f"{what} should be text, not {describe(node)}")
+        return None
+
+    def boolean(self, node: yaml.Node | None, what: str, default: bool) -> bool:
+        if node is None:
+            return default
+        if isinstance(node, yaml.ScalarNode) and node.tag == BOOL:
+            return node.value.lower() == "true"
+        self.error(node, f"{what} should be true or false, not {describe(node)}")
+        return default
+
+    def sequence(self, node: yaml.Node | None, what: str) -> list[yaml.Node]:
+        if node is None:
+            return []
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        self.error(node, f"{what} should be a list (lines starting with '- '), not {describe(node)}")
+        return []
+
+    def words(self, node: yaml.Node | None, what: str) -> list[tuple[str, yaml.Node]]:
+        """A list of short values, also accepting a single value on its own."""
+        if node is None:
+            return []
+        items = [node] if isinstance(node, yaml.ScalarNode) else self.sequence(node, what)
+        out = []
+        for item in items:
+            value = self.text(item, f"each entry of {what}")
+            if value is not None:
+                out.append((value, item))
+        return out
+
+
+def describe(node: yaml.Node | None) -> str:
+    if node is None:
+        return "nothing"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == NULL:
+        return "an empty value"
+    if node.tag == BOOL:
+        return f"true/false ({node.value})"
+    if node.tag in (INT, FLOAT):
+        return f"a number ({node.value})"
+    shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+    return f"text ({shown!r})"
+
+
+def to_python(node: yaml.Node | None) -> Any:
+    """A plain Python value for free-form data such as example answers (aliases already bounded)."""
+    if node is None:
+        return None
+    if isinstance(node, yaml.MappingNode):
+        return {to_python(k): to_python(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [to_python(item) for item in node.value]
+    tag = node.tag
+    if tag == STR:
+        return node.value
+    if tag == NULL:
+        return None
+    if tag == BOOL:
+        return node.value.lower() == "true"
+    if tag == INT:
+        try:
+            return int(node.value.replace("_", ""), 0)
+        except ValueError:
+            return node.value
+    if tag == FLOAT:
+        try:
+            return float(node.value)
+        except ValueError:
+            return node.value
+    return node.value

@@ -1,0 +1,227 @@
+"""The flow format: every field, its type and what it means; the source of the loader's checks and the JSON Schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
+QUESTION_KINDS = ("single", "multiple", "text", "date", "yes_partly_no_unsure", "record")
+FIELD_KINDS = ("single", "text", "date", "yes_partly_no_unsure")
+ACTION_KINDS = ("find_out", "to_unlock", "do")
+YES_PARTLY_NO_UNSURE = ("yes", "partly", "no", "unsure")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a mapping: its type, whether it must be there, and a line for people and editors."""
+
+    type: str | "Shape"
+    doc: str
+    required: bool = False
+    list_of: bool = False
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shape:
+    name: str
+    doc: str
+    fields: dict[str, Field] = field(default_factory=dict)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.fields.items() if spec.required)
+
+
+OPTION = Shape("option", "One answer a person can choose.", {
+    "value": Field("word", "What is stored in answers files and read by expressions.", required=True),
+    "label": Field("text", "What the person sees."),
+    "explanation": Field("text", "A longer explanation of this choice, shown on request."),
+})
+
+ACTION = Shape("action", "Something the plan lists when an answer calls for it.", {
+    "on": Field("word", "The answers that call for this action.", list_of=True),
+    "when": Field("expression", "Or: an expression that calls for it."),
+    "kind": Field("word", "find_out, to_unlock or do.", required=True, enum=ACTION_KINDS),
+    "text": Field("text", "What to do, in plain words.", required=True),
+})
+
+RECORD_FIELD = Shape("record field", "One field of a repeatable record.", {
+    "id": Field("id", "The key in each record.", required=True),
+    "prompt": Field("text", "What the form asks.", required=True),
+    "kind": Field("word", "The kind of value.", enum=FIELD_KINDS),
+    "required": Field("bool", "Whether a record needs this field (default true)."),
+    "options": Field(OPTION, "The choices, for single.", list_of=True),
+})
+
+QUESTION = Shape("question", "One question in the conversation.", {
+    "id": Field("id", "Unique across the flow; answers files use it.", required=True),
+    "prompt": Field("text", "The question as the person reads it.", required=True),
+    "guidance": Field("text", "Why we ask, in plain words."),
+    "cite": Field("text", "The source id this comes from, with an optional detail."),
+    "kind": Field("word", "The kind of answer.", required=True, enum=QUESTION_KINDS),
+    "required": Field("bool", "Whether it must be answered (default true)."),
+    "when": Field("expression", "Ask only when this holds."),
+    "options": Field(OPTION, "The choices.", list_of=True),
+    "fields": Field(RECORD_FIELD, "The fields of each record, for kind record.", list_of=True),
+    "actions": Field(ACTION, "Actions the plan lists for some answers.", list_of=True),
+    "discussion": Field("text", "Prompts for a room discussing this question.", list_of=True),
+})
+
+GOTO = Shape("branch", "Where to go after a section.", {
+    "when": Field("expression", "Take this branch when this holds (leave out for always)."),
+    "goto": Field("word", "A section id, or end.", required=True),
+})
+
+SECTION = Shape("section", "A group of questions asked together.", {
+    "id": Field("id", "Unique in the flow.", required=True),
+    "title": Field("text", "Shown as a heading.", required=True),
+    "intro": Field("text", "Shown when the section starts."),
+    "when": Field("expression", "Skip the whole section unless this holds."),
+    "next": Field(GOTO, "Branches tried in order after the section.", list_of=True),
+    "questions": Field(QUESTION, "The questions, in order.", required=True, list_of=True),
+})
+
+INCLUDE = Shape("include", "Sections taken from another flow file.", {
+    "include": Field("text", "The flow file, relative to this one.", required=True),
+    "sections": Field("id", "Only these sections (default: all).", list_of=True),
+})
+
+SOURCE = Shape("source", "A document or framework section the flow draws on.", {
+    "id": Field("id", "Cited by questions and rules.", required=True),
+    "title": Field("text", "Its name and section.", required=True),
+    "url": Field("text", "Where to read it."),
+})
+
+LEVEL = Shape("level", "One rung of the ladder.", {
+    "id": Field("id", "Read by rules.", required=True),
+    "label": Field("text", "Shown to people."),
+    "summary": Field("text", "What this level means, in a sentence."),
+})
+
+CALLS_FOR = Shape("calls_for rule", "A rule for the level the work calls for; the first that holds decides.", {
+    "id": Field("id", "Names the rule in results and plans.", required=True),
+    "level": Field("id", "The level it calls for.", required=True),
+    "when": Field("expression", "When the rule holds (leave out on the last rule)."),
+    "because": Field("text", "Why, in plain words.", required=True),
+    "cite": Field("text", "The source id."),
+})
+
+REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
+    "question": Field("id", "The question.", required=True),
+    "accepts": Field("word", "The answers that meet the need.", required=True, list_of=True),
+    "because": Field("text", "Why the level needs it.", required=True),
+    "cite": Field("text", "The source id."),
+})
+
+FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {
+    "id": Field("id", "Names the flag.", required=True),
+    "when": Field("expression", "When to raise it.", required=True),
+    "text": Field("text", "What is wrong and what to do.", required=True),
+    "cite": Field("text", "The source id."),
+})
+
+READING = Shape("reading", "An item of further reading.", {
+    "title": Field("text", "Its title.", required=True),
+    "url": Field("text", "Where to find it."),
+    "about": Field("text", "What it is for, in a sentence."),
+})
+
+EXPECT = Shape("expect", "What the example must give.", {
+    "recommendation": Field("id", "The recommended level."),
+    "calls_for": Field("id", "The level the work calls for."),
+    "supported": Field("id", "The level the conditions support."),
+    "held_back_by": Field("id", "The questions holding it back, in flow order.", list_of=True),
+    "flags": Field("id", "The flags raised, in flow order.", list_of=True),
+})
+
+EXAMPLE = Shape("example", "A self-test: answers and what they must give.", {
+    "name": Field("text", "Shown when it fails.", required=True),
+    "answers": Field("answers", "Question ids and their answers.", required=True),
+    "expect": Field(EXPECT, "What the answers must give.", required=True),
+})
+
+FLOW = Shape("flow", "A codesign-tui decision flow.", {
+    "id": Field("id", "The flow's id.", required=True),
+    "title": Field("text", "Its title.", required=True),
+    "version": Field("text", "Its version, such as \"1.0\".", required=True),
+    "summary": Field("text", "One sentence for the list of flows.", required=True),
+    "audience": Field("text", "Who it is for."),
+    "sources": Field(SOURCE, "Documents the flow draws on.", list_of=True),
+    "levels": Field(LEVEL, "The ladder, lowest first.", list_of=True),
+    "calls_for": Field(CALLS_FOR, "Rules for the level the work calls for.", list_of=True),
+    "requirements": Field("requirements", "For each level id, what it needs."),
+    "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
+    "reading": Field(READING, "Further reading.", list_of=True),
+    "sections": Field("sections", "The conversation, in order.", required=True, list_of=True),
+    "examples": Field(EXAMPLE, "Self-tests.", list_of=True),
+})
+
+TESTS_FILE = Shape("tests file", "Examples kept beside a flow, in NAME.tests.yaml.", {
+    "examples": Field(EXAMPLE, "Self-tests.", required=True, list_of=True),
+})
+
+
+def json_schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the flow format, for editors."""
+    defs: dict[str, Any] = {}
+
+    def ref(shape: Shape) -> dict[str, Any]:
+        key = shape.name.replace(" ", "_")
+        if key not in defs:
+            defs[key] = {}
+            defs[key] = {
+                "type": "object",
+                "description": shape.doc,
+                "additionalProperties": False,
+                "required": list(shape.required),
+                "properties": {name: field_schema(spec) for name, spec in shape.fields.items()},
+            }
+        return {"$ref": f"#/$defs/{key}"}
+
+    def scalar_schema(kind: str, enum: tuple[str, ...]) -> dict[str, Any]:
+        if kind == "id":
+            return {"type": "string", "pattern": ID_PATTERN}
+        if kind == "bool":
+            return {"type": "boolean"}
+        if kind == "word" and enum:
+            return {"enum": list(enum)}
+        if kind == "answers":
+            return {"type": "object", "additionalProperties": True}
+        if kind == "requirements":
+            return {"type": "object", "additionalProperties": {"type": "array", "items": ref(REQUIREMENT)}}
+        if kind == "sections":
+            return {"oneOf": [ref(SECTION), ref(INCLUDE)]}
+        if kind in ("text", "word", "expression"):
+            return {"type": ["string", "number"]}
+        raise ValueError(kind)
+
+    def field_schema(spec: Field) -> dict[str, Any]:
+        item = ref(spec.type) if isinstance(spec.type, Shape) else scalar_schema(spec.type, spec.enum)
+        if spec.list_of:
+            if spec.type in ("word", "id", "text"):
+                schema = {"oneOf": [{"type": "array", "items": item}, item]}
+            else:
+                schema = {"type": "array", "items": item}
+        else:
+            schema = dict(item)
+        schema["description"] = spec.doc
+        return schema
+
+    root = ref(FLOW)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://codesign-tui.invalid/flow.schema.json",
+        "title": "codesign-tui flow",
+        **root,
+        "$defs": defs,
+    }
+
+ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by hand or saved by the app.", {
+    "flow": Field("id", "The id of the flow answered.", required=True),
+    "project": Field("text", "The piece of work, for the plan's title."),
+    "prepared_by": Field("text", "Who prepared the plan."),
+    "date": Field("text", "When, as YYYY-MM-DD."),
+    "answers": Field("answers", "Question ids and their answers.", required=True),
+})

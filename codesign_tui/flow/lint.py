@@ -1,0 +1,410 @@
+"""Checks across a whole flow: ids, references, expressions, reachability and branching cycles."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Iterable
+
+from .expressions import Node
+from .model import Condition, Flow, Place, Question, Section
+from .problems import Problem, Problems, did_you_mean
+
+END = "end"
+BOOLEAN_OPS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in", "and", "or", "not", "bool"}
+MAX_COMBINATIONS = 4096
+
+
+def _add(problems: Problems, place: Place, message: str, hint: str = "", severity: str = "error") -> None:
+    problems.add(Problem(place.path, place.line, place.column, message, severity, hint))
+
+
+def lint(flow: Flow, problems: Problems) -> None:
+    """Add a problem for everything in `flow` that would misbehave or mislead when run."""
+    _unique_ids(flow, problems)
+    _citations(flow, problems)
+    graph = section_graph(flow)
+    before = _asked_before(flow, graph)
+    for section in flow.sections:
+        if section.when:
+            _expression(flow, section.when, f"the condition of section {section.id!r}", problems,
+                        before[section.id])
+        everything = before[section.id] | {q.id for q in section.questions}
+        for branch in section.next:
+            if branch.goto != END and not flow.has_section(branch.goto):
+                _add(problems, branch.place, f"goto {branch.goto!r}: there is no such section",
+                     did_you_mean(branch.goto, [s.id for s in flow.sections] + [END]))
+            if branch.when:
+                _expression(flow, branch.when, f"a branch of section {section.id!r}", problems, everything)
+        unconditional = [b for b in section.next if b.when is None]
+        if unconditional and unconditional[0] is not section.next[-1]:
+            _add(problems, section.next[-1].place, f"this branch of section {section.id!r} is never taken:"
+                 " an earlier branch without `when` always applies")
+        asked = set(before[section.id])
+        for question in section.questions:
+            if question.when:
+                _expression(flow, question.when, f"the condition of question {question.id!r}", problems, asked)
+            _actions(flow, question, problems)
+            asked.add(question.id)
+    _rules(flow, problems)
+    _reachability(flow, graph, problems)
+    _cycles(flow, graph, problems)
+    _never_true(flow, problems)
+
+
+def _unique_ids(flow: Flow, problems: Problems) -> None:
+    for what, items in (("section", flow.sections), ("question", flow.questions)):
+        first: dict[str, Place] = {}
+        for item in items:
+            if item.id in first:
+                where = first[item.id]
+                elsewhere = "" if where.path == item.place.path else f" of {where.path}"
+                _add(problems, item.place, f"duplicate {what} id {item.id!r} (first on line {where.line}"
+                     f"{elsewhere})")
+            else:
+                first[item.id] = item.place
+    for question in flow.questions:
+        _unique_options(question.options, f"question {question.id!r}", problems)
+        seen: set[str] = set()
+        for field in question.fields:
+            if field.id in seen:
+                _add(problems, field.place, f"duplicate field id {field.id!r} in question {question.id!r}")
+            seen.add(field.id)
+            _unique_options(field.options, f"field {field.id!r}", problems)
+
+
+def _unique_options(options: Iterable, what: str, problems: Problems) -> None:
+    seen: set[str] = set()
+    for option in options:
+        if option.value in seen:
+            _add(problems, option.place, f"duplicate option {option.value!r} in {what}")
+        seen.add(option.value)
+
+
+def _citations(flow: Flow, problems: Problems) -> None:
+    known = [s.id for s in flow.sources]
+    cited = [(q.cite, q.places.get("cite"), f"question {q.id!r}") for q in flow.questions]
+    cited += [(r.cite, r.places.get("cite"), f"rule {r.id!r}") for r in flow.calls_for]
+    cited += [(r.cite, r.place, "a requirement") for r in flow.requirements]
+    cited += [(f.cite, f.places.get("cite"), f"flag {f.id!r}") for f in flow.flags]
+    for cite, place, what in cited:
+        if not cite or place is None:
+            continue
+        source = cite.split()[0]
+        if source not in known:
+            hint = did_you_mean(source, known) or ("add it under sources:" if known else
+                                                   "declare it under sources: first")
+            _add(problems, place, f"{what} cites {source!r}, which is not one of the flow's sources", hint)
+
+
+def _actions(flow: Flow, question: Question, problems: Problems) -> None:
+    for action in question.actions:
+        if action.on and not question.is_choice:
+            _add(problems, action.place, f"an action of question {question.id!r} uses `on:`, but a"
+                 f" {question.kind} question has no fixed answers; use `when:`")
+            continue
+        for value in action.on:
+            if question.option(value) is None:
+                _add(problems, action.places.get(f"on:{value}", action.place),
+                     f"{value!r} is not an answer of question {question.id!r}",
+                     did_you_mean(value, question.values) or "answers: " + ", ".join(question.values))
+        if action.when:
+            _expression(flow, action.when, f"an action of question {question.id!r}", problems, None)
+
+
+def _rules(flow: Flow, problems: Problems) -> None:
+    levels = [level.id for level in flow.levels]
+    if (flow.calls_for or flow.requirements) and not levels:
+        place = flow.calls_for[0].place if flow.calls_for else flow.requirements[0].place
+        _add(problems, place, "rules name levels, but the flow has no levels: list them under levels:")
+        return
+    for index, rule in enumerate(flow.calls_for):
+        if rule.level not in levels:
+            _add(problems, rule.places.get("level", rule.place), f"rule {rule.id!r} calls for level"
+                 f" {rule.level!r}, which is not a level", did_you_mean(rule.level, levels)
+                 or "levels: " + ", ".join(levels))
+        if rule.when:
+            _expression(flow, rule.when, f"the condition of rule {rule.id!r}", problems, None)
+        elif index != len(flow.calls_for) - 1:
+            _add(problems, flow.calls_for[index + 1].place, f"rule {flow.calls_for[index + 1].id!r} can"
+                 f" never apply: rule {rule.id!r} before it has no `when` and always decides")
+    for requirement in flow.requirements:
+        if requirement.level not in levels:
+            _add(problems, requirement.places["level"], f"requirements for {requirement.level!r}, which is"
+                 " not a level", did_you_mean(requirement.level, levels) or "levels: " + ", ".join(levels))
+        if not flow.has_question(requirement.question):
+            _add(problems, requirement.places["question"], f"requirement names question"
+                 f" {requirement.question!r}, which is not in the flow",
+                 did_you_mean(requirement.question, [q.id for q in flow.questions]))
+            continue
+        question = flow.question(requirement.question)
+        if not question.is_choice or question.kind == "multiple":
+            _add(problems, requirement.places["question"], f"a requirement needs a single-answer choice"
+                 f" question; {question.id!r} is of kind {question.kind}")
+            continue
+        for value in requirement.accepts:
+            if question.option(value) is None:
+                _add(problems, requirement.places.get(f"accepts:{value}", requirement.place),
+                     f"{value!r} is not an answer of question {question.id!r}",
+                     did_you_mean(value, question.values) or "answers: " + ", ".join(question.values))
+    for flag in flow.flags:
+        _expression(flow, flag.when, f"the condition of flag {flag.id!r}", problems, None)
+
+
+# -- expressions ------------------------------------------------------------------------------------
+
+def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
+                asked_before: set[str] | None) -> None:
+    """Check names, values and types in an expression; `asked_before` limits which questions it may read."""
+    place = condition.place
+
+    def error(node: Node, message: str, hint: str = "") -> None:
+        _add(problems, place.shifted(node.offset), f"{what}: {message}", hint)
+
+    def question_of(node: Node) -> tuple[Question | None, str | None]:
+        name, _, field_id = node.value.partition(".")
+        if not flow.has_question(name):
+            error(node, f"unknown question {name!r}", did_you_mean(name, [q.id for q in flow.questions]))
+            return None, None
+        question = flow.question(name)
+        if asked_before is not None and name not in asked_before:
+            error(node, f"reads {name!r}, which is not asked before this point, so it has no answer yet")
+        if field_id:
+            if question.kind != "record":
+                error(node, f"{name!r} is not a record, so it has no field {field_id!r}")
+                return None, None
+            if question.field(field_id) is None:
+                error(node, f"record {name!r} has no field {field_id!r}",
+                      did_you_mean(field_id, [f.id for f in question.fields]))
+                return None, None
+            return question, field_id
+        return question, None
+
+    def values_of(node: Node) -> tuple[tuple[str, ...] | None, bool]:
+        """The allowed values of a name (None when free), and whether it holds several values."""
+        question, field_id = question_of(node)
+        if question is None:
+            return None, False
+        if field_id:
+            field = question.field(field_id)
+            return (tuple(o.value for o in field.options) if field.options else None), True
+        if question.kind == "record":
+            return None, True
+        return (question.values if question.is_choice else None), question.kind == "multiple"
+
+    def check_value(literal: Node, allowed: tuple[str, ...] | None, name: Node) -> None:
+        if literal.op != "string":
+            if literal.op not in ("name",):
+                error(literal, f"compare {name.value!r} with a quoted value such as 'yes'")
+            return
+        if allowed is not None and literal.value not in allowed:
+            error(literal, f"{literal.value!r} is not an answer of {name.value!r}",
+                  did_you_mean(literal.value, allowed) or "answers: " + ", ".join(allowed))
+
+    def visit(node: Node, boolean: bool) -> None:
+        op = node.op
+        if boolean and op not in BOOLEAN_OPS and not (op == "call" and node.value == "answered"):
+            if op == "name":
+                error(node, f"{node.value!r} on its own is not a condition; compare it, for example"
+                      f" {node.value} == 'yes'")
+            else:
+                error(node, "this is a value, not a condition; compare it with == or in")
+            return
+        if op in ("and", "or", "not"):
+            for arg in node.args:
+                visit(arg, True)
+        elif op == "call":
+            question, _ = question_of(node.args[0])
+            if question and node.value == "count" and question.kind not in ("record", "multiple") \
+                    and "." not in node.args[0].value:
+                error(node, f"count() counts records or choices; {question.id!r} is of kind {question.kind}")
+        elif op in ("==", "!="):
+            left, right = node.args
+            names = [n for n in (left, right) if n.op == "name"]
+            if len(names) == 1:
+                name = names[0]
+                literal = right if name is left else left
+                allowed, several = values_of(name)
+                if several:
+                    error(node, f"{name.value!r} can hold several values; write 'value' in {name.value}")
+                else:
+                    check_value(literal, allowed, name)
+            for arg in node.args:
+                if arg.op in ("call", "list"):
+                    visit(arg, False)
+        elif op in ("<", "<=", ">", ">="):
+            for arg in node.args:
+                if arg.op == "call":
+                    visit(arg, False)
+                elif arg.op != "number":
+                    error(arg, "only numbers, such as count(interests), can be compared with " + op)
+        elif op in ("in", "not in"):
+            left, right = node.args
+            if right.op == "name":
+                allowed, several = values_of(right)
+                if not several:
+                    error(right, f"{right.value!r} holds one answer; write {right.value} == 'value'")
+                elif left.op == "string":
+                    check_value(left, allowed, right)
+                elif left.op != "name":
+                    error(left, "put a quoted value before `in`")
+            elif right.op == "list":
+                if left.op != "name":
+                    error(left, "put a question id before `in [...]`")
+                    return
+                allowed, _several = values_of(left)
+                for item in right.args:
+                    check_value(item, allowed, left)
+            else:
+                error(right, "after `in` put a question id or a list such as ['yes', 'partly']")
+
+    visit(condition.expression.node, True)
+
+
+# -- the shape of the conversation ------------------------------------------------------------------
+
+def section_graph(flow: Flow) -> dict[str, list[str]]:
+    """Where each section can lead: its branches, and the next section when it falls through."""
+    graph: dict[str, list[str]] = {}
+    ids = [s.id for s in flow.sections]
+    for index, section in enumerate(flow.sections):
+        following = ids[index + 1] if index + 1 < len(ids) else END
+        targets = [b.goto for b in section.next]
+        if section.when is not None or not any(b.when is None for b in section.next):
+            targets.append(following)
+        graph[section.id] = list(dict.fromkeys(t for t in targets if t == END or flow.has_section(t)))
+    return graph
+
+
+def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+    seen = {start}
+    todo = [start]
+    while todo:
+        for target in graph.get(todo.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
+
+
+def _asked_before(flow: Flow, graph: dict[str, list[str]]) -> dict[str, set[str]]:
+    """For each section, the questions of every section that can come before it on some path."""
+    ancestors: dict[str, set[str]] = {s.id: set() for s in flow.sections}
+    for section in flow.sections:
+        for later in _reachable(graph, section.id) - {section.id, END}:
+            ancestors[later].add(section.id)
+    return {sid: {q.id for a in found for q in flow.section(a).questions} for sid, found in ancestors.items()}
+
+
+def _reachability(flow: Flow, graph: dict[str, list[str]], problems: Problems) -> None:
+    if not flow.sections:
+        return
+    reached = _reachable(graph, flow.sections[0].id)
+    for section in flow.sections:
+        if section.id not in reached:
+            ids = ", ".join(q.id for q in section.questions)
+            _add(problems, section.place, f"section {section.id!r} can never be reached, so its questions"
+                 f" ({ids}) are never asked; add a goto to it or remove it")
+    if END not in reached:
+        _add(problems, flow.sections[0].place, "no path through the flow reaches the end")
+
+
+def _cycles(flow: Flow, graph: dict[str, list[str]], problems: Problems) -> None:
+    for component in _strongly_connected(graph):
+        if len(component) == 1 and component[0] not in graph.get(component[0], []):
+            continue
+        members = set(component)
+        order = [s.id for s in flow.sections if s.id in members]
+        leaves = any(t not in members for sid in order for t in graph[sid])
+        chain = " -> ".join(order + [order[0]])
+        first = flow.section(order[0])
+        branch = next((b for sid in order for b in flow.section(sid).next if b.goto in members), None)
+        place = branch.place if branch else first.place
+        if leaves:
+            _add(problems, place, f"branching cycle {chain}: a section cannot be asked twice; branch"
+                 " forward instead")
+        else:
+            _add(problems, place, f"branching cycle {chain} with no way to finish: every branch leads"
+                 " back into the cycle")
+
+
+def _strongly_connected(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Tarjan's algorithm, iterative so a long flow cannot exhaust the stack."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, child_index = work.pop()
+            if child_index == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack.add(node)
+            children = [c for c in graph.get(node, []) if c in graph]
+            if child_index < len(children):
+                work.append((node, child_index + 1))
+                child = children[child_index]
+                if child not in index:
+                    work.append((child, 0))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
+
+
+def _never_true(flow: Flow, problems: Problems) -> None:
+    """A question or section whose condition no answers can satisfy is never asked."""
+    checks: list[tuple[Condition, str, Place]] = []
+    for section in flow.sections:
+        if section.when:
+            checks.append((section.when, f"section {section.id!r}", section.place))
+        for question in section.questions:
+            if question.when:
+                checks.append((question.when, f"question {question.id!r}", question.place))
+    for condition, what, place in checks:
+        if _can_be_true(flow, condition) is False:
+            _add(problems, place, f"{what} can never be asked: its condition `{condition.text}` is never"
+                 " true for any answers")
+
+
+def _can_be_true(flow: Flow, condition: Condition) -> bool | None:
+    """Whether some answers make the condition true; None when there are too many to try."""
+    domains = []
+    names = condition.expression.names
+    for name in names:
+        if not flow.has_question(name):
+            return None
+        question = flow.question(name)
+        if question.kind in ("single", "yes_partly_no_unsure"):
+            domains.append([None, *question.values])
+        elif question.kind == "multiple" and len(question.values) <= 8:
+            domains.append([None] + [list(c) for r in range(len(question.values) + 1)
+                                     for c in itertools.combinations(question.values, r)])
+        else:
+            return None
+    total = 1
+    for domain in domains:
+        total *= len(domain)
+    if total > MAX_COMBINATIONS:
+        return None
+    return any(condition(dict(zip(names, combo))) for combo in itertools.product(*domains))
+
+

@@ -1,0 +1,430 @@
+"""Loading flow files into the typed model: shapes checked, expressions parsed, includes resolved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import format as fmt
+from .document import Document, Reader, read_document, to_python, where
+from .expressions import Expression, ExpressionError
+from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Option, Place,
+                    Question, Reading, RecordField, Requirement, Section, Source, default_options)
+from .problems import FlowError, Problems
+
+_ID = __import__("re").compile(fmt.ID_PATTERN)
+
+
+def place_of(document: Document, node: yaml.Node) -> Place:
+    line, column = where(node)
+    style = getattr(node, "style", "") or ""
+    return Place(document.name, line, column, style)
+
+
+class _FlowReader:
+    """Builds one flow file's model, adding problems as it goes."""
+
+    def __init__(self, document: Document, problems: Problems, stack: tuple[Path, ...]):
+        self.document = document
+        self.read = Reader(document, problems)
+        self.problems = problems
+        self.stack = stack
+
+    def place(self, node: yaml.Node) -> Place:
+        return place_of(self.document, node)
+
+    def ident(self, node: yaml.Node | None, what: str) -> str | None:
+        value = self.read.text(node, what)
+        if value is not None and not _ID.match(value):
+            self.read.error(node, f"{what} {value!r} should start with a letter and use only letters,"
+                            " digits, - and _")
+        return value
+
+    def condition(self, node: yaml.Node | None, what: str) -> Condition | None:
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            text: str | None = node.value.lower()  # `when: true` is a fine expression
+        else:
+            text = self.read.text(node, what)
+        if text is None:
+            return None
+        place = self.place(node)
+        try:
+            expression = Expression.parse(text)
+        except ExpressionError as error:
+            self.problems.add(_problem(place.shifted(error.offset), f"{what} does not parse: {error.message}"))
+            return None
+        return Condition(expression, place)
+
+    # -- the flow ---------------------------------------------------------------------------------
+
+    def flow(self) -> Flow | None:
+        root = self.document.root
+        if root is None:
+            self.read.error(None, "the file is empty; a flow needs id, title, version, summary and sections")
+            return None
+        fields = self.read.mapping(root, "the flow", fmt.FLOW.fields, fmt.FLOW.required)
+        if fields is None:
+            return None
+        text = lambda key: self.read.text(fields.get(key), key) or ""  # noqa: E731
+        flow_id = self.ident(fields.get("id"), "the flow id") or ""
+        sources = [self.source(n) for n in self.read.sequence(fields.get("sources"), "sources")]
+        levels = [self.level(n) for n in self.read.sequence(fields.get("levels"), "levels")]
+        self.no_duplicates(levels, "level")
+        calls_for = [self.calls_for(n) for n in self.read.sequence(fields.get("calls_for"), "calls_for")]
+        self.no_duplicates(calls_for, "rule")
+        requirements = self.requirements(fields.get("requirements"))
+        flags = [self.flag(n) for n in self.read.sequence(fields.get("flags"), "flags")]
+        self.no_duplicates(flags, "flag")
+        reading = [self.reading(n) for n in self.read.sequence(fields.get("reading"), "reading")]
+        sections: list[Section] = []
+        for node in self.read.sequence(fields.get("sections"), "sections"):
+            if isinstance(node, yaml.MappingNode) and any(k.value == "include" for k, _ in node.value):
+                included = self.include(node, flow_id)
+                if included is not None:
+                    sections.extend(included.sections)
+                    sources.extend(included.sources)
+                    levels.extend(included.levels)
+                    calls_for.extend(included.calls_for)
+                    requirements.extend(included.requirements)
+                    flags.extend(included.flags)
+                    reading.extend(included.reading)
+            else:
+                section = self.section(node, flow_id)
+                if section is not None:
+                    sections.append(section)
+        if "sections" in fields and not sections and not self.problems.errors:
+            self.read.error(fields["sections"], "the flow has no sections")
+        examples = [self.example(n) for n in self.read.sequence(fields.get("examples"), "examples")]
+        examples += self.sibling_examples()
+        return Flow(
+            id=flow_id, title=text("title"), version=text("version"), summary=text("summary"),
+            audience=text("audience"), sections=tuple(sections),
+            sources=_unique(s for s in sources if s), levels=_unique(l for l in levels if l),
+            calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
+            flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),
+            examples=tuple(e for e in examples if e), path=self.document.name,
+            place=self.place(root),
+            places={key: self.place(node) for key, node in fields.items()},
+        )
+
+    def no_duplicates(self, items: list[Any], what: str) -> None:
+        first: dict[str, Any] = {}
+        for item in items:
+            if item is None:
+                continue
+            if item.id in first:
+                self.problems.add(_problem(item.place, f"duplicate {what} id {item.id!r} (first on line"
+                                           f" {first[item.id].place.line})"))
+            first.setdefault(item.id, item)
+
+    def include(self, node: yaml.Node, parent_id: str) -> Flow | None:
+        fields = self.read.mapping(node, "an include", fmt.INCLUDE.fields, fmt.INCLUDE.required)
+        if not fields or "include" not in fields:
+            return None
+        relative = self.read.text(fields["include"], "include")
+        if relative is None:
+            return None
+        target = (self.document.path.parent / relative).resolve()
+        if target in self.stack or target == self.document.path.resolve():
+            chain = " -> ".join(p.name for p in (*self.stack, target))
+            self.read.error(fields["include"], f"include {relative!r} includes itself ({chain})")
+            return None
+        if not target.exists():
+            self.read.error(fields["include"], f"include {relative!r}: no such file next to this flow")
+            return None
+        before = len(self.problems.errors)
+        included = read_flow(target, self.problems, (*self.stack, self.document.path.resolve()))
+        if included is None or len(self.problems.errors) > before:
+            self.read.error(fields["include"], f"include {relative!r} has problems (listed with its name)")
+            return included
+        wanted = self.read.words(fields.get("sections"), "sections")
+        if wanted:
+            known = {s.id: s for s in included.sections}
+            chosen = []
+            for section_id, item in wanted:
+                if section_id in known:
+                    chosen.append(known[section_id])
+                else:
+                    from .problems import did_you_mean
+                    self.read.error(item, f"include {relative!r} has no section {section_id!r}",
+                                    did_you_mean(section_id, known))
+            included.sections = tuple(chosen)
+            included.__post_init__()
+        return included
+
+    def sibling_examples(self) -> list[Example | None]:
+        path = self.document.path
+        sibling = path.with_name(path.name.rsplit(".", 1)[0] + ".tests.yaml")
+        if path.name.endswith(".tests.yaml") or not sibling.exists():
+            return []
+        document = read_document(sibling, self.problems)
+        if document is None or document.root is None:
+            return []
+        other = _FlowReader(document, self.problems, self.stack)
+        fields = other.read.mapping(document.root, "the tests file", fmt.TESTS_FILE.fields,
+                                    fmt.TESTS_FILE.required)
+        if not fields:
+            return []
+        return [other.example(n) for n in other.read.sequence(fields.get("examples"), "examples")]
+
+    # -- parts ------------------------------------------------------------------------------------
+
+    def source(self, node: yaml.Node) -> Source | None:
+        f = self.read.mapping(node, "a source", fmt.SOURCE.fields, fmt.SOURCE.required)
+        if f is None or "id" not in f:
+            return None
+        return Source(self.ident(f["id"], "source id") or "", self.read.text(f.get("title"), "title") or "",
+                      self.read.text(f.get("url"), "url") or "")
+
+    def level(self, node: yaml.Node) -> Level | None:
+        f = self.read.mapping(node, "a level", fmt.LEVEL.fields, fmt.LEVEL.required)
+        if f is None or "id" not in f:
+            return None
+        level_id = self.ident(f["id"], "level id") or ""
+        return Level(level_id, self.read.text(f.get("label"), "label") or level_id,
+                     self.read.text(f.get("summary"), "summary") or "", self.place(node),
+                     {"id": self.place(f["id"])})
+
+    def calls_for(self, node: yaml.Node) -> CallsFor | None:
+        f = self.read.mapping(node, "a calls_for rule", fmt.CALLS_FOR.fields, fmt.CALLS_FOR.required)
+        if f is None or "id" not in f or "level" not in f:
+            return None
+        rule_id = self.ident(f["id"], "rule id") or ""
+        return CallsFor(rule_id, self.read.text(f["level"], "level") or "",
+                        self.read.text(f.get("because"), "because") or "",
+                        self.condition(f.get("when"), f"the condition of rule {rule_id!r}"),
+                        self.read.text(f.get("cite"), "cite") or "", self.place(node),
+                        {key: self.place(value) for key, value in f.items()})
+
+    def requirements(self, node: yaml.Node | None) -> list[Requirement]:
+        if node is None:
+            return []
+        if not isinstance(node, yaml.MappingNode):
+            self.read.error(node, "requirements should map each level id to a list of requirements")
+            return []
+        out = []
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            level = self.read.text(key_node, "a level id in requirements")
+            if level is None:
+                continue
+            if level in seen:
+                self.read.error(key_node, f"duplicate level {level!r} in requirements (first on line"
+                                f" {where(seen[level])[0]}); YAML would silently keep only the last one")
+                continue
+            seen[level] = key_node
+            for item in self.read.sequence(value_node, f"the requirements of {level!r}"):
+                f = self.read.mapping(item, f"a requirement of {level!r}", fmt.REQUIREMENT.fields,
+                                      fmt.REQUIREMENT.required)
+                if f is None or "question" not in f:
+                    continue
+                accepts = self.read.words(f.get("accepts"), "accepts")
+                places = {"level": self.place(key_node), "question": self.place(f["question"])}
+                places.update({f"accepts:{value}": self.place(n) for value, n in accepts})
+                out.append(Requirement(level, self.read.text(f["question"], "question") or "",
+                                       tuple(value for value, _ in accepts),
+                                       self.read.text(f.get("because"), "because") or "",
+                                       self.read.text(f.get("cite"), "cite") or "", self.place(item), places))
+        return out
+
+    def flag(self, node: yaml.Node) -> Flag | None:
+        f = self.read.mapping(node, "a flag", fmt.FLAG.fields, fmt.FLAG.required)
+        if f is None or "id" not in f:
+            return None
+        flag_id = self.ident(f["id"], "flag id") or ""
+        when = self.condition(f.get("when"), f"the condition of flag {flag_id!r}")
+        if when is None:
+            return None
+        return Flag(flag_id, when, self.read.text(f.get("text"), "text") or "",
+                    self.read.text(f.get("cite"), "cite") or "", self.place(node),
+                    {key: self.place(value) for key, value in f.items()})
+
+    def reading(self, node: yaml.Node) -> Reading | None:
+        f = self.read.mapping(node, "a reading item", fmt.READING.fields, fmt.READING.required)
+        if f is None:
+            return None
+        return Reading(self.read.text(f.get("title"), "title") or "", self.read.text(f.get("url"), "url") or "",
+                       self.read.text(f.get("about"), "about") or "")
+
+    def section(self, node: yaml.Node, flow_id: str) -> Section | None:
+        f = self.read.mapping(node, "a section", fmt.SECTION.fields, fmt.SECTION.required)
+        if f is None or "id" not in f:
+            return None
+        section_id = self.ident(f["id"], "section id") or ""
+        what = f"section {section_id!r}"
+        questions = [self.question(n, section_id)
+                     for n in self.read.sequence(f.get("questions"), f"the questions of {what}")]
+        if "questions" in f and not questions:
+            self.read.error(f["questions"], f"{what} has no questions")
+        branches = []
+        for item in self.read.sequence(f.get("next"), f"next in {what}"):
+            b = self.read.mapping(item, f"a branch of {what}", fmt.GOTO.fields, fmt.GOTO.required)
+            if b is None or "goto" not in b:
+                continue
+            branches.append(Branch(self.read.text(b["goto"], "goto") or "",
+                                   self.condition(b.get("when"), f"a branch condition in {what}"),
+                                   self.place(b["goto"]), {"item": self.place(item)}))
+        return Section(section_id, self.read.text(f.get("title"), "title") or "",
+                       tuple(q for q in questions if q), self.read.text(f.get("intro"), "intro") or "",
+                       self.condition(f.get("when"), f"the condition of {what}"), tuple(branches),
+                       self.place(node), {key: self.place(value) for key, value in f.items()}, origin=flow_id)
+
+    def options(self, node: yaml.Node | None, what: str) -> tuple[Option, ...]:
+        out = []
+        for item in self.read.sequence(node, f"the options of {what}"):
+            if isinstance(item, yaml.ScalarNode):  # a bare value is a fine short option
+                value = self.read.text(item, "an option")
+                if value is not None:
+                    out.append(Option(value, value, "", self.place(item)))
+                continue
+            f = self.read.mapping(item, f"an option of {what}", fmt.OPTION.fields, fmt.OPTION.required)
+            if f is None or "value" not in f:
+                continue
+            value = self.read.text(f["value"], "value") or ""
+            out.append(Option(value, self.read.text(f.get("label"), "label") or value,
+                              self.read.text(f.get("explanation"), "explanation") or "",
+                              self.place(f["value"])))
+        return tuple(out)
+
+    def question(self, node: yaml.Node, section_id: str) -> Question | None:
+        f = self.read.mapping(node, "a question", fmt.QUESTION.fields, fmt.QUESTION.required)
+        if f is None or "id" not in f:
+            return None
+        question_id = self.ident(f["id"], "question id") or ""
+        what = f"question {question_id!r}"
+        kind = self.kind(f.get("kind"), fmt.QUESTION_KINDS, what) or "text"
+        options = self.options(f.get("options"), what)
+        if kind == "yes_partly_no_unsure":
+            options = self.yes_partly_no_unsure(options, what)
+        elif kind in ("single", "multiple") and not options and "options" not in f:
+            self.read.error(node, f"{what} is a {kind} choice but has no options")
+        elif kind not in ("single", "multiple") and "options" in f:
+            self.read.error(f["options"], f"{what} is of kind {kind}, which takes no options")
+        fields = tuple(self.record_field(n, what) for n in self.read.sequence(f.get("fields"), "fields"))
+        if kind == "record" and not fields:
+            self.read.error(f.get("fields", node), f"{what} is a record but has no fields")
+        elif kind != "record" and "fields" in f:
+            self.read.error(f["fields"], f"{what} is of kind {kind}; only a record has fields")
+        actions = []
+        for item in self.read.sequence(f.get("actions"), f"the actions of {what}"):
+            a = self.read.mapping(item, f"an action of {what}", fmt.ACTION.fields, fmt.ACTION.required)
+            if a is None:
+                continue
+            on = self.read.words(a.get("on"), "on")
+            when = self.condition(a.get("when"), f"an action condition in {what}")
+            if not on and "when" not in a:
+                self.read.error(item, f"an action of {what} needs `on:` (answers) or `when:` (a condition)")
+            places = {f"on:{value}": self.place(n) for value, n in on}
+            actions.append(Action(self.kind(a.get("kind"), fmt.ACTION_KINDS, "the action") or "do",
+                                  self.read.text(a.get("text"), "text") or "", tuple(v for v, _ in on),
+                                  when, self.place(item), places))
+        discussion = tuple(text for text, _ in self.read.words(f.get("discussion"), "discussion"))
+        return Question(
+            question_id, self.read.text(f.get("prompt"), "prompt") or "", kind, section_id,
+            self.read.text(f.get("guidance"), "guidance") or "", self.read.text(f.get("cite"), "cite") or "",
+            self.read.boolean(f.get("required"), "required", True),
+            self.condition(f.get("when"), f"the condition of {what}"), options,
+            tuple(x for x in fields if x), tuple(actions), discussion, self.place(node),
+            {key: self.place(value) for key, value in f.items()})
+
+    def yes_partly_no_unsure(self, given: tuple[Option, ...], what: str) -> tuple[Option, ...]:
+        defaults = {o.value: o for o in default_options()}
+        for option in given:
+            if option.value not in defaults:
+                self.problems.add(_problem(option.place, f"{what} is yes_partly_no_unsure; its options can"
+                                           f" only relabel yes, partly, no or unsure, not {option.value!r}"))
+        overrides = {o.value: o for o in given}
+        return tuple(overrides.get(value, default) for value, default in defaults.items())
+
+    def record_field(self, node: yaml.Node, what: str) -> RecordField | None:
+        f = self.read.mapping(node, f"a field of {what}", fmt.RECORD_FIELD.fields, fmt.RECORD_FIELD.required)
+        if f is None or "id" not in f:
+            return None
+        field_id = self.ident(f["id"], "field id") or ""
+        kind = self.kind(f.get("kind"), fmt.FIELD_KINDS, f"field {field_id!r}") or "text"
+        options = self.options(f.get("options"), f"field {field_id!r}")
+        if kind == "yes_partly_no_unsure":
+            options = self.yes_partly_no_unsure(options, f"field {field_id!r}")
+        elif kind == "single" and not options:
+            self.read.error(node, f"field {field_id!r} of {what} is a single choice but has no options")
+        return RecordField(field_id, self.read.text(f.get("prompt"), "prompt") or "", kind,
+                           self.read.boolean(f.get("required"), "required", True), options,
+                           self.place(node), {key: self.place(value) for key, value in f.items()})
+
+    def kind(self, node: yaml.Node | None, allowed: tuple[str, ...], what: str) -> str | None:
+        if node is None:
+            return None
+        value = self.read.text(node, f"the kind of {what}")
+        if value is not None and value not in allowed:
+            from .problems import did_you_mean
+            self.read.error(node, f"{value!r} is not a kind for {what}; use one of: " + ", ".join(allowed),
+                            did_you_mean(value, allowed))
+            return None
+        return value
+
+    def example(self, node: yaml.Node) -> Example | None:
+        f = self.read.mapping(node, "an example", fmt.EXAMPLE.fields, fmt.EXAMPLE.required)
+        if f is None or "answers" not in f:
+            return None
+        name = self.read.text(f.get("name"), "name") or "(unnamed)"
+        answers_node = f["answers"]
+        answers: dict[str, Any] = {}
+        places: dict[str, Place] = {}
+        if isinstance(answers_node, yaml.MappingNode):
+            for key_node, value_node in answers_node.value:
+                key = str(to_python(key_node))
+                if key in answers:
+                    self.read.error(key_node, f"duplicate answer {key!r} in example {name!r}")
+                answers[key] = to_python(value_node)
+                places[key] = self.place(key_node)
+        else:
+            self.read.error(answers_node, f"the answers of example {name!r} should map question ids to answers")
+        expect: dict[str, Any] = {}
+        e = self.read.mapping(f["expect"], f"the expect of example {name!r}", fmt.EXPECT.fields) \
+            if "expect" in f else None
+        for key, value_node in (e or {}).items():
+            if key in ("held_back_by", "flags"):
+                expect[key] = [value for value, _ in self.read.words(value_node, key)] \
+                    if not (isinstance(value_node, yaml.SequenceNode) and not value_node.value) else []
+            else:
+                expect[key] = self.read.text(value_node, key)
+            places[f"expect:{key}"] = self.place(value_node)
+        return Example(name, answers, expect, self.place(node), places)
+
+
+def _problem(place: Place, message: str, severity: str = "error", hint: str = ""):
+    from .problems import Problem
+    return Problem(place.path, place.line, place.column, message, severity, hint)
+
+
+def _unique(items: Any) -> tuple:
+    seen: dict[Any, Any] = {}
+    for item in items:
+        key = getattr(item, "id", None) or getattr(item, "title", None) or id(item)
+        seen.setdefault(key, item)
+    return tuple(seen.values())
+
+
+def read_flow(path: Path, problems: Problems, stack: tuple[Path, ...] = ()) -> Flow | None:
+    """Read one flow file (and what it includes) into a Flow, adding problems; None when unreadable."""
+    document = read_document(path, problems)
+    if document is None:
+        return None
+    return _FlowReader(document, problems, stack).flow()
+
+
+def load_flow(path: Path | str) -> Flow:
+    """Load and check a flow, raising FlowError listing every problem when it has errors."""
+    from .lint import lint
+
+    problems = Problems()
+    flow = read_flow(Path(path), problems)
+    if flow is not None and not problems.errors:
+        lint(flow, problems)
+    if flow is None or problems.errors:
+        raise FlowError(problems)
+    return flow

@@ -1,0 +1,271 @@
+"""The typed model of a flow: questions, options, sections, levels, rules, actions, flags and examples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .expressions import Expression
+from .format import YES_PARTLY_NO_UNSURE
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was written: file, line and column (from 1), and how a scalar was quoted."""
+
+    path: str
+    line: int
+    column: int
+    style: str = ""
+
+    def shifted(self, offset: int) -> "Place":
+        line, column = self.at(offset)
+        return Place(self.path, line, column, self.style)
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """The line and column of a character inside a scalar written at this place."""
+        if self.style in ("", None):
+            return self.line, self.column + offset
+        if self.style in ("'", '"'):
+            return self.line, self.column + 1 + offset
+        return self.line, self.column
+
+
+NOWHERE = Place("<built-in>", 1, 1)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """An expression written in a flow, with where it was written."""
+
+    expression: Expression
+    place: Place
+
+    def __call__(self, answers: dict[str, Any]) -> bool:
+        return self.expression(answers)
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    explanation: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+DEFAULT_LABELS = {"yes": "Yes", "partly": "Partly", "no": "No", "unsure": "Not sure"}
+
+
+def default_options() -> tuple[Option, ...]:
+    return tuple(Option(value, DEFAULT_LABELS[value]) for value in YES_PARTLY_NO_UNSURE)
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    text: str
+    on: tuple[str, ...] = ()
+    when: Condition | None = None
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class RecordField:
+    id: str
+    prompt: str
+    kind: str = "text"
+    required: bool = True
+    options: tuple[Option, ...] = ()
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    prompt: str
+    kind: str
+    section_id: str
+    guidance: str = ""
+    cite: str = ""
+    required: bool = True
+    when: Condition | None = None
+    options: tuple[Option, ...] = ()
+    fields: tuple[RecordField, ...] = ()
+    actions: tuple[Action, ...] = ()
+    discussion: tuple[str, ...] = ()
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in ("single", "multiple", "yes_partly_no_unsure")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(option.value for option in self.options)
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    def field(self, field_id: str) -> RecordField | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def label(self, value: Any) -> str:
+        """An answer as a person reads it."""
+        if value is None:
+            return "(not answered)"
+        if isinstance(value, list) and self.kind == "multiple":
+            return ", ".join(self.label(v) for v in value) or "(none)"
+        if isinstance(value, list):
+            return f"{len(value)} recorded" if value else "(none)"
+        option = self.option(value)
+        return option.label if option else str(value)
+
+
+@dataclass(frozen=True)
+class Branch:
+    goto: str
+    when: Condition | None = None
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    intro: str = ""
+    when: Condition | None = None
+    next: tuple[Branch, ...] = ()
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    origin: str = ""  # the flow id the section was written in
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    summary: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class CallsFor:
+    id: str
+    level: str
+    because: str
+    when: Condition | None = None
+    cite: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    level: str
+    question: str
+    accepts: tuple[str, ...]
+    because: str
+    cite: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    when: Condition
+    text: str
+    cite: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Reading:
+    title: str
+    url: str = ""
+    about: str = ""
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    answers: dict[str, Any]
+    expect: dict[str, Any]
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    answer_places: dict[str, Place] = field(default_factory=dict)
+
+
+@dataclass
+class Flow:
+    """A whole flow, includes resolved, ready for a Session."""
+
+    id: str
+    title: str
+    version: str
+    summary: str
+    sections: tuple[Section, ...]
+    audience: str = ""
+    sources: tuple[Source, ...] = ()
+    levels: tuple[Level, ...] = ()
+    calls_for: tuple[CallsFor, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    reading: tuple[Reading, ...] = ()
+    examples: tuple[Example, ...] = ()
+    path: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.questions: tuple[Question, ...] = tuple(q for s in self.sections for q in s.questions)
+        self._questions = {q.id: q for q in self.questions}
+        self._sections = {s.id: s for s in self.sections}
+        self._levels = {level.id: i for i, level in enumerate(self.levels)}
+        self.order = {q.id: i for i, q in enumerate(self.questions)}
+
+    def question(self, question_id: str) -> Question:
+        return self._questions[question_id]
+
+    def has_question(self, question_id: str) -> bool:
+        return question_id in self._questions
+
+    def section(self, section_id: str) -> Section:
+        return self._sections[section_id]
+
+    def has_section(self, section_id: str) -> bool:
+        return section_id in self._sections
+
+    def level(self, level_id: str) -> Level:
+        return self.levels[self._levels[level_id]]
+
+    def rank(self, level_id: str) -> int:
+        return self._levels[level_id]
+
+    def has_level(self, level_id: str) -> bool:
+        return level_id in self._levels
+
+    def source(self, source_id: str) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)

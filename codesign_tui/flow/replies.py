@@ -1,0 +1,53 @@
+"""Reading a typed reply the way a person means it: "y", "Yes", "partly", "2", "1, 3"."""
+
+from __future__ import annotations
+
+import re
+
+from .model import Option, Question
+
+
+class ReplyError(ValueError):
+    """A reply that fits none of the options, or more than one; the message says what would."""
+
+
+def _match(text: str, options: tuple[Option, ...]) -> Option:
+    word = text.strip().strip(".!").casefold()
+    if not word:
+        raise ReplyError("type a number or an answer")
+    if word.isdigit():
+        number = int(word)
+        if 1 <= number <= len(options):
+            return options[number - 1]
+        raise ReplyError(f"choose a number from 1 to {len(options)}")
+    for option in options:
+        if word in (option.value.casefold(), option.label.casefold()):
+            return option
+    starts = [o for o in options if o.value.casefold().startswith(word) or o.label.casefold().startswith(word)]
+    if len(starts) == 1:
+        return starts[0]
+    # "not sure" and "don't know" both mean the unsure answer where a flow offers one
+    if word in ("not sure", "dont know", "don't know", "idk", "?!") and any(o.value == "unsure" for o in options):
+        return next(o for o in options if o.value == "unsure")
+    if len(starts) > 1:
+        raise ReplyError("that could be " + " or ".join(repr(o.label) for o in starts) + "; type more of it")
+    raise ReplyError("that is not one of the answers: " + ", ".join(
+        f"{n} {o.label}" for n, o in enumerate(options, 1)))
+
+
+def read_choice(question: Question | object, text: str, options: tuple[Option, ...] | None = None) -> str:
+    """The option value a reply means, for a single choice."""
+    return _match(text, options if options is not None else question.options).value  # type: ignore[union-attr]
+
+
+def read_choices(question: Question, text: str) -> list[str]:
+    """The option values a reply means, for a multiple choice: numbers or words separated by commas
+    or spaces; "none" for none."""
+    if text.strip().casefold() in ("none", "nothing", "-"):
+        return []
+    parts = [p for p in re.split(r"[,;]|\s+(?:and\s+)?", text) if p.strip()]
+    if len(parts) > 1 and not all(p.strip().isdigit() for p in parts):
+        # words with spaces, such as "return on investment": try the whole of each comma part first
+        parts = [p for p in re.split(r"[,;]", text) if p.strip()]
+    chosen = [_match(part, question.options).value for part in parts]
+    return [o.value for o in question.options if o.value in chosen]

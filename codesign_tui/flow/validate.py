@@ -1,0 +1,78 @@
+"""`codesign validate`: every check on every flow given, with examples run and paths explored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from .lint import lint
+from .loader import read_flow
+from .paths import explore
+from .problems import Problem, Problems, display_path
+from .selftest import run_examples
+
+
+@dataclass
+class ValidationReport:
+    problems: Problems = field(default_factory=Problems)
+    flows: int = 0
+    passed: int = 0
+    failed: int = 0
+
+    def summary(self) -> str:
+        errors, warnings = len(self.problems.errors), len(self.problems.warnings)
+        checked = f"{self.flows} flow{'s' * (self.flows != 1)} checked"
+        examples = f"{self.passed} of {self.passed + self.failed} examples passed"
+        if errors:
+            return f"{checked}: {errors} error{'s' * (errors != 1)}, {warnings} warning" \
+                   f"{'s' * (warnings != 1)}; {examples}"
+        tail = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+        return f"{checked}: no errors{tail}; {examples}"
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the flow files inside any folder given (not their .tests.yaml files)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
+                              and not p.name.endswith((".tests.yaml", ".tests.yml"))))
+        else:
+            out.append(path)
+    return out
+
+
+def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = True) -> None:
+    problems = report.problems
+    if not path.exists():
+        problems.add(Problem(display_path(path), 1, 1, "no such file"))
+        return
+    report.flows += 1
+    before = len(problems.errors)
+    flow = read_flow(path, problems)
+    if flow is None or len(problems.errors) > before:
+        return
+    lint(flow, problems)
+    if len(problems.errors) > before:
+        return
+    passed, failed = run_examples(flow, problems)
+    report.passed += passed
+    report.failed += failed
+    if explore_paths and flow.levels:
+        paths = explore(flow)
+        where = flow.places.get("levels", flow.place)
+        for level in [] if paths.too_many else paths.unreachable_levels(flow):
+            problems.add(Problem(where.path, where.line, where.column,
+                                 f"no combination of answers leads to level {level!r}", "warning"))
+        for rule_id in [] if paths.too_many else paths.unreachable_rules(flow):
+            rule = next(r for r in flow.calls_for if r.id == rule_id)
+            problems.add(Problem(rule.place.path, rule.place.line, rule.place.column,
+                                 f"no combination of answers reaches rule {rule_id!r}", "warning"))
+
+
+def validate_paths(paths: Iterable[Path]) -> ValidationReport:
+    report = ValidationReport()
+    for path in expand(paths):
+        validate_flow(path, report)
+    return report

@@ -1,0 +1,39 @@
+"""Where the shipped flows and templates are: inside the installed package, or beside it in a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _find(name: str) -> Path:
+    # A wheel carries the folders inside the package; a checkout or editable install has them at the top.
+    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"the {name} folder is missing from this installation of codesign-tui")
+
+
+def flows_dir() -> Path:
+    return _find("flows")
+
+
+def templates_dir() -> Path:
+    return _find("templates")
+
+
+def shipped_flows() -> list[Path]:
+    """The shipped flow files, not their sibling tests files."""
+    return sorted(p for p in flows_dir().glob("*.yaml") if not p.name.endswith(".tests.yaml"))
+
+
+def find_flow(name: str) -> Path:
+    """A flow by id (a shipped flow) or by path to a file."""
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    for candidate in shipped_flows():
+        if candidate.stem == name:
+            return candidate
+    raise LookupError(name)
