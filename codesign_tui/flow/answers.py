@@ -155,6 +155,7 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
                 continue
             answers[key] = to_python(value_node)
             places[key] = where(value_node)
+            places[f"key:{key}"] = where(key_node)
     elif node is not None and not (isinstance(node, yaml.ScalarNode) and node.value == ""):
         read.error(node, "answers should map question ids to answers")
     text = lambda key: read.text(fields.get(key), key) or ""  # noqa: E731
@@ -173,7 +174,8 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
     from .engine import walk
 
     def add(key: str, message: str, hint: str = "") -> None:
-        line, column = given.places.get(key, given.places.get("answers", (1, 1)))
+        fallback = given.places.get("answers", (1, 1))
+        line, column = given.places.get(key, given.places.get(key.removeprefix("key:"), fallback))
         problems.add(Problem(given.path, line, column, message, "error", hint))
 
     if given.flow != flow.id:
@@ -182,7 +184,7 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
     checked: dict[str, Any] = {}
     for key, value in given.answers.items():
         if not flow.has_question(key):
-            add(key, f"{key!r} is not a question of flow {flow.id!r}",
+            add(f"key:{key}", f"{key!r} is not a question of flow {flow.id!r}",
                 did_you_mean(key, [q.id for q in flow.questions]))
             continue
         try:

@@ -141,7 +141,7 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     on_path = {q.id for q in path}
     active = {qid: answers[qid] for qid in (q.id for q in path) if qid in answers}
     set_aside = {qid: value for qid, value in answers.items() if qid not in on_path}
-    complete = all(q.id in answers for q in path)
+    complete = all(q.id in answers or not q.required for q in path)
     result = Result(flow, active, complete, set_aside=set_aside)
     if flow.levels:
         _decide(flow, active, result)

@@ -1,0 +1,88 @@
+"""The plain line-by-line conversation: typed replies, going back, stopping, and the files it leaves."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from codesign_tui.plain import converse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def talk(flow, replies: list[str], folder: Path) -> tuple[int, str]:
+    out = io.StringIO()
+    code = converse(flow, io.StringIO("".join(r + "\n" for r in replies)), out, folder)
+    return code, out.getvalue()
+
+
+def saved_answers(folder: Path) -> dict:
+    [path] = folder.glob("*-answers-*.yaml")
+    assert path.stat().st_mode & 0o777 == 0o600
+    return yaml.safe_load(path.read_text())
+
+
+def test_typed_replies_as_a_person_types_them(appendix2, tmp_path):
+    replies = ["y", "wicked", "Partly", "2", "YES", "not sure", "1"]
+    code, out = talk(appendix2, replies, tmp_path)
+    assert code == 0, out
+    answers = saved_answers(tmp_path)["answers"]
+    assert answers == {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "partly",
+                       "budget": "partly", "senior_buy_in": "yes", "learning_culture": "unsure",
+                       "shared_delivery": "yes"}
+    assert "Recommendation: Co-design." in out
+    [plan] = tmp_path.glob("appendix2-plan-*.md")
+    assert "**Co-design**" in plan.read_text()
+
+
+def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):
+    code, out = talk(appendix2, ["?", "maybe", "", "no"], tmp_path)
+    assert "Why we ask:" in out
+    assert "that is not one of the answers" in out
+    assert "This one needs an answer" in out
+    assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "no"}
+    assert code == 1 and "Input ended after 1 of 7 questions" in out
+
+
+def test_back_then_change_an_answer(appendix2, tmp_path):
+    replies = ["yes", "wicked", "back", "back", "no", "", "yes", "yes", "yes", "yes", "yes"]
+    code, out = talk(appendix2, replies, tmp_path)
+    assert code == 0, out
+    answers = saved_answers(tmp_path)["answers"]
+    assert answers["space_to_shape"] == "no" and answers["problem_type"] == "wicked"
+    assert "Your answer was: A hard problem" in out
+    assert "Recommendation: Consult." in out
+
+
+def test_quit_keeps_the_answers_and_says_how_to_go_on(appendix2, tmp_path):
+    code, out = talk(appendix2, ["yes", "quit"], tmp_path)
+    assert code == 0
+    assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "yes"}
+    assert "codesign render appendix2 --answers" in out and "--partial" in out
+
+
+def test_register_of_interests_and_branch(conflicts, tmp_path):
+    replies = ["1", "yes", "1, 2, 3, 4, 5", "yes",
+               "yes", "Sam Jones", "Trustee", "Example CVS", "1", "Trustee of a bidder", "withdraw", "2026-10-01", "no",
+               "yes", "Jo", "Parent", "Forum", "indirect", "Partner works for a bidder", "1", "", "",
+               "no"]
+    code, out = talk(conflicts, replies + ["1"] * 6 + [""] * 4, tmp_path)
+    answers = saved_answers(tmp_path)["answers"]
+    assert [i["name"] for i in answers["interests"]] == ["Sam Jones", "Jo"]
+    assert answers["interests"][0]["management"] == "withdraw_from_item"
+    assert answers["interests"][0]["declared_on"] == "2026-10-01"
+    assert "declared_on" not in answers["interests"][1]
+    assert answers["interests"][1]["interest_type"] == "indirect"
+
+
+def test_piped_into_the_command(tmp_path):
+    replies = "\n".join(["no", "existing", "yes", "yes", "yes", "yes", "no"]) + "\n"
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input=replies,
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Recommendation: Consult." in run.stdout
+    assert len(list(tmp_path.glob("appendix2-plan-*.md"))) == 1
