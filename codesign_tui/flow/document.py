@@ -14,6 +14,7 @@ from .problems import Problem, Problems, did_you_mean, display_path
 MAX_BYTES = 16 * 1024 * 1024
 # An alias bomb composes into a few shared nodes and only explodes when walked; refuse it before walking.
 MAX_EXPANDED_NODES = 2_000_000
+MAX_DEPTH = 100
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -92,6 +93,10 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         root = yaml.compose(text, Loader=FlowLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        # an unclosed bracket or quote is noticed far away; point at where it was opened
+        if error.context_mark is not None and error.context and (
+                "flow" in error.context or "quoted scalar" in error.context):
+            mark = error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if line not in tab_lines:
             problems.add(Problem(name, line, column, _yaml_message(error)))
@@ -100,6 +105,10 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         problems.add(Problem(name, 1, 1, f"not valid YAML: {error}"))
         return None
     if tab_lines:
+        return None
+    if root is not None and _depth(root) > MAX_DEPTH:
+        problems.add(Problem(name, 1, 1, f"the file nests lists or mappings more than {MAX_DEPTH} levels"
+                             " deep; refusing to read it"))
         return None
     if root is not None and _expanded_size(root) > MAX_EXPANDED_NODES:
         problems.add(Problem(name, 1, 1, "anchors and aliases in this file expand to more than"
@@ -147,6 +156,21 @@ def _expanded_size(root: yaml.Node) -> int:
             total = 1 + sum(sizes[id(child)] for child in _children(node))
             sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
     return sizes[id(root)]
+
+
+def _depth(root: yaml.Node) -> int:
+    """How deeply collections nest, stopping once past the limit (aliases are bounded elsewhere)."""
+    deepest = 0
+    stack = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH or id(node) in seen:
+            continue
+        seen.add(id(node))
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -198,8 +222,9 @@ class Reader:
                 self.error(key_node, f"unknown field {key!r} in {what}", did_you_mean(key, fields))
                 continue
             found[key] = value_node
+        misspelt = {did_you_mean(key, fields) for key in keys if key not in fields}
         for key in required:
-            if key not in found and key not in keys:
+            if key not in found and key not in keys and f"did you mean {key!r}?" not in misspelt:
                 self.error(node, f"{what} is missing the field {key!r}")
         return found
 

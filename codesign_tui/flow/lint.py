@@ -158,7 +158,8 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
     place = condition.place
 
     def error(node: Node, message: str, hint: str = "") -> None:
-        _add(problems, place.shifted(node.offset), f"{what}: {message}", hint)
+        _add(problems, place.locate(condition.text, node.offset, problems.sources.get(place.path)),
+             f"{what}: {message}", hint)
 
     def question_of(node: Node) -> tuple[Question | None, str | None]:
         name, _, field_id = node.value.partition(".")
@@ -179,11 +180,12 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             return question, field_id
         return question, None
 
-    def values_of(node: Node) -> tuple[tuple[str, ...] | None, bool]:
-        """The allowed values of a name (None when free), and whether it holds several values."""
+    def values_of(node: Node) -> tuple[tuple[str, ...] | None, bool | None]:
+        """The allowed values of a name (None when free), and whether it holds several values (None
+        when the name itself is wrong, already reported)."""
         question, field_id = question_of(node)
         if question is None:
-            return None, False
+            return None, None
         if field_id:
             field = question.field(field_id)
             return (tuple(o.value for o in field.options) if field.options else None), True
@@ -224,7 +226,9 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
                 name = names[0]
                 literal = right if name is left else left
                 allowed, several = values_of(name)
-                if several:
+                if several is None:
+                    pass
+                elif several:
                     error(node, f"{name.value!r} can hold several values; write 'value' in {name.value}")
                 else:
                     check_value(literal, allowed, name)
@@ -241,7 +245,9 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             left, right = node.args
             if right.op == "name":
                 allowed, several = values_of(right)
-                if not several:
+                if several is None:
+                    pass
+                elif not several:
                     error(right, f"{right.value!r} holds one answer; write {right.value} == 'value'")
                 elif left.op == "string":
                     check_value(left, allowed, right)
@@ -317,8 +323,11 @@ def _cycles(flow: Flow, graph: dict[str, list[str]], problems: Problems) -> None
         leaves = any(t not in members for sid in order for t in graph[sid])
         chain = " -> ".join(order + [order[0]])
         first = flow.section(order[0])
-        branch = next((b for sid in order for b in flow.section(sid).next if b.goto in members), None)
-        place = branch.place if branch else first.place
+        position = {sid: index for index, sid in enumerate(order)}
+        # point at the branch that goes back: that is the one to change
+        backward = [b for sid in order for b in flow.section(sid).next
+                    if b.goto in members and position[b.goto] <= position[sid]]
+        place = backward[0].place if backward else first.place
         if leaves:
             _add(problems, place, f"branching cycle {chain}: a section cannot be asked twice; branch"
                  " forward instead")
@@ -375,10 +384,10 @@ def _never_true(flow: Flow, problems: Problems) -> None:
     checks: list[tuple[Condition, str, Place]] = []
     for section in flow.sections:
         if section.when:
-            checks.append((section.when, f"section {section.id!r}", section.place))
+            checks.append((section.when, f"section {section.id!r}", section.when.place))
         for question in section.questions:
             if question.when:
-                checks.append((question.when, f"question {question.id!r}", question.place))
+                checks.append((question.when, f"question {question.id!r}", question.when.place))
     for condition, what, place in checks:
         if _can_be_true(flow, condition) is False:
             _add(problems, place, f"{what} can never be asked: its condition `{condition.text}` is never"

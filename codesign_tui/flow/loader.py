@@ -20,7 +20,7 @@ _ID = __import__("re").compile(fmt.ID_PATTERN)
 def place_of(document: Document, node: yaml.Node) -> Place:
     line, column = where(node)
     style = getattr(node, "style", "") or ""
-    return Place(document.name, line, column, style)
+    return Place(document.name, line, column, style, node.end_mark.line + 1, node.end_mark.column + 1)
 
 
 class _FlowReader:
@@ -55,7 +55,8 @@ class _FlowReader:
         try:
             expression = Expression.parse(text)
         except ExpressionError as error:
-            self.problems.add(_problem(place.shifted(error.offset), f"{what} does not parse: {error.message}"))
+            self.problems.add(_problem(place.locate(text, error.offset, self.document.lines),
+                                       f"{what} does not parse: {error.message}"))
             return None
         return Condition(expression, place)
 
@@ -130,7 +131,7 @@ class _FlowReader:
             return None
         target = (self.document.path.parent / relative).resolve()
         if target in self.stack or target == self.document.path.resolve():
-            chain = " -> ".join(p.name for p in (*self.stack, target))
+            chain = " -> ".join(p.name for p in (*self.stack, self.document.path.resolve(), target))
             self.read.error(fields["include"], f"include {relative!r} includes itself ({chain})")
             return None
         if not target.exists():
@@ -139,7 +140,13 @@ class _FlowReader:
         before = len(self.problems.errors)
         included = read_flow(target, self.problems, (*self.stack, self.document.path.resolve()))
         if included is None or len(self.problems.errors) > before:
-            self.read.error(fields["include"], f"include {relative!r} has problems (listed with its name)")
+            found = self.problems.errors[before:]
+            loop = next((p.message for p in found if "includes itself (" in p.message), "")
+            if loop:  # say it here too, where the person started
+                self.read.error(fields["include"], f"include {relative!r} includes itself"
+                                f" ({loop.rsplit('includes itself (', 1)[1]}")
+            else:
+                self.read.error(fields["include"], f"include {relative!r} has problems (listed with its name)")
             return included
         wanted = self.read.words(fields.get("sections"), "sections")
         if wanted:
@@ -258,7 +265,7 @@ class _FlowReader:
         what = f"section {section_id!r}"
         questions = [self.question(n, section_id)
                      for n in self.read.sequence(f.get("questions"), f"the questions of {what}")]
-        if "questions" in f and not questions:
+        if isinstance(f.get("questions"), yaml.SequenceNode) and not questions and not f["questions"].value:
             self.read.error(f["questions"], f"{what} has no questions")
         branches = []
         for item in self.read.sequence(f.get("next"), f"next in {what}"):
@@ -380,7 +387,8 @@ class _FlowReader:
                 if key in answers:
                     self.read.error(key_node, f"duplicate answer {key!r} in example {name!r}")
                 answers[key] = to_python(value_node)
-                places[key] = self.place(key_node)
+                places[key] = self.place(value_node)
+                places[f"key:{key}"] = self.place(key_node)
         else:
             self.read.error(answers_node, f"the answers of example {name!r} should map question ids to answers")
         expect: dict[str, Any] = {}

@@ -11,24 +11,63 @@ from .format import YES_PARTLY_NO_UNSURE
 
 @dataclass(frozen=True)
 class Place:
-    """Where something was written: file, line and column (from 1), and how a scalar was quoted."""
+    """Where something was written: file, line and column (from 1), where it ends, and how a scalar
+    was quoted."""
 
     path: str
     line: int
     column: int
     style: str = ""
+    end_line: int = 0
+    end_column: int = 0
 
-    def shifted(self, offset: int) -> "Place":
-        line, column = self.at(offset)
+    def locate(self, value: str, offset: int, lines: list[str] | None) -> "Place":
+        """The place of character `offset` of this scalar's value, found by walking the source: quotes,
+        escapes, folded lines and block indentation all move it."""
+        if not lines or self.line > len(lines):
+            return self
+        source = _source_chars(self, lines)
+        position = 0
+        for char in value[:offset + 1]:
+            found = _find(source, position, char)
+            if found is None:
+                return self
+            position = found + 1
+        if offset >= len(value):
+            last = source[position - 1] if position else source[0] if source else None
+            if last is None:
+                return self
+            return Place(self.path, last[1], last[2] + 1, self.style)
+        _, line, column = source[position - 1]
         return Place(self.path, line, column, self.style)
 
-    def at(self, offset: int) -> tuple[int, int]:
-        """The line and column of a character inside a scalar written at this place."""
-        if self.style in ("", None):
-            return self.line, self.column + offset
-        if self.style in ("'", '"'):
-            return self.line, self.column + 1 + offset
-        return self.line, self.column
+
+def _source_chars(place: Place, lines: list[str]) -> list[tuple[str, int, int]]:
+    """The characters a scalar was written with, each with its line and column, quotes and block
+    headers left out."""
+    chars: list[tuple[str, int, int]] = []
+    end_line = place.end_line or place.line
+    for number in range(place.line, min(end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = place.column - 1 if number == place.line else 0
+        stop = place.end_column - 1 if number == end_line and place.end_line else len(text)
+        for index in range(start, min(stop, len(text))):
+            chars.append((text[index], number, index + 1))
+        chars.append(("\n", number, len(text) + 1))
+    if place.style in ("'", '"') and chars:
+        chars = chars[1:]
+    elif place.style in ("|", ">") and chars:
+        first_break = next((i for i, c in enumerate(chars) if c[0] == "\n"), len(chars))
+        chars = chars[first_break + 1:]
+    return chars
+
+
+def _find(source: list[tuple[str, int, int]], start: int, char: str) -> int | None:
+    for index in range(start, min(start + 400, len(source))):
+        got = source[index][0]
+        if got == char or (char == " " and got == "\n") or (char == "\n" and got == "\n"):
+            return index
+    return None
 
 
 NOWHERE = Place("<built-in>", 1, 1)
