@@ -15,11 +15,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codesign",
         description="Decide whether to consult, co-design or co-produce, and write the plan.",
-        epilog="Run `codesign` on its own to start on the built-in engagement-plan flow.")
-    parser.usage = "codesign [--plain] [FLOW]\n       codesign COMMAND ..."
+        epilog="`codesign` on its own opens the home screen; `codesign engagement-plan` starts the built-in"
+               " flow straight away.")
+    parser.usage = "codesign [--plain] [FLOW]\n       codesign --resume [ID]\n       codesign COMMAND ..."
     parser.add_argument("--version", action="store_true", help="print the version and stop")
     parser.add_argument("--plain", action="store_true",
                         help="ask the questions line by line on plain input and output")
+    parser.add_argument("--resume", nargs="?", const="", metavar="ID",
+                        help="carry on with a saved session (the latest when no ID)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     flows = commands.add_parser("flows", help="list the available flows")
@@ -47,13 +50,17 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
     render.add_argument("--templates", type=Path, metavar="DIR", help="a folder of templates overriding ours")
     render.set_defaults(run=_render)
+
+    sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
+    sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
+    sessions.set_defaults(run=_sessions)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    subcommands = {"flows", "validate", "schema", "paths", "render"}
+    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions"}
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -78,7 +85,8 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     top = argparse.ArgumentParser(prog="codesign", add_help=False)
     top.add_argument("--plain", action="store_true")
     top.add_argument("--version", action="store_true")
-    top.add_argument("flow", nargs="?", default="engagement-plan")
+    top.add_argument("--resume", nargs="?", const="")
+    top.add_argument("flow", nargs="?", default=None)
     options, extra = top.parse_known_args(argv)
     if extra:
         parser.error(f"unrecognised arguments: {' '.join(extra)}")
@@ -241,9 +249,49 @@ def _template_error(error: Exception) -> str:
 
 
 def _converse(options: argparse.Namespace) -> int:
-    from .plain import converse
+    resume = getattr(options, "resume", None)
+    if options.plain:
+        from .plain import converse
 
-    flow = _load(options.flow)
-    if flow is None:
-        return EXIT_PROBLEMS
-    return converse(flow)
+        if resume is not None:
+            return _error("--resume works in the full-screen app; leave out --plain")
+        flow = _load(options.flow or "engagement-plan")
+        if flow is None:
+            return EXIT_PROBLEMS
+        return converse(flow)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return _error("the full-screen app needs a terminal; use --plain to answer line by line")
+    flow = None
+    if options.flow is not None:
+        flow = _load(options.flow)
+        if flow is None:
+            return EXIT_PROBLEMS
+    from .tui.app import make_app
+
+    app = make_app(flow=flow, resume=resume)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _sessions(options: argparse.Namespace) -> int:
+    from .sessions import SessionStore
+
+    store = SessionStore()
+    if options.delete:
+        if store.delete(options.delete):
+            print(f"Deleted saved session {options.delete}.")
+            return EXIT_OK
+        return _error(f"no saved session {options.delete!r}; `codesign sessions` lists them")
+    saved, damaged = store.all()
+    for item in damaged:
+        print(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}", file=sys.stderr)
+    if not saved:
+        print(f"No saved sessions in {store.folder}.")
+        return EXIT_OK
+    print(f"Saved sessions in {store.folder} (newest first):")
+    for item in saved:
+        state = "finished" if item.complete else f"{item.answered} of {item.total} answered"
+        project = f"  {item.project}" if item.project else ""
+        print(f"  {item.id}  {item.flow:<22} {state:<20} {item.updated}{project}")
+    print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")
+    return EXIT_OK

@@ -135,8 +135,10 @@ def _next_section(section: Section, answers: dict[str, Any]) -> str | None:
     return None
 
 
-def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = None) -> Result:
-    """The result of a set of answers: only answers to questions on the path count."""
+def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = None,
+             so_far: bool = False) -> Result:
+    """The result of a set of answers: only answers to questions on the path count. With `so_far`
+    (a live view while answering), an unanswered question holds nothing back yet."""
     path = walk(flow, answers) if path is None else path
     on_path = {q.id for q in path}
     active = {qid: answers[qid] for qid in (q.id for q in path) if qid in answers}
@@ -144,34 +146,37 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     complete = all(q.id in answers or not q.required for q in path)
     result = Result(flow, active, complete, set_aside=set_aside)
     if flow.levels:
-        _decide(flow, active, result)
+        _decide(flow, active, result, so_far)
     result.actions = _actions(path, active)
     result.flags = [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)]
     return result
 
 
-def decide(flow: Flow, active: dict[str, Any]) -> tuple[CallsFor | None, Level, Level, Level]:
-    """The rule that fired, the level the work calls for, the level supported, and the recommendation."""
+def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
+           ) -> tuple[CallsFor | None, Level, Level, Level]:
+    """The rule that fired, the level the work calls for, the level supported, and the recommendation.
+    With `so_far`, unanswered questions do not count against what the conditions support."""
     rule = next((r for r in flow.calls_for if r.when is None or r.when(active)), None)
     calls_for = flow.level(rule.level) if rule else flow.levels[-1]
-    supported = supported_level(flow, active)
+    supported = supported_level(flow, active, so_far)
     recommendation = calls_for if flow.rank(calls_for.id) <= flow.rank(supported.id) else supported
     return rule, calls_for, supported, recommendation
 
 
-def _decide(flow: Flow, active: dict[str, Any], result: Result) -> None:
-    rule, calls_for, supported, result.recommendation = decide(flow, active)
+def _decide(flow: Flow, active: dict[str, Any], result: Result, so_far: bool = False) -> None:
+    rule, calls_for, supported, result.recommendation = decide(flow, active, so_far)
     result.calls_for, result.calls_for_rule, result.supported = calls_for, rule, supported
     limit = flow.rank(calls_for.id)
     shortfalls = [_shortfall(r, active) for r in flow.requirements
-                  if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts]
+                  if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
+                  and not (so_far and r.question not in active)]
     shortfalls.sort(key=lambda s: (flow.order[s.question], flow.rank(s.level)))
     result.shortfalls = shortfalls
     current = flow.rank(supported.id)
     for question in result.held_back_by:
         needs = _needs(flow, question, limit)
         trial = dict(active, **{question: needs[0]}) if needs else active
-        unlocked = supported_level(flow, trial)
+        unlocked = supported_level(flow, trial, so_far)
         if flow.rank(unlocked.id) > current:
             result.unlocks.append(Unlock(question, active.get(question), needs, unlocked.id))
 
@@ -189,9 +194,11 @@ def _needs(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
     return tuple(v for v in values if all(v in a for a in accepted))
 
 
-def supported_level(flow: Flow, active: dict[str, Any]) -> Level:
-    """The highest level whose requirements, and those of every level below it, all hold."""
-    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts}
+def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:
+    """The highest level whose requirements, and those of every level below it, all hold. With
+    `so_far`, a question not answered yet does not count against a level."""
+    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts
+               and not (so_far and r.question not in active)}
     best = None
     for level in flow.levels:
         if level.id in failing:
@@ -320,5 +327,6 @@ class Session:
         self._cursor = None
         return self.current
 
-    def result(self) -> Result:
-        return evaluate(self.flow, self.answers, self._path)
+    def result(self, so_far: bool = False) -> Result:
+        """The result of the answers on the path; `so_far` leaves unanswered questions out of it."""
+        return evaluate(self.flow, self.answers, self._path, so_far)

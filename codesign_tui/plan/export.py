@@ -15,10 +15,13 @@ def write_atomically(path: Path, data: bytes, force: bool = False, mode: int = 0
     """Write `data` to a temporary file beside `path`, then rename it into place."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if path.exists() and not force:
-        raise ExportError(f"{path} already exists; choose another name or add --force to replace it")
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        # renaming over a device such as /dev/null would replace the device itself
+        raise ExportError(f"{path} is not an ordinary file; give a file name")
+    if path.exists() and not force:
+        raise ExportError(f"{path} already exists; choose another name or add --force to replace it")
     if not folder.is_dir():
         raise ExportError(f"cannot write {path}: the folder {folder} does not exist")
     try:

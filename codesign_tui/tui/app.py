@@ -1,0 +1,161 @@
+"""The Textual app: which screen to open, the high-contrast theme, and leaving with answers safe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.theme import Theme
+
+from ..flow.loader import load_flow
+from ..flow.model import Flow
+from ..flow.problems import FlowError
+from ..sessions import DamagedSession, SavedSession, SessionStore, data_folder
+from .commands import ActionsProvider
+
+HIGH_CONTRAST = Theme(
+    name="codesign-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
+    foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a", success="#00ff00",
+    warning="#ffff00", error="#ff5555", dark=True,
+    variables={"footer-key-foreground": "#ffff00", "input-selection-background": "#ffff00 40%"},
+)
+NORMAL_THEME = "textual-dark"
+
+
+def settings_path() -> Path:
+    return data_folder() / "settings.json"
+
+
+def read_settings() -> dict:
+    try:
+        data = json.loads(settings_path().read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+class CodesignApp(App):
+    """codesign: talk through a flow and take away a plan."""
+
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    TITLE = "codesign"
+    COMMANDS = App.COMMANDS | {ActionsProvider}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", tooltip="Leave; your answers are already saved", priority=True),
+        Binding("f3", "toggle_contrast", "High contrast", tooltip="Switch high contrast on or off (remembered)",
+                show=False),
+    ]
+
+    def __init__(self, flows: list[Flow], store: SessionStore, start: Flow | None = None,
+                 resume: str | None = None, facilitate: bool = False) -> None:
+        super().__init__()
+        self.flows = flows
+        self.store = store
+        self.start = start
+        self.resume_id = resume
+        self.facilitate = facilitate
+        self.current: SavedSession | None = None
+
+    def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = HIGH_CONTRAST.name if read_settings().get("high_contrast") else NORMAL_THEME
+        if self.resume_id is not None:
+            self.resume(self.resume_id, first=True)
+        elif self.start is not None:
+            self.start_flow(self.start)
+        else:
+            self.show_home()
+
+    def show_home(self) -> None:
+        from .screens.home import HomeScreen
+
+        saved, damaged = self.store.all()
+        self.push_screen(HomeScreen(self.flows, saved, damaged))
+
+    def flow_for(self, saved: SavedSession) -> Flow | None:
+        for flow in self.flows:
+            if flow.id == saved.flow:
+                return flow
+        if saved.flow_path:
+            try:
+                return load_flow(saved.flow_path)
+            except (FlowError, OSError):
+                return None
+        return None
+
+    def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
+        saved = self.store.new(flow.id, flow.path if not any(f is flow for f in self.flows) else "")
+        saved.project, saved.prepared_by = project, prepared_by
+        self.open_conversation(flow, saved)
+
+    def resume(self, session_id: str, first: bool = False) -> None:
+        try:
+            saved = self.store.load(session_id) if session_id else self.store.latest()
+        except KeyError:
+            saved = None
+        except DamagedSession as damaged:
+            self.notify(str(damaged), severity="error", timeout=10)
+            saved = None
+        flow = self.flow_for(saved) if saved else None
+        if saved is None or flow is None:
+            what = "no saved session to resume" if saved is None else f"the flow {saved.flow!r} is not available"
+            self.notify(f"Sorry: {what}.", severity="warning", timeout=8)
+            if first:
+                self.show_home()
+            return
+        self.open_conversation(flow, saved)
+
+    def open_conversation(self, flow: Flow, saved: SavedSession) -> None:
+        from .screens.conversation import ConversationScreen
+
+        self.current = saved
+        self.push_screen(ConversationScreen(flow, saved, self.store, facilitate=self.facilitate))
+
+    def action_toggle_contrast(self) -> None:
+        high = self.theme != HIGH_CONTRAST.name
+        self.theme = HIGH_CONTRAST.name if high else NORMAL_THEME
+        settings = read_settings()
+        settings["high_contrast"] = high
+        try:
+            from ..plan.export import write_atomically
+
+            settings_path().parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(settings_path(), json.dumps(settings).encode(), force=True, mode=0o600)
+        except (OSError, Exception):  # noqa: BLE001 - a setting that cannot be kept is not worth a crash
+            self.notify("High contrast is on for now but could not be remembered.", severity="warning")
+
+    async def action_quit(self) -> None:
+        saved = self.current
+        if saved is not None and not saved.complete and saved.answered:
+            self.exit(message=f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
+                              f" codesign --resume {saved.id}")
+        else:
+            self.exit()
+
+
+def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
+             store: SessionStore | None = None) -> CodesignApp:
+    """The app as the `codesign` command and the tests build it."""
+    from ..flow.problems import Problems
+    from ..flow.loader import read_flow
+    from ..flow.lint import lint
+    from ..resources import shipped_flows
+
+    flows = []
+    for path in shipped_flows():
+        problems = Problems()
+        shipped = read_flow(path, problems)
+        if shipped is not None and not problems.errors:
+            lint(shipped, problems)
+            if not problems.errors:
+                flows.append(shipped)
+    order = {"engagement-plan": 0, "appendix2": 1, "conflicts-of-interest": 2}
+    flows.sort(key=lambda f: (order.get(f.id, 9), f.title))
+    if flow is not None and not any(f.id == flow.id for f in flows):
+        flows.append(flow)
+    elif flow is not None:
+        flow = next(f for f in flows if f.id == flow.id)
+    return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate)

@@ -1,0 +1,358 @@
+"""The conversation: one question at a time, answers in the transcript, the ladder alongside."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+
+from ...flow.answers import AnswerError
+from ...flow.engine import Change, Session
+from ...flow.model import Flow, Question
+from ...flow.replies import ReplyError, read_choice, read_choices
+from ...plan.export import ExportError
+from ...sessions import SavedSession, SessionStore
+from ..messages import EditAnswer
+from ..widgets.replies import Checklist, QuickReplies, RecordForm
+from ..widgets.side_panel import SidePanel
+from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, answer_label
+
+WORDS_FOR_WHY = {"?", "why", "why?", "help"}
+
+
+def citation(flow: Flow, cite: str) -> str:
+    source_id, _, detail = cite.partition(" ")
+    source = flow.source(source_id)
+    if source is None:
+        return cite
+    return f"{source.title}{' ' + detail if detail else ''}"
+
+
+class ConversationScreen(Screen):
+    """Talks a person through one flow, saving after every answer."""
+
+    BINDINGS = [
+        Binding("f1", "why", "Why?", tooltip="Show or hide why we ask this question"),
+        Binding("ctrl+b", "back", "Back", tooltip="Go back to the previous question"),
+        Binding("escape", "edit_answers", "Change answer",
+                tooltip="Move to your answers in the transcript; Enter on one changes it"),
+        Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
+        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far"),
+        Binding("f2", "toggle_panel", "Side panel", tooltip="Show or hide the side panel", show=False),
+    ]
+
+    def __init__(self, flow: Flow, saved: SavedSession, store: SessionStore, facilitate: bool = False,
+                 proposals: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.flow = flow
+        self.saved = saved
+        self.store = store
+        self.facilitate = facilitate
+        self.session = Session(flow, saved.answers)
+        if saved.cursor:
+            try:
+                self.session.go_to(saved.cursor)
+            except AnswerError:
+                pass
+        self.editing = False
+        self.revealed = not facilitate
+
+    # -- layout -------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                yield VerticalScroll(id="transcript")
+                yield Vertical(id="reply-area")
+                yield Static("", id="reply-hint", markup=False)
+                yield Input(id="composer", placeholder="Type a reply and press Enter")
+            yield SidePanel(self.session, hide_ladder=not self.revealed)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = self.flow.title
+        self.query_one("#transcript", VerticalScroll).anchor()
+        await self.rebuild()
+
+    # -- drawing ------------------------------------------------------------------------------------
+
+    def _number(self, question: Question) -> int:
+        return [q.id for q in self.session.path].index(question.id) + 1
+
+    def _question_turn(self, question: Question) -> QuestionTurn:
+        return QuestionTurn(question, self._number(question), citation(self.flow, question.cite),
+                            discussion=self.facilitate)
+
+    def _section_note(self, question: Question) -> NoteTurn:
+        section = self.flow.section(question.section_id)
+        return NoteTurn(section.title + (f"\n{section.intro}" if section.intro else ""), "section")
+
+    async def rebuild(self) -> None:
+        """Draw the whole transcript from the session: every answer up to the question being asked."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        await transcript.remove_children()
+        turns = []
+        current = self.session.current
+        section = None
+        for question in self.session.path:
+            if question.section_id != section:
+                section = question.section_id
+                turns.append(self._section_note(question))
+            turns.append(self._question_turn(question))
+            if current is not None and question.id == current.id:
+                break
+            if question.id in self.session.answers:
+                turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
+        if current is None:
+            turns.append(self._finished_note())
+        await transcript.mount_all(turns)
+        await self.refresh_status()
+
+    async def advance(self, question: Question, change: Change) -> None:
+        """After an answer: add it and the next question, or redraw when the path changed behind us."""
+        current = self.session.current
+        transcript = self.query_one("#transcript", VerticalScroll)
+        last = transcript.query(QuestionTurn).last() if transcript.query(QuestionTurn) else None
+        if last is None or last.question.id != question.id or change.set_aside or change.restored:
+            await self.rebuild()
+        else:
+            turns: list[Any] = [AnswerTurn(question, answer_label(question, self.session.answers[question.id]))]
+            if current is not None:
+                if current.section_id != question.section_id:
+                    turns.append(self._section_note(current))
+                turns.append(self._question_turn(current))
+            else:
+                turns.append(self._finished_note())
+            await transcript.mount_all(turns)
+            await self.refresh_status()
+        if change.set_aside:
+            names = "; ".join(self.flow.question(q).prompt for q in change.set_aside)
+            self.say(f"Set aside, as they no longer apply: {names}. They come back if you change this answer"
+                     " back.", "set-aside")
+        if change.restored:
+            names = "; ".join(self.flow.question(q).prompt for q in change.restored)
+            self.say(f"Brought back, as they apply again: {names}.", "restored")
+
+    def say(self, text: str, kind: str = "note") -> None:
+        self.query_one("#transcript", VerticalScroll).mount(NoteTurn(text, kind))
+
+    def _finished_note(self) -> NoteTurn:
+        result = self.session.result()
+        lines = ["All questions answered."]
+        if result.recommendation is not None and self.revealed:
+            lines.append(f"Recommendation: {result.recommendation.label}. The work calls for"
+                         f" {result.calls_for.label}; the conditions support {result.supported.label}.")
+        lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan.")
+        return NoteTurn("\n".join(lines), "finished")
+
+    async def refresh_status(self) -> None:
+        answered, total = self.session.progress()
+        self.sub_title = f"{answered} of {total} answered"
+        self.query_one(SidePanel).refresh_panel()
+        await self.show_reply_area()
+
+    async def show_reply_area(self) -> None:
+        area = self.query_one("#reply-area", Vertical)
+        await area.remove_children()
+        composer = self.query_one("#composer", Input)
+        self.hint("")
+        question = self.session.current
+        composer.value = ""
+        if question is None:
+            await area.mount(Horizontal(Button("Review answers", id="go-review"),
+                                  Button("See the plan", id="go-plan", variant="primary"), classes="buttons"))
+            composer.placeholder = "All done: type review or plan, or use the buttons"
+            self.call_after_refresh(self.query_one("#go-plan", Button).focus)
+            return
+        current = self.session.answers.get(question.id)
+        if question.kind in ("single", "yes_partly_no_unsure"):
+            replies = QuickReplies(question, current)
+            await area.mount(replies)
+            composer.placeholder = "Press a number, or type a reply such as yes; ? for why, back to go back"
+            self.call_after_refresh(replies.focus)
+        elif question.kind == "multiple":
+            checklist = Checklist(question, current)
+            await area.mount(checklist)
+            composer.placeholder = "Tick with Space and press Enter, or type numbers such as 1, 3"
+            self.call_after_refresh(checklist.focus)
+        elif question.kind == "record":
+            form = RecordForm(question, current)
+            await area.mount(form)
+            composer.placeholder = "Use the form above; type done when there are no more"
+            self.call_after_refresh(lambda: form.query(Input).first().focus() if form.query(Input) else None)
+        else:
+            if isinstance(current, str):
+                composer.value = current
+            composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
+                                    else "Type your answer and press Enter")
+            self.call_after_refresh(composer.focus)
+
+    def hint(self, text: str) -> None:
+        self.query_one("#reply-hint", Static).update(text)
+
+    # -- answering ----------------------------------------------------------------------------------
+
+    async def submit(self, value: Any) -> None:
+        question = self.session.current
+        if question is None:
+            return
+        try:
+            change = self.session.answer(question.id, value)
+        except AnswerError as error:
+            self.hint(error.message)
+            return
+        if self.editing:
+            self.editing = False
+            self.session.resume()
+        self.save()
+        await self.advance(question, change)
+
+    def save(self) -> None:
+        saved = self.saved
+        saved.answers = dict(self.session.answers)
+        saved.cursor = self.session.current.id if self.editing and self.session.current else None
+        saved.answered, saved.total = self.session.progress()
+        saved.complete = self.session.is_complete
+        try:
+            self.store.save(saved)
+        except ExportError as error:
+            self.notify(f"Could not save your answers: {error}. They are kept here, and saving is tried"
+                        " again after your next answer.", severity="error", timeout=10)
+
+    @on(OptionList.OptionSelected, "#quick-replies")
+    async def _quick_reply(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        await self.submit(event.option.id)
+
+    @on(Checklist.Finished)
+    async def _checklist_done(self, event: Checklist.Finished) -> None:
+        await self.submit(event.values)
+
+    @on(RecordForm.Done)
+    async def _records_done(self, event: RecordForm.Done) -> None:
+        await self.submit(event.records)
+
+    @on(Button.Pressed, "#go-review")
+    def _go_review(self) -> None:
+        self.action_review()
+
+    @on(Button.Pressed, "#go-plan")
+    def _go_plan(self) -> None:
+        self.action_plan()
+
+    @on(Input.Submitted, "#composer")
+    async def _typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.reply(event.value)
+
+    async def reply(self, text: str) -> None:
+        """A typed reply, read the way a person means it."""
+        word = text.strip().casefold()
+        question = self.session.current
+        if word in WORDS_FOR_WHY:
+            self.action_why()
+            self.query_one("#composer", Input).value = ""
+            return
+        if word == "back":
+            await self.action_back()
+            return
+        if question is None:
+            if word in ("review", "plan"):
+                self.action_review() if word == "review" else self.action_plan()
+            return
+        if not word:
+            if question.id in self.session.answers:
+                await self.submit(self.session.answers[question.id])
+            elif not question.required:
+                await self.submit(None)
+            else:
+                self.hint("This one needs an answer. Type ? to see why we ask.")
+            return
+        try:
+            if question.kind == "multiple":
+                value: Any = read_choices(question, text)
+            elif question.is_choice:
+                value = read_choice(question, text)
+            elif question.kind == "record":
+                if word in ("done", "none", "no"):
+                    self.query_one(RecordForm).post_message(RecordForm.Done(self.query_one(RecordForm).records))
+                else:
+                    self.hint("Use the form above to add each one, then choose Done.")
+                return
+            elif question.kind == "date":
+                value = _dt.date.fromisoformat(text.strip()).isoformat()
+            else:
+                value = text.strip()
+        except ReplyError as error:
+            self.hint(f"Sorry: {error}.")
+            return
+        except ValueError:
+            self.hint("Write the date as YYYY-MM-DD, for example 2026-03-31.")
+            return
+        await self.submit(value)
+
+    # -- actions ------------------------------------------------------------------------------------
+
+    def action_why(self) -> None:
+        turns = self.query(QuestionTurn)
+        if not turns or not turns.last().toggle_guidance():
+            self.hint("There is no more to say about this question.")
+
+    async def action_back(self) -> None:
+        before = self.session.current
+        after = self.session.back()
+        if after is None or (before is not None and after.id == before.id):
+            self.hint("This is the first question.")
+            return
+        await self.rebuild()
+
+    def action_edit_answers(self) -> None:
+        answers = self.query(AnswerTurn)
+        if answers:
+            answers.last().focus()
+            self.hint("Use the arrow keys to choose an answer and press Enter to change it.")
+
+    @on(EditAnswer)
+    async def _edit(self, event: EditAnswer) -> None:
+        await self.edit(event.question_id)
+
+    async def edit(self, question_id: str) -> None:
+        try:
+            self.session.go_to(question_id)
+        except AnswerError:
+            self.hint("That question no longer applies to your answers.")
+            return
+        self.editing = True
+        await self.rebuild()
+        self.hint("Change the answer, or press Enter to keep it. The conversation then carries on.")
+
+    def action_review(self) -> None:
+        from .review import ReviewScreen
+
+        async def chosen(question_id: str | None) -> None:
+            if question_id:
+                await self.edit(question_id)
+
+        self.app.push_screen(ReviewScreen(self.session), chosen)
+
+    def action_plan(self) -> None:
+        from .plan import PlanScreen
+
+        self.app.push_screen(PlanScreen(self.flow, self.session, self.saved, reveal=self.revealed))
+
+    def action_toggle_panel(self) -> None:
+        panel = self.query_one(SidePanel)
+        panel.display = not panel.display
+
+    def action_reveal(self) -> None:
+        self.revealed = True
+        panel = self.query_one(SidePanel)
+        panel.hide_ladder = False
+        panel.refresh_panel()

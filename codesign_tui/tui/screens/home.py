@@ -1,0 +1,136 @@
+"""Home: the flows to start, the saved sessions to carry on with, and a way out."""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...flow.model import Flow
+from ...sessions import Damaged, SavedSession
+from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
+
+
+def minutes(questions: int) -> int:
+    # about 25 seconds a question, from trying the shipped flows
+    return max(1, round(questions * 25 / 60))
+
+
+def when(stamp: str) -> str:
+    try:
+        moment = _dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp or "unknown time"
+    return moment.strftime("%d %b %Y %H:%M")
+
+
+class HomeScreen(Screen):
+    """Where every run starts unless a flow is named on the command line."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Start or carry on", show=False),
+        Binding("delete,d", "delete", "Delete saved", tooltip="Delete the highlighted saved session"),
+        Binding("q", "app.quit", "Quit", tooltip="Leave codesign", show=False),
+    ]
+
+    def __init__(self, flows: list[Flow], saved: list[SavedSession], damaged: list[Damaged]) -> None:
+        super().__init__()
+        self.flows = flows
+        self.saved = saved
+        self.damaged = damaged
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="home"):
+            yield Static("Decide whether to consult, co-design or co-produce, and write the plan. Choose a flow"
+                         " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
+                         id="home-intro", markup=False)
+            yield Static("Start a new plan", classes="home-heading")
+            yield OptionList(*[self._flow_option(flow) for flow in self.flows], id="flows")
+            yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
+            yield OptionList(*[self._saved_option(s) for s in self.saved], id="saved")
+            yield Static("", id="saved-empty", markup=False)
+            if self.damaged:
+                lines = [f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}."
+                         for d in self.damaged]
+                yield Static("\n".join(lines), id="damaged", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "codesign"
+        self.sub_title = "plan how to involve people"
+        self._show_saved()
+        self.query_one("#flows", OptionList).focus()
+        for damaged in self.damaged:
+            self.notify(f"{damaged.name} was damaged and has been set aside.", severity="warning", timeout=8)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "delete":
+            return bool(self.saved)
+        return True
+
+    def _flow_option(self, flow: Flow) -> Option:
+        count = len(flow.questions)
+        text = Content.from_markup("[b]$title[/b]\n   $count questions, about $minutes minutes. $summary",
+                                   title=flow.title, count=str(count), minutes=str(minutes(count)),
+                                   summary=flow.summary)
+        return Option(text, id=f"flow:{flow.id}")
+
+    def _saved_option(self, saved: SavedSession) -> Option:
+        title = next((f.title for f in self.flows if f.id == saved.flow), saved.flow)
+        name = f" · {saved.project}" if saved.project else ""
+        state = "finished" if saved.complete else f"{saved.answered} of {saved.total} answered"
+        text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=title, name=name,
+                                   state=state, when=when(saved.updated))
+        return Option(text, id=f"saved:{saved.id}")
+
+    def _show_saved(self) -> None:
+        has = bool(self.saved)
+        self.query_one("#saved", OptionList).display = has
+        self.query_one("#saved-empty", Static).update("" if has else "No saved sessions yet.")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        kind, _, key = (event.option.id or "").partition(":")
+        if kind == "flow":
+            flow = next(f for f in self.flows if f.id == key)
+
+            def named(names: tuple[str, str] | None) -> None:
+                if names is not None:
+                    self.app.start_flow(flow, *names)
+
+            self.app.push_screen(NewPlanDialog(flow.title), named)
+        elif kind == "saved":
+            self.app.resume(key)
+
+    def action_open(self) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList):
+            focused.action_select()
+
+    def action_delete(self) -> None:
+        saved_list = self.query_one("#saved", OptionList)
+        if self.focused is not saved_list or saved_list.highlighted is None:
+            self.notify("Highlight a saved session first (Tab moves to the list).")
+            return
+        option = saved_list.get_option_at_index(saved_list.highlighted)
+        session_id = (option.id or "").partition(":")[2]
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.app.store.delete(session_id):
+                self.saved = [s for s in self.saved if s.id != session_id]
+                saved_list.remove_option(option.id)
+                self._show_saved()
+                self.refresh_bindings()
+                self.notify("Deleted.")
+
+        self.app.push_screen(ConfirmDialog("Delete this saved session? Its answers, including any names in a"
+                                           " register of interests, are removed for good.", "Delete", "Keep"),
+                             confirmed)

@@ -1,0 +1,136 @@
+"""The plan: rendered Markdown with its table of contents, and exports that never overwrite unasked."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, MarkdownViewer
+
+from ...flow.answers import AnswersFile
+from ...flow.engine import Session
+from ...flow.model import Flow
+from ...plan.export import ExportError, write_atomically
+from ...sessions import SavedSession
+from ..widgets.dialogs import ConfirmDialog, ExportDialog
+
+FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
+
+
+def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile) -> bytes:
+    """The plan in one of the export formats."""
+    from ...plan import render
+
+    result = session.result()
+    if fmt == "md":
+        return render.render_markdown(flow, result, meta).encode("utf-8")
+    if fmt == "json":
+        return render.render_json(flow, result, meta).encode("utf-8")
+    exporter = getattr(render, f"render_{fmt}", None)
+    if exporter is None:
+        raise ExportError(f"exporting to {fmt} is not available in this version")
+    data = exporter(flow, result, meta)
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def proposed_name(flow: Flow, saved: SavedSession, fmt: str, folder: Path | None = None) -> Path:
+    """A sensible file name in the current folder: flow, project and date."""
+    project = re.sub(r"[^a-z0-9]+", "-", saved.project.casefold()).strip("-")[:40]
+    stem = "-".join(part for part in (flow.id, project, _dt.date.today().isoformat()) if part)
+    return (folder or Path.cwd()) / f"{stem}.{fmt}"
+
+
+class PlanScreen(Screen):
+    """Shows the plan and exports it."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", tooltip="Back to the conversation"),
+        # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
+        Binding("m", "export('md')", "Save Markdown", tooltip="Save the plan as a Markdown file"),
+        Binding("w", "export('docx')", "Save Word", tooltip="Save the plan as a Word document"),
+        Binding("h", "export('html')", "Save web page", tooltip="Save the plan as one HTML file"),
+        Binding("j", "export('json')", "Save JSON", tooltip="Save the result as JSON data"),
+        Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
+    ]
+
+    def __init__(self, flow: Flow, session: Session, saved: SavedSession, reveal: bool = True) -> None:
+        super().__init__()
+        self.flow = flow
+        self.session = session
+        self.saved = saved
+        self.reveal = reveal
+
+    def meta(self) -> AnswersFile:
+        return AnswersFile(self.flow.id, self.session.answers, self.saved.project, self.saved.prepared_by,
+                           _dt.date.today().isoformat())
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield MarkdownViewer(id="plan", show_table_of_contents=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Your plan"
+        answered, total = self.session.progress()
+        self.sub_title = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
+        self.render_plan()
+
+    @work(exclusive=True, group="render")
+    async def render_plan(self) -> None:
+        from ...plan.render import render_markdown
+
+        text = render_markdown(self.flow, self.session.result(), self.meta())
+        viewer = self.query_one(MarkdownViewer)
+        await viewer.document.update(text)
+        viewer.focus()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_toggle_toc(self) -> None:
+        viewer = self.query_one(MarkdownViewer)
+        viewer.show_table_of_contents = not viewer.show_table_of_contents
+
+    def action_export(self, fmt: str) -> None:
+        if self.app.is_web:
+            self.deliver(fmt)
+            return
+        proposed = proposed_name(self.flow, self.saved, fmt)
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if path.exists():
+                def replace(yes: bool | None) -> None:
+                    if yes:
+                        self.write(fmt, path, force=True)
+                self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?", "Replace", "Keep it"),
+                                     replace)
+            else:
+                self.write(fmt, path, force=False)
+
+        self.app.push_screen(ExportDialog(FORMATS[fmt], proposed), chosen)
+
+    def write(self, fmt: str, path: Path, force: bool) -> None:
+        try:
+            write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta()), force=force)
+        except ExportError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        self.notify(f"Saved {path}", title="Plan saved")
+
+    def deliver(self, fmt: str) -> None:
+        import io
+
+        try:
+            data = export_bytes(fmt, self.flow, self.session, self.meta())
+        except ExportError as error:
+            self.notify(str(error), title="Not saved", severity="error")
+            return
+        name = proposed_name(self.flow, self.saved, fmt, Path(".")).name
+        self.app.deliver_binary(io.BytesIO(data), save_filename=name)

@@ -1,0 +1,60 @@
+"""Review: every answer in one table, each row a way back to change it."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from ...flow.engine import Session
+from ..widgets.turns import answer_label
+
+
+class ReviewScreen(Screen[str | None]):
+    """Shows the answers; Enter on a row goes back to that question."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Back to the conversation", tooltip="Close the review"),
+        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        answered, total = self.session.progress()
+        yield Static(f"{answered} of {total} questions answered. Choose a row and press Enter (or click it) to"
+                     " change that answer.", id="review-intro", markup=False)
+        yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+        set_aside = self.session.set_aside
+        if set_aside:
+            names = "; ".join(self.session.flow.question(q).prompt for q in set_aside)
+            yield Static(f"Set aside, as they no longer apply: {names}", id="review-set-aside", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Review your answers"
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Section", "Question", "Answer")
+        flow = self.session.flow
+        for number, question in enumerate(self.session.path, 1):
+            answer = answer_label(question, self.session.answers[question.id]) \
+                if question.id in self.session.answers else "(not answered yet)"
+            table.add_row(str(number), flow.section(question.section_id).title, question.prompt, answer,
+                          key=question.id)
+        table.focus()
+
+    @on(DataTable.RowSelected)
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        self.dismiss(event.row_key.value)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_plan(self) -> None:
+        self.dismiss(None)
+        self.app.call_later(self.app.screen.run_action, "plan")

@@ -1,0 +1,135 @@
+"""Small dialogs: a file name to export to, and a yes/no question."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks a yes/no question; Escape means no."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical { width: 60; max-width: 90%; height: auto; border: thick $accent;
+                               background: $surface; padding: 1 2; }
+    ConfirmDialog .buttons { height: auto; margin-top: 1; }
+    ConfirmDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "no", "No")]
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes, id="yes", variant="warning")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Asks where to save an export, proposing a name in the current folder."""
+
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical { width: 76; max-width: 95%; height: auto; border: thick $accent;
+                              background: $surface; padding: 1 2; }
+    ExportDialog Input { margin: 1 0; }
+    ExportDialog .buttons { height: auto; }
+    ExportDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, what: str, proposed: Path) -> None:
+        super().__init__()
+        self.what = what
+        self.proposed = proposed
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Save the plan as {self.what}. The file name (a folder may go in front):",
+                         markup=False)
+            yield Input(str(self.proposed), id="export-path")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        text = self.query_one(Input).value.strip()
+        self.dismiss(Path(text).expanduser() if text else None)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
+    """Names a new plan: what the work is called and who prepares it, both optional."""
+
+    DEFAULT_CSS = """
+    NewPlanDialog { align: center middle; }
+    NewPlanDialog > Vertical { width: 76; max-width: 95%; height: auto; border: thick $accent;
+                               background: $surface; padding: 1 2; }
+    NewPlanDialog Input { margin-bottom: 1; }
+    NewPlanDialog .buttons { height: auto; }
+    NewPlanDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.flow_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"{self.flow_title}\n\nBoth are optional; they go at the top of the plan.",
+                         markup=False)
+            yield Static("What is the piece of work called?", markup=False)
+            yield Input(placeholder="for example: Young people's mental health offer", id="project")
+            yield Static("Who is preparing the plan?", markup=False)
+            yield Input(placeholder="your name or team", id="prepared-by")
+            with Horizontal(classes="buttons"):
+                yield Button("Start", id="start", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#project", Input).focus()
+
+    @on(Input.Submitted, "#project")
+    def _next(self) -> None:
+        self.query_one("#prepared-by", Input).focus()
+
+    @on(Input.Submitted, "#prepared-by")
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        self.dismiss((self.query_one("#project", Input).value.strip(),
+                      self.query_one("#prepared-by", Input).value.strip()))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,175 @@
+"""Ways to answer: quick replies for a choice, a checklist, and a small form for one record at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Key
+from textual.message import Message
+from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option as ListOption
+
+from ...flow.answers import AnswerError, check_record
+from ...flow.model import Question
+
+
+def option_prompt(number: int, label: str, explanation: str) -> Content:
+    text = Content.from_markup("[b]$number[/b]  $label", number=str(number), label=label)
+    if explanation:
+        text += Content.from_markup("\n   [dim]$explanation[/dim]", explanation=explanation)
+    return text
+
+
+class QuickReplies(OptionList):
+    """The options of a choice, numbered: press a number, or move and press Enter, or click."""
+
+    BINDINGS = [Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)]
+
+    def __init__(self, question: Question, current: Any = None) -> None:
+        options = [ListOption(option_prompt(n, o.label, o.explanation), id=o.value)
+                   for n, o in enumerate(question.options, 1)]
+        super().__init__(*options, id="quick-replies")
+        self.question = question
+        self.current = current
+
+    def on_mount(self) -> None:
+        values = self.question.values
+        self.highlighted = values.index(self.current) if self.current in values else 0
+
+    def action_pick(self, number: int) -> None:
+        if number <= self.option_count:
+            self.highlighted = number - 1
+            self.action_select()
+
+    def on_key(self, event: Key) -> None:
+        # Typing a word is a reply too: hand the keystroke to the reply box.
+        if event.character and event.character.isprintable() and not event.character.isdigit() \
+                and event.character != " ":
+            composer = self.screen.query_one("#composer", Input)
+            composer.focus()
+            composer.insert_text_at_cursor(event.character)
+            event.stop()
+            event.prevent_default()
+
+
+class Checklist(SelectionList[str]):
+    """The options of a multiple choice: Space ticks, Enter finishes."""
+
+    BINDINGS = [Binding("enter", "finish", "Done", tooltip="Answer with the ticked options")]
+
+    class Finished(Message):
+        def __init__(self, values: list[str]) -> None:
+            super().__init__()
+            self.values = values
+
+    def __init__(self, question: Question, current: list[str] | None = None) -> None:
+        chosen = set(current or [])
+        super().__init__(*[(option_prompt(n, o.label, o.explanation), o.value, o.value in chosen)
+                           for n, o in enumerate(question.options, 1)], id="checklist")
+        self.question = question
+
+    def action_finish(self) -> None:
+        self.post_message(self.Finished(list(self.selected)))
+
+
+class RecordForm(Vertical):
+    """One record at a time, such as one declared interest, with "add another" and "done"."""
+
+    class Done(Message):
+        def __init__(self, records: list[dict[str, Any]]) -> None:
+            super().__init__()
+            self.records = records
+
+    def __init__(self, question: Question, current: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(id="record-form")
+        self.question = question
+        self.records: list[dict[str, Any]] = list(current or [])
+
+    def compose(self):
+        yield Static(self._summary(), id="record-summary", markup=False)
+        for spec in self.question.fields:
+            label = spec.prompt + ("" if spec.required else " (optional)")
+            yield Static(label, classes="field-label", markup=False)
+            if spec.options:
+                yield Select([(o.label, o.value) for o in spec.options], id=f"field-{spec.id}",
+                             prompt="Choose…", allow_blank=True)
+            else:
+                placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
+                yield Input(placeholder=placeholder, id=f"field-{spec.id}")
+        yield Static("", id="record-error", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button("Add this one", id="record-add", variant="primary")
+            yield Button(self._done_label(), id="record-done")
+            yield Button("Remove the last", id="record-remove", disabled=not self.records)
+
+    def _summary(self) -> str:
+        if not self.records:
+            return "Nothing recorded yet. Fill in the form and add each one, then choose Done."
+        lines = [f"{n}. " + " · ".join(str(v) for v in list(r.values())[:3]) for n, r in
+                 enumerate(self.records, 1)]
+        return f"Recorded so far ({len(self.records)}):\n" + "\n".join(lines)
+
+    def _done_label(self) -> str:
+        return f"Done ({len(self.records)} recorded)" if self.records else "Done: none to record"
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for spec in self.question.fields:
+            widget = self.query_one(f"#field-{spec.id}")
+            if isinstance(widget, Select):
+                if widget.value is not Select.NULL:
+                    values[spec.id] = widget.value
+            elif isinstance(widget, Input) and widget.value.strip():
+                values[spec.id] = widget.value.strip()
+        return values
+
+    def _refresh(self) -> None:
+        self.query_one("#record-summary", Static).update(self._summary())
+        self.query_one("#record-done", Button).label = self._done_label()
+        self.query_one("#record-remove", Button).disabled = not self.records
+
+    def add(self) -> bool:
+        values = self._values()
+        error = self.query_one("#record-error", Static)
+        try:
+            record = check_record(self.question, values, len(self.records) + 1)
+        except AnswerError as problem:
+            error.update(f"Not added yet: {problem.message}.")
+            return False
+        self.records.append(record)
+        error.update("")
+        for widget in self.query(Input):
+            widget.value = ""
+        for select in self.query(Select):
+            select.clear()
+        self._refresh()
+        first = self.query(Input).first() if self.query(Input) else None
+        if first is not None:
+            first.focus()
+        return True
+
+    @on(Button.Pressed, "#record-add")
+    def _add_pressed(self) -> None:
+        self.add()
+
+    @on(Input.Submitted)
+    def _field_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
+
+    @on(Button.Pressed, "#record-remove")
+    def _remove_pressed(self) -> None:
+        if self.records:
+            self.records.pop()
+            self._refresh()
+
+    @on(Button.Pressed, "#record-done")
+    def _done_pressed(self) -> None:
+        if any(self._values().values()):
+            if not self.add():
+                return
+        self.post_message(self.Done(list(self.records)))

@@ -1,0 +1,86 @@
+"""The side panel: where you are in the sections, and the ladder as the answers come in."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from ...flow.engine import Session
+
+
+def progress_text(session: Session) -> Content:
+    current = session.current
+    lines = [Content.from_markup("[b]Sections[/b]")]
+    for section, done, total in session.section_progress():
+        if current is not None and current.section_id == section.id:
+            mark, state = "▸", "now"
+        elif done == total:
+            mark, state = "✓", "done"
+        else:
+            mark, state = "·", "to do"
+        lines.append(Content.from_markup(f"{mark} $title [dim]$done/$total $state[/dim]", title=section.title,
+                                         done=str(done), total=str(total), state=state))
+    return Content("\n").join(lines)
+
+
+def ladder_text(session: Session, hidden: bool = False) -> Content:
+    flow = session.flow
+    if not flow.levels:
+        return Content("")
+    if hidden:
+        return Content.from_markup("[b]Ladder[/b]\nHidden until the facilitator reveals it.")
+    result = session.result(so_far=True)
+    read = {name for rule in flow.calls_for if rule.when for name in rule.when.expression.names}
+    read |= {r.question for r in flow.requirements}
+    if not read & set(result.answers):
+        return Content.from_markup("[b]Ladder[/b]\nThe ladder fills in as you answer the questions that"
+                                   " decide it.")
+    so_far = "" if result.complete else " (so far)"
+    lines = [Content.from_markup("[b]Ladder[/b]$so_far", so_far=so_far)]
+    for level in reversed(flow.levels):
+        marks = []
+        if result.recommendation and level.id == result.recommendation.id:
+            marks.append("★ recommended")
+        if result.calls_for and level.id == result.calls_for.id:
+            marks.append("◆ work calls for")
+        if result.supported and level.id == result.supported.id:
+            marks.append("✓ conditions support")
+        style = "b" if result.recommendation and level.id == result.recommendation.id else "dim"
+        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=level.label))
+        for mark in marks:
+            lines.append(Content(f"   {mark}"))
+    held = result.held_back_by
+    if held:
+        lines.append(Content.from_markup("[b]Held back by[/b]"))
+        for question_id in held:
+            question = flow.question(question_id)
+            answer = question.label(result.answers.get(question_id))
+            lines.append(Content(f"✗ {_short(question.prompt)} ({answer})"))
+    elif result.recommendation and result.calls_for:
+        lines.append(Content("Nothing holds it back."))
+    return Content("\n").join(lines)
+
+
+def _short(text: str, width: int = 38) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+class SidePanel(VerticalScroll):
+    """Progress through the sections and the live ladder; folds away on narrow terminals."""
+
+    def __init__(self, session: Session, hide_ladder: bool = False) -> None:
+        super().__init__(id="side-panel")
+        self.session = session
+        self.hide_ladder = hide_ladder
+
+    def compose(self):
+        yield Static(id="progress")
+        yield Static(id="ladder")
+
+    def on_mount(self) -> None:
+        self.refresh_panel()
+
+    def refresh_panel(self) -> None:
+        self.query_one("#progress", Static).update(progress_text(self.session))
+        self.query_one("#ladder", Static).update(ladder_text(self.session, self.hide_ladder))
