@@ -18,6 +18,8 @@ def _clean_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("CODESIGN_DATA_DIR", str(tmp_path / "codesign-data"))
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,7 @@ class CodesignApp(App):
         self.resume_id = resume
         self.facilitate = facilitate
         self.current: SavedSession | None = None
+        self.farewell = ""
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -130,10 +131,9 @@ class CodesignApp(App):
     async def action_quit(self) -> None:
         saved = self.current
         if saved is not None and not saved.complete and saved.answered:
-            self.exit(message=f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
-                              f" codesign --resume {saved.id}")
-        else:
-            self.exit()
+            self.farewell = (f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
+                             f" codesign --resume {saved.id}")
+        self.exit(message=self.farewell or None)
 
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,

@@ -172,6 +172,7 @@ class ConversationScreen(Screen):
             self.call_after_refresh(self.query_one("#go-plan", Button).focus)
             return
         current = self.session.answers.get(question.id)
+        area.set_class(question.kind == "record", "-record")
         if question.kind in ("single", "yes_partly_no_unsure"):
             replies = QuickReplies(question, current)
             await area.mount(replies)

@@ -84,7 +84,13 @@ class PlanScreen(Screen):
     async def render_plan(self) -> None:
         from ...plan.render import render_markdown
 
-        text = render_markdown(self.flow, self.session.result(), self.meta())
+        from jinja2 import TemplateError
+
+        try:
+            text = render_markdown(self.flow, self.session.result(), self.meta())
+        except TemplateError as error:
+            text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
+            self.notify("The plan template has a problem; see the message.", severity="error")
         viewer = self.query_one(MarkdownViewer)
         await viewer.document.update(text)
         viewer.focus()

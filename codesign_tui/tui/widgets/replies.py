@@ -6,7 +6,7 @@ from typing import Any
 
 from textual import on
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Key
 from textual.message import Message
@@ -91,20 +91,22 @@ class RecordForm(Vertical):
 
     def compose(self):
         yield Static(self._summary(), id="record-summary", markup=False)
-        for spec in self.question.fields:
-            label = spec.prompt + ("" if spec.required else " (optional)")
-            yield Static(label, classes="field-label", markup=False)
-            if spec.options:
-                yield Select([(o.label, o.value) for o in spec.options], id=f"field-{spec.id}",
-                             prompt="Choose…", allow_blank=True)
-            else:
-                placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
-                yield Input(placeholder=placeholder, id=f"field-{spec.id}")
-        yield Static("", id="record-error", markup=False)
         with Horizontal(classes="buttons"):
-            yield Button("Add this one", id="record-add", variant="primary")
-            yield Button(self._done_label(), id="record-done")
-            yield Button("Remove the last", id="record-remove", disabled=not self.records)
+            yield Button("Add this one", id="record-add", variant="primary", compact=True)
+            yield Button(self._done_label(), id="record-done", compact=True)
+            yield Button("Remove the last", id="record-remove", disabled=not self.records, compact=True)
+        yield Static("", id="record-error", markup=False)
+        with VerticalScroll(id="record-fields"):
+            for spec in self.question.fields:
+                label = spec.prompt + ("" if spec.required else " (optional)")
+                with Horizontal(classes="field-row"):
+                    yield Static(label, classes="field-label", markup=False)
+                    if spec.options:
+                        yield Select([(o.label, o.value) for o in spec.options], id=f"field-{spec.id}",
+                                     prompt="Choose…", allow_blank=True, compact=True)
+                    else:
+                        placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
+                        yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True)
 
     def _summary(self) -> str:
         if not self.records:

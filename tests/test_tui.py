@@ -1,0 +1,282 @@
+"""The full-screen app driven as a person would, through Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from textual.widgets import Input, MarkdownViewer, OptionList
+
+from codesign_tui.sessions import SessionStore
+from codesign_tui.tui.app import make_app
+from codesign_tui.tui.screens.conversation import ConversationScreen
+from codesign_tui.tui.screens.home import HomeScreen
+from codesign_tui.tui.screens.plan import PlanScreen
+from codesign_tui.tui.screens.review import ReviewScreen
+from codesign_tui.tui.widgets.side_panel import SidePanel
+from codesign_tui.tui.widgets.turns import AnswerTurn, NoteTurn, QuestionTurn
+
+
+def current(app) -> str | None:
+    screen = app.screen
+    assert isinstance(screen, ConversationScreen)
+    question = screen.session.current
+    return question.id if question else None
+
+
+async def type_reply(pilot, text: str) -> None:
+    composer = pilot.app.screen.query_one("#composer", Input)
+    composer.focus()
+    await pilot.pause()
+    composer.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def saved_file(app) -> dict:
+    [path] = (Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml")
+    assert path.stat().st_mode & 0o777 == 0o600
+    return yaml.safe_load(path.read_text())
+
+
+async def test_home_lists_flows_and_opens_one_by_keyboard(appendix2):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        flows = app.screen.query_one("#flows", OptionList)
+        assert flows.option_count == 3
+        assert "26 questions" in str(flows.get_option_at_index(0).prompt)
+        await pilot.press("down", "enter")  # the appendix2 flow, second in the list
+        await pilot.pause()
+        await pilot.press(*"Library review", "enter")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.flow.id == "appendix2"
+        assert app.screen.saved.project == "Library review"
+
+
+async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "space_to_shape"
+        for key in "1312221":  # yes, wicked, no money... see below
+            await pilot.press(key)
+            await pilot.pause()
+        session = app.screen.session
+        assert session.is_complete
+        assert session.answers == {"space_to_shape": "yes", "problem_type": "wicked",
+                                   "time_for_relationships": "yes", "budget": "partly",
+                                   "senior_buy_in": "partly", "learning_culture": "partly",
+                                   "shared_delivery": "yes"}
+        assert saved_file(app)["session"]["complete"] is True
+        assert any("Recommendation: Co-design" in str(n.render()) for n in app.screen.query(NoteTurn))
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Co-design" in app.screen.query_one(MarkdownViewer).document.source
+        await pilot.press("m")
+        await pilot.pause()
+        export_input = app.screen.query_one("#export-path", Input)
+        assert export_input.value.endswith(".md") and Path(export_input.value).parent == tmp_path
+        export_input.value = str(tmp_path / "plan.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (tmp_path / "plan.md").read_text().startswith("# ")
+        # a second export to the same name asks before replacing
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
+        (tmp_path / "plan.md").write_text("keep me")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # the dialog's default button is "Keep it"
+        await pilot.pause()
+        assert (tmp_path / "plan.md").read_text() == "keep me"
+
+
+async def test_typed_replies_as_people_type_them():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_reply(pilot, "y")
+        await type_reply(pilot, "Wicked")
+        await type_reply(pilot, "partly")
+        await type_reply(pilot, "2")
+        await type_reply(pilot, "maybe")
+        assert "not one of the answers" in str(app.screen.query_one("#reply-hint").render())
+        assert current(app) == "senior_buy_in"
+        guidance = app.screen.query(QuestionTurn).last().query_one("Collapsible")
+        assert guidance.collapsed
+        await type_reply(pilot, "?")
+        assert not guidance.collapsed
+        await type_reply(pilot, "back")
+        assert current(app) == "budget"
+        await type_reply(pilot, "")  # keep the answer and step forward
+        assert current(app) == "senior_buy_in"
+        assert app.screen.session.answers["space_to_shape"] == "yes"
+        assert app.screen.session.answers["problem_type"] == "wicked"
+
+
+async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("1")  # policy
+        await pilot.press("1")  # same policy: yes
+        await pilot.pause()
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await pilot.press("1")  # interests known: yes -> the register
+        await pilot.pause()
+        assert current(app) == "interests"
+        form = screen.query_one("#record-form")
+        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-role", Input).value = "Trustee"
+        form.query_one("#field-organisation", Input).value = "Example CVS"
+        form.query_one("#field-interest_type").value = "financial"
+        form.query_one("#field-description", Input).value = "Trustee of a bidder"
+        form.query_one("#field-management").value = "withdraw_from_item"
+        await pilot.click("#record-add")
+        await pilot.pause()
+        assert len(form.records) == 1
+        await pilot.click("#record-done")
+        await pilot.pause()
+        assert screen.session.answers["interests"][0]["name"] == "Sam Jones"
+        # go back to "interests known" through the transcript and change it
+        turns = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
+        turns[0].focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current(app) == "interests_known"
+        await pilot.press("2")  # none declared yet
+        await pilot.pause()
+        notes = [str(n.render()) for n in screen.query(NoteTurn)]
+        assert any("Set aside" in n and "interest" in n for n in notes)
+        assert "interests" in screen.session.set_aside
+        assert "interests" not in screen.session.result().answers
+        # and back again: the register returns untouched
+        turns = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
+        turns[0].focus()
+        await pilot.press("enter", "1")
+        await pilot.pause()
+        assert any("Brought back" in str(n.render()) for n in screen.query(NoteTurn))
+        assert screen.session.active["interests"][0]["name"] == "Sam Jones"
+
+
+async def test_review_lists_every_answer_and_jumps_back_to_one():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "1312":
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        table = app.screen.query_one("#review-table")
+        assert table.row_count == 7
+        await pilot.press("down", "enter")  # the second row: problem_type
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert current(app) == "problem_type"
+        await pilot.press("1")  # a proven solution: the work now calls for consult
+        await pilot.pause()
+        assert current(app) == "senior_buy_in"  # carries on from the first unanswered question
+        assert app.screen.session.result(so_far=True).calls_for.id == "consult"
+
+
+async def test_damaged_session_file_is_set_aside_and_home_still_opens():
+    folder = Path.cwd() / "codesign-data" / "sessions"
+    folder.mkdir(parents=True)
+    (folder / "20260101-000000-abcdef.session.yaml").write_text("flow: [unclosed\n")
+    (folder / "20260101-000001-abcdef.session.yaml").write_bytes(b"\xff\xfe\x00garbage")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        damaged = str(app.screen.query_one("#damaged").render())
+        assert "20260101-000000-abcdef.session.yaml could not be read" in damaged
+        assert "20260101-000001-abcdef.session.yaml" in damaged
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "20260101-000000-abcdef.session.yaml.damaged", "20260101-000001-abcdef.session.yaml.damaged"]
+
+
+async def test_resume_restores_transcript_and_place():
+    store = SessionStore()
+    app = make_app(flow=_flow("appendix2"), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "121":
+            await pilot.press(key)
+            await pilot.pause()
+    app = make_app(resume="", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert current(app) == "budget"
+        assert [t.question.id for t in app.screen.query(AnswerTurn)] == [
+            "space_to_shape", "problem_type", "time_for_relationships"]
+
+
+async def test_quitting_mid_flow_says_how_to_resume():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        session_id = app.screen.saved.id
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert f"codesign --resume {session_id}" in app.farewell and "1 of 7" in app.farewell
+
+
+async def test_at_80x24_the_side_panel_folds_and_the_reply_box_shows():
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert not screen.query_one(SidePanel).display or screen.query_one(SidePanel).region.width == 0
+        composer = screen.query_one("#composer", Input)
+        assert composer.region.bottom <= 23 and composer.region.height >= 1
+        assert screen.query(QuestionTurn).last().region.height > 0
+        await pilot.press("f2")
+        await pilot.pause()
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(SidePanel).region.width > 0
+
+
+async def test_every_footer_action_is_in_the_command_palette():
+    from codesign_tui.tui.commands import ActionsProvider
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        provider = ActionsProvider(app.screen)
+        titles = {hit.text async for hit in provider.discover()}
+        for binding in ("Why?", "Back", "Change answer", "Review", "Plan", "Quit", "High contrast"):
+            assert binding in titles
+
+
+async def test_high_contrast_is_remembered():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.theme == "codesign-high-contrast"
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.theme == "codesign-high-contrast"
+
+
+def _flow(name: str):
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.resources import flows_dir
+
+    return load_flow(flows_dir() / f"{name}.yaml")
