@@ -11,12 +11,13 @@ MIN_SECONDS = 0.5
 
 
 def best_of(function: Callable[[], object], min_runs: int = MIN_RUNS, min_seconds: float = MIN_SECONDS,
-            max_seconds: float = 15.0) -> tuple[float, int]:
+            budget_seconds: float = 6.0, budget_runs: int = 3) -> tuple[float, int]:
     """The best wall-clock time of `function` in seconds, and how many runs it took.
 
     Runs at least `min_runs` times and keeps going until the runs add up to `min_seconds`, so quick
-    measures are repeated enough to be steady. `max_seconds` only stops a slow measure from running
-    far past the script's time budget once `min_runs` is reached. Garbage left by earlier runs is
+    measures are repeated enough to be steady. The budget only stops a slow measure from running far
+    past the script's time limit: once `budget_runs` runs have taken `budget_seconds`, it stops
+    (a measure taking seconds a run is steady enough after three). Garbage left by earlier runs is
     collected before each run so that one run does not pay for another's garbage; the collector stays
     on during the run, as it is when the program runs for real.
     """
@@ -31,6 +32,6 @@ def best_of(function: Callable[[], object], min_runs: int = MIN_RUNS, min_second
         best = min(best, elapsed)
         total += elapsed
         runs += 1
-        if runs >= min_runs and total >= max_seconds:
+        if runs >= budget_runs and total >= budget_seconds:
             break
     return best, runs

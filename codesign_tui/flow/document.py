@@ -89,6 +89,10 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
             tab_lines.add(number)
             problems.add(Problem(name, number, line.index("\t") + 1,
                                  "tab used for indentation; YAML needs spaces"))
+    if _too_deep(text):
+        problems.add(Problem(name, 1, 1, f"the file nests lists or mappings more than {MAX_DEPTH} levels"
+                             " deep; refusing to read it"))
+        return None
     try:
         root = yaml.compose(text, Loader=FlowLoader)
     except yaml.MarkedYAMLError as error:
@@ -106,14 +110,16 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         return None
     if tab_lines:
         return None
-    if root is not None and _depth(root) > MAX_DEPTH:
-        problems.add(Problem(name, 1, 1, f"the file nests lists or mappings more than {MAX_DEPTH} levels"
-                             " deep; refusing to read it"))
-        return None
-    if root is not None and _expanded_size(root) > MAX_EXPANDED_NODES:
-        problems.add(Problem(name, 1, 1, "anchors and aliases in this file expand to more than"
-                             f" {MAX_EXPANDED_NODES:,} entries; refusing to read it"))
-        return None
+    if root is not None and "*" in text:  # aliases can multiply a small file into a huge one
+        size, height = _expanded(root)
+        if size > MAX_EXPANDED_NODES:
+            problems.add(Problem(name, 1, 1, "anchors and aliases in this file expand to more than"
+                                 f" {MAX_EXPANDED_NODES:,} entries; refusing to read it"))
+            return None
+        if height > MAX_DEPTH:
+            problems.add(Problem(name, 1, 1, f"the file nests lists or mappings more than {MAX_DEPTH} levels"
+                                 " deep; refusing to read it"))
+            return None
     return Document(path, name, root, lines)
 
 
@@ -129,12 +135,32 @@ def _yaml_message(error: yaml.MarkedYAMLError) -> str:
     return f"YAML syntax: {message}"
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """How many nodes walking the tree would visit, computed once per node and without recursion,
-    so neither an alias bomb nor a deeply nested file can exhaust time or the stack. A node that
-    contains itself counts as too many."""
-    sizes: dict[int, int] = {}
+def _too_deep(text: str) -> bool:
+    """Whether the text nests deeper than MAX_DEPTH, judged before composing it: libyaml composes by
+    recursion in C, and a file nested some 25,000 levels deep would crash the interpreter."""
+    # block nesting shows as a long run of indentation, "- " or "? " at the start of a line
+    if re.search(r"^(?: |- |\? ){%d,}\S" % (2 * MAX_DEPTH), text, re.MULTILINE):
+        return True
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return True
+    return False
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def _expanded(root: yaml.Node) -> tuple[int, int]:
+    """How many nodes walking the tree would visit and how deep it goes, with aliases followed,
+    computed once per node and without recursion. A node that contains itself counts as too many."""
+    sizes: dict[int, tuple[int, int]] = {}
     visiting: set[int] = set()
+    too_many = (MAX_EXPANDED_NODES + 1, MAX_DEPTH + 1)
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -143,34 +169,21 @@ def _expanded_size(root: yaml.Node) -> int:
             if key in sizes:
                 continue
             if key in visiting:
-                return MAX_EXPANDED_NODES + 1
+                return too_many
             visiting.add(key)
             stack.append((node, True))
             for child in _children(node):
                 if id(child) in visiting:
-                    return MAX_EXPANDED_NODES + 1
+                    return too_many
                 if id(child) not in sizes:
                     stack.append((child, False))
         else:
             visiting.discard(key)
-            total = 1 + sum(sizes[id(child)] for child in _children(node))
-            sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+            children = [sizes[id(child)] for child in _children(node)]
+            size = 1 + sum(c[0] for c in children)
+            height = 1 + max((c[1] for c in children), default=0)
+            sizes[key] = (min(size, MAX_EXPANDED_NODES + 1), min(height, MAX_DEPTH + 1))
     return sizes[id(root)]
-
-
-def _depth(root: yaml.Node) -> int:
-    """How deeply collections nest, stopping once past the limit (aliases are bounded elsewhere)."""
-    deepest = 0
-    stack = [(root, 1)]
-    seen: set[int] = set()
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH or id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.extend((child, depth + 1) for child in _children(node))
-    return deepest
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,7 @@ class Shape:
     doc: str
     fields: dict[str, Field] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def required(self) -> tuple[str, ...]:
         return tuple(name for name, spec in self.fields.items() if spec.required)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .expressions import Node
 from .model import Condition, Flow, Place, Question, Section
@@ -23,28 +23,41 @@ def lint(flow: Flow, problems: Problems) -> None:
     _unique_ids(flow, problems)
     _citations(flow, problems)
     graph = section_graph(flow)
-    before = _asked_before(flow, graph)
+    earlier = _earlier_sections(flow, graph)
+    position = flow.order
+
+    def asked_before(section_id: str, limit: int | None) -> Callable[[str], bool]:
+        """Whether a question has been asked by this point: in a section that can come earlier, or
+        earlier in this section (before position `limit`; None means anywhere in it)."""
+        mask = earlier[section_id]
+
+        def check(name: str) -> bool:
+            question = flow.question(name)
+            if question.section_id == section_id:
+                return limit is None or position[name] < limit
+            return bool(mask >> _bit(flow, question.section_id) & 1)
+        return check
+
     for section in flow.sections:
         if section.when:
             _expression(flow, section.when, f"the condition of section {section.id!r}", problems,
-                        before[section.id])
-        everything = before[section.id] | {q.id for q in section.questions}
+                        asked_before(section.id, -1))
         for branch in section.next:
             if branch.goto != END and not flow.has_section(branch.goto):
                 _add(problems, branch.place, f"goto {branch.goto!r}: there is no such section",
                      did_you_mean(branch.goto, [s.id for s in flow.sections] + [END]))
             if branch.when:
-                _expression(flow, branch.when, f"a branch of section {section.id!r}", problems, everything)
+                _expression(flow, branch.when, f"a branch of section {section.id!r}", problems,
+                            asked_before(section.id, None))
         unconditional = [b for b in section.next if b.when is None]
         if unconditional and unconditional[0] is not section.next[-1]:
             _add(problems, section.next[-1].place, f"this branch of section {section.id!r} is never taken:"
                  " an earlier branch without `when` always applies")
-        asked = set(before[section.id])
         for question in section.questions:
             if question.when:
-                _expression(flow, question.when, f"the condition of question {question.id!r}", problems, asked)
+                _expression(flow, question.when, f"the condition of question {question.id!r}", problems,
+                            asked_before(section.id, position[question.id]))
             _actions(flow, question, problems)
-            asked.add(question.id)
     _rules(flow, problems)
     _reachability(flow, graph, problems)
     _cycles(flow, graph, problems)
@@ -153,7 +166,7 @@ def _rules(flow: Flow, problems: Problems) -> None:
 # -- expressions ------------------------------------------------------------------------------------
 
 def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
-                asked_before: set[str] | None) -> None:
+                asked_before: Callable[[str], bool] | None) -> None:
     """Check names, values and types in an expression; `asked_before` limits which questions it may read."""
     place = condition.place
 
@@ -167,7 +180,7 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             error(node, f"unknown question {name!r}", did_you_mean(name, [q.id for q in flow.questions]))
             return None, None
         question = flow.question(name)
-        if asked_before is not None and name not in asked_before:
+        if asked_before is not None and not asked_before(name):
             error(node, f"reads {name!r}, which is not asked before this point, so it has no answer yet")
         if field_id:
             if question.kind != "record":
@@ -292,13 +305,34 @@ def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
     return seen
 
 
-def _asked_before(flow: Flow, graph: dict[str, list[str]]) -> dict[str, set[str]]:
-    """For each section, the questions of every section that can come before it on some path."""
-    ancestors: dict[str, set[str]] = {s.id: set() for s in flow.sections}
-    for section in flow.sections:
-        for later in _reachable(graph, section.id) - {section.id, END}:
-            ancestors[later].add(section.id)
-    return {sid: {q.id for a in found for q in flow.section(a).questions} for sid, found in ancestors.items()}
+def _bit(flow: Flow, section_id: str) -> int:
+    return flow.section_index(section_id)
+
+
+def _earlier_sections(flow: Flow, graph: dict[str, list[str]]) -> dict[str, int]:
+    """For each section, a bit mask of the sections that can come before it on some path, built in
+    one pass in branching order. Sections caught in a cycle (an error reported elsewhere) may read
+    any section."""
+    incoming: dict[str, int] = {sid: 0 for sid in graph}
+    for targets in graph.values():
+        for target in targets:
+            if target in incoming:
+                incoming[target] += 1
+    masks = {sid: 0 for sid in graph}
+    ready = [sid for sid, count in incoming.items() if count == 0]
+    done = set()
+    while ready:
+        sid = ready.pop()
+        done.add(sid)
+        carried = masks[sid] | (1 << _bit(flow, sid))
+        for target in graph[sid]:
+            if target in masks:
+                masks[target] |= carried
+                incoming[target] -= 1
+                if incoming[target] == 0:
+                    ready.append(target)
+    everything = (1 << len(flow.sections)) - 1
+    return {sid: (mask if sid in done else everything) for sid, mask in masks.items()}
 
 
 def _reachability(flow: Flow, graph: dict[str, list[str]], problems: Problems) -> None:

@@ -282,6 +282,7 @@ class Flow:
         self.questions: tuple[Question, ...] = tuple(q for s in self.sections for q in s.questions)
         self._questions = {q.id: q for q in self.questions}
         self._sections = {s.id: s for s in self.sections}
+        self._section_index = {s.id: i for i, s in reversed(list(enumerate(self.sections)))}
         self._levels = {level.id: i for i, level in enumerate(self.levels)}
         self.order = {q.id: i for i, q in enumerate(self.questions)}
 
@@ -293,6 +294,9 @@ class Flow:
 
     def section(self, section_id: str) -> Section:
         return self._sections[section_id]
+
+    def section_index(self, section_id: str) -> int:
+        return self._section_index[section_id]
 
     def has_section(self, section_id: str) -> bool:
         return section_id in self._sections
