@@ -72,7 +72,7 @@ class ConversationScreen(Screen):
                 yield VerticalScroll(id="transcript")
                 yield Vertical(id="reply-area")
                 yield Static("", id="reply-hint", markup=False)
-                yield Input(id="composer", placeholder="Type a reply and press Enter")
+                yield Input(id="composer", placeholder="Type a reply and press Enter", compact=True)
             yield SidePanel(self.session, hide_ladder=not self.revealed)
         yield Footer()
 
@@ -176,12 +176,14 @@ class ConversationScreen(Screen):
         if question.kind in ("single", "yes_partly_no_unsure"):
             replies = QuickReplies(question, current)
             await area.mount(replies)
-            composer.placeholder = "Press a number, or type a reply such as yes; ? for why, back to go back"
+            composer.placeholder = "Press a number or type a reply (? why, back)"
             self.call_after_refresh(replies.focus)
         elif question.kind == "multiple":
             checklist = Checklist(question, current)
             await area.mount(checklist)
-            composer.placeholder = "Tick with Space and press Enter, or type numbers such as 1, 3"
+            await area.mount(Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
+                                        classes="buttons"))
+            composer.placeholder = "Tick with Space, then Enter; or type 1, 3"
             self.call_after_refresh(checklist.focus)
         elif question.kind == "record":
             form = RecordForm(question, current)
@@ -194,9 +196,14 @@ class ConversationScreen(Screen):
             composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
                                     else "Type your answer and press Enter")
             self.call_after_refresh(composer.focus)
+        if not question.required and question.kind != "record":
+            # someone using only a mouse can pass over what needs typing
+            await area.mount(Horizontal(Button("Skip this one", id="skip", compact=True), classes="buttons"))
 
     def hint(self, text: str) -> None:
-        self.query_one("#reply-hint", Static).update(text)
+        hint = self.query_one("#reply-hint", Static)
+        hint.update(text)
+        hint.display = bool(text)
 
     # -- answering ----------------------------------------------------------------------------------
 
@@ -239,6 +246,14 @@ class ConversationScreen(Screen):
     @on(RecordForm.Done)
     async def _records_done(self, event: RecordForm.Done) -> None:
         await self.submit(event.records)
+
+    @on(Button.Pressed, "#checklist-done")
+    async def _checklist_button(self) -> None:
+        await self.submit(list(self.query_one(Checklist).selected))
+
+    @on(Button.Pressed, "#skip")
+    async def _skip(self) -> None:
+        await self.submit(None)
 
     @on(Button.Pressed, "#go-review")
     def _go_review(self) -> None:

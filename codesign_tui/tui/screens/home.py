@@ -52,10 +52,18 @@ class HomeScreen(Screen):
             yield Static("Decide whether to consult, co-design or co-produce, and write the plan. Choose a flow"
                          " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
                          id="home-intro", markup=False)
+            # someone coming back most likely wants to carry on, so their sessions come first
+            if self.saved:
+                yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
+                yield OptionList(*[self._saved_option(s) for s in self.saved], id="saved")
             yield Static("Start a new plan", classes="home-heading")
-            yield OptionList(*[self._flow_option(flow) for flow in self.flows], id="flows")
-            yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
-            yield OptionList(*[self._saved_option(s) for s in self.saved], id="saved")
+            options: list[Option | None] = []
+            for flow in self.flows:
+                options += [self._flow_option(flow), None]
+            yield OptionList(*options[:-1], id="flows")
+            if not self.saved:
+                yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
+                yield OptionList(id="saved")
             yield Static("", id="saved-empty", markup=False)
             if self.damaged:
                 lines = [f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}."
@@ -67,7 +75,7 @@ class HomeScreen(Screen):
         self.title = "codesign"
         self.sub_title = "plan how to involve people"
         self._show_saved()
-        self.query_one("#flows", OptionList).focus()
+        self.query_one("#saved" if self.saved else "#flows", OptionList).focus()
         for damaged in self.damaged:
             self.notify(f"{damaged.name} was damaged and has been set aside.", severity="warning", timeout=8)
 

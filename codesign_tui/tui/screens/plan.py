@@ -51,10 +51,10 @@ class PlanScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the conversation"),
         # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
-        Binding("m", "export('md')", "Save Markdown", tooltip="Save the plan as a Markdown file"),
-        Binding("w", "export('docx')", "Save Word", tooltip="Save the plan as a Word document"),
-        Binding("h", "export('html')", "Save web page", tooltip="Save the plan as one HTML file"),
-        Binding("j", "export('json')", "Save JSON", tooltip="Save the result as JSON data"),
+        Binding("m", "export('md')", "Markdown", tooltip="Save the plan as a Markdown file"),
+        Binding("w", "export('docx')", "Word", tooltip="Save the plan as a Word document"),
+        Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file"),
+        Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data"),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
     ]
 
@@ -66,8 +66,9 @@ class PlanScreen(Screen):
         self.reveal = reveal
 
     def meta(self) -> AnswersFile:
-        return AnswersFile(self.flow.id, self.session.answers, self.saved.project, self.saved.prepared_by,
-                           _dt.date.today().isoformat())
+        # the plan is dated when the session began, so the same answers always give the same plan
+        date = self.saved.created[:10] or _dt.date.today().isoformat()
+        return AnswersFile(self.flow.id, self.session.answers, self.saved.project, self.saved.prepared_by, date)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -39,13 +39,16 @@ class ReviewScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.title = "Review your answers"
         table = self.query_one(DataTable)
-        table.add_columns("#", "Section", "Question", "Answer")
-        flow = self.session.flow
+        # the answer matters most, so it always fits; the question takes what is left
+        width = self.app.size.width
+        answer_width = max(16, min(36, width // 3))
+        table.add_column("#", width=3)
+        table.add_column("Question", width=max(20, width - answer_width - 12))
+        table.add_column("Answer", width=answer_width)
         for number, question in enumerate(self.session.path, 1):
             answer = answer_label(question, self.session.answers[question.id]) \
                 if question.id in self.session.answers else "(not answered yet)"
-            table.add_row(str(number), flow.section(question.section_id).title, question.prompt, answer,
-                          key=question.id)
+            table.add_row(str(number), question.prompt, answer, key=question.id)
         table.focus()
 
     @on(DataTable.RowSelected)
