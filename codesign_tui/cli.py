@@ -44,11 +44,17 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render a plan from an answers file")
     render.add_argument("flow", help="a flow id or file")
     render.add_argument("--answers", required=True, type=Path, metavar="FILE", help="the answers file")
-    render.add_argument("--format", choices=("md", "json"), default="md")
+    render.add_argument("--format", choices=("md", "html", "docx", "json"), default="md",
+                        help="Markdown (default), a standalone web page, a Word document, or JSON")
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
-    render.add_argument("--templates", type=Path, metavar="DIR", help="a folder of templates overriding ours")
+    render.add_argument("--public", action="store_true",
+                        help="leave out the names of people who did not agree to publication")
+    render.add_argument("--front-matter", action="store_true",
+                        help="start the Markdown with YAML front matter, for wikis and static-site tools")
+    render.add_argument("--templates", type=Path, metavar="PATH",
+                        help="a template file, or a folder of templates that shadow ours")
     render.set_defaults(run=_render)
 
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
@@ -211,8 +217,11 @@ def _render(options: argparse.Namespace) -> int:
     from .flow.engine import evaluate
     from .flow.problems import Problems
     from .plan.export import ExportError, write_atomically
-    from .plan.render import render_json, render_markdown
+    from .plan.render import TemplateProblem, render
+    from .plan.word import MissingExtra
 
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o plan.docx to write it to a file")
     flow = _load(options.flow)
     if flow is None:
         return EXIT_PROBLEMS
@@ -223,19 +232,19 @@ def _render(options: argparse.Namespace) -> int:
         print(problems.format(), file=sys.stderr)
         return EXIT_PROBLEMS
     result = evaluate(flow, answers)
-    if options.format == "json":
-        text = render_json(flow, result, given)
-    else:
-        from jinja2 import TemplateError
-        try:
-            text = render_markdown(flow, result, given, options.templates)
-        except TemplateError as error:
-            return _error(f"template problem: {_template_error(error)}")
+    try:
+        data = render(options.format, flow, result, given, options.templates, public=options.public,
+                      front_matter=options.front_matter)
+    except TemplateProblem as error:
+        return _error(f"template problem: {_template_error(error)}")
+    except MissingExtra as error:
+        return _error(str(error))
     if options.output is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return EXIT_OK
     try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
+        write_atomically(options.output, data, force=options.force)
     except ExportError as error:
         return _error(str(error))
     print(f"Wrote {options.output}", file=sys.stderr)
@@ -243,9 +252,8 @@ def _render(options: argparse.Namespace) -> int:
 
 
 def _template_error(error: Exception) -> str:
-    name = getattr(error, "filename", None) or getattr(error, "name", None) or "template"
-    line = getattr(error, "lineno", None)
-    return f"{name}{f':{line}' if line else ''}: {error}"
+    """The template problem as the renderer worded it: template, line and cause."""
+    return str(error)
 
 
 def _converse(options: argparse.Namespace) -> int:
@@ -253,12 +261,20 @@ def _converse(options: argparse.Namespace) -> int:
     if options.plain:
         from .plain import converse
 
+        saved = None
         if resume is not None:
-            return _error("--resume works in the full-screen app; leave out --plain")
-        flow = _load(options.flow or "engagement-plan")
+            from .sessions import DamagedSession, SessionStore
+
+            try:
+                saved = SessionStore().load(resume) if resume else SessionStore().latest()
+            except (KeyError, DamagedSession) as problem:
+                return _error(f"cannot resume: {problem}")
+            if saved is None:
+                return _error("there is no saved session to resume; `codesign sessions` lists them")
+        flow = _load(saved.flow if saved else options.flow or "engagement-plan")
         if flow is None:
             return EXIT_PROBLEMS
-        return converse(flow)
+        return converse(flow, saved=saved)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         return _error("the full-screen app needs a terminal; use --plain to answer line by line")
     flow = None

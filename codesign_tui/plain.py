@@ -11,6 +11,8 @@ from .flow.answers import AnswerError, check_record
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.replies import ReplyError, read_choice, read_choices
+from .plan.export import ExportError
+from .sessions import SavedSession, SessionStore
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
         ' "quit" stops (your answers are kept).')
@@ -29,15 +31,17 @@ class _Back(Exception):
 
 
 class PlainConversation:
-    def __init__(self, flow: Flow, stdin: TextIO, stdout: TextIO, folder: Path):
+    def __init__(self, flow: Flow, stdin: TextIO, stdout: TextIO, folder: Path,
+                 store: SessionStore | None = None, saved: SavedSession | None = None):
         self.flow = flow
-        self.session = Session(flow)
+        self.store = store or SessionStore()
+        self.saved = saved or self.store.new(flow.id)
+        self.session = Session(flow, self.saved.answers)
         self.stdin = stdin
         self.stdout = stdout
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.answers_path = _unused(folder / f"{flow.id}-answers-{stamp}.yaml")
-        self.plan_path = _unused(folder / f"{flow.id}-plan-{stamp}.md")
+        self.folder = folder
         self.section_shown: str | None = None
+        self.save_failed = False
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -59,7 +63,7 @@ class PlainConversation:
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         total = len(self.session.path)
         self.say(f"About {total} questions, roughly {max(1, round(total * 0.4))} minutes. {HELP}")
-        self.say(f"Your answers are saved as you go, in {self.answers_path}")
+        self.say(f"Your answers are saved after each one (session {self.saved.id}).")
         try:
             while (question := self.session.current) is not None:
                 self.turn(question)
@@ -67,9 +71,8 @@ class PlainConversation:
             self.save()
             answered, total = self.session.progress()
             why = "Stopped" if isinstance(reason, Stop) else "Input ended"
-            self.say(f"\n{why} after {answered} of {total} questions. Your answers are in"
-                     f" {self.answers_path}; render a plan from them with:"
-                     f"\n  codesign render {flow.id} --answers {self.answers_path} --partial")
+            self.say(f"\n{why} after {answered} of {total} questions. Your answers are saved; carry on"
+                     f" with:\n  codesign --plain --resume {self.saved.id}")
             return 0 if isinstance(reason, Stop) else 1
         self.finish()
         return 0
@@ -213,15 +216,22 @@ class PlainConversation:
                 self.say("  Write the date as YYYY-MM-DD, for example 2026-03-31.")
 
     def save(self) -> None:
-        from .flow.answers_io import dump_answers
-        from .plan.export import write_atomically
-
-        text = dump_answers(self.flow, self.session.answers)
-        write_atomically(self.answers_path, text.encode("utf-8"), force=True, mode=0o600)
+        saved = self.saved
+        saved.answers = dict(self.session.answers)
+        saved.answered, saved.total = self.session.progress()
+        saved.complete = self.session.is_complete
+        try:
+            self.store.save(saved)
+        except ExportError as error:
+            if not self.save_failed:
+                self.say(f"Warning: your answers could not be saved ({error}). Saving is tried again after"
+                         " each answer.")
+            self.save_failed = True
+        else:
+            self.save_failed = False
 
     def finish(self) -> None:
         from .flow.answers import AnswersFile
-        from .plan.export import write_atomically
         from .plan.render import render_markdown
 
         result = self.session.result()
@@ -238,11 +248,37 @@ class PlainConversation:
         for flag in result.flags:
             self.say(f"Flag: {flag.text}")
         if result.actions:
-            self.say(f"{len(result.actions)} actions are listed in the plan.")
-        meta = AnswersFile(self.flow.id, result.answers, date=_dt.date.today().isoformat())
-        plan = render_markdown(self.flow, result, meta)
-        write_atomically(self.plan_path, plan.encode("utf-8"), force=False)
-        self.say(f"\nThe plan is in {self.plan_path}; your answers are in {self.answers_path}.")
+            count = len(result.actions)
+            self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")
+        meta = AnswersFile(self.flow.id, result.answers, self.saved.project, self.saved.prepared_by,
+                           self.saved.created[:10] or _dt.date.today().isoformat())
+        plan = render_markdown(self.flow, result, meta).encode("utf-8")
+        self.write_plan(plan)
+
+    def write_plan(self, plan: bytes) -> None:
+        from .plan.export import write_atomically
+
+        proposed = _unused(self.folder / f"{self.flow.id}-plan-{_dt.date.today().isoformat()}.md")
+        try:
+            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name > ")
+        except (InputEnded, Stop):
+            reply = ""
+        path = (self.folder / reply).expanduser() if reply else proposed
+        force = False
+        if path.exists():
+            try:
+                force = self.ask(f"{path.name} already exists. Replace it? (yes/no) > ").casefold() in ("y", "yes")
+            except (InputEnded, Stop):
+                force = False
+            if not force:
+                path = _unused(path)
+        try:
+            write_atomically(path, plan, force=force)
+        except ExportError as error:
+            self.say(f"The plan could not be saved: {error}. Render it again later with:"
+                     f" codesign --plain --resume {self.saved.id}")
+            return
+        self.say(f"The plan is in {path}.")
 
 
 _KEEP = object()
@@ -257,5 +293,7 @@ def _unused(path: Path) -> Path:
 
 
 def converse(flow: Flow, stdin: TextIO | None = None, stdout: TextIO | None = None,
-             folder: Path | None = None) -> int:
-    return PlainConversation(flow, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd()).run()
+             folder: Path | None = None, saved: SavedSession | None = None,
+             store: SessionStore | None = None) -> int:
+    return PlainConversation(flow, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
+                             saved).run()

@@ -21,7 +21,10 @@ def talk(flow, replies: list[str], folder: Path) -> tuple[int, str]:
 
 
 def saved_answers(folder: Path) -> dict:
-    [path] = folder.glob("*-answers-*.yaml")
+    """The one saved session in the data folder (the folder argument is where plans go)."""
+    import os
+
+    [path] = (Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions").glob("*.session.yaml")
     assert path.stat().st_mode & 0o777 == 0o600
     return yaml.safe_load(path.read_text())
 
@@ -36,7 +39,7 @@ def test_typed_replies_as_a_person_types_them(appendix2, tmp_path):
                        "shared_delivery": "yes"}
     assert "Recommendation: Co-design." in out
     [plan] = tmp_path.glob("appendix2-plan-*.md")
-    assert "**Co-design**" in plan.read_text()
+    assert "Co-design" in plan.read_text()
 
 
 def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):
@@ -46,6 +49,7 @@ def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):
     assert "This one needs an answer" in out
     assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "no"}
     assert code == 1 and "Input ended after 1 of 7 questions" in out
+    assert "codesign --plain --resume" in out
 
 
 def test_back_then_change_an_answer(appendix2, tmp_path):
@@ -62,7 +66,7 @@ def test_quit_keeps_the_answers_and_says_how_to_go_on(appendix2, tmp_path):
     code, out = talk(appendix2, ["yes", "quit"], tmp_path)
     assert code == 0
     assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "yes"}
-    assert "codesign render appendix2 --answers" in out and "--partial" in out
+    assert "codesign --plain --resume" in out
 
 
 def test_register_of_interests_and_branch(conflicts, tmp_path):
@@ -86,3 +90,25 @@ def test_piped_into_the_command(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Recommendation: Consult." in run.stdout
     assert len(list(tmp_path.glob("appendix2-plan-*.md"))) == 1
+
+
+def test_the_plan_name_can_be_chosen_and_an_existing_file_is_kept(appendix2, tmp_path):
+    (tmp_path / "mine.md").write_text("keep me")
+    replies = ["no", "existing", "yes", "yes", "yes", "yes", "no", "mine.md", "no"]
+    code, out = talk(appendix2, replies, tmp_path)
+    assert code == 0, out
+    assert (tmp_path / "mine.md").read_text() == "keep me"
+    assert "already exists" in out
+    assert (tmp_path / "mine-2.md").exists()
+
+
+def test_resume_in_plain_mode_carries_on(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input="yes\nwicked\n",
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert run.returncode == 1 and "--resume" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"],
+                         input="\n".join(["yes"] * 5) + "\n", capture_output=True, text=True, cwd=tmp_path,
+                         timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Question 3 of 7" in run.stdout and "Question 1 of 7" not in run.stdout
+    assert "Recommendation: Co-produce." in run.stdout
