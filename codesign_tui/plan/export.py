@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -12,7 +13,9 @@ class ExportError(Exception):
 
 
 def write_atomically(path: Path, data: bytes, force: bool = False, mode: int = 0o644) -> None:
-    """Write `data` to a temporary file beside `path`, then rename it into place."""
+    """Write `data` to a temporary file beside `path`, then move it into place in one step, so that
+    `path` is either untouched or complete. Without `force` an existing file is never replaced, even
+    one that appears while we write."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
@@ -27,17 +30,67 @@ def write_atomically(path: Path, data: bytes, force: bool = False, mode: int = 0
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror or error}") from None
+        raise ExportError(f"cannot write {path}: {_reason(error)}") from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        if force:
+            os.replace(temporary, path)
+        else:
+            _move_without_replacing(temporary, path)
+    except FileExistsError:
+        _remove(temporary)
+        raise ExportError(f"{path} already exists; choose another name or add --force to replace it") from None
     except OSError as error:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise ExportError(f"cannot write {path}: {error.strerror or error}; nothing was written") from None
+        _remove(temporary)
+        raise ExportError(f"cannot write {path}: {_reason(error)}; nothing was written") from None
+    _sync_folder(folder)
+
+
+def _move_without_replacing(temporary: str, path: Path) -> None:
+    # A hard link fails if `path` exists, closing the gap between checking and moving; a file system
+    # without hard links gets the plain check-then-move.
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(path)) from None
+        os.replace(temporary, path)
+        return
+    _remove(temporary)
+
+
+def _remove(temporary: str) -> None:
+    try:
+        os.unlink(temporary)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name itself durable, where the system allows it."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "the disk is full"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied (choose a folder you can write to)"
+    if error.errno == errno.EROFS:
+        return "the disk is read-only"
+    return error.strerror or str(error)

@@ -1,82 +1,268 @@
-"""Rendering a result into a plan: the context templates see, Markdown through Jinja2, and JSON."""
+"""Rendering a result into a plan: Markdown through sandboxed Jinja2 templates, and HTML and JSON from it."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
+
+from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, select_autoescape)
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..flow.answers import AnswersFile
 from ..flow.engine import Result
 from ..flow.model import Flow
+from . import escape
+from .context import build
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
-
-
-def md(text: Any) -> str:
-    """User or flow text made safe inside a Markdown paragraph or table cell: on one line, with every
-    character that could start markup escaped."""
-    flat = " ".join(str(text).split())
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    # what would start a heading, list, rule or quote at the start of a line or list item
-    escaped = re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", escaped)
-    return re.sub(r"^([-+=#])(?=[\s#=+-]|$)", r"\\\1", escaped)
+MAIN = "plan.md.j2"
+PAGE = "plan.html.j2"
+FORMATS = ("md", "html", "docx", "json")
 
 
-def context(flow: Flow, result: Result, meta: AnswersFile | None = None) -> dict[str, Any]:
-    """The plain data a template receives (documented in the README for template authors)."""
-    meta = meta or AnswersFile(flow.id, result.answers)
-    level = lambda lv: {"id": lv.id, "label": lv.label, "summary": lv.summary} if lv else None  # noqa: E731
-    questions = []
-    for question in flow.questions:
-        if question.id not in result.answers:
+class TemplateProblem(TemplateError):
+    """A template that cannot be read or rendered; the message names the template, line and cause.
+    A TemplateError, so that callers catching Jinja's errors catch it too."""
+
+
+def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
+                    *, public: bool = False, front_matter: bool = False) -> str:
+    """The plan as CommonMark with GitHub tables, one line per paragraph."""
+    data = build(flow, result, meta, public=public)
+    return _markdown(data, templates, front_matter)
+
+
+def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
+                *, public: bool = False) -> str:
+    """The plan as one standalone HTML page: its own small stylesheet, nothing fetched from elsewhere."""
+    from markupsafe import Markup
+
+    from .html import to_html
+
+    data = build(flow, result, meta, public=public)
+    body = to_html(_markdown(data, templates, False))
+    page = dict(data, body=Markup(body), title=data["project"] or data["flow"]["title"])
+    return _render(templates, PAGE, page)
+
+
+def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
+                *, public: bool = False) -> str:
+    """The engine's result, who and when, and the plan's sections as Markdown."""
+    data = build(flow, result, meta, public=public)
+    out = dict(data["result"])
+    out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
+               sections=sections(_markdown(data, templates, False)))
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
+           templates: Path | None = None, *, public: bool = False, front_matter: bool = False) -> bytes:
+    """The plan in one of FORMATS, ready to write to a file. Raises TemplateProblem, and for docx
+    MissingExtra when python-docx is not installed."""
+    if format == "md":
+        return render_markdown(flow, result, meta, templates, public=public,
+                               front_matter=front_matter).encode("utf-8")
+    if format == "html":
+        return render_html(flow, result, meta, templates, public=public).encode("utf-8")
+    if format == "json":
+        return render_json(flow, result, meta, templates, public=public).encode("utf-8")
+    if format == "docx":
+        from .word import to_docx
+
+        data = build(flow, result, meta, public=public)
+        return to_docx(_markdown(data, templates, False), title=data["project"] or data["flow"]["title"],
+                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"])
+    raise ValueError(f"unknown format {format!r}; the formats are {', '.join(FORMATS)}")
+
+
+def sections(markdown: str) -> list[dict[str, str]]:
+    """The plan cut at its second-level headings: the title block, then one entry per heading."""
+    from markdown_it import MarkdownIt
+
+    lines = markdown.splitlines(keepends=True)
+    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+    starts = [(t.map[0], tokens[i + 1].content) for i, t in enumerate(tokens)
+              if t.type == "heading_open" and t.tag == "h2" and t.map]
+    cuts = [(0, "")] + starts + [(len(lines), None)]
+    out = []
+    for (start, title), (end, _) in zip(cuts, cuts[1:]):
+        text = "".join(lines[start:end]).strip()
+        if title == "" and not text:
             continue
-        value = result.answers[question.id]
-        questions.append({
-            "id": question.id, "prompt": question.prompt, "kind": question.kind, "answer": value,
-            "answer_label": question.label(value), "cite": question.cite,
-            "section": flow.section(question.section_id).title,
-            "fields": [{"id": f.id, "prompt": f.prompt} for f in question.fields],
-        })
-    return {
-        "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
-                 "levels": [level(lv) for lv in flow.levels],
-                 "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in flow.sources],
-                 "reading": [{"title": r.title, "url": r.url, "about": r.about} for r in flow.reading]},
-        "project": meta.project,
-        "prepared_by": meta.prepared_by,
-        "date": meta.date or _dt.date.today().isoformat(),
-        "result": result.to_dict(),
-        "recommendation": level(result.recommendation),
-        "calls_for": level(result.calls_for),
-        "supported": level(result.supported),
-        "questions": questions,
-        "labels": {q.id: q.prompt for q in flow.questions},
-    }
+        out.append({"id": escape.anchor(title) if title else "title", "title": title or "",
+                    "markdown": text + "\n"})
+    return out
 
 
-def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None,
-                    templates: Path | None = None) -> str:
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool) -> str:
+    return tidy(_render(templates, MAIN, dict(data, front_matter=front_matter)))
 
+
+def tidy(text: str) -> str:
+    """One blank line between blocks and none at the ends, so that templates can be laid out for
+    people to read rather than to get every newline right."""
+    if " \n" in text or "\t\n" in text:
+        text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
+# -- the template environment ---------------------------------------------------------------------
+
+_ENVIRONMENTS: dict[str, Any] = {}
+
+
+def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
+    environment = _environment(templates)
+    try:
+        return environment.get_template(name).render(data)
+    except TemplateError as error:
+        raise TemplateProblem(describe(error)) from None
+
+
+def _environment(templates: Path | None) -> Any:
+    key = str(Path(templates).resolve()) if templates else ""
+    environment = _ENVIRONMENTS.get(key)
+    if environment is None:
+        environment = _ENVIRONMENTS[key] = _make_environment(templates)
+    return environment
+
+
+def _make_environment(templates: Path | None) -> Any:
     from ..resources import templates_dir
 
-    folders = [str(templates)] if templates else []
-    folders.append(str(templates_dir()))
-    environment = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(folders), undefined=StrictUndefined, autoescape=False,
-        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    environment.filters["md"] = md
-    template = environment.get_template("plan.md.j2")
-    return template.render(context(flow, result, meta))
+    ours = FileSystemLoader(str(templates_dir()))
+    if templates is None:
+        loader: Any = ours
+    else:
+        path = Path(templates)
+        if path.is_dir():
+            loader = ChoiceLoader([FileSystemLoader(str(path)), ours])
+        elif path.is_file():
+            loader = ChoiceLoader([_OneFile(path, ours), ours])
+        else:
+            raise TemplateProblem(f"{path}: no such template file or folder")
+    environment = _Sandbox(
+        loader=loader, bytecode_cache=_bytecode_cache(), undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
+        lstrip_blocks=True, autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False,
+                                                         default_for_string=False),
+        finalize=lambda value: "" if value is None else value)
+    environment.filters.update(
+        md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
+        mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
+        join_words=_join_words, lower_first=_lower_first, cells=_cells)
+    return environment
 
 
-def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None) -> str:
-    data = result.to_dict()
-    data["project"] = meta.project if meta else ""
-    data["prepared_by"] = meta.prepared_by if meta else ""
-    data["date"] = (meta.date if meta and meta.date else _dt.date.today().isoformat())
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def _bytecode_cache() -> Any:
+    """Compiled templates kept between runs: compiling them took most of a `codesign render` command's
+    own time. Jinja keeps them in a folder of the temporary directory that only this user can read or
+    write (it checks); entries are keyed by template file and checked against the template's text, so an
+    edited template is compiled afresh. If no such folder can be had, there is simply no cache."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache(pattern="__codesign_tui_sandboxed_%s.cache")
+    except (OSError, RuntimeError):
+        return None
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, reading keys of plain dicts directly.
+
+    `q.prompt` on a dict makes Jinja try the attribute first, fail with an exception, and only then read
+    the key; most of a plan's time went there. A plain dict's key is exactly what the sandbox returns for
+    `q["prompt"]` without any check, so returning it at once is as safe. Anything else (a dict method
+    such as `items`, a name starting with "_", any other object) takes the sandbox's usual path."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute[:1] != "_":
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+class _OneFile(BaseLoader):
+    """A single template file given with --templates: it stands in for our template of the same name,
+    or for the plan itself when no template of ours has its name."""
+
+    def __init__(self, path: Path, ours: FileSystemLoader):
+        self.path = path
+        self.name = path.name if path.name in set(ours.list_templates()) else MAIN
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if template != self.name:
+            raise TemplateNotFound(template)
+        path = self.path
+        try:
+            source = path.read_text(encoding="utf-8")
+            mtime = path.stat().st_mtime
+        except (OSError, UnicodeDecodeError) as error:
+            raise TemplateProblem(f"{path}: cannot read the template ({error})") from None
+        return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+
+
+def describe(error: BaseException) -> str:
+    """A template error as "template, line N: what went wrong", for the person who wrote it."""
+    name, line = None, None
+    if isinstance(error, TemplateSyntaxError):
+        name, line = error.filename or error.name, error.lineno
+    else:
+        # Jinja rewrites the traceback so that template frames carry the template's file and line
+        tb = error.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2") or filename.startswith("<template>"):
+                name, line = filename, tb.tb_lineno
+            tb = tb.tb_next
+    message = str(error.message if getattr(error, "message", None) else error) or type(error).__name__
+    if isinstance(error, TemplateNotFound):
+        message = f"no template called {message!r}"
+    elif isinstance(error, UndefinedError):
+        if "attribute '_" in message:
+            message += " (templates can use the plan's data and filters, not Python's internals)"
+    elif isinstance(error, SecurityError):
+        message += " (templates run in a sandbox)"
+    where = _short_name(name) if name else "template"
+    return f"{where}{f', line {line}' if line else ''}: {message}"
+
+
+def _short_name(filename: str) -> str:
+    from ..resources import templates_dir
+
+    try:
+        return str(Path(filename).resolve().relative_to(templates_dir().resolve()))
+    except ValueError:
+        return filename
+
+
+# -- filters --------------------------------------------------------------------------------------
+
+def _cells(row: Any) -> str:
+    """A table row's cells, each made safe with `md`, between the row's pipes."""
+    return " | ".join(escape.md(cell) for cell in row)
+
+
+def _quoted(items: Any) -> list[str]:
+    return [f"\u201c{item}\u201d" for item in items]
+
+
+def _join_words(items: Any, word: str = "and") -> str:
+    items = [str(item) for item in items]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _lower_first(text: Any) -> str:
+    """ "Work with people" as "work with people", after a colon; "VCSE partners" stays as it is."""
+    text = str(text or "")
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+

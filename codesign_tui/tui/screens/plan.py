@@ -23,19 +23,14 @@ FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word docume
 
 
 def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile) -> bytes:
-    """The plan in one of the export formats."""
-    from ...plan import render
+    """The plan in one of the export formats; ExportError says what is wrong when it cannot be made."""
+    from ...plan.render import render
+    from ...plan.word import MissingExtra
 
-    result = session.result()
-    if fmt == "md":
-        return render.render_markdown(flow, result, meta).encode("utf-8")
-    if fmt == "json":
-        return render.render_json(flow, result, meta).encode("utf-8")
-    exporter = getattr(render, f"render_{fmt}", None)
-    if exporter is None:
-        raise ExportError(f"exporting to {fmt} is not available in this version")
-    data = exporter(flow, result, meta)
-    return data if isinstance(data, bytes) else data.encode("utf-8")
+    try:
+        return render(fmt, flow, session.result(), meta)
+    except MissingExtra as error:
+        raise ExportError(str(error)) from None
 
 
 def proposed_name(flow: Flow, saved: SavedSession, fmt: str, folder: Path | None = None) -> Path:
@@ -77,6 +72,8 @@ class PlanScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Your plan"
+        # on a narrow terminal the plan needs the room; the contents are a keypress away
+        self.query_one(MarkdownViewer).show_table_of_contents = self.app.size.width >= 100
         answered, total = self.session.progress()
         self.sub_title = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
         self.render_plan()

@@ -1,0 +1,139 @@
+"""How long rendering a plan takes: in process, and as a whole `codesign render` command.
+
+Uses the engagement-plan flow with every question answered and a register of 20 interests (written to a
+temporary answers file). In process, it times `render_markdown` (building the template context and
+rendering the sandboxed Jinja2 templates) on an evaluated result, and reports plans per second against
+the target of 1,000; it also times evaluate + render, and the html, json and docx exports for reference.
+As a process, it times `python -m codesign_tui render engagement-plan --answers FILE` against the baseline
+`python -c "import yaml, jinja2"` in the same run, and reports the ratio against the 1.5x target.
+Prints figures and ratios; asserts nothing about speed. Exit code 0, or 1 if a render fails.
+
+Run from the repository root:  .venv/bin/python benchmarks/bench_render.py
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import best_of  # noqa: E402
+
+from codesign_tui.flow.answers import check_answers, read_answers  # noqa: E402
+from codesign_tui.flow.engine import evaluate  # noqa: E402
+from codesign_tui.flow.loader import load_flow  # noqa: E402
+from codesign_tui.flow.problems import Problems  # noqa: E402
+from codesign_tui.plan.render import render, render_markdown  # noqa: E402
+from codesign_tui.resources import flows_dir  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "tests" / "data" / "answers" / "engagement-coproduce.yaml"
+INTERESTS = 20
+BATCH = 100
+PLANS_TARGET = 1_000
+PROCESS_TARGET = 1.5
+PROCESS_RUNS = 15
+
+TYPES = ("financial", "non_financial_professional", "non_financial_personal", "indirect")
+HANDLING = ("note_and_participate", "discuss_not_decide", "withdraw_from_item", "remove_from_group")
+
+
+def answers_file(folder: Path) -> Path:
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data["date"] = "2026-11-25"
+    data["answers"]["interests"] = [
+        {"name": f"Person {n}", "role": f"Group member {n}", "organisation": f"Example Organisation {n % 7}",
+         "interest_type": TYPES[n % 4], "description": f"Trustee of a charity that may bid for lot {n % 3 + 1}",
+         "management": HANDLING[n % 4], "declared_on": f"2026-10-{n % 28 + 1:02d}",
+         **({"consent_to_publish": "yes" if n % 3 else "no"} if n % 5 else {})}
+        for n in range(1, INTERESTS + 1)]
+    path = folder / "engagement-20-interests.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def process(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
+
+
+def main() -> int:
+    print(f"Python {platform.python_version()}, {platform.machine()}; best of N runs, time.perf_counter\n")
+    with tempfile.TemporaryDirectory(prefix="codesign-bench-") as folder:
+        path = answers_file(Path(folder))
+        flow = load_flow(flows_dir() / "engagement-plan.yaml")
+        problems = Problems()
+        meta = read_answers(path, problems)
+        answers = check_answers(flow, meta, problems)
+        if problems.errors:
+            print(problems.format(), file=sys.stderr)
+            return 1
+        result = evaluate(flow, answers)
+        text = render_markdown(flow, result, meta)  # warms the template cache, as a long-running app is
+        print(f"plan: engagement-plan, {len(flow.questions)} questions, {INTERESTS} interests:"
+              f" {len(text):,} characters, {text.count(chr(10)):,} lines\n")
+
+        def markdown_batch() -> None:
+            for _ in range(BATCH):
+                render_markdown(flow, result, meta)
+
+        def evaluate_batch() -> None:
+            for _ in range(BATCH):
+                render_markdown(flow, evaluate(flow, answers), meta)
+
+        took, runs = best_of(markdown_batch)
+        per_plan = took / BATCH
+        rate = 1 / per_plan
+        verdict = "met" if rate >= PLANS_TARGET else "NOT met"
+        print(f"in process, render_markdown: {per_plan * 1e3:.3f} ms a plan, {rate:,.0f} plans/s"
+              f" (best of {runs} batches of {BATCH}); target {PLANS_TARGET:,} plans/s: {verdict}"
+              f" ({rate / PLANS_TARGET:.2f}x the target)")
+        took, runs = best_of(evaluate_batch)
+        print(f"in process, evaluate + render_markdown: {took / BATCH * 1e3:.3f} ms a plan,"
+              f" {BATCH / took:,.0f} plans/s")
+        for fmt in ("json", "html", "docx"):
+            try:
+                render(fmt, flow, result, meta)
+            except Exception as error:  # noqa: BLE001 - docx may be missing; report and go on
+                print(f"in process, {fmt}: skipped ({error})".splitlines()[0])
+                continue
+            took, runs = best_of(lambda: render(fmt, flow, result, meta), min_runs=5, min_seconds=0.3)
+            print(f"in process, {fmt}: {took * 1e3:.2f} ms a plan (best of {runs})")
+
+        baseline_args = [sys.executable, "-c", "import yaml, jinja2"]
+        render_args = [sys.executable, "-m", "codesign_tui", "render", "engagement-plan", "--answers", str(path)]
+        # Both commands run as an installed program does: with compiled bytecode (pip writes it when it
+        # installs), here kept in a temporary folder so that nothing is written into the checkout, and
+        # with the template cache in this run's temporary folder. One run of each fills those first.
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        env.update(PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"), TMPDIR=folder)
+        process(baseline_args, env)
+        process(render_args, env)
+        base = full = float("inf")
+        for _ in range(PROCESS_RUNS):  # interleaved, so that both see the same machine
+            started = time.perf_counter()
+            process(baseline_args, env)
+            base = min(base, time.perf_counter() - started)
+            started = time.perf_counter()
+            process(render_args, env)
+            full = min(full, time.perf_counter() - started)
+        ratio = full / base
+        verdict = "met" if ratio <= PROCESS_TARGET else "NOT met"
+        print(f"\nwhole process, best of {PROCESS_RUNS} each, interleaved:")
+        print(f"  baseline  python -c \"import yaml, jinja2\":   {base * 1e3:7.1f} ms")
+        print(f"  codesign render engagement-plan (markdown): {full * 1e3:7.1f} ms")
+        print(f"  ratio {ratio:.2f}x; target {PROCESS_TARGET}x: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    code = main()
+    print(f"\n(total {time.perf_counter() - started:.1f} s)")
+    sys.exit(code)

@@ -1,0 +1,462 @@
+"""The plan a template sees: plain data (dicts, lists, strings) built from a flow, a result and the
+answers file. Everything here is described in the README for template authors."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..flow.answers import AnswersFile
+from ..flow.engine import Result, decide, supported_level, walk
+from ..flow.model import Flow, Level, Question, Section
+from .escape import anchor, long_date
+from .register import public_answers, register_table
+
+ACTION_KINDS = ("find_out", "to_unlock", "do")
+
+# Abbreviations the framework and our flows use, spelt out once near the top of any plan that uses them
+# (plan-only wording: flows have no glossary yet).
+TERMS = (
+    ("VCSE", "voluntary, community and social enterprise: charities, community groups and social enterprises"),
+    ("ICB", "integrated care board, the NHS body that plans health services for an area"),
+)
+_TERM_PATTERN = re.compile(r"\b(" + "|".join(re.escape(term) for term, _ in TERMS) + r")\b")
+
+
+def _terms_in(text: str | None) -> set[str]:
+    return set(_TERM_PATTERN.findall(text)) if text else set()
+
+
+def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public: bool = False) -> dict[str, Any]:
+    """The context of the plan templates."""
+    return _Plan(flow, result, meta, public).context()
+
+
+class _Plan:
+    def __init__(self, flow: Flow, result: Result, meta: AnswersFile | None, public: bool):
+        self.flow, self.result, self.public = flow, result, public
+        self.meta = meta or AnswersFile(flow.id, result.answers)
+        self.date = self.meta.date or _dt.date.today().isoformat()
+        self.active = result.answers
+        self.path = walk(flow, self.active)
+        self.asked = {q.id for q in self.path}
+        self.facts = _facts(flow)
+        self.decision = self.facts.decision
+        self.held = result.held_back_by
+        self._questions: dict[str, dict[str, Any]] = {}
+        self._citations: dict[str, dict[str, Any] | None] = {}
+
+    # -- pieces -------------------------------------------------------------------------------------
+
+    def level(self, level: Level | None) -> dict[str, str] | None:
+        if level is None:
+            return None
+        return {"id": level.id, "label": level.label or level.id, "summary": level.summary}
+
+    def citation(self, cite: str) -> dict[str, Any] | None:
+        """A `cite` of the flow ("r5-a2-1 (a)") with its source's title and address."""
+        if cite not in self._citations:
+            self._citations[cite] = self._citation(cite)
+        found = self._citations[cite]
+        return dict(found) if found else None
+
+    def _citation(self, cite: str) -> dict[str, Any] | None:
+        if not cite:
+            return None
+        source_id, _, detail = cite.partition(" ")
+        source = self.flow.source(source_id)
+        title = source.title if source else source_id
+        return {"id": source_id, "title": title, "short_title": title.partition(": ")[0], "first": True,
+                "url": source.url if source else "", "detail": detail.strip().strip("()").strip()}
+
+    def labels(self, question: Question, values: Any) -> list[str]:
+        return [question.label(value) for value in values]
+
+    def answer_label(self, question: Question) -> str:
+        if question.id not in self.active or self.active[question.id] is None:
+            return ""
+        value = self.active[question.id]
+        if question.kind == "multiple":
+            return "; ".join(self.labels(question, value)) or "None chosen"
+        if question.kind == "record":
+            return f"{len(value)} recorded" if value else "None"
+        if question.kind == "date":
+            return long_date(value)
+        return question.label(value)
+
+    def question(self, question: Question) -> dict[str, Any]:
+        """What a template needs to show a question and its answer (a fresh copy each time, so that
+        callers may add to it)."""
+        known = self._questions.get(question.id)
+        if known is None:
+            known = self._questions[question.id] = self._question(question)
+        return dict(known, citation=dict(known["citation"]) if known["citation"] else None)
+
+    def _question(self, question: Question) -> dict[str, Any]:
+        value = self.active.get(question.id)
+        return {
+            "id": question.id, "prompt": question.prompt, "kind": question.kind,
+            "section": self.flow.section(question.section_id).title,
+            "guidance": question.guidance, "citation": self.citation(question.cite),
+            "answered": value is not None, "answer": value, "answer_label": self.answer_label(question),
+            "options": [{"value": o.value, "label": o.label, "explanation": o.explanation,
+                         "chosen": value == o.value or (isinstance(value, list) and o.value in value)}
+                        for o in question.options],
+        }
+
+    # -- the recommendation and why -----------------------------------------------------------------
+
+    def ladder(self) -> list[dict[str, Any]]:
+        result = self.result
+        return [dict(self.level(level), recommended=_same(level, result.recommendation),
+                     called_for=_same(level, result.calls_for), supported=_same(level, result.supported))
+                for level in self.flow.levels]
+
+    def conditions(self) -> str:
+        """"match" when the conditions support just what the work calls for, "more" when they would
+        support more, "less" when they fall short; "" for a flow without levels."""
+        result = self.result
+        if result.calls_for is None or result.supported is None:
+            return ""
+        called, supported = self.flow.rank(result.calls_for.id), self.flow.rank(result.supported.id)
+        return "match" if called == supported else "more" if supported > called else "less"
+
+    def why(self) -> list[dict[str, Any]]:
+        items = []
+        for question in self.path:
+            if question.id not in self.decision:
+                continue
+            item = self.question(question)
+            item["held_back"] = question.id in self.held
+            item["requirement"] = self.requirement_effect(question) if item["answered"] else None
+            item["calls_for_effect"] = self.calls_for_effect(question) if item["answered"] else None
+            items.append(item)
+        cited: set[str] = set()
+        for item in items:  # the full title the first time a source is cited, the short one after
+            if item["citation"]:
+                item["citation"]["first"] = item["citation"]["id"] not in cited
+                cited.add(item["citation"]["id"])
+        return items
+
+    def requirement_effect(self, question: Question) -> dict[str, Any] | None:
+        """How far up the ladder this one answer would let the work go."""
+        requirements = [r for r in self.flow.requirements if r.question == question.id]
+        if not requirements:
+            return None
+        answer = self.active.get(question.id)
+        enough, failing = None, None
+        for level in self.flow.levels:
+            failed = next((r for r in requirements if r.level == level.id and answer not in r.accepts), None)
+            if failed is not None:
+                failing = failed
+                break
+            enough = level
+        needs = None
+        if failing is not None:
+            needs = {"level": self.level(self.flow.level(failing.level)),
+                     "labels": self.labels(question, failing.accepts)}
+        return {"enough_for": self.level(enough), "needs": needs}
+
+    def calls_for_effect(self, question: Question) -> dict[str, Any] | None:
+        """What the work would call for with each other answer to this question, where that differs."""
+        if question.id not in self.facts.read_by_rules:
+            return None
+        if question.kind not in ("single", "yes_partly_no_unsure"):
+            return None
+        current = self.result.calls_for
+        by_level: dict[str, list[str]] = {}
+        for option in question.options:
+            if option.value == self.active.get(question.id):
+                continue
+            level = decide(self.flow, dict(self.active, **{question.id: option.value}))[1]
+            if not _same(level, current):
+                by_level.setdefault(level.id, []).append(option.label)
+        changes = [{"level": self.level(self.flow.level(level_id)), "labels": labels}
+                   for level_id, labels in sorted(by_level.items(), key=lambda kv: self.flow.rank(kv[0]))]
+        return {"level": self.level(current), "changes": changes}
+
+    def held_back(self) -> list[dict[str, Any]]:
+        """The answers keeping the conditions below what the work calls for, and what each would need."""
+        result, flow = self.result, self.flow
+        if not self.held:
+            return []
+        limit = flow.rank(result.calls_for.id)
+        unlocks = {u.question: u.unlocks for u in result.unlocks}
+        items = []
+        for question_id in self.held:
+            question = flow.question(question_id)
+            accepted = [set(r.accepts) for r in flow.requirements
+                        if r.question == question_id and flow.rank(r.level) <= limit]
+            needs = [v for v in question.values if all(v in a for a in accepted)]
+            shortfalls = [s for s in result.shortfalls if s.question == question_id]
+            item = self.question(question)
+            item.update(
+                needs=self.labels(question, needs), needs_values=needs,
+                because=list(dict.fromkeys(s.because for s in shortfalls if s.because)),
+                citations=[c for c in (self.citation(cite) for cite in
+                                       dict.fromkeys(s.cite for s in shortfalls if s.cite)) if c],
+                unlocks=self.level(flow.level(unlocks[question_id])) if question_id in unlocks else None,
+                actions=[self.action(a) for a in result.actions if a.question == question_id])
+            items.append(item)
+        return items
+
+    def unlocks_all(self, held: list[dict[str, Any]]) -> dict[str, str] | None:
+        if not held:
+            return None
+        trial = dict(self.active)
+        for item in held:
+            if item["needs_values"]:
+                trial[item["id"]] = item["needs_values"][0]
+        return self.level(supported_level(self.flow, trial))
+
+    # -- actions ------------------------------------------------------------------------------------
+
+    def action(self, action: Any) -> dict[str, Any]:
+        question = self.flow.question(action.question)
+        return {"kind": action.kind, "text": action.text, "question": question.id, "prompt": question.prompt,
+                "answer_label": self.answer_label(question)}
+
+    def actions(self) -> dict[str, list[dict[str, Any]]]:
+        grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ACTION_KINDS}
+        for action in self.result.actions:
+            if action.question not in self.held:  # those are listed with what would have to change
+                grouped.setdefault(action.kind, []).append(self.action(action))
+        return grouped
+
+    # -- the other sections -------------------------------------------------------------------------
+
+    def parts(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The plan's opening paragraphs, and its parts: the sections that are not about the decision,
+        grouped under the title of the flow they were included from."""
+        flow = self.flow
+        first_decision = next((i for i, s in enumerate(flow.sections)
+                               if any(q.id in self.decision for q in s.questions)), None)
+        intro: list[dict[str, Any]] = []
+        parts: list[dict[str, Any]] = []
+        for index, section in enumerate(flow.sections):
+            # a register shows even when its question was skipped ("none declared"), but not in a draft
+            # where it simply has not been reached yet
+            shown = [q for q in section.questions if (q.id in self.asked and q.id not in self.decision
+                                                      and self.active.get(q.id) is not None)
+                     or (q.kind == "record" and (self.result.complete or self.active.get(q.id) is not None))]
+            if not shown:
+                continue
+            if first_decision is not None and index < first_decision and all(q.kind == "text" for q in shown):
+                intro += [{"title": section.title, "text": self.active[q.id], "prompt": q.prompt} for q in shown]
+                continue
+            entry = {"id": section.id, "title": section.title, "anchor": anchor(section.title),
+                     "blocks": self.blocks(section, shown), "flags": []}
+            title = None if section.origin in ("", flow.id) else _included_title(section)
+            if parts and parts[-1]["origin"] == section.origin and parts[-1]["title"] == title:
+                parts[-1]["sections"].append(entry)
+            else:
+                parts.append({"title": title, "anchor": anchor(title) if title else "",
+                              "origin": section.origin, "sections": [entry]})
+        return intro, parts
+
+    def blocks(self, section: Section, shown: list[Question]) -> list[dict[str, Any]]:
+        blocks: list[dict[str, Any]] = []
+        for question in shown:
+            item = self.question(question)
+            if question.kind == "yes_partly_no_unsure":
+                item["done"] = self.active.get(question.id) == "yes"
+                if blocks and blocks[-1]["type"] == "checklist":
+                    blocks[-1]["questions"].append(item)
+                else:
+                    blocks.append({"type": "checklist", "questions": [item]})
+            elif question.kind == "multiple":
+                blocks.append(dict(item, type="choices"))
+            elif question.kind == "text":
+                blocks.append(dict(item, type="text", alone=len(section.questions) == 1))
+            elif question.kind == "record":
+                blocks.append(dict(item, type="register", register=self.register(question)))
+            else:
+                blocks.append(dict(item, type="answer"))
+        return blocks
+
+    def register(self, question: Question) -> dict[str, Any]:
+        return register_table(question, self.active.get(question.id) or [], public=self.public, as_of=self.date)
+
+    def place_flags(self, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Put each raised flag in the section of the first question it reads; return the rest."""
+        sections = {s["id"]: s for part in parts for s in part["sections"]}
+        elsewhere = []
+        for raised in self.result.flags:
+            names = self.facts.flag_names.get(raised.id, ())
+            home = next((self.flow.question(n).section_id for n in names if self.flow.has_question(n)), None)
+            entry = {"id": raised.id, "text": raised.text, "citation": self.citation(raised.cite)}
+            if home in sections:
+                sections[home]["flags"].append(entry)
+            else:
+                elsewhere.append(entry)
+        return elsewhere
+
+    # -- the appendix -------------------------------------------------------------------------------
+
+    def appendix(self, parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        registers = {b["id"]: s for part in parts for s in part["sections"] for b in s["blocks"]
+                     if b["type"] == "register"}
+        groups: list[dict[str, Any]] = []
+        for question in self.path:
+            title = self.flow.section(question.section_id).title
+            if not groups or groups[-1]["title"] != title:
+                groups.append({"title": title, "questions": []})
+            item = dict(self.question(question), see=None)
+            value = self.active.get(question.id)
+            item["answer_text"] = ("Not answered" if value is None else value if question.kind == "text"
+                                   else item["answer_label"])
+            if question.kind == "record" and question.id in registers:
+                item["see"] = {"title": registers[question.id]["title"],
+                               "anchor": registers[question.id]["anchor"]}
+            groups[-1]["questions"].append(item)
+        return groups
+
+    def path_taken(self) -> list[dict[str, Any]]:
+        seen: dict[str, dict[str, Any]] = {}
+        for question in self.path:
+            if question.section_id not in seen:
+                section = self.flow.section(question.section_id)
+                seen[section.id] = {"id": section.id, "title": section.title, "asked": 0}
+            seen[question.section_id]["asked"] += 1
+        return list(seen.values())
+
+    def set_aside(self) -> list[dict[str, Any]]:
+        out = []
+        for question_id, value in self.result.set_aside.items():
+            if not self.flow.has_question(question_id):
+                continue
+            question = self.flow.question(question_id)
+            if question.kind == "record":
+                label = f"{len(value)} recorded" if value else "None"
+            elif isinstance(value, list):
+                label = "; ".join(self.labels(question, value)) or "None chosen"
+            else:
+                label = question.label(value)
+            out.append({"id": question_id, "prompt": question.prompt, "answer_label": label})
+        return out
+
+    def terms(self) -> list[dict[str, str]]:
+        """The abbreviations that appear in what the plan shows: the flow's words on the path (worked
+        out once per flow), and what people typed."""
+        facts, found = self.facts, set()
+        for question in self.path:
+            found |= facts.question_terms[question.id]
+            value = self.active.get(question.id)
+            if question.kind == "multiple":
+                found |= facts.option_terms[question.id]
+            elif question.kind in ("single", "yes_partly_no_unsure") and value is not None:
+                found |= _terms_in(question.label(value))
+            elif isinstance(value, str):
+                found |= _terms_in(value)
+            elif isinstance(value, list):
+                found |= _terms_in(" ".join(str(v) for item in value if isinstance(item, dict)
+                                            for v in item.values()))
+        for text in (*(a.text for a in self.result.actions), *(f.text for f in self.result.flags),
+                     self.meta.project, self.meta.prepared_by):
+            found |= _terms_in(text)
+        return [{"term": term, "meaning": meaning} for term, meaning in TERMS if term in found]
+
+    # -- all together -------------------------------------------------------------------------------
+
+    def context(self) -> dict[str, Any]:
+        flow, result = self.flow, self.result
+        held = self.held_back()
+        intro, parts = self.parts()
+        elsewhere = self.place_flags(parts)
+        unanswered = [q.prompt for q in self.path if q.required and self.active.get(q.id) is None]
+        rule = result.calls_for_rule
+        answers = public_answers(flow, result.answers) if self.public else result.answers
+        data = result.to_dict()
+        data["answers"] = answers
+        if self.public:
+            data["set_aside"] = public_answers(flow, result.set_aside)
+        return {
+            "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
+                     "audience": flow.audience,
+                     "levels": [self.level(level) for level in flow.levels],
+                     "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in flow.sources],
+                     "reading": [{"title": r.title, "url": r.url, "about": r.about} for r in flow.reading]},
+            "project": self.meta.project,
+            "prepared_by": self.meta.prepared_by,
+            "date": self.date,
+            "public": self.public,
+            "complete": result.complete,
+            "unanswered": unanswered,
+            "intro": intro,
+            "recommendation": self.level(result.recommendation),
+            "calls_for": self.level(result.calls_for),
+            "supported": self.level(result.supported),
+            "rule": {"id": rule.id, "because": rule.because, "citation": self.citation(rule.cite)} if rule else None,
+            "conditions": self.conditions(),
+            "ladder": self.ladder(),
+            "why": self.why() if flow.levels else [],
+            "held_back": held,
+            "unlocks_all": self.unlocks_all(held),
+            "actions": self.actions(),
+            "flags": [{"id": f.id, "text": f.text, "citation": self.citation(f.cite)} for f in result.flags],
+            "flags_elsewhere": elsewhere,
+            "parts": parts,
+            "terms": self.terms(),
+            "appendix": self.appendix(parts),
+            "path": self.path_taken(),
+            "set_aside": self.set_aside(),
+            "answers": answers,
+            "result": data,
+        }
+
+
+class _Facts:
+    """What the plan needs to know about a flow whatever the answers, worked out once per flow."""
+
+    def __init__(self, flow: Flow):
+        self.read_by_rules = {n for rule in flow.calls_for if rule.when is not None
+                              for n in rule.when.expression.names if flow.has_question(n)}
+        # the questions the recommendation reads: those in `calls_for` rules and in requirements
+        self.decision = self.read_by_rules | {r.question for r in flow.requirements}
+        self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
+        self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
+                               for q in flow.questions}
+        self.option_terms = {q.id: _terms_in("\n".join(o.label for o in q.options)) for q in flow.questions}
+
+
+_FACTS: dict[int, tuple[Flow, _Facts]] = {}
+
+
+def _facts(flow: Flow) -> _Facts:
+    known = _FACTS.get(id(flow))
+    if known is not None and known[0] is flow:
+        return known[1]
+    if len(_FACTS) > 32:
+        _FACTS.clear()
+    facts = _Facts(flow)
+    _FACTS[id(flow)] = (flow, facts)
+    return facts
+
+
+def _included_title(section: Section) -> str | None:
+    path = section.place.path
+    return _flow_title(path) if path and not path.startswith("<") else None
+
+
+_TITLE = re.compile(r"^title:[ \t]*(.+?)[ \t]*$", re.MULTILINE)
+
+
+@lru_cache(maxsize=32)
+def _flow_title(path: str) -> str | None:
+    """The title of the flow file a section was included from. The model keeps only its id, so read
+    the file's top-level `title:` line (once per file per process)."""
+    import yaml
+
+    try:
+        found = _TITLE.search(Path(path).read_text(encoding="utf-8"))
+        title = yaml.load(found.group(1), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)) if found else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    return title.strip() if isinstance(title, str) and title.strip() else None
+
+
+def _same(a: Level | None, b: Level | None) -> bool:
+    return a is not None and b is not None and a.id == b.id

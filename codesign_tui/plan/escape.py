@@ -1,0 +1,111 @@
+"""Making text safe where it lands in a plan: Markdown paragraphs and table cells, link targets, anchors,
+Mermaid labels and YAML front matter."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+# Every ASCII punctuation character that can start or end inline markup in CommonMark or GitHub's
+# extensions ($ is GitHub's maths, ~ its strikethrough) gets a backslash, which always makes it literal;
+# control characters go.
+_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|~&$"}
+_ESCAPES.update({c: None for c in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f)})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_BLOCK_START = re.compile(r"^([-+=#])(?=[\s#=+-]|$)")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_STARTS = frozenset("-+=#0123456789")
+
+
+def md(text: Any) -> str:
+    """User or flow text made safe inside a Markdown paragraph, list item or table cell: on one line,
+    with every character that could start markup escaped, so it cannot change the document's shape."""
+    if text is None:
+        return ""
+    return _md(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=4096)  # a flow's own text comes back in every plan rendered from it
+def _md(text: str) -> str:
+    escaped = " ".join(text.translate(_ESCAPES).split())
+    if escaped and escaped[0] in _STARTS:
+        # what would start a heading, list, rule or quote at the start of a line or of a list item
+        escaped = _BLOCK_START.sub(r"\\\1", _ORDERED.sub(r"\1\\\2", escaped))
+    return escaped
+
+
+def paragraphs(text: Any) -> list[str]:
+    """Free text split where its writer left a blank line, each part made safe with `md`."""
+    if text is None:
+        return []
+    parts = _BLANK_LINE.split(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return [escaped for escaped in (md(part) for part in parts) if escaped]
+
+
+def url(target: Any) -> str:
+    """A link target that is a plain web address, percent-encoded so it cannot end the link early;
+    anything else (javascript:, data:, a relative path) gives "" and the caller shows no link."""
+    text = str(target or "").strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return ""
+    return quote(text, safe="/:?#[]@!$&'*+,;=%-._~")
+
+
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def anchor(title: Any) -> str:
+    """The anchor GitHub, GitLab and most static-site tools give a heading with this text."""
+    return _SLUG_DROP.sub("", str(title).strip().lower()).replace(" ", "-")
+
+
+_MERMAID = {'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
+            "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "|": "#124;"}
+_MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID)) + "]")
+
+
+def mermaid(text: Any) -> str:
+    """Text for a quoted Mermaid node label: one line, and no character Mermaid reads as syntax."""
+    flat = " ".join(_CONTROL.sub("", str(text or "")).split())
+    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID[m.group()], flat)
+
+
+_LABEL = re.compile(r'\["((?:[^"\\]|\\.)*)"\]')
+_ENTITY = re.compile(r"#(\d+|quot|lt|gt|amp);")
+_NAMED = {"quot": '"', "lt": "<", "gt": ">", "amp": "&"}
+
+
+def mermaid_steps(code: str) -> list[str]:
+    """The labels of a Mermaid flowchart's nodes, in the order written: the path in plain words, for
+    readers (a printed page, Word) that cannot draw the chart."""
+    def unescape(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return _NAMED.get(name) or chr(int(name))
+    return [_ENTITY.sub(unescape, label) for label in _LABEL.findall(code)]
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def long_date(value: Any) -> str:
+    """2026-11-25 as "25 November 2026"; anything that is not such a date unchanged."""
+    try:
+        day = _dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def yaml_string(text: Any) -> str:
+    """A YAML scalar that reads back as exactly this string (a JSON string is valid YAML)."""
+    return json.dumps("" if text is None else str(text), ensure_ascii=False)

@@ -1,0 +1,45 @@
+"""The plan's Markdown as HTML: raw HTML in the source is shown as text, never passed through, and
+links go only to web addresses."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from .escape import anchor, mermaid_steps
+
+
+def to_html(markdown: str) -> str:
+    return _parser().render(markdown)
+
+
+_PARSER: list[MarkdownIt] = []
+
+
+def _parser() -> MarkdownIt:
+    if _PARSER:
+        return _PARSER[0]
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable(["table", "strikethrough"])
+    try:  # installed with Textual; without them boxes show as "[ ]" and headings have no ids
+        from mdit_py_plugins.anchors import anchors_plugin
+        from mdit_py_plugins.tasklists import tasklists_plugin
+    except ImportError:
+        pass
+    else:
+        parser.use(tasklists_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=anchor)
+    default_fence = parser.renderer.rules["fence"]
+
+    def fence(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        token = tokens[index]
+        if token.info.strip() == "mermaid":
+            steps = mermaid_steps(token.content)
+            if steps:
+                return f'<p class="path">{" &rarr; ".join(html.escape(step) for step in steps)}</p>\n'
+        return default_fence(tokens, index, options, env)
+
+    parser.add_render_rule("fence", fence)
+    _PARSER.append(parser)
+    return parser

@@ -1,0 +1,74 @@
+"""A register: the answers to a `record` question, such as declared interests, as a table; and who may
+be named in public."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..flow.model import Flow, Question
+from .escape import long_date
+
+# By convention a register's person's name is the field `name` and their consent to publication the field
+# `consent_to_publish` (answered `yes` to publish); `--public` leaves out every name without that
+# consent, and every name when there is no such field.
+NAME_FIELD = "name"
+CONSENT_FIELD = "consent_to_publish"
+NOT_PUBLISHED = "Not published"
+NOT_RECORDED = "Not recorded"
+
+
+def register_table(question: Question, records: list[dict[str, Any]], *, public: bool,
+                   as_of: str) -> dict[str, Any]:
+    """The columns, rows of cell text and a key to the choices used, for the register template."""
+    names = {f.id for f in question.fields}
+    columns = [{"id": f.id, "title": _short(f.prompt)} for f in question.fields]
+    rows, used = [], {}
+    withheld = 0
+    for record in records:
+        cells = []
+        hide = public and NAME_FIELD in names and record.get(CONSENT_FIELD) != "yes"
+        withheld += hide
+        for spec in question.fields:
+            value = record.get(spec.id)
+            if spec.id == NAME_FIELD and hide:
+                cells.append(NOT_PUBLISHED)
+            elif value is None or value == "":
+                cells.append(NOT_RECORDED)
+            elif spec.options:
+                option = spec.option(value)
+                cells.append(option.label if option else str(value))
+                if option and option.explanation:
+                    used.setdefault((spec.id, option.value), {"field": _short(spec.prompt),
+                                                              "label": option.label,
+                                                              "explanation": option.explanation})
+            elif spec.kind == "date":
+                cells.append(long_date(value))
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    order = {(f.id, o.value): (i, j) for i, f in enumerate(question.fields) for j, o in enumerate(f.options)}
+    key = [used[k] for k in sorted(used, key=order.__getitem__)]
+    return {"columns": columns, "rows": rows, "count": len(rows), "withheld": withheld, "key": key,
+            "as_of": as_of, "public": public}
+
+
+def _short(prompt: str) -> str:
+    """A field's prompt as a column heading: its first sentence."""
+    for stop in ("? ", ". "):
+        if stop in prompt:
+            return prompt[:prompt.index(stop) + 1].rstrip(".")
+    return prompt.rstrip(".")
+
+
+def public_answers(flow: Flow, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers without the names of people who did not agree to publication."""
+    out = dict(answers)
+    for question_id, value in answers.items():
+        if not flow.has_question(question_id) or not isinstance(value, list):
+            continue
+        question = flow.question(question_id)
+        if question.kind != "record" or question.field(NAME_FIELD) is None:
+            continue
+        out[question_id] = [r if r.get(CONSENT_FIELD) == "yes"
+                            else {k: v for k, v in r.items() if k != NAME_FIELD} for r in value]
+    return out

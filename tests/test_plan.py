@@ -1,0 +1,297 @@
+"""The Markdown plan: golden files, its shape as a CommonMark reader sees it, and user text that must
+not change that shape. Regenerate the golden files with UPDATE_GOLDEN=1, then read every changed one."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from codesign_tui.plan.escape import anchor, md, mermaid, url
+from codesign_tui.plan.render import render_markdown, sections
+from test_plan_support import GOLDEN, parser, session, shape, text_of
+
+# answers file -> what it covers
+CASES = {
+    "appendix2-codesign": "co-design called for co-production; time and culture hold it back",
+    "appendix2-consult-held-back": "consult: co-production called for, no budget",
+    "engagement-coproduce": "co-produce, four interests, notes in two paragraphs",
+    "engagement-interests": "co-design, two interests",
+    "engagement-consult-none-declared": "consult, decision made, an empty register, five flags",
+    "engagement-hostile": "hostile free text everywhere a person can type",
+    "conflicts-nothing-in-place": "the conflicts-of-interest flow alone",
+}
+VARIANTS = {  # golden name -> (answers file, options)
+    **{name: (name, {}) for name in CASES},
+    "engagement-coproduce-public": ("engagement-coproduce", {"public": True, "front_matter": True}),
+}
+
+
+def plan(name: str, **options) -> str:
+    flow, result, meta = session(name)
+    return render_markdown(flow, result, meta, **options)
+
+
+@pytest.mark.parametrize("golden", sorted(VARIANTS))
+def test_plan_matches_its_golden_file(golden):
+    name, options = VARIANTS[golden]
+    text = plan(name, **options)
+    path = GOLDEN / f"{golden}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}; run with UPDATE_GOLDEN=1 and read it"
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs; if intended, UPDATE_GOLDEN=1"
+
+
+def test_the_golden_cases_cover_every_recommendation_and_register():
+    recommendations, registers = set(), set()
+    for name in CASES:
+        flow, result, _ = session(name)
+        if result.recommendation:
+            recommendations.add(result.recommendation.id)
+        registers.add(len(result.answers.get("interests") or []))
+    assert recommendations == {"consult", "co-design", "co-produce"}
+    assert 0 in registers and max(registers) >= 4
+
+
+ENGAGEMENT_HEADINGS = [
+    (2, "Recommendation"), (2, "Why"), (2, "What to do next"), (2, "Training"), (2, "Risk and resources"),
+    (2, "Conflicts of interest in co-design and co-production"), (3, "Your policy and principles"),
+    (3, "Interests already declared"), (3, "Register of interests"), (3, "Keeping it up to date"),
+    (2, "Measuring change")]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_plan_is_commonmark_with_the_expected_shape(name):
+    text = plan(name)
+    found = shape(text)
+    flow, result, meta = session(name)
+    assert found.headings[0] == (1, meta.project)
+    assert not found.html and not found.images
+    assert not found.multi_line_paragraphs, "paragraphs must be on one line: they are pasted into Word"
+    assert found.fences == ["mermaid"]
+    titles = [h for h in found.headings[1:]]
+    assert len(titles) == len(set(titles)), "headings must be unique so their anchors are stable"
+    anchors = {anchor(t) for _, t in found.headings}
+    for link in found.links:
+        assert link.startswith("https://") or link[1:] in anchors, link
+    if flow.id == "engagement-plan":
+        assert [h for h in titles if h in ENGAGEMENT_HEADINGS] == ENGAGEMENT_HEADINGS
+        assert (2, "Further reading") in titles and titles[-3:] == [(2, "Appendix"), (3, "Questions and answers"),
+                                                                   (3, "The path taken")]
+    if flow.id == "conflicts-of-interest":
+        assert (2, "Recommendation") not in titles and (2, "Why") not in titles
+        assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
+    if flow.id == "appendix2":
+        assert [t for _, t in titles] == ["Recommendation", "Why", "What to do next", "What would have to change",
+                                          "Appendix", "Questions and answers", "The path taken"]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_no_section_is_empty(name):
+    text = plan(name)
+    tokens = parser().parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            following = tokens[index + 3] if index + 3 < len(tokens) else None
+            assert following is not None and following.type != "heading_open" or \
+                int(following.tag[1]) > int(token.tag[1]), f"empty section: {tokens[index + 1].content}"
+
+
+def test_the_ladder_is_a_table_readable_without_colour():
+    found = shape(plan("appendix2-consult-held-back"))
+    ladder = found.tables[0]
+    assert ladder[0] == ["Level", "What it means", "This work"]
+    assert [row[0] for row in ladder[1:]] == ["Consult", "Co-design", "Co-produce"]
+    assert ladder[1][2].startswith("Recommended") and "most the conditions support" in ladder[1][2]
+    assert ladder[3][2] == "the work calls for this"
+
+
+def test_what_would_have_to_change_names_the_answers_and_the_level():
+    text = plan("appendix2-consult-held-back")
+    part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
+    assert "To reach **Co-produce**, these answers would have to change:" in part
+    assert "You answered “No”; Co-produce needs “Yes”." in part
+    assert "On its own, this would unlock Co-design." in part
+    assert "With all of these, the conditions would support **Co-produce**." in part
+    assert "- [ ] Secure money for facilitation" in part  # the to-unlock action sits under its answer ...
+    assert part.count("Secure money for facilitation") == 1  # ... and is not repeated below
+
+
+def test_actions_are_checklists_grouped_and_name_their_question():
+    text = plan("engagement-hostile")
+    part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
+    assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Do"]
+    flow, result, _ = session("engagement-hostile")
+    for action in result.actions:
+        prompt = flow.question(action.question).prompt
+        assert f"- [ ] {md(action.text)} (From: {md(prompt)})" in part
+
+
+def test_register_table_has_every_interest_and_the_agreed_columns():
+    found = shape(plan("engagement-coproduce"))
+    register = next(t for t in found.tables if t[0][0] == "Name")
+    assert register[0] == ["Name", "Their role in this work", "Organisation", "Type of interest",
+                           "What is the interest?", "How will it be handled?", "Date declared",
+                           "Have they agreed to this entry being published?"]
+    assert [row[0] for row in register[1:]] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
+    assert register[3][6] == "14 October 2026" and register[3][7] == "Not recorded"
+
+
+def test_public_plan_leaves_out_names_without_consent():
+    text = plan("engagement-coproduce", public=True)
+    assert "Sam Jones" in text and "Jo Khan" in text  # agreed to publication
+    assert "Priya Shah" not in text and "Chris Lee" not in text  # said no, or was not asked
+    register = next(t for t in shape(text).tables if t[0][0] == "Name")
+    assert [row[0] for row in register[1:]] == ["Sam Jones", "Not published", "Not published", "Jo Khan"]
+    assert "Names are left out where the person has not agreed to publication." in text
+
+
+def test_an_empty_register_says_none_declared_as_of_the_date():
+    text = plan("engagement-consult-none-declared")
+    part = text.split("### Register of interests\n", 1)[1].split("\n### ", 1)[0]
+    assert part.strip().startswith("None declared as of 1 December 2026. Ask again")
+    assert "When will you ask people to declare again? **Not planned yet**" in text
+
+
+def test_flags_sit_beside_the_answers_that_raise_them():
+    text = plan("engagement-consult-none-declared")
+    policy = text.split("### Your policy and principles\n", 1)[1].split("\n### ", 1)[0]
+    assert "> - VCSE partners may not be held to the same conflict-of-interest rules" in policy
+    review = text.split("### Keeping it up to date\n", 1)[1].split("\n## ", 1)[0]
+    assert "> - There is no plan to ask for declarations again." in review
+
+
+def test_front_matter_is_yaml_and_the_rest_is_the_plan():
+    text = plan("engagement-coproduce", front_matter=True)
+    assert text.startswith("---\n")
+    _, head, body = text.split("---\n", 2)
+    data = yaml.safe_load(head)
+    assert data["title"] == "Neighbourhood mental health support in Bolton"
+    assert data["author"] == "A. Commissioner, NHS Greater Manchester"
+    assert str(data["date"]) == "2026-11-25" and data["flow"] == "engagement-plan"
+    assert data["recommendation"] == "co-produce" and data["complete"] is True
+    assert body.lstrip().startswith("# Neighbourhood mental health support in Bolton\n")
+
+
+def test_sources_are_resolved_to_their_titles():
+    text = plan("appendix2-codesign")
+    assert "Source: Recommendation 5, Appendix 2.1: When is it appropriate to co-design or co-produce? (a)." in text
+    assert "Source: Recommendation 5, Appendix 2.1 (b)." in text  # the short title once cited in full
+    assert "r5-a2-1" not in text
+
+
+def test_a_partial_plan_says_it_is_a_draft(engagement):
+    from codesign_tui.flow.answers import AnswersFile
+    from codesign_tui.flow.engine import evaluate
+
+    result = evaluate(engagement, {"space_to_shape": "yes", "problem_type": "wicked"})
+    text = render_markdown(engagement, result, AnswersFile("engagement-plan", {}, date="2026-11-25"))
+    assert "**Draft:**" in text and "not answered yet" in text
+    found = shape(text)
+    assert not found.multi_line_paragraphs
+    assert (2, "Training") not in found.headings  # nothing answered there: no empty section
+    assert (3, "Register of interests") not in found.headings  # not reached yet: not "none declared"
+    assert "Not answered yet; Co-design needs “Yes”, “Partly” or “Not sure”." in text
+
+
+# -- user text cannot change the document's shape ---------------------------------------------------
+
+HOSTILE = [
+    "a | pipe", "line one\nline two", "# heading", "> quote", "- list", "+ list", "* list", "1. one",
+    "3) three", "`code`", "``two``", "<script>alert(1)</script>", "[x](javascript:alert(1))", "![i](http://x/i.png)",
+    "<http://example.org>", "&amp; &copy; &#35;", "**bold** _it_ ~~strike~~", "---", "===", "\\", "a\\",
+    "[x]: javascript:alert(1)", "$x$", "    indented code", "\tTab", "```", "~~~", "<!-- comment -->",
+    "| a | b |\n|---|---|", "<div>block</div>", "- [ ] task", "[ref][x]", "x\u2028y", "\x00nul",
+]
+
+
+def _flat(text: str) -> str:
+    import re
+    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).split())
+
+
+def _assert_plain(children, expected: str):
+    kinds = {child.type for child in children}
+    assert kinds <= {"text"}, (expected, kinds)
+    assert text_of(children) == expected
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_user_text_in_a_paragraph_stays_text(text):
+    tokens = parser().parse(f"Before.\n\n{md(text)}\n\nAfter.\n")
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"] * 3
+    _assert_plain(tokens[4].children, _flat(text))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_user_text_in_a_table_cell_stays_in_its_cell(text):
+    tokens = parser().parse(f"| A | B |\n|---|---|\n| {md(text)} | after |\n")
+    cells = [tokens[i + 1] for i, t in enumerate(tokens) if t.type == "td_open"]
+    assert len(cells) == 2 and text_of(cells[1].children) == "after"
+    _assert_plain(cells[0].children, _flat(text))
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_user_text_in_a_checklist_item_stays_one_item(text):
+    tokens = parser().parse(f"- [ ] {md(text)} (From: x)\n- [ ] next\n")
+    items = [t for t in tokens if t.type == "list_item_open"]
+    assert len(items) == 2
+    inline = [t for t in tokens if t.type == "inline"]
+    _assert_plain(inline[0].children, f"[ ] {_flat(text)} (From: x)")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(min_size=1, max_size=40))
+def test_any_text_stays_text_wherever_it_lands(text):
+    flat = _flat(text)
+    if not flat:
+        return
+    for source, pick in (
+        (f"{md(text)}\n", lambda toks: toks[1]),
+        (f"| A |\n|---|\n| {md(text)} |\n", lambda toks: [t for t in toks if t.type == "inline"][-1]),
+        (f"- **Q?** {md(text)}\n", lambda toks: [t for t in toks if t.type == "inline"][0]),
+    ):
+        tokens = parser().parse(source)
+        inline = pick(tokens)
+        kinds = [c.type for c in inline.children]
+        text_out = text_of([c for c in inline.children if c.type == "text"])
+        assert set(kinds) <= {"text", "strong_open", "strong_close"}, (text, source, kinds)
+        assert text_out.endswith(flat) or text_out == flat, (text, source, text_out)
+
+
+def test_hostile_plan_keeps_its_shape_and_shows_the_text():
+    hostile = plan("engagement-hostile")
+    calm = plan("engagement-interests")
+    found, usual = shape(hostile), shape(calm)
+    expected = list(usual.headings[1:])
+    expected.insert(expected.index((2, "Further reading")), (2, "Anything else"))
+    assert found.headings[1:] == expected
+    assert not found.html and not found.images and found.fences == ["mermaid"]
+    assert all(link.startswith("https://") or link.startswith("#") for link in found.links)
+    assert "javascript:" not in " ".join(found.links)
+    register = next(t for t in found.tables if t[0][0] == "Name")
+    assert len(register) == 3 and all(len(row) == 8 for row in register)
+    assert register[1][0] == "Robert'); DROP TABLE interests;-- | pipe"
+    assert register[1][1] == "# heading? second line"
+    assert register[1][2] == "<script>alert('x')</script>"
+    assert register[2][0] == "- dash" and register[2][1] == "> quote"
+    assert register[2][4] == "line one line two | cell? | --- |"
+    assert found.headings[0] == (1, "# Not a heading | not | a table <script>alert(1)</script>")
+    appendix = found.tables[-1]
+    assert all(len(row) == 2 for row in appendix)
+    notes = [row for row in appendix if row[0] == "Anything else to note in the plan?"]
+    assert notes and notes[0][1].startswith("```mermaid flowchart TD x --> y ``` ## Injected heading")
+
+
+def test_escaping_helpers():
+    assert md("a|b") == "a\\|b" and md("# x") == "\\# x" and md(None) == ""
+    assert url("javascript:alert(1)") == "" and url("data:text/html,x") == "" and url("/etc/passwd") == ""
+    assert url("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
+    assert mermaid('a "b" [c] <d>') == "a #quot;b#quot; #91;c#93; #lt;d#gt;"
+    assert anchor("What would have to change") == "what-would-have-to-change"
+    assert anchor("Conflicts of interest: a, b") == "conflicts-of-interest-a-b"
