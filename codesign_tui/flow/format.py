@@ -225,4 +225,5 @@ ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by h
     "prepared_by": Field("text", "Who prepared the plan."),
     "date": Field("text", "When, as YYYY-MM-DD."),
     "answers": Field("answers", "Question ids and their answers.", required=True),
+    "session": Field("answers", "Where the app keeps its place; written by the app, ignored elsewhere."),
 })
