@@ -23,6 +23,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="ask the questions line by line on plain input and output")
     parser.add_argument("--resume", nargs="?", const="", metavar="ID",
                         help="carry on with a saved session (the latest when no ID)")
+    parser.add_argument("--facilitate", action="store_true",
+                        help="for a room: show discussion prompts and hide the recommendation until revealed (F4)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     flows = commands.add_parser("flows", help="list the available flows")
@@ -57,6 +59,25 @@ def _parser() -> argparse.ArgumentParser:
                         help="a template file, or a folder of templates that shadow ours")
     render.set_defaults(run=_render)
 
+    examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
+    examples.set_defaults(run=_examples)
+
+    example = commands.add_parser("example", help="open a worked example, its answers proposed at each step")
+    example.add_argument("name", help="the example's name, from `codesign examples`")
+    example.add_argument("--facilitate", action="store_true", help="facilitator mode (see codesign --help)")
+    example.set_defaults(run=_example)
+
+    cohort = commands.add_parser("cohort", help="compare a room's answers: recommendations, disagreement, notes")
+    cohort.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="answers files or saved sessions, or folders of them (read recursively)")
+    cohort.add_argument("--flow", metavar="FLOW",
+                        help="report on this flow alone (an id or a flow file); files for other flows are"
+                             " skipped. Without it, each flow found is reported on its own")
+    cohort.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
+    cohort.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    cohort.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    cohort.set_defaults(run=_cohort)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
@@ -66,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions"}
+    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example"}
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -92,6 +113,7 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     top.add_argument("--plain", action="store_true")
     top.add_argument("--version", action="store_true")
     top.add_argument("--resume", nargs="?", const="")
+    top.add_argument("--facilitate", action="store_true")
     top.add_argument("flow", nargs="?", default=None)
     options, extra = top.parse_known_args(argv)
     if extra:
@@ -251,6 +273,41 @@ def _render(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cohort(options: argparse.Namespace) -> int:
+    from .cohort import build_cohort, render_json, render_markdown
+    from .plan.export import ExportError, write_atomically
+
+    flow = None
+    if options.flow is not None:
+        flow = _load(options.flow)
+        if flow is None:
+            return EXIT_PROBLEMS
+    cohort = build_cohort(options.paths, flow=flow)
+    if not cohort.answer_sets:
+        for item in cohort.skipped:
+            print(f"{item.path}: skipped: {item.reason}", file=sys.stderr)
+        looked = f"{cohort.files:,} file{'s' if cohort.files != 1 else ''}"
+        return _error(f"no answer sets could be counted from {looked}"
+                      + (f" for flow {flow.id!r}" if flow else "")
+                      + "; give answers files, saved sessions or folders of them")
+    text = render_json(cohort) if options.format == "json" else render_markdown(cohort)
+    if cohort.skipped:
+        skipped = len(cohort.skipped)
+        print(f"Counted {cohort.answer_sets:,} answer set{'s' if cohort.answer_sets != 1 else ''}; skipped"
+              f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
+              " report).", file=sys.stderr)
+    if options.output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, text.encode("utf-8"), force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {options.output}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _template_error(error: Exception) -> str:
     """The template problem as the renderer worded it: template, line and cause."""
     return str(error)
@@ -284,7 +341,56 @@ def _converse(options: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
     from .tui.app import make_app
 
-    app = make_app(flow=flow, resume=resume)
+    app = make_app(flow=flow, resume=resume, facilitate=options.facilitate)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _examples(options: argparse.Namespace) -> int:
+    from .flow.engine import evaluate
+    from .flow.examples import worked_examples
+    from .flow.problems import Problems
+    from .resources import flows_dir
+
+    problems = Problems()
+    found = worked_examples(flows_dir(), problems)
+    if problems.errors:
+        print(problems.format(), file=sys.stderr)
+    flows: dict[str, object] = {}
+    width = max((len(e.name) for e in found), default=4)
+    print(f"{'name':<{width}}  {'flow':<10}  {'recommendation':<14}  title")
+    for worked in found:
+        flow = flows.get(worked.flow) or _load(worked.flow)
+        if flow is None:
+            continue
+        flows[worked.flow] = flow
+        result = evaluate(flow, worked.answers)
+        level = result.recommendation.label if result.recommendation else "-"
+        print(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}")
+    print("Open one with: codesign example NAME")
+    return EXIT_OK
+
+
+def _example(options: argparse.Namespace) -> int:
+    from .flow.examples import worked_examples
+    from .resources import flows_dir
+
+    found = {e.name: e for e in worked_examples(flows_dir())}
+    worked = found.get(options.name)
+    if worked is None:
+        from .flow.problems import did_you_mean
+
+        hint = did_you_mean(options.name, found)
+        return _error(f"no worked example called {options.name!r}" + (f"; {hint}" if hint else "")
+                      + f" (the examples: {', '.join(sorted(found))})")
+    flow = _load(worked.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return _error("a worked example opens in the full-screen app, which needs a terminal")
+    from .tui.app import make_app
+
+    app = make_app(flow=flow, example=worked, facilitate=options.facilitate)
     app.run()
     return app.return_code or EXIT_OK
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import re
 import select
 import signal
 import struct
@@ -68,12 +69,13 @@ async def test_answers_survive_sigkill_and_resume_restores_the_place():
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
     process, leader = start_in_terminal("appendix2")
     try:
-        # until the app has drawn its first screen a key may be dropped, so repeat the first one
-        for _ in range(20):
-            os.write(leader, b"1")
-            if wait_for(lambda: len(saved_answers(folder)) >= 1, 1.5, leader):
-                break
-        for key, count in ((b"3", 2), (b"2", 3)):
+        # wait until the first question is on the screen, so that no key arrives before the app
+        screen = b""
+        deadline = time.monotonic() + 60
+        while b"helpshape" not in screen and time.monotonic() < deadline:
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+        assert b"helpshape" in screen, "the app never showed its first question"
+        for key, count in ((b"1", 1), (b"3", 2), (b"2", 3)):
             os.write(leader, key)
             assert wait_for(lambda c=count: len(saved_answers(folder)) >= c, 20, leader), \
                 f"answer {count} was not saved"

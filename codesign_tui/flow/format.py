@@ -227,3 +227,14 @@ ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by h
     "answers": Field("answers", "Question ids and their answers.", required=True),
     "session": Field("answers", "Where the app keeps its place; written by the app, ignored elsewhere."),
 })
+
+WORKED_EXAMPLE = Shape("worked example", "A case study as answers, for training: flows/examples/NAME.yaml.", {
+    "example": Field("id", "Its name, as `codesign example NAME` takes it.", required=True),
+    "title": Field("text", "The case study's name.", required=True),
+    "flow": Field("id", "The flow it answers.", required=True),
+    "source": Field("text", "Where the case study is told."),
+    "scenario": Field("text", "The situation, shown before the first question.", required=True),
+    "note": Field("text", "What the case shows, and what a room might argue about.", required=True),
+    "expect": Field(EXPECT, "What the answers must give; checked by codesign validate.", required=True),
+    "answers": Field("answers", "Question ids and the answers our reading gives.", required=True),
+})

@@ -10,7 +10,8 @@ from .lint import lint
 from .loader import read_flow
 from .paths import explore
 from .problems import Problem, Problems, display_path
-from .selftest import run_examples
+from .examples import worked_examples
+from .selftest import check_example, run_examples
 
 
 @dataclass
@@ -59,6 +60,11 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
     passed, failed = run_examples(flow, problems)
     report.passed += passed
     report.failed += failed
+    for worked in worked_examples(path.parent, problems):
+        if worked.flow == flow.id:
+            ok = check_example(flow, worked.check, problems)
+            report.passed += ok
+            report.failed += not ok
     if explore_paths and flow.levels:
         paths = explore(flow)
         where = flow.places.get("levels", flow.place)

@@ -9,6 +9,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
+from ..flow.examples import WorkedExample
 from ..flow.loader import load_flow
 from ..flow.model import Flow
 from ..flow.problems import FlowError
@@ -50,8 +51,10 @@ class CodesignApp(App):
     ]
 
     def __init__(self, flows: list[Flow], store: SessionStore, start: Flow | None = None,
-                 resume: str | None = None, facilitate: bool = False) -> None:
+                 resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None
+                 ) -> None:
         super().__init__()
+        self.example = example
         self.flows = flows
         self.store = store
         self.start = start
@@ -90,6 +93,8 @@ class CodesignApp(App):
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
         saved = self.store.new(flow.id, flow.path if not any(f is flow for f in self.flows) else "")
         saved.project, saved.prepared_by = project, prepared_by
+        if self.example is not None and not project:
+            saved.project = self.example.title
         self.open_conversation(flow, saved)
 
     def resume(self, session_id: str, first: bool = False) -> None:
@@ -113,7 +118,8 @@ class CodesignApp(App):
         from .screens.conversation import ConversationScreen
 
         self.current = saved
-        self.push_screen(ConversationScreen(flow, saved, self.store, facilitate=self.facilitate))
+        example = self.example if self.example is not None and self.example.flow == flow.id else None
+        self.push_screen(ConversationScreen(flow, saved, self.store, facilitate=self.facilitate, example=example))
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
@@ -137,7 +143,7 @@ class CodesignApp(App):
 
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
-             store: SessionStore | None = None) -> CodesignApp:
+             store: SessionStore | None = None, example: WorkedExample | None = None) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.problems import Problems
     from ..flow.loader import read_flow
@@ -158,4 +164,5 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
         flows.append(flow)
     elif flow is not None:
         flow = next(f for f in flows if f.id == flow.id)
-    return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate)
+    return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
+                       example=example)

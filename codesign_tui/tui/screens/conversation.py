@@ -12,14 +12,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 
-from ...flow.answers import AnswerError
+from ...flow.answers import AnswerError, check_answer
 from ...flow.engine import Change, Session
+from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
 from ...flow.replies import ReplyError, read_choice, read_choices
 from ...plan.export import ExportError
 from ...sessions import SavedSession, SessionStore
 from ..messages import EditAnswer
-from ..widgets.replies import Checklist, QuickReplies, RecordForm
+from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, answer_label
 
@@ -45,11 +46,15 @@ class ConversationScreen(Screen):
         Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
         Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far"),
         Binding("f2", "toggle_panel", "Side panel", tooltip="Show or hide the side panel", show=False),
+        Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
+        # a number answers a choice wherever the focus is, even between one question and the next
+        *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],
     ]
 
     def __init__(self, flow: Flow, saved: SavedSession, store: SessionStore, facilitate: bool = False,
-                 proposals: dict[str, Any] | None = None) -> None:
+                 example: WorkedExample | None = None) -> None:
         super().__init__()
+        self.example = example
         self.flow = flow
         self.saved = saved
         self.store = store
@@ -72,7 +77,7 @@ class ConversationScreen(Screen):
                 yield VerticalScroll(id="transcript")
                 yield Vertical(id="reply-area")
                 yield Static("", id="reply-hint", markup=False)
-                yield Input(id="composer", placeholder="Type a reply and press Enter", compact=True)
+                yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True)
             yield SidePanel(self.session, hide_ladder=not self.revealed)
         yield Footer()
 
@@ -98,7 +103,11 @@ class ConversationScreen(Screen):
         """Draw the whole transcript from the session: every answer up to the question being asked."""
         transcript = self.query_one("#transcript", VerticalScroll)
         await transcript.remove_children()
-        turns = []
+        turns: list[Any] = []
+        if self.example is not None:
+            turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"
+                                  " question the example's answer is chosen for you: press Enter to accept it,"
+                                  " or choose another.", "scenario"))
         current = self.session.current
         section = None
         for question in self.session.path:
@@ -149,6 +158,8 @@ class ConversationScreen(Screen):
         if result.recommendation is not None and self.revealed:
             lines.append(f"Recommendation: {result.recommendation.label}. The work calls for"
                          f" {result.calls_for.label}; the conditions support {result.supported.label}.")
+        if self.example is not None and self.revealed:
+            lines.append(f"What the case shows: {self.example.note}")
         lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan.")
         return NoteTurn("\n".join(lines), "finished")
 
@@ -172,6 +183,14 @@ class ConversationScreen(Screen):
             self.call_after_refresh(self.query_one("#go-plan", Button).focus)
             return
         current = self.session.answers.get(question.id)
+        proposed = self.example.answers.get(question.id) if self.example is not None else None
+        if question.id not in self.session.answers and proposed is not None:
+            try:
+                current = check_answer(question, proposed)
+                self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
+                          " or choose another.")
+            except AnswerError:
+                pass
         area.set_class(question.kind == "record", "-record")
         if question.kind in ("single", "yes_partly_no_unsure"):
             replies = QuickReplies(question, current)
@@ -239,6 +258,10 @@ class ConversationScreen(Screen):
         event.stop()
         await self.submit(event.option.id)
 
+    @on(Composer.Picked)
+    async def _picked(self, event: Composer.Picked) -> None:
+        await self.action_pick(event.number)
+
     @on(Checklist.Finished)
     async def _checklist_done(self, event: Checklist.Finished) -> None:
         await self.submit(event.values)
@@ -286,6 +309,8 @@ class ConversationScreen(Screen):
         if not word:
             if question.id in self.session.answers:
                 await self.submit(self.session.answers[question.id])
+            elif self.example is not None and question.id in self.example.answers:
+                await self.submit(self.example.answers[question.id])
             elif not question.required:
                 await self.submit(None)
             else:
@@ -315,6 +340,12 @@ class ConversationScreen(Screen):
         await self.submit(value)
 
     # -- actions ------------------------------------------------------------------------------------
+
+    async def action_pick(self, number: int) -> None:
+        question = self.session.current
+        if question is not None and question.kind in ("single", "yes_partly_no_unsure") \
+                and number <= len(question.options):
+            await self.submit(question.options[number - 1].value)
 
     def action_why(self) -> None:
         turns = self.query(QuestionTurn)
@@ -358,17 +389,31 @@ class ConversationScreen(Screen):
 
         self.app.push_screen(ReviewScreen(self.session), chosen)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reveal":
+            return self.facilitate and not self.revealed
+        return True
+
     def action_plan(self) -> None:
         from .plan import PlanScreen
 
+        if not self.revealed:
+            self.hint("The recommendation is hidden while the room discusses. Press F4 to reveal it first.")
+            return
         self.app.push_screen(PlanScreen(self.flow, self.session, self.saved, reveal=self.revealed))
 
     def action_toggle_panel(self) -> None:
         panel = self.query_one(SidePanel)
         panel.display = not panel.display
 
-    def action_reveal(self) -> None:
+    async def action_reveal(self) -> None:
         self.revealed = True
         panel = self.query_one(SidePanel)
         panel.hide_ladder = False
-        panel.refresh_panel()
+        panel.display = True
+        self.refresh_bindings()
+        if self.session.current is None:
+            await self.rebuild()
+        else:
+            panel.refresh_panel()
+        self.notify("The recommendation is now showing in the side panel.", title="Revealed")

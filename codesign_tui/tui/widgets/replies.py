@@ -25,9 +25,8 @@ def option_prompt(number: int, label: str, explanation: str) -> Content:
 
 
 class QuickReplies(OptionList):
-    """The options of a choice, numbered: press a number, or move and press Enter, or click."""
-
-    BINDINGS = [Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)]
+    """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
+    or click."""
 
     def __init__(self, question: Question, current: Any = None) -> None:
         options = [ListOption(option_prompt(n, o.label, o.explanation), id=o.value)
@@ -40,11 +39,6 @@ class QuickReplies(OptionList):
         values = self.question.values
         self.highlighted = values.index(self.current) if self.current in values else 0
 
-    def action_pick(self, number: int) -> None:
-        if number <= self.option_count:
-            self.highlighted = number - 1
-            self.action_select()
-
     def on_key(self, event: Key) -> None:
         # Typing a word is a reply too: hand the keystroke to the reply box.
         if event.character and event.character.isprintable() and not event.character.isdigit() \
@@ -54,6 +48,25 @@ class QuickReplies(OptionList):
             composer.insert_text_at_cursor(event.character)
             event.stop()
             event.prevent_default()
+
+
+class Composer(Input):
+    """The reply box. A lone number typed into it answers a choice straight away, as in the list above."""
+
+    class Picked(Message):
+        def __init__(self, number: int) -> None:
+            super().__init__()
+            self.number = number
+
+    async def _on_key(self, event: Key) -> None:
+        question = getattr(self.screen, "session", None) and self.screen.session.current
+        if (not self.value and event.character and event.character in "123456789" and question is not None
+                and question.kind in ("single", "yes_partly_no_unsure")):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Picked(int(event.character)))
+            return
+        await super()._on_key(event)
 
 
 class Checklist(SelectionList[str]):

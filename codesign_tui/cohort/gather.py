@@ -1,0 +1,160 @@
+"""Reading a room's answers files and saved sessions from files and folders, counting each one that fits
+its flow and listing every other file with the reason it was skipped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..flow.answers import check_answers, read_answers
+from ..flow.engine import evaluate, walk
+from ..flow.model import Flow
+from ..flow.problems import FlowError, Problems, display_path
+from .model import Cohort, Skipped, Tally
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
+                 find_flow: Callable[[str], Flow] | None = None) -> Cohort:
+    """Count every answers file (or saved session) in `paths`, files or folders read recursively.
+
+    Without `flow`, each flow the files answer is counted separately, the flow found by its id among the
+    shipped flows (or by `find_flow`, which raises LookupError for an id it does not know). With `flow`,
+    only its answer sets count and files for any other flow are skipped. A file that cannot be counted is
+    listed in `skipped` with the reason; it never stops the others.
+    """
+    cohort = Cohort()
+    tallies: dict[str, Tally] = {}
+    flows = _FlowFinder(flow, find_flow or _shipped_flow)
+    for path, reason in _files(paths):
+        cohort.files += 1
+        if reason:
+            cohort.skipped.append(Skipped(display_path(path), reason))
+            continue
+        try:
+            reason = _count(path, flows, tallies)
+        except Exception as error:  # noqa: BLE001 - one unreadable file must never stop a room's report
+            reason = f"could not be read ({type(error).__name__}: {error})"
+        if reason:
+            cohort.skipped.append(Skipped(display_path(path), reason))
+    cohort.flows = sorted((tally.finish() for tally in tallies.values()),
+                          key=lambda f: (-f.answer_sets, f.flow.id))
+    return cohort
+
+
+def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally]) -> str:
+    """Count one file, or say why it cannot be counted."""
+    problems = Problems()
+    given = read_answers(path, problems)
+    if given is None or problems.errors:
+        return _first(problems, "it is not an answers file")
+    flow, why_not = flows.get(given.flow)
+    if flow is None:
+        return why_not
+    # A blank answer is a question not answered yet, not a mistake: partial answer sets count.
+    given.answers = {key: value for key, value in given.answers.items() if value is not None}
+    answers = check_answers(flow, given, problems, partial=True)
+    if problems.errors:
+        return _first(problems, "its answers do not fit the flow")
+    path_taken = walk(flow, answers)
+    tally = tallies.get(flow.id)
+    if tally is None:
+        tally = tallies[flow.id] = Tally(flow)
+    tally.add(evaluate(flow, answers, path_taken), path_taken)
+    return ""
+
+
+def _first(problems: Problems, fallback: str) -> str:
+    errors = problems.errors
+    if not errors:
+        return fallback
+    first = errors[0]
+    text = f"line {first.line}: {first.message}" + (f" ({first.hint})" if first.hint else "")
+    more = len(errors) - 1
+    return text + (f"; and {more} more problem{'s' if more > 1 else ''}" if more else "")
+
+
+class _FlowFinder:
+    """The flow for each id, loaded once; an id that cannot be used gives the reason instead."""
+
+    def __init__(self, only: Flow | None, find: Callable[[str], Flow]):
+        self.only = only
+        self.find = find
+        self.found: dict[str, tuple[Flow | None, str]] = {}
+
+    def get(self, flow_id: str) -> tuple[Flow | None, str]:
+        if self.only is not None:
+            if flow_id == self.only.id:
+                return self.only, ""
+            return None, f"answers flow {flow_id!r}, not {self.only.id!r}"
+        if flow_id not in self.found:
+            self.found[flow_id] = self._load(flow_id)
+        return self.found[flow_id]
+
+    def _load(self, flow_id: str) -> tuple[Flow | None, str]:
+        try:
+            return self.find(flow_id), ""
+        except LookupError:
+            return None, (f"answers flow {flow_id!r}, which is not a shipped flow; give its flow file"
+                          " with --flow PATH")
+        except FlowError as error:
+            count = len(error.problems.errors)
+            return None, (f"answers flow {flow_id!r}, whose flow file has {count} problem"
+                          f"{'s' if count != 1 else ''}; run `codesign validate` on it")
+
+
+def _shipped_flow(flow_id: str) -> Flow:
+    """A shipped flow by id. Only ids are looked up: a path written in someone's answers file is never
+    opened as a flow."""
+    from ..flow.loader import load_flow
+    from ..resources import shipped_flows
+
+    for path in shipped_flows():
+        if path.stem == flow_id:
+            return load_flow(path)
+    raise LookupError(flow_id)
+
+
+def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
+    """Each file to read, once, with a reason when it is to be skipped unread. A file named on the command
+    line is always read; in a folder only .yaml and .yml files are, and hidden files and folders (such as
+    a half-written `.name.part`) are passed over."""
+    seen: set[Path] = set()
+
+    def once(path: Path) -> bool:
+        try:
+            key = path.resolve()
+        except OSError:
+            key = path.absolute()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for path in map(Path, paths):
+        if path.is_dir():
+            for found, reason in _walk(path):
+                if once(found):
+                    yield found, reason
+        elif path.exists():
+            if once(path):
+                yield path, "" if path.is_file() else "not an ordinary file"
+        else:
+            yield path, "no such file or folder"
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, str]]:
+    for root, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith("."):
+                continue
+            path = Path(root, name)
+            if not name.lower().endswith(SUFFIXES):
+                yield path, "not a .yaml or .yml file"
+            elif not path.is_file():
+                yield path, "not an ordinary file"
+            else:
+                yield path, ""

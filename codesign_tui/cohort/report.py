@@ -1,0 +1,215 @@
+"""A cohort as a Markdown report (text bars and a Mermaid pie, readable in any viewer) and as JSON."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from typing import Any
+
+from ..plan.escape import md, mermaid
+from .model import MEASURE, Cohort, Count, FlowCohort, QuestionSpread
+
+BAR_WIDTH = 20
+
+
+def bar(share: Fraction | float) -> str:
+    """A share as a bar of BAR_WIDTH characters in a code span, so that it lines up in any viewer."""
+    filled = round(float(share) * BAR_WIDTH)
+    return "`" + "█" * filled + "░" * (BAR_WIDTH - filled) + "`"
+
+
+def percent(share: Fraction | float) -> str:
+    return f"{float(share):.0%}"
+
+
+def people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def sets(count: int) -> str:
+    return "1 answer set" if count == 1 else f"{count:,} answer sets"
+
+
+def render_markdown(cohort: Cohort) -> str:
+    """The report a trainer reads: for each flow, the recommendations, what held them back, each
+    question most divided first, and the notes; then the files skipped and why."""
+    out = ["# How the room answered", ""]
+    skipped = len(cohort.skipped)
+    summary = f"{sets(cohort.answer_sets).capitalize()} counted from {cohort.files:,} file" \
+              f"{'s' if cohort.files != 1 else ''}"
+    if skipped:
+        summary += f"; {skipped:,} file{'s' if skipped != 1 else ''} skipped (listed at the end)"
+    out += [summary + ".", ""]
+    if len(cohort.flows) > 1:
+        out += ["The files answer more than one flow, so each flow is reported on its own, the flow with the"
+                " most answer sets first.", ""]
+    for flow_cohort in cohort.flows:
+        out += _flow(flow_cohort)
+    if cohort.skipped:
+        out += ["## Skipped files", "", "| File | Why it was skipped |", "|---|---|"]
+        out += [f"| {md(item.path)} | {md(item.reason)} |" for item in cohort.skipped]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _flow(cohort: FlowCohort) -> list[str]:
+    flow = cohort.flow
+    partial = cohort.answer_sets - cohort.complete
+    out = [f"## {md(flow.title)}", "",
+           f"Flow {md(flow.id)}, version {md(flow.version)}: **{sets(cohort.answer_sets)}**,"
+           f" {cohort.complete:,} complete (every question on their path answered)"
+           + (f" and {partial:,} partial; a partial set counts for the questions it answered." if partial
+              else "."), ""]
+    if flow.levels:
+        out += _recommendations(cohort)
+        out += _held_back(cohort)
+    out += _questions(cohort)
+    out += _notes(cohort)
+    return out
+
+
+def _recommendations(cohort: FlowCohort) -> list[str]:
+    out = ["### Recommendations", ""]
+    undecided = cohort.answer_sets - cohort.decided
+    if not cohort.decided:
+        return out + ["No answer set got as far as a recommendation: each stopped before answering the"
+                      " questions it needs.", ""]
+    line = f"{cohort.decided:,} of {sets(cohort.answer_sets)} reached a recommendation"
+    if undecided:
+        line += (f"; {undecided:,} stopped before answering every question it needs and"
+                 f" {'is' if undecided == 1 else 'are'} not counted here")
+    out += [line + ". \"Work calls for\" is the level the work itself calls for; \"conditions support\" is"
+            " the level the conditions are ready for; the recommendation is the lower of the two.", "",
+            "| Level | Recommended | Share | | Work calls for | Conditions support |",
+            "|---|--:|--:|---|--:|--:|"]
+    out += [f"| {md(c.level.label)} | {c.recommended:,} | {percent(c.share)} | {bar(c.share)} |"
+            f" {c.calls_for:,} | {c.supported:,} |" for c in cohort.levels]
+    out += ["", "```mermaid", "pie showData", "    title Recommendations"]
+    out += [f'    "{mermaid(c.level.label)}" : {c.recommended}' for c in cohort.levels if c.recommended]
+    out += ["```", ""]
+    return out
+
+
+def _held_back(cohort: FlowCohort) -> list[str]:
+    if not cohort.decided:
+        return []
+    out = ["### What held the recommendation back", ""]
+    if not cohort.held_back:
+        return out + ["Nothing held the recommendation below what the work called for, in any answer set.", ""]
+    out += [f"The answers that kept the recommendation below what the work called for, most common first"
+            f" (shares are of the {sets(cohort.decided)} that reached a recommendation).", "",
+            "| Question | Held back | Share | | Answers that held it back |", "|---|--:|--:|---|---|"]
+    for item in cohort.held_back:
+        answers = ", ".join(f"{md(c.label)} ({c.count:,})" for c in item.answers)
+        out.append(f"| {md(item.question.prompt)} | {item.count:,} | {percent(item.share)} |"
+                   f" {bar(item.share)} | {answers} |")
+    return out + [""]
+
+
+def _questions(cohort: FlowCohort) -> list[str]:
+    out = ["### Where the room disagreed", "",
+           f"{MEASURE} Most divided first; shares are of the people who answered each question.", ""]
+    if cohort.questions:
+        out += ["| # | Question | Divided | | Answered | Most common answer |", "|--:|---|--:|---|--:|---|"]
+        for number, spread in enumerate(cohort.questions, 1):
+            out.append(f"| {number} | {md(spread.question.prompt)} | {percent(spread.disagreement)} |"
+                       f" {bar(spread.disagreement)} | {spread.answered:,} | {_most_common(spread)} |")
+        out.append("")
+    for number, spread in enumerate(cohort.questions, 1):
+        out += _spread(number, spread, cohort.answer_sets)
+    if cohort.not_answered:
+        out += ["Nobody answered: " + "; ".join(md(q.prompt) for q in cohort.not_answered), ""]
+    return out
+
+
+def _most_common(spread: QuestionSpread) -> str:
+    top = spread.most_common
+    if not top:
+        return ""
+    labels = " / ".join(md(c.label) for c in top)
+    if spread.question.kind == "multiple":
+        return f"{labels} ({percent(top[0].share)} ticked)"
+    return f"{labels} ({percent(top[0].share)}{' each' if len(top) > 1 else ''})"
+
+
+def _spread(number: int, spread: QuestionSpread, answer_sets: int) -> list[str]:
+    question = spread.question
+    others = []
+    if spread.asked < answer_sets:
+        others.append(f"{answer_sets - spread.asked:,} not asked it")
+    if spread.answered < spread.asked:
+        others.append(f"{spread.asked - spread.answered:,} had not answered it")
+    line = f"{people(spread.answered)} answered" + (f" ({', '.join(others)})" if others else "") + \
+        f"; {percent(spread.disagreement)} divided."
+    heading = "Answer"
+    if question.kind == "multiple":
+        line += " People could tick several answers, so the shares add up to more than 100%."
+    elif question.kind == "record":
+        heading = "Records"
+        line += (f" {spread.records:,} records in all; names and details are not shown.")
+    out = [f"#### {number}. {md(question.prompt)}", "", line, "",
+           f"| {heading} | People | Share | |", "|---|--:|--:|---|"]
+    out += [f"| {md(c.label)} | {c.count:,} | {percent(c.share)} | {bar(c.share)} |" for c in spread.counts]
+    return out + [""]
+
+
+def _notes(cohort: FlowCohort) -> list[str]:
+    if not cohort.notes:
+        return []
+    out = ["### Notes", "", "What people wrote, grouped by question; the same words from several people"
+           " are shown once, with how many wrote them.", ""]
+    for group in cohort.notes:
+        out += [f"#### {md(group.question.prompt)}", ""]
+        out += [f"- {md(note.text)}" + (f" ({people(note.count)})" if note.count > 1 else "")
+                for note in group.notes]
+        out.append("")
+    return out
+
+
+def to_data(cohort: Cohort) -> dict[str, Any]:
+    """The cohort as plain data for JSON: counts as integers, shares as fractions from 0 to 1."""
+    return {
+        "files": cohort.files,
+        "answer_sets": cohort.answer_sets,
+        "disagreement": MEASURE,
+        "flows": [_flow_data(f) for f in cohort.flows],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in cohort.skipped],
+    }
+
+
+def render_json(cohort: Cohort) -> str:
+    return json.dumps(to_data(cohort), indent=2, ensure_ascii=False) + "\n"
+
+
+def _share(value: Fraction) -> float:
+    return round(float(value), 4)
+
+
+def _counts(counts: tuple[Count, ...]) -> list[dict[str, Any]]:
+    return [{"value": c.value, "label": c.label, "count": c.count, "share": _share(c.share)} for c in counts]
+
+
+def _flow_data(cohort: FlowCohort) -> dict[str, Any]:
+    flow = cohort.flow
+    return {
+        "flow": flow.id,
+        "title": flow.title,
+        "version": flow.version,
+        "answer_sets": cohort.answer_sets,
+        "complete": cohort.complete,
+        "decided": cohort.decided,
+        "recommendations": [
+            {"level": c.level.id, "label": c.level.label, "recommended": c.recommended, "share": _share(c.share),
+             "calls_for": c.calls_for, "supported": c.supported} for c in cohort.levels],
+        "held_back": [
+            {"question": h.question.id, "prompt": h.question.prompt, "count": h.count, "share": _share(h.share),
+             "answers": _counts(h.answers)} for h in cohort.held_back],
+        "questions": [
+            {"question": s.question.id, "prompt": s.question.prompt, "kind": s.question.kind, "asked": s.asked,
+             "answered": s.answered, "disagreement": _share(s.disagreement), "answers": _counts(s.counts),
+             **({"records": s.records} if s.question.kind == "record" else {})} for s in cohort.questions],
+        "not_answered": [q.id for q in cohort.not_answered],
+        "notes": [
+            {"question": g.question.id, "prompt": g.question.prompt,
+             "notes": [{"text": n.text, "count": n.count} for n in g.notes]} for g in cohort.notes],
+    }

@@ -1,0 +1,129 @@
+"""Worked examples from the framework's case studies, and facilitator mode for a room."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from textual.widgets import Collapsible, Input
+
+from codesign_tui.flow.engine import evaluate
+from codesign_tui.flow.examples import worked_examples
+from codesign_tui.flow.loader import load_flow
+from codesign_tui.flow.problems import Problems
+from codesign_tui.resources import flows_dir
+from codesign_tui.tui.app import make_app
+from codesign_tui.tui.screens.conversation import ConversationScreen
+from codesign_tui.tui.screens.plan import PlanScreen
+from codesign_tui.tui.widgets.turns import NoteTurn, QuestionTurn
+
+# Our reading of each case study, and what the appendix2 policy then recommends.
+EXPECTED = {
+    "bolton-co-design-toolkit": ("co-design", []),
+    "point-oldham": ("co-design", ["budget", "senior_buy_in"]),
+    "gm-learning-disability-strategy": ("co-produce", []),
+    "whole-school-mental-health": ("consult", ["time_for_relationships"]),
+}
+
+
+def examples():
+    problems = Problems()
+    found = {e.name: e for e in worked_examples(flows_dir(), problems)}
+    assert not problems.items, problems.format()
+    return found
+
+
+def test_the_four_case_studies_are_shipped():
+    assert set(examples()) == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_example_gives_its_recommendation(name):
+    worked = examples()[name]
+    flow = load_flow(flows_dir() / f"{worked.flow}.yaml")
+    result = evaluate(flow, worked.answers)
+    assert result.complete
+    assert (result.recommendation.id, result.held_back_by) == EXPECTED[name]
+    assert worked.scenario and worked.note and worked.source
+
+
+def test_examples_command_lists_them_with_recommendations():
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "examples"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0
+    rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
+    assert set(rows) == set(EXPECTED)
+    assert "Co-produce" in rows["gm-learning-disability-strategy"]
+    assert "Consult" in rows["whole-school-mental-health"]
+
+
+def test_an_unknown_example_names_the_known_ones():
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "example", "point-oldam"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2
+    assert "did you mean 'point-oldham'?" in run.stderr and "bolton-co-design-toolkit" in run.stderr
+
+
+async def test_an_example_proposes_its_answers_and_enter_accepts_them():
+    worked = examples()["point-oldham"]
+    flow = load_flow(flows_dir() / "appendix2.yaml")
+    app = make_app(flow=flow, example=worked)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ConversationScreen)
+        scenario = str(screen.query(NoteTurn).first().render())
+        assert "POINT Oldham" in scenario and "parent carer forum" in scenario
+        assert "The example answers: Yes, it is genuinely open" in str(screen.query_one("#reply-hint").render())
+        await pilot.press("enter")  # accept the proposed answer
+        await pilot.pause()
+        await pilot.press("4")  # change one: the problem type is "not sure"
+        await pilot.pause()
+        for _ in range(5):
+            await pilot.press("enter")
+            await pilot.pause()
+        answers = screen.session.answers
+        assert answers == {**worked.answers, "problem_type": "unsure"}
+        assert screen.session.is_complete
+        assert "What the case shows" in str(screen.query(NoteTurn).last().render())
+
+
+async def test_facilitator_mode_hides_the_recommendation_until_revealed():
+    flow = load_flow(flows_dir() / "appendix2.yaml")
+    app = make_app(flow=flow, facilitate=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        turn = screen.query(QuestionTurn).last()
+        room = turn.query_one(".discussion", Collapsible)
+        assert not room.collapsed
+        assert "already been decided" in str(room.query_one("Contents Static").render())
+        for key in "1311111":
+            await pilot.press(key)
+            await pilot.pause()
+        assert screen.session.is_complete
+        ladder = str(screen.query_one("#ladder").render())
+        assert "Hidden until the facilitator reveals it" in ladder and "Co-produce" not in ladder
+        assert "Recommendation" not in str(screen.query(NoteTurn).last().render())
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert not isinstance(app.screen, PlanScreen)
+        assert "F4" in str(screen.query_one("#reply-hint").render())
+        await pilot.press("f4")
+        await pilot.pause()
+        ladder = str(screen.query_one("#ladder").render())
+        assert "★ recommended" in ladder and "Co-produce" in ladder
+        assert "Recommendation: Co-produce" in str(screen.query(NoteTurn).last().render())
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+
+
+async def test_without_facilitator_mode_there_is_no_discussion_or_reveal():
+    flow = load_flow(flows_dir() / "appendix2.yaml")
+    app = make_app(flow=flow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query(".discussion")
+        assert app.screen.check_action("reveal", ()) is False  # hidden from the footer and the palette
