@@ -78,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     cohort.add_argument("--force", action="store_true", help="replace the output file if it exists")
     cohort.set_defaults(run=_cohort)
 
+    serve = commands.add_parser("serve", help="run the app for web browsers, one session per browser tab")
+    serve.add_argument("flow", nargs="?", help="open this flow straight away (default: the home screen)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--collect", type=Path, metavar="DIR",
+                       help="save each finished session's answers into this folder for the trainer")
+    serve.add_argument("--facilitate", action="store_true", help="facilitator mode in every tab")
+    serve.set_defaults(run=_serve)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
@@ -87,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example"}
+    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
+                   "serve"}
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -114,6 +124,9 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     top.add_argument("--version", action="store_true")
     top.add_argument("--resume", nargs="?", const="")
     top.add_argument("--facilitate", action="store_true")
+    # set by `codesign serve` for each browser tab's process
+    top.add_argument("--served", action="store_true")
+    top.add_argument("--collect", type=Path)
     top.add_argument("flow", nargs="?", default=None)
     options, extra = top.parse_known_args(argv)
     if extra:
@@ -332,7 +345,8 @@ def _converse(options: argparse.Namespace) -> int:
         if flow is None:
             return EXIT_PROBLEMS
         return converse(flow, saved=saved)
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
+    served = options.served
+    if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         return _error("the full-screen app needs a terminal; use --plain to answer line by line")
     flow = None
     if options.flow is not None:
@@ -341,6 +355,8 @@ def _converse(options: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
     from .tui.app import make_app
 
+    if served:
+        return _served(flow, options)
     app = make_app(flow=flow, resume=resume, facilitate=options.facilitate)
     app.run()
     return app.return_code or EXIT_OK
@@ -393,6 +409,61 @@ def _example(options: argparse.Namespace) -> int:
     app = make_app(flow=flow, example=worked, facilitate=options.facilitate)
     app.run()
     return app.return_code or EXIT_OK
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _serve(options: argparse.Namespace) -> int:
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        return _error("serving to browsers needs textual-serve, which is not installed here. Install it with:\n"
+                      f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[serve]'"
+                      "   (or: pip install textual-serve)")
+    if options.flow is not None and _load(options.flow) is None:
+        return EXIT_PROBLEMS
+    command = [sys.executable, "-m", "codesign_tui", "--served"]
+    if options.collect is not None:
+        folder = options.collect.expanduser().resolve()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return _error(f"cannot use {options.collect} to collect answers: {error.strerror or error}")
+        command += ["--collect", str(folder)]
+    if options.facilitate:
+        command.append("--facilitate")
+    if options.flow is not None:
+        command.append(options.flow)
+    host = options.host
+    if host not in LOOPBACK and not host.startswith("127."):
+        print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the app"
+              " and answer. Use the default, 127.0.0.1, to keep it to this machine.", file=sys.stderr)
+    print(f"Open http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{options.port} in a browser;"
+          " each tab is its own session." + (f" Finished answers go to {options.collect}." if options.collect
+                                              else ""), file=sys.stderr)
+    Server(shlex.join(command), host=host, port=options.port, title="codesign").serve()
+    return EXIT_OK
+
+
+def _served(flow, options: argparse.Namespace) -> int:
+    """One browser tab's app: its own private, temporary data folder, so no participant sees another's."""
+    import shutil
+    import tempfile
+
+    from .sessions import SessionStore
+    from .tui.app import make_app
+
+    private = Path(tempfile.mkdtemp(prefix="codesign-participant-"))
+    try:
+        app = make_app(flow=flow, facilitate=options.facilitate, store=SessionStore(private / "sessions"),
+                       collect=options.collect)
+        app.run()
+        return app.return_code or EXIT_OK
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
 
 
 def _sessions(options: argparse.Namespace) -> int:

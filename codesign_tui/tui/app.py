@@ -51,10 +51,11 @@ class CodesignApp(App):
     ]
 
     def __init__(self, flows: list[Flow], store: SessionStore, start: Flow | None = None,
-                 resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None
-                 ) -> None:
+                 resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
+                 collect: Path | None = None) -> None:
         super().__init__()
         self.example = example
+        self.collect_dir = collect
         self.flows = flows
         self.store = store
         self.start = start
@@ -121,6 +122,18 @@ class CodesignApp(App):
         example = self.example if self.example is not None and self.example.flow == flow.id else None
         self.push_screen(ConversationScreen(flow, saved, self.store, facilitate=self.facilitate, example=example))
 
+    def collect(self, saved: SavedSession) -> None:
+        """Hand a finished session's answers to the trainer's folder, under a name no one else has."""
+        if self.collect_dir is None or not saved.complete:
+            return
+        from ..plan.export import ExportError, write_atomically
+
+        path = self.collect_dir / f"{saved.flow}-{saved.id}.yaml"
+        try:
+            write_atomically(path, saved.to_yaml().encode("utf-8"), force=path.exists(), mode=0o600)
+        except ExportError as error:
+            self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
+
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
         self.theme = HIGH_CONTRAST.name if high else NORMAL_THEME
@@ -143,7 +156,8 @@ class CodesignApp(App):
 
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
-             store: SessionStore | None = None, example: WorkedExample | None = None) -> CodesignApp:
+             store: SessionStore | None = None, example: WorkedExample | None = None,
+             collect: Path | None = None) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.problems import Problems
     from ..flow.loader import read_flow
@@ -165,4 +179,4 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
     elif flow is not None:
         flow = next(f for f in flows if f.id == flow.id)
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
-                       example=example)
+                       example=example, collect=collect)

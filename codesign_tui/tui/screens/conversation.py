@@ -252,6 +252,7 @@ class ConversationScreen(Screen):
         except ExportError as error:
             self.notify(f"Could not save your answers: {error}. They are kept here, and saving is tried"
                         " again after your next answer.", severity="error", timeout=10)
+        self.app.collect(saved)
 
     @on(OptionList.OptionSelected, "#quick-replies")
     async def _quick_reply(self, event: OptionList.OptionSelected) -> None:
