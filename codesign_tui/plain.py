@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from .flow.answers import AnswerError, check_record
+from .flow.answers import AnswerError, check_record, read_date
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.replies import ReplyError, read_choice, read_choices
@@ -142,16 +142,20 @@ class PlainConversation:
                 continue
             try:
                 if question.kind == "multiple":
-                    return read_choices(question, reply)
+                    chosen = read_choices(question, reply)
+                    self.say("→ " + question.label(chosen))
+                    return chosen
                 if question.is_choice:
-                    return read_choice(question, reply)
+                    value = read_choice(question, reply)
+                    self.say("→ " + question.label(value))
+                    return value
                 if question.kind == "date":
-                    return _dt.date.fromisoformat(reply).isoformat()
+                    return read_date(reply)
                 return reply
             except ReplyError as error:
                 self.say(f"Sorry: {error}.")
             except ValueError:
-                self.say("Write the date as YYYY-MM-DD, for example 2026-03-31.")
+                self.say("Write the date as 31/03/2026 or 2026-03-31.")
 
     def explain(self, question: Question) -> None:
         if question.guidance:
@@ -208,12 +212,12 @@ class PlainConversation:
                 if options:
                     return read_choice(None, reply, options)
                 if spec.kind == "date":
-                    return _dt.date.fromisoformat(reply).isoformat()
+                    return read_date(reply)
                 return reply
             except ReplyError as error:
                 self.say(f"  Sorry: {error}.")
             except ValueError:
-                self.say("  Write the date as YYYY-MM-DD, for example 2026-03-31.")
+                self.say("  Write the date as 31/03/2026 or 2026-03-31.")
 
     def save(self) -> None:
         saved = self.saved

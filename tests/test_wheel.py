@@ -51,7 +51,7 @@ def test_installed_wheel_runs_from_anywhere(wheel, tmp_path):
     run = subprocess.run([str(python), "-m", "codesign_tui", "validate"], capture_output=True, text=True,
                          cwd=away, env=env, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "3 flows checked: no errors" in run.stdout
+    assert "flows checked: no errors" in run.stdout
     run = subprocess.run([str(python), "-m", "codesign_tui", "render", "appendix2", "--answers",
                           str(ROOT / "tests" / "data" / "answers" / "appendix2-codesign.yaml")],
                          capture_output=True, text=True, cwd=away, env=env, timeout=120)

@@ -3,12 +3,14 @@ its flow and listing every other file with the reason it was skipped."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..flow.answers import check_answers, read_answers
-from ..flow.engine import evaluate, walk
+from ..flow.engine import walk
 from ..flow.model import Flow
 from ..flow.problems import FlowError, Problems, display_path
 from .model import Cohort, Skipped, Tally
@@ -28,17 +30,16 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
     cohort = Cohort()
     tallies: dict[str, Tally] = {}
     flows = _FlowFinder(flow, find_flow or _shipped_flow)
-    for path, reason in _files(paths):
-        cohort.files += 1
-        if reason:
-            cohort.skipped.append(Skipped(display_path(path), reason))
-            continue
-        try:
-            reason = _count(path, flows, tallies)
-        except Exception as error:  # noqa: BLE001 - one unreadable file must never stop a room's report
-            reason = f"could not be read ({type(error).__name__}: {error})"
-        if reason:
-            cohort.skipped.append(Skipped(display_path(path), reason))
+    with _no_cycle_collection():
+        for path, reason in _files(paths):
+            cohort.files += 1
+            if not reason:
+                try:
+                    reason = _count(path, flows, tallies)
+                except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the report
+                    reason = f"could not be read ({type(error).__name__}: {error})"
+            if reason:
+                cohort.skipped.append(Skipped(display_path(path), reason))
     cohort.flows = sorted((tally.finish() for tally in tallies.values()),
                           key=lambda f: (-f.answer_sets, f.flow.id))
     return cohort
@@ -58,12 +59,25 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally]) -> str:
     answers = check_answers(flow, given, problems, partial=True)
     if problems.errors:
         return _first(problems, "its answers do not fit the flow")
-    path_taken = walk(flow, answers)
     tally = tallies.get(flow.id)
     if tally is None:
         tally = tallies[flow.id] = Tally(flow)
-    tally.add(evaluate(flow, answers, path_taken), path_taken)
+    tally.add(answers, walk(flow, answers))
     return ""
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Counting makes many short-lived objects (each file's YAML nodes) and no reference cycles, so the
+    cycle collector only slows it down, as in the flow loader (by about 10% on 10,000 files). The switch is
+    process-wide, so an app counting in a worker thread collects its cycles once the count is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _first(problems: Problems, fallback: str) -> str:
@@ -121,40 +135,55 @@ def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
     """Each file to read, once, with a reason when it is to be skipped unread. A file named on the command
     line is always read; in a folder only .yaml and .yml files are, and hidden files and folders (such as
     a half-written `.name.part`) are passed over."""
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()
 
-    def once(path: Path) -> bool:
-        try:
-            key = path.resolve()
-        except OSError:
-            key = path.absolute()
+    def once(stat: os.stat_result) -> bool:
+        key = (stat.st_dev, stat.st_ino)  # the same file reached twice, by any name
         if key in seen:
             return False
         seen.add(key)
         return True
 
     for path in map(Path, paths):
-        if path.is_dir():
-            for found, reason in _walk(path):
-                if once(found):
-                    yield found, reason
-        elif path.exists():
-            if once(path):
-                yield path, "" if path.is_file() else "not an ordinary file"
-        else:
+        try:
+            stat = path.stat()
+        except OSError:
             yield path, "no such file or folder"
+            continue
+        if path.is_dir():
+            yield from _walk(path, once)
+        elif once(stat):
+            yield path, "" if path.is_file() else "not an ordinary file"
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, str]]:
-    for root, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        for name in sorted(names):
-            if name.startswith("."):
+def _walk(folder: Path, once: Callable[[os.stat_result], bool]) -> Iterator[tuple[Path, str]]:
+    """The files below `folder`, in name order, folders after the files beside them."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as error:
+        yield folder, f"cannot read the folder: {error.strerror or error}"
+        return
+    folders = []
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = Path(entry.path)
+        try:
+            if entry.is_dir():
+                folders.append(path)
                 continue
-            path = Path(root, name)
-            if not name.lower().endswith(SUFFIXES):
-                yield path, "not a .yaml or .yml file"
-            elif not path.is_file():
-                yield path, "not an ordinary file"
-            else:
-                yield path, ""
+            stat = entry.stat()
+        except OSError as error:
+            yield path, f"cannot read it: {error.strerror or error}"
+            continue
+        if not once(stat):
+            continue
+        if not entry.name.lower().endswith(SUFFIXES):
+            yield path, "not a .yaml or .yml file"
+        elif not entry.is_file():
+            yield path, "not an ordinary file"
+        else:
+            yield path, ""
+    for path in folders:
+        yield from _walk(path, once)

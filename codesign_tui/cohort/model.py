@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..flow.engine import Result
+from ..flow.engine import decide
 from ..flow.model import Flow, Level, Question
 from ..flow.paths import rule_questions
 
@@ -137,7 +137,7 @@ class Tally:
 
     def __init__(self, flow: Flow):
         self.flow = flow
-        self.rule_questions = tuple(rule_questions(flow)) if flow.levels else ()
+        self.rule_questions = frozenset(rule_questions(flow))
         self.answer_sets = self.complete = self.decided = 0
         self.asked: Counter = Counter()
         self.answered: Counter = Counter()
@@ -150,17 +150,20 @@ class Tally:
         self.held_back: Counter = Counter()
         self.held_answers: dict[str, Counter] = defaultdict(Counter)
 
-    def add(self, result: Result, path: list[Question]) -> None:
-        """Count one answer set: `result` of evaluating it, and the questions its path asked."""
+    def add(self, answers: dict[str, Any], path: list[Question]) -> None:
+        """Count one answer set: its checked answers and the questions its path asks (`walk`)."""
         self.answer_sets += 1
-        self.complete += result.complete
-        active = result.answers
+        active: dict[str, Any] = {}
+        complete = decided = True
         for question in path:
             qid = question.id
             self.asked[qid] += 1
-            value = active.get(qid)
+            value = answers.get(qid)
             if value is None:
+                complete = complete and not question.required
+                decided = decided and qid not in self.rule_questions
                 continue
+            active[qid] = value
             kind = question.kind
             if kind == "text":
                 text = value.strip()
@@ -176,19 +179,26 @@ class Tally:
                 self.records[qid] += len(value)
             else:
                 self.counts[qid][value] += 1
-        if result.recommendation is None or any(active.get(q) is None for q in self._rules_on(path)):
-            return
-        self.decided += 1
-        self.recommended[result.recommendation.id] += 1
-        self.calls_for[result.calls_for.id] += 1
-        self.supported[result.supported.id] += 1
-        for qid in result.held_back_by:
-            self.held_back[qid] += 1
-            self.held_answers[qid][active.get(qid)] += 1
+        self.complete += complete
+        if decided and self.flow.levels:
+            self._decide(active)
 
-    def _rules_on(self, path: list[Question]) -> list[str]:
-        on_path = {q.id for q in path}
-        return [q for q in self.rule_questions if q in on_path]
+    def _decide(self, active: dict[str, Any]) -> None:
+        """Count the recommendation of a set that answered every question it reads. Only what the cohort
+        needs is worked out (the engine's `evaluate` also lists actions and flags, for a plan): the
+        held-back questions are those `Result.held_back_by` gives, which tests/test_cohort.py checks."""
+        flow = self.flow
+        _rule, calls_for, supported, recommendation = decide(flow, active)
+        self.decided += 1
+        self.recommended[recommendation.id] += 1
+        self.calls_for[calls_for.id] += 1
+        self.supported[supported.id] += 1
+        limit = flow.rank(calls_for.id)
+        held = {r.question for r in flow.requirements
+                if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts}
+        for qid in held:
+            self.held_back[qid] += 1
+            self.held_answers[qid][active[qid]] += 1
 
     def finish(self) -> FlowCohort:
         flow = self.flow
@@ -228,7 +238,8 @@ class Tally:
         """Each answer with its count: a choice question's options in the flow's order (with those nobody
         chose, to show the whole scale), record counts from fewest, dates in date order."""
         def count(value: Any, label: str) -> Count:
-            return Count(str(value), label, counts[value], Fraction(counts[value], total) if total else Fraction(0))
+            share = Fraction(counts[value], total) if total else Fraction(0)
+            return Count(str(value), label, counts[value], share)
         if question.is_choice:
             items = [count(o.value, o.label) for o in question.options]
         elif question.kind == "record":

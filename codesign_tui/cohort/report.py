@@ -171,7 +171,7 @@ def to_data(cohort: Cohort) -> dict[str, Any]:
     return {
         "files": cohort.files,
         "answer_sets": cohort.answer_sets,
-        "disagreement": MEASURE,
+        "disagreement_measure": MEASURE,
         "flows": [_flow_data(f) for f in cohort.flows],
         "skipped": [{"path": s.path, "reason": s.reason} for s in cohort.skipped],
     }

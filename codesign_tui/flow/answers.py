@@ -47,12 +47,22 @@ def _choice(what: str, question_id: str, value: Any, values: tuple[str, ...]) ->
                       + (f"; {hint}" if hint else ""))
 
 
+def read_date(text: str) -> str:
+    """A date as YYYY-MM-DD, from YYYY-MM-DD or the day-first DD/MM/YYYY people write in the UK."""
+    text = text.strip()
+    try:
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return _dt.datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+
+
 def _date(what: str, question_id: str, value: Any) -> str:
     value = _word(value)
     try:
-        return _dt.date.fromisoformat(str(value)).isoformat()
+        return read_date(str(value))
     except ValueError:
-        raise AnswerError(question_id, f"{what}: {value!r} is not a date written YYYY-MM-DD") from None
+        raise AnswerError(question_id, f"{what}: {value!r} is not a date; write it as 31/03/2026 or"
+                          " 2026-03-31") from None
 
 
 def _text(what: str, question_id: str, value: Any) -> str:

@@ -23,16 +23,30 @@ def _match(text: str, options: tuple[Option, ...]) -> Option:
     for option in options:
         if word in (option.value.casefold(), option.label.casefold()):
             return option
-    starts = [o for o in options if o.value.casefold().startswith(word) or o.label.casefold().startswith(word)]
+    # a short reply is the start of an answer: "y" is yes; but "no" is not the start of "Not sure"
+    starts = [o for o in options if any(_begins(text, word) for text in (o.value.casefold(), o.label.casefold()))]
     if len(starts) == 1:
         return starts[0]
     # "not sure" and "don't know" both mean the unsure answer where a flow offers one
-    if word in ("not sure", "dont know", "don't know", "idk", "?!") and any(o.value == "unsure" for o in options):
+    if word in ("not sure", "dont know", "don't know", "idk") and any(o.value == "unsure" for o in options):
         return next(o for o in options if o.value == "unsure")
     if len(starts) > 1:
         raise ReplyError("that could be " + " or ".join(repr(o.label) for o in starts) + "; type more of it")
+    # words from the middle of an answer: "hard problem" for "A hard problem we struggle to solve"
+    inside = [o for o in options if len(word) >= 4 and word in o.label.casefold()]
+    if len(inside) == 1:
+        return inside[0]
     raise ReplyError("that is not one of the answers: " + ", ".join(
         f"{n} {o.label}" for n, o in enumerate(options, 1)))
+
+
+def _begins(text: str, word: str) -> bool:
+    """Whether a reply starts this answer in a way a person would mean: one letter, or three or more, or a
+    whole word of it."""
+    if not text.startswith(word):
+        return False
+    rest = text[len(word):]
+    return len(word) == 1 or len(word) >= 3 or not rest or not rest[0].isalpha()
 
 
 def read_choice(question: Question | object, text: str, options: tuple[Option, ...] | None = None) -> str:

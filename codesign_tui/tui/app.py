@@ -52,8 +52,9 @@ class CodesignApp(App):
 
     def __init__(self, flows: list[Flow], store: SessionStore, start: Flow | None = None,
                  resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
-                 collect: Path | None = None) -> None:
+                 collect: Path | None = None, cohort: list[Path] | None = None) -> None:
         super().__init__()
+        self.cohort_paths = cohort
         self.example = example
         self.collect_dir = collect
         self.flows = flows
@@ -63,11 +64,16 @@ class CodesignApp(App):
         self.facilitate = facilitate
         self.current: SavedSession | None = None
         self.farewell = ""
+        self.exported: list[Path] = []
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if read_settings().get("high_contrast") else NORMAL_THEME
-        if self.resume_id is not None:
+        if self.cohort_paths is not None:
+            from .screens.cohort import CohortScreen
+
+            self.push_screen(CohortScreen(self.cohort_paths, self.start))
+        elif self.resume_id is not None:
             self.resume(self.resume_id, first=True)
         elif self.start is not None:
             self.start_flow(self.start)
@@ -152,12 +158,17 @@ class CodesignApp(App):
         if saved is not None and not saved.complete and saved.answered:
             self.farewell = (f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
                              f" codesign --resume {saved.id}")
+        elif saved is not None and saved.complete:
+            exported = "".join(f"\n  {path}" for path in self.exported)
+            self.farewell = (f"Your answers are saved; open them again with: codesign --resume {saved.id}"
+                             + (f"\nThe plan was saved as:{exported}" if exported else
+                                "\nThe plan was not saved to a file; open the session again and press Ctrl+O."))
         self.exit(message=self.farewell or None)
 
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
              store: SessionStore | None = None, example: WorkedExample | None = None,
-             collect: Path | None = None) -> CodesignApp:
+             collect: Path | None = None, cohort: list[Path] | None = None) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.problems import Problems
     from ..flow.loader import read_flow
@@ -179,4 +190,4 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
     elif flow is not None:
         flow = next(f for f in flows if f.id == flow.id)
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
-                       example=example, collect=collect)
+                       example=example, collect=collect, cohort=cohort)

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 
-from ...flow.answers import AnswerError, check_answer
+from ...flow.answers import AnswerError, check_answer, read_date
 from ...flow.engine import Change, Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
@@ -22,7 +22,7 @@ from ...sessions import SavedSession, SessionStore
 from ..messages import EditAnswer
 from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
-from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, answer_label
+from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript, answer_label
 
 WORDS_FOR_WHY = {"?", "why", "why?", "help"}
 
@@ -41,11 +41,11 @@ class ConversationScreen(Screen):
     BINDINGS = [
         Binding("f1", "why", "Why?", tooltip="Show or hide why we ask this question"),
         Binding("ctrl+b", "back", "Back", tooltip="Go back to the previous question"),
-        Binding("escape", "edit_answers", "Change answer",
+        Binding("escape", "edit_answers", "Answers",
                 tooltip="Move to your answers in the transcript; Enter on one changes it"),
         Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
         Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far"),
-        Binding("f2", "toggle_panel", "Side panel", tooltip="Show or hide the side panel", show=False),
+        Binding("f2", "toggle_panel", "Panel", tooltip="Show or hide the side panel: sections and the ladder"),
         Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
         # a number answers a choice wherever the focus is, even between one question and the next
         *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],
@@ -66,6 +66,7 @@ class ConversationScreen(Screen):
             except AnswerError:
                 pass
         self.editing = False
+        self.confirming_none = False
         self.revealed = not facilitate
 
     # -- layout -------------------------------------------------------------------------------------
@@ -74,10 +75,11 @@ class ConversationScreen(Screen):
         yield Header()
         with Horizontal(id="body"):
             with Vertical(id="main"):
-                yield VerticalScroll(id="transcript")
+                yield Transcript(id="transcript")
                 yield Vertical(id="reply-area")
                 yield Static("", id="reply-hint", markup=False)
-                yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True)
+                yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
+                               select_on_focus=False)
             yield SidePanel(self.session, hide_ladder=not self.revealed)
         yield Footer()
 
@@ -129,7 +131,12 @@ class ConversationScreen(Screen):
         current = self.session.current
         transcript = self.query_one("#transcript", VerticalScroll)
         last = transcript.query(QuestionTurn).last() if transcript.query(QuestionTurn) else None
-        if last is None or last.question.id != question.id or change.set_aside or change.restored:
+        ids = [q.id for q in self.session.path]
+        position = ids.index(question.id) if question.id in ids else -1
+        # only the next question may be appended; after a jump back, the answers in between are redrawn
+        follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
+                                     else position == len(ids) - 1)
+        if last is None or last.question.id != question.id or change.set_aside or change.restored or not follows:
             await self.rebuild()
         else:
             turns: list[Any] = [AnswerTurn(question, answer_label(question, self.session.answers[question.id]))]
@@ -165,7 +172,7 @@ class ConversationScreen(Screen):
 
     async def refresh_status(self) -> None:
         answered, total = self.session.progress()
-        self.sub_title = f"{answered} of {total} answered"
+        self.sub_title = f"{answered}/{total}"
         self.query_one(SidePanel).refresh_panel()
         await self.show_reply_area()
 
@@ -202,7 +209,7 @@ class ConversationScreen(Screen):
             await area.mount(checklist)
             await area.mount(Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
                                         classes="buttons"))
-            composer.placeholder = "Tick with Space, then Enter; or type 1, 3"
+            composer.placeholder = "Tick with Space or an option's number, then Enter"
             self.call_after_refresh(checklist.focus)
         elif question.kind == "record":
             form = RecordForm(question, current)
@@ -227,6 +234,7 @@ class ConversationScreen(Screen):
     # -- answering ----------------------------------------------------------------------------------
 
     async def submit(self, value: Any) -> None:
+        self.confirming_none = False
         question = self.session.current
         if question is None:
             return
@@ -265,7 +273,17 @@ class ConversationScreen(Screen):
 
     @on(Checklist.Finished)
     async def _checklist_done(self, event: Checklist.Finished) -> None:
-        await self.submit(event.values)
+        await self.finish_checklist(event.values)
+
+    async def finish_checklist(self, values: list[str]) -> None:
+        """Nothing ticked is a real answer ("none"), so it takes a second Enter to give it."""
+        if not values and not self.confirming_none:
+            self.confirming_none = True
+            self.hint("Nothing is ticked. Tick with Space (or press an option's number), or press Enter again"
+                      " to answer 'none of these'.")
+            return
+        self.confirming_none = False
+        await self.submit(values)
 
     @on(RecordForm.Done)
     async def _records_done(self, event: RecordForm.Done) -> None:
@@ -273,7 +291,7 @@ class ConversationScreen(Screen):
 
     @on(Button.Pressed, "#checklist-done")
     async def _checklist_button(self) -> None:
-        await self.submit(list(self.query_one(Checklist).selected))
+        await self.finish_checklist(list(self.query_one(Checklist).selected))
 
     @on(Button.Pressed, "#skip")
     async def _skip(self) -> None:
@@ -315,7 +333,8 @@ class ConversationScreen(Screen):
             elif not question.required:
                 await self.submit(None)
             else:
-                self.hint("This one needs an answer. Type ? to see why we ask.")
+                self.hint("Fill in the form above and choose Add this one, or type done when there are none."
+                          if question.kind == "record" else "This one needs an answer. Type ? to see why we ask.")
             return
         try:
             if question.kind == "multiple":
@@ -324,19 +343,19 @@ class ConversationScreen(Screen):
                 value = read_choice(question, text)
             elif question.kind == "record":
                 if word in ("done", "none", "no"):
-                    self.query_one(RecordForm).post_message(RecordForm.Done(self.query_one(RecordForm).records))
+                    self.query_one(RecordForm).finish()
                 else:
-                    self.hint("Use the form above to add each one, then choose Done.")
+                    self.hint("Fill in the form above and choose Add this one for each, then Done (or type done).")
                 return
             elif question.kind == "date":
-                value = _dt.date.fromisoformat(text.strip()).isoformat()
+                value = read_date(text)
             else:
                 value = text.strip()
         except ReplyError as error:
             self.hint(f"Sorry: {error}.")
             return
         except ValueError:
-            self.hint("Write the date as YYYY-MM-DD, for example 2026-03-31.")
+            self.hint("Write the date as 31/03/2026 or 2026-03-31.")
             return
         await self.submit(value)
 
@@ -362,10 +381,13 @@ class ConversationScreen(Screen):
         await self.rebuild()
 
     def action_edit_answers(self) -> None:
-        answers = self.query(AnswerTurn)
-        if answers:
-            answers.last().focus()
-            self.hint("Use the arrow keys to choose an answer and press Enter to change it.")
+        transcript = self.query_one(Transcript)
+        if self.focused is transcript:
+            self.query_one("#composer").focus()
+            self.hint("")
+        elif transcript.answers():
+            transcript.focus()
+            self.hint("Use the arrow keys to choose an answer and press Enter to change it; Esc to go back.")
 
     @on(EditAnswer)
     async def _edit(self, event: EditAnswer) -> None:

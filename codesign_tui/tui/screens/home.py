@@ -86,14 +86,19 @@ class HomeScreen(Screen):
 
     def _flow_option(self, flow: Flow) -> Option:
         count = len(flow.questions)
-        text = Content.from_markup("[b]$title[/b]\n   $count questions, about $minutes minutes. $summary",
+        text = Content.from_markup("[b]$title[/b]\n   Up to $count questions, about $minutes minutes. $summary",
                                    title=flow.title, count=str(count), minutes=str(minutes(count)),
                                    summary=flow.summary)
         return Option(text, id=f"flow:{flow.id}")
 
     def _saved_option(self, saved: SavedSession) -> Option:
-        title = next((f.title for f in self.flows if f.id == saved.flow), saved.flow)
-        name = f" · {saved.project}" if saved.project else ""
+        flow = next((f for f in self.flows if f.id == saved.flow), None)
+        title = flow.title if flow else saved.flow
+        # tell sessions of the same flow apart: the name given, or else the first thing typed
+        typed = next((saved.answers[q.id] for q in (flow.questions if flow else ())
+                      if q.kind == "text" and isinstance(saved.answers.get(q.id), str) and saved.answers[q.id]), "")
+        about = saved.project or typed
+        name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
         state = "finished" if saved.complete else f"{saved.answered} of {saved.total} answered"
         text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=title, name=name,
                                    state=state, when=when(saved.updated))

@@ -73,7 +73,7 @@ class PlanScreen(Screen):
     def on_mount(self) -> None:
         self.title = "Your plan"
         # on a narrow terminal the plan needs the room; the contents are a keypress away
-        self.query_one(MarkdownViewer).show_table_of_contents = self.app.size.width >= 100
+        self.query_one(MarkdownViewer).show_table_of_contents = self.app.size.width >= 140
         answered, total = self.session.progress()
         self.sub_title = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
         self.render_plan()
@@ -126,6 +126,7 @@ class PlanScreen(Screen):
         except ExportError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
+        self.app.exported.append(path)
         self.notify(f"Saved {path}", title="Plan saved")
 
     def deliver(self, fmt: str) -> None:

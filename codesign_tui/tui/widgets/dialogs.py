@@ -69,7 +69,7 @@ class ExportDialog(ModalScreen[Path | None]):
         with Vertical():
             yield Static(f"Save the plan as {self.what}. The file name (a folder may go in front):",
                          markup=False)
-            yield Input(str(self.proposed), id="export-path")
+            yield Input(str(self.proposed), id="export-path", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")

@@ -24,6 +24,13 @@ def option_prompt(number: int, label: str, explanation: str) -> Content:
     return text
 
 
+def _plainly(question: Question, message: str) -> str:
+    """An answer problem in the form's own words: field prompts rather than field ids."""
+    for spec in question.fields:
+        message = message.replace(f"{question.id}.{spec.id}", spec.prompt).replace(f"'{spec.id}'", spec.prompt)
+    return message
+
+
 class QuickReplies(OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
     or click."""
@@ -41,8 +48,7 @@ class QuickReplies(OptionList):
 
     def on_key(self, event: Key) -> None:
         # Typing a word is a reply too: hand the keystroke to the reply box.
-        if event.character and event.character.isprintable() and not event.character.isdigit() \
-                and event.character != " ":
+        if event.character and (event.character.isalpha() or event.character in "?"):
             composer = self.screen.query_one("#composer", Input)
             composer.focus()
             composer.insert_text_at_cursor(event.character)
@@ -88,6 +94,19 @@ class Checklist(SelectionList[str]):
     def action_finish(self) -> None:
         self.post_message(self.Finished(list(self.selected)))
 
+    def on_key(self, event: Key) -> None:
+        character = event.character or ""
+        if character.isdigit() and 1 <= int(character) <= self.option_count:
+            self.toggle(self.get_option_at_index(int(character) - 1).value)
+            event.stop()
+            event.prevent_default()
+        elif character.isalpha():
+            composer = self.screen.query_one("#composer", Input)
+            composer.focus()
+            composer.insert_text_at_cursor(character)
+            event.stop()
+            event.prevent_default()
+
 
 class RecordForm(Vertical):
     """One record at a time, such as one declared interest, with "add another" and "done"."""
@@ -104,11 +123,6 @@ class RecordForm(Vertical):
 
     def compose(self):
         yield Static(self._summary(), id="record-summary", markup=False)
-        with Horizontal(classes="buttons"):
-            yield Button("Add this one", id="record-add", variant="primary", compact=True)
-            yield Button(self._done_label(), id="record-done", compact=True)
-            yield Button("Remove the last", id="record-remove", disabled=not self.records, compact=True)
-        yield Static("", id="record-error", markup=False)
         with VerticalScroll(id="record-fields"):
             for spec in self.question.fields:
                 label = spec.prompt + ("" if spec.required else " (optional)")
@@ -118,8 +132,14 @@ class RecordForm(Vertical):
                         yield Select([(o.label, o.value) for o in spec.options], id=f"field-{spec.id}",
                                      prompt="Choose…", allow_blank=True, compact=True)
                     else:
-                        placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
-                        yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True)
+                        placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
+                        yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
+                                    select_on_focus=False)
+        yield Static("", id="record-error", markup=False)
+        with Horizontal(classes="buttons"):
+            yield Button("Add this one", id="record-add", variant="primary", compact=True)
+            yield Button(self._done_label(), id="record-done", compact=True)
+            yield Button("Remove the last", id="record-remove", disabled=not self.records, compact=True)
 
     def _summary(self) -> str:
         if not self.records:
@@ -150,10 +170,14 @@ class RecordForm(Vertical):
     def add(self) -> bool:
         values = self._values()
         error = self.query_one("#record-error", Static)
+        missing = [spec.prompt for spec in self.question.fields if spec.required and spec.id not in values]
+        if missing:
+            error.update("Not added yet. Still to fill in: " + "; ".join(missing))
+            return False
         try:
             record = check_record(self.question, values, len(self.records) + 1)
         except AnswerError as problem:
-            error.update(f"Not added yet: {problem.message}.")
+            error.update(f"Not added yet: {_plainly(self.question, problem.message)}.")
             return False
         self.records.append(record)
         error.update("")
@@ -167,6 +191,12 @@ class RecordForm(Vertical):
             first.focus()
         return True
 
+    def finish(self) -> None:
+        """Done: a record filled in but not yet added is added first, so nothing typed is lost."""
+        if any(self._values().values()) and not self.add():
+            return
+        self.post_message(self.Done(list(self.records)))
+
     @on(Button.Pressed, "#record-add")
     def _add_pressed(self) -> None:
         self.add()
@@ -174,7 +204,11 @@ class RecordForm(Vertical):
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.screen.focus_next()
+        # Enter moves on through the form; on its last text box it adds the record
+        if event.input is list(self.query("#record-fields Input"))[-1]:
+            self.add()
+        else:
+            self.screen.focus_next()
 
     @on(Button.Pressed, "#record-remove")
     def _remove_pressed(self) -> None:
@@ -184,7 +218,4 @@ class RecordForm(Vertical):
 
     @on(Button.Pressed, "#record-done")
     def _done_pressed(self) -> None:
-        if any(self._values().values()):
-            if not self.add():
-                return
-        self.post_message(self.Done(list(self.records)))
+        self.finish()

@@ -31,33 +31,41 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
     if hidden:
         return Content.from_markup("[b]Ladder[/b]\nHidden until the facilitator reveals it.")
     result = session.result(so_far=True)
-    read = {name for rule in flow.calls_for if rule.when for name in rule.when.expression.names}
-    read |= {r.question for r in flow.requirements}
-    if not read & set(result.answers):
+    answered = set(result.answers)
+    on_path = {q.id for q in session.path}
+    rule_reads = {n for rule in flow.calls_for if rule.when for n in rule.when.expression.names} & on_path
+    needs = {r.question for r in flow.requirements} & on_path
+    if not (rule_reads | needs) & answered:
         return Content.from_markup("[b]Ladder[/b]\nThe ladder fills in as you answer the questions that"
                                    " decide it.")
-    so_far = "" if result.complete else " (so far)"
-    lines = [Content.from_markup("[b]Ladder[/b]$so_far", so_far=so_far)]
+    # a mark is shown only once every answer it depends on is in, so nothing is claimed too early
+    calls_known = rule_reads <= answered
+    support_known = needs <= answered
+    lines = [Content.from_markup("[b]Ladder[/b]")]
     for level in reversed(flow.levels):
         marks = []
-        if result.recommendation and level.id == result.recommendation.id:
+        if calls_known and support_known and result.recommendation and level.id == result.recommendation.id:
             marks.append("★ recommended")
-        if result.calls_for and level.id == result.calls_for.id:
+        if calls_known and result.calls_for and level.id == result.calls_for.id:
             marks.append("◆ work calls for")
-        if result.supported and level.id == result.supported.id:
+        if support_known and result.supported and level.id == result.supported.id:
             marks.append("✓ conditions support")
-        style = "b" if result.recommendation and level.id == result.recommendation.id else "dim"
+        style = "b" if marks else "dim"
         lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=level.label))
         for mark in marks:
             lines.append(Content(f"   {mark}"))
-    held = result.held_back_by
+    if not calls_known:
+        lines.append(Content(f"◆ {len(rule_reads - answered)} to answer before the work's level shows"))
+    if not support_known:
+        lines.append(Content(f"✓ {len(needs - answered)} to answer before the conditions show"))
+    held = result.held_back_by if calls_known else []
     if held:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
         for question_id in held:
             question = flow.question(question_id)
             answer = question.label(result.answers.get(question_id))
             lines.append(Content(f"✗ {_short(question.prompt)} ({answer})"))
-    elif result.recommendation and result.calls_for:
+    elif calls_known and support_known and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.events import Click
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Collapsible, Static
+from textual.widgets._collapsible import CollapsibleTitle
 
 from ...flow.model import Question
 from ..messages import EditAnswer
@@ -33,11 +35,17 @@ class QuestionTurn(Vertical):
             yield Static("Optional: press Enter on an empty reply to skip it.", classes="hint")
         if self.question.guidance:
             body = self.question.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
-            with Collapsible(title="Why we ask", collapsed=True, classes="guidance"):
+            with Collapsible(title="Why we ask (F1)", collapsed=True, classes="guidance"):
                 yield Static(body)
         if self.discussion and self.question.discussion:
             with Collapsible(title="For the room to discuss", collapsed=False, classes="discussion"):
                 yield Static("\n".join(f"• {line}" for line in self.question.discussion))
+
+    def on_mount(self) -> None:
+        # F1 or "?" opens the guidance and a click works too; as Tab stops they would crowd the way
+        # from the transcript to the reply box
+        for title in self.query(CollapsibleTitle):
+            title.can_focus = False
 
     def toggle_guidance(self) -> bool:
         """Open or fold the guidance; False when this question has none."""
@@ -47,33 +55,70 @@ class QuestionTurn(Vertical):
         return False
 
 
-class AnswerTurn(Static, can_focus=True):
-    """The person's answer. Select it (Enter or a click) to change it."""
-
-    BINDINGS = [
-        Binding("enter", "edit", "Change this answer", tooltip="Go back to this question and answer again"),
-        Binding("up", "neighbour(-1)", "Earlier answer", show=False),
-        Binding("down", "neighbour(1)", "Later answer", show=False),
-    ]
+class AnswerTurn(Static):
+    """The person's answer. Click it, or choose it in the transcript and press Enter, to change it."""
 
     def __init__(self, question: Question, label: str) -> None:
-        super().__init__(Content.from_markup("$label  [dim](select to change)[/dim]", label=label),
-                         classes="turn answer-turn")
+        super().__init__(Content.from_markup("$label", label=label), classes="turn answer-turn")
         self.question = question
-        self.tooltip = "Change this answer"
+        self.tooltip = "Click to change this answer"
 
-    def action_edit(self) -> None:
-        self.post_message(EditAnswer(self.question.id))
 
-    def on_click(self) -> None:
-        self.action_edit()
 
-    def action_neighbour(self, step: int) -> None:
-        turns = list(self.screen.query(AnswerTurn))
-        index = turns.index(self) + step
-        if 0 <= index < len(turns):
-            turns[index].focus()
-            turns[index].scroll_visible()
+class Transcript(VerticalScroll, can_focus=True):
+    """The conversation so far. It is one stop for Tab: inside it, the arrow keys choose an answer and
+    Enter changes it."""
+
+    BINDINGS = [
+        Binding("up", "choose(-1)", "Earlier answer", show=False),
+        Binding("down", "choose(1)", "Later answer", show=False),
+        Binding("enter", "change", "Change this answer", tooltip="Go back to this question and answer again"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.chosen: AnswerTurn | None = None
+
+    def answers(self) -> list[AnswerTurn]:
+        return list(self.query(AnswerTurn))
+
+    def choose(self, turn: AnswerTurn | None, scroll: bool = True) -> None:
+        if self.chosen is not None:
+            self.chosen.remove_class("-chosen")
+        self.chosen = turn
+        if turn is not None:
+            turn.add_class("-chosen")
+            if scroll:
+                turn.scroll_visible(animate=False)
+
+    def on_focus(self) -> None:
+        answers = self.answers()
+        if self.chosen not in answers:
+            # no scrolling here: focus can come from a click, which must land where it was aimed
+            self.choose(answers[-1] if answers else None, scroll=False)
+
+    def on_blur(self) -> None:
+        self.choose(None)
+
+    def action_choose(self, step: int) -> None:
+        answers = self.answers()
+        if not answers:
+            return
+        index = answers.index(self.chosen) + step if self.chosen in answers else len(answers) - 1
+        self.choose(answers[max(0, min(index, len(answers) - 1))])
+
+    def on_click(self, event: Click) -> None:
+        # a focusable container receives the clicks on its children; find the answer that was clicked
+        widget = event.widget
+        while widget is not None and widget is not self and not isinstance(widget, AnswerTurn):
+            widget = widget.parent
+        if isinstance(widget, AnswerTurn):
+            self.choose(widget, scroll=False)
+            self.post_message(EditAnswer(widget.question.id))
+
+    def action_change(self) -> None:
+        if self.chosen is not None:
+            self.post_message(EditAnswer(self.chosen.question.id))
 
 
 class NoteTurn(Static):

@@ -1,0 +1,640 @@
+"""How quick and how light the full-screen app is, each measure against a bare Textual app in the same run.
+
+1. Start-up: time to the first painted home screen, headless at 100x30, in a fresh process. The codesign
+   app (`make_app()`, home screen listing the shipped flows) against a bare Textual app that pushes a
+   screen with a Header, an OptionList of 3 options and a Footer. The parent times the whole child
+   process (interpreter start to exit); the child reports the time from its first line to the first
+   paint of the home screen (marked with `call_after_refresh` in the screen's on_mount, which runs once
+   the screen has been laid out and rendered). Target: within 1.15x.
+2. Answering: a generated flow of 50 yes_partly_no_unsure questions in 5 sections, answered through
+   Pilot by pressing "1" 50 times with `await pilot.pause()` after each; the session must be complete.
+   Baseline: a bare app with an anchored VerticalScroll that mounts one Static per key press, the key
+   received by a focused widget, 50 presses with the same pauses. Per-answer wall time (and CPU time,
+   which leaves out the pauses' idle sleeps). Target: within 2x per answer.
+3. Memory: peak RSS (ru_maxrss at the end of a fresh process) of a whole engagement-plan conversation
+   driven through Pilot (digits for choices, typing into the composer for text and multiple choices,
+   "interests_known" answered "Not yet" so the register is skipped), against the bare app driven with
+   the same number of key presses. Target: within 1.3x.
+
+Every child process gets its own empty CODESIGN_DATA_DIR in a temporary folder. Medians of several runs.
+Prints figures and ratios; asserts nothing about speed. Exit code 0, or 1 when a correctness check fails
+(the home screen does not paint, the 50 answers do not complete the session, the conversation stalls).
+
+Run from the repository root:  .venv/bin/python benchmarks/bench_tui.py
+  --profile   afterwards, run the codesign side of each measure once more under cProfile (tracemalloc for
+              memory) and print where the time and memory go
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (100, 30)
+START_RUNS = 7  # per app, interleaved
+ANSWER_RUNS = 3
+MEMORY_RUNS = 3
+QUESTIONS = 50
+SECTIONS = 5
+START_TARGET = 1.15
+ANSWER_TARGET = 2.0
+MEMORY_TARGET = 1.3
+MARK = "BENCH-RESULT "
+
+# -- the child processes ------------------------------------------------------------------------------
+# Each is a small script written to the temporary folder and run as `python SCRIPT ARGS`, so that
+# --profile can run the same file under `-m cProfile`. The first line takes the clock.
+
+PRELUDE = """\
+import time
+T0 = time.perf_counter()
+import json, os, resource, sys
+if os.environ.get("BENCH_TRACEMALLOC"):
+    import tracemalloc
+    tracemalloc.start()
+
+def rss_now_kb():
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except (OSError, ValueError):
+        return None
+
+def census(app, data):
+    # peak memory first; then which widgets are still alive though no longer on any screen
+    data["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    import collections, gc
+    from textual.widget import Widget
+    gc.collect()
+    widgets = [o for o in gc.get_objects() if isinstance(o, Widget)]
+    data["widgets_alive"] = len(widgets)
+    data["widgets_detached"] = collections.Counter(
+        type(w).__name__ for w in widgets if not w.is_attached).most_common(4)
+
+def report(data):
+    data.setdefault("maxrss_kb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    if os.environ.get("BENCH_TRACEMALLOC"):
+        import tracemalloc
+        data["peak_traced_kb"] = tracemalloc.get_traced_memory()[1] / 1024
+        snapshot = tracemalloc.take_snapshot()
+        data["traced_kb"] = sum(s.size for s in snapshot.statistics("filename")) / 1024
+        data["top_files"] = [(str(s.traceback[0].filename), s.size / 1024)
+                             for s in snapshot.statistics("filename")[:20]]
+        data["top_lines"] = [(str(s.traceback[0]), s.size / 1024)
+                             for s in snapshot.statistics("lineno")[:12]]
+    print(%r + json.dumps(data), flush=True)
+""" % MARK
+
+START_CODESIGN = PRELUDE + """
+from codesign_tui.tui.app import make_app
+from codesign_tui.tui.screens import home
+T_IMPORTED = time.perf_counter()
+mark = {}
+original = home.HomeScreen.on_mount
+
+def on_mount(self):
+    original(self)
+
+    def painted():
+        mark["paint"] = time.perf_counter() - T0
+        mark["screen"] = type(self.app.screen).__name__
+        mark["options"] = self.query_one("#flows").option_count
+        self.app.exit()
+
+    self.call_after_refresh(painted)
+
+home.HomeScreen.on_mount = on_mount
+app = make_app()
+T_BUILT = time.perf_counter()
+app.run(headless=True, size=(%d, %d))
+mark["imported"] = T_IMPORTED - T0
+mark["built"] = T_BUILT - T0
+report(mark)
+""" % SIZE
+
+START_BARE = PRELUDE + """
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList
+T_IMPORTED = time.perf_counter()
+mark = {}
+
+class Home(Screen):
+    def compose(self):
+        yield Header()
+        yield OptionList("Plan how to involve people", "When to co-design or co-produce",
+                         "Conflicts of interest", id="flows")
+        yield Footer()
+
+    def on_mount(self):
+        self.query_one(OptionList).focus()
+
+        def painted():
+            mark["paint"] = time.perf_counter() - T0
+            mark["screen"] = type(self.app.screen).__name__
+            mark["options"] = self.query_one("#flows").option_count
+            self.app.exit()
+
+        self.call_after_refresh(painted)
+
+class Bare(App):
+    def on_mount(self):
+        self.push_screen(Home())
+
+app = Bare()
+T_BUILT = time.perf_counter()
+app.run(headless=True, size=(%d, %d))
+mark["imported"] = T_IMPORTED - T0
+mark["built"] = T_BUILT - T0
+report(mark)
+""" % SIZE
+
+ANSWER_CODESIGN = PRELUDE + """
+import asyncio
+from codesign_tui.flow.loader import load_flow
+from codesign_tui.tui.app import make_app
+presses = int(sys.argv[2])
+app = make_app(flow=load_flow(sys.argv[1]))
+
+async def drive():
+    out = {"wall": [], "cpu": [], "asked": []}
+    async with app.run_test(size=(%d, %d)) as pilot:
+        await pilot.pause()
+        out["screen"] = type(app.screen).__name__
+        out["rss_first_screen_kb"] = rss_now_kb()
+        session = app.screen.session
+        for _ in range(presses):
+            out["asked"].append(session.current.id if session.current else None)
+            wall, cpu = time.perf_counter(), time.process_time()
+            await pilot.press("1")
+            await pilot.pause()
+            out["cpu"].append(time.process_time() - cpu)
+            out["wall"].append(time.perf_counter() - wall)
+        out["complete"] = session.is_complete
+        out["answers"] = dict(session.answers)
+        out["turns"] = len(app.screen.query_one("#transcript").children)
+        census(app, out)
+    return out
+
+report(asyncio.run(drive()))
+""" % SIZE
+
+BARE_PRESSES = PRELUDE + """
+import asyncio
+from textual.app import App
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Static
+presses = int(sys.argv[1])
+
+class Receiver(Widget, can_focus=True):
+    DEFAULT_CSS = "Receiver { height: 3; border: round $accent; }"
+    BINDINGS = [Binding(str(n), "answer", show=False) for n in range(1, 10)]
+
+    async def action_answer(self):
+        scroll = self.app.query_one(VerticalScroll)
+        count = len(scroll.children) + 1
+        await scroll.mount(Static(f"Answer {count}: Yes, it is genuinely open"))
+
+class Bare(App):
+    def compose(self):
+        yield VerticalScroll(id="transcript")
+        yield Receiver()
+
+    def on_mount(self):
+        self.query_one(VerticalScroll).anchor()
+        self.query_one(Receiver).focus()
+
+app = Bare()
+
+async def drive():
+    out = {"wall": [], "cpu": []}
+    async with app.run_test(size=(%d, %d)) as pilot:
+        await pilot.pause()
+        out["rss_first_screen_kb"] = rss_now_kb()
+        for _ in range(presses):
+            wall, cpu = time.perf_counter(), time.process_time()
+            await pilot.press("1")
+            await pilot.pause()
+            out["cpu"].append(time.process_time() - cpu)
+            out["wall"].append(time.perf_counter() - wall)
+        out["turns"] = len(app.query_one(VerticalScroll).children)
+        census(app, out)
+    return out
+
+report(asyncio.run(drive()))
+""" % SIZE
+
+ENGAGEMENT = PRELUDE + """
+import asyncio
+from textual.widgets import Input
+from codesign_tui.flow.loader import load_flow
+from codesign_tui.resources import flows_dir
+from codesign_tui.tui.app import make_app
+app = make_app(flow=load_flow(flows_dir() / "engagement-plan.yaml"))
+TYPED = {"work_summary": "Redesign of neighbourhood mental health support"}  # other optional text: skipped
+
+async def drive():
+    out = {"keys": 0, "asked": [], "stalled": None, "unexpected": None}
+    async with app.run_test(size=(%d, %d)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        out["screen"] = type(screen).__name__
+        out["rss_first_screen_kb"] = rss_now_kb()
+        session = screen.session
+
+        async def press(*keys):
+            for key in keys:
+                await pilot.press(key)
+                out["keys"] += 1
+                await pilot.pause()
+
+        async def type_reply(text):
+            composer = screen.query_one("#composer", Input)
+            if not composer.has_focus:
+                composer.focus()
+                await pilot.pause()
+            await press(*text, "enter")
+
+        while session.current is not None and len(out["asked"]) < 100:
+            question = session.current
+            out["asked"].append(question.id)
+            if question.id == "interests_known":
+                await press("2")  # none declared yet: the register is skipped
+            elif question.kind in ("single", "yes_partly_no_unsure"):
+                await press("1")
+            elif question.kind == "multiple":
+                await type_reply("1, 2")
+            elif question.kind == "text":
+                await type_reply(TYPED.get(question.id, ""))
+            else:
+                out["unexpected"] = f"{question.id} ({question.kind})"
+                break
+            if session.current is not None and session.current.id == question.id:
+                out["stalled"] = question.id
+                out["hint"] = str(screen.query_one("#reply-hint").render())
+                break
+        out["complete"] = session.is_complete
+        out["answered"] = len(session.answers)
+        out["turns"] = len(screen.query_one("#transcript").children)
+        census(app, out)
+    return out
+
+report(asyncio.run(drive()))
+""" % SIZE
+
+
+# -- the generated flow -------------------------------------------------------------------------------
+
+def generate_flow() -> str:
+    topics = ("the budget", "the timetable", "senior sponsors", "people with lived experience", "partners",
+              "the programme board", "local groups", "frontline staff", "the evaluation", "the venue")
+    out = [
+        "id: bench-fifty",
+        "title: Fifty questions to answer",
+        'version: "1.0"',
+        "summary: A generated flow of 50 yes/partly/no/unsure questions in 5 sections.",
+        "audience: Benchmarks.",
+        "sources:",
+        "  - id: r5",
+        '    title: "GM VCSE Commissioning Framework, Recommendation 5"',
+        "  - id: r5-a2-3",
+        '    title: "Recommendation 5, Appendix 2.3: Risk and resources"',
+        "levels:",
+        "  - id: consult",
+        "    label: Consult",
+        "    summary: Ask for people's views on options that are mostly settled.",
+        "  - id: co-design",
+        "    label: Co-design",
+        "    summary: Work with people to pin down the problem and shape the answer.",
+        "  - id: co-produce",
+        "    label: Co-produce",
+        "    summary: Share power as equals from design through delivery and review.",
+        "calls_for:",
+        "  - id: already-decided",
+        "    level: consult",
+        "    when: \"q1 == 'no'\"",
+        "    because: Most of the answer is already fixed, so ask for views.",
+        "    cite: r5",
+        "  - id: open",
+        "    level: co-produce",
+        "    when: \"q1 == 'yes' and q11 == 'yes'\"",
+        "    because: The question is open and people will help deliver.",
+        "    cite: r5",
+        "  - id: otherwise",
+        "    level: co-design",
+        "    because: There is room for people to shape the work.",
+        "    cite: r5",
+        "requirements:",
+        "  co-design:",
+    ]
+    for number in (2, 12, 22):
+        out += [f"    - question: q{number}", "      accepts: [yes, partly, unsure]",
+                "      because: Co-design needs at least some of this.", "      cite: r5-a2-3"]
+    out.append("  co-produce:")
+    for number in (3, 13, 23, 33):
+        out += [f"    - question: q{number}", "      accepts: [yes]",
+                "      because: Co-production needs all of this.", "      cite: r5-a2-3"]
+    out.append("sections:")
+    per_section = QUESTIONS // SECTIONS
+    for s in range(1, SECTIONS + 1):
+        out += [f"  - id: s{s}", f"    title: \"Part {s}: {topics[s % len(topics)]}\"",
+                f"    intro: Next, some questions about {topics[s % len(topics)]}.", "    questions:"]
+        for number in range((s - 1) * per_section + 1, s * per_section + 1):
+            topic = topics[number % len(topics)]
+            out += [
+                f"      - id: q{number}",
+                f"        prompt: Question {number}. Have you agreed {topic} with the people involved?",
+                f"        guidance: People will ask what happened to their ideas about {topic}. Agreeing it"
+                " early avoids raising hopes you cannot meet.",
+                f"        cite: {'r5' if number % 2 else 'r5-a2-3'}",
+                "        kind: yes_partly_no_unsure",
+            ]
+            if number % 3 == 0:
+                out += ["        actions:", "          - on: [unsure]", "            kind: find_out",
+                        f"            text: Ask the programme lead about {topic}, and record the answer.",
+                        "          - on: [partly, no]", "            kind: to_unlock",
+                        f"            text: Agree {topic} in writing before you invite people in."]
+    return "\n".join(out) + "\n"
+
+
+# -- running children ---------------------------------------------------------------------------------
+
+class Child:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+        self.scripts: dict[str, Path] = {}
+        for name, text in (("start_codesign", START_CODESIGN), ("start_bare", START_BARE),
+                           ("answer_codesign", ANSWER_CODESIGN), ("bare_presses", BARE_PRESSES),
+                           ("engagement", ENGAGEMENT)):
+            path = folder / f"{name}.py"
+            path.write_text(text, encoding="utf-8")
+            self.scripts[name] = path
+
+    def run(self, name: str, *args: str, prefix: tuple[str, ...] = (), env: dict | None = None,
+            ) -> tuple[dict, float, str]:
+        """Run one child; its report, the wall time of the whole process, and its stdout."""
+        self.count += 1
+        data = self.folder / f"data-{self.count}"
+        data.mkdir()
+        # Bytecode is cached (in a private folder, so nothing is written beside the sources) as it is
+        # for an installed package: with PYTHONDONTWRITEBYTECODE set, every start would recompile
+        # codesign_tui from source while Textual's installed .pyc files are used, which is not a fair race.
+        environment = {**os.environ, "CODESIGN_DATA_DIR": str(data),
+                       "PYTHONPYCACHEPREFIX": str(self.folder / "pycache"), **(env or {})}
+        for noisy in ("TEXTUAL", "TEXTUAL_DEVTOOLS", "PYTHONTRACEMALLOC", "PYTHONPROFILEIMPORTTIME",
+                      "PYTHONDONTWRITEBYTECODE"):
+            environment.pop(noisy, None)
+        command = [sys.executable, *prefix, str(self.scripts[name]), *args]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
+                              timeout=300)
+        wall = time.perf_counter() - started
+        report = None
+        for line in done.stdout.splitlines():
+            if line.startswith(MARK):
+                report = json.loads(line[len(MARK):])
+        if done.returncode != 0 or report is None:
+            raise ChildFailed(f"{name} {' '.join(args)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+        return report, wall, done.stdout
+
+
+class ChildFailed(Exception):
+    pass
+
+
+def med(values) -> float:
+    return statistics.median(values)
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{'met' if ratio <= target else 'NOT met'} ({ratio:.2f}x against {target}x)"
+
+
+# -- the measures -------------------------------------------------------------------------------------
+
+def warm_up(child: Child, flow_path: Path) -> None:
+    """One short run of each child: compiles every module they import into the bytecode cache and warms
+    the page cache, so that no measured run pays for compiling."""
+    for name, args in (("start_codesign", ()), ("start_bare", ()), ("answer_codesign", (str(flow_path), "2")),
+                       ("bare_presses", ("2",))):
+        child.run(name, *args)
+    print("  warmed up: one short run of each child, bytecode cached", flush=True)
+
+
+def measure_start(child: Child, failures: list[str]) -> dict:
+    runs: dict[str, list] = {"start_codesign": [], "start_bare": []}
+    for _ in range(START_RUNS):  # interleaved, so drift in the machine's load hits both alike
+        for name in runs:
+            report, wall, _ = child.run(name)
+            runs[name].append((wall, report))
+    out = {}
+    for name, results in runs.items():
+        last = results[-1][1]
+        expected = "HomeScreen" if name == "start_codesign" else "Home"
+        if any("paint" not in r for _, r in results) or last["screen"] != expected or last["options"] < 3:
+            failures.append(f"{name}: home screen not painted as expected: {last}")
+        out[name] = {
+            "wall": med(w for w, _ in results),
+            "paint": med(r["paint"] for _, r in results),
+            "imported": med(r["imported"] for _, r in results),
+            "built": med(r["built"] for _, r in results),
+            "maxrss": med(r["maxrss_kb"] for _, r in results) / 1024,
+        }
+    print(f"  start-up: {START_RUNS} runs of each app", flush=True)
+    return out
+
+
+def measure_answers(child: Child, flow_path: Path, failures: list[str]) -> dict:
+    results: dict[str, list[dict]] = {"codesign": [], "bare": []}
+    for _ in range(ANSWER_RUNS):
+        report, _, _ = child.run("answer_codesign", str(flow_path), str(QUESTIONS))
+        expected = {f"q{n}": "yes" for n in range(1, QUESTIONS + 1)}
+        if report.get("screen") != "ConversationScreen" or not report.get("complete") \
+                or report.get("answers") != expected \
+                or report.get("asked") != [f"q{n}" for n in range(1, QUESTIONS + 1)]:
+            failures.append(f"50 answers: the session is not complete as expected (screen {report.get('screen')},"
+                            f" complete {report.get('complete')}, {len(report.get('answers') or {})} answers)")
+        results["codesign"].append(report)
+        report, _, _ = child.run("bare_presses", str(QUESTIONS))
+        if report.get("turns") != QUESTIONS:
+            failures.append(f"bare app: {report.get('turns')} turns after {QUESTIONS} presses")
+        results["bare"].append(report)
+    print(f"  answering: {ANSWER_RUNS} runs of {QUESTIONS} answers for each app", flush=True)
+    out = {}
+    for name, reports in results.items():
+        tenth = QUESTIONS // 10
+        out[name] = {
+            "wall": med(sum(r["wall"]) / len(r["wall"]) for r in reports),
+            "cpu": med(sum(r["cpu"]) / len(r["cpu"]) for r in reports),
+            "first": med(sum(r["wall"][:tenth]) / tenth for r in reports),
+            "last": med(sum(r["wall"][-tenth:]) / tenth for r in reports),
+            "memory": memory_figures(reports),
+        }
+    return out
+
+
+def measure_memory(child: Child, failures: list[str]) -> dict:
+    codesign, bare, keys = [], [], []
+    for _ in range(MEMORY_RUNS):
+        report, _, _ = child.run("engagement")
+        if report.get("screen") != "ConversationScreen" or not report.get("complete") or report.get("stalled") \
+                or report.get("unexpected"):
+            failures.append(f"engagement-plan: conversation did not complete: stalled at {report.get('stalled')}"
+                            f" ({report.get('hint', '')}), unexpected {report.get('unexpected')},"
+                            f" asked {report.get('asked')}")
+        codesign.append(report)
+        keys.append(report["keys"])
+        report, _, _ = child.run("bare_presses", str(report["keys"]))
+        bare.append(report)
+    print(f"  memory: {MEMORY_RUNS} runs of each app", flush=True)
+    last = codesign[-1]
+    return {"codesign": memory_figures(codesign), "bare": memory_figures(bare),
+            "keys": keys[-1], "questions": len(last["asked"]), "answered": last["answered"]}
+
+
+def memory_figures(reports: list[dict]) -> dict:
+    first = [r["rss_first_screen_kb"] for r in reports if r.get("rss_first_screen_kb")]
+    return {"peak": med(r["maxrss_kb"] for r in reports) / 1024,
+            "first": med(first) / 1024 if first else float("nan"),
+            "alive": med(r["widgets_alive"] for r in reports),
+            "detached": sum(n for _, n in reports[-1]["widgets_detached"]),
+            "detached_kinds": reports[-1]["widgets_detached"]}
+
+
+# -- optional profiles --------------------------------------------------------------------------------
+
+def profile(child: Child, flow_path: Path) -> None:
+    import pstats
+
+    for title, name, args in (("start-up to first paint (codesign)", "start_codesign", ()),
+                              (f"{QUESTIONS} answers (codesign)", "answer_codesign", (str(flow_path), str(QUESTIONS)))):
+        out = child.folder / f"{name}.prof"
+        child.run(name, *args, prefix=("-m", "cProfile", "-o", str(out)))
+        print(f"\n== cProfile: {title}: top 25 by cumulative time, then top 25 by own time ==")
+        stats = pstats.Stats(str(out))
+        stats.sort_stats("cumulative").print_stats(25)
+        stats.sort_stats("tottime").print_stats(25)
+    for title, name, args in (("engagement-plan conversation (codesign)", "engagement", ()),
+                              (f"bare app, {QUESTIONS} presses", "bare_presses", (str(QUESTIONS),))):
+        report, _, _ = child.run(name, *args, env={"BENCH_TRACEMALLOC": "1"})
+        print(f"\n== tracemalloc: {title}: peak traced {report['peak_traced_kb'] / 1024:.1f} MB, still allocated"
+              f" at the end {report['traced_kb'] / 1024:.1f} MB; widgets alive {report['widgets_alive']}, of which"
+              f" detached from every screen: {report['widgets_detached']} ==")
+        for filename, kb in report["top_files"]:
+            print(f"  {kb / 1024:7.2f} MB  {filename}")
+        print("  top lines:")
+        for where, kb in report["top_lines"]:
+            print(f"  {kb / 1024:7.2f} MB  {where}")
+
+
+def memory_rows(c: dict, b: dict) -> None:
+    print(f"{'RSS, first screen up (MB)':28}{c['first']:>10.1f}{b['first']:>10.1f}{c['first'] / b['first']:>7.2f}x")
+    print(f"{'peak RSS, ru_maxrss (MB)':28}{c['peak']:>10.1f}{b['peak']:>10.1f}{c['peak'] / b['peak']:>7.2f}x")
+    grow_c, grow_b = c["peak"] - c["first"], b["peak"] - b["first"]
+    print(f"{'  growth after first screen':28}{grow_c:>10.1f}{grow_b:>10.1f}"
+          f"{(grow_c / grow_b if grow_b > 0 else float('inf')):>7.2f}x")
+    print(f"{'widgets alive at the end':28}{c['alive']:>10.0f}{b['alive']:>10.0f}{c['alive'] / b['alive']:>7.2f}x")
+    print(f"{'  of which off-screen':28}{c['detached']:>10.0f}{b['detached']:>10.0f}")
+    for label, figures in (("codesign", c), ("bare", b)):
+        if figures["detached"]:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in figures["detached_kinds"])
+            print(f"  {label}: widgets removed from the screen but still alive after gc: {kinds}")
+
+
+# -- main ---------------------------------------------------------------------------------------------
+
+def main() -> int:
+    import textual
+
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.flow.problems import FlowError
+
+    print(f"Python {platform.python_version()}, Textual {textual.__version__}, {platform.machine()},"
+          f" {os.cpu_count()} CPUs; headless at {SIZE[0]}x{SIZE[1]}; medians of runs in fresh processes\n")
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="codesign-bench-tui-") as folder:
+        child = Child(Path(folder))
+        flow_path = Path(folder) / "bench-fifty.yaml"
+        flow_path.write_text(generate_flow(), encoding="utf-8")
+        try:
+            flow = load_flow(flow_path)
+        except FlowError as error:
+            print(f"the generated flow is not valid (a bug in this generator):\n{error}", file=sys.stderr)
+            return 1
+        if len(flow.questions) != QUESTIONS or len(flow.sections) != SECTIONS:
+            print("the generated flow has the wrong shape (a bug in this generator)", file=sys.stderr)
+            return 1
+        try:
+            warm_up(child, flow_path)
+            start = measure_start(child, failures)
+            answers = measure_answers(child, flow_path, failures)
+            memory = measure_memory(child, failures)
+        except ChildFailed as error:
+            print(f"a child process failed:\n{error}", file=sys.stderr)
+            return 1
+
+        c, b = start["start_codesign"], start["start_bare"]
+        print("\n1. Start-up to the first painted home screen (median of"
+              f" {START_RUNS}; ms)")
+        header = f"{'':28}{'codesign':>10}{'bare':>10}{'ratio':>8}"
+        print(header)
+        print("-" * len(header))
+        for label, key in (("whole process (parent)", "wall"), ("first line to paint (child)", "paint"),
+                           ("  of which imports", "imported"), ("  imports + app built", "built")):
+            print(f"{label:28}{c[key] * 1e3:>10.0f}{b[key] * 1e3:>10.0f}{c[key] / b[key]:>7.2f}x")
+        print(f"{'  paint after app built':28}{(c['paint'] - c['built']) * 1e3:>10.0f}"
+              f"{(b['paint'] - b['built']) * 1e3:>10.0f}{(c['paint'] - c['built']) / (b['paint'] - b['built']):>7.2f}x")
+        print(f"{'peak memory (MB)':28}{c['maxrss']:>10.1f}{b['maxrss']:>10.1f}{c['maxrss'] / b['maxrss']:>7.2f}x")
+
+        ca, ba = answers["codesign"], answers["bare"]
+        print(f"\n2. Answering {QUESTIONS} questions through Pilot, press + pause each (median of {ANSWER_RUNS};"
+              " ms per answer)")
+        header = f"{'':28}{'codesign':>10}{'bare':>10}{'ratio':>8}"
+        print(header)
+        print("-" * len(header))
+        for label, key in (("wall per answer", "wall"), ("CPU per answer", "cpu"),
+                           (f"wall, first {QUESTIONS // 10}", "first"), (f"wall, last {QUESTIONS // 10}", "last")):
+            print(f"{label:28}{ca[key] * 1e3:>10.1f}{ba[key] * 1e3:>10.1f}{ca[key] / ba[key]:>7.2f}x")
+        memory_rows(ca["memory"], ba["memory"])
+
+        cm, bm = memory["codesign"], memory["bare"]
+        print(f"\n3. Memory of a whole engagement-plan conversation ({memory['questions']} questions asked,"
+              f" {memory['keys']} key presses; median of {MEMORY_RUNS})")
+        print(header)
+        print("-" * len(header))
+        memory_rows(cm, bm)
+
+        print("\nverdicts:")
+        print(f"  start-up, first line to paint <= {START_TARGET}x bare: {verdict(c['paint'] / b['paint'], START_TARGET)};"
+              f" whole process: {c['wall'] / b['wall']:.2f}x")
+        print(f"  answering, wall per answer <= {ANSWER_TARGET}x bare: {verdict(ca['wall'] / ba['wall'], ANSWER_TARGET)};"
+              f" CPU per answer: {ca['cpu'] / ba['cpu']:.2f}x")
+        print(f"  memory, peak RSS <= {MEMORY_TARGET}x bare: {verdict(cm['peak'] / bm['peak'], MEMORY_TARGET)}")
+        if failures:
+            print("\ncorrectness checks FAILED:")
+            for failure in failures:
+                print(f"  {failure}")
+        else:
+            print("\ncorrectness checks: passed (home screens painted; 50 answers completed the session;"
+                  " the engagement-plan conversation completed)")
+        if "--profile" in sys.argv[1:]:
+            profile(child, flow_path)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    started = time.perf_counter()
+    code = main()
+    print(f"\n(total {time.perf_counter() - started:.1f} s)")
+    sys.exit(code)
