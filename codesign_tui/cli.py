@@ -76,6 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     cohort.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
     cohort.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     cohort.add_argument("--force", action="store_true", help="replace the output file if it exists")
+    cohort.add_argument("--show", action="store_true",
+                        help="show the report full screen, counting again every few seconds (for a projector)")
     cohort.set_defaults(run=_cohort)
 
     serve = commands.add_parser("serve", help="run the app for web browsers, one session per browser tab")
@@ -295,6 +297,14 @@ def _cohort(options: argparse.Namespace) -> int:
         flow = _load(options.flow)
         if flow is None:
             return EXIT_PROBLEMS
+    if options.show:
+        if not sys.stdin.isatty() or not sys.stdout.isatty():
+            return _error("--show needs a terminal; leave it out to print the report")
+        from .tui.app import make_app
+
+        app = make_app(flow=flow, cohort=list(options.paths))
+        app.run()
+        return app.return_code or EXIT_OK
     cohort = build_cohort(options.paths, flow=flow)
     if not cohort.answer_sets:
         for item in cohort.skipped:

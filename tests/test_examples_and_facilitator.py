@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -127,3 +128,31 @@ async def test_without_facilitator_mode_there_is_no_discussion_or_reveal():
         await pilot.pause()
         assert not app.screen.query(".discussion")
         assert app.screen.check_action("reveal", ()) is False  # hidden from the footer and the palette
+
+
+async def test_cohort_screen_counts_the_room_and_counts_again_as_answers_arrive(tmp_path):
+    import shutil
+
+    from textual.widgets import MarkdownViewer
+
+    from codesign_tui.tui.screens.cohort import CohortScreen
+
+    room = Path(__file__).parent / "data" / "cohort" / "room"
+    folder = tmp_path / "collected"
+    folder.mkdir()
+    app = make_app(cohort=[folder])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CohortScreen)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Waiting for answers" in screen.query_one(MarkdownViewer).document.source
+        for answers in sorted(room.glob("*.yaml")):
+            shutil.copy(answers, folder / answers.name)
+        await pilot.press("r")
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        source = screen.query_one(MarkdownViewer).document.source
+        assert "Waiting for answers" not in source and "answer set" in source
+        assert screen.sub_title.startswith(f"{len(list(room.glob('*.yaml')))} answer set")
