@@ -49,7 +49,8 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home"):
-            yield Static("Decide whether to consult, co-design or co-produce, and write the plan. Choose a flow"
+            yield Static("Work through a decision from the GM VCSE Commissioning Framework, such as whether to"
+                         " consult, co-design or co-produce, and take away a plan. Choose a flow"
                          " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
                          id="home-intro", markup=False)
             # someone coming back most likely wants to carry on, so their sessions come first
@@ -73,7 +74,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "codesign"
-        self.sub_title = "plan how to involve people"
+        self.sub_title = "GM VCSE Commissioning Framework"
         self._show_saved()
         self.query_one("#saved" if self.saved else "#flows", OptionList).focus()
         for damaged in self.damaged:
