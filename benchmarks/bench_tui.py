@@ -16,13 +16,22 @@
    "interests_known" answered "Not yet" so the register is skipped), against the bare app driven with
    the same number of key presses. Target: within 1.3x.
 
-Every child process gets its own empty CODESIGN_DATA_DIR in a temporary folder. Medians of several runs.
-Prints figures and ratios; asserts nothing about speed. Exit code 0, or 1 when a correctness check fails
-(the home screen does not paint, the 50 answers do not complete the session, the conversation stalls).
+Beside each peak it prints the RSS once the first screen is up, and a census of the widgets still alive at
+the end (after a garbage collection), counting those no longer on any screen: widgets that were removed
+but never freed are a leak.
+
+Every child process gets its own empty CODESIGN_DATA_DIR in a temporary folder, and a bytecode cache in a
+private folder (PYTHONPYCACHEPREFIX), warmed by one short run of each child first: with
+PYTHONDONTWRITEBYTECODE set, codesign_tui would be compiled from source on every start while Textual's
+installed .pyc files are used. Medians of several runs, interleaved. Prints figures and ratios; asserts
+nothing about speed. Exit code 0, or 1 when a correctness check fails (a home screen does not paint, the 50
+answers do not complete the session with every answer "yes", the conversation stalls or meets a kind of
+question it cannot answer).
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_tui.py
-  --profile   afterwards, run the codesign side of each measure once more under cProfile (tracemalloc for
-              memory) and print where the time and memory go
+  --profile   afterwards, run the codesign side once more under cProfile (start-up; the 50 answers) and
+              under tracemalloc (the engagement-plan conversation, and the bare app), and print where the
+              time and memory go (adds a few minutes)
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 30)
 START_RUNS = 7  # per app, interleaved
 ANSWER_RUNS = 3
-MEMORY_RUNS = 3
+MEMORY_RUNS = 2  # peak RSS varies by about 1 MB between runs; each run of the conversation is slow
 QUESTIONS = 50
 SECTIONS = 5
 START_TARGET = 1.15
@@ -382,7 +391,7 @@ class Child:
             self.scripts[name] = path
 
     def run(self, name: str, *args: str, prefix: tuple[str, ...] = (), env: dict | None = None,
-            ) -> tuple[dict, float, str]:
+            timeout: float = 300) -> tuple[dict, float, str]:
         """Run one child; its report, the wall time of the whole process, and its stdout."""
         self.count += 1
         data = self.folder / f"data-{self.count}"
@@ -398,7 +407,7 @@ class Child:
         command = [sys.executable, *prefix, str(self.scripts[name]), *args]
         started = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True,
-                              timeout=300)
+                              timeout=timeout)
         wall = time.perf_counter() - started
         report = None
         for line in done.stdout.splitlines():
@@ -426,13 +435,16 @@ def verdict(ratio: float, target: float) -> str:
 def warm_up(child: Child, flow_path: Path) -> None:
     """One short run of each child: compiles every module they import into the bytecode cache and warms
     the page cache, so that no measured run pays for compiling."""
+    began = time.perf_counter()
     for name, args in (("start_codesign", ()), ("start_bare", ()), ("answer_codesign", (str(flow_path), "2")),
                        ("bare_presses", ("2",))):
         child.run(name, *args)
-    print("  warmed up: one short run of each child, bytecode cached", flush=True)
+    print(f"  warmed up: one short run of each child, bytecode cached ({time.perf_counter() - began:.0f} s)",
+          flush=True)
 
 
 def measure_start(child: Child, failures: list[str]) -> dict:
+    began = time.perf_counter()
     runs: dict[str, list] = {"start_codesign": [], "start_bare": []}
     for _ in range(START_RUNS):  # interleaved, so drift in the machine's load hits both alike
         for name in runs:
@@ -451,11 +463,12 @@ def measure_start(child: Child, failures: list[str]) -> dict:
             "built": med(r["built"] for _, r in results),
             "maxrss": med(r["maxrss_kb"] for _, r in results) / 1024,
         }
-    print(f"  start-up: {START_RUNS} runs of each app", flush=True)
+    print(f"  start-up: {START_RUNS} runs of each app ({time.perf_counter() - began:.0f} s)", flush=True)
     return out
 
 
 def measure_answers(child: Child, flow_path: Path, failures: list[str]) -> dict:
+    began = time.perf_counter()
     results: dict[str, list[dict]] = {"codesign": [], "bare": []}
     for _ in range(ANSWER_RUNS):
         report, _, _ = child.run("answer_codesign", str(flow_path), str(QUESTIONS))
@@ -463,14 +476,16 @@ def measure_answers(child: Child, flow_path: Path, failures: list[str]) -> dict:
         if report.get("screen") != "ConversationScreen" or not report.get("complete") \
                 or report.get("answers") != expected \
                 or report.get("asked") != [f"q{n}" for n in range(1, QUESTIONS + 1)]:
-            failures.append(f"50 answers: the session is not complete as expected (screen {report.get('screen')},"
-                            f" complete {report.get('complete')}, {len(report.get('answers') or {})} answers)")
+            failures.append(f"{QUESTIONS} answers: the session is not complete as expected (screen"
+                            f" {report.get('screen')}, complete {report.get('complete')},"
+                            f" {len(report.get('answers') or {})} answers)")
         results["codesign"].append(report)
         report, _, _ = child.run("bare_presses", str(QUESTIONS))
         if report.get("turns") != QUESTIONS:
             failures.append(f"bare app: {report.get('turns')} turns after {QUESTIONS} presses")
         results["bare"].append(report)
-    print(f"  answering: {ANSWER_RUNS} runs of {QUESTIONS} answers for each app", flush=True)
+    print(f"  answering: {ANSWER_RUNS} runs of {QUESTIONS} answers for each app"
+          f" ({time.perf_counter() - began:.0f} s)", flush=True)
     out = {}
     for name, reports in results.items():
         tenth = QUESTIONS // 10
@@ -485,6 +500,7 @@ def measure_answers(child: Child, flow_path: Path, failures: list[str]) -> dict:
 
 
 def measure_memory(child: Child, failures: list[str]) -> dict:
+    began = time.perf_counter()
     codesign, bare, keys = [], [], []
     for _ in range(MEMORY_RUNS):
         report, _, _ = child.run("engagement")
@@ -497,7 +513,7 @@ def measure_memory(child: Child, failures: list[str]) -> dict:
         keys.append(report["keys"])
         report, _, _ = child.run("bare_presses", str(report["keys"]))
         bare.append(report)
-    print(f"  memory: {MEMORY_RUNS} runs of each app", flush=True)
+    print(f"  memory: {MEMORY_RUNS} runs of each app ({time.perf_counter() - began:.0f} s)", flush=True)
     last = codesign[-1]
     return {"codesign": memory_figures(codesign), "bare": memory_figures(bare),
             "keys": keys[-1], "questions": len(last["asked"]), "answered": last["answered"]}
@@ -518,16 +534,17 @@ def profile(child: Child, flow_path: Path) -> None:
     import pstats
 
     for title, name, args in (("start-up to first paint (codesign)", "start_codesign", ()),
-                              (f"{QUESTIONS} answers (codesign)", "answer_codesign", (str(flow_path), str(QUESTIONS)))):
+                              (f"{QUESTIONS} answers (codesign)", "answer_codesign",
+                               (str(flow_path), str(QUESTIONS)))):
         out = child.folder / f"{name}.prof"
-        child.run(name, *args, prefix=("-m", "cProfile", "-o", str(out)))
+        child.run(name, *args, prefix=("-m", "cProfile", "-o", str(out)), timeout=1200)
         print(f"\n== cProfile: {title}: top 25 by cumulative time, then top 25 by own time ==")
         stats = pstats.Stats(str(out))
         stats.sort_stats("cumulative").print_stats(25)
         stats.sort_stats("tottime").print_stats(25)
     for title, name, args in (("engagement-plan conversation (codesign)", "engagement", ()),
                               (f"bare app, {QUESTIONS} presses", "bare_presses", (str(QUESTIONS),))):
-        report, _, _ = child.run(name, *args, env={"BENCH_TRACEMALLOC": "1"})
+        report, _, _ = child.run(name, *args, env={"BENCH_TRACEMALLOC": "1"}, timeout=1200)
         print(f"\n== tracemalloc: {title}: peak traced {report['peak_traced_kb'] / 1024:.1f} MB, still allocated"
               f" at the end {report['traced_kb'] / 1024:.1f} MB; widgets alive {report['widgets_alive']}, of which"
               f" detached from every screen: {report['widgets_detached']} ==")
@@ -539,7 +556,8 @@ def profile(child: Child, flow_path: Path) -> None:
 
 
 def memory_rows(c: dict, b: dict) -> None:
-    print(f"{'RSS, first screen up (MB)':28}{c['first']:>10.1f}{b['first']:>10.1f}{c['first'] / b['first']:>7.2f}x")
+    print(f"{'RSS, first screen up (MB)':28}{c['first']:>10.1f}{b['first']:>10.1f}"
+          f"{c['first'] / b['first']:>7.2f}x")
     print(f"{'peak RSS, ru_maxrss (MB)':28}{c['peak']:>10.1f}{b['peak']:>10.1f}{c['peak'] / b['peak']:>7.2f}x")
     grow_c, grow_b = c["peak"] - c["first"], b["peak"] - b["first"]
     print(f"{'  growth after first screen':28}{grow_c:>10.1f}{grow_b:>10.1f}"
@@ -593,8 +611,9 @@ def main() -> int:
         for label, key in (("whole process (parent)", "wall"), ("first line to paint (child)", "paint"),
                            ("  of which imports", "imported"), ("  imports + app built", "built")):
             print(f"{label:28}{c[key] * 1e3:>10.0f}{b[key] * 1e3:>10.0f}{c[key] / b[key]:>7.2f}x")
-        print(f"{'  paint after app built':28}{(c['paint'] - c['built']) * 1e3:>10.0f}"
-              f"{(b['paint'] - b['built']) * 1e3:>10.0f}{(c['paint'] - c['built']) / (b['paint'] - b['built']):>7.2f}x")
+        paint_c, paint_b = c["paint"] - c["built"], b["paint"] - b["built"]
+        print(f"{'  paint after app built':28}{paint_c * 1e3:>10.0f}{paint_b * 1e3:>10.0f}"
+              f"{paint_c / paint_b:>7.2f}x")
         print(f"{'peak memory (MB)':28}{c['maxrss']:>10.1f}{b['maxrss']:>10.1f}{c['maxrss'] / b['maxrss']:>7.2f}x")
 
         ca, ba = answers["codesign"], answers["bare"]
@@ -616,9 +635,11 @@ def main() -> int:
         memory_rows(cm, bm)
 
         print("\nverdicts:")
-        print(f"  start-up, first line to paint <= {START_TARGET}x bare: {verdict(c['paint'] / b['paint'], START_TARGET)};"
+        print(f"  start-up, first line to paint <= {START_TARGET}x bare:"
+              f" {verdict(c['paint'] / b['paint'], START_TARGET)};"
               f" whole process: {c['wall'] / b['wall']:.2f}x")
-        print(f"  answering, wall per answer <= {ANSWER_TARGET}x bare: {verdict(ca['wall'] / ba['wall'], ANSWER_TARGET)};"
+        print(f"  answering, wall per answer <= {ANSWER_TARGET}x bare:"
+              f" {verdict(ca['wall'] / ba['wall'], ANSWER_TARGET)};"
               f" CPU per answer: {ca['cpu'] / ba['cpu']:.2f}x")
         print(f"  memory, peak RSS <= {MEMORY_TARGET}x bare: {verdict(cm['peak'] / bm['peak'], MEMORY_TARGET)}")
         if failures:
