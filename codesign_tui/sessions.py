@@ -88,7 +88,10 @@ class SessionStore:
         self.folder = folder or data_folder() / "sessions"
 
     def _ensure(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise ExportError(f"cannot make the folder {self.folder}: {error.strerror or error}") from None
 
     def new(self, flow_id: str, flow_path: str = "") -> SavedSession:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")

@@ -284,3 +284,155 @@ def _flow(name: str):
     from codesign_tui.resources import flows_dir
 
     return load_flow(flows_dir() / f"{name}.yaml")
+
+
+# What a commissioner types or presses at each question of engagement-plan: a digit picks a quick reply,
+# anything else is typed into the reply box, None fills in the register of interests.
+ENGAGEMENT_REPLIES = {
+    "work_summary": "Redesign of carers' support | phase 1",
+    "space_to_shape": "1", "problem_type": "3", "time_for_relationships": "yes", "budget": "partly",
+    "senior_buy_in": "1", "learning_culture": "Partly", "shared_delivery": "1",
+    "training_topics": "1, 2, 3", "training_who": "1, 2, 3",
+    "own_skills": "2", "recompense": "1", "wide_networks": "not sure", "vcse_same_guidance": "1",
+    "coi_policy": "3", "same_policy_all_sectors": "no", "coi_principles": "1, 2, 3, 4, 5",
+    "interests_known": "1", "interests": None,
+    "review_declarations": "1", "minutes_record": "1", "register_keeper": "The commissioning team",
+    "measures": "1, 2, 5", "measures_agreed_at_start": "1", "measures_coproduced": "2",
+    "notes": "Start with the carers' forum.",
+}
+
+
+async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        asked = []
+        while (question := current(app)) is not None:
+            assert question not in asked, f"{question} asked twice"
+            asked.append(question)
+            reply = ENGAGEMENT_REPLIES[question]
+            if reply is None:
+                form = screen.query_one("#record-form")
+                form.query_one("#field-name", Input).value = "Sam Jones"
+                form.query_one("#field-role", Input).value = "Trustee"
+                form.query_one("#field-organisation", Input).value = "Carers Together"
+                form.query_one("#field-interest_type").value = "financial"
+                form.query_one("#field-description", Input).value = "Trustee of a likely bidder"
+                form.query_one("#field-management").value = "discuss_not_decide"
+                form.query_one("#field-declared_on", Input).value = "31/03/2026"
+                form.query_one("#field-consent_to_publish").value = "no"
+                await pilot.click("#record-add")
+                await pilot.pause()
+                await pilot.click("#record-done")
+                await pilot.pause()
+            elif reply.isdigit():
+                await pilot.press(reply)
+                await pilot.pause()
+            else:
+                await type_reply(pilot, reply)
+        assert asked == list(ENGAGEMENT_REPLIES)
+        session = screen.session
+        assert session.is_complete
+        assert session.answers["budget"] == "partly" and session.answers["wide_networks"] == "unsure"
+        assert session.answers["training_who"] == ["commissioners", "vcse_partners", "people_with_lived_experience"]
+        [interest] = session.answers["interests"]
+        assert interest["name"] == "Sam Jones" and interest["declared_on"] == "2026-03-31"
+        result = session.result()
+        assert (result.recommendation.id, result.calls_for.id) == ("co-design", "co-produce")
+        assert list(result.held_back_by) == ["budget"]
+        saved = saved_file(app)
+        assert saved["session"]["complete"] is True and saved["answers"]["interests"][0]["name"] == "Sam Jones"
+
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        for key, name in (("m", "plan.md"), ("w", "plan.docx")):
+            await pilot.press(key)
+            await pilot.pause()
+            app.screen.query_one("#export-path", Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.screen.workers.wait_for_complete()
+            await pilot.pause()
+    plan = (tmp_path / "plan.md").read_text()
+    assert plan.startswith("# ")
+    assert "We recommend **Co-design**" in plan
+    assert "| Sam Jones | Trustee | Carers Together |" in plan
+    assert "31 March 2026" in plan
+    assert "Redesign of carers' support \\| phase 1" in plan  # a typed | does not break the table
+    assert "Start with the carers' forum." in plan
+
+    import docx
+
+    document = docx.Document(str(tmp_path / "plan.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Recommendation" in headings and "Register of interests" in headings
+    assert any(cell.text == "Sam Jones" for table in document.tables for row in table.rows for cell in row.cells)
+
+
+async def test_a_full_disk_mid_conversation_loses_nothing(monkeypatch):
+    import errno
+
+    from codesign_tui.plan import export
+
+    real_fsync = export.os.fsync
+    disk = {"full": False}
+
+    def fsync(fd):
+        if disk["full"]:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(export.os, "fsync", fsync)
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        disk["full"] = True
+        await pilot.press("3")
+        await pilot.pause()
+        assert any("Could not save your answers" in n.message and "disk is full" in n.message
+                   for n in app._notifications)
+        assert app.screen.session.answers == {"space_to_shape": "yes", "problem_type": "wicked"}
+        assert saved_file(app)["answers"] == {"space_to_shape": "yes"}  # the last good save is untouched
+        disk["full"] = False
+        await pilot.press("2")  # the next answer saves everything kept so far
+        await pilot.pause()
+        assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked",
+                                              "time_for_relationships": "partly"}
+        disk["full"] = True
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("ctrl+q")  # still full when quitting: the answers are printed, not lost
+        await pilot.pause()
+    assert "could NOT be saved" in app.farewell and "disk is full" in app.farewell
+    printed = yaml.safe_load(app.farewell.split("\n\n", 1)[1])
+    assert printed["flow"] == "appendix2" and printed["answers"]["budget"] == "partly"
+
+
+async def test_quitting_saves_once_more_when_the_disk_has_room_again(monkeypatch):
+    import errno
+
+    from codesign_tui.plan import export
+
+    real_fsync = export.os.fsync
+    disk = {"full": False}
+    monkeypatch.setattr(export.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full"))
+                        if disk["full"] else real_fsync(fd))
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        disk["full"] = True
+        await pilot.press("3")
+        await pilot.pause()
+        disk["full"] = False
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
+    assert app.farewell.startswith("Your answers are saved (2 of 7)")

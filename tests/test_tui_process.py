@@ -65,16 +65,20 @@ def saved_answers(folder: Path) -> dict:
         return {}
 
 
+def wait_for_first_question(leader: int) -> None:
+    """Wait until the first question is on the screen, so that no key arrives before the app."""
+    screen = b""
+    deadline = time.monotonic() + 60
+    while b"helpshape" not in screen and time.monotonic() < deadline:
+        screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+    assert b"helpshape" in screen, "the app never showed its first question"
+
+
 async def test_answers_survive_sigkill_and_resume_restores_the_place():
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
     process, leader = start_in_terminal("appendix2")
     try:
-        # wait until the first question is on the screen, so that no key arrives before the app
-        screen = b""
-        deadline = time.monotonic() + 60
-        while b"helpshape" not in screen and time.monotonic() < deadline:
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
-        assert b"helpshape" in screen, "the app never showed its first question"
+        wait_for_first_question(leader)
         for key, count in ((b"1", 1), (b"3", 2), (b"2", 3)):
             os.write(leader, key)
             assert wait_for(lambda c=count: len(saved_answers(folder)) >= c, 20, leader), \
@@ -97,6 +101,29 @@ async def test_answers_survive_sigkill_and_resume_restores_the_place():
         assert app.screen.session.current.id == "budget"
         assert [t.question.id for t in app.screen.query(AnswerTurn)] == [
             "space_to_shape", "problem_type", "time_for_relationships"]
+
+
+def test_closing_the_terminal_keeps_the_answers_and_ends_the_app():
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    process, leader = start_in_terminal("appendix2")
+    try:
+        wait_for_first_question(leader)
+        for key, count in ((b"1", 1), (b"3", 2)):
+            os.write(leader, key)
+            assert wait_for(lambda c=count: len(saved_answers(folder)) >= c, 20, leader), \
+                f"answer {count} was not saved"
+        # what a terminal window does as it closes: the line goes away and the program is hung up on
+        os.close(leader)
+        leader = -1
+        process.send_signal(signal.SIGHUP)
+        process.wait(timeout=20)  # it ends, rather than hanging on a terminal that is gone
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        if leader != -1:
+            os.close(leader)
+    assert saved_answers(folder) == {"space_to_shape": "yes", "problem_type": "wicked"}
+    assert not list(folder.glob("*.part")) and not list(folder.glob(".*.part"))
 
 
 def test_without_a_terminal_the_app_says_to_use_plain(tmp_path):

@@ -13,7 +13,7 @@ from ..flow.examples import WorkedExample
 from ..flow.loader import load_flow
 from ..flow.model import Flow
 from ..flow.problems import FlowError
-from ..sessions import DamagedSession, SavedSession, SessionStore, data_folder
+from ..sessions import DamagedSession, ExportError, SavedSession, SessionStore, data_folder
 from .commands import ActionsProvider
 
 HIGH_CONTRAST = Theme(
@@ -63,6 +63,7 @@ class CodesignApp(App):
         self.resume_id = resume
         self.facilitate = facilitate
         self.current: SavedSession | None = None
+        self.save_error: str | None = None  # why the last save of `current` failed, until one succeeds
         self.farewell = ""
         self.exported: list[Path] = []
 
@@ -132,7 +133,7 @@ class CodesignApp(App):
         """Hand a finished session's answers to the trainer's folder, under a name no one else has."""
         if self.collect_dir is None or not saved.complete:
             return
-        from ..plan.export import ExportError, write_atomically
+        from ..plan.export import write_atomically
 
         path = self.collect_dir / f"{saved.flow}-{saved.id}.yaml"
         try:
@@ -155,6 +156,17 @@ class CodesignApp(App):
 
     async def action_quit(self) -> None:
         saved = self.current
+        if saved is not None and self.save_error is not None:
+            try:
+                self.store.save(saved)
+                self.save_error = None
+            except ExportError as error:
+                # The last resort: the answers go to the terminal as an answers file, so nothing is lost.
+                self.farewell = (f"Your answers could NOT be saved ({error}). Copy them from here into a file"
+                                 f" and open it with: codesign render {saved.flow} --answers FILE --partial\n\n"
+                                 + saved.to_yaml())
+                self.exit(message=self.farewell)
+                return
         if saved is not None and not saved.complete and saved.answered:
             self.farewell = (f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
                              f" codesign --resume {saved.id}")

@@ -258,8 +258,11 @@ class ConversationScreen(Screen):
         try:
             self.store.save(saved)
         except ExportError as error:
+            self.app.save_error = str(error)
             self.notify(f"Could not save your answers: {error}. They are kept here, and saving is tried"
-                        " again after your next answer.", severity="error", timeout=10)
+                        " again after your next answer and when you quit.", severity="error", timeout=10)
+        else:
+            self.app.save_error = None
         self.app.collect(saved)
 
     @on(OptionList.OptionSelected, "#quick-replies")
