@@ -164,7 +164,8 @@ class Question:
         if value is None:
             return "(not answered)"
         if isinstance(value, list) and self.kind == "multiple":
-            return ", ".join(self.label(v) for v in value) or "(none)"
+            # labels often hold commas of their own, so a semicolon keeps them apart
+            return "; ".join(self.label(v) for v in value) or "(none)"
         if isinstance(value, list):
             return f"{len(value)} recorded" if value else "(none)"
         option = self.option(value)

@@ -8,9 +8,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Header, MarkdownViewer
 
 from ...flow.model import Flow
+from ..widgets.footer import Footer
 
 REFRESH_SECONDS = 10
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets import Button, Header, Input, OptionList, Static
 
 from ...flow.answers import AnswerError, check_answer, read_date
 from ...flow.engine import Change, Session
@@ -20,6 +20,7 @@ from ...flow.replies import ReplyError, read_choice, read_choices
 from ...plan.export import ExportError
 from ...sessions import SavedSession, SessionStore
 from ..messages import EditAnswer
+from ..widgets.footer import Footer
 from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript, answer_label
@@ -177,17 +178,22 @@ class ConversationScreen(Screen):
         await self.show_reply_area()
 
     async def show_reply_area(self) -> None:
+        """The way to answer the current question. New widgets are mounted and focused before the old
+        ones go, and one quick-reply list serves consecutive choices, so the focus never falls back on
+        the transcript in between (which would restyle every turn in it)."""
         area = self.query_one("#reply-area", Vertical)
-        await area.remove_children()
+        old = list(area.children)
         composer = self.query_one("#composer", Input)
         self.hint("")
         question = self.session.current
         composer.value = ""
         if question is None:
             await area.mount(Horizontal(Button("Review answers", id="go-review"),
-                                  Button("See the plan", id="go-plan", variant="primary"), classes="buttons"))
+                                        Button("See the plan", id="go-plan", variant="primary"),
+                                        classes="buttons"))
             composer.placeholder = "All done: type review or plan, or use the buttons"
-            self.call_after_refresh(self.query_one("#go-plan", Button).focus)
+            self.query_one("#go-plan", Button).focus()
+            await area.remove_children(old)
             return
         current = self.session.answers.get(question.id)
         proposed = self.example.answers.get(question.id) if self.example is not None else None
@@ -199,32 +205,46 @@ class ConversationScreen(Screen):
             except AnswerError:
                 pass
         area.set_class(question.kind == "record", "-record")
+        widgets: list[Any] = []
+        focus: Any = composer
         if question.kind in ("single", "yes_partly_no_unsure"):
-            replies = QuickReplies(question, current)
-            await area.mount(replies)
             composer.placeholder = "Press a number or type a reply (? why, back)"
-            self.call_after_refresh(replies.focus)
+            focus = QuickReplies(question, current)
+            widgets.append(focus)
         elif question.kind == "multiple":
-            checklist = Checklist(question, current)
-            await area.mount(checklist)
-            await area.mount(Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
-                                        classes="buttons"))
+            focus = Checklist(question, current)
+            widgets += [focus, Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
+                                          id="checklist-buttons", classes="buttons")]
             composer.placeholder = "Tick with Space or an option's number, then Enter"
-            self.call_after_refresh(checklist.focus)
         elif question.kind == "record":
-            form = RecordForm(question, current)
-            await area.mount(form)
+            focus = RecordForm(question, current)
+            widgets.append(focus)
             composer.placeholder = "Use the form above; type done when there are no more"
-            self.call_after_refresh(lambda: form.query(Input).first().focus() if form.query(Input) else None)
         else:
             if isinstance(current, str):
                 composer.value = current
             composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
                                     else "Type your answer and press Enter")
-            self.call_after_refresh(composer.focus)
         if not question.required and question.kind != "record":
             # someone using only a mouse can pass over what needs typing
-            await area.mount(Horizontal(Button("Skip this one", id="skip", compact=True), classes="buttons"))
+            widgets.append(Horizontal(Button("Skip this one", id="skip", compact=True), id="skip-buttons",
+                                      classes="buttons"))
+        if [w.id for w in old] == [w.id for w in widgets] and hasattr(old[0] if old else None, "show"):
+            # the same way of answering as the question before: offer the new options in place
+            old[0].show(question, current)
+            if self.focused is not composer:
+                old[0].focus()
+            return
+        if {w.id for w in old} & {w.id for w in widgets}:
+            await area.remove_children(old)
+            old = []
+        if widgets:
+            await area.mount_all(widgets)
+        if isinstance(focus, RecordForm):
+            inputs = focus.query(Input)
+            focus = inputs.first() if inputs else focus
+        focus.focus()
+        await area.remove_children(old)
 
     def hint(self, text: str) -> None:
         hint = self.query_one("#reply-hint", Static)

@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...flow.model import Flow
 from ...sessions import Damaged, SavedSession
 from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
+from ..widgets.footer import Footer
 
 
 def minutes(questions: int) -> int:

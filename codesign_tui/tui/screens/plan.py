@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, MarkdownViewer
+from textual.widgets import Header, MarkdownViewer
 
 from ...flow.answers import AnswersFile
 from ...flow.engine import Session
@@ -18,6 +18,7 @@ from ...flow.model import Flow
 from ...plan.export import ExportError, write_atomically
 from ...sessions import SavedSession
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
+from ..widgets.footer import Footer
 
 FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
 

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Key
 from textual.message import Message
-from textual.widgets import Button, Input, OptionList, Select, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option as ListOption
 
 from ...flow.answers import AnswerError, check_record
@@ -33,22 +33,24 @@ def _plainly(question: Question, message: str) -> str:
 
 class QuickReplies(OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
-    or click."""
+    or click. One list serves one choice question after another, so the focus stays where it is."""
 
     def __init__(self, question: Question, current: Any = None) -> None:
-        options = [ListOption(option_prompt(n, o.label, o.explanation), id=o.value)
-                   for n, o in enumerate(question.options, 1)]
-        super().__init__(*options, id="quick-replies")
-        self.question = question
-        self.current = current
+        super().__init__(id="quick-replies")
+        self.show(question, current)
 
-    def on_mount(self) -> None:
-        values = self.question.values
-        self.highlighted = values.index(self.current) if self.current in values else 0
+    def show(self, question: Question, current: Any = None) -> None:
+        """Offer this question's options, the current answer (if any) highlighted."""
+        self.question = question
+        self.set_options(ListOption(option_prompt(n, o.label, o.explanation), id=o.value)
+                         for n, o in enumerate(question.options, 1))
+        values = question.values
+        self.highlighted = values.index(current) if current in values else 0
 
     def on_key(self, event: Key) -> None:
-        # Typing a word is a reply too: hand the keystroke to the reply box.
-        if event.character and (event.character.isalpha() or event.character in "?"):
+        # Typing a word is a reply too: hand the keystroke to the reply box. Every printable key but a
+        # number goes, spaces included, so that a reply typed quickly arrives whole.
+        if event.is_printable and event.character and not event.character.isdigit():
             composer = self.screen.query_one("#composer", Input)
             composer.focus()
             composer.insert_text_at_cursor(event.character)
@@ -75,10 +77,15 @@ class Composer(Input):
         await super()._on_key(event)
 
 
-class Checklist(SelectionList[str]):
-    """The options of a multiple choice: Space ticks, Enter finishes."""
+class Checklist(OptionList):
+    """The options of a multiple choice, each with a box that shows "[✓]" when ticked and "[ ]" when not
+    (in words, not colour alone). Space, an option's number or a click ticks; Enter finishes. Built on
+    an option list rather than Textual's selection list, whose long options are cut short."""
 
-    BINDINGS = [Binding("enter", "finish", "Done", tooltip="Answer with the ticked options")]
+    BINDINGS = [
+        Binding("space", "tick", "Tick", tooltip="Tick or untick the highlighted option"),
+        Binding("enter", "finish", "Done", tooltip="Answer with the ticked options"),
+    ]
 
     class Finished(Message):
         def __init__(self, values: list[str]) -> None:
@@ -86,26 +93,58 @@ class Checklist(SelectionList[str]):
             self.values = values
 
     def __init__(self, question: Question, current: list[str] | None = None) -> None:
-        chosen = set(current or [])
-        super().__init__(*[(option_prompt(n, o.label, o.explanation), o.value, o.value in chosen)
-                           for n, o in enumerate(question.options, 1)], id="checklist")
+        super().__init__(id="checklist")
+        self.show(question, current)
+
+    def show(self, question: Question, current: list[str] | None = None) -> None:
+        """Offer this question's options, those in the current answer (if any) ticked."""
         self.question = question
+        self._ticked = set(current or []) & set(question.values)
+        self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
+        self.highlighted = 0
+
+    @property
+    def selected(self) -> list[str]:
+        """The ticked values, in the flow's order."""
+        return [value for value in self.question.values if value in self._ticked]
+
+    def _prompt(self, number: int, option: Any) -> Content:
+        box = Content.from_markup("[b]\\[✓][/b] " if option.value in self._ticked else "\\[ ] ")
+        return box + option_prompt(number, option.label, option.explanation)
+
+    def toggle(self, value: str) -> None:
+        self._ticked ^= {value}
+        index = self.question.values.index(value)
+        self.replace_option_prompt_at_index(index, self._prompt(index + 1, self.question.options[index]))
+
+    def action_tick(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.question.values[self.highlighted])
 
     def action_finish(self) -> None:
-        self.post_message(self.Finished(list(self.selected)))
+        self.post_message(self.Finished(self.selected))
+
+    def action_select(self) -> None:
+        # what OptionList does for a click on an option: here, a click ticks it
+        self.action_tick()
 
     def on_key(self, event: Key) -> None:
         character = event.character or ""
         if character.isdigit() and 1 <= int(character) <= self.option_count:
-            self.toggle(self.get_option_at_index(int(character) - 1).value)
+            self.highlighted = int(character) - 1
+            self.toggle(self.question.values[int(character) - 1])
             event.stop()
             event.prevent_default()
-        elif character.isalpha():
+        elif character.isalpha() or (character == " " and self.screen.query_one("#composer", Input).value):
+            # a word being typed goes to the reply box; a space on its own still ticks an option
             composer = self.screen.query_one("#composer", Input)
             composer.focus()
             composer.insert_text_at_cursor(character)
             event.stop()
             event.prevent_default()
+
+
+DONE_WORDS = {"done", "none", "no more"}
 
 
 class RecordForm(Vertical):
@@ -143,9 +182,11 @@ class RecordForm(Vertical):
 
     def _summary(self) -> str:
         if not self.records:
-            return "Nothing recorded yet. Fill in the form and add each one, then choose Done."
+            return "Nothing recorded yet. Fill in the form and add each one, then choose Done (or type done)."
         lines = [f"{n}. " + " · ".join(str(v) for v in list(r.values())[:3]) for n, r in
                  enumerate(self.records, 1)]
+        if len(lines) > 3:  # the latest ones; the count says how many in all
+            lines = ["…", *lines[-2:]]
         return f"Recorded so far ({len(self.records)}):\n" + "\n".join(lines)
 
     def _done_label(self) -> str:
@@ -204,6 +245,12 @@ class RecordForm(Vertical):
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        # "done" typed into an otherwise empty form means no more to add, as the hints say
+        values = self._values()
+        if event.value.strip().casefold() in DONE_WORDS and list(values) == [event.input.id.removeprefix("field-")]:
+            event.input.value = ""
+            self.finish()
+            return
         # Enter moves on through the form; on its last text box it adds the record
         if event.input is list(self.query("#record-fields Input"))[-1]:
             self.add()
