@@ -269,7 +269,8 @@ def _render(options: argparse.Namespace) -> int:
     if problems.errors:
         print(problems.format(), file=sys.stderr)
         return EXIT_PROBLEMS
-    result = evaluate(flow, answers)
+    # in a partial plan, an unanswered question holds nothing back; the plan says it is still to answer
+    result = evaluate(flow, answers, so_far=options.partial)
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
                       front_matter=options.front_matter)

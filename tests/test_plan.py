@@ -196,7 +196,24 @@ def test_a_partial_plan_says_it_is_a_draft(engagement):
     assert not found.multi_line_paragraphs
     assert (2, "Training") not in found.headings  # nothing answered there: no empty section
     assert (3, "Register of interests") not in found.headings  # not reached yet: not "none declared"
-    assert "Not answered yet; Co-design needs “Yes”, “Partly” or “Not sure”." in text
+    # nothing is claimed before the answers that decide it are in: no level, nothing "held back"
+    assert "Not decided yet: the recommendation depends on these 5 questions, still to answer:" in text
+    assert "- Do you have money for facilitation, rooms, expenses and paying people for their time?" in text
+    assert "We recommend" not in text and (3, "What would have to change") not in found.headings
+
+
+def test_a_partial_plan_with_its_level_decided_says_what_holds_it_back(engagement):
+    from codesign_tui.flow.answers import AnswersFile
+    from codesign_tui.flow.engine import evaluate
+
+    answers = {"space_to_shape": "yes", "problem_type": "wicked", "shared_delivery": "yes", "budget": "no"}
+    result = evaluate(engagement, answers, so_far=True)
+    assert result.calls_for_pending == [] and result.support_pending == [
+        "time_for_relationships", "senior_buy_in", "learning_culture"]
+    text = render_markdown(engagement, result, AnswersFile("engagement-plan", {}, date="2026-11-25"))
+    assert "Not decided yet: the recommendation depends on these 3 questions" in text
+    assert "You answered “No”; Co-produce needs “Yes”." in text  # budget, answered, holds it back
+    assert "Points to check" not in text  # no conflict-of-interest answers yet: no flags raised early
 
 
 # -- user text cannot change the document's shape ---------------------------------------------------

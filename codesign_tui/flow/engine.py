@@ -63,6 +63,14 @@ class Result:
     actions: list[ActionItem] = field(default_factory=list)
     flags: list[RaisedFlag] = field(default_factory=list)
     set_aside: dict[str, Any] = field(default_factory=dict)
+    # questions on the path, not answered yet, that the rules deciding each level read (flow order)
+    calls_for_pending: list[str] = field(default_factory=list)
+    support_pending: list[str] = field(default_factory=list)
+
+    @property
+    def decided(self) -> bool:
+        """Whether every answer that the recommendation depends on is in."""
+        return not (self.calls_for_pending or self.support_pending)
 
     @property
     def held_back_by(self) -> list[str]:
@@ -83,6 +91,9 @@ class Result:
             "rule": {"id": rule.id, "level": rule.level, "because": rule.because, "cite": rule.cite}
             if rule else None,
             "held_back_by": self.held_back_by,
+            "decided": self.decided,
+            "calls_for_pending": self.calls_for_pending,
+            "support_pending": self.support_pending,
             "shortfalls": [vars_of(s) for s in self.shortfalls],
             "unlocks": [vars_of(u) for u in self.unlocks],
             "actions": [vars_of(a) for a in self.actions],
@@ -147,8 +158,14 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     result = Result(flow, active, complete, set_aside=set_aside)
     if flow.levels:
         _decide(flow, active, result, so_far)
+        unanswered = [q.id for q in path if q.id not in active]
+        result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
+        result.support_pending = [q for q in unanswered if q in flow.requirement_reads]
     result.actions = _actions(path, active)
-    result.flags = [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)]
+    # live, a flag waits until every question it reads is answered, so a draft raises no false alarm
+    result.flags = [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)
+                    and not (so_far and any(flow.has_question(n) and n not in active and n in on_path
+                                            for n in f.when.expression.names))]
     return result
 
 

@@ -286,6 +286,10 @@ class Flow:
         self._section_index = {s.id: i for i, s in reversed(list(enumerate(self.sections)))}
         self._levels = {level.id: i for i, level in enumerate(self.levels)}
         self.order = {q.id: i for i, q in enumerate(self.questions)}
+        # the questions the rules read: those deciding what the work calls for, and what it can support
+        self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
+                                         for name in rule.when.expression.names)
+        self.requirement_reads = frozenset(r.question for r in self.requirements)
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]

@@ -32,11 +32,7 @@ class PathReport:
 
 def rule_questions(flow: Flow) -> list[str]:
     """The questions the rules read, in flow order."""
-    names: set[str] = set()
-    for rule in flow.calls_for:
-        if rule.when:
-            names.update(rule.when.expression.names)
-    names.update(r.question for r in flow.requirements)
+    names = flow.calls_for_reads | flow.requirement_reads
     return [q.id for q in flow.questions if q.id in names]
 
 

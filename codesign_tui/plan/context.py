@@ -45,7 +45,8 @@ class _Plan:
         self.asked = {q.id for q in self.path}
         self.facts = _facts(flow)
         self.decision = self.facts.decision
-        self.held = result.held_back_by
+        # until the level the work calls for is known, nothing can be said to hold it back
+        self.held = [] if result.calls_for_pending else result.held_back_by
         self._questions: dict[str, dict[str, Any]] = {}
         self._citations: dict[str, dict[str, Any] | None] = {}
 
@@ -306,8 +307,8 @@ class _Plan:
                 groups.append({"title": title, "questions": []})
             item = dict(self.question(question), see=None)
             value = self.active.get(question.id)
-            item["answer_text"] = ("Not answered" if value is None else value if question.kind == "text"
-                                   else item["answer_label"])
+            item["answer_text"] = ("Not answered" if question.id not in self.active else "Skipped" if value is None
+                                   else value if question.kind == "text" else item["answer_label"])
             if question.kind == "record" and question.id in registers:
                 item["see"] = {"title": registers[question.id]["title"],
                                "anchor": registers[question.id]["anchor"]}
@@ -366,7 +367,8 @@ class _Plan:
         held = self.held_back()
         intro, parts = self.parts()
         elsewhere = self.place_flags(parts)
-        unanswered = [q.prompt for q in self.path if q.required and self.active.get(q.id) is None]
+        # every question on the path not answered yet, as the app counts them (a skipped one is answered)
+        unanswered = [q.prompt for q in self.path if q.id not in self.active]
         rule = result.calls_for_rule
         answers = public_answers(flow, result.answers) if self.public else result.answers
         data = result.to_dict()
@@ -385,6 +387,8 @@ class _Plan:
             "public": self.public,
             "complete": result.complete,
             "unanswered": unanswered,
+            "pending": [self.flow.question(q).prompt for q in
+                        sorted({*result.calls_for_pending, *result.support_pending}, key=flow.order.__getitem__)],
             "intro": intro,
             "recommendation": self.level(result.recommendation),
             "calls_for": self.level(result.calls_for),
@@ -412,10 +416,9 @@ class _Facts:
     """What the plan needs to know about a flow whatever the answers, worked out once per flow."""
 
     def __init__(self, flow: Flow):
-        self.read_by_rules = {n for rule in flow.calls_for if rule.when is not None
-                              for n in rule.when.expression.names if flow.has_question(n)}
+        self.read_by_rules = {n for n in flow.calls_for_reads if flow.has_question(n)}
         # the questions the recommendation reads: those in `calls_for` rules and in requirements
-        self.decision = self.read_by_rules | {r.question for r in flow.requirements}
+        self.decision = self.read_by_rules | flow.requirement_reads
         self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}

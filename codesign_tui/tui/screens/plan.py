@@ -29,7 +29,7 @@ def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile) -> b
     from ...plan.word import MissingExtra
 
     try:
-        return render(fmt, flow, session.result(), meta)
+        return render(fmt, flow, session.result(so_far=True), meta)
     except MissingExtra as error:
         raise ExportError(str(error)) from None
 
@@ -86,7 +86,8 @@ class PlanScreen(Screen):
         from jinja2 import TemplateError
 
         try:
-            text = render_markdown(self.flow, self.session.result(), self.meta())
+            # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
+            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta())
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")

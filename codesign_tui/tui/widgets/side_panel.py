@@ -32,15 +32,12 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         return Content.from_markup("[b]Ladder[/b]\nHidden until the facilitator reveals it.")
     result = session.result(so_far=True)
     answered = set(result.answers)
-    on_path = {q.id for q in session.path}
-    rule_reads = {n for rule in flow.calls_for if rule.when for n in rule.when.expression.names} & on_path
-    needs = {r.question for r in flow.requirements} & on_path
-    if not (rule_reads | needs) & answered:
+    if not (flow.calls_for_reads | flow.requirement_reads) & answered:
         return Content.from_markup("[b]Ladder[/b]\nThe ladder fills in as you answer the questions that"
                                    " decide it.")
     # a mark is shown only once every answer it depends on is in, so nothing is claimed too early
-    calls_known = rule_reads <= answered
-    support_known = needs <= answered
+    calls_known = not result.calls_for_pending
+    support_known = not result.support_pending
     lines = [Content.from_markup("[b]Ladder[/b]")]
     for level in reversed(flow.levels):
         marks = []
@@ -55,9 +52,9 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         for mark in marks:
             lines.append(Content(f"   {mark}"))
     if not calls_known:
-        lines.append(Content(f"◆ {len(rule_reads - answered)} to answer before the work's level shows"))
+        lines.append(Content(f"◆ What the work calls for: shown after {_answers(result.calls_for_pending)}"))
     if not support_known:
-        lines.append(Content(f"✓ {len(needs - answered)} to answer before the conditions show"))
+        lines.append(Content(f"✓ What the conditions support: shown after {_answers(result.support_pending)}"))
     held = result.held_back_by if calls_known else []
     if held:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
@@ -68,6 +65,10 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
     elif calls_known and support_known and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)
+
+
+def _answers(pending: list[str]) -> str:
+    return "1 more answer" if len(pending) == 1 else f"{len(pending)} more answers"
 
 
 def _short(text: str, width: int = 38) -> str:
