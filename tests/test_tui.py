@@ -436,3 +436,55 @@ async def test_quitting_saves_once_more_when_the_disk_has_room_again(monkeypatch
         await pilot.pause()
     assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
     assert app.farewell.startswith("Your answers are saved (2 of 7)")
+
+
+async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_moved():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "1311111":  # open, wicked, everything in place: co-produce
+            await pilot.press(key)
+            await pilot.pause()
+        screen = app.screen
+        assert screen.session.result().recommendation.id == "co-produce"
+        await screen.edit("space_to_shape")
+        await pilot.pause()
+        await pilot.press("3")  # mostly decided
+        await pilot.pause()
+        notes = [str(n.render()) for n in screen.query(NoteTurn)]
+        assert any(n.startswith("Changed your answer to “Can people help shape the question") and
+                   n.endswith("from Yes, it is genuinely open to No, it is mostly decided.") for n in notes)
+        assert "The recommendation is now Consult (it was Co-produce)." in notes
+        # the notes come before the closing summary, not after it
+        assert isinstance(screen.query_one(Transcript).children[-1], NoteTurn)
+        assert "All questions answered." in str(screen.query_one(Transcript).children[-1].render())
+
+
+async def test_a_short_conversation_on_a_tall_terminal_starts_at_the_top():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        transcript = app.screen.query_one(Transcript)
+        first = app.screen.query(QuestionTurn).first()
+        assert first.region.y - transcript.region.y < 6  # not pushed to the bottom by blank lines
+        for key in "1311":
+            await pilot.press(key)
+            await pilot.pause()
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(80, 24)) as pilot:  # a long one scrolls to the latest question
+        await pilot.pause()
+        await type_reply(pilot, "Library review")
+        for key in "131111":
+            await pilot.press(key)
+            await pilot.pause()
+        transcript = app.screen.query_one(Transcript)
+        assert transcript.max_scroll_y > 0 and transcript.scroll_y == transcript.max_scroll_y
+        assert app.screen.query(QuestionTurn).last().region.height > 0
+
+
+async def test_home_keeps_its_introduction_in_view_at_80x24():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        intro = app.screen.query_one("#home-intro")
+        assert intro.region.height > 0 and intro.region.y <= 2

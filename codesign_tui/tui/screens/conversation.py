@@ -86,7 +86,6 @@ class ConversationScreen(Screen):
 
     async def on_mount(self) -> None:
         self.title = self.flow.title
-        self.query_one("#transcript", VerticalScroll).anchor()
         await self.rebuild()
 
     # -- drawing ------------------------------------------------------------------------------------
@@ -94,16 +93,17 @@ class ConversationScreen(Screen):
     def _number(self, question: Question) -> int:
         return [q.id for q in self.session.path].index(question.id) + 1
 
-    def _question_turn(self, question: Question) -> QuestionTurn:
+    def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
         return QuestionTurn(question, self._number(question), citation(self.flow, question.cite),
-                            discussion=self.facilitate)
+                            discussion=self.facilitate, settled=settled)
 
     def _section_note(self, question: Question) -> NoteTurn:
         section = self.flow.section(question.section_id)
         return NoteTurn(section.title + (f"\n{section.intro}" if section.intro else ""), "section")
 
-    async def rebuild(self) -> None:
-        """Draw the whole transcript from the session: every answer up to the question being asked."""
+    async def rebuild(self, notes: list[NoteTurn] | None = None) -> None:
+        """Draw the whole transcript from the session: every answer up to the question being asked, and
+        any `notes` about the last change just before that question."""
         transcript = self.query_one("#transcript", VerticalScroll)
         await transcript.remove_children()
         turns: list[Any] = []
@@ -117,17 +117,23 @@ class ConversationScreen(Screen):
             if question.section_id != section:
                 section = question.section_id
                 turns.append(self._section_note(question))
-            turns.append(self._question_turn(question))
             if current is not None and question.id == current.id:
+                if turns and isinstance(turns[-1], NoteTurn) and "section" in turns[-1].classes:
+                    turns[-1:-1] = notes or []  # before the new section's heading
+                else:
+                    turns += notes or []
+                turns.append(self._question_turn(question))
                 break
+            turns.append(self._question_turn(question, settled=question.id in self.session.answers))
             if question.id in self.session.answers:
                 turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
         if current is None:
+            turns += notes or []
             turns.append(self._finished_note())
         await transcript.mount_all(turns)
         await self.refresh_status()
 
-    async def advance(self, question: Question, change: Change) -> None:
+    async def advance(self, question: Question, change: Change, notes: list[NoteTurn] | None = None) -> None:
         """After an answer: add it and the next question, or redraw when the path changed behind us."""
         current = self.session.current
         transcript = self.query_one("#transcript", VerticalScroll)
@@ -137,9 +143,17 @@ class ConversationScreen(Screen):
         # only the next question may be appended; after a jump back, the answers in between are redrawn
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
                                      else position == len(ids) - 1)
-        if last is None or last.question.id != question.id or change.set_aside or change.restored or not follows:
-            await self.rebuild()
+        notes = list(notes or [])
+        if change.set_aside:
+            notes.append(NoteTurn(f"Set aside, as they no longer apply: {self._prompts(change.set_aside)}. They come"
+                                  " back if you change this answer back.", "set-aside"))
+        if change.restored:
+            notes.append(NoteTurn(f"Brought back, as they apply again: {self._prompts(change.restored)}.",
+                                  "restored"))
+        if last is None or last.question.id != question.id or notes or not follows:
+            await self.rebuild(notes)
         else:
+            last.settle()
             turns: list[Any] = [AnswerTurn(question, answer_label(question, self.session.answers[question.id]))]
             if current is not None:
                 if current.section_id != question.section_id:
@@ -149,16 +163,16 @@ class ConversationScreen(Screen):
                 turns.append(self._finished_note())
             await transcript.mount_all(turns)
             await self.refresh_status()
-        if change.set_aside:
-            names = "; ".join(self.flow.question(q).prompt for q in change.set_aside)
-            self.say(f"Set aside, as they no longer apply: {names}. They come back if you change this answer"
-                     " back.", "set-aside")
-        if change.restored:
-            names = "; ".join(self.flow.question(q).prompt for q in change.restored)
-            self.say(f"Brought back, as they apply again: {names}.", "restored")
 
-    def say(self, text: str, kind: str = "note") -> None:
-        self.query_one("#transcript", VerticalScroll).mount(NoteTurn(text, kind))
+    def _prompts(self, question_ids: tuple[str, ...]) -> str:
+        return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.')}”" for q in question_ids)
+
+    def _live_level(self) -> str | None:
+        """The recommendation as far as the answers settle it, when the room may see it."""
+        result = self.session.result(so_far=True)
+        if not self.revealed or not result.decided or result.recommendation is None:
+            return None
+        return result.recommendation.label
 
     def _finished_note(self) -> NoteTurn:
         result = self.session.result()
@@ -258,16 +272,29 @@ class ConversationScreen(Screen):
         question = self.session.current
         if question is None:
             return
+        had, before = question.id in self.session.answers, self.session.answers.get(question.id)
+        level_before = self._live_level() if self.editing else None
         try:
             change = self.session.answer(question.id, value)
         except AnswerError as error:
             self.hint(error.message)
             return
+        notes = []
         if self.editing:
             self.editing = False
             self.session.resume()
+            after = self.session.answers[question.id]
+            if had and after != before:
+                notes.append(NoteTurn(f"Changed your answer to “{question.prompt.rstrip('.?')}”: from"
+                                      f" {answer_label(question, before)} to {answer_label(question, after)}."))
+            level_after = self._live_level()
+            if level_before and level_after and level_after != level_before:
+                notes.append(NoteTurn(f"The recommendation is now {level_after} (it was {level_before}).",
+                                      "restored"))
         self.save()
-        await self.advance(question, change)
+        # the answer, the next question, the reply area and the side panel change together: one layout
+        with self.app.batch_update():
+            await self.advance(question, change, notes)
 
     def save(self) -> None:
         saved = self.saved

@@ -77,7 +77,8 @@ class HomeScreen(Screen):
         self.title = "codesign"
         self.sub_title = "GM VCSE Commissioning Framework"
         self._show_saved()
-        self.query_one("#saved" if self.saved else "#flows", OptionList).focus()
+        # the introduction stays in view: focusing the list would scroll it away on a short terminal
+        self.query_one("#saved" if self.saved else "#flows", OptionList).focus(scroll_visible=False)
         for damaged in self.damaged:
             self.notify(f"{damaged.name} was damaged and has been set aside.", severity="warning", timeout=8)
 

@@ -19,18 +19,23 @@ def answer_label(question: Question, value: object) -> str:
 
 
 class QuestionTurn(Vertical):
-    """The app asks: the question, with why we ask folded under it."""
+    """The app asks: the question, with why we ask folded under it. Once answered, the turn settles to
+    the question alone: the transcript reads more easily, and a long one stays quick to lay out."""
 
-    def __init__(self, question: Question, number: int, citation: str, discussion: bool = False) -> None:
+    def __init__(self, question: Question, number: int, citation: str, discussion: bool = False,
+                 settled: bool = False) -> None:
         super().__init__(classes="turn question-turn")
         self.question = question
         self.number = number
         self.citation = citation
         self.discussion = discussion
+        self.settled = settled
 
     def compose(self):
         yield Static(Content.from_markup("[b]$number.[/b] $prompt", number=str(self.number),
                                          prompt=self.question.prompt), classes="prompt")
+        if self.settled:
+            return
         if not self.question.required:
             yield Static("Optional: press Enter on an empty reply to skip it.", classes="hint")
         if self.question.guidance:
@@ -46,6 +51,12 @@ class QuestionTurn(Vertical):
         # from the transcript to the reply box
         for title in self.query(CollapsibleTitle):
             title.can_focus = False
+
+    def settle(self) -> None:
+        """Keep only the question, now that it is answered."""
+        self.settled = True
+        for child in list(self.children)[1:]:
+            child.remove()
 
     def toggle_guidance(self) -> bool:
         """Open or fold the guidance; False when this question has none."""
@@ -78,6 +89,20 @@ class Transcript(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.chosen: AnswerTurn | None = None
+
+    # Anchored, Textual keeps the last turn at the bottom even when the turns do not fill the height, so
+    # a new conversation on a tall terminal began below a screen of blank lines. The transcript reads
+    # from the top until it overflows, and only then stays scrolled to the latest turn.
+    def watch_virtual_size(self) -> None:
+        self._anchor_when_full()
+
+    def on_resize(self) -> None:
+        self._anchor_when_full()
+
+    def _anchor_when_full(self) -> None:
+        full = self.virtual_size.height > self.scrollable_content_region.height
+        if full != self.is_anchored:
+            self.anchor(full)
 
     def answers(self) -> list[AnswerTurn]:
         return list(self.query(AnswerTurn))
