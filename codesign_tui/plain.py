@@ -247,8 +247,10 @@ class PlainConversation:
             if result.calls_for_rule:
                 self.say(f"Why: {result.calls_for_rule.because}")
             if result.held_back_by:
-                held = "; ".join(self.flow.question(q).prompt for q in result.held_back_by)
-                self.say(f"Held back by: {held}")
+                self.say("Held back by your answers to:")
+                for question_id in result.held_back_by:
+                    question = self.flow.question(question_id)
+                    self.say(f"  - {question.prompt} (you answered: {question.label(result.answers.get(question_id))})")
         for flag in result.flags:
             self.say(f"Flag: {flag.text}")
         if result.actions:

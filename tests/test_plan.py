@@ -125,7 +125,7 @@ def test_what_would_have_to_change_names_the_answers_and_the_level():
 def test_actions_are_checklists_grouped_and_name_their_question():
     text = plan("engagement-hostile")
     part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
-    assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Do"]
+    assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Other steps"]
     flow, result, _ = session("engagement-hostile")
     for action in result.actions:
         prompt = flow.question(action.question).prompt

@@ -267,7 +267,8 @@ class _Plan:
                 if blocks and blocks[-1]["type"] == "checklist":
                     blocks[-1]["questions"].append(item)
                 else:
-                    blocks.append({"type": "checklist", "questions": [item]})
+                    blocks.append({"type": "checklist", "questions": [item],
+                                   "after_list": bool(blocks) and blocks[-1]["type"] == "choices"})
             elif question.kind == "multiple":
                 blocks.append(dict(item, type="choices"))
             elif question.kind == "text":
@@ -404,6 +405,7 @@ class _Plan:
             "flags_elsewhere": elsewhere,
             "parts": parts,
             "terms": self.terms(),
+            "ticks": any(b["type"] == "checklist" for part in parts for s in part["sections"] for b in s["blocks"]),
             "appendix": self.appendix(parts),
             "path": self.path_taken(),
             "set_aside": self.set_aside(),

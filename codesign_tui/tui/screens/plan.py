@@ -36,7 +36,8 @@ def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile) -> b
 
 def proposed_name(flow: Flow, saved: SavedSession, fmt: str, folder: Path | None = None) -> Path:
     """A sensible file name in the current folder: flow, project and date."""
-    project = re.sub(r"[^a-z0-9]+", "-", saved.project.casefold()).strip("-")[:40]
+    # "Young people's offer" as young-peoples-offer: an apostrophe joins, it does not split a word
+    project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", saved.project.casefold())).strip("-")[:40]
     stem = "-".join(part for part in (flow.id, project, _dt.date.today().isoformat()) if part)
     return (folder or Path.cwd()) / f"{stem}.{fmt}"
 

@@ -49,7 +49,8 @@ class ReviewScreen(Screen[str | None]):
         for number, question in enumerate(self.session.path, 1):
             answer = answer_label(question, self.session.answers[question.id]) \
                 if question.id in self.session.answers else "(not answered yet)"
-            table.add_row(str(number), question.prompt, answer, key=question.id)
+            # rows grow to fit, so a long question or answer wraps rather than being cut off
+            table.add_row(str(number), question.prompt, answer, key=question.id, height=None)
         table.focus()
 
     @on(DataTable.RowSelected)
