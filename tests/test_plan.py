@@ -142,6 +142,16 @@ def test_register_table_has_every_interest_and_the_agreed_columns():
     assert register[3][6] == "14 October 2026" and register[3][7] == "Not recorded"
 
 
+def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
+    flow, result, given = session("engagement-coproduce")
+    text = render_markdown(flow, result, given, narrow=True)
+    found = shape(text)
+    assert not any(t[0][0] == "Name" for t in found.tables)
+    assert "- **Priya Shah**\n  - Their role in this work: " in text
+    assert "  - Date declared: 14 October 2026\n" in text
+    assert render_markdown(flow, result, given) != text  # a file or export keeps the table
+
+
 def test_public_plan_leaves_out_names_without_consent():
     text = plan("engagement-coproduce", public=True)
     assert "Sam Jones" in text and "Jo Khan" in text  # agreed to publication

@@ -386,6 +386,7 @@ class _Plan:
             "prepared_by": self.meta.prepared_by,
             "date": self.date,
             "public": self.public,
+            "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables
             "complete": result.complete,
             "unanswered": unanswered,
             "pending": [self.flow.question(q).prompt for q in

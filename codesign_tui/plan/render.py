@@ -28,9 +28,11 @@ class TemplateProblem(TemplateError):
 
 
 def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                    *, public: bool = False, front_matter: bool = False) -> str:
-    """The plan as CommonMark with GitHub tables, one line per paragraph."""
+                    *, public: bool = False, front_matter: bool = False, narrow: bool = False) -> str:
+    """The plan as CommonMark with GitHub tables, one line per paragraph. `narrow` is for reading on a
+    small screen: wide tables such as the register become lists."""
     data = build(flow, result, meta, public=public)
+    data["narrow"] = narrow
     return _markdown(data, templates, front_matter)
 
 

@@ -88,7 +88,8 @@ class PlanScreen(Screen):
 
         try:
             # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
-            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta())
+            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(),
+                                   narrow=self.app.size.width < 140)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
