@@ -9,11 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .plan.export import ExportError, write_atomically
 
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SUFFIX = ".session.yaml"
 
 
@@ -50,10 +47,15 @@ class SavedSession:
                 "session": {"id": self.id, "flow_path": self.flow_path, "cursor": self.cursor,
                             "created": self.created, "updated": self.updated, "answered": self.answered,
                             "total": self.total, "complete": self.complete}}
-        return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+        import yaml  # here, not at the top: the home screen with no saved sessions needs no YAML at all
+
+        return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                         allow_unicode=True, width=100)
 
     @classmethod
     def from_yaml(cls, text: str) -> "SavedSession":
+        import yaml
+
         data = yaml.load(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
         if not isinstance(data, dict) or not isinstance(data.get("session"), dict) or "flow" not in data:
             raise ValueError("not a saved session")
@@ -114,6 +116,8 @@ class SessionStore:
 
     def load(self, session_id: str) -> SavedSession:
         path = self.path(session_id)
+        import yaml
+
         try:
             return SavedSession.from_yaml(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -125,9 +129,12 @@ class SessionStore:
         """Every readable session, newest first, and the damaged ones, each moved aside once."""
         good: list[SavedSession] = []
         damaged: list[Damaged] = []
-        if not self.folder.is_dir():
+        paths = sorted(self.folder.glob(f"*{SUFFIX}")) if self.folder.is_dir() else []
+        if not paths:
             return good, damaged
-        for path in sorted(self.folder.glob(f"*{SUFFIX}")):
+        import yaml
+
+        for path in paths:
             try:
                 good.append(SavedSession.from_yaml(path.read_text(encoding="utf-8")))
             except (OSError, ValueError, TypeError, UnicodeDecodeError, yaml.YAMLError) as error:

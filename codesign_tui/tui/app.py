@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from ..flow.examples import WorkedExample
-from ..flow.loader import load_flow
-from ..flow.model import Flow
-from ..flow.problems import FlowError
+from ..flow.catalogue import FlowEntry
 from ..sessions import DamagedSession, ExportError, SavedSession, SessionStore, data_folder
 from .commands import ActionsProvider
+
+if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw the home screen
+    from ..flow.examples import WorkedExample
+    from ..flow.model import Flow
 
 HIGH_CONTRAST = Theme(
     name="codesign-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
@@ -50,7 +53,7 @@ class CodesignApp(App):
                 show=False),
     ]
 
-    def __init__(self, flows: list[Flow], store: SessionStore, start: Flow | None = None,
+    def __init__(self, flows: list[FlowEntry], store: SessionStore, start: Flow | None = None,
                  resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
                  collect: Path | None = None, cohort: list[Path] | None = None) -> None:
         super().__init__()
@@ -58,6 +61,7 @@ class CodesignApp(App):
         self.example = example
         self.collect_dir = collect
         self.flows = flows
+        self.loaded: dict[str, Flow] = {_key(start.path): start} if start is not None and start.path else {}
         self.store = store
         self.start = start
         self.resume_id = resume
@@ -87,19 +91,32 @@ class CodesignApp(App):
         saved, damaged = self.store.all()
         self.push_screen(HomeScreen(self.flows, saved, damaged))
 
-    def flow_for(self, saved: SavedSession) -> Flow | None:
-        for flow in self.flows:
-            if flow.id == saved.flow:
-                return flow
-        if saved.flow_path:
+    def load(self, flow_id: str, path: str = "") -> Flow | None:
+        """The flow file at `path`, or else the listed flow `flow_id`, read once per run; None when it
+        cannot be read any more."""
+        from ..flow.loader import load_flow
+        from ..flow.problems import FlowError
+
+        if not path:
+            entry = next((e for e in self.flows if e.id == flow_id), None)
+            if entry is None:
+                return None
+            path = entry.path
+        key = _key(path)
+        if key not in self.loaded:
             try:
-                return load_flow(saved.flow_path)
+                self.loaded[key] = load_flow(path)
             except (FlowError, OSError):
                 return None
-        return None
+        return self.loaded[key]
+
+    def flow_for(self, saved: SavedSession) -> Flow | None:
+        return self.load(saved.flow, saved.flow_path)
 
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
-        saved = self.store.new(flow.id, flow.path if not any(f is flow for f in self.flows) else "")
+        # a flow that is not one of ours is found again by its path when the session is resumed
+        listed = any(_key(e.path) == _key(flow.path) for e in self.flows)
+        saved = self.store.new(flow.id, "" if listed else flow.path)
         saved.project, saved.prepared_by = project, prepared_by
         if self.example is not None and not project:
             saved.project = self.example.title
@@ -178,28 +195,19 @@ class CodesignApp(App):
         self.exit(message=self.farewell or None)
 
 
+def _key(path: str) -> str:
+    return str(Path(path).resolve())
+
+
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
              store: SessionStore | None = None, example: WorkedExample | None = None,
              collect: Path | None = None, cohort: list[Path] | None = None) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
-    from ..flow.problems import Problems
-    from ..flow.loader import read_flow
-    from ..flow.lint import lint
+    from ..flow.catalogue import cache_file, catalogue
     from ..resources import shipped_flows
 
-    flows = []
-    for path in shipped_flows():
-        problems = Problems()
-        shipped = read_flow(path, problems)
-        if shipped is not None and not problems.errors:
-            lint(shipped, problems)
-            if not problems.errors:
-                flows.append(shipped)
+    flows = catalogue(shipped_flows(), cache_file())
     order = {"engagement-plan": 0, "appendix2": 1, "conflicts-of-interest": 2}
     flows.sort(key=lambda f: (order.get(f.id, 9), f.title))
-    if flow is not None and not any(f.id == flow.id for f in flows):
-        flows.append(flow)
-    elif flow is not None:
-        flow = next(f for f in flows if f.id == flow.id)
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
                        example=example, collect=collect, cohort=cohort)

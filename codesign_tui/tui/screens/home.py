@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...flow.model import Flow
+from ...flow.catalogue import FlowEntry
 from ...sessions import Damaged, SavedSession
 from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
 from ..widgets.footer import Footer
@@ -41,7 +41,7 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", "Quit", tooltip="Leave codesign", show=False),
     ]
 
-    def __init__(self, flows: list[Flow], saved: list[SavedSession], damaged: list[Damaged]) -> None:
+    def __init__(self, flows: list[FlowEntry], saved: list[SavedSession], damaged: list[Damaged]) -> None:
         super().__init__()
         self.flows = flows
         self.saved = saved
@@ -87,8 +87,8 @@ class HomeScreen(Screen):
             return bool(self.saved)
         return True
 
-    def _flow_option(self, flow: Flow) -> Option:
-        count = len(flow.questions)
+    def _flow_option(self, flow: FlowEntry) -> Option:
+        count = flow.questions
         text = Content.from_markup("[b]$title[/b]\n   Up to $count questions, about $minutes minutes. $summary",
                                    title=flow.title, count=str(count), minutes=str(minutes(count)),
                                    summary=flow.summary)
@@ -98,8 +98,8 @@ class HomeScreen(Screen):
         flow = next((f for f in self.flows if f.id == saved.flow), None)
         title = flow.title if flow else saved.flow
         # tell sessions of the same flow apart: the name given, or else the first thing typed
-        typed = next((saved.answers[q.id] for q in (flow.questions if flow else ())
-                      if q.kind == "text" and isinstance(saved.answers.get(q.id), str) and saved.answers[q.id]), "")
+        typed = next((saved.answers[q] for q in (flow.text_questions if flow else ())
+                      if isinstance(saved.answers.get(q), str) and saved.answers[q]), "")
         about = saved.project or typed
         name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
         state = "finished" if saved.complete else f"{saved.answered} of {saved.total} answered"
@@ -116,13 +116,19 @@ class HomeScreen(Screen):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         kind, _, key = (event.option.id or "").partition(":")
         if kind == "flow":
-            flow = next(f for f in self.flows if f.id == key)
+            entry = next(f for f in self.flows if f.id == key)
 
             def named(names: tuple[str, str] | None) -> None:
-                if names is not None:
-                    self.app.start_flow(flow, *names)
+                if names is None:
+                    return
+                flow = self.app.load(entry.id)
+                if flow is None:
+                    self.notify(f"Sorry: {entry.path} can no longer be read; run codesign validate to see why.",
+                                severity="error", timeout=10)
+                    return
+                self.app.start_flow(flow, *names)
 
-            self.app.push_screen(NewPlanDialog(flow.title), named)
+            self.app.push_screen(NewPlanDialog(entry.title), named)
         elif kind == "saved":
             self.app.resume(key)
 

@@ -1,0 +1,119 @@
+"""The shipped flows in brief, for the home screen, kept in a small cache between runs.
+
+Listing five flows meant reading and checking every one of them (with the YAML and model code that
+takes) before the first screen could be drawn: about a tenth of the start-up time. The cache keeps
+each flow's id, title, summary and questions, keyed by the size and modification time of the flow file
+and of every file it includes, so an edited flow is read afresh. A flow with errors is left off the
+list, as before. Without a usable cache folder every start reads the flows, as it used to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, NamedTuple
+
+VERSION = 1
+
+
+class FlowEntry(NamedTuple):
+    """A flow as the home screen lists it."""
+
+    id: str
+    title: str
+    summary: str
+    questions: int  # at most, on the longest path
+    text_questions: tuple[str, ...]  # free-text questions, whose answers name a saved session
+    path: str
+
+
+def cache_file() -> Path | None:
+    """Where the catalogue is kept: CODESIGN_CACHE_DIR, or the user's cache folder."""
+    override = os.environ.get("CODESIGN_CACHE_DIR")
+    if override:
+        return Path(override) / "catalogue.json"
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        return None
+    return Path(user_cache_dir("codesign-tui", appauthor=False)) / "catalogue.json"
+
+
+def _stamp(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def catalogue(paths: list[Path], cache: Path | None = None) -> list[FlowEntry]:
+    """An entry for each flow in `paths` that loads without errors, from the cache where it is fresh."""
+    known = _read(cache) if cache is not None else {}
+    entries: list[FlowEntry] = []
+    changed = False
+    for path in paths:
+        key = str(path)
+        hit = known.get(key)
+        if hit is None or any(_stamp(name) != stamp for name, stamp in hit["files"].items()):
+            hit = _describe(path)
+            known[key] = hit
+            changed = True
+        if hit["entry"] is not None:
+            entry = hit["entry"]
+            entries.append(FlowEntry(entry["id"], entry["title"], entry["summary"], entry["questions"],
+                                     tuple(entry["text_questions"]), key))
+    if changed and cache is not None:
+        _write(cache, {k: v for k, v in known.items() if k in {str(p) for p in paths}})
+    return entries
+
+
+def _describe(path: Path) -> dict[str, Any]:
+    """Read and check one flow; what the cache keeps of it."""
+    from .lint import lint
+    from .loader import read_flow
+    from .problems import Problems
+
+    problems = Problems()
+    flow = read_flow(path, problems)
+    if flow is not None and not problems.errors:
+        lint(flow, problems)
+    files = {str(path)} | ({s.place.path for s in flow.sections if s.place.path} if flow is not None else set())
+    stamps = {name: _stamp(name) for name in sorted(files)}
+    if flow is None or problems.errors:
+        return {"files": stamps, "entry": None}
+    return {"files": stamps, "entry": {
+        "id": flow.id, "title": flow.title, "summary": flow.summary, "questions": len(flow.questions),
+        "text_questions": [q.id for q in flow.questions if q.kind == "text"]}}
+
+
+def _read(cache: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("flows"), dict):
+        return {}
+    return {key: value for key, value in data["flows"].items() if _valid(value)}
+
+
+def _valid(value: Any) -> bool:
+    """A cache entry of the shape `_describe` writes; anything else is read afresh."""
+    if not isinstance(value, dict) or not isinstance(value.get("files"), dict) or "entry" not in value:
+        return False
+    entry = value["entry"]
+    return entry is None or (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in
+                                                             ("id", "title", "summary"))
+                             and isinstance(entry.get("questions"), int)
+                             and isinstance(entry.get("text_questions"), list))
+
+
+def _write(cache: Path, flows: dict[str, Any]) -> None:
+    from ..plan.export import ExportError, write_atomically
+
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(cache, json.dumps({"version": VERSION, "flows": flows}).encode("utf-8"), force=True)
+    except (OSError, ExportError):
+        pass  # no cache: the next start reads the flows again
