@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from .plan.export import ExportError, write_atomically
+from .records import record
 
 SUFFIX = ".session.yaml"
 
@@ -24,7 +25,7 @@ def data_folder() -> Path:
     return Path(user_data_dir("codesign-tui", appauthor=False))
 
 
-@dataclass
+@record
 class SavedSession:
     """One person's place in one flow."""
 
@@ -70,7 +71,7 @@ class SavedSession:
                    total=int(meta.get("total") or 0), complete=bool(meta.get("complete")))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Damaged:
     """A saved file that could not be read: where it was, where it was moved, and why."""
 

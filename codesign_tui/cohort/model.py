@@ -4,20 +4,21 @@ was on each question, what held the recommendation back, and the notes people wr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import Any
 
 from ..flow.engine import decide
 from ..flow.model import Flow, Level, Question
 from ..flow.paths import rule_questions
+from ..records import record
 
 MEASURE = ("How divided a question was: the share of people who did not give the most common answer, so"
            " 0% means everyone agreed; for a question where people could tick several answers, it is worked"
            " out for each answer (ticked or not) and averaged.")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Skipped:
     """A file that was not counted, and why, in words that say what to fix."""
 
@@ -25,7 +26,7 @@ class Skipped:
     reason: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Count:
     """How many people gave one answer, and their share of those who answered the question."""
 
@@ -35,7 +36,7 @@ class Count:
     share: Fraction
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LevelCount:
     """One level of the ladder: how many answer sets it was recommended for, called for and supported by."""
 
@@ -46,7 +47,7 @@ class LevelCount:
     share: Fraction  # of the answer sets that reached a recommendation
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class HeldBack:
     """A question whose answer held the recommendation below what the work called for, and how often."""
 
@@ -56,7 +57,7 @@ class HeldBack:
     answers: tuple[Count, ...]  # the answers that held it back; shares are of `count`
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class QuestionSpread:
     """How the room answered one question: each answer's count, and how divided the room was."""
 
@@ -73,13 +74,13 @@ class QuestionSpread:
         return tuple(c for c in self.counts if c.count == top and top)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Note:
     text: str
     count: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NoteGroup:
     """The free text written for one question, the same words given once with how many wrote them."""
 
@@ -87,7 +88,7 @@ class NoteGroup:
     notes: tuple[Note, ...]
 
 
-@dataclass
+@record
 class FlowCohort:
     """Every counted answer set for one flow."""
 
@@ -102,7 +103,7 @@ class FlowCohort:
     notes: tuple[NoteGroup, ...]
 
 
-@dataclass
+@record
 class Cohort:
     """What `build_cohort` found: one FlowCohort per flow answered (most answer sets first), and the files
     it could not count."""

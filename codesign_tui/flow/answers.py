@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from . import format as fmt
+from ..records import record
 from .document import Reader, read_document, to_python, where
 from .model import Flow, Question, RecordField
 from .problems import Problem, Problems, did_you_mean
@@ -129,7 +130,7 @@ def check_record(question: Question, item: Any, number: int = 1) -> dict[str, An
     return record
 
 
-@dataclass
+@record
 class AnswersFile:
     """An answers file as read: which flow, the answers, and what the plan needs to say who and when."""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from ..records import record
 from .problems import Problem, Problems, did_you_mean, display_path
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -38,7 +38,7 @@ BOOL = "tag:yaml.org,2002:bool"
 NULL = "tag:yaml.org,2002:null"
 
 
-@dataclass
+@record
 class Document:
     """One YAML file as nodes, with the lines needed to show problems in context."""
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ..records import record
 from .answers import AnswerError, check_answer
 from .lint import END
 from .model import CallsFor, Flow, Level, Question, Requirement, Section
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shortfall:
     """An answer that fails a requirement of a level."""
 
@@ -22,7 +23,7 @@ class Shortfall:
     cite: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unlock:
     """What changing one held-back answer would do: the level the conditions would then support."""
 
@@ -32,7 +33,7 @@ class Unlock:
     unlocks: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ActionItem:
     question: str
     kind: str
@@ -40,14 +41,14 @@ class ActionItem:
     answer: Any
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RaisedFlag:
     id: str
     text: str
     cite: str = ""
 
 
-@dataclass
+@record
 class Result:
     """What a set of answers gives: the recommendation, why, what holds it back and what to do."""
 
@@ -238,7 +239,7 @@ def _actions(path: list[Question], active: dict[str, Any]) -> list[ActionItem]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Change:
     """What an answer changed elsewhere: answers set aside because their questions no longer apply,
     and answers restored because their questions apply again."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from . import format as fmt
+from ..records import record
 from .document import Reader, read_document, to_python
 from .loader import place_of
 from .model import Example
@@ -17,7 +17,7 @@ from .problems import Problems
 FOLDER = "examples"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WorkedExample:
     """A case study read as answers to a flow."""
 

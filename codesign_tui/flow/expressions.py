@@ -7,8 +7,9 @@ Python's eval, attributes or builtins, so a flow file cannot run code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator
+
+from ..records import record
 
 Answers = dict[str, Any]
 Evaluator = Callable[[Answers], Any]
@@ -34,14 +35,14 @@ class ExpressionError(Exception):
         self.offset = offset
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Token:
     kind: str
     text: str
     offset: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Node:
     """A parsed expression. `op` is one of: name, string, number, bool, list, call, not, and, or,
     ==, !=, <, <=, >, >=, in, not in."""
@@ -288,7 +289,7 @@ def _contains(container: Any, item: Any) -> bool:
     return item in container
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Expression:
     """An expression as written in a flow, parsed and ready to evaluate."""
 

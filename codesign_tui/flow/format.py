@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from ..records import record
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 QUESTION_KINDS = ("single", "multiple", "text", "date", "yes_partly_no_unsure", "record")
@@ -13,7 +15,7 @@ ACTION_KINDS = ("find_out", "to_unlock", "do")
 YES_PARTLY_NO_UNSURE = ("yes", "partly", "no", "unsure")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Field:
     """One field of a mapping: its type, whether it must be there, and a line for people and editors."""
 
@@ -24,7 +26,7 @@ class Field:
     enum: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Shape:
     name: str
     doc: str

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from ..records import record
 from .expressions import Expression
 from .format import YES_PARTLY_NO_UNSURE
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Place:
     """Where something was written: file, line and column (from 1), where it ends, and how a scalar
     was quoted."""
@@ -73,7 +74,7 @@ def _find(source: list[tuple[str, int, int]], start: int, char: str) -> int | No
 NOWHERE = Place("<built-in>", 1, 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Condition:
     """An expression written in a flow, with where it was written."""
 
@@ -88,7 +89,7 @@ class Condition:
         return self.expression.text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Option:
     value: str
     label: str
@@ -104,7 +105,7 @@ def default_options() -> tuple[Option, ...]:
     return tuple(Option(value, DEFAULT_LABELS[value]) for value in YES_PARTLY_NO_UNSURE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Action:
     kind: str
     text: str
@@ -114,7 +115,7 @@ class Action:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RecordField:
     id: str
     prompt: str
@@ -128,7 +129,7 @@ class RecordField:
         return next((o for o in self.options if o.value == value), None)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Question:
     id: str
     prompt: str
@@ -172,7 +173,7 @@ class Question:
         return option.label if option else str(value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Branch:
     goto: str
     when: Condition | None = None
@@ -180,7 +181,7 @@ class Branch:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Section:
     id: str
     title: str
@@ -193,14 +194,14 @@ class Section:
     origin: str = ""  # the flow id the section was written in
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Source:
     id: str
     title: str
     url: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Level:
     id: str
     label: str
@@ -209,7 +210,7 @@ class Level:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CallsFor:
     id: str
     level: str
@@ -220,7 +221,7 @@ class CallsFor:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Requirement:
     level: str
     question: str
@@ -231,7 +232,7 @@ class Requirement:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Flag:
     id: str
     when: Condition
@@ -241,14 +242,14 @@ class Flag:
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     title: str
     url: str = ""
     about: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     name: str
     answers: dict[str, Any]
@@ -258,7 +259,7 @@ class Example:
     answer_places: dict[str, Place] = field(default_factory=dict)
 
 
-@dataclass
+@record
 class Flow:
     """A whole flow, includes resolved, ready for a Session."""
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Iterator
 
+from ..records import record
 from .engine import decide, walk
 from .model import Flow
 
 MAX_PATHS = 250_000
 
 
-@dataclass
+@record
 class PathReport:
     """How many combinations lead to each level, and which levels and rules none can reach."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
+from ..records import record
 
-@dataclass(frozen=True, order=True)
+
+@record(frozen=True, order=True)
 class Problem:
     """One thing wrong (or worth a warning) at a place in a file. Lines and columns count from 1."""
 
@@ -31,7 +33,7 @@ class Problem:
         return text
 
 
-@dataclass
+@record
 class Problems:
     """The problems collected while reading one or more files, in the order found."""
 

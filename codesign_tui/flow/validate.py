@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Iterable
 
+from ..records import record
 from .lint import lint
 from .loader import read_flow
 from .paths import explore
@@ -14,7 +15,7 @@ from .examples import worked_examples
 from .selftest import check_example, run_examples
 
 
-@dataclass
+@record
 class ValidationReport:
     problems: Problems = field(default_factory=Problems)
     flows: int = 0
