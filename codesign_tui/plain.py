@@ -242,8 +242,7 @@ class PlainConversation:
         self.say("\n== Your result ==")
         if result.recommendation is not None:
             self.say(f"Recommendation: {result.recommendation.label}.")
-            self.say(f"The work calls for {result.calls_for.label}; the conditions support"
-                     f" {result.supported.label}.")
+            self.say(self.flow.levels_sentence(result.calls_for, result.supported))
             if result.calls_for_rule:
                 self.say(f"Why: {result.calls_for_rule.because}")
             if result.held_back_by:

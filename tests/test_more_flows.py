@@ -360,3 +360,30 @@ def test_the_ready_grant_plan_has_nothing_to_change():
     assert result.recommendation.id == "ready"
     assert "What would have to change" not in plan
     assert "Keep the application under 1,000 words, and ask for one report at the end of under 1,000 words." in plan
+
+
+def test_a_flow_can_name_its_levels_in_its_own_words(procurement):
+    """The general extension these flows needed: `wording` replaces "the work calls for" and "the
+    conditions support", in the plan and the app, without any change to the engine's rules."""
+    from codesign_tui.plan.render import render_markdown
+
+    assert (procurement.calls_for_words, procurement.supports_words) == ("the tender aims for", "the design allows")
+    appendix2 = load_flow(flows_dir() / "appendix2.yaml")
+    assert (appendix2.calls_for_words, appendix2.supports_words) == ("the work calls for", "the conditions support")
+    problems = Problems()
+    given = read_answers(ANSWERS / "procurement-barriers.yaml", problems)
+    result = evaluate(procurement, check_answers(procurement, given, problems))
+    text = render_markdown(procurement, result, given)
+    assert "So the tender aims for **Launch as planned**, but the design allows only **Hold the launch**" in text
+    assert "| the tender aims for this |" in text and "the work calls for" not in text
+    assert procurement.levels_sentence(result.calls_for, result.supported) == \
+        "The tender aims for Launch as planned; the design allows Hold the launch."
+
+
+def test_wording_is_checked_like_any_other_field(tmp_path):
+    flow = (flows_dir() / "appendix2.yaml").read_text()
+    broken = tmp_path / "wording.yaml"
+    broken.write_text(flow.replace("\nsources:", "\nwording:\n  calls_for: the tender aims for\n  support: x\nsources:", 1))
+    run = codesign("validate", str(broken))
+    assert run.returncode == 2
+    assert re.search(r"wording\.yaml:\d+:3: .*'support'.*did you mean 'supports'", run.stdout + run.stderr)

@@ -117,7 +117,7 @@ def test_what_would_have_to_change_names_the_answers_and_the_level():
     assert "To reach **Co-produce**, these answers would have to change:" in part
     assert "You answered “No”; Co-produce needs “Yes”." in part
     assert "On its own, this would unlock Co-design." in part
-    assert "With all of these, the conditions would support **Co-produce**." in part
+    assert "With all of these in place, the conditions support **Co-produce**." in part
     assert "- [ ] Secure money for facilitation" in part  # the to-unlock action sits under its answer ...
     assert part.count("Secure money for facilitation") == 1  # ... and is not repeated below
 

@@ -145,6 +145,14 @@ EXAMPLE = Shape("example", "A self-test: answers and what they must give.", {
     "expect": Field(EXPECT, "What the answers must give.", required=True),
 })
 
+WORDING = Shape("wording", "How the plan and the app speak of the two levels, for a flow whose levels are not"
+                 " about involving people (a tender, a grant programme).", {
+    "calls_for": Field("text", "Said before the level the rules aim for, as in \"the work calls for Co-produce\""
+                       " (the default) or \"the tender aims for Launch as planned\"."),
+    "supports": Field("text", "Said before the level the requirements allow, as in \"the conditions support"
+                      " Co-design\" (the default) or \"the design allows Hold the launch\"."),
+})
+
 FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "id": Field("id", "The flow's id.", required=True),
     "title": Field("text", "Its title.", required=True),
@@ -157,6 +165,7 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "requirements": Field("requirements", "For each level id, what it needs."),
     "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
     "reading": Field(READING, "Further reading.", list_of=True),
+    "wording": Field(WORDING, "Other words for \"the work calls for\" and \"the conditions support\"."),
     "sections": Field("sections", "The conversation, in order.", required=True, list_of=True),
     "examples": Field(EXAMPLE, "Self-tests.", list_of=True),
 })

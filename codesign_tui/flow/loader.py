@@ -83,6 +83,9 @@ class _FlowReader:
         flags = [self.flag(n) for n in self.read.sequence(fields.get("flags"), "flags")]
         self.no_duplicates(flags, "flag")
         reading = [self.reading(n) for n in self.read.sequence(fields.get("reading"), "reading")]
+        wording = self.read.mapping(fields["wording"], "wording", fmt.WORDING.fields, ()) \
+            if "wording" in fields else None
+        words = {key: self.read.text(node, f"wording {key}") for key, node in (wording or {}).items()}
         sections: list[Section] = []
         for node in self.read.sequence(fields.get("sections"), "sections"):
             if isinstance(node, yaml.MappingNode) and any(k.value == "include" for k, _ in node.value):
@@ -106,6 +109,8 @@ class _FlowReader:
         return Flow(
             id=flow_id, title=text("title"), version=text("version"), summary=text("summary"),
             audience=text("audience"), sections=tuple(sections),
+            calls_for_words=(words.get("calls_for") or "the work calls for").strip(),
+            supports_words=(words.get("supports") or "the conditions support").strip(),
             sources=_unique(s for s in sources if s), levels=_unique(l for l in levels if l),
             calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
             flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),

@@ -269,6 +269,8 @@ class Flow:
     summary: str
     sections: tuple[Section, ...]
     audience: str = ""
+    calls_for_words: str = "the work calls for"
+    supports_words: str = "the conditions support"
     sources: tuple[Source, ...] = ()
     levels: tuple[Level, ...] = ()
     calls_for: tuple[CallsFor, ...] = ()
@@ -294,6 +296,11 @@ class Flow:
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
+
+    def levels_sentence(self, calls_for: Level, supported: Level) -> str:
+        """ "The work calls for Co-produce; the conditions support Co-design." in the flow's own words."""
+        words = self.calls_for_words
+        return f"{words[:1].upper()}{words[1:]} {calls_for.label}; {self.supports_words} {supported.label}."
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._questions

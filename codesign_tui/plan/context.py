@@ -379,6 +379,7 @@ class _Plan:
         return {
             "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
                      "audience": flow.audience,
+                     "wording": {"calls_for": flow.calls_for_words, "supports": flow.supports_words},
                      "levels": [self.level(level) for level in flow.levels],
                      "sources": [{"id": s.id, "title": s.title, "url": s.url} for s in flow.sources],
                      "reading": [{"title": r.title, "url": r.url, "about": r.about} for r in flow.reading]},

@@ -155,7 +155,7 @@ def _make_environment(templates: Path | None) -> Any:
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
-        join_words=_join_words, lower_first=_lower_first, cells=_cells)
+        join_words=_join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells)
     return environment
 
 
@@ -259,6 +259,12 @@ def _join_words(items: Any, word: str = "and") -> str:
     if len(items) <= 2:
         return f" {word} ".join(items)
     return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _upper_first(text: Any) -> str:
+    """ "the conditions support" as "The conditions support", at the start of a sentence."""
+    text = str(text or "")
+    return text[:1].upper() + text[1:]
 
 
 def _lower_first(text: Any) -> str:

@@ -178,8 +178,8 @@ class ConversationScreen(Screen):
         result = self.session.result()
         lines = ["All questions answered."]
         if result.recommendation is not None and self.revealed:
-            lines.append(f"Recommendation: {result.recommendation.label}. The work calls for"
-                         f" {result.calls_for.label}; the conditions support {result.supported.label}.")
+            lines.append(f"Recommendation: {result.recommendation.label}."
+                         f" {self.flow.levels_sentence(result.calls_for, result.supported)}")
         if self.example is not None and self.revealed:
             lines.append(f"What the case shows: {self.example.note}")
         lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan.")

@@ -44,17 +44,17 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         if calls_known and support_known and result.recommendation and level.id == result.recommendation.id:
             marks.append("★ recommended")
         if calls_known and result.calls_for and level.id == result.calls_for.id:
-            marks.append("◆ work calls for")
+            marks.append(f"◆ {flow.calls_for_words}")
         if support_known and result.supported and level.id == result.supported.id:
-            marks.append("✓ conditions support")
+            marks.append(f"✓ {flow.supports_words}")
         style = "b" if marks else "dim"
         lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=level.label))
         for mark in marks:
             lines.append(Content(f"   {mark}"))
     if not calls_known:
-        lines.append(Content(f"◆ What the work calls for: shown after {_answers(result.calls_for_pending)}"))
+        lines.append(Content(f"◆ What {flow.calls_for_words}: shown after {_answers(result.calls_for_pending)}"))
     if not support_known:
-        lines.append(Content(f"✓ What the conditions support: shown after {_answers(result.support_pending)}"))
+        lines.append(Content(f"✓ What {flow.supports_words}: shown after {_answers(result.support_pending)}"))
     held = result.held_back_by if calls_known else []
     if held:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
