@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.widgets import Input, MarkdownViewer, OptionList
 
@@ -31,6 +32,14 @@ async def type_reply(pilot, text: str) -> None:
     await pilot.pause()
     composer.value = text
     await pilot.press("enter")
+    await pilot.pause()
+
+
+async def add_interest(pilot, form, **values: str) -> None:
+    """Fill in the register form, a text box or a choice for each field given, and add the record."""
+    for field_id, value in values.items():
+        form.query_one(f"#field-{field_id}").value = value
+    await pilot.click("#record-add")
     await pilot.pause()
 
 
@@ -135,14 +144,9 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         await pilot.pause()
         assert current(app) == "interests"
         form = screen.query_one("#record-form")
-        form.query_one("#field-name", Input).value = "Sam Jones"
-        form.query_one("#field-role", Input).value = "Trustee"
-        form.query_one("#field-organisation", Input).value = "Example CVS"
-        form.query_one("#field-interest_type").value = "financial"
-        form.query_one("#field-description", Input).value = "Trustee of a bidder"
-        form.query_one("#field-management").value = "withdraw_from_item"
-        await pilot.click("#record-add")
-        await pilot.pause()
+        await add_interest(pilot, form, name="Sam Jones", role="Trustee", organisation="Example CVS",
+                           interest_type="financial", description="Trustee of a bidder",
+                           management="withdraw_from_item")
         assert len(form.records) == 1
         await pilot.click("#record-done")
         await pilot.pause()
@@ -313,17 +317,10 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
             asked.append(question)
             reply = ENGAGEMENT_REPLIES[question]
             if reply is None:
-                form = screen.query_one("#record-form")
-                form.query_one("#field-name", Input).value = "Sam Jones"
-                form.query_one("#field-role", Input).value = "Trustee"
-                form.query_one("#field-organisation", Input).value = "Carers Together"
-                form.query_one("#field-interest_type").value = "financial"
-                form.query_one("#field-description", Input).value = "Trustee of a likely bidder"
-                form.query_one("#field-management").value = "discuss_not_decide"
-                form.query_one("#field-declared_on", Input).value = "31/03/2026"
-                form.query_one("#field-consent_to_publish").value = "no"
-                await pilot.click("#record-add")
-                await pilot.pause()
+                await add_interest(pilot, screen.query_one("#record-form"), name="Sam Jones", role="Trustee",
+                                   organisation="Carers Together", interest_type="financial",
+                                   description="Trustee of a likely bidder", management="discuss_not_decide",
+                                   declared_on="31/03/2026", consent_to_publish="no")
                 await pilot.click("#record-done")
                 await pilot.pause()
             elif reply.isdigit():
@@ -373,20 +370,25 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
     assert any(cell.text == "Sam Jones" for table in document.tables for row in table.rows for cell in row.cells)
 
 
-async def test_a_full_disk_mid_conversation_loses_nothing(monkeypatch):
+@pytest.fixture
+def disk(monkeypatch) -> dict:
+    """A disk that fills up when the test sets disk["full"]: every save fails until it is unset."""
     import errno
 
     from codesign_tui.plan import export
 
-    real_fsync = export.os.fsync
-    disk = {"full": False}
+    real_fsync, state = export.os.fsync, {"full": False}
 
     def fsync(fd):
-        if disk["full"]:
+        if state["full"]:
             raise OSError(errno.ENOSPC, "No space left on device")
         real_fsync(fd)
 
     monkeypatch.setattr(export.os, "fsync", fsync)
+    return state
+
+
+async def test_a_full_disk_mid_conversation_loses_nothing(disk):
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -414,15 +416,7 @@ async def test_a_full_disk_mid_conversation_loses_nothing(monkeypatch):
     assert printed["flow"] == "appendix2" and printed["answers"]["budget"] == "partly"
 
 
-async def test_quitting_saves_once_more_when_the_disk_has_room_again(monkeypatch):
-    import errno
-
-    from codesign_tui.plan import export
-
-    real_fsync = export.os.fsync
-    disk = {"full": False}
-    monkeypatch.setattr(export.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full"))
-                        if disk["full"] else real_fsync(fd))
+async def test_quitting_saves_once_more_when_the_disk_has_room_again(disk):
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
