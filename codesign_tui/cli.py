@@ -4,6 +4,7 @@ commands stay quick and never load Textual."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Sequence
@@ -85,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("flow", nargs="?", help="open this flow straight away (default: the home screen)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address participants open, when it is not this machine's own (a proxy, a name)")
     serve.add_argument("--collect", type=Path, metavar="DIR",
                        help="save each finished session's answers into this folder for the trainer")
     serve.add_argument("--facilitate", action="store_true", help="facilitator mode in every tab")
@@ -453,11 +456,31 @@ def _serve(options: argparse.Namespace) -> int:
     if host not in LOOPBACK and not host.startswith("127."):
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the app"
               " and answer. Use the default, 127.0.0.1, to keep it to this machine.", file=sys.stderr)
-    print(f"Open http://{'localhost' if host in ('127.0.0.1', '::1') else host}:{options.port} in a browser;"
-          " each tab is its own session." + (f" Finished answers go to {options.collect}." if options.collect
-                                              else ""), file=sys.stderr)
-    Server(shlex.join(command), host=host, port=options.port, title="codesign").serve()
+    # the page loads its scripts and opens its connection at this address, so it must be one the
+    # participants' browsers can reach: never 0.0.0.0, and an IPv6 address in brackets
+    public = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
+    print(f"Open {public} in a browser; each tab is its own session."
+          + (f" Finished answers go to {options.collect}." if options.collect else ""), file=sys.stderr)
+    Server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public).serve()
     return EXIT_OK
+
+
+def public_url(host: str, port: int) -> str:
+    """The address participants open: for a server listening on every address (0.0.0.0 or ::), this
+    machine's address on its network, as the route out of it says (no packet is sent)."""
+    import socket
+
+    if host in ("0.0.0.0", "::", ""):
+        family, probe = (socket.AF_INET6, "2001:db8::1") if host == "::" else (socket.AF_INET, "192.0.2.1")
+        try:
+            with socket.socket(family, socket.SOCK_DGRAM) as udp:
+                udp.connect((probe, 9))
+                host = udp.getsockname()[0]
+        except OSError:
+            host = socket.gethostname()
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _served(flow, options: argparse.Namespace) -> int:
@@ -469,6 +492,8 @@ def _served(flow, options: argparse.Namespace) -> int:
     from .tui.app import make_app
 
     private = Path(tempfile.mkdtemp(prefix="codesign-participant-"))
+    # settings too (high contrast): one participant's choice is not every later tab's
+    os.environ["CODESIGN_DATA_DIR"] = str(private)
     try:
         app = make_app(flow=flow, facilitate=options.facilitate, store=SessionStore(private / "sessions"),
                        collect=options.collect)

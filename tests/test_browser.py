@@ -113,7 +113,21 @@ def test_serving_beyond_this_machine_warns(tmp_path):
                                start_new_session=True)
     try:
         first_line = process.stdout.readline()
+        second_line = process.stdout.readline()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     assert "Warning: listening on 0.0.0.0: anyone who can reach this machine on that network" in first_line
+    # participants are told an address their browsers can open, and the page uses that one too
+    assert second_line.startswith("Open http://") and "0.0.0.0" not in second_line
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("127.0.0.1", "http://127.0.0.1:8000"), ("::1", "http://[::1]:8000"), ("192.168.1.20", "http://192.168.1.20:8000"),
+])
+def test_the_address_participants_open(host, expected):
+    from codesign_tui.cli import public_url
+
+    assert public_url(host, 8000) == expected
+    every = public_url("0.0.0.0", 8000)
+    assert every.startswith("http://") and "0.0.0.0" not in every and every.endswith(":8000")

@@ -307,7 +307,8 @@ def test_report_has_its_headings_in_order(report):
                    (3, "Recommendations"), (3, "What held the recommendation back"),
                    (3, "Where the room disagreed"), (3, "Notes"), (2, "Skipped files")]
     details = [text for level, text in headings if level == 4]
-    assert details[0] == ("1. Is your organisation comfortable trying things out, learning as it goes and"
+    # the most divided question first, under its number in the flow (as the app numbers it), not "1."
+    assert details[0] == ("7. Is your organisation comfortable trying things out, learning as it goes and"
                           " sometimes getting things wrong?")
     assert len(details) == len(DIVIDED_ORDER) + 3  # one per question, then one per question with notes
 
@@ -476,3 +477,17 @@ def test_cohort_never_imports_textual():
         names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
         names += [n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
         assert not [name for name in names if name.split(".")[0] == "textual"], path
+
+
+def test_the_same_session_in_two_files_is_one_person(tmp_path, engagement):
+    import shutil
+
+    room = tmp_path / "room"
+    shutil.copytree(ROOM, room)
+    copy = room / "copied-e.yaml"
+    shutil.copy(room / "table-2" / "e.session.yaml", copy)  # a session saved, then collected as well
+    cohort = build_cohort([room], flow=engagement)
+    assert cohort.flows[0].answer_sets == build_cohort([ROOM], flow=engagement).flows[0].answer_sets
+    [skipped] = cohort.skipped
+    assert skipped.reason.startswith("the same session (20261125-101500-a1b2c3) as ")
+    assert skipped.reason.endswith(", which is counted")

@@ -30,12 +30,13 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
     cohort = Cohort()
     tallies: dict[str, Tally] = {}
     flows = _FlowFinder(flow, find_flow or _shipped_flow)
+    sessions: dict[tuple[str, str], str] = {}  # (flow, session id) -> the file counted for it
     with _no_cycle_collection():
         for path, reason in _files(paths):
             cohort.files += 1
             if not reason:
                 try:
-                    reason = _count(path, flows, tallies)
+                    reason = _count(path, flows, tallies, sessions)
                 except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the report
                     reason = f"could not be read ({type(error).__name__}: {error})"
             if reason:
@@ -45,7 +46,7 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
     return cohort
 
 
-def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally]) -> str:
+def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions: dict[tuple[str, str], str]) -> str:
     """Count one file, or say why it cannot be counted."""
     problems = Problems()
     given = read_answers(path, problems)
@@ -54,6 +55,11 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally]) -> str:
     flow, why_not = flows.get(given.flow)
     if flow is None:
         return why_not
+    if given.session_id:
+        # a saved session copied beside its collected file, say: one person, counted once
+        first = sessions.setdefault((flow.id, given.session_id), display_path(path))
+        if first != display_path(path):
+            return f"the same session ({given.session_id}) as {first}, which is counted"
     # A blank answer is a question not answered yet, not a mistake: partial answer sets count.
     given.answers = {key: value for key, value in given.answers.items() if value is not None}
     answers = check_answers(flow, given, problems, partial=True)

@@ -108,15 +108,18 @@ def _held_back(cohort: FlowCohort) -> list[str]:
 
 def _questions(cohort: FlowCohort) -> list[str]:
     out = ["### Where the room disagreed", "",
-           f"{MEASURE} Most divided first; shares are of the people who answered each question.", ""]
+           f"{MEASURE} Most divided first; shares are of the people who answered each question. Each"
+           " question keeps its number in the flow, as the app shows it, so the room can find it.", ""]
+    # the question's place in the flow, not in this list: "question 5" means the same to everyone
+    number = lambda spread: cohort.flow.order[spread.question.id] + 1  # noqa: E731
     if cohort.questions:
         out += ["| # | Question | Divided | | Answered | Most common answer |", "|--:|---|--:|---|--:|---|"]
-        for number, spread in enumerate(cohort.questions, 1):
-            out.append(f"| {number} | {md(spread.question.prompt)} | {percent(spread.disagreement)} |"
+        for spread in cohort.questions:
+            out.append(f"| {number(spread)} | {md(spread.question.prompt)} | {percent(spread.disagreement)} |"
                        f" {bar(spread.disagreement)} | {spread.answered:,} | {_most_common(spread)} |")
         out.append("")
-    for number, spread in enumerate(cohort.questions, 1):
-        out += _spread(number, spread, cohort.answer_sets)
+    for spread in cohort.questions:
+        out += _spread(number(spread), spread, cohort.answer_sets)
     if cohort.not_answered:
         out += ["Nobody answered: " + "; ".join(md(q.prompt) for q in cohort.not_answered), ""]
     return out

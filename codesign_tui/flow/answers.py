@@ -141,6 +141,7 @@ class AnswersFile:
     date: str = ""
     path: str = ""
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    session_id: str = ""  # a saved or collected session's id: the same id in two files is one person
 
 
 def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
@@ -176,8 +177,12 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             date = _dt.date.fromisoformat(date).isoformat()
         except ValueError:
             read.error(fields["date"], f"date {date!r} should be written YYYY-MM-DD")
+    session = fields.get("session")
+    session_id = ""
+    if isinstance(session, yaml.MappingNode):
+        session_id = next((str(to_python(v)) for k, v in session.value if k.value == "id"), "")
     return AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date,
-                       document.name, places)
+                       document.name, places, session_id)
 
 
 def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False) -> dict[str, Any]:

@@ -61,7 +61,7 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         for question_id in held:
             question = flow.question(question_id)
             answer = question.label(result.answers.get(question_id))
-            lines.append(Content(f"✗ {_short(question.prompt)} ({answer})"))
+            lines.append(Content(f"✗ {question.prompt} ({answer})"))
     elif calls_known and support_known and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)
@@ -69,10 +69,6 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
 
 def _answers(pending: list[str]) -> str:
     return "1 more answer" if len(pending) == 1 else f"{len(pending)} more answers"
-
-
-def _short(text: str, width: int = 38) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 class SidePanel(VerticalScroll):
