@@ -322,3 +322,27 @@ def test_escaping_helpers():
     assert mermaid('a "b" [c] <d>') == "a #quot;b#quot; #91;c#93; #lt;d#gt;"
     assert anchor("What would have to change") == "what-would-have-to-change"
     assert anchor("Conflicts of interest: a, b") == "conflicts-of-interest-a-b"
+
+
+def test_a_draft_path_shows_only_the_parts_answered_and_no_recommendation(engagement):
+    from codesign_tui.flow.answers import AnswersFile
+    from codesign_tui.flow.engine import evaluate
+
+    result = evaluate(engagement, {"work_summary": "Libraries", "space_to_shape": "yes", "problem_type": "wicked"},
+                      so_far=True)
+    text = render_markdown(engagement, result, AnswersFile("engagement-plan", {}, date="2026-11-25"))
+    chart = text.split("```mermaid", 1)[1]
+    assert '"About this work"' in chart and '"The question itself"' in chart
+    assert "Beyond design" not in chart and "Recommendation:" not in chart
+    assert 'done(["Not finished yet"])' in chart
+
+
+def test_in_the_app_the_path_is_a_line_of_text_and_a_small_screen_gets_lists():
+    flow, result, given = session("engagement-coproduce")
+    text = render_markdown(flow, result, given, on_screen=True, narrow=True)
+    assert "```mermaid" not in text
+    assert "About this work → The question itself → " in text and text.rstrip().endswith("Recommendation: Co-produce")
+    assert "- **Co-produce** (recommended; the work calls for this; the most the conditions support): " in text
+    assert not any(t[0][0] == "Level" for t in shape(text).tables)
+    wide = render_markdown(flow, result, given)
+    assert "```mermaid" in wide and any(t[0][0] == "Level" for t in shape(wide).tables)

@@ -482,3 +482,46 @@ async def test_home_keeps_its_introduction_in_view_at_80x24():
         await pilot.pause()
         intro = app.screen.query_one("#home-intro")
         assert intro.region.height > 0 and intro.region.y <= 2
+
+
+async def test_the_arrow_keys_choose_an_answer_even_from_the_reply_box():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_reply(pilot, "yes")  # the typing cursor stays in the reply box
+        assert app.screen.focused.id == "composer"
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert app.screen.session.answers["problem_type"] == "wicked"
+
+
+async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
+    from codesign_tui.flow.answers import check_answers, read_answers
+    from codesign_tui.flow.problems import Problems
+
+    flow = _flow("engagement-plan")
+    given = read_answers(Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml", Problems())
+    store = SessionStore()
+    saved = store.new("engagement-plan")
+    saved.answers = check_answers(flow, given, Problems())
+    store.save(saved)
+    app = make_app(resume=saved.id, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert "Priya Shah" in viewer.document.source
+        await pilot.press("p")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Priya Shah" not in viewer.document.source and "Sam Jones" in viewer.document.source
+        assert "public version" in app.screen.sub_title
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "public.md")
+        await pilot.press("enter")
+        await pilot.pause()
+    exported = (tmp_path / "public.md").read_text()
+    assert "Priya Shah" not in exported and "Names are left out where the person has not agreed" in exported

@@ -36,6 +36,13 @@ def _match(text: str, options: tuple[Option, ...]) -> Option:
     inside = [o for o in options if len(word) >= 4 and word in o.label.casefold()]
     if len(inside) == 1:
         return inside[0]
+    # an answer said with its reason: "no, mostly decided" is "no"
+    head = word.split(",", 1)[0].strip()
+    if head and head != word:
+        try:
+            return _match(head, options)
+        except ReplyError:
+            pass
     raise ReplyError("that is not one of the answers: " + ", ".join(
         f"{n} {o.label}" for n, o in enumerate(options, 1)))
 

@@ -317,8 +317,11 @@ class _Plan:
         return groups
 
     def path_taken(self) -> list[dict[str, Any]]:
+        """The sections asked, in order: in a draft, only those with an answer so far."""
         seen: dict[str, dict[str, Any]] = {}
         for question in self.path:
+            if not self.result.complete and question.id not in self.active:
+                continue
             if question.section_id not in seen:
                 section = self.flow.section(question.section_id)
                 seen[section.id] = {"id": section.id, "title": section.title, "asked": 0}
@@ -388,6 +391,7 @@ class _Plan:
             "date": self.date,
             "public": self.public,
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables
+            "on_screen": False,  # render_markdown(on_screen=True): for the app's viewer, which draws no Mermaid
             "complete": result.complete,
             "unanswered": unanswered,
             "pending": [self.flow.question(q).prompt for q in

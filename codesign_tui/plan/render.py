@@ -28,11 +28,13 @@ class TemplateProblem(TemplateError):
 
 
 def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                    *, public: bool = False, front_matter: bool = False, narrow: bool = False) -> str:
-    """The plan as CommonMark with GitHub tables, one line per paragraph. `narrow` is for reading on a
-    small screen: wide tables such as the register become lists."""
+                    *, public: bool = False, front_matter: bool = False, narrow: bool = False,
+                    on_screen: bool = False) -> str:
+    """The plan as CommonMark with GitHub tables, one line per paragraph. `on_screen` is for the app's
+    viewer, which shows a Mermaid chart as its code: the path taken is a line of text instead. `narrow`
+    is for a small screen: wide tables (the levels, the register) become lists."""
     data = build(flow, result, meta, public=public)
-    data["narrow"] = narrow
+    data["narrow"], data["on_screen"] = narrow, on_screen
     return _markdown(data, templates, front_matter)
 
 

@@ -182,7 +182,8 @@ class ConversationScreen(Screen):
                          f" {self.flow.levels_sentence(result.calls_for, result.supported)}")
         if self.example is not None and self.revealed:
             lines.append(f"What the case shows: {self.example.note}")
-        lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan.")
+        lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan." if self.revealed else
+                     "Press F4 to reveal the recommendation to the room, then Ctrl+O to see the plan.")
         return NoteTurn("\n".join(lines), "finished")
 
     async def refresh_status(self) -> None:

@@ -10,7 +10,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, MarkdownViewer
+from textual.widgets import Header, MarkdownViewer, Tree
 
 from ...flow.answers import AnswersFile
 from ...flow.engine import Session
@@ -23,13 +23,13 @@ from ..widgets.footer import Footer
 FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
 
 
-def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile) -> bytes:
+def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False) -> bytes:
     """The plan in one of the export formats; ExportError says what is wrong when it cannot be made."""
     from ...plan.render import render
     from ...plan.word import MissingExtra
 
     try:
-        return render(fmt, flow, session.result(so_far=True), meta)
+        return render(fmt, flow, session.result(so_far=True), meta, public=public)
     except MissingExtra as error:
         raise ExportError(str(error)) from None
 
@@ -53,6 +53,8 @@ class PlanScreen(Screen):
         Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file"),
         Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data"),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
+        Binding("p", "toggle_public", "Public version",
+                tooltip="Leave out the names of people who have not agreed to publication, here and in exports"),
     ]
 
     def __init__(self, flow: Flow, session: Session, saved: SavedSession, reveal: bool = True) -> None:
@@ -61,6 +63,7 @@ class PlanScreen(Screen):
         self.session = session
         self.saved = saved
         self.reveal = reveal
+        self.public = False  # the public version: names without consent to publish left out
 
     def meta(self) -> AnswersFile:
         # the plan is dated when the session began, so the same answers always give the same plan
@@ -76,9 +79,12 @@ class PlanScreen(Screen):
         self.title = "Your plan"
         # on a narrow terminal the plan needs the room; the contents are a keypress away
         self.query_one(MarkdownViewer).show_table_of_contents = self.app.size.width >= 140
-        answered, total = self.session.progress()
-        self.sub_title = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
         self.render_plan()
+
+    def show_state(self) -> None:
+        answered, total = self.session.progress()
+        state = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
+        self.sub_title = state + (" · public version (names without consent left out)" if self.public else "")
 
     @work(exclusive=True, group="render")
     async def render_plan(self) -> None:
@@ -88,13 +94,14 @@ class PlanScreen(Screen):
 
         try:
             # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
-            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(),
-                                   narrow=self.app.size.width < 140)
+            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(), public=self.public,
+                                   narrow=self.app.size.width < 140, on_screen=True)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
         viewer = self.query_one(MarkdownViewer)
         await viewer.document.update(text)
+        self.show_state()
         viewer.focus()
 
     def action_close(self) -> None:
@@ -103,6 +110,18 @@ class PlanScreen(Screen):
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
+        # the keys go where the eye goes: into the contents when they open, back to the plan when they close
+        if viewer.show_table_of_contents:
+            viewer.table_of_contents.query_one(Tree).focus()
+        else:
+            viewer.focus()
+
+    def action_toggle_public(self) -> None:
+        self.public = not self.public
+        self.notify("Public version: names of people who have not agreed to publication are left out, here and"
+                    " in every export." if self.public else "Full version: every name in the register is shown,"
+                    " here and in every export.", title="Plan")
+        self.render_plan()
 
     def action_export(self, fmt: str) -> None:
         if self.app.is_web:
@@ -126,7 +145,7 @@ class PlanScreen(Screen):
 
     def write(self, fmt: str, path: Path, force: bool) -> None:
         try:
-            write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta()), force=force)
+            write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta(), self.public), force=force)
         except ExportError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
@@ -137,7 +156,7 @@ class PlanScreen(Screen):
         import io
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta())
+            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public)
         except ExportError as error:
             self.notify(str(error), title="Not saved", severity="error")
             return

@@ -67,6 +67,16 @@ class Composer(Input):
             self.number = number
 
     async def _on_key(self, event: Key) -> None:
+        if event.key in ("up", "down") and not self.value:
+            # the arrows choose among the answers above, wherever the typing cursor is
+            choices = self.screen.query("#quick-replies, #checklist").results(OptionList)
+            options = next(choices, None)
+            if options is not None:
+                event.stop()
+                event.prevent_default()
+                options.focus()
+                options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+                return
         question = getattr(self.screen, "session", None) and self.screen.session.current
         if (not self.value and event.character and event.character in "123456789" and question is not None
                 and question.kind in ("single", "yes_partly_no_unsure")):

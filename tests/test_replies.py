@@ -1,0 +1,32 @@
+"""Typed replies read the way a person means them."""
+
+from __future__ import annotations
+
+import pytest
+
+from codesign_tui.flow.replies import ReplyError, read_choice, read_choices
+
+
+@pytest.mark.parametrize("question_id, text, value", [
+    ("space_to_shape", "y", "yes"), ("space_to_shape", "Yes", "yes"), ("space_to_shape", "2", "partly"),
+    ("space_to_shape", "partly", "partly"), ("space_to_shape", "no", "no"), ("space_to_shape", "not sure", "unsure"),
+    ("space_to_shape", "No, it is mostly decided", "no"),  # a whole label
+    ("space_to_shape", "no, mostly decided", "no"),  # an answer said with its reason
+    ("space_to_shape", "partly, a few things are fixed", "partly"),
+    ("problem_type", "wicked", "wicked"), ("problem_type", "hard problem", "wicked"),
+])
+def test_a_reply_means_one_answer(appendix2, question_id, text, value):
+    assert read_choice(appendix2.question(question_id), text) == value
+
+
+@pytest.mark.parametrize("text", ["maybe", "5", "n, o"])
+def test_a_reply_that_fits_no_answer_says_which_would(appendix2, text):
+    with pytest.raises(ReplyError) as raised:
+        read_choice(appendix2.question("space_to_shape"), text)
+    assert "1 Yes" in str(raised.value) or "choose a number" in str(raised.value) or "could be" in str(raised.value)
+
+
+def test_several_answers_by_number_or_word(engagement):
+    question = engagement.question("training_topics")
+    assert read_choices(question, "1, 3") == ["what_they_are", "evaluating"]
+    assert read_choices(question, "none") == []
