@@ -27,7 +27,10 @@ _TERM_PATTERN = re.compile(r"\b(" + "|".join(re.escape(term) for term, _ in TERM
 
 
 def _terms_in(text: str | None) -> set[str]:
-    return set(_TERM_PATTERN.findall(text)) if text else set()
+    # most text holds none of the terms: a plain search for each rules that out before the whole-word match
+    if not text or not any(term in text for term, _ in TERMS):
+        return set()
+    return set(_TERM_PATTERN.findall(text))
 
 
 def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public: bool = False) -> dict[str, Any]:

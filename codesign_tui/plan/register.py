@@ -37,10 +37,9 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
             elif spec.options:
                 option = spec.option(value)
                 cells.append(option.label if option else str(value))
-                if option and option.explanation:
-                    used.setdefault((spec.id, option.value), {"field": _short(spec.prompt),
-                                                              "label": option.label,
-                                                              "explanation": option.explanation})
+                if option and option.explanation and (spec.id, option.value) not in used:
+                    used[spec.id, option.value] = {"field": _short(spec.prompt), "label": option.label,
+                                                   "explanation": option.explanation}
             elif spec.kind == "date":
                 cells.append(long_date(value))
             else:
