@@ -192,7 +192,7 @@ def _decide(flow: Flow, active: dict[str, Any], result: Result, so_far: bool = F
     result.shortfalls = shortfalls
     current = flow.rank(supported.id)
     for question in result.held_back_by:
-        needs = _needs(flow, question, limit)
+        needs = accepted_up_to(flow, question, limit)
         trial = dict(active, **{question: needs[0]}) if needs else active
         unlocked = supported_level(flow, trial, so_far)
         if flow.rank(unlocked.id) > current:
@@ -204,7 +204,7 @@ def _shortfall(requirement: Requirement, active: dict[str, Any]) -> Shortfall:
                      requirement.accepts, requirement.because, requirement.cite)
 
 
-def _needs(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
+def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
     """The answers to `question` that meet every requirement up to the level at rank `limit`."""
     accepted = [set(r.accepts) for r in flow.requirements
                 if r.question == question and flow.rank(r.level) <= limit]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..flow.answers import AnswersFile
-from ..flow.engine import Result, decide, supported_level, walk
+from ..flow.engine import Result, accepted_up_to, decide, supported_level, walk
 from ..flow.model import Flow, Level, Question, Section
 from .escape import anchor, long_date
 from .register import public_answers, register_table
@@ -192,9 +192,7 @@ class _Plan:
         items = []
         for question_id in self.held:
             question = flow.question(question_id)
-            accepted = [set(r.accepts) for r in flow.requirements
-                        if r.question == question_id and flow.rank(r.level) <= limit]
-            needs = [v for v in question.values if all(v in a for a in accepted)]
+            needs = list(accepted_up_to(flow, question_id, limit))
             shortfalls = [s for s in result.shortfalls if s.question == question_id]
             item = self.question(question)
             item.update(
