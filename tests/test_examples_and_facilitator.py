@@ -7,7 +7,7 @@ from pathlib import Path
 import sys
 
 import pytest
-from textual.widgets import Collapsible, Input
+from textual.widgets import Collapsible
 
 from codesign_tui.flow.engine import evaluate
 from codesign_tui.flow.examples import worked_examples

@@ -383,7 +383,8 @@ def test_a_flow_can_name_its_levels_in_its_own_words(procurement):
 def test_wording_is_checked_like_any_other_field(tmp_path):
     flow = (flows_dir() / "appendix2.yaml").read_text()
     broken = tmp_path / "wording.yaml"
-    broken.write_text(flow.replace("\nsources:", "\nwording:\n  calls_for: the tender aims for\n  support: x\nsources:", 1))
+    wording = "\nwording:\n  calls_for: the tender aims for\n  support: x\nsources:"
+    broken.write_text(flow.replace("\nsources:", wording, 1))
     run = codesign("validate", str(broken))
     assert run.returncode == 2
     assert re.search(r"wording\.yaml:\d+:3: .*'support'.*did you mean 'supports'", run.stdout + run.stderr)

@@ -6,7 +6,7 @@ import itertools
 from typing import Callable, Iterable
 
 from .expressions import Node
-from .model import Condition, Flow, Place, Question, Section
+from .model import Condition, Flow, Place, Question
 from .problems import Problem, Problems, did_you_mean
 
 END = "end"
