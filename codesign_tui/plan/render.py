@@ -164,7 +164,8 @@ def _make_environment(templates: Path | None) -> Any:
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
-        join_words=_join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells)
+        join_words=_join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
+        either=_either, level=_level, cite=_cite)
     return environment
 
 
@@ -263,6 +264,29 @@ def _short_name(filename: str) -> str:
 
 
 # -- filters --------------------------------------------------------------------------------------
+
+# The plan's small recurring pieces, as filters rather than macros: a macro call goes through the
+# sandbox's checks each time, and these run a dozen times a plan. macros.md.j2 keeps them as macros for
+# templates written against it.
+
+def _either(labels: Any) -> str:
+    """ "“Yes”, “Partly” or “Not sure”" """
+    return escape.md(_join_words(_quoted(labels), "or"))
+
+
+def _level(level: Any) -> str:
+    """A level's label, in bold."""
+    return f"**{escape.md(level['label'])}**"
+
+
+def _cite(citation: Any) -> str:
+    """A source: its full title the first time the plan cites it, the part before the colon after that,
+    linked when it has a web address."""
+    title = escape.md(citation["title"] if citation["first"] else citation["short_title"])
+    target = escape.url(citation["url"])
+    text = f"[{title}]({target})" if target else title
+    return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
+
 
 def _cells(row: Any) -> str:
     """A table row's cells, each made safe with `md`, between the row's pipes."""
