@@ -525,3 +525,19 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
         await pilot.pause()
     exported = (tmp_path / "public.md").read_text()
     assert "Priya Shah" not in exported and "Names are left out where the person has not agreed" in exported
+
+
+async def test_a_question_keeps_its_number_when_a_branch_skips_another():
+    flow = _flow("conflicts-of-interest")
+    app = make_app(flow=flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "1")
+        await pilot.pause()
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await pilot.press("2")  # no interests declared yet: the register is skipped
+        await pilot.pause()
+        turn = app.screen.query(QuestionTurn).last()
+        assert turn.question.id == "review_declarations"
+        assert turn.number == flow.order["review_declarations"] + 1  # its number in the flow, not 5
+        assert f"{turn.number}." in str(turn.query_one(".prompt").render())

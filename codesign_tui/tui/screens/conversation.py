@@ -90,7 +90,9 @@ class ConversationScreen(Screen):
     # -- drawing ------------------------------------------------------------------------------------
 
     def _number(self, question: Question) -> int:
-        return [q.id for q in self.session.path].index(question.id) + 1
+        # its place in the flow, not on this path: a question keeps its number when an earlier answer
+        # skips or brings back others, and "question 7" means the same to everyone in a room
+        return self.flow.order[question.id] + 1
 
     def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
         return QuestionTurn(question, self._number(question), citation(self.flow, question.cite),
