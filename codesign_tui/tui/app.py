@@ -45,6 +45,7 @@ class CodesignApp(App):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     TITLE = "codesign"
     COMMANDS = App.COMMANDS | {ActionsProvider}
     BINDINGS = [
