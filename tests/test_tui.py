@@ -35,6 +35,13 @@ async def type_reply(pilot, text: str) -> None:
     await pilot.pause()
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press each key as a person would, letting the app catch up after each."""
+    for key in keys:
+        await pilot.press(key)
+        await pilot.pause()
+
+
 async def add_interest(pilot, form, **values: str) -> None:
     """Fill in the register form, a text box or a choice for each field given, and add the record."""
     for field_id, value in values.items():
@@ -391,26 +398,19 @@ def disk(monkeypatch) -> dict:
 async def test_a_full_disk_mid_conversation_loses_nothing(disk):
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
         disk["full"] = True
-        await pilot.press("3")
-        await pilot.pause()
+        await press(pilot, "3")
         assert any("Could not save your answers" in n.message and "disk is full" in n.message
                    for n in app._notifications)
         assert app.screen.session.answers == {"space_to_shape": "yes", "problem_type": "wicked"}
         assert saved_file(app)["answers"] == {"space_to_shape": "yes"}  # the last good save is untouched
         disk["full"] = False
-        await pilot.press("2")  # the next answer saves everything kept so far
-        await pilot.pause()
+        await press(pilot, "2")  # the next answer saves everything kept so far
         assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked",
                                               "time_for_relationships": "partly"}
         disk["full"] = True
-        await pilot.press("2")
-        await pilot.pause()
-        await pilot.press("ctrl+q")  # still full when quitting: the answers are printed, not lost
-        await pilot.pause()
+        await press(pilot, "2", "ctrl+q")  # still full when quitting: the answers are printed, not lost
     assert "could NOT be saved" in app.farewell and "disk is full" in app.farewell
     printed = yaml.safe_load(app.farewell.split("\n\n", 1)[1])
     assert printed["flow"] == "appendix2" and printed["answers"]["budget"] == "partly"
@@ -419,15 +419,11 @@ async def test_a_full_disk_mid_conversation_loses_nothing(disk):
 async def test_quitting_saves_once_more_when_the_disk_has_room_again(disk):
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await pilot.press("1")
-        await pilot.pause()
+        await press(pilot, "1")
         disk["full"] = True
-        await pilot.press("3")
-        await pilot.pause()
+        await press(pilot, "3")
         disk["full"] = False
-        await pilot.press("ctrl+q")
-        await pilot.pause()
+        await press(pilot, "ctrl+q")
     assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
     assert app.farewell.startswith("Your answers are saved (2 of 7)")
 
