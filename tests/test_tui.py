@@ -537,3 +537,22 @@ async def test_a_question_keeps_its_number_when_a_branch_skips_another():
         assert turn.question.id == "review_declarations"
         assert turn.number == flow.order["review_declarations"] + 1  # its number in the flow, not 5
         assert f"{turn.number}." in str(turn.query_one(".prompt").render())
+
+
+async def test_a_session_of_a_flow_file_of_ones_own_resumes_from_any_folder(tmp_path, monkeypatch):
+    from codesign_tui.flow.loader import load_flow
+
+    monkeypatch.chdir(Path(__file__).parent / "data")
+    flow = load_flow("branching.yaml")  # named relative to the folder the app was started in
+    store = SessionStore(tmp_path / "sessions")
+    app = make_app(flow=flow, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "1")
+        session_id = app.screen.saved.id
+    assert Path(store.load(session_id).flow_path).is_absolute()
+    monkeypatch.chdir(tmp_path)  # resumed later, from somewhere else
+    app = make_app(resume=session_id, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.flow.id == flow.id
+        assert app.screen.session.answers

@@ -117,7 +117,8 @@ class CodesignApp(App):
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
         # a flow that is not one of ours is found again by its path when the session is resumed
         listed = any(_key(e.path) == _key(flow.path) for e in self.flows)
-        saved = self.store.new(flow.id, "" if listed else flow.path)
+        # (in full, so that it is found from any folder)
+        saved = self.store.new(flow.id, "" if listed or not flow.path else _key(flow.path))
         saved.project, saved.prepared_by = project, prepared_by
         if self.example is not None and not project:
             saved.project = self.example.title
