@@ -356,7 +356,7 @@ def _converse(options: argparse.Namespace) -> int:
                 return _error(f"cannot resume: {problem}")
             if saved is None:
                 return _error("there is no saved session to resume; `codesign sessions` lists them")
-        flow = _load(saved.flow if saved else options.flow or "engagement-plan")
+        flow = _load((saved.flow_path or saved.flow) if saved else options.flow or "engagement-plan")
         if flow is None:
             return EXIT_PROBLEMS
         return converse(flow, saved=saved)

@@ -12,6 +12,7 @@ from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.replies import ReplyError, read_choice, read_choices
 from .plan.export import ExportError
+from .resources import own_flow_path
 from .sessions import SavedSession, SessionStore
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
@@ -35,7 +36,8 @@ class PlainConversation:
                  store: SessionStore | None = None, saved: SavedSession | None = None):
         self.flow = flow
         self.store = store or SessionStore()
-        self.saved = saved or self.store.new(flow.id)
+        # a flow file of one's own is found again by its path when the session is resumed
+        self.saved = saved or self.store.new(flow.id, own_flow_path(flow.path))
         self.session = Session(flow, self.saved.answers)
         self.stdin = stdin
         self.stdout = stdout

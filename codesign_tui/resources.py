@@ -28,6 +28,14 @@ def shipped_flows() -> list[Path]:
     return sorted(p for p in flows_dir().glob("*.yaml") if not p.name.endswith(".tests.yaml"))
 
 
+def own_flow_path(path: str | Path) -> str:
+    """A flow file's full path when it is not one of the shipped flows (which are found by id), else ""."""
+    if not path:
+        return ""
+    full = Path(path).resolve()
+    return "" if full.parent == flows_dir().resolve() else str(full)
+
+
 def find_flow(name: str) -> Path:
     """A flow by id (a shipped flow) or by path to a file."""
     path = Path(name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,20 @@ def test_resume_in_plain_mode_carries_on(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Question 3 of 7" in run.stdout and "Question 1 of 7" not in run.stdout
     assert "Recommendation: Co-produce." in run.stdout
+
+
+def test_a_session_of_ones_own_flow_file_resumes_in_plain_mode(tmp_path):
+    flow = tmp_path / "flows" / "mine.yaml"
+    flow.parent.mkdir()
+    flow.write_text((Path(__file__).parent / "data" / "branching.yaml").read_text())
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "flows/mine.yaml"], input="1\n",
+                         capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert "--resume" in run.stdout, run.stdout + run.stderr
+    [saved] = (Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions").glob("*.session.yaml")
+    assert yaml.safe_load(saved.read_text())["session"]["flow_path"] == str(flow.resolve())
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], input="",
+                         capture_output=True, text=True, cwd=elsewhere, timeout=120)
+    assert "cannot" not in run.stderr and "no flow called" not in run.stderr, run.stderr
+    assert "Question 2 of" in run.stdout, run.stdout

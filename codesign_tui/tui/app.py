@@ -115,10 +115,10 @@ class CodesignApp(App):
         return self.load(saved.flow, saved.flow_path)
 
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
-        # a flow that is not one of ours is found again by its path when the session is resumed
-        listed = any(_key(e.path) == _key(flow.path) for e in self.flows)
-        # (in full, so that it is found from any folder)
-        saved = self.store.new(flow.id, "" if listed or not flow.path else _key(flow.path))
+        from ..resources import own_flow_path
+
+        # a flow file of one's own is found again by its full path when the session is resumed
+        saved = self.store.new(flow.id, own_flow_path(flow.path))
         saved.project, saved.prepared_by = project, prepared_by
         if self.example is not None and not project:
             saved.project = self.example.title
