@@ -460,6 +460,11 @@ async def test_a_short_conversation_on_a_tall_terminal_starts_at_the_top():
         for key in "1311":
             await pilot.press(key)
             await pilot.pause()
+        await pilot.pause()
+        # and the way to answer follows the question, not the foot of the terminal
+        question = app.screen.query(QuestionTurn).last()
+        assert app.screen.query_one("#reply-area").region.y - question.region.bottom <= 2
+        assert app.screen.query_one("#reply-area").region.bottom < 40
     app = make_app(flow=_flow("engagement-plan"))
     async with app.run_test(size=(80, 24)) as pilot:  # a long one scrolls to the latest question
         await pilot.pause()

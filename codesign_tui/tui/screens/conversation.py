@@ -192,6 +192,11 @@ class ConversationScreen(Screen):
         self.sub_title = f"{answered}/{total}"
         self.query_one(SidePanel).refresh_panel()
         await self.show_reply_area()
+        # the way to answer may take more or less room than the last one: the transcript fits itself again
+        self.call_after_refresh(self.query_one(Transcript).fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.query_one(Transcript).fit)
 
     async def show_reply_area(self) -> None:
         """The way to answer the current question. New widgets are mounted and focused before the old

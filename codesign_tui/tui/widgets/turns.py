@@ -90,19 +90,28 @@ class Transcript(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.chosen: AnswerTurn | None = None
 
-    # Anchored, Textual keeps the last turn at the bottom even when the turns do not fill the height, so
-    # a new conversation on a tall terminal began below a screen of blank lines. The transcript reads
-    # from the top until it overflows, and only then stays scrolled to the latest turn.
+    # While the turns fit, the transcript is only as tall as they are, so the way to answer sits right
+    # under the question instead of at the foot of a tall terminal (class -fits); once they overflow,
+    # it takes the height left and stays scrolled to the latest turn (anchored). Anchored while short,
+    # Textual would push the turns to the bottom, below a screen of blank lines.
     def watch_virtual_size(self) -> None:
-        self._anchor_when_full()
+        self.fit()
 
     def on_resize(self) -> None:
-        self._anchor_when_full()
+        self.fit()
 
-    def _anchor_when_full(self) -> None:
-        full = self.virtual_size.height > self.scrollable_content_region.height
-        if full != self.is_anchored:
-            self.anchor(full)
+    def fit(self) -> None:
+        """Choose between fitting the turns and filling the height, from the room the column has left."""
+        column = self.parent
+        if column is None or not column.size.height:
+            return
+        others = sum(child.outer_size.height for child in column.children if child is not self and child.display)
+        room = column.content_size.height - others - self.styles.gutter.height
+        fits = self.virtual_size.height <= room
+        if fits != self.has_class("-fits"):
+            self.set_class(fits, "-fits")
+        if fits == self.is_anchored:
+            self.anchor(not fits)
 
     def answers(self) -> list[AnswerTurn]:
         return list(self.query(AnswerTurn))
