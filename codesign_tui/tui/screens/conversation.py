@@ -20,7 +20,7 @@ from ...plan.export import ExportError
 from ...sessions import SavedSession, SessionStore
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
-from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
+from ..widgets.replies import DONE_WORDS, Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript, answer_label
 
@@ -399,7 +399,8 @@ class ConversationScreen(Screen):
             elif question.is_choice:
                 value = read_choice(question, text)
             elif question.kind == "record":
-                if word in ("done", "none", "no"):
+                # in the reply box "no" means none too; in a form field it could be a name
+                if word in DONE_WORDS or word == "no":
                     self.query_one(RecordForm).finish()
                 else:
                     self.hint("Fill in the form above and choose Add this one for each, then Done (or type done).")
