@@ -257,7 +257,7 @@ def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .plan.export import ExportError, write_atomically
+    from .files import ExportError, write_atomically
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
 
@@ -269,8 +269,9 @@ def _render(options: argparse.Namespace) -> int:
     problems = Problems()
     given = read_answers(options.answers, problems)
     answers = check_answers(flow, given, problems, partial=options.partial) if given else {}
-    if problems.errors:
+    if problems.items:  # answers set aside are warnings, said on stderr; anything else stops here
         print(problems.format(), file=sys.stderr)
+    if problems.errors:
         return EXIT_PROBLEMS
     # in a partial plan, an unanswered question holds nothing back; the plan says it is still to answer
     result = evaluate(flow, answers, so_far=options.partial)
@@ -295,7 +296,7 @@ def _render(options: argparse.Namespace) -> int:
 
 def _cohort(options: argparse.Namespace) -> int:
     from .cohort import build_cohort, render_json, render_markdown
-    from .plan.export import ExportError, write_atomically
+    from .files import ExportError, write_atomically
 
     flow = None
     if options.flow is not None:
@@ -318,6 +319,8 @@ def _cohort(options: argparse.Namespace) -> int:
         return _error(f"no answer sets could be counted from {looked}"
                       + (f" for flow {flow.id!r}" if flow else "")
                       + "; give answers files, saved sessions or folders of them")
+    for problem in cohort.set_aside:
+        print(problem.format(), file=sys.stderr)
     text = render_json(cohort) if options.format == "json" else render_markdown(cohort)
     if cohort.skipped:
         skipped = len(cohort.skipped)
@@ -344,22 +347,14 @@ def _template_error(error: Exception) -> str:
 def _converse(options: argparse.Namespace) -> int:
     resume = getattr(options, "resume", None)
     if options.plain:
+        if resume is not None:
+            return _plain_resume(resume)
         from .plain import converse
 
-        saved = None
-        if resume is not None:
-            from .sessions import DamagedSession, SessionStore
-
-            try:
-                saved = SessionStore().load(resume) if resume else SessionStore().latest()
-            except (KeyError, DamagedSession) as problem:
-                return _error(f"cannot resume: {problem}")
-            if saved is None:
-                return _error("there is no saved session to resume; `codesign sessions` lists them")
-        flow = _load((saved.flow_path or saved.flow) if saved else options.flow or "engagement-plan")
+        flow = _load(options.flow or "engagement-plan")
         if flow is None:
             return EXIT_PROBLEMS
-        return converse(flow, saved=saved)
+        return converse(flow)
     served = options.served
     if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         return _error("the full-screen app needs a terminal; use --plain to answer line by line")
@@ -377,7 +372,46 @@ def _converse(options: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def _plain_resume(name: str) -> int:
+    """Carry on with a saved session in plain mode: checked against its flow, held for this process alone."""
+    from .plain import converse
+    from .sessions import DamagedSession, SessionOpen, SessionStore
+
+    store = SessionStore()
+    try:
+        name = name or store.latest() or ""
+        if not name:
+            return _error("there is no saved session to resume; `codesign sessions` lists them")
+        given = store.load(name)
+    except KeyError:
+        return _error(f"cannot resume: there is no saved session {name!r}; `codesign sessions` lists them")
+    except DamagedSession as problem:
+        return _error(f"cannot resume: {problem}")
+    flow = _load(given.flow_path or given.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    session, brought_back = store.open(flow, name, given)
+    try:
+        store.lock(name)
+    except SessionOpen:
+        print(f"Session {name} is open in another window, so this one will not change it. Type copy to carry on"
+              " in a copy of it (a new session), or view to see its answers; anything else stops.")
+        reply = sys.stdin.readline().strip().casefold()
+        if reply == "copy":
+            session = store.copy(session)
+            store.lock(session.name)
+        elif reply == "view":
+            for question in session.path:
+                if question.id in session.answers:
+                    print(f"{question.prompt}  {question.label(session.answers[question.id])}")
+            return EXIT_OK
+        else:
+            return EXIT_OK
+    return converse(session, store=store, brought_back=brought_back)
+
+
 def _examples(options: argparse.Namespace) -> int:
+    from .flow.answers import AnswersFile, fit_answers
     from .flow.engine import evaluate
     from .flow.examples import worked_examples
     from .flow.problems import Problems
@@ -395,7 +429,11 @@ def _examples(options: argparse.Namespace) -> int:
         if flow is None:
             continue
         flows[worked.flow] = flow
-        result = evaluate(flow, worked.answers)
+        # an example's answers are checked like any others: what no longer fits the flow is left out, and said
+        fitted = fit_answers(flow, AnswersFile(worked.flow, worked.answers))
+        for key, kept in fitted.set_aside.items():
+            print(f"warning: example {worked.name!r}: {kept.said}; this answer is set aside", file=sys.stderr)
+        result = evaluate(flow, fitted.answers)
         level = result.recommendation.label if result.recommendation else "-"
         print(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}")
     print("Open one with: codesign example NAME")
@@ -504,7 +542,7 @@ def _served(flow, options: argparse.Namespace) -> int:
 
 
 def _sessions(options: argparse.Namespace) -> int:
-    from .sessions import SessionStore
+    from .sessions import SessionStore, describe
 
     store = SessionStore()
     if options.delete:
@@ -519,9 +557,27 @@ def _sessions(options: argparse.Namespace) -> int:
         print(f"No saved sessions in {store.folder}.")
         return EXIT_OK
     print(f"Saved sessions in {store.folder} (newest first):")
+    flows: dict[str, object] = {}
     for item in saved:
-        state = "finished" if item.complete else f"{item.answered} of {item.total} answered"
+        key = item.given.flow_path or item.flow
+        if key not in flows:
+            flows[key] = _quiet_load(key)
+        item = describe(item, flows[key])
+        state = ("finished" if item.complete else f"{item.answered} of {item.total} answered") if item.usable \
+            else f"{item.answered} answers; flow not found"
         project = f"  {item.project}" if item.project else ""
-        print(f"  {item.id}  {item.flow:<22} {state:<20} {item.updated}{project}")
+        print(f"  {item.name}  {item.flow:<22} {state:<20} {item.updated}{project}")
     print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")
     return EXIT_OK
+
+
+def _quiet_load(name: str):
+    """The flow, or None without a word (a list of sessions still lists one whose flow is gone)."""
+    from .flow.loader import load_flow
+    from .flow.problems import FlowError
+    from .resources import find_flow
+
+    try:
+        return load_flow(find_flow(name))
+    except (LookupError, FlowError, OSError):
+        return None

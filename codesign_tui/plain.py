@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from .files import ExportError
 from .flow.answers import AnswerError, check_record, read_date
+from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
-from .flow.replies import ReplyError, read_choice, read_choices
-from .plan.export import ExportError
-from .resources import own_flow_path
-from .sessions import SavedSession, SessionStore
+from .flow.replies import ReplyError, read_choice
+from .sessions import SessionStore
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
         ' "quit" stops (your answers are kept).')
+
+
+EXIT_NOT_SAVED = 3
 
 
 class InputEnded(Exception):
@@ -32,18 +34,20 @@ class _Back(Exception):
 
 
 class PlainConversation:
-    def __init__(self, flow: Flow, stdin: TextIO, stdout: TextIO, folder: Path,
-                 store: SessionStore | None = None, saved: SavedSession | None = None):
-        self.flow = flow
+    """Shows what the conversation says, line by line, and passes on what the person typed."""
+
+    def __init__(self, session: Session, stdin: TextIO, stdout: TextIO, folder: Path,
+                 store: SessionStore | None = None, brought_back: tuple[str, ...] = ()):
         self.store = store or SessionStore()
-        # a flow file of one's own is found again by its path when the session is resumed
-        self.saved = saved or self.store.new(flow.id, own_flow_path(flow.path))
-        self.session = Session(flow, self.saved.answers)
+        self.conversation = Conversation(session, self.store)
+        self.session = session
+        self.flow = session.flow
         self.stdin = stdin
         self.stdout = stdout
         self.folder = folder
+        self.brought_back = brought_back
         self.section_shown: str | None = None
-        self.save_failed = False
+        self.warned = False
 
     def say(self, text: str = "") -> None:
         self.stdout.write(text + "\n")
@@ -65,19 +69,31 @@ class PlainConversation:
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         total = len(self.session.path)
         self.say(f"About {total} questions, roughly {max(1, round(total * 0.4))} minutes. {HELP}")
-        self.say(f"Your answers are saved after each one (session {self.saved.id}).")
+        for note in checked_notes(self.session, self.brought_back):
+            self.say(note)
+        self.say(f"Your answers will be saved after each one (session {self.session.name}).")
         try:
             while (question := self.session.current) is not None:
                 self.turn(question)
         except (Stop, InputEnded) as reason:
-            self.save()
-            answered, total = self.session.progress()
-            why = "Stopped" if isinstance(reason, Stop) else "Input ended"
-            self.say(f"\n{why} after {answered} of {total} questions. Your answers are saved; carry on"
-                     f" with:\n  codesign --plain --resume {self.saved.id}")
-            return 0 if isinstance(reason, Stop) else 1
+            return self.leave("Stopped" if isinstance(reason, Stop) else "Input ended", isinstance(reason, Stop))
         self.finish()
-        return 0
+        return self.leave("", True)
+
+    def leave(self, why: str, asked: bool) -> int:
+        """Say honestly whether the answers are saved; non-zero when they are not, or input ended early."""
+        conversation = self.conversation
+        conversation.save()
+        if conversation.save_error is not None:
+            # the last resort: the answers on the screen, where they can be copied into a file
+            self.say("\n" + conversation.farewell(""))
+            return EXIT_NOT_SAVED
+        if not why:
+            return 0
+        answered, total = self.session.progress()
+        self.say(f"\n{why} after {answered} of {total} questions. Your answers are saved; carry on"
+                 f" with:\n  codesign --plain --resume {self.session.name}")
+        return 0 if asked else 1
 
     def turn(self, question: Question) -> None:
         section = self.flow.section(question.section_id)
@@ -86,39 +102,25 @@ class PlainConversation:
             self.say(f"\n== {section.title} ==")
             if section.intro:
                 self.say(section.intro)
-        answered, total = self.session.progress()
-        position = [q.id for q in self.session.path].index(question.id) + 1
-        self.say(f"\nQuestion {position} of {total}")
+        self.say(f"\nQuestion {self.conversation.number(question)} of {len(self.flow.questions)}")
         self.say(question.prompt + ("  (optional: press Enter to skip)" if not question.required else ""))
         if question.id in self.session.answers:
-            self.say(f"Your answer was: {question.label(self.session.answers[question.id])}."
+            self.say(f"Your answer was: {answer_label(question, self.session.answers[question.id])}."
                      " Press Enter to keep it, or give another.")
         try:
-            value = self.read_answer(question)
+            step = self.read_answer(question)
         except _Back:
-            if self.session.back() is None or self.session.current is question:
+            if not self.conversation.back():
                 self.say("This is the first question.")
             return
-        if value is _KEEP:
-            following = self.session.path
-            ids = [q.id for q in following]
-            index = ids.index(question.id)
-            if index + 1 < len(ids) and ids[index + 1] in self.session.answers:
-                self.session.go_to(ids[index + 1])
-            else:
-                self.session.resume()
-            return
-        change = self.session.answer(question.id, value)
-        self.save()
-        if change.set_aside:
-            names = ", ".join(self.flow.question(q).prompt for q in change.set_aside)
-            self.say(f"Set aside, as they no longer apply: {names}. They come back if you change this"
-                     " answer back.")
-        if change.restored:
-            names = ", ".join(self.flow.question(q).prompt for q in change.restored)
-            self.say(f"Brought back: {names}.")
+        if self.conversation.save_error is not None and not self.warned:
+            self.say(f"Warning: your answers could not be saved ({self.conversation.save_error}). Saving is"
+                     " tried again after each answer.")
+        self.warned = self.conversation.save_error is not None
+        for kind, text in step.notes:
+            self.say(text)
 
-    def read_answer(self, question: Question) -> Any:
+    def read_answer(self, question: Question):
         if question.is_choice:
             for number, option in enumerate(question.options, 1):
                 extra = f" - {option.explanation}" if option.explanation else ""
@@ -126,55 +128,35 @@ class PlainConversation:
             if question.kind == "multiple":
                 self.say("Choose any: numbers or words separated by commas, or none.")
         if question.kind == "record":
-            return self.read_records(question)
+            return self.conversation.answer(self.read_records(question))
         while True:
-            reply = self.ask()
-            if reply.casefold() in ("?", "why", "help"):
+            said = self.conversation.read(self.ask(), question)
+            if said.kind == "why":
                 self.explain(question)
-                continue
-            if reply.casefold() == "back":
+            elif said.kind == "back":
                 raise _Back
-            if not reply:
-                if question.id in self.session.answers:
-                    return _KEEP
-                if not question.required:
-                    return None
-                self.say("This one needs an answer. " + ('Type "?" to see why we ask.' if question.guidance
-                                                        else ""))
-                continue
-            try:
-                if question.kind == "multiple":
-                    chosen = read_choices(question, reply)
-                    self.say("→ " + question.label(chosen))
-                    return chosen
+            elif said.kind == "keep":
+                return self.conversation.keep()
+            elif said.kind == "skip":
+                return self.conversation.skip()
+            elif said.kind == "answer":
                 if question.is_choice:
-                    value = read_choice(question, reply)
-                    self.say("→ " + question.label(value))
-                    return value
-                if question.kind == "date":
-                    return read_date(reply)
-                return reply
-            except ReplyError as error:
-                self.say(f"Sorry: {error}.")
-            except ValueError:
-                self.say("Write the date as 31/03/2026 or 2026-03-31.")
+                    self.say("→ " + question.label(said.value))
+                return self.conversation.answer(said.value)
+            else:
+                self.say(said.message)
 
     def explain(self, question: Question) -> None:
         if question.guidance:
-            cite = self.citation(question.cite)
+            cite = self.conversation.citation(question)
             self.say(f"Why we ask: {question.guidance}" + (f" (Source: {cite})" if cite else ""))
         else:
             self.say("There is no more to say about this question.")
 
-    def citation(self, cite: str) -> str:
-        if not cite:
-            return ""
-        source_id, _, detail = cite.partition(" ")
-        source = self.flow.source(source_id)
-        return f"{source.title}{' ' + detail if detail else ''}" if source else cite
-
     def read_records(self, question: Question) -> list[dict[str, Any]]:
-        records: list[dict[str, Any]] = list(self.session.answers.get(question.id) or [])
+        draft = self.conversation.draft(question.id)
+        draft = draft if isinstance(draft, dict) else {}
+        records: list[dict[str, Any]] = list(draft.get("records") or self.session.answers.get(question.id) or [])
         if question.guidance:
             self.explain(question)
         while True:
@@ -187,16 +169,22 @@ class PlainConversation:
             if reply not in ("y", "yes", "add"):
                 self.say('Type "yes" to add one or "no" when you are done.')
                 continue
-            record: dict[str, Any] = {}
-            for spec in question.fields:
-                value = self.read_field(spec)
-                if value is not None:
-                    record[spec.id] = value
+            entry: dict[str, Any] = {}
             try:
-                records.append(check_record(question, record, len(records) + 1))
+                for spec in question.fields:
+                    value = self.read_field(spec)
+                    if value is not None:
+                        entry[spec.id] = value
+            except (Stop, InputEnded):
+                # a half-filled entry is a draft: it is there when the person comes back
+                self.conversation.keep_draft(question.id, {"records": records, "entry": entry})
+                raise
+            try:
+                records.append(check_record(question, entry, len(records) + 1))
                 self.say("Added.")
             except AnswerError as error:
                 self.say(f"Not added: {error.message}.")
+            self.conversation.keep_draft(question.id, {"records": records})
 
     def read_field(self, spec: RecordField) -> Any:
         options = spec.options
@@ -219,25 +207,9 @@ class PlainConversation:
             except ReplyError as error:
                 self.say(f"  Sorry: {error}.")
             except ValueError:
-                self.say("  Write the date as 31/03/2026 or 2026-03-31.")
-
-    def save(self) -> None:
-        saved = self.saved
-        saved.answers = dict(self.session.answers)
-        saved.answered, saved.total = self.session.progress()
-        saved.complete = self.session.is_complete
-        try:
-            self.store.save(saved)
-        except ExportError as error:
-            if not self.save_failed:
-                self.say(f"Warning: your answers could not be saved ({error}). Saving is tried again after"
-                         " each answer.")
-            self.save_failed = True
-        else:
-            self.save_failed = False
+                self.say(f"  {DATE_HINT}")
 
     def finish(self) -> None:
-        from .flow.answers import AnswersFile
         from .plan.render import render_markdown
 
         result = self.session.result()
@@ -257,15 +229,13 @@ class PlainConversation:
         if result.actions:
             count = len(result.actions)
             self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")
-        meta = AnswersFile(self.flow.id, result.answers, self.saved.project, self.saved.prepared_by,
-                           self.saved.created[:10] or _dt.date.today().isoformat())
-        plan = render_markdown(self.flow, result, meta).encode("utf-8")
+        plan = render_markdown(self.flow, result, self.conversation.plan_meta()).encode("utf-8")
         self.write_plan(plan)
 
     def write_plan(self, plan: bytes) -> None:
-        from .plan.export import write_atomically
+        from .files import write_atomically
 
-        proposed = _unused(self.folder / f"{self.flow.id}-plan-{_dt.date.today().isoformat()}.md")
+        proposed = _unused(self.folder / self.conversation.plan_file_name("md"))
         try:
             reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name > ")
         except (InputEnded, Stop):
@@ -283,12 +253,9 @@ class PlainConversation:
             write_atomically(path, plan, force=force)
         except ExportError as error:
             self.say(f"The plan could not be saved: {error}. Render it again later with:"
-                     f" codesign --plain --resume {self.saved.id}")
+                     f" codesign --plain --resume {self.session.name}")
             return
         self.say(f"The plan is in {path}.")
-
-
-_KEEP = object()
 
 
 def _unused(path: Path) -> Path:
@@ -299,8 +266,20 @@ def _unused(path: Path) -> Path:
     return candidate
 
 
-def converse(flow: Flow, stdin: TextIO | None = None, stdout: TextIO | None = None,
-             folder: Path | None = None, saved: SavedSession | None = None,
-             store: SessionStore | None = None) -> int:
-    return PlainConversation(flow, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
-                             saved).run()
+def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
+             folder: Path | None = None, store: SessionStore | None = None,
+             brought_back: tuple[str, ...] = ()) -> int:
+    """Talk a person through a flow (a new session) or a saved session, line by line."""
+    from .resources import own_flow_path
+
+    store = store or SessionStore()
+    session = flow_or_session
+    if not isinstance(session, Session):
+        # a flow file of one's own is found again by its path when the session is resumed
+        session = store.new(flow_or_session, own_flow_path(flow_or_session.path))
+        try:
+            store.lock(session.name)
+        except ExportError:
+            pass  # a folder that cannot be made is reported when saving fails
+    return PlainConversation(session, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
+                             brought_back).run()

@@ -1,16 +1,25 @@
-"""Saved sessions: each person's answers kept in their data folder after every answer, readable by them alone."""
+"""Saved sessions: one file a session, written after every answer and readable by its owner alone.
+
+A saved session is an answers file plus a `session:` block (where the person was, what they typed and did
+not send). Its file name is its identity: nothing inside the file ever builds a path. It is read by the
+one reader of answers files, which keeps every place, and checked against the flow whenever it is loaded.
+"""
 
 from __future__ import annotations
 
 import datetime as _dt
 import os
 import secrets
-from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .plan.export import ExportError, write_atomically
+from .files import PRIVATE, ExportError, private_folder, write_atomically
 from .records import record
+
+if TYPE_CHECKING:  # the home screen lists sessions without loading flow code
+    from .flow.answers import AnswersFile
+    from .flow.engine import Session
+    from .flow.model import Flow
 
 SUFFIX = ".session.yaml"
 
@@ -25,50 +34,31 @@ def data_folder() -> Path:
     return Path(user_data_dir("codesign-tui", appauthor=False))
 
 
-@record
-class SavedSession:
-    """One person's place in one flow."""
+def now() -> str:
+    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
-    id: str
-    flow: str
-    flow_path: str = ""
-    answers: dict[str, Any] = field(default_factory=dict)
-    cursor: str | None = None
-    project: str = ""
-    prepared_by: str = ""
-    created: str = ""
-    updated: str = ""
-    answered: int = 0
-    total: int = 0
-    complete: bool = False
 
-    def to_yaml(self) -> str:
-        data = {"flow": self.flow, "project": self.project, "prepared_by": self.prepared_by,
-                "answers": self.answers,
-                "session": {"id": self.id, "flow_path": self.flow_path, "cursor": self.cursor,
-                            "created": self.created, "updated": self.updated, "answered": self.answered,
-                            "total": self.total, "complete": self.complete}}
-        import yaml  # here, not at the top: the home screen with no saved sessions needs no YAML at all
+def to_yaml(session: Session, updated: str = "") -> str:
+    """The session as a hand-readable answers file. Figures that can be worked out (answered, complete)
+    are not written: they would only be a claim the next reader has to check."""
+    import yaml  # here, not at the top: the home screen with no saved sessions needs no YAML at all
 
-        return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
-                         allow_unicode=True, width=100)
-
-    @classmethod
-    def from_yaml(cls, text: str) -> "SavedSession":
-        import yaml
-
-        data = yaml.load(text, Loader=yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader)
-        if not isinstance(data, dict) or not isinstance(data.get("session"), dict) or "flow" not in data:
-            raise ValueError("not a saved session")
-        meta = data["session"]
-        answers = data.get("answers") or {}
-        if not isinstance(answers, dict) or not isinstance(meta.get("id"), str):
-            raise ValueError("not a saved session")
-        return cls(id=meta["id"], flow=str(data["flow"]), flow_path=str(meta.get("flow_path") or ""),
-                   answers=answers, cursor=meta.get("cursor"), project=str(data.get("project") or ""),
-                   prepared_by=str(data.get("prepared_by") or ""), created=str(meta.get("created") or ""),
-                   updated=str(meta.get("updated") or ""), answered=int(meta.get("answered") or 0),
-                   total=int(meta.get("total") or 0), complete=bool(meta.get("complete")))
+    data: dict[str, Any] = {"flow": session.flow.id, "project": session.project,
+                            "prepared_by": session.prepared_by}
+    if session.date:
+        data["date"] = session.date
+    data["answers"] = session.answers
+    if session.unfit:
+        data["set_aside"] = {key: {"answer": kept.answer, "reason": kept.said}
+                             for key, kept in session.unfit.items()}
+    meta: dict[str, Any] = {"id": session.name, "flow_path": session.flow_path, "cursor": session.cursor,
+                            "created": session.created, "updated": updated or now()}
+    drafts = {key: value for key, value in session.drafts.items() if value not in (None, "", {}, [])}
+    if drafts:
+        meta["drafts"] = drafts
+    data["session"] = meta
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                     allow_unicode=True, width=100)
 
 
 @record(frozen=True)
@@ -80,81 +70,159 @@ class Damaged:
     reason: str
 
 
-def now() -> str:
-    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+@record
+class Listed:
+    """A saved session as the list of sessions shows it: its file and what it holds, worked out from the
+    answers against the flow (never taken from figures in the file)."""
+
+    name: str
+    given: AnswersFile
+    answered: int = 0
+    total: int = 0
+    complete: bool = False
+    usable: bool = True  # false when its flow cannot be found
+
+    @property
+    def flow(self) -> str:
+        return self.given.flow
+
+    @property
+    def project(self) -> str:
+        return self.given.project
+
+    @property
+    def updated(self) -> str:
+        return self.given.updated
+
+
+class SessionOpen(Exception):
+    """The session is open in another window: its lock is held by another process."""
+
+
+class SessionLock:
+    """Holds one session for one process. The operating system lets go when the process ends, however it
+    ends, so a killed app never leaves a session locked."""
+
+    def __init__(self, path: Path):
+        import fcntl
+
+        self.path = path
+        self.handle: int | None = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.handle)
+            self.handle = None
+            raise SessionOpen(path.name) from None
+
+    def release(self) -> None:
+        if self.handle is not None:
+            os.close(self.handle)  # closing lets go of the lock
+            self.handle = None
 
 
 class SessionStore:
-    """The folder of saved sessions."""
+    """The folder of saved sessions: the one writer and reader of session files."""
 
     def __init__(self, folder: Path | None = None):
         self.folder = folder or data_folder() / "sessions"
+        self.locks: dict[str, SessionLock] = {}
 
-    def _ensure(self) -> None:
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        except OSError as error:
-            raise ExportError(f"cannot make the folder {self.folder}: {error.strerror or error}") from None
+    def new(self, flow: Flow, flow_path: str = "", **about: Any) -> Session:
+        """A new session under a name no other file has."""
+        from .flow.engine import Session
 
-    def new(self, flow_id: str, flow_path: str = "") -> SavedSession:
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        session_id = f"{stamp}-{secrets.token_hex(3)}"
-        created = now()
-        return SavedSession(session_id, flow_id, flow_path, created=created, updated=created)
+        name = f"{stamp}-{secrets.token_hex(3)}"
+        while (self.folder / f"{name}{SUFFIX}").exists():
+            name = f"{stamp}-{secrets.token_hex(3)}"
+        return Session(flow, name=name, created=now(), flow_path=flow_path, **about)
 
-    def path(self, session_id: str) -> Path:
-        if not session_id or "/" in session_id or session_id.startswith("."):
-            raise KeyError(session_id)
-        return self.folder / f"{session_id}{SUFFIX}"
+    def copy(self, session: Session) -> Session:
+        """A new session holding the same answers and drafts, saved into a file of its own."""
+        return self.new(session.flow, session.flow_path, answers=session.answers, project=session.project,
+                        prepared_by=session.prepared_by, drafts=session.drafts, unfit=session.unfit)
 
-    def save(self, saved: SavedSession) -> Path:
-        """Write the session atomically, readable by its owner alone; ExportError when it cannot."""
-        self._ensure()
-        saved.updated = now()
-        path = self.path(saved.id)
-        write_atomically(path, saved.to_yaml().encode("utf-8"), force=True, mode=0o600)
+    def path(self, name: str) -> Path:
+        if not name or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
+            raise KeyError(name)
+        return self.folder / f"{name}{SUFFIX}"
+
+    def save(self, session: Session) -> Path:
+        """Write the session into its own file, atomically, readable by its owner alone; ExportError when
+        it cannot."""
+        private_folder(self.folder)
+        path = self.path(session.name)
+        write_atomically(path, to_yaml(session).encode("utf-8"), force=True, mode=PRIVATE)
         return path
 
-    def load(self, session_id: str) -> SavedSession:
-        path = self.path(session_id)
-        import yaml
+    def load(self, name: str) -> AnswersFile:
+        """The saved session called `name`, read and checked for shape (not yet against its flow); KeyError
+        when there is none, DamagedSession (after moving it aside) when it cannot be read."""
+        from .flow.answers import read_answers
+        from .flow.problems import Problems
 
-        try:
-            return SavedSession.from_yaml(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise KeyError(session_id) from None
-        except (OSError, ValueError, TypeError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise DamagedSession(self._set_aside(path, error)) from None
+        path = self.path(name)
+        if not path.is_file():
+            raise KeyError(name)
+        problems = Problems()
+        given = read_answers(path, problems)
+        if given is None or problems.errors:
+            first = problems.errors[0] if problems.errors else None
+            reason = f"line {first.line}: {first.message}" if first else "it is not a saved session"
+            raise DamagedSession(self._set_aside(path, reason))
+        return given
 
-    def all(self) -> tuple[list[SavedSession], list[Damaged]]:
+    def open(self, flow: Flow, name: str, given: AnswersFile | None = None) -> tuple[Session, tuple[str, ...]]:
+        """The saved session, its answers checked against `flow` as it is now (see Session.from_file), and
+        the ids of answers brought back."""
+        from .flow.engine import Session
+
+        return Session.from_file(flow, given or self.load(name), name=name)
+
+    def lock(self, name: str) -> None:
+        """Hold this session for this process; SessionOpen when another process holds it."""
+        if name in self.locks:
+            return
+        private_folder(self.folder)
+        self.locks[name] = SessionLock(self.folder / f".{name}.lock")
+
+    def unlock(self, name: str) -> None:
+        held = self.locks.pop(name, None)
+        if held is not None:
+            held.release()
+
+    def names(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name[: -len(SUFFIX)] for p in self.folder.glob(f"*{SUFFIX}") if not p.name.startswith("."))
+
+    def all(self) -> tuple[list[Listed], list[Damaged]]:
         """Every readable session, newest first, and the damaged ones, each moved aside once."""
-        good: list[SavedSession] = []
+        good: list[Listed] = []
         damaged: list[Damaged] = []
-        paths = sorted(self.folder.glob(f"*{SUFFIX}")) if self.folder.is_dir() else []
-        if not paths:
-            return good, damaged
-        import yaml
-
-        for path in paths:
+        for name in self.names():
             try:
-                good.append(SavedSession.from_yaml(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError, TypeError, UnicodeDecodeError, yaml.YAMLError) as error:
-                damaged.append(self._set_aside(path, error))
-        good.sort(key=lambda s: (s.updated, s.id), reverse=True)
+                good.append(Listed(name, self.load(name)))
+            except DamagedSession as problem:
+                damaged.append(problem.damaged)
+            except KeyError:
+                continue
+        good.sort(key=lambda s: (s.updated, s.name), reverse=True)
         return good, damaged
 
-    def latest(self) -> SavedSession | None:
+    def latest(self) -> str | None:
         good, _ = self.all()
-        return good[0] if good else None
+        return good[0].name if good else None
 
-    def delete(self, session_id: str) -> bool:
+    def delete(self, name: str) -> bool:
         try:
-            self.path(session_id).unlink()
+            self.path(name).unlink()
             return True
         except (FileNotFoundError, KeyError):
             return False
 
-    def _set_aside(self, path: Path, error: Exception) -> Damaged:
+    def _set_aside(self, path: Path, reason: str) -> Damaged:
         kept = path.with_name(path.name + ".damaged")
         number = 2
         while kept.exists():
@@ -164,8 +232,21 @@ class SessionStore:
             os.replace(path, kept)
         except OSError:
             kept = path
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         return Damaged(path.name, str(kept), reason)
+
+
+def describe(listed: Listed, flow: Flow | None) -> Listed:
+    """Fill in what the session holds, worked out from its answers against its flow."""
+    if flow is None or flow.id != listed.given.flow:
+        listed.usable = False
+        listed.answered = sum(1 for value in listed.given.answers.values() if value is not None)
+        return listed
+    from .flow.engine import Session
+
+    session, _ = Session.from_file(flow, listed.given, listed.name)
+    listed.answered, listed.total = session.progress()
+    listed.complete = session.is_complete
+    return listed
 
 
 class DamagedSession(Exception):
@@ -174,4 +255,5 @@ class DamagedSession(Exception):
         self.damaged = damaged
 
 
-__all__ = ["SavedSession", "SessionStore", "Damaged", "DamagedSession", "ExportError", "data_folder"]
+__all__ = ["SessionStore", "Damaged", "DamagedSession", "ExportError", "Listed", "SessionOpen", "data_folder",
+           "describe", "to_yaml"]

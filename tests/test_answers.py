@@ -31,17 +31,23 @@ def test_unquoted_yes_and_no_are_the_words(appendix2):
     assert given.date == "2026-11-25"
 
 
-def test_unknown_id_is_named_with_a_suggestion(tmp_path, appendix2):
-    _, problems = load(tmp_path, "flow: appendix2\nanswers:\n  budgett: yes\n", appendix2, partial=True)
-    [problem] = problems.errors
+# An answer that does not fit is set aside with a warning at its place, not loaded (it used to be an error
+# that stopped the file being used at all).
+def test_unknown_id_is_named_with_a_suggestion_and_set_aside(tmp_path, appendix2):
+    answers, problems = load(tmp_path, "flow: appendix2\nanswers:\n  budgett: yes\n", appendix2, partial=True)
+    assert not problems.errors and answers == {}
+    [problem] = problems.warnings
     assert (problem.line, problem.column) == (3, 3)
     assert "'budgett' is not a question" in problem.message
     assert "did you mean 'budget'?" in problem.hint
+    assert "set aside" in problem.message
 
 
-def test_value_not_an_option_lists_the_allowed_values(tmp_path, appendix2):
-    _, problems = load(tmp_path, "flow: appendix2\nanswers:\n  budget: maybe\n", appendix2, partial=True)
-    [problem] = problems.errors
+def test_value_not_an_option_lists_the_allowed_values_and_is_set_aside(tmp_path, appendix2):
+    answers, problems = load(tmp_path, "flow: appendix2\nanswers:\n  budget: maybe\n  senior_buy_in: yes\n",
+                             appendix2, partial=True)
+    assert answers == {"senior_buy_in": "yes"}
+    [problem] = problems.warnings
     assert (problem.line, problem.column) == (3, 11)
     assert "'maybe' is not one of the answers (yes, partly, no, unsure)" in problem.message
 
@@ -78,8 +84,9 @@ answers:
       description: x
       management: withdraw_from_item
 """
-    _, problems = load(tmp_path, text, conflicts, partial=True)
-    [problem] = problems.errors
+    answers, problems = load(tmp_path, text, conflicts, partial=True)
+    assert "interests" not in answers and answers["interests_known"] == "yes"
+    [problem] = problems.warnings
     assert "interests.interest_type: 'money' is not one of the answers" in problem.message
     assert "financial, non_financial_professional, non_financial_personal, indirect" in problem.message
 

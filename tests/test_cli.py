@@ -122,13 +122,16 @@ def test_render_to_a_missing_folder_is_a_clear_error(tmp_path):
     assert_no_traceback(run)
 
 
-def test_render_with_a_bad_answer_names_id_and_values(tmp_path):
+def test_render_with_a_bad_answer_names_id_and_values_and_sets_it_aside(tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("flow: appendix2\nanswers:\n  budget: lots\n")
     run = codesign("render", "appendix2", "--answers", str(answers), "--partial")
-    assert run.returncode == 2
-    assert "a.yaml:3:11: error: budget: 'lots' is not one of the answers (yes, partly, no, unsure)" in run.stderr
+    assert run.returncode == 0, run.stderr
+    assert "a.yaml:3:11: warning: budget: 'lots' is not one of the answers (yes, partly, no, unsure)" in run.stderr
+    assert "set aside" in run.stderr and "lots" not in run.stdout
     assert_no_traceback(run)
+    run = codesign("render", "appendix2", "--answers", str(answers))  # a whole plan still needs every answer
+    assert run.returncode == 2 and "missing an answer to 'space_to_shape'" in run.stderr
 
 
 def test_render_partial_needs_the_flag(tmp_path):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from codesign_tui.plan import export
-from codesign_tui.plan.export import ExportError, write_atomically
+from codesign_tui import files as export
+from codesign_tui.files import ExportError, write_atomically
 from codesign_tui.plan.render import render, render_html, render_json, render_markdown
 from codesign_tui.plan.word import MissingExtra
 from test_plan_support import ANSWERS, session

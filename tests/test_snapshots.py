@@ -6,7 +6,7 @@ import pytest
 
 from codesign_tui.flow.loader import load_flow
 from codesign_tui.resources import flows_dir
-from codesign_tui.sessions import SavedSession, SessionStore
+from codesign_tui.sessions import SessionStore
 from codesign_tui.tui.app import make_app
 
 SIZES = [(100, 30), (80, 24)]
@@ -20,11 +20,18 @@ def flow(name: str):
 def saved_midway() -> SessionStore:
     """A session halfway through appendix2, with fixed times so the pictures do not change."""
     store = SessionStore()
-    saved = SavedSession("20261125-100000-abc123", "appendix2", answers={
-        "space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "partly"},
-        project="Library review", created=FIXED, updated=FIXED, answered=3, total=7)
     store.folder.mkdir(parents=True, exist_ok=True)
-    (store.folder / f"{saved.id}.session.yaml").write_text(saved.to_yaml())
+    (store.folder / "20261125-100000-abc123.session.yaml").write_text(f"""\
+flow: appendix2
+project: Library review
+answers:
+  space_to_shape: 'yes'
+  problem_type: wicked
+  time_for_relationships: partly
+session:
+  created: '{FIXED}'
+  updated: '{FIXED}'
+""")
     return store
 
 
@@ -46,13 +53,19 @@ class TestConversation:
 
     def test_record_form(self, snap_compare, size):
         store = SessionStore()
-        saved = SavedSession("20261125-100000-def456", "conflicts-of-interest", answers={
-            "coi_policy": "joint_policy", "same_policy_all_sectors": "yes",
-            "coi_principles": ["identify", "declare", "record", "manage", "manage_not_exclude"],
-            "interests_known": "yes"}, created=FIXED, updated=FIXED, answered=4, total=8)
         store.folder.mkdir(parents=True, exist_ok=True)
-        (store.folder / f"{saved.id}.session.yaml").write_text(saved.to_yaml())
-        assert snap_compare(make_app(resume=saved.id, store=store), terminal_size=size)
+        (store.folder / "20261125-100000-def456.session.yaml").write_text(f"""\
+flow: conflicts-of-interest
+answers:
+  coi_policy: joint_policy
+  same_policy_all_sectors: 'yes'
+  coi_principles: [identify, declare, record, manage, manage_not_exclude]
+  interests_known: 'yes'
+session:
+  created: '{FIXED}'
+  updated: '{FIXED}'
+""")
+        assert snap_compare(make_app(resume="20261125-100000-def456", store=store), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -70,7 +70,7 @@ async def test_home_lists_flows_and_opens_one_by_keyboard(appendix2):
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert app.screen.flow.id == "appendix2"
-        assert app.screen.saved.project == "Library review"
+        assert app.screen.session.project == "Library review"
 
 
 async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
@@ -87,7 +87,8 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
                                    "time_for_relationships": "yes", "budget": "partly",
                                    "senior_buy_in": "partly", "learning_culture": "partly",
                                    "shared_delivery": "yes"}
-        assert saved_file(app)["session"]["complete"] is True
+        # the file holds the answers; how many are answered is worked out from them, never written as a claim
+        assert saved_file(app)["answers"] == session.answers and "complete" not in saved_file(app)["session"]
         assert any("Recommendation: Co-design" in str(n.render()) for n in app.screen.query(NoteTurn))
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -243,7 +244,7 @@ async def test_quitting_mid_flow_says_how_to_resume():
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
-        session_id = app.screen.saved.id
+        session_id = app.screen.session.name
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert f"codesign --resume {session_id}" in app.farewell and "1 of 7" in app.farewell
@@ -346,7 +347,7 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
         assert (result.recommendation.id, result.calls_for.id) == ("co-design", "co-produce")
         assert list(result.held_back_by) == ["budget"]
         saved = saved_file(app)
-        assert saved["session"]["complete"] is True and saved["answers"]["interests"][0]["name"] == "Sam Jones"
+        assert saved["answers"] == session.answers and saved["answers"]["interests"][0]["name"] == "Sam Jones"
 
         await pilot.press("ctrl+o")
         await pilot.pause()
@@ -382,7 +383,7 @@ def disk(monkeypatch) -> dict:
     """A disk that fills up when the test sets disk["full"]: every save fails until it is unset."""
     import errno
 
-    from codesign_tui.plan import export
+    from codesign_tui import files as export
 
     real_fsync, state = export.os.fsync, {"full": False}
 
@@ -503,10 +504,9 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
     flow = _flow("engagement-plan")
     given = read_answers(Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml", Problems())
     store = SessionStore()
-    saved = store.new("engagement-plan")
-    saved.answers = check_answers(flow, given, Problems())
+    saved = store.new(flow, answers=check_answers(flow, given, Problems()))
     store.save(saved)
-    app = make_app(resume=saved.id, store=store)
+    app = make_app(resume=saved.name, store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+o")
@@ -521,6 +521,9 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
         assert "public version" in app.screen.sub_title
         await pilot.press("m")
         await pilot.pause()
+        proposed = Path(app.screen.query_one("#export-path", Input).value)
+        # the public version never proposes the full plan's file name
+        assert proposed.name.startswith("engagement-plan-") and proposed.name.endswith("-public.md")
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "public.md")
         await pilot.press("enter")
         await pilot.pause()
@@ -553,7 +556,7 @@ async def test_a_session_of_a_flow_file_of_ones_own_resumes_from_any_folder(tmp_
     app = make_app(flow=flow, store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         await press(pilot, "1")
-        session_id = app.screen.saved.id
+        session_id = app.screen.session.name
     assert Path(store.load(session_id).flow_path).is_absolute()
     monkeypatch.chdir(tmp_path)  # resumed later, from somewhere else
     app = make_app(resume=session_id, store=store)
@@ -561,3 +564,142 @@ async def test_a_session_of_a_flow_file_of_ones_own_resumes_from_any_folder(tmp_
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen) and app.screen.flow.id == flow.id
         assert app.screen.session.answers
+
+
+# -- one home for a person's answers: drafts, answers checked on resume, one window a session --------------
+
+NEAR_THE_END = """\
+flow: conflicts-of-interest
+answers:
+  coi_policy: joint_policy
+  same_policy_all_sectors: 'yes'
+  coi_principles: [identify, declare, record, manage, manage_not_exclude]
+  interests_known: 'yes'
+  interests:
+  - {name: Sam Jones, role: Trustee, organisation: Example CVS, interest_type: financial,
+     description: Trustee of a bidder, management: withdraw_from_item}
+  review_declarations: every_meeting
+  minutes_record: 'yes'
+session: {}
+"""
+
+
+def hand_written(name: str, text: str) -> Path:
+    folder = Path.cwd() / "codesign-data" / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.session.yaml"
+    path.write_text(text)
+    return path
+
+
+async def test_text_typed_and_not_sent_survives_a_change_elsewhere_going_back_and_quitting():
+    path = hand_written("a", NEAR_THE_END)
+    app = make_app(resume="a")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "register_keeper"
+        composer = app.screen.query_one("#composer", Input)
+        composer.focus()
+        await pilot.press(*"Alex in the")
+        # Esc, choose the last answer, Enter to change it, Enter to keep it: back at the question
+        await press(pilot, "escape", "enter")
+        assert current(app) == "minutes_record"
+        await press(pilot, "enter")
+        assert current(app) == "register_keeper"
+        assert app.screen.query_one("#composer", Input).value == "Alex in the"
+        # Ctrl+B and forward again
+        await press(pilot, "ctrl+b")
+        assert current(app) == "minutes_record"
+        await press(pilot, "enter")
+        assert app.screen.query_one("#composer", Input).value == "Alex in the"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    saved = yaml.safe_load(path.read_text())
+    assert saved["session"]["drafts"] == {"register_keeper": "Alex in the"}
+    assert "register_keeper" not in saved["answers"]
+    app = make_app(resume="a")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#composer", Input).value == "Alex in the"
+        await type_reply(pilot, "Alex in the governance team")
+        assert app.screen.session.answers["register_keeper"] == "Alex in the governance team"
+    assert "drafts" not in yaml.safe_load(path.read_text())["session"]
+
+
+async def test_a_half_filled_register_entry_is_there_after_changing_an_earlier_answer():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "1", "1")
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await press(pilot, "1")
+        assert current(app) == "interests"
+        form = app.screen.query_one("#record-form")
+        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-role", Input).value = "Trustee"
+        await press(pilot, "escape", "enter")  # change "interests known"...
+        assert current(app) == "interests_known"
+        await press(pilot, "enter")  # ...and keep it
+        assert current(app) == "interests"
+        form = app.screen.query_one("#record-form")
+        assert form.query_one("#field-name", Input).value == "Sam Jones"
+        assert form.query_one("#field-role", Input).value == "Trustee"
+        assert "interests" not in app.screen.session.answers  # a draft is never an answer
+
+
+async def test_resume_sets_aside_an_answer_that_no_longer_fits_and_says_so():
+    path = hand_written("a", """\
+flow: appendix2
+answers:
+  space_to_shape: banana
+  problem_type: wicked
+session: {}
+""")
+    app = make_app(resume="a")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "space_to_shape"  # asked again, not counted as answered
+        said = " ".join(str(n.render()) for n in app.screen.query(NoteTurn))
+        assert "no longer fits the flow" in said and "'banana' is not one of the answers" in said
+        assert [t.question.id for t in app.screen.query(AnswerTurn)] == []
+        await press(pilot, "1")
+    saved = yaml.safe_load(path.read_text())
+    assert saved["answers"]["space_to_shape"] == "yes" and "set_aside" not in saved
+
+
+async def test_a_session_open_in_another_window_is_offered_as_a_copy():
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog
+
+    path = hand_written("a", NEAR_THE_END)
+    before = path.read_bytes()
+    elsewhere = SessionStore()
+    elsewhere.lock("a")
+    try:
+        app = make_app(resume="a")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ChoiceDialog)
+            await pilot.click("#choice-copy")
+            await pilot.pause()
+            assert isinstance(app.screen, ConversationScreen) and app.screen.session.name != "a"
+            await type_reply(pilot, "Alex")
+        assert path.read_bytes() == before
+        [copy] = [p for p in path.parent.glob("*.session.yaml") if p != path]
+        assert yaml.safe_load(copy.read_text())["answers"]["register_keeper"] == "Alex"
+    finally:
+        elsewhere.unlock("a")
+
+
+async def test_quitting_while_naming_a_new_plan_keeps_the_name():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "down", "enter")  # appendix2
+        await pilot.press(*"Library review")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    [path] = (Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml")
+    assert yaml.safe_load(path.read_text())["project"] == "Library review"
+    assert "codesign --resume" in app.farewell
+    app = make_app(resume="")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == "Library review"

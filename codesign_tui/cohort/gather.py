@@ -36,7 +36,7 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
             cohort.files += 1
             if not reason:
                 try:
-                    reason = _count(path, flows, tallies, sessions)
+                    reason = _count(path, flows, tallies, sessions, cohort.set_aside)
                 except Exception as error:  # noqa: BLE001 - one unreadable file must never stop the report
                     reason = f"could not be read ({type(error).__name__}: {error})"
             if reason:
@@ -46,7 +46,8 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
     return cohort
 
 
-def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions: dict[tuple[str, str], str]) -> str:
+def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions: dict[tuple[str, str], str],
+           set_aside: list) -> str:
     """Count one file, or say why it cannot be counted."""
     problems = Problems()
     given = read_answers(path, problems)
@@ -65,6 +66,7 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     answers = check_answers(flow, given, problems, partial=True)
     if problems.errors:
         return _first(problems, "its answers do not fit the flow")
+    set_aside.extend(problems.warnings)  # answers that do not fit are left out of the count, and named
     tally = tallies.get(flow.id)
     if tally is None:
         tally = tallies[flow.id] = Tally(flow)

@@ -110,6 +110,7 @@ class Cohort:
 
     flows: list[FlowCohort] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    set_aside: list[Any] = field(default_factory=list)  # problems (warnings): answers counted without, and why
     files: int = 0
 
     @property

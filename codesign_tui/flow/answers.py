@@ -132,7 +132,8 @@ def check_record(question: Question, item: Any, number: int = 1) -> dict[str, An
 
 @record
 class AnswersFile:
-    """An answers file as read: which flow, the answers, and what the plan needs to say who and when."""
+    """An answers file as read, before it is checked against a flow: which flow, the answers, what the plan
+    needs to say who and when, and (in a saved session) where the person was and what they had typed."""
 
     flow: str
     answers: dict[str, Any]
@@ -142,10 +143,30 @@ class AnswersFile:
     path: str = ""
     places: dict[str, tuple[int, int]] = field(default_factory=dict)
     session_id: str = ""  # a saved or collected session's id: the same id in two files is one person
+    flow_path: str = ""
+    cursor: str = ""
+    created: str = ""
+    updated: str = ""
+    drafts: dict[str, Any] = field(default_factory=dict)
+    set_aside: dict[str, "SetAside"] = field(default_factory=dict)
+
+
+@record(frozen=True)
+class SetAside:
+    """An answer kept but not loaded, because it does not fit the flow as the flow is now."""
+
+    answer: Any
+    reason: str
+    hint: str = ""  # what might have been meant, such as "did you mean 'budget'?"
+
+    @property
+    def said(self) -> str:
+        return self.reason + (f" ({self.hint})" if self.hint else "")
 
 
 def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
-    """Read an answers file without checking it against a flow."""
+    """Read an answers file (or a saved session) without checking it against a flow. Every place is kept,
+    so that a problem found later can point at it."""
     document = read_document(path, problems)
     if document is None:
         return None
@@ -177,40 +198,109 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             date = _dt.date.fromisoformat(date).isoformat()
         except ValueError:
             read.error(fields["date"], f"date {date!r} should be written YYYY-MM-DD")
+    given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places)
+    _read_set_aside(read, fields.get("set_aside"), given)
     session = fields.get("session")
-    session_id = ""
     if isinstance(session, yaml.MappingNode):
-        session_id = next((str(to_python(v)) for k, v in session.value if k.value == "id"), "")
-    return AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date,
-                       document.name, places, session_id)
+        meta = {str(k.value): v for k, v in session.value if isinstance(k, yaml.ScalarNode)}
+        # derived figures (answered, total, complete) may be in older files: they are never read
+        word = lambda key: str(to_python(meta[key])) if isinstance(meta.get(key), yaml.ScalarNode) \
+            and to_python(meta[key]) is not None else ""  # noqa: E731
+        given.session_id, given.flow_path, given.cursor = word("id"), word("flow_path"), word("cursor")
+        given.created, given.updated = word("created"), word("updated")
+        drafts = to_python(meta["drafts"]) if "drafts" in meta else None
+        if isinstance(drafts, dict):
+            given.drafts = {str(key): value for key, value in drafts.items()}
+    return given
 
 
-def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False) -> dict[str, Any]:
-    """The answers in stored form, adding a problem for each unknown id, wrong value or missing answer."""
+def _read_set_aside(read: Reader, node: Any, given: AnswersFile) -> None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
+        return
+    if not isinstance(node, yaml.MappingNode):
+        read.error(node, "set_aside should map question ids to the answer kept and the reason")
+        return
+    for key_node, value_node in node.value:
+        value = to_python(value_node)
+        if isinstance(value, dict) and "answer" in value:
+            given.set_aside[str(to_python(key_node))] = SetAside(value["answer"], str(value.get("reason") or ""))
+        else:
+            read.error(value_node, "a set-aside answer should have `answer:` and `reason:`")
+
+
+@record
+class Fitted:
+    """Answers checked against a flow as it is now: those that fit, and those set aside with the reason."""
+
+    answers: dict[str, Any]
+    set_aside: dict[str, SetAside]
+    brought_back: tuple[str, ...] = ()
+
+
+def fit_answers(flow: Flow, given: AnswersFile) -> Fitted:
+    """Check every answer against the flow. An answer that no longer fits (its question is gone, its option
+    is gone, it is of the wrong type) is set aside with the reason rather than loaded; an answer set aside
+    earlier that fits again is brought back. Nothing is thrown away."""
+    answers: dict[str, Any] = {}
+    set_aside: dict[str, SetAside] = {}
+    for key, value in given.answers.items():
+        misfit = _misfit(flow, key, value, answers)
+        if misfit:
+            set_aside[key] = SetAside(value, *misfit)
+    brought_back = []
+    for key, kept in given.set_aside.items():
+        if key in given.answers:
+            continue
+        misfit = _misfit(flow, key, kept.answer, answers)
+        if misfit:
+            set_aside[key] = SetAside(kept.answer, *misfit)
+        else:
+            brought_back.append(key)
+    order = {question.id: number for number, question in enumerate(flow.questions)}
+    answers = {key: answers[key] for key in sorted(answers, key=lambda k: order.get(k, len(order)))}
+    return Fitted(answers, set_aside, tuple(brought_back))
+
+
+def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str, str] | None:
+    """Why `value` cannot be the answer to `key` and a hint, or None after putting its stored form in `into`."""
+    if not flow.has_question(key):
+        return f"{key!r} is not a question of flow {flow.id!r}", did_you_mean(key, [q.id for q in flow.questions])
+    question = flow.question(key)
+    if value is None:  # a question passed over, or a blank line in a hand-written file
+        if not question.required:
+            into[key] = None
+        return None
+    try:
+        into[key] = check_answer(question, value)
+    except AnswerError as error:
+        return error.message, ""
+    return None
+
+
+def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False,
+                  unfit: str = "warning") -> dict[str, Any]:
+    """The answers that fit, in stored form. Each answer that does not fit is set aside, with a problem of
+    severity `unfit` at its place (an error where the answers are part of the flow, as in its examples); a
+    file for another flow, and (unless `partial`) a missing answer, is an error."""
     from .engine import walk
 
-    def add(key: str, message: str, hint: str = "") -> None:
+    def add(key: str, message: str, severity: str = "error", hint: str = "") -> None:
         fallback = given.places.get("answers", (1, 1))
         line, column = given.places.get(key, given.places.get(key.removeprefix("key:"), fallback))
-        problems.add(Problem(given.path, line, column, message, "error", hint))
+        problems.add(Problem(given.path, line, column, message, severity, hint))
 
     if given.flow != flow.id:
         add("answers", f"this answers file is for flow {given.flow!r}, not {flow.id!r}")
         return {}
-    checked: dict[str, Any] = {}
-    for key, value in given.answers.items():
-        if not flow.has_question(key):
-            add(f"key:{key}", f"{key!r} is not a question of flow {flow.id!r}",
-                did_you_mean(key, [q.id for q in flow.questions]))
-            continue
-        try:
-            checked[key] = check_answer(flow.question(key), value)
-        except AnswerError as error:
-            add(key, error.message)
+    fitted = fit_answers(flow, given)
+    for key, kept in fitted.set_aside.items():
+        if key in given.answers:
+            place = key if flow.has_question(key) else f"key:{key}"
+            add(place, f"{kept.reason}; this answer is set aside, not used" if unfit == "warning" else kept.reason,
+                unfit, kept.hint)
     if not partial:
-        for question in walk(flow, checked):
-            if question.id not in checked and question.id not in given.answers and question.required:
+        for question in walk(flow, fitted.answers):
+            if question.id not in fitted.answers and question.id not in given.answers and question.required:
                 allowed = f" ({', '.join(question.values)})" if question.is_choice else ""
-                add("answers", f"missing an answer to {question.id!r}{allowed}; give one, or use --partial",
-                    "")
-    return checked
+                add("answers", f"missing an answer to {question.id!r}{allowed}; give one, or use --partial")
+    return fitted.answers

@@ -110,7 +110,7 @@ def _valid(value: Any) -> bool:
 
 
 def _write(cache: Path, flows: dict[str, Any]) -> None:
-    from ..plan.export import ExportError, write_atomically
+    from ..files import ExportError, write_atomically
 
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ from dataclasses import field
 from typing import Any
 
 from ..records import record
-from .answers import AnswerError, check_answer
+from .answers import AnswerError, AnswersFile, SetAside, check_answer, fit_answers
 from .lint import END
 from .model import CallsFor, Flow, Level, Question, Requirement, Section
 
@@ -249,14 +249,42 @@ class Change:
 
 
 class Session:
-    """One person working through a flow. Every answer ever given is kept; only those on the current
-    path count, so changing an earlier answer sets later ones aside rather than losing them."""
+    """One person working through a flow: the one home of their answers. Every answer ever given is kept;
+    only those on the current path count, so changing an earlier answer sets later ones aside rather than
+    losing them. It also holds what the plan needs to say who and when, where the person is, what they typed
+    and did not send (drafts, never answers), and answers kept from a file that no longer fit the flow."""
 
-    def __init__(self, flow: Flow, answers: dict[str, Any] | None = None):
+    def __init__(self, flow: Flow, answers: dict[str, Any] | None = None, *, name: str = "",
+                 project: str = "", prepared_by: str = "", created: str = "", date: str = "",
+                 flow_path: str = "", drafts: dict[str, Any] | None = None,
+                 unfit: dict[str, SetAside] | None = None):
         self.flow = flow
         self.answers: dict[str, Any] = dict(answers or {})
+        self.name = name  # its file's name in the store: the session's identity
+        self.project, self.prepared_by, self.created, self.date = project, prepared_by, created, date
+        self.flow_path = flow_path
+        self.drafts: dict[str, Any] = dict(drafts or {})
+        self.unfit: dict[str, SetAside] = dict(unfit or {})
         self._cursor: str | None = None
         self._path = walk(flow, self.answers)
+
+    @classmethod
+    def from_file(cls, flow: Flow, given: AnswersFile, name: str = "") -> tuple["Session", tuple[str, ...]]:
+        """The session an answers file or saved session holds, every answer checked against the flow as it
+        is now: what does not fit is kept aside with the reason (`unfit`), never loaded. Also returns the
+        ids of answers set aside earlier that fit again and are brought back."""
+        fitted = fit_answers(flow, given)
+        session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
+                      created=given.created, date=given.date, flow_path=given.flow_path,
+                      drafts=given.drafts, unfit=fitted.set_aside)
+        if given.cursor and any(q.id == given.cursor for q in session._path):
+            session._cursor = given.cursor
+        return session, fitted.brought_back
+
+    @property
+    def cursor(self) -> str | None:
+        """The question stepped back to, if any (kept in the saved session)."""
+        return self._cursor
 
     @property
     def path(self) -> list[Question]:
@@ -271,7 +299,13 @@ class Session:
 
     @property
     def is_complete(self) -> bool:
-        return all(q.id in self.answers for q in self._path)
+        """Every required question on the path answered: the engine's one definition (Result.complete)."""
+        return all(q.id in self.answers or not q.required for q in self._path)
+
+    @property
+    def finished(self) -> bool:
+        """Nothing left to ask: every question on the path answered or passed over."""
+        return self.current is None
 
     @property
     def active(self) -> dict[str, Any]:
@@ -303,6 +337,8 @@ class Session:
         value = check_answer(question, value)
         before = {q.id for q in self._path}
         self.answers[question_id] = value
+        self.drafts.pop(question_id, None)  # sent: no longer a draft
+        self.unfit.pop(question_id, None)
         self._path = walk(self.flow, self.answers)
         after = {q.id for q in self._path}
         answered = set(self.answers)

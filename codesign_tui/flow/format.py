@@ -236,7 +236,10 @@ ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by h
     "prepared_by": Field("text", "Who prepared the plan."),
     "date": Field("text", "When, as YYYY-MM-DD."),
     "answers": Field("answers", "Question ids and their answers.", required=True),
-    "session": Field("answers", "Where the app keeps its place; written by the app, ignored elsewhere."),
+    "set_aside": Field("answers", "Answers kept but not used, because they no longer fit the flow: each"
+                       " question id with `answer:` and `reason:`. One that fits again is brought back."),
+    "session": Field("answers", "Where the app keeps its place and what was typed but not sent (`drafts:`);"
+                     " written by the app, ignored elsewhere."),
 })
 
 WORKED_EXAMPLE = Shape("worked example", "A case study as answers, for training: flows/examples/NAME.yaml.", {

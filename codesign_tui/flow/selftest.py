@@ -25,7 +25,7 @@ def check_example(flow: Flow, example: Example, problems: Problems) -> bool:
     found = Problems()
     given = AnswersFile(flow.id, example.answers, path=place.path,
                         places={"answers": (place.line, place.column), **places})
-    answers = check_answers(flow, given, found, partial=False)
+    answers = check_answers(flow, given, found, partial=False, unfit="error")
     for problem in found.items:
         problems.add(Problem(problem.path, problem.line, problem.column,
                              f"example {example.name!r}: {problem.message}", problem.severity, problem.hint))

@@ -12,10 +12,12 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from ..flow.catalogue import FlowEntry
-from ..sessions import DamagedSession, ExportError, SavedSession, SessionStore, data_folder
+from ..sessions import DamagedSession, ExportError, SessionStore, data_folder
 from .commands import ActionsProvider
 
 if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw the home screen
+    from ..flow.conversation import Conversation
+    from ..flow.engine import Session
     from ..flow.examples import WorkedExample
     from ..flow.model import Flow
 
@@ -67,8 +69,7 @@ class CodesignApp(App):
         self.start = start
         self.resume_id = resume
         self.facilitate = facilitate
-        self.current: SavedSession | None = None
-        self.save_error: str | None = None  # why the last save of `current` failed, until one succeeds
+        self.current: Conversation | None = None
         self.farewell = ""
         self.exported: list[Path] = []
 
@@ -87,9 +88,11 @@ class CodesignApp(App):
             self.show_home()
 
     def show_home(self) -> None:
+        from ..sessions import describe
         from .screens.home import HomeScreen
 
         saved, damaged = self.store.all()
+        saved = [describe(s, self.load(s.flow, s.given.flow_path)) for s in saved]
         self.push_screen(HomeScreen(self.flows, saved, damaged))
 
     def load(self, flow_id: str, path: str = "") -> Flow | None:
@@ -111,52 +114,93 @@ class CodesignApp(App):
                 return None
         return self.loaded[key]
 
-    def flow_for(self, saved: SavedSession) -> Flow | None:
-        return self.load(saved.flow, saved.flow_path)
-
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
         from ..resources import own_flow_path
 
-        # a flow file of one's own is found again by its full path when the session is resumed
-        saved = self.store.new(flow.id, own_flow_path(flow.path))
-        saved.project, saved.prepared_by = project, prepared_by
         if self.example is not None and not project:
-            saved.project = self.example.title
-        self.open_conversation(flow, saved)
+            project = self.example.title
+        # a flow file of one's own is found again by its full path when the session is resumed
+        session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by)
+        self.open_conversation(session)
 
-    def resume(self, session_id: str, first: bool = False) -> None:
+    def resume(self, name: str, first: bool = False) -> None:
+        """Open a saved session, every answer checked against its flow as the flow is now."""
+        from ..sessions import SessionOpen
+
+        given = None
         try:
-            saved = self.store.load(session_id) if session_id else self.store.latest()
+            name = name or self.store.latest() or ""
+            given = self.store.load(name) if name else None
         except KeyError:
-            saved = None
+            given = None
         except DamagedSession as damaged:
             self.notify(str(damaged), severity="error", timeout=10)
-            saved = None
-        flow = self.flow_for(saved) if saved else None
-        if saved is None or flow is None:
-            what = "no saved session to resume" if saved is None else f"the flow {saved.flow!r} is not available"
+        flow = self.load(given.flow, given.flow_path) if given else None
+        if given is None or flow is None:
+            what = "no saved session to resume" if given is None else f"the flow {given.flow!r} is not available"
             self.notify(f"Sorry: {what}.", severity="warning", timeout=8)
             if first:
                 self.show_home()
             return
-        self.open_conversation(flow, saved)
+        session, brought_back = self.store.open(flow, name, given)
+        try:
+            self.store.lock(name)
+        except SessionOpen:
+            self.open_elsewhere(session, first)
+            return
+        from ..flow.conversation import checked_notes
 
-    def open_conversation(self, flow: Flow, saved: SavedSession) -> None:
+        self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
+
+    def open_elsewhere(self, session: Session, first: bool) -> None:
+        """The session is open in another window: never write over it; offer a copy or a look."""
+        from .widgets.dialogs import ChoiceDialog
+
+        def chosen(choice: str | None) -> None:
+            if choice == "copy":
+                self.open_conversation(self.store.copy(session))
+            elif choice == "view":
+                from ..flow.conversation import Conversation
+                from .screens.plan import PlanScreen
+
+                if first:
+                    self.show_home()  # what closing the plan comes back to
+                self.push_screen(PlanScreen(session.flow, session, Conversation(session).plan_meta()))
+            elif first:
+                self.show_home()
+
+        self.push_screen(ChoiceDialog(
+            "This session is open in another window, so this one will not change it. You can carry on in a"
+            " copy of it (saved as a new session), or look at its plan as it was last saved.",
+            [("copy", "Carry on in a copy"), ("view", "Look at its plan"), ("cancel", "Cancel")]), chosen)
+
+    def open_conversation(self, session: Session, locked: bool = False, notes: list[str] | None = None) -> None:
+        """Talk through `session`; `notes` (what checking it against its flow found) head the transcript."""
+        from ..sessions import SessionOpen
         from .screens.conversation import ConversationScreen
 
-        self.current = saved
+        if not locked:
+            try:
+                self.store.lock(session.name)
+            except (SessionOpen, ExportError):
+                pass  # a new session's name is new; a folder that cannot be made is reported on saving
+        flow = session.flow
         example = self.example if self.example is not None and self.example.flow == flow.id else None
-        self.push_screen(ConversationScreen(flow, saved, self.store, facilitate=self.facilitate, example=example))
+        screen = ConversationScreen(flow, session, self.store, facilitate=self.facilitate, example=example,
+                                    checked=notes)
+        self.current = screen.conversation
+        self.push_screen(screen)
 
-    def collect(self, saved: SavedSession) -> None:
+    def collect(self, session: Session) -> None:
         """Hand a finished session's answers to the trainer's folder, under a name no one else has."""
-        if self.collect_dir is None or not saved.complete:
+        if self.collect_dir is None or not session.is_complete or session.current is not None:
             return
-        from ..plan.export import write_atomically
+        from ..files import PRIVATE, write_atomically
+        from ..sessions import to_yaml
 
-        path = self.collect_dir / f"{saved.flow}-{saved.id}.yaml"
+        path = self.collect_dir / f"{session.flow.id}-{session.name}.yaml"
         try:
-            write_atomically(path, saved.to_yaml().encode("utf-8"), force=path.exists(), mode=0o600)
+            write_atomically(path, to_yaml(session).encode("utf-8"), force=path.exists(), mode=PRIVATE)
         except ExportError as error:
             self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
 
@@ -166,34 +210,45 @@ class CodesignApp(App):
         settings = read_settings()
         settings["high_contrast"] = high
         try:
-            from ..plan.export import write_atomically
+            from ..files import write_atomically
 
-            settings_path().parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(settings_path(), json.dumps(settings).encode(), force=True, mode=0o600)
+            from ..files import PRIVATE, private_folder
+
+            private_folder(settings_path().parent)
+            write_atomically(settings_path(), json.dumps(settings).encode(), force=True, mode=PRIVATE)
         except (OSError, Exception):  # noqa: BLE001 - a setting that cannot be kept is not worth a crash
             self.notify("High contrast is on for now but could not be remembered.", severity="warning")
 
+    def keep_new_plan(self) -> None:
+        """Quitting while naming a new plan keeps what was typed, as a session to carry on with."""
+        from ..flow.conversation import Conversation
+        from .widgets.dialogs import NewPlanDialog
+
+        dialog = self.screen
+        if self.current is not None or not isinstance(dialog, NewPlanDialog) or not any(dialog.typed()):
+            return
+        flow = self.load(dialog.flow_id)
+        if flow is not None:
+            project, prepared_by = dialog.typed()
+            self.current = Conversation(self.store.new(flow, project=project, prepared_by=prepared_by), self.store)
+
     async def action_quit(self) -> None:
-        saved = self.current
-        if saved is not None and self.save_error is not None:
-            try:
-                self.store.save(saved)
-                self.save_error = None
-            except ExportError as error:
-                # The last resort: the answers go to the terminal as an answers file, so nothing is lost.
-                self.farewell = (f"Your answers could NOT be saved ({error}). Copy them from here into a file"
-                                 f" and open it with: codesign render {saved.flow} --answers FILE --partial\n\n"
-                                 + saved.to_yaml())
-                self.exit(message=self.farewell)
-                return
-        if saved is not None and not saved.complete and saved.answered:
-            self.farewell = (f"Your answers are saved ({saved.answered} of {saved.total}). Carry on with:"
-                             f" codesign --resume {saved.id}")
-        elif saved is not None and saved.complete:
-            exported = "".join(f"\n  {path}" for path in self.exported)
-            self.farewell = (f"Your answers are saved; open them again with: codesign --resume {saved.id}"
-                             + (f"\nThe plan was saved as:{exported}" if exported else
-                                "\nThe plan was not saved to a file; open the session again and press Ctrl+O."))
+        from .screens.conversation import ConversationScreen
+
+        self.keep_new_plan()
+        conversation = self.current
+        if conversation is not None:
+            for screen in self.screen_stack:
+                if isinstance(screen, ConversationScreen):
+                    screen.keep_draft()  # what is typed and not sent is kept too
+            conversation.save()
+            name = conversation.session.name
+            self.farewell = conversation.farewell(f"codesign --resume {name}")
+            if conversation.save_error is None and conversation.session.finished:
+                exported = "".join(f"\n  {path}" for path in dict.fromkeys(self.exported))
+                self.farewell += (f"\nThe plan was saved as:{exported}" if exported else
+                                  "\nThe plan was not saved to a file; open the session again and press Ctrl+O.")
+            self.store.unlock(name)
         self.exit(message=self.farewell or None)
 
 

@@ -11,28 +11,17 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, OptionList, Static
 
-from ...flow.answers import AnswerError, check_answer, read_date
-from ...flow.engine import Change, Session
+from ...flow.answers import AnswerError
+from ...flow.conversation import Conversation, Step
+from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
-from ...flow.replies import ReplyError, read_choice, read_choices
-from ...plan.export import ExportError
-from ...sessions import SavedSession, SessionStore
+from ...sessions import SessionStore
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
-from ..widgets.replies import DONE_WORDS, Checklist, Composer, QuickReplies, RecordForm
+from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript, answer_label
-
-WORDS_FOR_WHY = {"?", "why", "why?", "help"}
-
-
-def citation(flow: Flow, cite: str) -> str:
-    source_id, _, detail = cite.partition(" ")
-    source = flow.source(source_id)
-    if source is None:
-        return cite
-    return f"{source.title}{' ' + detail if detail else ''}"
 
 
 class ConversationScreen(Screen):
@@ -51,23 +40,18 @@ class ConversationScreen(Screen):
         *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],
     ]
 
-    def __init__(self, flow: Flow, saved: SavedSession, store: SessionStore, facilitate: bool = False,
-                 example: WorkedExample | None = None) -> None:
+    def __init__(self, flow: Flow, session: Session, store: SessionStore | None, facilitate: bool = False,
+                 example: WorkedExample | None = None, checked: list[str] | None = None) -> None:
         super().__init__()
+        self.checked = checked or []  # what checking a resumed session against its flow found
         self.example = example
         self.flow = flow
-        self.saved = saved
-        self.store = store
+        self.session = session
+        self.conversation = Conversation(session, store, proposed=example.answers if example else None)
         self.facilitate = facilitate
-        self.session = Session(flow, saved.answers)
-        if saved.cursor:
-            try:
-                self.session.go_to(saved.cursor)
-            except AnswerError:
-                pass
-        self.editing = False
         self.confirming_none = False
         self.revealed = not facilitate
+        self.shown: Question | None = None  # the question whose way of answering is on screen
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -89,13 +73,8 @@ class ConversationScreen(Screen):
 
     # -- drawing ------------------------------------------------------------------------------------
 
-    def _number(self, question: Question) -> int:
-        # its place in the flow, not on this path: a question keeps its number when an earlier answer
-        # skips or brings back others, and "question 7" means the same to everyone in a room
-        return self.flow.order[question.id] + 1
-
     def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
-        return QuestionTurn(question, self._number(question), citation(self.flow, question.cite),
+        return QuestionTurn(question, self.conversation.number(question), self.conversation.citation(question),
                             discussion=self.facilitate, settled=settled)
 
     def _section_note(self, question: Question) -> NoteTurn:
@@ -112,6 +91,7 @@ class ConversationScreen(Screen):
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"
                                   " question the example's answer is chosen for you: press Enter to accept it,"
                                   " or choose another.", "scenario"))
+        turns += [NoteTurn(note, "set-aside") for note in self.checked]
         current = self.session.current
         section = None
         for question in self.session.path:
@@ -134,8 +114,9 @@ class ConversationScreen(Screen):
         await transcript.mount_all(turns)
         await self.refresh_status()
 
-    async def advance(self, question: Question, change: Change, notes: list[NoteTurn] | None = None) -> None:
+    async def advance(self, step: Step) -> None:
         """After an answer: add it and the next question, or redraw when the path changed behind us."""
+        question = step.question
         current = self.session.current
         transcript = self.query_one("#transcript", VerticalScroll)
         last = transcript.query(QuestionTurn).last() if transcript.query(QuestionTurn) else None
@@ -144,13 +125,10 @@ class ConversationScreen(Screen):
         # only the next question may be appended; after a jump back, the answers in between are redrawn
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
                                      else position == len(ids) - 1)
-        notes = list(notes or [])
-        if change.set_aside:
-            notes.append(NoteTurn(f"Set aside, as they no longer apply: {self._prompts(change.set_aside)}. They come"
-                                  " back if you change this answer back.", "set-aside"))
-        if change.restored:
-            notes.append(NoteTurn(f"Brought back, as they apply again: {self._prompts(change.restored)}.",
-                                  "restored"))
+        # a changed answer's note reads as ordinary text; a moved recommendation is shown as good news
+        styles = {"changed": "note", "level": "restored"}
+        notes = [NoteTurn(text, styles.get(kind, kind)) for kind, text in step.notes
+                 if self.revealed or kind != "level"]
         if last is None or last.question.id != question.id or notes or not follows:
             await self.rebuild(notes)
         else:
@@ -164,16 +142,6 @@ class ConversationScreen(Screen):
                 turns.append(self._finished_note())
             await transcript.mount_all(turns)
             await self.refresh_status()
-
-    def _prompts(self, question_ids: tuple[str, ...]) -> str:
-        return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.')}”" for q in question_ids)
-
-    def _live_level(self) -> str | None:
-        """The recommendation as far as the answers settle it, when the room may see it."""
-        result = self.session.result(so_far=True)
-        if not self.revealed or not result.decided or result.recommendation is None:
-            return None
-        return result.recommendation.label
 
     def _finished_note(self) -> NoteTurn:
         result = self.session.result()
@@ -207,6 +175,7 @@ class ConversationScreen(Screen):
         composer = self.query_one("#composer", Input)
         self.hint("")
         question = self.session.current
+        self.shown = question
         composer.value = ""
         if question is None:
             await area.mount(Horizontal(Button("Review answers", id="go-review"),
@@ -216,15 +185,11 @@ class ConversationScreen(Screen):
             self.query_one("#go-plan", Button).focus()
             await area.remove_children(old)
             return
-        current = self.session.answers.get(question.id)
-        proposed = self.example.answers.get(question.id) if self.example is not None else None
-        if question.id not in self.session.answers and proposed is not None:
-            try:
-                current = check_answer(question, proposed)
-                self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
-                          " or choose another.")
-            except AnswerError:
-                pass
+        current = self.conversation.existing(question)
+        draft = self.conversation.draft(question.id)
+        if self.conversation.proposed_answer(question) is not None:
+            self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
+                      " or choose another.")
         area.set_class(question.kind == "record", "-record")
         widgets: list[Any] = []
         focus: Any = composer
@@ -238,11 +203,15 @@ class ConversationScreen(Screen):
                                           id="checklist-buttons", classes="buttons")]
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
-            focus = RecordForm(question, current)
+            draft = draft if isinstance(draft, dict) else {}
+            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"))
             widgets.append(focus)
             composer.placeholder = "Use the form above; type done when there are no more"
         else:
-            if isinstance(current, str):
+            # what was typed and not sent comes back before the answer already given
+            if isinstance(draft, str):
+                composer.value = draft
+            elif isinstance(current, str):
                 composer.value = current
             composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
                                     else "Type your answer and press Enter")
@@ -276,48 +245,49 @@ class ConversationScreen(Screen):
 
     async def submit(self, value: Any) -> None:
         self.confirming_none = False
-        question = self.session.current
-        if question is None:
+        if self.session.current is None:
             return
-        had, before = question.id in self.session.answers, self.session.answers.get(question.id)
-        level_before = self._live_level() if self.editing else None
         try:
-            change = self.session.answer(question.id, value)
+            step = self.conversation.answer(value)
         except AnswerError as error:
             self.hint(error.message)
             return
-        notes = []
-        if self.editing:
-            self.editing = False
-            self.session.resume()
-            after = self.session.answers[question.id]
-            if had and after != before:
-                notes.append(NoteTurn(f"Changed your answer to “{question.prompt.rstrip('.?')}”: from"
-                                      f" {answer_label(question, before)} to {answer_label(question, after)}."))
-            level_after = self._live_level()
-            if level_before and level_after and level_after != level_before:
-                notes.append(NoteTurn(f"The recommendation is now {level_after} (it was {level_before}).",
-                                      "restored"))
-        self.save()
+        self.after_save()
         # the answer, the next question, the reply area and the side panel change together: one layout
         with self.app.batch_update():
-            await self.advance(question, change, notes)
+            await self.advance(step)
+
+    def keep_draft(self) -> None:
+        """Keep what is typed for the question on screen and not sent, so it is there when the person comes
+        back to that question (after a change elsewhere, after going back, after quitting)."""
+        question = self.shown
+        if question is None or question.id != getattr(self.session.current, "id", None):
+            return
+        if question.kind in ("text", "date"):
+            typed = self.query_one("#composer", Input).value
+            answered = self.session.answers.get(question.id)
+            self.conversation.keep_draft(question.id, "" if typed == (answered or "") else typed)
+        elif question.kind == "record":
+            forms = self.query(RecordForm)
+            if forms:
+                form = forms.first()
+                draft = form.draft()
+                if draft.get("records") == (self.session.answers.get(question.id) or []) and "entry" not in draft:
+                    draft = {}
+                self.conversation.keep_draft(question.id, draft)
 
     def save(self) -> None:
-        saved = self.saved
-        saved.answers = dict(self.session.answers)
-        saved.cursor = self.session.current.id if self.editing and self.session.current else None
-        saved.answered, saved.total = self.session.progress()
-        saved.complete = self.session.is_complete
-        try:
-            self.store.save(saved)
-        except ExportError as error:
-            self.app.save_error = str(error)
+        """Keep the draft on screen and save now (on leaving the screen or the app)."""
+        self.keep_draft()
+        self.conversation.save()
+        self.after_save()
+
+    def after_save(self) -> None:
+        error = self.conversation.save_error
+        if error is not None:
             self.notify(f"Could not save your answers: {error}. They are kept here, and saving is tried"
                         " again after your next answer and when you quit.", severity="error", timeout=10)
-        else:
-            self.app.save_error = None
-        self.app.collect(saved)
+        self.app.collect(self.session)
 
     @on(OptionList.OptionSelected, "#quick-replies")
     async def _quick_reply(self, event: OptionList.OptionSelected) -> None:
@@ -369,53 +339,31 @@ class ConversationScreen(Screen):
 
     async def reply(self, text: str) -> None:
         """A typed reply, read the way a person means it."""
-        word = text.strip().casefold()
         question = self.session.current
-        if word in WORDS_FOR_WHY:
+        said = self.conversation.read(text)
+        if said.kind == "why":
             self.action_why()
             self.query_one("#composer", Input).value = ""
-            return
-        if word == "back":
+        elif said.kind == "back":
             await self.action_back()
-            return
-        if question is None:
+        elif question is None:
+            word = text.strip().casefold()
             if word in ("review", "plan"):
                 self.action_review() if word == "review" else self.action_plan()
-            return
-        if not word:
-            if question.id in self.session.answers:
-                await self.submit(self.session.answers[question.id])
-            elif self.example is not None and question.id in self.example.answers:
-                await self.submit(self.example.answers[question.id])
-            elif not question.required:
-                await self.submit(None)
-            else:
-                self.hint("Fill in the form above and choose Add this one, or type done when there are none."
-                          if question.kind == "record" else "This one needs an answer. Type ? to see why we ask.")
-            return
-        try:
-            if question.kind == "multiple":
-                value: Any = read_choices(question, text)
-            elif question.is_choice:
-                value = read_choice(question, text)
-            elif question.kind == "record":
-                # in the reply box "no" means none too; in a form field it could be a name
-                if word in DONE_WORDS or word == "no":
-                    self.query_one(RecordForm).finish()
-                else:
-                    self.hint("Fill in the form above and choose Add this one for each, then Done (or type done).")
-                return
-            elif question.kind == "date":
-                value = read_date(text)
-            else:
-                value = text.strip()
-        except ReplyError as error:
-            self.hint(f"Sorry: {error}.")
-            return
-        except ValueError:
-            self.hint("Write the date as 31/03/2026 or 2026-03-31.")
-            return
-        await self.submit(value)
+        elif said.kind == "keep":
+            await self.submit(self.session.answers[question.id])
+        elif said.kind == "skip":
+            await self.submit(None)
+        elif said.kind == "done":
+            self.query_one(RecordForm).finish()
+        elif said.kind == "answer":
+            await self.submit(said.value)
+        elif question.kind == "record":
+            self.hint("Fill in the form above and choose Add this one for each, then Done (or type done)."
+                      if text.strip() else
+                      "Fill in the form above and choose Add this one, or type done when there are none.")
+        else:
+            self.hint(said.message)
 
     # -- actions ------------------------------------------------------------------------------------
 
@@ -431,9 +379,8 @@ class ConversationScreen(Screen):
             self.hint("There is no more to say about this question.")
 
     async def action_back(self) -> None:
-        before = self.session.current
-        after = self.session.back()
-        if after is None or (before is not None and after.id == before.id):
+        self.keep_draft()
+        if not self.conversation.back():
             self.hint("This is the first question.")
             return
         await self.rebuild()
@@ -452,12 +399,12 @@ class ConversationScreen(Screen):
         await self.edit(event.question_id)
 
     async def edit(self, question_id: str) -> None:
+        self.keep_draft()
         try:
-            self.session.go_to(question_id)
+            self.conversation.edit(question_id)
         except AnswerError:
             self.hint("That question no longer applies to your answers.")
             return
-        self.editing = True
         await self.rebuild()
         self.hint("Change the answer, or press Enter to keep it. The conversation then carries on.")
 
@@ -481,7 +428,8 @@ class ConversationScreen(Screen):
         if not self.revealed:
             self.hint("The recommendation is hidden while the room discusses. Press F4 to reveal it first.")
             return
-        self.app.push_screen(PlanScreen(self.flow, self.session, self.saved, reveal=self.revealed))
+        self.app.push_screen(PlanScreen(self.flow, self.session, self.conversation.plan_meta(),
+                                        reveal=self.revealed))
 
     def action_toggle_panel(self) -> None:
         panel = self.query_one(SidePanel)

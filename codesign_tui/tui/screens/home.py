@@ -14,7 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...flow.catalogue import FlowEntry
-from ...sessions import Damaged, SavedSession
+from ...sessions import Damaged, Listed
 from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
 from ..widgets.footer import Footer
 
@@ -41,7 +41,7 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", "Quit", tooltip="Leave codesign", show=False),
     ]
 
-    def __init__(self, flows: list[FlowEntry], saved: list[SavedSession], damaged: list[Damaged]) -> None:
+    def __init__(self, flows: list[FlowEntry], saved: list[Listed], damaged: list[Damaged]) -> None:
         super().__init__()
         self.flows = flows
         self.saved = saved
@@ -94,18 +94,20 @@ class HomeScreen(Screen):
                                    summary=flow.summary)
         return Option(text, id=f"flow:{flow.id}")
 
-    def _saved_option(self, saved: SavedSession) -> Option:
+    def _saved_option(self, saved: Listed) -> Option:
         flow = next((f for f in self.flows if f.id == saved.flow), None)
         title = flow.title if flow else saved.flow
         # tell sessions of the same flow apart: the name given, or else the first thing typed
-        typed = next((saved.answers[q] for q in (flow.text_questions if flow else ())
-                      if isinstance(saved.answers.get(q), str) and saved.answers[q]), "")
+        answers = saved.given.answers
+        typed = next((answers[q] for q in (flow.text_questions if flow else ())
+                      if isinstance(answers.get(q), str) and answers[q]), "")
         about = saved.project or typed
         name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
-        state = "finished" if saved.complete else f"{saved.answered} of {saved.total} answered"
+        state = ("finished" if saved.complete else f"{saved.answered} of {saved.total} answered") if saved.usable \
+            else f"{saved.answered} answers; its flow cannot be found"
         text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=title, name=name,
                                    state=state, when=when(saved.updated))
-        return Option(text, id=f"saved:{saved.id}")
+        return Option(text, id=f"saved:{saved.name}")
 
     def _show_saved(self) -> None:
         has = bool(self.saved)
@@ -128,7 +130,7 @@ class HomeScreen(Screen):
                     return
                 self.app.start_flow(flow, *names)
 
-            self.app.push_screen(NewPlanDialog(entry.title), named)
+            self.app.push_screen(NewPlanDialog(entry.title, entry.id), named)
         elif kind == "saved":
             self.app.resume(key)
 
@@ -147,7 +149,7 @@ class HomeScreen(Screen):
 
         def confirmed(yes: bool | None) -> None:
             if yes and self.app.store.delete(session_id):
-                self.saved = [s for s in self.saved if s.id != session_id]
+                self.saved = [s for s in self.saved if s.name != session_id]
                 saved_list.remove_option(option.id)
                 self._show_saved()
                 self.refresh_bindings()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-import re
 from pathlib import Path
 
 from textual import work
@@ -13,10 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Header, MarkdownViewer, Tree
 
 from ...flow.answers import AnswersFile
+from ...flow.conversation import Conversation
 from ...flow.engine import Session
 from ...flow.model import Flow
-from ...plan.export import ExportError, write_atomically
-from ...sessions import SavedSession
+from ...files import ExportError, write_atomically
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
@@ -34,14 +32,6 @@ def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, publ
         raise ExportError(str(error)) from None
 
 
-def proposed_name(flow: Flow, saved: SavedSession, fmt: str, folder: Path | None = None) -> Path:
-    """A sensible file name in the current folder: flow, project and date."""
-    # "Young people's offer" as young-peoples-offer: an apostrophe joins, it does not split a word
-    project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", saved.project.casefold())).strip("-")[:40]
-    stem = "-".join(part for part in (flow.id, project, _dt.date.today().isoformat()) if part)
-    return (folder or Path.cwd()) / f"{stem}.{fmt}"
-
-
 class PlanScreen(Screen):
     """Shows the plan and exports it."""
 
@@ -57,18 +47,16 @@ class PlanScreen(Screen):
                 tooltip="Leave out the names of people who have not agreed to publication, here and in exports"),
     ]
 
-    def __init__(self, flow: Flow, session: Session, saved: SavedSession, reveal: bool = True) -> None:
+    def __init__(self, flow: Flow, session: Session, meta: AnswersFile, reveal: bool = True) -> None:
         super().__init__()
         self.flow = flow
         self.session = session
-        self.saved = saved
+        self.plan_meta = meta  # who and when; dated when the session began, so the same answers give the same plan
         self.reveal = reveal
         self.public = False  # the public version: names without consent to publish left out
 
     def meta(self) -> AnswersFile:
-        # the plan is dated when the session began, so the same answers always give the same plan
-        date = self.saved.created[:10] or _dt.date.today().isoformat()
-        return AnswersFile(self.flow.id, self.session.answers, self.saved.project, self.saved.prepared_by, date)
+        return self.plan_meta
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,7 +115,7 @@ class PlanScreen(Screen):
         if self.app.is_web:
             self.deliver(fmt)
             return
-        proposed = proposed_name(self.flow, self.saved, fmt)
+        proposed = Path.cwd() / Conversation(self.session).plan_file_name(fmt, self.public)
 
         def chosen(path: Path | None) -> None:
             if path is None:
@@ -160,5 +148,5 @@ class PlanScreen(Screen):
         except ExportError as error:
             self.notify(str(error), title="Not saved", severity="error")
             return
-        name = proposed_name(self.flow, self.saved, fmt, Path(".")).name
+        name = Conversation(self.session).plan_file_name(fmt, self.public)
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)

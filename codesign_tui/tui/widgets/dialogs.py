@@ -47,6 +47,38 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class ChoiceDialog(ModalScreen[str | None]):
+    """Asks which of a few things to do; Escape chooses none of them."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog { align: center middle; }
+    ChoiceDialog > Vertical { width: 72; max-width: 95%; height: auto; border: thick $accent;
+                              background: $surface; padding: 1 2; }
+    ChoiceDialog .buttons { height: auto; margin-top: 1; }
+    ChoiceDialog Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "none", "Cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False)
+            with Horizontal(classes="buttons"):
+                for key, label in self.choices:
+                    yield Button(label, id=f"choice-{key}", compact=True)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_none(self) -> None:
+        self.dismiss(None)
+
+
 class ExportDialog(ModalScreen[Path | None]):
     """Asks where to save an export, proposing a name in the current folder."""
 
@@ -101,9 +133,15 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, flow_id: str = "") -> None:
         super().__init__()
         self.flow_title = title
+        self.flow_id = flow_id
+
+    def typed(self) -> tuple[str, str]:
+        """The name and author as typed so far."""
+        return (self.query_one("#project", Input).value.strip(),
+                self.query_one("#prepared-by", Input).value.strip())
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -127,8 +165,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     @on(Input.Submitted, "#prepared-by")
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
-        self.dismiss((self.query_one("#project", Input).value.strip(),
-                      self.query_one("#prepared-by", Input).value.strip()))
+        self.dismiss(self.typed())
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option as ListOption
 
 from ...flow.answers import AnswerError, check_record
+from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 
 
@@ -154,8 +155,6 @@ class Checklist(OptionList):
             event.prevent_default()
 
 
-DONE_WORDS = {"done", "none", "no more"}
-
 
 class RecordForm(Vertical):
     """One record at a time, such as one declared interest, with "add another" and "done"."""
@@ -165,10 +164,35 @@ class RecordForm(Vertical):
             super().__init__()
             self.records = records
 
-    def __init__(self, question: Question, current: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, question: Question, current: list[dict[str, Any]] | None = None,
+                 entry: dict[str, Any] | None = None) -> None:
         super().__init__(id="record-form")
         self.question = question
         self.records: list[dict[str, Any]] = list(current or [])
+        self.entry = dict(entry or {})  # a half-filled entry from a draft, put back in the fields
+
+    def on_mount(self) -> None:
+        for spec in self.question.fields:
+            value = self.entry.get(spec.id)
+            if value in (None, ""):
+                continue
+            widget = self.query_one(f"#field-{spec.id}")
+            if isinstance(widget, Select):
+                if any(o.value == value for o in spec.options):
+                    widget.value = value
+            elif isinstance(widget, Input):
+                widget.value = str(value)
+
+    def draft(self) -> dict[str, Any]:
+        """What is typed and not yet sent: entries added but not finished with Done, and the entry being
+        filled in."""
+        draft: dict[str, Any] = {}
+        if self.records:
+            draft["records"] = list(self.records)
+        entry = self._values()
+        if entry:
+            draft["entry"] = entry
+        return draft
 
     def compose(self):
         yield Static(self._summary(), id="record-summary", markup=False)

@@ -9,13 +9,9 @@ from textual.content import Content
 from textual.widgets import Collapsible, Static
 from textual.widgets._collapsible import CollapsibleTitle
 
+from ...flow.conversation import answer_label  # noqa: F401 - the review screen takes it from here
 from ...flow.model import Question
 from ..messages import EditAnswer
-
-
-def answer_label(question: Question, value: object) -> str:
-    """An answer as the transcript and review show it."""
-    return "Skipped" if value is None else question.label(value)
 
 
 class QuestionTurn(Vertical):

@@ -1,4 +1,5 @@
-"""Writing exports safely: whole or not at all, and never over an existing file unless asked."""
+"""Writing files safely, for every layer: whole or not at all, never over an existing file unless asked,
+and never readable by more people than the user's umask (or the file's own mode) allows."""
 
 from __future__ import annotations
 
@@ -12,11 +13,55 @@ class ExportError(Exception):
     """A file that could not be written; the message says why and what to do."""
 
 
-def write_atomically(path: Path, data: bytes, force: bool = False, mode: int = 0o644) -> None:
+PRIVATE = 0o600  # sessions, settings, a room's answers: for the person alone
+PRIVATE_FOLDER = 0o700
+
+
+def umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def shared_mode(path: Path) -> int:
+    """The mode for an export: what the umask allows for a new file, and never more than an existing
+    file at `path` already allows, so replacing a private file keeps it private."""
+    mode = 0o666 & ~umask()
+    try:
+        existing = os.stat(path).st_mode & 0o777
+    except OSError:
+        return mode
+    return mode & existing
+
+
+def private_folder(folder: Path) -> Path:
+    """Make `folder` (and any missing parents) readable by the user alone; ExportError when it cannot."""
+    folder = Path(folder)
+    try:
+        missing = []
+        probe = folder
+        while not probe.exists():
+            missing.append(probe)
+            probe = probe.parent
+        for item in reversed(missing):
+            item.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+            os.chmod(item, PRIVATE_FOLDER)  # mkdir's mode is narrowed by the umask, never widened
+    except OSError as error:
+        raise ExportError(f"cannot make the folder {folder}: {error.strerror or error}") from None
+    if not folder.is_dir():
+        raise ExportError(f"cannot make the folder {folder}: something else has that name")
+    return folder
+
+
+def write_atomically(path: Path, data: bytes, force: bool = False, mode: int | None = None) -> None:
     """Write `data` to a temporary file beside `path`, then move it into place in one step, so that
     `path` is either untouched or complete. Without `force` an existing file is never replaced, even
-    one that appears while we write."""
+    one that appears while we write. `mode` defaults to `shared_mode(path)`; pass PRIVATE for a file that
+    is the person's alone."""
     path = Path(path)
+    if mode is None:
+        mode = shared_mode(path)
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name")

@@ -1,0 +1,296 @@
+"""The conversation, once: reading a reply, answering, keeping, going back, changing an earlier answer,
+drafts, saving, question numbers and citations. It knows no screen: the full-screen app and plain mode
+show what it says and pass on what the person did."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, Protocol
+
+from ..records import record
+from .answers import AnswerError, AnswersFile, check_answer, read_date
+from .engine import Change, Session
+from .model import Flow, Question
+from .replies import ReplyError, read_choice, read_choices
+
+WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
+# what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
+DONE_WORDS = frozenset({"done", "finish", "finished", "none", "no more", "that's all", "thats all"})
+DATE_HINT = "Write the date as 31/03/2026 or 2026-03-31."
+
+
+class Store(Protocol):
+    """Where a session is kept: handed to the conversation, which never picks one."""
+
+    def save(self, session: Session) -> object: ...
+
+
+@record(frozen=True)
+class Reply:
+    """What a typed reply means: `why`, `back`, `keep`, `skip`, `done` (no more records), `answer` (with
+    its `value`), or `error` (with a `message` saying what would fit)."""
+
+    kind: str
+    value: Any = None
+    message: str = ""
+
+
+@record(frozen=True)
+class Step:
+    """What an answer did: the change to the path, and notes to show before the next question, each a
+    (kind, text) pair; kind is `set-aside`, `restored`, `changed` or `level`."""
+
+    question: Question
+    change: Change
+    notes: tuple[tuple[str, str], ...] = ()
+
+
+def answer_label(question: Question, value: Any) -> str:
+    """An answer as every front end shows it: a question passed over reads "Skipped"."""
+    return "Skipped" if value is None else question.label(value)
+
+
+def citation(flow: Flow, cite: str) -> str:
+    """A citation as a person reads it: the source's title and the section."""
+    if not cite:
+        return ""
+    source_id, _, detail = cite.partition(" ")
+    source = flow.source(source_id)
+    if source is None:
+        return cite
+    return f"{source.title}{' ' + detail if detail else ''}"
+
+
+def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[str]:
+    """What checking a loaded session against its flow found, one sentence an answer: answers that no longer
+    fit (kept aside in the file, not used) and answers that fit again (brought back)."""
+    flow = session.flow
+    notes = []
+    for key, kept in session.unfit.items():
+        what = f"“{flow.question(key).prompt.rstrip('.?')}”" if flow.has_question(key) else f"{key!r}"
+        why = kept.said.removeprefix(f"{key}: ")  # the question is named already, in words
+        notes.append(f"Your answer to {what} no longer fits the flow ({why}), so it is kept aside in the"
+                     " file and not used." + (" The question is asked again." if flow.has_question(key) else ""))
+    if brought_back:
+        notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
+    return notes
+
+
+def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:
+    return "; ".join(f"“{flow.question(q).prompt.rstrip('.')}”" for q in question_ids)
+
+
+class Conversation:
+    """One person's conversation with one flow, saved after every answer through the store it is handed."""
+
+    def __init__(self, session: Session, store: Store | None = None, proposed: dict[str, Any] | None = None):
+        self.session = session
+        self.flow = session.flow
+        self.store = store
+        self.proposed = proposed or {}  # a worked example's answers, offered at each question
+        self.jumped = False  # moved to an earlier answer to change it: keeping it goes back to where we were
+        self.save_error: str | None = None  # why the last save failed, until one succeeds
+        self.saved_once = False
+
+    # -- what to show ---------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Question | None:
+        return self.session.current
+
+    def number(self, question: Question) -> int:
+        """A question's number: its place in the flow, not on this path, so that it keeps its number when
+        an earlier answer skips or brings back others, and "question 7" means the same everywhere."""
+        return self.flow.order[question.id] + 1
+
+    def citation(self, question: Question) -> str:
+        return citation(self.flow, question.cite)
+
+    def existing(self, question: Question) -> Any:
+        """The answer already given, else a worked example's answer (checked), else None."""
+        if question.id in self.session.answers:
+            return self.session.answers[question.id]
+        proposed = self.proposed_answer(question)
+        return proposed
+
+    def proposed_answer(self, question: Question) -> Any:
+        if question.id in self.session.answers or question.id not in self.proposed:
+            return None
+        try:
+            return check_answer(question, self.proposed[question.id])
+        except AnswerError:
+            return None
+
+    # -- drafts: typed and not sent -------------------------------------------------------------------
+
+    def draft(self, question_id: str) -> Any:
+        return self.session.drafts.get(question_id)
+
+    def keep_draft(self, question_id: str, value: Any) -> None:
+        """Remember what was typed for a question and not sent; saved with the next save. An empty draft
+        forgets the old one. A draft is never an answer."""
+        if value in (None, "", {}, []):
+            self.session.drafts.pop(question_id, None)
+        else:
+            self.session.drafts[question_id] = value
+
+    # -- reading a reply ------------------------------------------------------------------------------
+
+    def read(self, text: str, question: Question | None = None) -> Reply:
+        """What a typed reply means for the question being asked."""
+        question = question or self.current
+        word = text.strip().casefold()
+        if word in WORDS_FOR_WHY:
+            return Reply("why")
+        if word == "back":
+            return Reply("back")
+        if question is None:
+            return Reply("error", message="All questions are answered.")
+        if not word:
+            if question.id in self.session.answers:
+                return Reply("keep")
+            proposed = self.proposed_answer(question)
+            if proposed is not None:
+                return Reply("answer", proposed)
+            if not question.required:
+                return Reply("skip")
+            return Reply("error", message="This one needs an answer. Type ? to see why we ask.")
+        try:
+            if question.kind == "multiple":
+                return Reply("answer", read_choices(question, text))
+            if question.is_choice:
+                return Reply("answer", read_choice(question, text))
+            if question.kind == "record":
+                if word in DONE_WORDS or word == "no":
+                    return Reply("done")
+                return Reply("error", message="Fill in the form for each one, then say done.")
+            if question.kind == "date":
+                return Reply("answer", read_date(text))
+        except ReplyError as error:
+            return Reply("error", message=f"Sorry: {error}.")
+        except ValueError:
+            return Reply("error", message=DATE_HINT)
+        return Reply("answer", text.strip())
+
+    # -- acting ---------------------------------------------------------------------------------------
+
+    def answer(self, value: Any) -> Step:
+        """Answer the question being asked (AnswerError when the value does not fit), then save."""
+        question = self.current
+        if question is None:
+            raise AnswerError("", "All questions are answered.")
+        session = self.session
+        had, before = question.id in session.answers, session.answers.get(question.id)
+        level_before = self.live_level() if self.jumped else None
+        change = session.answer(question.id, value)
+        notes: list[tuple[str, str]] = []
+        if self.jumped:
+            self.jumped = False
+            session.resume()
+            after = session.answers[question.id]
+            if had and after != before:
+                notes.append(("changed", f"Changed your answer to “{question.prompt.rstrip('.?')}”: from"
+                                         f" {answer_label(question, before)} to {answer_label(question, after)}."))
+            level_after = self.live_level()
+            if level_before and level_after and level_after != level_before:
+                notes.append(("level", f"The recommendation is now {level_after} (it was {level_before})."))
+        if change.set_aside:
+            notes.append(("set-aside", f"Set aside, as they no longer apply: {prompts(self.flow, change.set_aside)}."
+                                       " They come back if you change this answer back."))
+        if change.restored:
+            notes.append(("restored", f"Brought back, as they apply again: {prompts(self.flow, change.restored)}."))
+        self.save()
+        return Step(question, change, tuple(notes))
+
+    def keep(self) -> Step:
+        """Keep the answer already given and carry on: to where the person was after changing an earlier
+        answer, else to the next question."""
+        question = self.current
+        assert question is not None and question.id in self.session.answers
+        return self.answer(self.session.answers[question.id])
+
+    def skip(self) -> Step:
+        return self.answer(None)
+
+    def back(self) -> bool:
+        """Step back to the question before; False at the first question."""
+        before = self.current
+        after = self.session.back()
+        if after is None or (before is not None and after.id == before.id):
+            return False
+        self.save()
+        return True
+
+    def edit(self, question_id: str) -> Question:
+        """Go to an earlier answer to change it (AnswerError when it no longer applies)."""
+        question = self.session.go_to(question_id)
+        self.jumped = True
+        self.save()
+        return question
+
+    def live_level(self) -> str | None:
+        """The recommendation's label as far as the answers so far settle it."""
+        result = self.session.result(so_far=True)
+        if not result.decided or result.recommendation is None:
+            return None
+        return result.recommendation.label
+
+    # -- saving ---------------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Save through the store; True when it worked. A failure is kept in `save_error` (and tried again
+        at the next save) so that no one is told their answers are saved when they are not."""
+        if self.store is None:
+            return True
+        from ..files import ExportError
+
+        try:
+            self.store.save(self.session)
+        except ExportError as error:
+            self.save_error = str(error)
+            return False
+        self.save_error = None
+        self.saved_once = True
+        return True
+
+    def answers_yaml(self) -> str:
+        """The session as an answers file, for the last resort of printing it when it cannot be saved."""
+        import yaml
+
+        data = {"flow": self.flow.id, "project": self.session.project, "prepared_by": self.session.prepared_by,
+                "answers": self.session.answers}
+        if self.session.drafts:
+            data["drafts_not_sent"] = self.session.drafts
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+    def farewell(self, resume: str) -> str:
+        """What to say on leaving: honest about whether the answers are saved. `resume` is the command
+        that carries on."""
+        session = self.session
+        if self.save_error is not None:
+            return (f"Your answers could NOT be saved ({self.save_error}). Copy them from here into a file and"
+                    f" open it with: codesign render {self.flow.id} --answers FILE --partial\n\n"
+                    + self.answers_yaml())
+        answered, total = session.progress()
+        if session.finished:
+            return f"Your answers are saved; open them again with: {resume}"
+        if answered or session.drafts or session.project or session.prepared_by:
+            return f"Your answers are saved ({answered} of {total}). Carry on with: {resume}"
+        return ""
+
+    # -- the plan -------------------------------------------------------------------------------------
+
+    def plan_file_name(self, fmt: str, public: bool = False) -> str:
+        """A sensible name for the plan's file, the same in every front end: flow, project, date (and
+        "public" for the version without names, so it never takes the full plan's name)."""
+        # "Young people's offer" as young-peoples-offer: an apostrophe joins, it does not split a word
+        project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", self.session.project.casefold())).strip("-")[:40]
+        parts = (self.flow.id, project, _dt.date.today().isoformat(), "public" if public else "")
+        return "-".join(part for part in parts if part) + f".{fmt}"
+
+    def plan_meta(self) -> AnswersFile:
+        """What the plan says of who and when."""
+        session = self.session
+        date = session.date or session.created[:10] or _dt.date.today().isoformat()
+        return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date)
