@@ -51,3 +51,36 @@ def test_the_probe_would_see_textual_if_it_were_loaded():
     code = PROBE.format(args=["flows"]).replace("loaded =", "import textual.app\nloaded =")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert "TEXTUAL: textual" in run.stderr
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """import-linter's check of the contracts in pyproject.toml, on the package under `root`."""
+    command = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+    return subprocess.run([sys.executable, "-c", command], capture_output=True, text=True, cwd=root,
+                          timeout=300, env={**__import__("os").environ, "PYTHONPATH": str(root)})
+
+
+def test_the_layers_hold():
+    run = lint_imports(ROOT)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert "0 broken" in run.stdout
+
+
+@pytest.mark.parametrize("where, line, contract", [
+    ("flow/engine.py", "from ..plan import render", "The engine and the conversation know no plan"),
+    ("flow/conversation.py", "from .. import sessions", "The engine and the conversation know no plan"),
+    ("sessions.py", "import textual", "never load the full-screen app"),
+    ("cohort/report.py", "from ..tui import app", "never load the full-screen app"),
+    ("sessions.py", "from .plan import render", "Saving a session is not rendering a plan"),
+])
+def test_a_forbidden_import_breaks_a_contract(tmp_path, where, line, contract):
+    import shutil
+
+    shutil.copytree(ROOT / "codesign_tui", tmp_path / "codesign_tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    module = tmp_path / "codesign_tui" / where
+    module.write_text(module.read_text() + f"\n\ndef _sneaked_in():\n    {line}\n")
+    run = lint_imports(tmp_path)
+    assert run.returncode != 0
+    assert f"{contract}" in run.stdout and "BROKEN" in run.stdout, run.stdout[-3000:]
