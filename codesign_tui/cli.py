@@ -367,7 +367,7 @@ def _converse(options: argparse.Namespace) -> int:
 
     if served:
         return _served(flow, options)
-    app = make_app(flow=flow, resume=resume, facilitate=options.facilitate)
+    app = make_app(flow=flow, resume=resume, facilitate=options.facilitate, ask_names=resume is None)
     app.run()
     return app.return_code or EXIT_OK
 

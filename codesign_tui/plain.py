@@ -37,7 +37,7 @@ class PlainConversation:
     """Shows what the conversation says, line by line, and passes on what the person typed."""
 
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO, folder: Path,
-                 store: SessionStore | None = None, brought_back: tuple[str, ...] = ()):
+                 store: SessionStore | None = None, brought_back: tuple[str, ...] = (), ask_names: bool = False):
         self.store = store or SessionStore()
         self.conversation = Conversation(session, self.store)
         self.session = session
@@ -46,6 +46,7 @@ class PlainConversation:
         self.stdout = stdout
         self.folder = folder
         self.brought_back = brought_back
+        self.ask_names = ask_names  # a new session asks what the plan needs first
         self.section_shown: str | None = None
         self.warned = False
 
@@ -73,6 +74,8 @@ class PlainConversation:
             self.say(note)
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")
         try:
+            if self.ask_names:
+                self.name_the_plan()
             while (question := self.session.current) is not None:
                 self.turn(question)
         except (Stop, InputEnded) as reason:
@@ -94,6 +97,12 @@ class PlainConversation:
         self.say(f"\n{why} after {answered} of {total} questions. Your answers are saved; carry on"
                  f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
+
+    def name_the_plan(self) -> None:
+        """What the plan needs at its top; both can be left blank."""
+        self.say("\nBoth of these go at the top of the plan; press Enter to leave one out.")
+        self.session.project = self.ask("What is the piece of work called? > ")
+        self.session.prepared_by = self.ask("Who is preparing the plan? > ")
 
     def turn(self, question: Question) -> None:
         section = self.flow.section(question.section_id)
@@ -274,7 +283,8 @@ def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdou
 
     store = store or SessionStore()
     session = flow_or_session
-    if not isinstance(session, Session):
+    new = not isinstance(session, Session)
+    if new:
         # a flow file of one's own is found again by its path when the session is resumed
         session = store.new(flow_or_session, own_flow_path(flow_or_session.path))
         try:
@@ -282,4 +292,4 @@ def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdou
         except ExportError:
             pass  # a folder that cannot be made is reported when saving fails
     return PlainConversation(session, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
-                             brought_back).run()
+                             brought_back, ask_names=new).run()

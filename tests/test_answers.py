@@ -112,3 +112,19 @@ def test_broken_answers_files(tmp_path, appendix2, text, words):
     _, problems = load(tmp_path, text, appendix2, partial=True)
     assert problems.errors
     assert words in problems.format()
+
+
+@pytest.mark.parametrize("text", ["2026-12-01", "01/12/2026", "1 Dec 2026", "1 December 2026", "1 dec 2026",
+                                  "1-12-2026", " 1  Dec, 2026 "])
+def test_dates_as_people_write_them_in_the_uk(text):
+    from codesign_tui.flow.answers import read_date
+
+    assert read_date(text) == "2026-12-01"
+
+
+@pytest.mark.parametrize("text", ["12/31/2026", "Dec 1st", "tomorrow", "31 Feb 2026", ""])
+def test_what_is_not_a_date_is_refused(text):
+    from codesign_tui.flow.answers import read_date
+
+    with pytest.raises(ValueError):
+        read_date(text)

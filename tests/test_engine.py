@@ -162,7 +162,7 @@ def test_records_are_checked_field_by_field(branching):
         session.answer("records", [{"name": "Sam"}])
     with pytest.raises(AnswerError, match="unknown field 'typ'.*did you mean 'type'"):
         session.answer("records", [{"name": "Sam", "typ": "paid"}])
-    with pytest.raises(AnswerError, match="not a date; write it as 31/03/2026 or 2026-03-31"):
+    with pytest.raises(AnswerError, match="not a date; write it as 31/03/2026, 31 March 2026 or 2026-03-31"):
         session.answer("records", [{"name": "Sam", "type": "paid", "on": "next week"}])
     session.answer("records", [{"name": "Sam", "type": "paid", "on": "2026-01-31"},
                                {"name": "Jo", "type": "unpaid"}])

@@ -15,9 +15,12 @@ from codesign_tui.plain import converse
 ROOT = Path(__file__).resolve().parents[1]
 
 
+NO_NAMES = ["", ""]  # a new session first asks what the plan is called and who prepares it: left blank
+
+
 def talk(flow, replies: list[str], folder: Path) -> tuple[int, str]:
     out = io.StringIO()
-    code = converse(flow, io.StringIO("".join(r + "\n" for r in replies)), out, folder)
+    code = converse(flow, io.StringIO("".join(r + "\n" for r in NO_NAMES + replies)), out, folder)
     return code, out.getvalue()
 
 
@@ -85,7 +88,7 @@ def test_register_of_interests_and_branch(conflicts, tmp_path):
 
 
 def test_piped_into_the_command(tmp_path):
-    replies = "\n".join(["no", "existing", "yes", "yes", "yes", "yes", "no"]) + "\n"
+    replies = "\n".join(NO_NAMES + ["no", "existing", "yes", "yes", "yes", "yes", "no"]) + "\n"
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input=replies,
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -104,7 +107,7 @@ def test_the_plan_name_can_be_chosen_and_an_existing_file_is_kept(appendix2, tmp
 
 
 def test_resume_in_plain_mode_carries_on(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input="yes\nwicked\n",
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input="\n\nyes\nwicked\n",
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 1 and "--resume" in run.stdout
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"],
@@ -119,7 +122,7 @@ def test_a_session_of_ones_own_flow_file_resumes_in_plain_mode(tmp_path):
     flow = tmp_path / "flows" / "mine.yaml"
     flow.parent.mkdir()
     flow.write_text((Path(__file__).parent / "data" / "branching.yaml").read_text())
-    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "flows/mine.yaml"], input="1\n",
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "flows/mine.yaml"], input="\n\n1\n",
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert "--resume" in run.stdout, run.stdout + run.stderr
     [saved] = (Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions").glob("*.session.yaml")
@@ -130,3 +133,23 @@ def test_a_session_of_ones_own_flow_file_resumes_in_plain_mode(tmp_path):
                          capture_output=True, text=True, cwd=elsewhere, timeout=120)
     assert "cannot" not in run.stderr and "no flow called" not in run.stderr, run.stderr
     assert "Question 2 of" in run.stdout, run.stdout
+
+
+def test_a_new_plan_asks_its_name_and_who_prepares_it(appendix2, tmp_path):
+    out = io.StringIO()
+    replies = ["Library review", "Jo Bloggs", "no", "existing", "yes", "yes", "yes", "yes", "no", ""]
+    code = converse(appendix2, io.StringIO("".join(r + "\n" for r in replies)), out, tmp_path)
+    assert code == 0, out.getvalue()
+    saved = saved_answers(tmp_path)
+    assert (saved["project"], saved["prepared_by"]) == ("Library review", "Jo Bloggs")
+    [plan] = tmp_path.glob("appendix2-library-review-*.md")
+    assert "Library review" in plan.read_text() and "Jo Bloggs" in plan.read_text()
+
+
+def test_plain_mode_says_once_when_the_recommendation_is_settled(appendix2, tmp_path):
+    code, out = talk(appendix2, ["yes", "wicked", "yes", "no", "yes", "yes", "yes", ""], tmp_path)
+    assert code == 0, out
+    assert out.count("Settled: Consult.") == 1  # no money: consult, though the work calls for co-production
+    assert "Held back by your answers to “Do you have money" in out
+    # said after the answer that settled it, before the next question
+    assert out.index("Settled:") < out.index("== Your result ==")

@@ -161,6 +161,8 @@ def test_render_of_a_session_names_what_it_sets_aside():
 # -- 3. one conversation: the same numbers, the saved place, Enter keeps ------------------------------------
 
 def talk(flow_or_session, replies: list[str], store: SessionStore | None = None) -> tuple[int, str]:
+    if not hasattr(flow_or_session, "answers"):  # a new session first asks the plan's name and author
+        replies = ["", ""] + replies
     out = io.StringIO()
     code = converse(flow_or_session, io.StringIO("".join(r + "\n" for r in replies)), out, Path.cwd(),
                     store=store)

@@ -445,7 +445,8 @@ async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_m
         notes = [str(n.render()) for n in screen.query(NoteTurn)]
         assert any(n.startswith("Changed your answer to “Can people help shape the question") and
                    n.endswith("from Yes, it is genuinely open to No, it is mostly decided.") for n in notes)
-        assert "The recommendation is now Consult (it was Co-produce)." in notes
+        assert any(n.startswith("The recommendation is now Consult (it was Co-produce). The work calls for Consult")
+                   for n in notes)
         # the notes come before the closing summary, not after it
         assert isinstance(screen.query_one(Transcript).children[-1], NoteTurn)
         assert "All questions answered." in str(screen.query_one(Transcript).children[-1].render())
@@ -703,3 +704,64 @@ async def test_quitting_while_naming_a_new_plan_keeps_the_name():
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == "Library review"
+
+
+async def test_the_conversation_says_when_the_recommendation_is_settled_at_80_columns():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1", "3", "1")  # open, wicked, time: not settled yet
+        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        assert not any(n.startswith("Settled") for n in notes)
+        await press(pilot, "3", "1", "1", "1")  # no money: settled at co-design... once every answer it reads is in
+        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        settled = [n for n in notes if n.startswith("Settled:")]
+        assert len(settled) == 1
+        result = app.screen.session.result()
+        assert settled[0].startswith(f"Settled: {result.recommendation.label}.")
+        assert "Held back by your answers to “Do you have money" in settled[0]
+
+
+async def test_a_facilitator_room_does_not_hear_the_recommendation_before_the_reveal():
+    app = make_app(flow=_flow("appendix2"), facilitate=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, *"1313111")
+        notes = " ".join(str(n.render()) for n in app.screen.query(NoteTurn))
+        assert "Settled" not in notes and "Co-design" not in notes
+
+
+async def test_enter_in_the_date_of_a_register_entry_goes_on_to_the_consent_question():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1", "1")
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await press(pilot, "1")
+        form = app.screen.query_one("#record-form")
+        for field_id, value in dict(name="Sam Jones", role="Trustee", organisation="Example CVS",
+                                    interest_type="financial", description="Trustee of a bidder",
+                                    management="withdraw_from_item").items():
+            form.query_one(f"#field-{field_id}").value = value
+        form.query_one("#field-declared_on", Input).focus()
+        await pilot.press(*"1 Dec 2026")
+        await press(pilot, "enter")
+        assert form.records == []  # not added yet: the consent question comes first
+        assert app.screen.focused.id == "field-consent_to_publish"
+        form.query_one("#field-consent_to_publish").value = "yes"
+        await pilot.click("#record-add")
+        await pilot.pause()
+        assert form.records[0]["declared_on"] == "2026-12-01" and form.records[0]["consent_to_publish"] == "yes"
+
+
+async def test_a_flow_started_straight_away_asks_what_the_plan_needs_and_can_skip_it():
+    app = make_app(flow=_flow("appendix2"), ask_names=True)  # as `codesign appendix2` builds it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"Library review", "enter", *"Jo Bloggs", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert (app.screen.session.project, app.screen.session.prepared_by) == ("Library review", "Jo Bloggs")
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click("#cancel")  # "Skip"
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == ""

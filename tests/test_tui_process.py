@@ -66,9 +66,15 @@ def saved_answers(folder: Path) -> dict:
 
 
 def wait_for_first_question(leader: int) -> None:
-    """Wait until the first question is on the screen, so that no key arrives before the app."""
+    """Wait until the first question is on the screen, so that no key arrives before the app. A flow started
+    straight away first asks what the plan is called: Escape skips that."""
     screen = b""
     deadline = time.monotonic() + 60
+    while b"Whoispreparing" not in screen and time.monotonic() < deadline:
+        screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+    assert b"Whoispreparing" in screen, "the app never asked what the plan is called"
+    os.write(leader, b"\x1b")
+    screen = b""
     while b"helpshape" not in screen and time.monotonic() < deadline:
         screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
     assert b"helpshape" in screen, "the app never showed its first question"

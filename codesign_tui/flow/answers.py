@@ -48,13 +48,23 @@ def _choice(what: str, question_id: str, value: Any, values: tuple[str, ...]) ->
                       + (f"; {hint}" if hint else ""))
 
 
+DATE_FORMATS = ("%d/%m/%Y", "%d %b %Y", "%d %B %Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
 def read_date(text: str) -> str:
-    """A date as YYYY-MM-DD, from YYYY-MM-DD or the day-first DD/MM/YYYY people write in the UK."""
-    text = text.strip()
+    """A date as YYYY-MM-DD, from YYYY-MM-DD or the day-first ways people write dates in the UK:
+    31/03/2026, 1 Dec 2026, 1 December 2026 (ValueError for anything else)."""
+    text = " ".join(text.strip().replace(",", " ").split())
     try:
         return _dt.date.fromisoformat(text).isoformat()
     except ValueError:
-        return _dt.datetime.strptime(text, "%d/%m/%Y").date().isoformat()
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return _dt.datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date")
 
 
 def _date(what: str, question_id: str, value: Any) -> str:
@@ -62,7 +72,7 @@ def _date(what: str, question_id: str, value: Any) -> str:
     try:
         return read_date(str(value))
     except ValueError:
-        raise AnswerError(question_id, f"{what}: {value!r} is not a date; write it as 31/03/2026 or"
+        raise AnswerError(question_id, f"{what}: {value!r} is not a date; write it as 31/03/2026, 31 March 2026 or"
                           " 2026-03-31") from None
 
 

@@ -17,7 +17,7 @@ from .replies import ReplyError, read_choice, read_choices
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
 # what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
 DONE_WORDS = frozenset({"done", "finish", "finished", "none", "no more", "that's all", "thats all"})
-DATE_HINT = "Write the date as 31/03/2026 or 2026-03-31."
+DATE_HINT = "Write the date as 31/03/2026, 31 March 2026 or 2026-03-31."
 
 
 class Store(Protocol):
@@ -92,6 +92,7 @@ class Conversation:
         self.jumped = False  # moved to an earlier answer to change it: keeping it goes back to where we were
         self.save_error: str | None = None  # why the last save failed, until one succeeds
         self.saved_once = False
+        self.settled = self.live_level()  # the recommendation once the answers settle it, to say when it moves
 
     # -- what to show ---------------------------------------------------------------------------------
 
@@ -182,7 +183,6 @@ class Conversation:
             raise AnswerError("", "All questions are answered.")
         session = self.session
         had, before = question.id in session.answers, session.answers.get(question.id)
-        level_before = self.live_level() if self.jumped else None
         change = session.answer(question.id, value)
         notes: list[tuple[str, str]] = []
         if self.jumped:
@@ -192,9 +192,9 @@ class Conversation:
             if had and after != before:
                 notes.append(("changed", f"Changed your answer to “{question.prompt.rstrip('.?')}”: from"
                                          f" {answer_label(question, before)} to {answer_label(question, after)}."))
-            level_after = self.live_level()
-            if level_before and level_after and level_after != level_before:
-                notes.append(("level", f"The recommendation is now {level_after} (it was {level_before})."))
+        settled = self.settled_note()
+        if settled:
+            notes.append(("level", settled))
         if change.set_aside:
             notes.append(("set-aside", f"Set aside, as they no longer apply: {prompts(self.flow, change.set_aside)}."
                                        " They come back if you change this answer back."))
@@ -228,6 +228,24 @@ class Conversation:
         self.jumped = True
         self.save()
         return question
+
+    def settled_note(self) -> str:
+        """Said once the answers settle the recommendation, and again whenever a change moves it: the level,
+        what the work calls for and the conditions support, and what holds it back."""
+        result = self.session.result(so_far=True)
+        if not result.decided or result.recommendation is None:
+            self.settled = None
+            return ""
+        level = result.recommendation.label
+        if level == self.settled:
+            return ""
+        before, self.settled = self.settled, level
+        text = (f"The recommendation is now {level} (it was {before})." if before else f"Settled: {level}.")
+        text += " " + self.flow.levels_sentence(result.calls_for, result.supported)
+        if result.held_back_by:
+            held = "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in result.held_back_by)
+            text += f" Held back by your answers to {held}."
+        return text
 
     def live_level(self) -> str | None:
         """The recommendation's label as far as the answers so far settle it."""

@@ -58,8 +58,9 @@ class CodesignApp(App):
 
     def __init__(self, flows: list[FlowEntry], store: SessionStore, start: Flow | None = None,
                  resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
-                 collect: Path | None = None, cohort: list[Path] | None = None) -> None:
+                 collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False) -> None:
         super().__init__()
+        self.ask_names = ask_names  # a flow started straight away still asks what the plan needs
         self.cohort_paths = cohort
         self.example = example
         self.collect_dir = collect
@@ -82,6 +83,8 @@ class CodesignApp(App):
             self.push_screen(CohortScreen(self.cohort_paths, self.start))
         elif self.resume_id is not None:
             self.resume(self.resume_id, first=True)
+        elif self.start is not None and self.ask_names and self.example is None:
+            self.name_then_start(self.start)
         elif self.start is not None:
             self.start_flow(self.start)
         else:
@@ -113,6 +116,14 @@ class CodesignApp(App):
             except (FlowError, OSError):
                 return None
         return self.loaded[key]
+
+    def name_then_start(self, flow: Flow) -> None:
+        """Ask what the plan needs (what the work is called, who prepares it), then start; both can be left
+        blank, and Cancel starts without them."""
+        from .widgets.dialogs import NewPlanDialog
+
+        self.push_screen(NewPlanDialog(flow.title, flow.id, skip="Skip"),
+                         lambda names: self.start_flow(flow, *(names or ("", ""))))
 
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
         from ..resources import own_flow_path
@@ -258,7 +269,7 @@ def _key(path: str) -> str:
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
              store: SessionStore | None = None, example: WorkedExample | None = None,
-             collect: Path | None = None, cohort: list[Path] | None = None) -> CodesignApp:
+             collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.catalogue import cache_file, catalogue
     from ..resources import shipped_flows
@@ -267,4 +278,4 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
     order = {"engagement-plan": 0, "appendix2": 1, "conflicts-of-interest": 2}
     flows.sort(key=lambda f: (order.get(f.id, 9), f.title))
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
-                       example=example, collect=collect, cohort=cohort)
+                       example=example, collect=collect, cohort=cohort, ask_names=ask_names)

@@ -133,11 +133,11 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, flow_id: str = "") -> None:
+    def __init__(self, title: str, flow_id: str = "", skip: str = "Cancel") -> None:
         super().__init__()
         self.flow_title = title
         self.flow_id = flow_id
-
+        self.skip = skip  # "Skip" where there is nothing to go back to
     def typed(self) -> tuple[str, str]:
         """The name and author as typed so far."""
         return (self.query_one("#project", Input).value.strip(),
@@ -153,7 +153,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
             yield Input(placeholder="your name or team", id="prepared-by")
             with Horizontal(classes="buttons"):
                 yield Button("Start", id="start", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button(self.skip, id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#project", Input).focus()

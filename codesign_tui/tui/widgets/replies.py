@@ -285,8 +285,10 @@ class RecordForm(Vertical):
             event.input.value = ""
             self.finish()
             return
-        # Enter moves on through the form; on its last text box it adds the record
-        if event.input is list(self.query("#record-fields Input"))[-1]:
+        # Enter moves on through the form, choices included (a choice after the last text box, such as
+        # consent to publish, must not be passed over); on the form's last field it adds the record
+        fields = [w for w in self.query("#record-fields *") if isinstance(w, (Input, Select))]
+        if event.input is fields[-1]:
             self.add()
         else:
             self.screen.focus_next()
