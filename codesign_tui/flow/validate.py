@@ -23,7 +23,7 @@ class ValidationReport:
     failed: int = 0
 
     def summary(self) -> str:
-        errors, warnings = len(self.problems.errors), len(self.problems.warnings)
+        errors, warnings = self.problems.count("error"), self.problems.count("warning")
         checked = f"{self.flows} flow{'s' * (self.flows != 1)} checked"
         examples = f"{self.passed} of {self.passed + self.failed} examples passed"
         if errors:
