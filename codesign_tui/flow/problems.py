@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import field
 from pathlib import Path
 
@@ -122,5 +123,9 @@ def display_path(path: Path | str) -> str:
     path = Path(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, before 3.13
+        absolute = os.path.abspath(path)
+        here = os.getcwd()
+        if absolute.startswith(here.rstrip(os.sep) + os.sep):
+            return os.path.relpath(absolute, here)
         return str(path)
