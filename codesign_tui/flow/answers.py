@@ -105,7 +105,14 @@ def check_answer(question: Question, value: Any) -> Any:
         if not isinstance(value, list):
             raise AnswerError(qid, f"{qid} should be a list of records, each with: "
                               + ", ".join(f.id for f in question.fields))
-        return [check_record(question, item, number) for number, item in enumerate(value, 1)]
+        records = []
+        for number, item in enumerate(value, 1):
+            try:
+                records.append(check_record(question, item, number))
+            except AnswerError as error:
+                error.entry = number  # so that the problem points at this entry
+                raise
+        return records
     raise AnswerError(qid, f"{qid} is of an unknown kind {kind!r}")
 
 
@@ -146,7 +153,7 @@ class AnswersFile:
 
 def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
     """Read an answers file without checking it against a flow."""
-    document = read_document(path, problems)
+    document = read_document(path, problems, "an answers file")
     if document is None:
         return None
     read = Reader(document, problems)
@@ -168,6 +175,9 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             answers[key] = to_python(value_node)
             places[key] = where(value_node)
             places[f"key:{key}"] = where(key_node)
+            if isinstance(value_node, yaml.SequenceNode):  # a register: each entry at its own line
+                for number, item in enumerate(value_node.value, 1):
+                    places[f"{key}#{number}"] = where(item)
     elif node is not None and not (isinstance(node, yaml.ScalarNode) and node.value == ""):
         read.error(node, "answers should map question ids to answers")
     text = lambda key: read.text(fields.get(key), key) or ""  # noqa: E731
@@ -206,7 +216,8 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
         try:
             checked[key] = check_answer(flow.question(key), value)
         except AnswerError as error:
-            add(key, error.message)
+            entry = f"{key}#{getattr(error, 'entry', 0)}"
+            add(entry if entry in given.places else key, error.message)
     if not partial:
         for question in walk(flow, checked):
             if question.id not in checked and question.id not in given.answers and question.required:
