@@ -148,7 +148,7 @@ def _why_not(error: OSError) -> str:
     if error.errno == errno.ELOOP:
         return "a loop of symbolic links; nothing to read"
     if error.errno == errno.ENOENT:
-        return "no such file"
+        return "cannot read the file: there is no such file"
     if error.errno == errno.EACCES:
         return "cannot read the file: permission denied"
     return f"cannot read the file: {error.strerror or error}"
