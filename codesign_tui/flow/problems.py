@@ -119,13 +119,16 @@ def did_you_mean(name: str, known: object) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user would type it: relative to the current folder when it is below it."""
-    path = Path(path)
+    """A path as the user would type it: relative to the current folder when it is below it. Links are
+    not followed, so a file reached through a link keeps the name it was reached by."""
+    absolute = os.path.abspath(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, before 3.13
-        absolute = os.path.abspath(path)
         here = os.getcwd()
-        if absolute.startswith(here.rstrip(os.sep) + os.sep):
-            return os.path.relpath(absolute, here)
+    except OSError:  # the current folder was removed
+        return str(path)
+    if absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    try:
+        return str(Path(path).resolve().relative_to(Path(here).resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, before 3.13
         return str(path)
