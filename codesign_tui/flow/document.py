@@ -192,8 +192,16 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         if line not in tab_lines:
             problems.add(Problem(name, line, column, _yaml_message(error)))
         return None
-    except yaml.YAMLError as error:  # a reader error without a mark, e.g. a control character
-        problems.add(Problem(name, 1, 1, f"not valid YAML: {error}"))
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow: no mark, an offset
+        position = max(min(error.position, len(text)), 0)
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        problems.add(Problem(name, line, column, f"a control character (U+{code:04X}) that YAML does not"
+                             " allow; remove it, or write it as an escape inside double quotes"))
+        return None
+    except yaml.YAMLError as error:  # any other error without a mark
+        problems.add(Problem(name, 1, 1, f"not valid YAML: {str(error)[:200]}"))
         return None
     if tab_lines:
         return None
