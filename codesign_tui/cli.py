@@ -140,8 +140,15 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     return options
 
 
+def _shown(text: str, keep: str = "") -> str:
+    """Text from a file or a person, safe for the terminal: control characters shown, not obeyed."""
+    from .flow.visible import visible
+
+    return visible(text, keep)
+
+
 def _error(message: str) -> int:
-    print(f"codesign: {message}", file=sys.stderr)
+    print(f"codesign: {_shown(message)}", file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -172,7 +179,7 @@ def _load(name: str):
         return load_flow(path)
     except FlowError as error:
         print(error.problems.format(), file=sys.stderr)
-        print(f"codesign: {path} has problems; fix them and try again", file=sys.stderr)
+        print(f"codesign: {_shown(str(path))} has problems; fix them and try again", file=sys.stderr)
         return None
 
 
@@ -189,7 +196,7 @@ def _flows(options: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows + [("id", "title", "questions")]) for i in range(3)]
     print(f"{'id':<{widths[0]}}  {'title':<{widths[1]}}  questions")
     for flow_id, title, count in rows:
-        print(f"{flow_id:<{widths[0]}}  {title:<{widths[1]}}  {count:>9}")
+        print(_shown(f"{flow_id:<{widths[0]}}  {title:<{widths[1]}}  {count:>9}"))
     return EXIT_OK
 
 
@@ -239,7 +246,7 @@ def _paths(options: argparse.Namespace) -> int:
             writer.writerow([*cells, result.calls_for.id, result.supported.id, result.recommendation.id,
                              result.calls_for_rule.id if result.calls_for_rule else ""])
         return EXIT_OK
-    print(f"{flow.id}: {report.total:,} combinations of answers to {len(report.questions)} questions"
+    print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
           f" ({', '.join(report.questions)})")
     width = max(len(level.id) for level in flow.levels)
     for level in flow.levels:
@@ -282,6 +289,8 @@ def _render(options: argparse.Namespace) -> int:
     except MissingExtra as error:
         return _error(str(error))
     if options.output is None:
+        if options.format != "docx" and sys.stdout.isatty():  # shown, not obeyed, by the terminal
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return EXIT_OK
@@ -289,7 +298,7 @@ def _render(options: argparse.Namespace) -> int:
         write_atomically(options.output, data, force=options.force)
     except ExportError as error:
         return _error(str(error))
-    print(f"Wrote {options.output}", file=sys.stderr)
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -313,7 +322,7 @@ def _cohort(options: argparse.Namespace) -> int:
     cohort = build_cohort(options.paths, flow=flow)
     if not cohort.answer_sets:
         for item in cohort.skipped:
-            print(f"{item.path}: skipped: {item.reason}", file=sys.stderr)
+            print(_shown(f"{item.path}: skipped: {item.reason}"), file=sys.stderr)
         looked = f"{cohort.files:,} file{'s' if cohort.files != 1 else ''}"
         return _error(f"no answer sets could be counted from {looked}"
                       + (f" for flow {flow.id!r}" if flow else "")
@@ -325,14 +334,14 @@ def _cohort(options: argparse.Namespace) -> int:
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
     if options.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
         sys.stdout.flush()
         return EXIT_OK
     try:
         write_atomically(options.output, text.encode("utf-8"), force=options.force)
     except ExportError as error:
         return _error(str(error))
-    print(f"Wrote {options.output}", file=sys.stderr)
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -397,7 +406,7 @@ def _examples(options: argparse.Namespace) -> int:
         flows[worked.flow] = flow
         result = evaluate(flow, worked.answers)
         level = result.recommendation.label if result.recommendation else "-"
-        print(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}")
+        print(_shown(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}"))
     print("Open one with: codesign example NAME")
     return EXIT_OK
 
@@ -514,7 +523,8 @@ def _sessions(options: argparse.Namespace) -> int:
         return _error(f"no saved session {options.delete!r}; `codesign sessions` lists them")
     saved, damaged = store.all()
     for item in damaged:
-        print(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}", file=sys.stderr)
+        print(_shown(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}"),
+              file=sys.stderr)
     if not saved:
         print(f"No saved sessions in {store.folder}.")
         return EXIT_OK
@@ -522,6 +532,6 @@ def _sessions(options: argparse.Namespace) -> int:
     for item in saved:
         state = "finished" if item.complete else f"{item.answered} of {item.total} answered"
         project = f"  {item.project}" if item.project else ""
-        print(f"  {item.id}  {item.flow:<22} {state:<20} {item.updated}{project}")
+        print(_shown(f"  {item.id}  {item.flow:<22} {state:<20} {item.updated}{project}"))
     print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")
     return EXIT_OK

@@ -33,13 +33,25 @@ class ValidationReport:
         return f"{checked}: no errors{tail}; {examples}"
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the flow files inside any folder given (not their .tests.yaml files)."""
+def expand(paths: Iterable[Path], problems: Problems | None = None) -> list[Path]:
+    """Files as given, and the flow files inside any folder given (not their .tests.yaml files). A folder
+    with no flow file in it is a problem, when `problems` is given: checking nothing is not a pass."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
-                              and not p.name.endswith((".tests.yaml", ".tests.yml"))))
+            try:
+                found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
+                               and not p.name.endswith((".tests.yaml", ".tests.yml")))
+            except OSError as error:
+                found = []
+                if problems is not None:
+                    problems.add(Problem(display_path(path), 1, 1,
+                                         f"cannot read the folder: {error.strerror or error}"))
+                    continue
+            if not found and problems is not None:
+                problems.add(Problem(display_path(path), 1, 1, "this folder holds no flow files (.yaml or"
+                                     " .yml), so nothing was checked; give a flow file or a folder of them"))
+            out.extend(found)
         else:
             out.append(path)
     return out
@@ -80,6 +92,6 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
 
 def validate_paths(paths: Iterable[Path]) -> ValidationReport:
     report = ValidationReport()
-    for path in expand(paths):
+    for path in expand(paths, report.problems):
         validate_flow(path, report)
     return report
