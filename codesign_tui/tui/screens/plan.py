@@ -15,6 +15,7 @@ from textual.widgets import Header, MarkdownViewer, Tree
 from ...flow.answers import AnswersFile
 from ...flow.engine import Session
 from ...flow.model import Flow
+from ...flow.visible import visible
 from ...plan.export import ExportError, write_atomically
 from ...sessions import SavedSession
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
@@ -100,7 +101,7 @@ class PlanScreen(Screen):
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
         viewer = self.query_one(MarkdownViewer)
-        await viewer.document.update(text)
+        await viewer.document.update(visible(text, "\n\t"))
         self.show_state()
         viewer.focus()
 
@@ -147,10 +148,10 @@ class PlanScreen(Screen):
         try:
             write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta(), self.public), force=force)
         except ExportError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            self.notify(visible(str(error)), title="Not saved", severity="error", timeout=10)
             return
         self.app.exported.append(path)
-        self.notify(f"Saved {path}", title="Plan saved")
+        self.notify(visible(f"Saved {path}"), title="Plan saved")
 
     def deliver(self, fmt: str) -> None:
         import io
@@ -158,7 +159,7 @@ class PlanScreen(Screen):
         try:
             data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public)
         except ExportError as error:
-            self.notify(str(error), title="Not saved", severity="error")
+            self.notify(visible(str(error)), title="Not saved", severity="error")
             return
         name = proposed_name(self.flow, self.saved, fmt, Path(".")).name
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)
