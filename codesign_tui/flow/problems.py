@@ -11,6 +11,9 @@ from ..records import record
 from .visible import visible
 
 
+SHOWN = 200  # characters of a source line shown under a problem
+
+
 @record(frozen=True, order=True)
 class Problem:
     """One thing wrong (or worth a warning) at a place in a file. Lines and columns count from 1."""
@@ -27,16 +30,17 @@ class Problem:
         if self.hint:
             text += f" ({visible(self.hint)})"
         if source_lines and 1 <= self.line <= len(source_lines):
-            line = source_lines[self.line - 1]
-            if len(line) > 400:
-                line = line[:400]
-            shown = line.rstrip("\n").expandtabs(1)
-            before = visible(shown[:max(self.column - 1, 0)])
-            shown = visible(shown)
-            if len(shown) > 200:
-                shown = shown[:200] + "…"
-            caret = " " * min(len(before), len(shown)) + "^"
-            text += f"\n    {shown}\n    {caret}"
+            line = source_lines[self.line - 1].rstrip("\n").expandtabs(1)
+            # at most SHOWN characters of a long line, around the place, so the message stays short
+            start = max(0, min(self.column - 1 - SHOWN // 2, len(line) - SHOWN))
+            part = line[start:start + SHOWN + 1]
+            before = visible(part[:max(self.column - 1 - start, 0)])
+            shown = visible(part)
+            cut_before = "…" if start else ""
+            if len(shown) > SHOWN or start + len(part) < len(line):
+                shown = shown[:SHOWN] + "…"
+            caret = " " * (len(cut_before) + min(len(before), len(shown))) + "^"
+            text += f"\n    {cut_before}{shown}\n    {caret}"
         return text
 
 
