@@ -161,7 +161,7 @@ def _flow_path(name: str) -> Path | None:
         known = ", ".join(p.stem for p in shipped_flows())
         _error(f"no flow called {name!r}; the flows are: {known} (or give a path to a .yaml file)")
         return None
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a loop of links is named as one when read
         _error(f"{path}: no such file")
         return None
     return path

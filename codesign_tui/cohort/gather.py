@@ -93,8 +93,8 @@ def _first(problems: Problems, fallback: str) -> str:
         return fallback
     first = errors[0]
     text = f"line {first.line}: {first.message}" + (f" ({first.hint})" if first.hint else "")
-    more = len(errors) - 1
-    return text + (f"; and {more} more problem{'s' if more > 1 else ''}" if more else "")
+    more = problems.count("error") - 1  # those past the first few hundred are counted, not listed
+    return text + (f"; and {more:,} more problem{'s' if more > 1 else ''}" if more else "")
 
 
 class _FlowFinder:

@@ -210,8 +210,8 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
     checked: dict[str, Any] = {}
     for key, value in given.answers.items():
         if not flow.has_question(key):
-            add(f"key:{key}", f"{key!r} is not a question of flow {flow.id!r}",
-                did_you_mean(key, [q.id for q in flow.questions]))
+            add(f"key:{key}", f"{key!r} is not a question of flow {flow.id!r}", "" if problems.listing_full(
+                given.path) else did_you_mean(key, [q.id for q in flow.questions]))
             continue
         try:
             checked[key] = check_answer(flow.question(key), value)

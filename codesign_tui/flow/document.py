@@ -315,6 +315,7 @@ class Reader:
             return None
         found: dict[str, yaml.Node] = {}
         keys: dict[str, yaml.Node] = {}
+        hints: dict[str, str] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, f"a field name in {what} should be a word, not {describe(key_node)}")
@@ -327,10 +328,12 @@ class Reader:
                 continue
             keys[key] = key_node
             if key not in fields:
-                self.error(key_node, f"unknown field {key!r} in {what}", did_you_mean(key, fields))
+                # a hint takes a fuzzy match against every field: not worth it for a problem not listed
+                hint = hints[key] = "" if self.problems.listing_full(self.name) else did_you_mean(key, fields)
+                self.error(key_node, f"unknown field {key!r} in {what}", hint)
                 continue
             found[key] = value_node
-        misspelt = {did_you_mean(key, fields) for key in keys if key not in fields}
+        misspelt = set(hints.values())
         for key in required:
             if key not in found and key not in keys and f"did you mean {key!r}?" not in misspelt:
                 self.error(node, f"{what} is missing the field {key!r}")

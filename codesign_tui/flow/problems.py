@@ -72,6 +72,10 @@ class Problems:
         self._per_file[problem.path] = listed + 1
         self.items.append(problem)
 
+    def listing_full(self, path: str) -> bool:
+        """Whether this file's problems are past those listed: a hint for another would not be shown."""
+        return self._per_file.get(path, 0) >= MAX_LISTED
+
     def extend(self, other: "Problems") -> None:
         for problem in other.items:
             self.add(problem)

@@ -24,12 +24,12 @@ class ValidationReport:
 
     def summary(self) -> str:
         errors, warnings = self.problems.count("error"), self.problems.count("warning")
-        checked = f"{self.flows} flow{'s' * (self.flows != 1)} checked"
-        examples = f"{self.passed} of {self.passed + self.failed} examples passed"
+        checked = f"{self.flows:,} flow{'s' * (self.flows != 1)} checked"
+        examples = f"{self.passed:,} of {self.passed + self.failed:,} examples passed"
         if errors:
-            return f"{checked}: {errors} error{'s' * (errors != 1)}, {warnings} warning" \
+            return f"{checked}: {errors:,} error{'s' * (errors != 1)}, {warnings:,} warning" \
                    f"{'s' * (warnings != 1)}; {examples}"
-        tail = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+        tail = f", {warnings:,} warning{'s' * (warnings != 1)}" if warnings else ""
         return f"{checked}: no errors{tail}; {examples}"
 
 

@@ -173,7 +173,7 @@ def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
 
 
 def _environment(templates: Path | None) -> Any:
-    key = str(Path(templates).resolve()) if templates else ""
+    key = os.path.abspath(templates) if templates else ""
     environment = _ENVIRONMENTS.get(key)
     if environment is None:
         environment = _ENVIRONMENTS[key] = _make_environment(templates)
@@ -190,7 +190,7 @@ def _make_environment(templates: Path | None) -> Any:
         path = Path(templates)
         if path.is_dir():
             loader = ChoiceLoader([_Folder(str(path)), ours])
-        elif path.is_file() or path.is_symlink():
+        elif os.path.lexists(path):  # a file, or something that is not, which reading it will name
             loader = ChoiceLoader([_OneFile(path, ours), ours])
         else:
             raise TemplateProblem(f"{visible(str(path))}: no such template file or folder")
