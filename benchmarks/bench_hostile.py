@@ -78,9 +78,11 @@ def write_cases(folder: Path) -> list[Case]:
             path = folder / f"flow-{next(serial)}.yaml"
             path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         size = path.stat().st_size if path.is_file() else 0
-        cases.append(Case(description, list(command), path, padded_flow(folder / f"valid-{next(serial)}.yaml", size)))
+        valid = padded_flow(folder / f"valid-{next(serial)}.yaml", size)
+        cases.append(Case(description, list(command), path, valid))
 
-    def answers(description: str, path: Path, command: tuple[str, ...] = ("render", "appendix2", "--answers", "{}")) -> None:
+    def answers(description: str, path: Path,
+                command: tuple[str, ...] = ("render", "appendix2", "--answers", "{}")) -> None:
         size = path.stat().st_size if path.is_file() else 0
         cases.append(Case(description, list(command), path,
                           padded_answers(folder / f"valid-answers-{next(serial)}.yaml", size)))
@@ -135,7 +137,8 @@ def write_cases(folder: Path) -> list[Case]:
 
     # -- 5: many errors ---------------------------------------------------------------------------------
     for count in (10_000, 30_000):
-        flow(f"{count:,} errors in one flow", HEADER + QUESTIONS + "".join(f"        unknown_{n}: x\n" for n in range(count)))
+        fields = "".join(f"        unknown_{n}: x\n" for n in range(count))
+        flow(f"{count:,} errors in one flow", HEADER + QUESTIONS + fields)
     unknown = folder / "unknown-ids.yaml"
     unknown.write_text("flow: appendix2\nanswers:\n" + "".join(f"  unknown_{n}: yes\n" for n in range(10_000)))
     answers("answers with 10,000 unknown ids (render)", unknown)
