@@ -1,15 +1,19 @@
-"""How long read_flow takes to refuse hostile files, against reading a small valid flow.
+"""How hostile input is refused, in time and memory, against a valid file of the same size read the same way.
 
-Writes each hostile file into a temporary folder (an alias bomb, a 50 MB sparse file, binary bytes,
-10,000-deep nesting, and a few close relatives), then times `read_flow(path, Problems())` on each (best of
-N) against the same call on the shipped flows/appendix2.yaml. Each file is read in a fresh child process,
-so a file that crashes the interpreter is reported as a crash instead of ending the benchmark.
+Each case is one `codesign` command on one hostile file, folder or template (the first round: an alias bomb,
+a 50 MB sparse file, binary bytes, 10,000-deep nesting; the second: conditions nested 200 deep or with 500
+clauses or 1,000 nots, a 15.5 MB condition, links in a loop, /dev/zero, a named pipe, 10,000 and 30,000
+errors, an answers file with 10,000 unknown ids, a room's folder linking to itself, escape sequences, and
+templates that recurse, loop or ask for huge values). Its baseline is the same command on a valid file
+padded to the same size (for things with no size, a pipe or a device, the smallest valid file).
 
-Prints each time, its ratio to the baseline, whether it is under the 1 second target, and how the file was
-turned away (a clean refusal lists a problem; an exception or a crash is not a clean refusal). This is a
-measurement: the exit code is 0 whatever it finds.
+Every command runs in a fresh child process (start-up included, the same for both), timed by the wall
+clock, with its peak resident memory from the kernel (wait4's ru_maxrss); best of a few runs. It prints
+each case's time and memory, their ratio to the baseline, the exit code and the first line of the message.
+A hostile case should exit 2, at about the baseline's time, and in no more memory than a few times the
+size of its file. This is a measurement: the exit code is 0 whatever it finds.
 
-Run from the repository root:  .venv/bin/python benchmarks/bench_hostile.py
+Run from the repository root:  .venv/bin/python benchmarks/bench_hostile.py [--runs N]
 """
 
 from __future__ import annotations
@@ -17,160 +21,230 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE = ROOT / "flows" / "appendix2.yaml"
-TARGET_SECONDS = 1.0
-CHILD_TIMEOUT = 30.0
+ANSWERS = ROOT / "tests" / "data" / "answers" / "appendix2-codesign.yaml"
+CHILD_TIMEOUT = 60.0
+
+HEADER = 'id: bench\ntitle: Bench\nversion: "1.0"\nsummary: A file for the benchmark.\n'
+QUESTIONS = ("sections:\n  - id: first\n    title: First\n    questions:\n"
+             "      - id: budget\n        prompt: Is there a budget?\n        kind: yes_partly_no_unsure\n")
 
 
-def write_cases(folder: Path) -> list[tuple[str, Path]]:
-    """The hostile files: (description, path). The first five are the ones the targets name."""
-    cases: list[tuple[str, Path]] = []
+@dataclass
+class Case:
+    description: str
+    command: list[str]  # "{}" stands for the file
+    path: Path
+    baseline: Path  # a valid file of the same size, read by the same command
 
-    def add(description: str, name: str, data: bytes) -> None:
-        path = folder / name
-        path.write_bytes(data)
-        cases.append((description, path))
 
-    # Billion laughs: 9 levels of 9 aliases, about 400 million entries once expanded, in under 1 kB.
+def padded_flow(path: Path, size: int) -> Path:
+    """A valid flow of about `size` bytes: its question's guidance is long."""
+    head = HEADER + QUESTIONS + '        guidance: "'
+    path.write_text(head + "a" * max(size - len(head) - 2, 0) + '"\n', encoding="utf-8")
+    return path
+
+
+def padded_answers(path: Path, size: int) -> Path:
+    text = ANSWERS.read_text(encoding="utf-8")
+    head = text + 'prepared_by: "'
+    path.write_text(head + "a" * max(size - len(head) - 2, 0) + '"\n', encoding="utf-8")
+    return path
+
+
+def padded_template(path: Path, size: int) -> Path:
+    head = "# {{ project }}\n\n{{ recommendation.label }}\n{# "
+    path.write_text(head + "a" * max(size - len(head) - 3, 0) + " #}\n", encoding="utf-8")
+    return path
+
+
+def write_cases(folder: Path) -> list[Case]:
+    cases: list[Case] = []
+    serial = iter(range(1_000_000))
+
+    def flow(description: str, text: str | bytes | None = None, path: Path | None = None,
+             command: tuple[str, ...] = ("validate", "{}")) -> None:
+        if path is None:
+            path = folder / f"flow-{next(serial)}.yaml"
+            path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        size = path.stat().st_size if path.is_file() else 0
+        valid = padded_flow(folder / f"valid-{next(serial)}.yaml", size)
+        cases.append(Case(description, list(command), path, valid))
+
+    def answers(description: str, path: Path,
+                command: tuple[str, ...] = ("render", "appendix2", "--answers", "{}")) -> None:
+        size = path.stat().st_size if path.is_file() else 0
+        cases.append(Case(description, list(command), path,
+                          padded_answers(folder / f"valid-answers-{next(serial)}.yaml", size)))
+
+    def template(description: str, text: str | None = None, path: Path | None = None) -> None:
+        if path is None:
+            path = folder / f"template-{next(serial)}.md.j2"
+            path.write_text(text or "", encoding="utf-8")
+        size = path.stat().st_size if path.is_file() else 0
+        cases.append(Case(description, ["render", "appendix2", "--answers", str(ANSWERS), "--templates", "{}"], path,
+                          padded_template(folder / f"valid-template-{next(serial)}.md.j2", size)))
+
+    # -- the first round ---------------------------------------------------------------------------
     lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
-    for level in range(1, 10):
-        lines.append(f"lol{level}: &lol{level} [" + ", ".join([f"*lol{level - 1}"] * 9) + "]")
-    lines.append("id: *lol9")
-    add("alias bomb (9 levels of 9 aliases)", "alias-bomb.yaml", ("\n".join(lines) + "\n").encode())
-
+    lines += [f"lol{n}: &lol{n} [" + ", ".join([f"*lol{n - 1}"] * 9) + "]" for n in range(1, 10)]
+    flow("alias bomb (9 levels of 9 aliases)", "\n".join(lines) + "\n")
     sparse = folder / "sparse-50mb.yaml"
-    with open(sparse, "wb") as handle:  # a hole, not 50 MB on disk
+    with sparse.open("wb") as handle:
         handle.truncate(50 * 1024 * 1024)
-    cases.append(("50 MB sparse file", sparse))
-
+    flow("50 MB sparse file", path=sparse)
     rng = random.Random(7)
-    add("binary bytes (64 kB random)", "binary.yaml", bytes(rng.randrange(256) for _ in range(65536)))
-    add("binary bytes without a zero byte (not UTF-8)", "not-utf8.yaml",
-        bytes(rng.randrange(128, 256) for _ in range(65536)))
+    flow("binary bytes (64 kB)", bytes(rng.randrange(256) for _ in range(65536)))
+    flow("10,000-deep nesting [[[...]]]", "[" * 10_000 + "]" * 10_000 + "\n")
 
-    depth = 10_000
-    add(f"{depth:,}-deep nesting: [[[...]]]", "deep-lists.yaml", ("[" * depth + "]" * depth + "\n").encode())
-    add(f"{depth:,}-deep nesting: {{a: {{a: ...}}}}", "deep-mappings.yaml",
-        ("{a: " * depth + "1" + "}" * depth + "\n").encode())
-    add(f"{depth:,}-deep nesting: - - - ... (block)", "deep-block.yaml", ("- " * depth + "x\n").encode())
+    # -- 1 and 2: expressions --------------------------------------------------------------------------
+    def condition(text: str) -> str:
+        return HEADER + QUESTIONS + f'        when: "{text}"\n'
 
-    # A valid flow whose example answers hide the deep nesting, so it gets past the shape checks.
-    text = BASELINE.read_text(encoding="utf-8").split("\nexamples:")[0]
-    nested = "[" * depth + "]" * depth
-    add(f"{depth:,}-deep nesting inside example answers", "deep-in-example.yaml",
-        (text + f"\nexamples:\n  - name: deep\n    answers: {{space_to_shape: {nested}}}\n").encode())
+    flow("200 nested brackets in a condition", condition("(" * 200 + "budget == 'yes'" + ")" * 200))
+    flow("500 clauses joined by and", condition(" and ".join(["budget == 'yes'"] * 500)))
+    flow("1,000 nots", condition("not " * 1000 + "budget == 'yes'"))
+    flow("a 15.5 MB string in a condition", condition("budget == '" + "a" * 15_500_000 + "'"))
 
-    deeper = 30_000
-    add(f"{deeper:,}-deep nesting: [[[...]]] (60 kB)", "deeper-lists.yaml",
-        ("[" * deeper + "]" * deeper + "\n").encode())
+    # -- 3 and 4: links and files that are not files -----------------------------------------------
+    first, second = folder / "loop-a.yaml", folder / "loop-b.yaml"
+    first.symlink_to(second.name)
+    second.symlink_to(first.name)
+    flow("a loop of symbolic links", path=first)
+    answers("a loop of symbolic links as answers", first)
+    flow("/dev/zero as a flow", path=Path("/dev/zero"))
+    answers("/dev/zero as answers", Path("/dev/zero"))
+    pipe = folder / "pipe.yaml"
+    os.mkfifo(pipe)
+    flow("a named pipe as a flow", path=pipe)
+    answers("a named pipe as answers", pipe)
+    include = folder / "includes-pipe.yaml"
+    include.write_text(HEADER + "sections:\n  - include: pipe.yaml\n", encoding="utf-8")
+    flow("an include of a named pipe", path=include)
+    outside = folder / "includes-outside.yaml"
+    outside.write_text(HEADER + "sections:\n  - include: /etc/shadow\n", encoding="utf-8")
+    flow("an include of /etc/shadow", path=outside)
+
+    # -- 5: many errors ---------------------------------------------------------------------------------
+    for count in (10_000, 30_000):
+        fields = "".join(f"        unknown_{n}: x\n" for n in range(count))
+        flow(f"{count:,} errors in one flow", HEADER + QUESTIONS + fields)
+    unknown = folder / "unknown-ids.yaml"
+    unknown.write_text("flow: appendix2\nanswers:\n" + "".join(f"  unknown_{n}: yes\n" for n in range(10_000)))
+    answers("answers with 10,000 unknown ids (render)", unknown)
+    answers("answers with 10,000 unknown ids (cohort)", unknown, ("cohort", "{}"))
+
+    # -- 6: a room that links to itself -------------------------------------------------------------------
+    room = folder / "room"
+    room.mkdir()
+    shutil.copy(ANSWERS, room / "answers.yaml")
+    (room / "here").symlink_to(".")
+    (room / "again").symlink_to(room)
+    cases.append(Case("cohort of a folder with two links to itself", ["cohort", "{}"], room,
+                      padded_answers(folder / "valid-room-answers.yaml", ANSWERS.stat().st_size)))
+
+    # -- 7: escape sequences --------------------------------------------------------------------------------
+    flow("a raw ESC in a flow", HEADER.replace("Bench", "Bench \x1b]0;pwned\x07") + QUESTIONS)
+
+    # -- 8: templates ------------------------------------------------------------------------------------------
+    template("macro calling itself", "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}\n")
+    template("1/0", "{{ 1 / 0 }}\n")
+    template("range(10**9)", "{% for i in range(10**9) %}x{% endfor %}\n")
+    template("2**100000", "{{ 2 ** 100000 }}\n")
+    template("'a' * 10**10", "{{ 'a' * 10**10 }}\n")
+    template("two nested range(100000) loops",
+             "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n")
+    template("a string doubled 60 times",
+             "{% set ns = namespace(t='ab') %}{% for i in range(60) %}{% set ns.t = ns.t ~ ns.t %}{% endfor %}\n")
+    linked = folder / "linked-templates"
+    linked.mkdir()
+    (linked / "plan.md.j2").symlink_to("/etc/passwd")
+    template("a template linked to /etc/passwd", path=linked)
     return cases
 
 
-# -- the child: time read_flow on one file ----------------------------------------------------------
-
-def child(path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _timing import best_of
-
-    from codesign_tui.flow.loader import read_flow
-    from codesign_tui.flow.problems import Problems
-
-    outcome: dict = {}
-
-    def once() -> None:
-        problems = Problems()
-        try:
-            flow = read_flow(path, problems)
-        except BaseException as error:  # noqa: BLE001 - a hostile file must not raise; report what it did
-            outcome.update(kind="raised", detail=f"{type(error).__name__}: {str(error)[:80]}")
-            raise
-        if flow is None or problems.errors:
-            first = problems.errors[0]
-            outcome.update(kind="refused", detail=f"line {first.line}: {first.message[:80]}")
-        else:
-            outcome.update(kind="accepted", detail=f"{len(flow.questions)} questions")
-
-    try:
-        best, runs = best_of(once)
-    except BaseException:  # noqa: BLE001
-        start = time.perf_counter()
-        try:
-            once()
-        except BaseException:  # noqa: BLE001
-            pass
-        best, runs = time.perf_counter() - start, 1
-    print(json.dumps({"seconds": best, "runs": runs, **outcome}))
-
-
-def measure(path: Path) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--one", str(path)]
+def run_once(command: list[str]) -> tuple[float, int, str]:
+    """Wall time, exit code and first line of output of one child process."""
     started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "codesign_tui", *command], cwd=ROOT, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    output = b""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=CHILD_TIMEOUT, cwd=ROOT)
+        output, _ = child.communicate(timeout=CHILD_TIMEOUT)
     except subprocess.TimeoutExpired:
-        return {"seconds": None, "runs": 0, "kind": "hung",
-                "detail": f"still running after {CHILD_TIMEOUT:.0f} s; stopped"}
-    if done.returncode < 0:
-        name = signal.Signals(-done.returncode).name
-        return {"seconds": None, "runs": 1, "kind": "crashed",
-                "detail": f"the interpreter died with {name} after {time.perf_counter() - started:.2f} s"
-                          " (child process, including start-up)"}
-    try:
-        return json.loads(done.stdout.strip().splitlines()[-1])
-    except (IndexError, json.JSONDecodeError):
-        return {"seconds": None, "runs": 0, "kind": "failed",
-                "detail": f"exit {done.returncode}: {done.stderr.strip()[-200:]}"}
+        os.killpg(child.pid, signal.SIGKILL)
+        output, _ = child.communicate()
+        return CHILD_TIMEOUT, -1, "HUNG: stopped after the timeout"
+    finally:
+        elapsed = time.perf_counter() - started
+    first = next((line for line in output.decode("utf-8", "replace").splitlines() if line.strip()), "")
+    return elapsed, child.returncode, first
+
+
+def measure(command: list[str], runs: int) -> tuple[float, int, int, str]:
+    """Best time and the peak memory of `runs` runs, each in a fresh child."""
+    best: tuple[float, int, int, str] | None = None
+    peak = 0
+    for _ in range(runs):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # a process of its own per run: the peak memory of its children is this run's alone
+            os.close(reader)
+            seconds, code, first = run_once(command)
+            kilobytes = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            os.write(writer, json.dumps([seconds, kilobytes, code, first]).encode())
+            os._exit(0)
+        os.close(writer)
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        result = json.loads(data)
+        peak = max(peak, result[1])
+        if best is None or result[0] < best[0]:
+            best = result
+    assert best is not None
+    return best[0], peak, best[2], best[3]
+
+
+def size_of(path: Path) -> str:
+    if not path.is_file() or path.is_symlink() and not path.exists():
+        return "-"
+    size = path.stat().st_size
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.1f} kB"
 
 
 def main() -> int:
-    print(f"Python {sys.version.split()[0]}; read_flow(path, Problems()) in a fresh child process per file;")
-    print("best of N runs (at least 5 and 0.5 s of runs), time.perf_counter around read_flow only\n")
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    print(f"Python {sys.version.split()[0]}; each command in a fresh child process, best of {runs} runs (time) and"
+          " the largest peak resident memory;\nthe baseline is the same command on a valid file of the same"
+          " size.\n")
+    header = (f"{'case':<46} {'size':>8} {'time ms':>8} {'x base':>7} {'peak MB':>8} {'x base':>7} {'exit':>4}"
+              "  first line of the message")
+    print(header)
+    print("-" * (len(header) + 30))
     with tempfile.TemporaryDirectory(prefix="codesign-hostile-") as folder:
-        cases = write_cases(Path(folder))
-        base = measure(BASELINE)
-        if base["kind"] != "accepted" or not base["seconds"]:
-            print(f"baseline {BASELINE.name} did not load: {base}")
-            return 0
-        print(f"baseline: read_flow of {BASELINE.relative_to(ROOT)} ({BASELINE.stat().st_size / 1024:.1f} kB,"
-              f" {base['detail']}): {base['seconds'] * 1e3:.2f} ms (best of {base['runs']})\n")
-        header = f"{'file':<48} {'size':>8} {'time ms':>9} {'x baseline':>10} {'< 1 s':>6}  outcome"
-        print(header)
-        print("-" * (len(header) + 40))
-        clean = under = 0
-        for description, path in cases:
-            result = measure(path)
-            size = os.stat(path).st_size
-            shown = f"{size / 1048576:.0f} MB" if size >= 1048576 else f"{size / 1024:.1f} kB"
-            seconds = result["seconds"]
-            if seconds is None:
-                timing, ratio, fast = "-", "-", "no"
-            else:
-                timing, ratio = f"{seconds * 1e3:.1f}", f"{seconds / base['seconds']:.1f}x"
-                fast = "yes" if seconds < TARGET_SECONDS else "no"
-            ok = result["kind"] == "refused"
-            clean += ok
-            under += ok and fast == "yes"
-            label = {"refused": "refused", "accepted": "ACCEPTED", "raised": "RAISED (not a clean refusal)",
-                     "crashed": "CRASHED", "hung": "HUNG", "failed": "FAILED"}[result["kind"]]
-            print(f"{description:<48} {shown:>8} {timing:>9} {ratio:>10} {fast:>6}  {label}: {result['detail']}",
-                  flush=True)
-        print(f"\n{under} of {len(cases)} hostile files refused cleanly in under {TARGET_SECONDS:.0f} s"
-              f" ({clean} refused cleanly at all).")
+        for case in write_cases(Path(folder)):
+            command = [str(case.path) if part == "{}" else part for part in case.command]
+            base_command = [str(case.baseline) if part == "{}" else part for part in case.command]
+            seconds, peak, code, first = measure(command, runs)
+            base_seconds, base_peak, _, _ = measure(base_command, runs)
+            print(f"{case.description:<46} {size_of(case.path):>8} {seconds * 1e3:>8.0f}"
+                  f" {seconds / base_seconds:>6.1f}x {peak / 1024:>8.1f} {peak / max(base_peak, 1):>6.1f}x"
+                  f" {code:>4}  {first[:90]}", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--one":
-        child(Path(sys.argv[2]))
-        sys.exit(0)
     started = time.perf_counter()
     code = main()
     print(f"(total {time.perf_counter() - started:.1f} s)")

@@ -140,8 +140,15 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     return options
 
 
+def _shown(text: str, keep: str = "") -> str:
+    """Text from a file or a person, safe for the terminal: control characters shown, not obeyed."""
+    from .flow.visible import visible
+
+    return visible(text, keep)
+
+
 def _error(message: str) -> int:
-    print(f"codesign: {message}", file=sys.stderr)
+    print(f"codesign: {_shown(message)}", file=sys.stderr)
     return EXIT_PROBLEMS
 
 
@@ -154,7 +161,7 @@ def _flow_path(name: str) -> Path | None:
         known = ", ".join(p.stem for p in shipped_flows())
         _error(f"no flow called {name!r}; the flows are: {known} (or give a path to a .yaml file)")
         return None
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a loop of links is named as one when read
         _error(f"{path}: no such file")
         return None
     return path
@@ -172,7 +179,7 @@ def _load(name: str):
         return load_flow(path)
     except FlowError as error:
         print(error.problems.format(), file=sys.stderr)
-        print(f"codesign: {path} has problems; fix them and try again", file=sys.stderr)
+        print(f"codesign: {_shown(str(path))} has problems; fix them and try again", file=sys.stderr)
         return None
 
 
@@ -189,7 +196,7 @@ def _flows(options: argparse.Namespace) -> int:
     widths = [max(len(r[i]) for r in rows + [("id", "title", "questions")]) for i in range(3)]
     print(f"{'id':<{widths[0]}}  {'title':<{widths[1]}}  questions")
     for flow_id, title, count in rows:
-        print(f"{flow_id:<{widths[0]}}  {title:<{widths[1]}}  {count:>9}")
+        print(_shown(f"{flow_id:<{widths[0]}}  {title:<{widths[1]}}  {count:>9}"))
     return EXIT_OK
 
 
@@ -239,7 +246,7 @@ def _paths(options: argparse.Namespace) -> int:
             writer.writerow([*cells, result.calls_for.id, result.supported.id, result.recommendation.id,
                              result.calls_for_rule.id if result.calls_for_rule else ""])
         return EXIT_OK
-    print(f"{flow.id}: {report.total:,} combinations of answers to {len(report.questions)} questions"
+    print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
           f" ({', '.join(report.questions)})")
     width = max(len(level.id) for level in flow.levels)
     for level in flow.levels:
@@ -283,6 +290,8 @@ def _render(options: argparse.Namespace) -> int:
     except MissingExtra as error:
         return _error(str(error))
     if options.output is None:
+        if options.format != "docx" and sys.stdout.isatty():  # shown, not obeyed, by the terminal
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return EXIT_OK
@@ -290,7 +299,7 @@ def _render(options: argparse.Namespace) -> int:
         write_atomically(options.output, data, force=options.force)
     except ExportError as error:
         return _error(str(error))
-    print(f"Wrote {options.output}", file=sys.stderr)
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -314,13 +323,13 @@ def _cohort(options: argparse.Namespace) -> int:
     cohort = build_cohort(options.paths, flow=flow)
     if not cohort.answer_sets:
         for item in cohort.skipped:
-            print(f"{item.path}: skipped: {item.reason}", file=sys.stderr)
+            print(_shown(f"{item.path}: skipped: {item.reason}"), file=sys.stderr)
         looked = f"{cohort.files:,} file{'s' if cohort.files != 1 else ''}"
         return _error(f"no answer sets could be counted from {looked}"
                       + (f" for flow {flow.id!r}" if flow else "")
                       + "; give answers files, saved sessions or folders of them")
     for problem in cohort.set_aside:
-        print(problem.format(), file=sys.stderr)
+        print(_shown(problem.format()), file=sys.stderr)
     text = render_json(cohort) if options.format == "json" else render_markdown(cohort)
     if cohort.skipped:
         skipped = len(cohort.skipped)
@@ -328,14 +337,14 @@ def _cohort(options: argparse.Namespace) -> int:
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
     if options.output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
         sys.stdout.flush()
         return EXIT_OK
     try:
         write_atomically(options.output, text.encode("utf-8"), force=options.force)
     except ExportError as error:
         return _error(str(error))
-    print(f"Wrote {options.output}", file=sys.stderr)
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -403,7 +412,7 @@ def _plain_resume(name: str) -> int:
         elif reply == "view":
             for question in session.path:
                 if question.id in session.answers:
-                    print(f"{question.prompt}  {question.label(session.answers[question.id])}")
+                    print(_shown(f"{question.prompt}  {question.label(session.answers[question.id])}"))
             return EXIT_OK
         else:
             return EXIT_OK
@@ -432,10 +441,10 @@ def _examples(options: argparse.Namespace) -> int:
         # an example's answers are checked like any others: what no longer fits the flow is left out, and said
         fitted = fit_answers(flow, AnswersFile(worked.flow, worked.answers))
         for key, kept in fitted.set_aside.items():
-            print(f"warning: example {worked.name!r}: {kept.said}; this answer is set aside", file=sys.stderr)
+            print(_shown(f"warning: example {worked.name!r}: {kept.said}; this answer is set aside"), file=sys.stderr)
         result = evaluate(flow, fitted.answers)
         level = result.recommendation.label if result.recommendation else "-"
-        print(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}")
+        print(_shown(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}"))
     print("Open one with: codesign example NAME")
     return EXIT_OK
 
@@ -552,7 +561,8 @@ def _sessions(options: argparse.Namespace) -> int:
         return _error(f"no saved session {options.delete!r}; `codesign sessions` lists them")
     saved, damaged = store.all()
     for item in damaged:
-        print(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}", file=sys.stderr)
+        print(_shown(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}"),
+              file=sys.stderr)
     if not saved:
         print(f"No saved sessions in {store.folder}.")
         return EXIT_OK
@@ -566,7 +576,7 @@ def _sessions(options: argparse.Namespace) -> int:
         state = ("finished" if item.complete else f"{item.answered} of {item.total} answered") if item.usable \
             else f"{item.answered} answers; flow not found"
         project = f"  {item.project}" if item.project else ""
-        print(f"  {item.name}  {item.flow:<22} {state:<20} {item.updated}{project}")
+        print(_shown(f"  {item.name}  {item.flow:<22} {state:<20} {item.updated}{project}"))
     print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_no
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.replies import ReplyError, read_choice
+from .flow.visible import visible
 from .sessions import SessionStore
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
@@ -51,11 +52,13 @@ class PlainConversation:
         self.warned = False
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(text + "\n")
+        """Everything plain mode prints goes through here: what came from a flow, a file or a person is shown
+        with its control characters visible, never sent raw to the terminal."""
+        self.stdout.write(visible(text, "\n") + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str = "> ") -> str:
-        self.stdout.write(prompt)
+        self.stdout.write(visible(prompt))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:

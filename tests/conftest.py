@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,18 @@ DATA = Path(__file__).parent / "data"
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch, tmp_path):
-    """No user config or data leaks in, and nothing a test writes leaks out."""
+    """No user config, data or cache leaks in, and nothing a test writes leaks out. Every CODESIGN_*
+    variable of the person running the tests is cleared first: a cache or data folder of theirs must not
+    change what a test sees. The cache goes beside the test's folder, so that a test can check what it
+    wrote into its own."""
+    for name in [name for name in os.environ if name.startswith("CODESIGN_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path.parent / f"{tmp_path.name}-cache"))
     monkeypatch.setenv("CODESIGN_DATA_DIR", str(tmp_path / "codesign-data"))
+    monkeypatch.setenv("CODESIGN_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache" / "codesign-tui"))
     monkeypatch.chdir(tmp_path)
 
 

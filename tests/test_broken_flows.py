@@ -26,6 +26,7 @@ import pytest
 
 from codesign_tui.flow.problems import Problem
 from codesign_tui.flow.validate import validate_paths
+from codesign_tui.flow.visible import visible
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).resolve().parent / "data" / "broken"
@@ -135,13 +136,22 @@ def test_broken_flow_is_reported_at_the_right_place(path: Path):
     source_file = path if expected.file == path.name else next(path.parent.rglob(expected.file))
     source_lines = source_file.read_text(encoding="utf-8").splitlines()
     assert expected.line <= len(source_lines), "the expectation points past the end of the file"
-    shown = source_lines[expected.line - 1].replace("\t", " ").rstrip()
+    # the line as a terminal may show it: control characters written out, and of a long line only the
+    # part around the place, cut with "…"
+    source = visible(source_lines[expected.line - 1].replace("\t", " ").rstrip())
+    before = visible(source_lines[expected.line - 1].replace("\t", " ")[:expected.column - 1])
     quoted, caret = formatted[index + 1], formatted[index + 2]
-    assert quoted.endswith(shown) and not quoted[:len(quoted) - len(shown)].strip(), \
-        f"the source line {shown!r} should follow the message, not {quoted!r}"
+    assert quoted.startswith("    "), f"the source line should follow the message, not {quoted!r}"
+    window = quoted[4:]
+    if len(source) <= 200:
+        assert window == source, f"the source line {source!r} should follow the message, not {quoted!r}"
+    else:
+        assert window.strip("…") in source and len(window) <= 202, f"a part of {source!r}, not {quoted!r}"
     assert caret.strip() == "^", f"a caret line should follow the source line, not {caret!r}"
-    assert caret.index("^") - (len(quoted) - len(shown)) == expected.column - 1, \
-        f"the caret should sit under column {expected.column}:\n{quoted}\n{caret}"
+    under = caret.index("^") - 4
+    shown_before = window[:under].lstrip("…")
+    assert before.endswith(shown_before) and window[under:].rstrip("…") == source[len(before):][:len(
+        window[under:].rstrip("…"))], f"the caret should sit under column {expected.column}:\n{quoted}\n{caret}"
 
 
 @pytest.mark.parametrize("path", CASES, ids=IDS)

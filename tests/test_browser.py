@@ -4,6 +4,7 @@ Needs Debian's chromium at /usr/bin/chromium and Playwright for Python; .ci/run 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -50,17 +51,62 @@ def server(tmp_path):
     log.close()
 
 
+def participant_folders() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("codesign-participant-*"))
+
+
+async def until(check, what: str, seconds: float = 60):
+    """Poll until `check()` gives something true, and return it: the state needed, never a fixed wait."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        await asyncio.sleep(0.1)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+def answered(folder: Path) -> int:
+    """How many answers the tab's app has saved in its private folder (0 before the first)."""
+    for path in (folder / "sessions").glob("*.session.yaml"):
+        try:
+            return len(yaml.safe_load(path.read_text()).get("answers") or {})
+        except (OSError, yaml.YAMLError, AttributeError):
+            return 0  # caught between writes; the next look sees it whole
+    return 0
+
+
+async def steady_picture(page) -> bytes:
+    """A screenshot once the page has stopped changing: two in a row the same."""
+    pictures = [await page.screenshot()]
+
+    async def same() -> bool:
+        pictures.append(await page.screenshot())
+        return pictures[-1] == pictures[-2]
+
+    deadline = time.monotonic() + 60
+    while not await same():
+        assert time.monotonic() < deadline, "the page never stopped changing"
+    return pictures[-1]
+
+
 async def answer_in_a_tab(browser, url: str, keys: str, shot: Path) -> bytes:
+    before = participant_folders()
     context = await browser.new_context(viewport={"width": 1200, "height": 800})
     page = await context.new_page()
     await page.goto(url)
     await page.wait_for_selector("canvas", timeout=30_000)
-    await page.wait_for_timeout(2500)  # the app starts in its own process and draws its first question
+    blank = await page.screenshot()
+    # the app starts in its own process with a private folder, then draws its first question
+    [folder] = await until(lambda: list(participant_folders() - before), "the tab's app to start")
+    deadline = time.monotonic() + 60
+    while await steady_picture(page) == blank:
+        assert time.monotonic() < deadline, "the app never drew its first question"
     await page.mouse.click(600, 300)
-    for key in keys:
+    for count, key in enumerate(keys, 1):
         await page.keyboard.press(key)
-        await page.wait_for_timeout(500)
-    await page.wait_for_timeout(1500)
+        await until(lambda: answered(folder) >= count, f"answer {count} to be saved")
+    await steady_picture(page)
     picture = await page.screenshot(path=str(shot))
     await context.close()
     return picture

@@ -61,21 +61,21 @@ def test_a_template_cannot_reach_python_or_the_file_system(tmp_path, attempt):
 def test_an_undefined_name_is_reported_with_template_line_and_name(tmp_path):
     run = render_with(tmp_path, "plan.md.j2", "# {{ project }}\n\nfine\n\n{{ recomendation.label }}\n")
     assert run.returncode == 2
-    assert f"{tmp_path / 'plan.md.j2'}, line 5: 'recomendation' is undefined" in run.stderr
+    assert f"{tmp_path / 'plan.md.j2'}:5: 'recomendation' is undefined" in run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_a_syntax_error_is_reported_with_its_line(tmp_path):
     run = render_with(tmp_path, "plan.md.j2", "# x\n{% if project %}\nno end\n")
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert f"{tmp_path / 'plan.md.j2'}, line 3:" in run.stderr and "endif" in run.stderr
+    assert f"{tmp_path / 'plan.md.j2'}:3:" in run.stderr and "endif" in run.stderr
 
 
 def test_a_mistake_in_one_of_our_partials_names_it(tmp_path):
     (tmp_path / "why.md.j2").write_text("## Why\n\n{% for q in why %}{{ q.no_such_field }}{% endfor %}\n")
     run = codesign("render", "appendix2", "--answers", str(PLAN), "--templates", str(tmp_path))
     assert run.returncode == 2
-    assert f"{tmp_path / 'why.md.j2'}, line 3: 'dict object' has no attribute 'no_such_field'" in run.stderr
+    assert f"{tmp_path / 'why.md.j2'}:3: 'dict object' has no attribute 'no_such_field'" in run.stderr
 
 
 def test_a_folder_shadows_only_the_templates_it_has(tmp_path):
@@ -115,7 +115,7 @@ def test_user_templates_escape_html_in_the_page(tmp_path):
 def test_the_render_function_raises_template_problem(tmp_path):
     (tmp_path / "plan.md.j2").write_text("{{ nothing }}")
     flow, result, meta = session("appendix2-codesign")
-    with pytest.raises(TemplateProblem, match="line 1: 'nothing' is undefined"):
+    with pytest.raises(TemplateProblem, match="plan.md.j2:1: 'nothing' is undefined"):
         render_markdown(flow, result, meta, tmp_path)
 
 

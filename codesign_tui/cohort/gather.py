@@ -4,6 +4,7 @@ its flow and listing every other file with the reason it was skipped."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
 from pathlib import Path
@@ -94,8 +95,8 @@ def _first(problems: Problems, fallback: str) -> str:
         return fallback
     first = errors[0]
     text = f"line {first.line}: {first.message}" + (f" ({first.hint})" if first.hint else "")
-    more = len(errors) - 1
-    return text + (f"; and {more} more problem{'s' if more > 1 else ''}" if more else "")
+    more = problems.count("error") - 1  # those past the first few hundred are counted, not listed
+    return text + (f"; and {more:,} more problem{'s' if more > 1 else ''}" if more else "")
 
 
 class _FlowFinder:
@@ -142,8 +143,10 @@ def _shipped_flow(flow_id: str) -> Flow:
 def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
     """Each file to read, once, with a reason when it is to be skipped unread. A file named on the command
     line is always read; in a folder only .yaml and .yml files are, and hidden files and folders (such as
-    a half-written `.name.part`) are passed over."""
+    a half-written `.name.part`) are passed over. A folder reached a second time (a link back to a folder
+    above it, say) is read once."""
     seen: set[tuple[int, int]] = set()
+    folders: set[tuple[int, int]] = set()
 
     def once(stat: os.stat_result) -> bool:
         key = (stat.st_dev, stat.st_ino)  # the same file reached twice, by any name
@@ -155,43 +158,66 @@ def _files(paths: Iterable[Path | str]) -> Iterator[tuple[Path, str]]:
     for path in map(Path, paths):
         try:
             stat = path.stat()
-        except OSError:
-            yield path, "no such file or folder"
+        except OSError as error:
+            yield path, _why_not(error, "no such file or folder")
             continue
         if path.is_dir():
-            yield from _walk(path, once)
+            yield from _walk(path, once, folders)
         elif once(stat):
             yield path, "" if path.is_file() else "not an ordinary file"
 
 
-def _walk(folder: Path, once: Callable[[os.stat_result], bool]) -> Iterator[tuple[Path, str]]:
-    """The files below `folder`, in name order, folders after the files beside them."""
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda e: e.name)
-    except OSError as error:
-        yield folder, f"cannot read the folder: {error.strerror or error}"
-        return
-    folders = []
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        path = Path(entry.path)
+def _why_not(error: OSError, fallback: str) -> str:
+    if error.errno == errno.ELOOP:
+        return "a loop of symbolic links; nothing to read"
+    if error.errno == errno.ENOENT:
+        return fallback
+    return f"cannot read it: {error.strerror or error}"
+
+
+def _walk(folder: Path, once: Callable[[os.stat_result], bool],
+          folders: set[tuple[int, int]]) -> Iterator[tuple[Path, str]]:
+    """The files below `folder`, in name order, folders after the files beside them; each folder once,
+    by a loop of its own: a deep tree does not reach Python's recursion limit."""
+    pending = [folder]
+    while pending:
+        current = pending.pop()
         try:
-            if entry.is_dir():
-                folders.append(path)
-                continue
-            stat = entry.stat()
+            status = current.stat()
         except OSError as error:
-            yield path, f"cannot read it: {error.strerror or error}"
+            yield current, _why_not(error, "no such folder")
             continue
-        if not once(stat):
+        key = (status.st_dev, status.st_ino)
+        if key in folders:
+            if current != folder:
+                yield current, "a link to a folder already read (a loop); read once"
             continue
-        if not entry.name.lower().endswith(SUFFIXES):
-            yield path, "not a .yaml or .yml file"
-        elif not entry.is_file():
-            yield path, "not an ordinary file"
-        else:
-            yield path, ""
-    for path in folders:
-        yield from _walk(path, once)
+        folders.add(key)
+        try:
+            with os.scandir(current) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as error:
+            yield current, f"cannot read the folder: {error.strerror or error}"
+            continue
+        below = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                if entry.is_dir():
+                    below.append(path)
+                    continue
+                stat = entry.stat()
+            except OSError as error:
+                yield path, _why_not(error, "no such file")
+                continue
+            if not once(stat):
+                continue
+            if not entry.name.lower().endswith(SUFFIXES):
+                yield path, "not a .yaml or .yml file"
+            elif not entry.is_file():
+                yield path, "not an ordinary file"
+            else:
+                yield path, ""
+        pending.extend(reversed(below))

@@ -115,7 +115,14 @@ def check_answer(question: Question, value: Any) -> Any:
         if not isinstance(value, list):
             raise AnswerError(qid, f"{qid} should be a list of records, each with: "
                               + ", ".join(f.id for f in question.fields))
-        return [check_record(question, item, number) for number, item in enumerate(value, 1)]
+        records = []
+        for number, item in enumerate(value, 1):
+            try:
+                records.append(check_record(question, item, number))
+            except AnswerError as error:
+                error.entry = number  # so that the problem points at this entry
+                raise
+        return records
     raise AnswerError(qid, f"{qid} is of an unknown kind {kind!r}")
 
 
@@ -168,6 +175,7 @@ class SetAside:
     answer: Any
     reason: str
     hint: str = ""  # what might have been meant, such as "did you mean 'budget'?"
+    entry: int = 0  # in a register, the entry at fault (from 1)
 
     @property
     def said(self) -> str:
@@ -177,7 +185,7 @@ class SetAside:
 def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
     """Read an answers file (or a saved session) without checking it against a flow. Every place is kept,
     so that a problem found later can point at it."""
-    document = read_document(path, problems)
+    document = read_document(path, problems, "an answers file")
     if document is None:
         return None
     read = Reader(document, problems)
@@ -199,6 +207,9 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             answers[key] = to_python(value_node)
             places[key] = where(value_node)
             places[f"key:{key}"] = where(key_node)
+            if isinstance(value_node, yaml.SequenceNode):  # a register: each entry at its own line
+                for number, item in enumerate(value_node.value, 1):
+                    places[f"{key}#{number}"] = where(item)
     elif node is not None and not (isinstance(node, yaml.ScalarNode) and node.value == ""):
         read.error(node, "answers should map question ids to answers")
     text = lambda key: read.text(fields.get(key), key) or ""  # noqa: E731
@@ -271,10 +282,10 @@ def fit_answers(flow: Flow, given: AnswersFile) -> Fitted:
     return Fitted(answers, set_aside, tuple(brought_back))
 
 
-def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str, str] | None:
+def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str, str, int] | None:
     """Why `value` cannot be the answer to `key` and a hint, or None after putting its stored form in `into`."""
     if not flow.has_question(key):
-        return f"{key!r} is not a question of flow {flow.id!r}", did_you_mean(key, [q.id for q in flow.questions])
+        return f"{key!r} is not a question of flow {flow.id!r}", did_you_mean(key, [q.id for q in flow.questions]), 0
     question = flow.question(key)
     if value is None:  # a question passed over, or a blank line in a hand-written file
         if not question.required:
@@ -283,7 +294,7 @@ def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str
     try:
         into[key] = check_answer(question, value)
     except AnswerError as error:
-        return error.message, ""
+        return error.message, "", getattr(error, "entry", 0)
     return None
 
 
@@ -306,8 +317,10 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
     for key, kept in fitted.set_aside.items():
         if key in given.answers:
             place = key if flow.has_question(key) else f"key:{key}"
+            if f"{key}#{kept.entry}" in given.places:  # a register entry points at itself
+                place = f"{key}#{kept.entry}"
             add(place, f"{kept.reason}; this answer is set aside, not used" if unfit == "warning" else kept.reason,
-                unfit, kept.hint)
+                unfit, "" if problems.listing_full(given.path) else kept.hint)
     if not partial:
         for question in walk(flow, fitted.answers):
             if question.id not in fitted.answers and question.id not in given.answers and question.required:

@@ -13,6 +13,7 @@ from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
+from .visible import visible
 
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
 # what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
@@ -47,8 +48,9 @@ class Step:
 
 
 def answer_label(question: Question, value: Any) -> str:
-    """An answer as every front end shows it: a question passed over reads "Skipped"."""
-    return "Skipped" if value is None else question.label(value)
+    """An answer as every front end shows it: a question passed over reads "Skipped", and control characters
+    are shown rather than obeyed (a saved answer holding ESC ] 0 ; ... would retitle the terminal)."""
+    return "Skipped" if value is None else visible(question.label(value), "\n")
 
 
 def citation(flow: Flow, cite: str) -> str:
@@ -74,11 +76,11 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[
                      " file and not used." + (" The question is asked again." if flow.has_question(key) else ""))
     if brought_back:
         notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
-    return notes
+    return [visible(note) for note in notes]
 
 
 def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:
-    return "; ".join(f"“{flow.question(q).prompt.rstrip('.')}”" for q in question_ids)
+    return visible("; ".join(f"“{flow.question(q).prompt.rstrip('.')}”" for q in question_ids))
 
 
 class Conversation:
@@ -190,7 +192,7 @@ class Conversation:
             session.resume()
             after = session.answers[question.id]
             if had and after != before:
-                notes.append(("changed", f"Changed your answer to “{question.prompt.rstrip('.?')}”: from"
+                notes.append(("changed", f"Changed your answer to “{visible(question.prompt.rstrip('.?'))}”: from"
                                          f" {answer_label(question, before)} to {answer_label(question, after)}."))
         settled = self.settled_note()
         if settled:
@@ -245,7 +247,7 @@ class Conversation:
         if result.held_back_by:
             held = "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in result.held_back_by)
             text += f" Held back by your answers to {held}."
-        return text
+        return visible(text)
 
     def live_level(self) -> str | None:
         """The recommendation's label as far as the answers so far settle it."""

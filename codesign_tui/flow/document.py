@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -48,23 +51,107 @@ class Document:
     lines: list[str]
 
 
-def read_document(path: Path, problems: Problems) -> Document | None:
-    """Read and compose a YAML file, or add problems saying why it cannot be read and return None."""
+def read_document(path: Path, problems: Problems, what: str = "a flow") -> Document | None:
+    """Read and compose a YAML file, or add problems saying why it cannot be read and return None.
+    `what` names the kind of file in messages ("a flow", "an answers file")."""
     name = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            problems.add(Problem(name, 1, 1, f"file is too large to be a flow ({size / 1048576:.0f} MB;"
-                                 f" the limit is {MAX_BYTES // 1048576} MB)"))
-            return None
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        problems.add(Problem(name, 1, 1, "this is a folder, not a YAML file"))
-        return None
-    except OSError as error:
-        problems.add(Problem(name, 1, 1, f"cannot read the file: {error.strerror or error}"))
+        raw = read_regular_file(path, MAX_BYTES, what)
+    except Unreadable as refused:
+        problems.add(Problem(name, 1, 1, refused.message))
         return None
     return parse_document(raw, path, problems)
+
+
+MAX_LINKS = 8
+
+
+class Unreadable(Exception):
+    """A file that is not read, and why, in words for the person who named it."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def follow_links(path: Path) -> Path:
+    """The file a path names once its symbolic links are followed, at most MAX_LINKS of them, one after
+    the other; a loop of links, or a longer chain, raises Unreadable naming it."""
+    chain = [path]
+    current = path
+    for _ in range(MAX_LINKS + 1):
+        try:
+            if not current.is_symlink():
+                return current
+            target = Path(os.readlink(current))
+        except OSError as error:
+            raise Unreadable(_why_not(error)) from None
+        current = Path(os.path.normpath(current.parent / target))
+        if current in chain:
+            names = " -> ".join(p.name for p in (*chain[chain.index(current):], current))
+            raise Unreadable(f"a loop of symbolic links ({names}); nothing to read")
+        chain.append(current)
+    raise Unreadable(f"more than {MAX_LINKS} symbolic links, one to the next; link to the file itself")
+
+
+def read_regular_file(path: Path, limit: int, what: str = "a flow") -> bytes:
+    """The bytes of an ordinary file, at most `limit` of them, or Unreadable saying why not. A device
+    (/dev/zero), a named pipe, a socket or a folder is refused without reading: a pipe is opened without
+    waiting for a writer, so it cannot hang the command."""
+    target = follow_links(path)
+    try:
+        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as error:
+        raise Unreadable(_why_not(error)) from None
+    try:
+        status = os.fstat(handle)
+        if stat.S_ISDIR(status.st_mode):
+            raise Unreadable("this is a folder, not a YAML file")
+        if not stat.S_ISREG(status.st_mode):
+            raise Unreadable(f"this is {_kind(status.st_mode)}, not an ordinary file; only ordinary files"
+                             " are read")
+        if status.st_size > limit:
+            raise Unreadable(_too_large(status.st_size, limit, what))
+        chunks = []
+        size = 0
+        while size <= limit:  # a file that grows while it is read stops at the limit all the same
+            chunk = os.read(handle, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise Unreadable(_too_large(size, limit, what))
+        return b"".join(chunks)
+    except OSError as error:
+        raise Unreadable(_why_not(error)) from None
+    finally:
+        os.close(handle)
+
+
+def _too_large(size: int, limit: int, what: str) -> str:
+    shown = f"{size / 1048576:.0f} MB" if size >= 1048576 else f"{size:,} bytes"
+    return f"file is too large to be {what} ({shown}; the limit is {limit // 1048576} MB)"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _why_not(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a loop of symbolic links; nothing to read"
+    if error.errno == errno.ENOENT:
+        return "cannot read the file: there is no such file"
+    if error.errno == errno.EACCES:
+        return "cannot read the file: permission denied"
+    return f"cannot read the file: {error.strerror or error}"
 
 
 def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | None:
@@ -105,8 +192,16 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         if line not in tab_lines:
             problems.add(Problem(name, line, column, _yaml_message(error)))
         return None
-    except yaml.YAMLError as error:  # a reader error without a mark, e.g. a control character
-        problems.add(Problem(name, 1, 1, f"not valid YAML: {error}"))
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow: no mark, an offset
+        position = max(min(error.position, len(text)), 0)
+        line = text.count("\n", 0, position) + 1
+        column = position - text.rfind("\n", 0, position)
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        problems.add(Problem(name, line, column, f"a control character (U+{code:04X}) that YAML does not"
+                             " allow; remove it, or write it as an escape inside double quotes"))
+        return None
+    except yaml.YAMLError as error:  # any other error without a mark
+        problems.add(Problem(name, 1, 1, f"not valid YAML: {str(error)[:200]}"))
         return None
     if tab_lines:
         return None
@@ -220,6 +315,7 @@ class Reader:
             return None
         found: dict[str, yaml.Node] = {}
         keys: dict[str, yaml.Node] = {}
+        hints: dict[str, str] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, f"a field name in {what} should be a word, not {describe(key_node)}")
@@ -232,10 +328,12 @@ class Reader:
                 continue
             keys[key] = key_node
             if key not in fields:
-                self.error(key_node, f"unknown field {key!r} in {what}", did_you_mean(key, fields))
+                # a hint takes a fuzzy match against every field: not worth it for a problem not listed
+                hint = hints[key] = "" if self.problems.listing_full(self.name) else did_you_mean(key, fields)
+                self.error(key_node, f"unknown field {key!r} in {what}", hint)
                 continue
             found[key] = value_node
-        misspelt = {did_you_mean(key, fields) for key in keys if key not in fields}
+        misspelt = set(hints.values())
         for key in required:
             if key not in found and key not in keys and f"did you mean {key!r}?" not in misspelt:
                 self.error(node, f"{what} is missing the field {key!r}")

@@ -25,6 +25,13 @@ _TOKEN = re.compile(r"""
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
 FUNCTIONS = {"count": 1, "answered": 1}
 
+# The budget of one expression, checked before the parser (which recurses) starts: the longest condition
+# in the shipped flows is under 200 characters, so these leave room and stop a hostile file early.
+MAX_LENGTH = 2_000
+MAX_NESTING = 30  # brackets inside brackets
+MAX_NOTS = 30
+MAX_CLAUSES = 100  # `and` and `or` together
+
 
 class ExpressionError(Exception):
     """An expression that does not parse; `offset` is where in the text the trouble starts."""
@@ -66,7 +73,14 @@ class Node:
         return list(seen)
 
 
+def excerpt(text: str, limit: int = 40) -> str:
+    """The start of a long piece of text, quoted, so that a message stays short."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
+
+
 def tokenize(text: str) -> list[Token]:
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is {len(text):,} characters long; the limit is {MAX_LENGTH:,}", 0)
     tokens = []
     position = 0
     while position < len(text):
@@ -81,7 +95,31 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(kind, word, position))
         position = match.end()
     tokens.append(Token("end", "", len(text)))
+    _check_budget(tokens)
     return tokens
+
+
+def _check_budget(tokens: list[Token]) -> None:
+    """Refuse an expression that would nest deeper than the parser should recurse, in one pass."""
+    depth = nots = clauses = 0
+    for token in tokens:
+        if token.text in ("(", "["):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise ExpressionError(f"the expression nests brackets more than {MAX_NESTING} deep",
+                                      token.offset)
+        elif token.text in (")", "]"):
+            depth = max(depth - 1, 0)
+        elif token.kind == "not":
+            nots += 1
+            if nots > MAX_NOTS:
+                raise ExpressionError(f"the expression has more than {MAX_NOTS} `not`s", token.offset)
+        elif token.kind in ("and", "or"):
+            clauses += 1
+            if clauses > MAX_CLAUSES:
+                raise ExpressionError(f"the expression joins more than {MAX_CLAUSES + 1} clauses with"
+                                      " `and` and `or`; split it into several questions or rules",
+                                      token.offset)
 
 
 class _Parser:
@@ -97,7 +135,7 @@ class _Parser:
     def take(self, kind: str | None = None) -> Token:
         token = self.token
         if kind is not None and token.kind != kind and token.text != kind:
-            shown = "the end" if token.kind == "end" else repr(token.text)
+            shown = "the end" if token.kind == "end" else excerpt(token.text)
             raise ExpressionError(f"expected {kind!r} but found {shown}", token.offset)
         self.position += 1
         return token
@@ -107,7 +145,7 @@ class _Parser:
             raise ExpressionError("the expression is empty", 0)
         node = self.parse_or()
         if self.token.kind != "end":
-            raise ExpressionError(f"unexpected {self.token.text!r}; expected and, or, or the end",
+            raise ExpressionError(f"unexpected {excerpt(self.token.text)}; expected and, or, or the end",
                                   self.token.offset)
         return node
 
@@ -181,7 +219,7 @@ class _Parser:
         if token.kind == "end":
             raise ExpressionError("the expression stops too early; something is missing at the end",
                                   token.offset)
-        raise ExpressionError(f"unexpected {token.text!r}", token.offset)
+        raise ExpressionError(f"unexpected {excerpt(token.text)}", token.offset)
 
     def parse_call(self, name: Token) -> Node:
         if name.text not in FUNCTIONS:

@@ -424,7 +424,7 @@ def _never_true(flow: Flow, problems: Problems) -> None:
                 checks.append((question.when, f"question {question.id!r}", question.when.place))
     for condition, what, place in checks:
         if _can_be_true(flow, condition) is False:
-            _add(problems, place, f"{what} can never be asked: its condition `{condition.text}` is never"
+            _add(problems, place, f"{what} can never be asked: its condition `{_short(condition.text)}` is never"
                  " true for any answers")
 
 
@@ -451,3 +451,6 @@ def _can_be_true(flow: Flow, condition: Condition) -> bool | None:
     return any(condition(dict(zip(names, combo))) for combo in itertools.product(*domains))
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """A condition quoted in a message: the whole of a short one, the start of a long one."""
+    return text if len(text) <= limit else text[:limit] + "…"

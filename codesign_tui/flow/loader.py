@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import yaml
 
 from . import format as fmt
 from .document import Document, Reader, read_document, to_python, where
-from .expressions import Expression, ExpressionError
+from .expressions import Expression, ExpressionError, excerpt
 from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Option, Place,
                     Question, Reading, RecordField, Requirement, Section, Source, default_options)
 from .problems import FlowError, Problems
@@ -136,16 +137,27 @@ class _FlowReader:
         relative = self.read.text(fields["include"], "include")
         if relative is None:
             return None
-        target = (self.document.path.parent / relative).resolve()
-        if target in self.stack or target == self.document.path.resolve():
-            chain = " -> ".join(p.name for p in (*self.stack, self.document.path.resolve(), target))
+        here = Path(os.path.realpath(self.document.path))
+        # includes stay inside the folder of the flow first given (its subfolders too), so that a flow
+        # cannot make the app read, and quote in its messages, any other file on the machine
+        folder = (self.stack[0] if self.stack else here).parent
+        target = Path(os.path.realpath(here.parent / relative))
+        if Path(relative).is_absolute() or not target.is_relative_to(folder):
+            self.read.error(fields["include"], f"include {excerpt(relative)} is outside the flow's folder;"
+                            " an include names a file in the same folder as the flow, or below it")
+            return None
+        if target.suffix not in (".yaml", ".yml"):
+            self.read.error(fields["include"], f"include {excerpt(relative)} is not a .yaml or .yml file")
+            return None
+        if target in self.stack or target == here:
+            chain = " -> ".join(p.name for p in (*self.stack, here, target))
             self.read.error(fields["include"], f"include {relative!r} includes itself ({chain})")
             return None
-        if not target.exists():
+        if not target.exists() and not os.path.islink(target):
             self.read.error(fields["include"], f"include {relative!r}: no such file next to this flow")
             return None
         before = len(self.problems.errors)
-        included = read_flow(target, self.problems, (*self.stack, self.document.path.resolve()))
+        included = read_flow(target, self.problems, (*self.stack, here))
         if included is None or len(self.problems.errors) > before:
             found = self.problems.errors[before:]
             loop = next((p.message for p in found if "includes itself (" in p.message), "")

@@ -27,7 +27,8 @@ class Place:
         escapes, folded lines and block indentation all move it."""
         if not lines or self.line > len(lines):
             return self
-        source = _source_chars(self, lines)
+        # an escape takes at most a few source characters per character of the value
+        source = _source_chars(self, lines, limit=8 * (offset + 1) + 1000)
         position = 0
         for char in value[:offset + 1]:
             found = _find(source, position, char)
@@ -43,18 +44,20 @@ class Place:
         return Place(self.path, line, column, self.style)
 
 
-def _source_chars(place: Place, lines: list[str]) -> list[tuple[str, int, int]]:
-    """The characters a scalar was written with, each with its line and column, quotes and block
-    headers left out."""
+def _source_chars(place: Place, lines: list[str], limit: int) -> list[tuple[str, int, int]]:
+    """The first `limit` or so characters a scalar was written with, each with its line and column,
+    quotes and block headers left out."""
     chars: list[tuple[str, int, int]] = []
     end_line = place.end_line or place.line
     for number in range(place.line, min(end_line, len(lines)) + 1):
         text = lines[number - 1]
         start = place.column - 1 if number == place.line else 0
         stop = place.end_column - 1 if number == end_line and place.end_line else len(text)
-        for index in range(start, min(stop, len(text))):
+        for index in range(start, min(stop, len(text), start + limit)):
             chars.append((text[index], number, index + 1))
         chars.append(("\n", number, len(text) + 1))
+        if len(chars) > limit:
+            break
     if place.style in ("'", '"') and chars:
         chars = chars[1:]
     elif place.style in ("|", ">") and chars:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import field
 from pathlib import Path
 
 from ..records import record
+from .visible import visible
+
+
+SHOWN = 200  # characters of a source line shown under a problem
 
 
 @record(frozen=True, order=True)
@@ -21,32 +26,61 @@ class Problem:
     hint: str = ""
 
     def format(self, source_lines: list[str] | None = None) -> str:
-        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        text = visible(f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}")
         if self.hint:
-            text += f" ({self.hint})"
+            text += f" ({visible(self.hint)})"
         if source_lines and 1 <= self.line <= len(source_lines):
-            shown = source_lines[self.line - 1].rstrip("\n").expandtabs(1)
-            if len(shown) > 200:
-                shown = shown[:200] + "…"
-            caret = " " * min(max(self.column - 1, 0), len(shown)) + "^"
-            text += f"\n    {shown}\n    {caret}"
+            line = source_lines[self.line - 1].rstrip("\n").expandtabs(1)
+            # at most SHOWN characters of a long line, around the place, so the message stays short
+            start = max(0, min(self.column - 1 - SHOWN // 2, len(line) - SHOWN))
+            part = line[start:start + SHOWN + 1]
+            before = visible(part[:max(self.column - 1 - start, 0)])
+            shown = visible(part)
+            cut_before = "…" if start else ""
+            if len(shown) > SHOWN or start + len(part) < len(line):
+                shown = shown[:SHOWN] + "…"
+            caret = " " * (len(cut_before) + min(len(before), len(shown))) + "^"
+            text += f"\n    {cut_before}{shown}\n    {caret}"
         return text
+
+
+# After this many problems in one file the rest are counted, not listed: a file with thousands of
+# mistakes is one mistake repeated, and listing them all would bury the first.
+MAX_LISTED = 200
 
 
 @record
 class Problems:
-    """The problems collected while reading one or more files, in the order found."""
+    """The problems collected while reading one or more files, in the order found, each once."""
 
     items: list[Problem] = field(default_factory=list)
     sources: dict[str, list[str]] = field(default_factory=dict)
+    # problems not listed, by file and severity, once a file has MAX_LISTED
+    unlisted: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
+    _seen: set = field(default_factory=set, compare=False, repr=False)
+    _per_file: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def add(self, problem: Problem) -> None:
-        if problem not in self.items:
-            self.items.append(problem)
+        if problem in self._seen:
+            return
+        self._seen.add(problem)
+        listed = self._per_file.get(problem.path, 0)
+        if listed >= MAX_LISTED:
+            key = (problem.path, problem.severity)
+            self.unlisted[key] = self.unlisted.get(key, 0) + 1
+            return
+        self._per_file[problem.path] = listed + 1
+        self.items.append(problem)
+
+    def listing_full(self, path: str) -> bool:
+        """Whether this file's problems are past those listed: a hint for another would not be shown."""
+        return self._per_file.get(path, 0) >= MAX_LISTED
 
     def extend(self, other: "Problems") -> None:
         for problem in other.items:
             self.add(problem)
+        for key, count in other.unlisted.items():
+            self.unlisted[key] = self.unlisted.get(key, 0) + count
         self.sources.update(other.sources)
 
     @property
@@ -57,13 +91,21 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity == "warning"]
 
+    def count(self, severity: str) -> int:
+        """How many problems of this severity, listed or not."""
+        listed = sum(1 for p in self.items if p.severity == severity)
+        return listed + sum(n for (_, kind), n in self.unlisted.items() if kind == severity)
+
     def __bool__(self) -> bool:
         return bool(self.errors)
 
     def format(self) -> str:
-        return "\n".join(
-            p.format(self.sources.get(p.path)) for p in sorted(self.items, key=_reading_order)
-        )
+        shown = [p.format(self.sources.get(p.path)) for p in sorted(self.items, key=_reading_order)]
+        for path in sorted({path for path, _ in self.unlisted}):
+            more = sum(n for (where, _), n in self.unlisted.items() if where == path)
+            shown.append(f"{visible(path)}: {more:,} more problem{'s' * (more != 1)} not listed; fix the"
+                         " first ones and check again")
+        return "\n".join(shown)
 
 
 def _reading_order(problem: Problem) -> tuple:
@@ -85,9 +127,16 @@ def did_you_mean(name: str, known: object) -> str:
 
 
 def display_path(path: Path | str) -> str:
-    """A path as the user would type it: relative to the current folder when it is below it."""
-    path = Path(path)
+    """A path as the user would type it: relative to the current folder when it is below it. Links are
+    not followed, so a file reached through a link keeps the name it was reached by."""
+    absolute = os.path.abspath(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+        here = os.getcwd()
+    except OSError:  # the current folder was removed
+        return str(path)
+    if absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    try:
+        return str(Path(path).resolve().relative_to(Path(here).resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a loop of symbolic links, before 3.13
         return str(path)

@@ -23,23 +23,35 @@ class ValidationReport:
     failed: int = 0
 
     def summary(self) -> str:
-        errors, warnings = len(self.problems.errors), len(self.problems.warnings)
-        checked = f"{self.flows} flow{'s' * (self.flows != 1)} checked"
-        examples = f"{self.passed} of {self.passed + self.failed} examples passed"
+        errors, warnings = self.problems.count("error"), self.problems.count("warning")
+        checked = f"{self.flows:,} flow{'s' * (self.flows != 1)} checked"
+        examples = f"{self.passed:,} of {self.passed + self.failed:,} examples passed"
         if errors:
-            return f"{checked}: {errors} error{'s' * (errors != 1)}, {warnings} warning" \
+            return f"{checked}: {errors:,} error{'s' * (errors != 1)}, {warnings:,} warning" \
                    f"{'s' * (warnings != 1)}; {examples}"
-        tail = f", {warnings} warning{'s' * (warnings != 1)}" if warnings else ""
+        tail = f", {warnings:,} warning{'s' * (warnings != 1)}" if warnings else ""
         return f"{checked}: no errors{tail}; {examples}"
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the flow files inside any folder given (not their .tests.yaml files)."""
+def expand(paths: Iterable[Path], problems: Problems | None = None) -> list[Path]:
+    """Files as given, and the flow files inside any folder given (not their .tests.yaml files). A folder
+    with no flow file in it is a problem, when `problems` is given: checking nothing is not a pass."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
-                              and not p.name.endswith((".tests.yaml", ".tests.yml"))))
+            try:
+                found = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")
+                               and not p.name.endswith((".tests.yaml", ".tests.yml")))
+            except OSError as error:
+                found = []
+                if problems is not None:
+                    problems.add(Problem(display_path(path), 1, 1,
+                                         f"cannot read the folder: {error.strerror or error}"))
+                    continue
+            if not found and problems is not None:
+                problems.add(Problem(display_path(path), 1, 1, "this folder holds no flow files (.yaml or"
+                                     " .yml), so nothing was checked; give a flow file or a folder of them"))
+            out.extend(found)
         else:
             out.append(path)
     return out
@@ -47,7 +59,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = True) -> None:
     problems = report.problems
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a loop of links is reported as one when read
         problems.add(Problem(display_path(path), 1, 1, "no such file"))
         return
     report.flows += 1
@@ -80,6 +92,6 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
 
 def validate_paths(paths: Iterable[Path]) -> ValidationReport:
     report = ValidationReport()
-    for path in expand(paths):
+    for path in expand(paths, report.problems):
         validate_flow(path, report)
     return report

@@ -463,9 +463,11 @@ def _flow_title(path: str) -> str | None:
     import yaml
 
     try:
-        found = _TITLE.search(Path(path).read_text(encoding="utf-8"))
+        from ..flow.document import MAX_BYTES, Unreadable, read_regular_file
+
+        found = _TITLE.search(read_regular_file(Path(path), MAX_BYTES).decode("utf-8"))
         title = yaml.load(found.group(1), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader)) if found else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (Unreadable, UnicodeDecodeError, yaml.YAMLError):
         return None
     return title.strip() if isinstance(title, str) and title.strip() else None
 

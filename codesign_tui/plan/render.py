@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
+import os
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
-                    TemplateNotFound, TemplateSyntaxError, select_autoescape)
+                    TemplateNotFound, TemplateSyntaxError, nodes, select_autoescape)
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.loaders import split_template_path
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..flow.answers import AnswersFile
+from ..flow.document import Unreadable, read_regular_file
 from ..flow.engine import Result
 from ..flow.model import Flow
+from ..flow.visible import visible
 from . import escape
 from .context import build
 
@@ -49,7 +55,8 @@ def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
     data = build(flow, result, meta, public=public)
     body = to_html(_markdown(data, templates, False))
-    page = dict(data, body=Markup(body), title=data["project"] or data["flow"]["title"])
+    # a control character in a title would reach the browser's tab and any terminal the page is shown on
+    page = dict(data, body=Markup(body), title=visible(data["project"] or data["flow"]["title"]))
     return _render(templates, PAGE, page)
 
 
@@ -122,16 +129,51 @@ def tidy(text: str) -> str:
 _ENVIRONMENTS: dict[str, Any] = {}
 
 
+# A template's budget for one plan. The shipped templates use a small fraction of each: a plan of the
+# largest flow loops a few thousand times and writes some tens of kilobytes.
+MAX_STEPS = 1_000_000  # loop iterations, all loops together
+MAX_TEXT = 16 * 1024 * 1024  # characters (or items) in any one value a template makes
+MAX_OUTPUT = 64 * 1024 * 1024  # characters of the plan
+MAX_NUMBER_BITS = 10_000  # a number a template works out (2**100000 has 100,001 bits)
+MAX_TEMPLATE_BYTES = 1024 * 1024
+
+_STEPS: contextvars.ContextVar[list[int]] = contextvars.ContextVar("template_steps")
+
+
+class TemplateBudget(TemplateError):
+    """A template that would take more than a plan's share of time or memory."""
+
+
 def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
     environment = _environment(templates)
+    token = _STEPS.set([0])
     try:
-        return environment.get_template(name).render(data)
+        pieces = []
+        size = 0
+        add = pieces.append
+        for piece in environment.get_template(name).generate(data):
+            add(piece)
+            size += len(piece)
+            if size > MAX_OUTPUT:
+                raise TemplateBudget(f"the plan would be longer than {MAX_OUTPUT // 1048576} MB of text")
+        return "".join(pieces)
+    except TemplateProblem:
+        raise
     except TemplateError as error:
         raise TemplateProblem(describe(error)) from None
+    except RecursionError as error:
+        raise TemplateProblem(describe(error, "a macro, include or extends calls itself without end"
+                                              )) from None
+    except MemoryError as error:
+        raise TemplateProblem(describe(error, "the template needs more memory than a plan may use")) from None
+    except Exception as error:  # noqa: BLE001 - 1/0, int('x') and the like: the template's mistake
+        raise TemplateProblem(describe(error)) from None
+    finally:
+        _STEPS.reset(token)
 
 
 def _environment(templates: Path | None) -> Any:
-    key = str(Path(templates).resolve()) if templates else ""
+    key = os.path.abspath(templates) if templates else ""
     environment = _ENVIRONMENTS.get(key)
     if environment is None:
         environment = _ENVIRONMENTS[key] = _make_environment(templates)
@@ -141,17 +183,17 @@ def _environment(templates: Path | None) -> Any:
 def _make_environment(templates: Path | None) -> Any:
     from ..resources import templates_dir
 
-    ours = FileSystemLoader(str(templates_dir()))
+    ours = _Folder(str(templates_dir()))
     if templates is None:
         loader: Any = ours
     else:
         path = Path(templates)
         if path.is_dir():
-            loader = ChoiceLoader([FileSystemLoader(str(path)), ours])
-        elif path.is_file():
+            loader = ChoiceLoader([_Folder(str(path)), ours])
+        elif os.path.lexists(path):  # a file, or something that is not, which reading it will name
             loader = ChoiceLoader([_OneFile(path, ours), ours])
         else:
-            raise TemplateProblem(f"{path}: no such template file or folder")
+            raise TemplateProblem(f"{visible(str(path))}: no such template file or folder")
     # auto_reload off: a process reads each template once, instead of checking every file it includes
     # on disk again at every plan (13 stats a plan, a tenth of the time of drawing it)
     environment = _Sandbox(
@@ -160,6 +202,9 @@ def _make_environment(templates: Path | None) -> Any:
         lstrip_blocks=True, autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False,
                                                          default_for_string=False),
         finalize=lambda value: "" if value is None else value)
+    # Jinja's own filters can be asked for sizes (`center(10**9)`) or make large values; ours below
+    # make text in proportion to what they are given
+    environment.filters.update({name: _budgeted(function) for name, function in environment.filters.items()})
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
@@ -168,17 +213,96 @@ def _make_environment(templates: Path | None) -> Any:
     return environment
 
 
+def _budgeted(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that refuses a size far beyond any plan's (`center(10**9)`) and a result that big."""
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        _check_sizes(args[1:], kwargs.values())
+        return _checked_size(function(*args, **kwargs))
+
+    for attribute in ("jinja_pass_arg",):  # how Jinja knows a filter wants the environment or context
+        if hasattr(function, attribute):
+            setattr(checked, attribute, getattr(function, attribute))
+    checked.__name__ = getattr(function, "__name__", "filter")
+    return checked
+
+
+def _check_sizes(*groups: Iterable[Any]) -> None:
+    for group in groups:
+        for value in group:
+            if type(value) is int and not -MAX_TEXT <= value <= MAX_TEXT:
+                raise TemplateBudget(f"{value:,} is more than a plan can hold (the limit is {MAX_TEXT:,})"
+                                     if value.bit_length() <= MAX_NUMBER_BITS else
+                                     "a number far larger than a plan can hold")
+
+
+def _checked_size(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is list or kind is tuple or kind is dict:
+        if len(value) > MAX_TEXT:
+            raise TemplateBudget(f"a value of {len(value):,} characters or items; the limit is {MAX_TEXT:,}")
+    elif kind is int and value.bit_length() > MAX_NUMBER_BITS:
+        raise TemplateBudget("a number far larger than a plan can hold")
+    return value
+
+
+class _BudgetedCode(CodeGenerator):
+    """Compiles templates so that every loop counts its steps against the plan's budget and every
+    joined string is checked for size: two nested `range(100000)` loops stop after a million steps."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not getattr(node, "budgeted", False):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted_steps"), [node.iter], [], None, None,
+                                   lineno=node.lineno)
+            node.budgeted = True  # type: ignore[attr-defined]
+        super().visit_For(node, frame)
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.budgeted_text(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
+
+
 def _bytecode_cache() -> Any:
     """Compiled templates kept between runs: compiling them took most of a `codesign render` command's
-    own time. Jinja keeps them in a folder of the temporary directory that only this user can read or
-    write (it checks); entries are keyed by template file and checked against the template's text, so an
-    edited template is compiled afresh. If no such folder can be had, there is simply no cache."""
+    own time. They are kept in our cache folder (CODESIGN_CACHE_DIR, or the user's cache folder), in a
+    folder only this user can read, and pruned to the newest CACHE_ENTRIES; entries are keyed by template
+    file and checked against the template's text, so an edited template is compiled afresh. Without a
+    usable cache folder there is simply no cache."""
     from jinja2 import FileSystemBytecodeCache
 
+    from ..flow.catalogue import cache_file
+
+    where = cache_file()
+    if where is None:
+        return None
+    folder = where.parent / "templates"
     try:
-        return FileSystemBytecodeCache(pattern="__codesign_tui_sandboxed_%s.cache")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
+            return None  # someone else's folder, or one others can write to: do not load code from it
+        _prune(folder)
+        # the name says which compiler made an entry: the budgeted one, with this version of Jinja
+        import jinja2
+
+        return FileSystemBytecodeCache(str(folder), pattern=f"plan-{jinja2.__version__}-%s.cache")
     except (OSError, RuntimeError):
         return None
+
+
+def _prune(folder: Path) -> None:
+    with os.scandir(folder) as scan:
+        entries = [entry for entry in scan if entry.name.endswith(".cache") and entry.is_file()]
+    if len(entries) <= CACHE_ENTRIES:
+        return
+    entries.sort(key=lambda entry: entry.stat().st_mtime, reverse=True)
+    for entry in entries[CACHE_ENTRIES // 2:]:
+        try:
+            os.unlink(entry.path)
+        except OSError:
+            pass
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -191,6 +315,59 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     attributes of a `loop` (`loop.index`, `loop.first`) and of an imported macro module (`m.cite`), which
     the sandbox would only check against names starting with "_". Anything else (a dict method such as
     `items`, a name starting with "_", any other object) takes the sandbox's usual path."""
+
+    code_generator_class = _BudgetedCode
+    intercepted_binops = frozenset({"+", "*", "**", "//", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.globals["range"] = self.budgeted_range
+
+    @staticmethod
+    def budgeted_steps(iterable: Any) -> Iterator[Any]:
+        steps = _STEPS.get(None)
+        if steps is None:
+            yield from iterable
+            return
+        for item in iterable:
+            steps[0] += 1
+            if steps[0] > MAX_STEPS:
+                raise TemplateBudget(f"the loops run more than {MAX_STEPS:,} times in one plan")
+            yield item
+
+    @staticmethod
+    def budgeted_text(text: Any) -> Any:
+        return _checked_size(text)
+
+    @staticmethod
+    def budgeted_range(*args: int) -> range:
+        _check_sizes(args)
+        made = range(*args)
+        if len(made) > MAX_STEPS:
+            raise TemplateBudget(f"a range of {len(made):,} numbers; a plan's loops run at most"
+                                 f" {MAX_STEPS:,} times")
+        return made
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if not isinstance(right, (int, float)) or not isinstance(left, (int, float)) or \
+                    (isinstance(right, int) and abs(right) > 64 and abs(left) > 1):
+                raise TemplateBudget("a power too large for a plan (the exponent can be at most 64)")
+        elif operator == "*":
+            for count, other in ((left, right), (right, left)):
+                if isinstance(count, int) and isinstance(other, (str, list, tuple)) and \
+                        count * len(other) > MAX_TEXT:
+                    raise TemplateBudget(f"repeating a value {count:,} times makes more than"
+                                         f" {MAX_TEXT:,} characters or items")
+            if isinstance(left, int) and isinstance(right, int) and \
+                    left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:
+                raise TemplateBudget("a number far larger than a plan can hold")
+        return _checked_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if args or kwargs:
+            _check_sizes(args, kwargs.values())  # 'x'.ljust(10**9), 'x'.zfill(10**9)
+        return _checked_size(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         kind = type(obj)
@@ -219,38 +396,68 @@ class _OneFile(BaseLoader):
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         if template != self.name:
             raise TemplateNotFound(template)
-        path = self.path
-        try:
-            source = path.read_text(encoding="utf-8")
-            mtime = path.stat().st_mtime
-        except (OSError, UnicodeDecodeError) as error:
-            raise TemplateProblem(f"{path}: cannot read the template ({error})") from None
-        return source, str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+        return _read_template(self.path), str(self.path), lambda: True
 
 
-def describe(error: BaseException) -> str:
-    """A template error as "template, line N: what went wrong", for the person who wrote it."""
+class _Folder(FileSystemLoader):
+    """A folder of templates, and nothing outside it: a link in it that leads elsewhere (to /etc/passwd,
+    say) is refused, as is anything that is not an ordinary file."""
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        parts = split_template_path(template)  # refuses '..'
+        for folder in self.searchpath:
+            path = os.path.join(folder, *parts)
+            if not os.path.lexists(path):
+                continue
+            real, inside = os.path.realpath(path), os.path.realpath(folder)
+            if os.path.commonpath([real, inside]) != inside:
+                raise TemplateProblem(f"{visible(path)}: the template leads outside its folder (through a"
+                                      " link); templates must be inside the folder given")
+            return _read_template(Path(path)), os.path.normpath(path), lambda: True
+        raise TemplateNotFound(template)
+
+
+def _read_template(path: Path) -> str:
+    try:
+        return read_regular_file(path, MAX_TEMPLATE_BYTES, "a template").decode("utf-8")
+    except Unreadable as refused:
+        raise TemplateProblem(f"{visible(str(path))}: {refused.message}") from None
+    except UnicodeDecodeError:
+        raise TemplateProblem(f"{visible(str(path))}: this is not UTF-8 text; save the template as UTF-8"
+                              ) from None
+
+
+def describe(error: BaseException, message: str = "") -> str:
+    """A template error as "template:line: what went wrong", for the person who wrote it."""
     name, line = None, None
     if isinstance(error, TemplateSyntaxError):
         name, line = error.filename or error.name, error.lineno
     else:
-        # Jinja rewrites the traceback so that template frames carry the template's file and line
+        # Jinja rewrites the traceback so that template frames carry the template's file and line; the
+        # first frame of a template is where a runaway recursion started
         tb = error.__traceback__
         while tb is not None:
             filename = tb.tb_frame.f_code.co_filename
             if filename.endswith(".j2") or filename.startswith("<template>"):
                 name, line = filename, tb.tb_lineno
+                if isinstance(error, RecursionError):
+                    break
             tb = tb.tb_next
-    message = str(error.message if getattr(error, "message", None) else error) or type(error).__name__
-    if isinstance(error, TemplateNotFound):
-        message = f"no template called {message!r}"
-    elif isinstance(error, UndefinedError):
-        if "attribute '_" in message:
-            message += " (templates can use the plan's data and filters, not Python's internals)"
-    elif isinstance(error, SecurityError):
-        message += " (templates run in a sandbox)"
+    if not message:
+        message = str(error.message if getattr(error, "message", None) else error) or type(error).__name__
+        if isinstance(error, TemplateNotFound):
+            message = f"no template called {message!r}"
+        elif isinstance(error, UndefinedError):
+            if "attribute '_" in message:
+                message += " (templates can use the plan's data and filters, not Python's internals)"
+        elif isinstance(error, SecurityError):
+            message += " (templates run in a sandbox)"
+        elif isinstance(error, ZeroDivisionError):
+            message = "division by zero"
+        elif not isinstance(error, TemplateError):
+            message = f"{message[:200]} ({type(error).__name__})"
     where = _short_name(name) if name else "template"
-    return f"{where}{f', line {line}' if line else ''}: {message}"
+    return visible(f"{where}{f':{line}' if line else ''}: {message}")
 
 
 def _short_name(filename: str) -> str:

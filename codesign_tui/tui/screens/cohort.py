@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Header, MarkdownViewer
 
 from ...flow.model import Flow
+from ...flow.visible import visible
 from ..widgets.footer import Footer
 
 REFRESH_SECONDS = 10
@@ -58,7 +59,7 @@ class CohortScreen(Screen):
         self.sub_title = f"{count} answer set{'s' * (count != 1)}"
         if text != self.shown:
             self.shown = text
-            await self.query_one(MarkdownViewer).document.update(text)
+            await self.query_one(MarkdownViewer).document.update(visible(text, "\n\t"))
 
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)

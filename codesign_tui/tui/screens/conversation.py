@@ -16,6 +16,7 @@ from ...flow.conversation import Conversation, Step
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
+from ...flow.visible import visible
 from ...sessions import SessionStore
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
@@ -68,7 +69,7 @@ class ConversationScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = self.flow.title
+        self.title = visible(self.flow.title)
         await self.rebuild()
 
     # -- drawing ------------------------------------------------------------------------------------

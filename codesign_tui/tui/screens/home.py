@@ -14,6 +14,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...flow.catalogue import FlowEntry
+from ...flow.visible import visible
 from ...sessions import Damaged, Listed
 from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
 from ..widgets.footer import Footer
@@ -68,7 +69,7 @@ class HomeScreen(Screen):
                 yield OptionList(id="saved")
             yield Static("", id="saved-empty", markup=False)
             if self.damaged:
-                lines = [f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}."
+                lines = [visible(f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}.")
                          for d in self.damaged]
                 yield Static("\n".join(lines), id="damaged", markup=False)
         yield Footer()
@@ -80,7 +81,8 @@ class HomeScreen(Screen):
         # the introduction stays in view: focusing the list would scroll it away on a short terminal
         self.query_one("#saved" if self.saved else "#flows", OptionList).focus(scroll_visible=False)
         for damaged in self.damaged:
-            self.notify(f"{damaged.name} was damaged and has been set aside.", severity="warning", timeout=8)
+            self.notify(visible(f"{damaged.name} was damaged and has been set aside."), severity="warning",
+                        timeout=8)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "delete":
@@ -90,8 +92,8 @@ class HomeScreen(Screen):
     def _flow_option(self, flow: FlowEntry) -> Option:
         count = flow.questions
         text = Content.from_markup("[b]$title[/b]\n   Up to $count questions, about $minutes minutes. $summary",
-                                   title=flow.title, count=str(count), minutes=str(minutes(count)),
-                                   summary=flow.summary)
+                                   title=visible(flow.title), count=str(count), minutes=str(minutes(count)),
+                                   summary=visible(flow.summary))
         return Option(text, id=f"flow:{flow.id}")
 
     def _saved_option(self, saved: Listed) -> Option:
@@ -105,7 +107,8 @@ class HomeScreen(Screen):
         name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
         state = ("finished" if saved.complete else f"{saved.answered} of {saved.total} answered") if saved.usable \
             else f"{saved.answered} answers; its flow cannot be found"
-        text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=title, name=name,
+        text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=visible(title),
+                                   name=visible(name),
                                    state=state, when=when(saved.updated))
         return Option(text, id=f"saved:{saved.name}")
 
@@ -125,7 +128,8 @@ class HomeScreen(Screen):
                     return
                 flow = self.app.load(entry.id)
                 if flow is None:
-                    self.notify(f"Sorry: {entry.path} can no longer be read; run codesign validate to see why.",
+                    self.notify(visible(f"Sorry: {entry.path} can no longer be read; run codesign validate"
+                                        " to see why."),
                                 severity="error", timeout=10)
                     return
                 self.app.start_flow(flow, *names)

@@ -15,6 +15,7 @@ from ...flow.conversation import Conversation
 from ...flow.engine import Session
 from ...flow.model import Flow
 from ...files import ExportError, write_atomically
+from ...flow.visible import visible
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
@@ -88,7 +89,7 @@ class PlanScreen(Screen):
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
         viewer = self.query_one(MarkdownViewer)
-        await viewer.document.update(text)
+        await viewer.document.update(visible(text, "\n\t"))
         self.show_state()
         viewer.focus()
 
@@ -135,10 +136,10 @@ class PlanScreen(Screen):
         try:
             write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta(), self.public), force=force)
         except ExportError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            self.notify(visible(str(error)), title="Not saved", severity="error", timeout=10)
             return
         self.app.exported.append(path)
-        self.notify(f"Saved {path}", title="Plan saved")
+        self.notify(visible(f"Saved {path}"), title="Plan saved")
 
     def deliver(self, fmt: str) -> None:
         import io
@@ -146,7 +147,7 @@ class PlanScreen(Screen):
         try:
             data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public)
         except ExportError as error:
-            self.notify(str(error), title="Not saved", severity="error")
+            self.notify(visible(str(error)), title="Not saved", severity="error")
             return
         name = Conversation(self.session).plan_file_name(fmt, self.public)
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)

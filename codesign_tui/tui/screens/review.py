@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from ...flow.engine import Session
+from ...flow.visible import visible
 from ..widgets.footer import Footer
 from ..widgets.turns import answer_label
 
@@ -33,7 +34,7 @@ class ReviewScreen(Screen[str | None]):
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         set_aside = self.session.set_aside
         if set_aside:
-            names = "; ".join(self.session.flow.question(q).prompt for q in set_aside)
+            names = visible("; ".join(self.session.flow.question(q).prompt for q in set_aside))
             yield Static(f"Set aside, as they no longer apply: {names}", id="review-set-aside", markup=False)
         yield Footer()
 
@@ -51,7 +52,7 @@ class ReviewScreen(Screen[str | None]):
             answer = answer_label(question, self.session.answers[question.id]) \
                 if question.id in self.session.answers else "(not answered yet)"
             # rows grow to fit, so a long question or answer wraps rather than being cut off
-            table.add_row(str(number), question.prompt, answer, key=question.id, height=None)
+            table.add_row(str(number), visible(question.prompt, "\n"), answer, key=question.id, height=None)
         table.focus()
 
     @on(DataTable.RowSelected)

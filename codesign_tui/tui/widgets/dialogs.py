@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from ...flow.visible import visible
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a yes/no question; Escape means no."""
@@ -31,7 +33,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False)
+            yield Static(visible(self.question, "\n"), markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="warning")
                 yield Button(self.no, id="no", variant="primary")
@@ -145,7 +147,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"{self.flow_title}\n\nBoth are optional; they go at the top of the plan.",
+            yield Static(f"{visible(self.flow_title)}\n\nBoth are optional; they go at the top of the plan.",
                          markup=False)
             yield Static("What is the piece of work called?", markup=False)
             yield Input(placeholder="for example: Young people's mental health offer", id="project")

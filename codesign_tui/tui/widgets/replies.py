@@ -16,12 +16,13 @@ from textual.widgets.option_list import Option as ListOption
 from ...flow.answers import AnswerError, check_record
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
+from ...flow.visible import visible
 
 
 def option_prompt(number: int, label: str, explanation: str) -> Content:
-    text = Content.from_markup("[b]$number[/b]  $label", number=str(number), label=label)
+    text = Content.from_markup("[b]$number[/b]  $label", number=str(number), label=visible(label))
     if explanation:
-        text += Content.from_markup("\n   [dim]$explanation[/dim]", explanation=explanation)
+        text += Content.from_markup("\n   [dim]$explanation[/dim]", explanation=visible(explanation, "\n"))
     return text
 
 
@@ -200,9 +201,9 @@ class RecordForm(Vertical):
             for spec in self.question.fields:
                 label = spec.prompt + ("" if spec.required else " (optional)")
                 with Horizontal(classes="field-row"):
-                    yield Static(label, classes="field-label", markup=False)
+                    yield Static(visible(label), classes="field-label", markup=False)
                     if spec.options:
-                        yield Select([(o.label, o.value) for o in spec.options], id=f"field-{spec.id}",
+                        yield Select([(visible(o.label), o.value) for o in spec.options], id=f"field-{spec.id}",
                                      prompt="Choose…", allow_blank=True, compact=True)
                     else:
                         placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
@@ -221,7 +222,7 @@ class RecordForm(Vertical):
                  enumerate(self.records, 1)]
         if len(lines) > 3:  # the latest ones; the count says how many in all
             lines = ["…", *lines[-2:]]
-        return f"Recorded so far ({len(self.records)}):\n" + "\n".join(lines)
+        return f"Recorded so far ({len(self.records)}):\n" + "\n".join(visible(line) for line in lines)
 
     def _done_label(self) -> str:
         return f"Done ({len(self.records)} recorded)" if self.records else "Done: none to record"
@@ -247,12 +248,12 @@ class RecordForm(Vertical):
         error = self.query_one("#record-error", Static)
         missing = [spec.prompt for spec in self.question.fields if spec.required and spec.id not in values]
         if missing:
-            error.update("Not added yet. Still to fill in: " + "; ".join(missing))
+            error.update(visible("Not added yet. Still to fill in: " + "; ".join(missing)))
             return False
         try:
             record = check_record(self.question, values, len(self.records) + 1)
         except AnswerError as problem:
-            error.update(f"Not added yet: {_plainly(self.question, problem.message)}.")
+            error.update(visible(f"Not added yet: {_plainly(self.question, problem.message)}."))
             return False
         self.records.append(record)
         error.update("")

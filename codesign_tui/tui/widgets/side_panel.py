@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...flow.engine import Session
+from ...flow.visible import visible
 
 
 def progress_text(session: Session) -> Content:
@@ -19,7 +20,7 @@ def progress_text(session: Session) -> Content:
             mark, state = "✓", "done"
         else:
             mark, state = "·", "to do"
-        lines.append(Content.from_markup(f"{mark} $title [dim]$done/$total $state[/dim]", title=section.title,
+        lines.append(Content.from_markup(f"{mark} $title [dim]$done/$total $state[/dim]", title=visible(section.title),
                                          done=str(done), total=str(total), state=state))
     return Content("\n").join(lines)
 
@@ -44,24 +45,26 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         if calls_known and support_known and result.recommendation and level.id == result.recommendation.id:
             marks.append("★ recommended")
         if calls_known and result.calls_for and level.id == result.calls_for.id:
-            marks.append(f"◆ {flow.calls_for_words}")
+            marks.append(f"◆ {visible(flow.calls_for_words)}")
         if support_known and result.supported and level.id == result.supported.id:
-            marks.append(f"✓ {flow.supports_words}")
+            marks.append(f"✓ {visible(flow.supports_words)}")
         style = "b" if marks else "dim"
-        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=level.label))
+        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=visible(level.label)))
         for mark in marks:
             lines.append(Content(f"   {mark}"))
     if not calls_known:
-        lines.append(Content(f"◆ What {flow.calls_for_words}: shown after {_answers(result.calls_for_pending)}"))
+        lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown after"
+                                     f" {_answers(result.calls_for_pending)}")))
     if not support_known:
-        lines.append(Content(f"✓ What {flow.supports_words}: shown after {_answers(result.support_pending)}"))
+        lines.append(Content(visible(f"✓ What {flow.supports_words}: shown after"
+                                     f" {_answers(result.support_pending)}")))
     held = result.held_back_by if calls_known else []
     if held:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
         for question_id in held:
             question = flow.question(question_id)
             answer = question.label(result.answers.get(question_id))
-            lines.append(Content(f"✗ {question.prompt} ({answer})"))
+            lines.append(Content(visible(f"✗ {question.prompt} ({answer})")))
     elif calls_known and support_known and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)

@@ -11,6 +11,7 @@ from textual.widgets._collapsible import CollapsibleTitle
 
 from ...flow.conversation import answer_label  # noqa: F401 - the review screen takes it from here
 from ...flow.model import Question
+from ...flow.visible import visible
 from ..messages import EditAnswer
 
 
@@ -29,7 +30,7 @@ class QuestionTurn(Vertical):
 
     def compose(self):
         yield Static(Content.from_markup("[b]$number.[/b] $prompt", number=str(self.number),
-                                         prompt=self.question.prompt), classes="prompt")
+                                         prompt=visible(self.question.prompt, "\n")), classes="prompt")
         if self.settled:
             return
         if not self.question.required:
@@ -37,10 +38,10 @@ class QuestionTurn(Vertical):
         if self.question.guidance:
             body = self.question.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
             with Collapsible(title="Why we ask (F1)", collapsed=True, classes="guidance"):
-                yield Static(body)
+                yield Static(visible(body, "\n"), markup=False)
         if self.discussion and self.question.discussion:
             with Collapsible(title="For the room to discuss", collapsed=False, classes="discussion"):
-                yield Static("\n".join(f"• {line}" for line in self.question.discussion))
+                yield Static("\n".join(f"• {visible(line)}" for line in self.question.discussion), markup=False)
 
     def on_mount(self) -> None:
         # F1 or "?" opens the guidance and a click works too; as Tab stops they would crowd the way
@@ -66,7 +67,7 @@ class AnswerTurn(Static):
     """The person's answer. Click it, or choose it in the transcript and press Enter, to change it."""
 
     def __init__(self, question: Question, label: str) -> None:
-        super().__init__(Content.from_markup("$label", label=label), classes="turn answer-turn")
+        super().__init__(Content.from_markup("$label", label=visible(label, "\n")), classes="turn answer-turn")
         self.question = question
         self.tooltip = "Click to change this answer"
 
@@ -155,4 +156,4 @@ class NoteTurn(Static):
     """A short note from the app: a section starting, answers set aside, or something to fix."""
 
     def __init__(self, text: str, kind: str = "note") -> None:
-        super().__init__(text, classes=f"turn note-turn {kind}", markup=False)
+        super().__init__(visible(text, "\n"), classes=f"turn note-turn {kind}", markup=False)
