@@ -359,3 +359,27 @@ def test_plain_mode_and_the_app_propose_the_same_file_name(appendix2):
     assert code == 0, out
     expected = Conversation(session).plan_file_name("md")
     assert expected.startswith("appendix2-young-peoples-offer-") and (Path.cwd() / expected).exists()
+
+
+def test_escape_sequences_in_a_saved_session_never_reach_the_terminal_raw():
+    write_session("a", NEAR_END_WITH_ESCAPES)
+    run = codesign("--plain", "--resume", "a", stdin="back\nquit\n")
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = run.stdout + run.stderr
+    assert "\x1b" not in out and "\x9b" not in out and "\u202e" not in out
+    assert "^[]0;pwned^G" in out  # shown, not obeyed
+
+
+NEAR_END_WITH_ESCAPES = """\
+flow: conflicts-of-interest
+project: "Library \\u202e review"
+answers:
+  coi_policy: joint_policy
+  same_policy_all_sectors: 'yes'
+  coi_principles: [identify, declare, record, manage, manage_not_exclude]
+  interests_known: none_yet
+  review_declarations: every_meeting
+  minutes_record: 'yes'
+  register_keeper: "\\e]0;pwned\\a and \\x9b2J"
+session: {cursor: register_keeper}
+"""

@@ -67,6 +67,8 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     answers = check_answers(flow, given, problems, partial=True)
     if problems.errors:
         return _first(problems, "its answers do not fit the flow")
+    if given.answers and not answers and problems.warnings:
+        return _first(problems, "none of its answers fit the flow", "warning")
     set_aside.extend(problems.warnings)  # answers that do not fit are left out of the count, and named
     tally = tallies.get(flow.id)
     if tally is None:
@@ -89,13 +91,14 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _first(problems: Problems, fallback: str) -> str:
-    errors = problems.errors
-    if not errors:
+def _first(problems: Problems, fallback: str, severity: str = "error") -> str:
+    found = [p for p in problems.items if p.severity == severity]
+    if not found:
         return fallback
-    first = errors[0]
-    text = f"line {first.line}: {first.message}" + (f" ({first.hint})" if first.hint else "")
-    more = problems.count("error") - 1  # those past the first few hundred are counted, not listed
+    first = found[0]
+    text = (f"{fallback}: " if severity != "error" else "") + f"line {first.line}: {first.message}" + (
+        f" ({first.hint})" if first.hint else "")
+    more = problems.count(severity) - 1  # those past the first few hundred are counted, not listed
     return text + (f"; and {more:,} more problem{'s' if more > 1 else ''}" if more else "")
 
 

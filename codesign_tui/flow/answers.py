@@ -320,10 +320,15 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
             if f"{key}#{kept.entry}" in given.places:  # a register entry points at itself
                 place = f"{key}#{kept.entry}"
             add(place, f"{kept.reason}; this answer is set aside, not used" if unfit == "warning" else kept.reason,
-                unfit, "" if problems.listing_full(given.path) else kept.hint)
+                unfit, "" if problems.listing_full(given.path, unfit) else kept.hint)
     if not partial:
         for question in walk(flow, fitted.answers):
-            if question.id not in fitted.answers and question.id not in given.answers and question.required:
-                allowed = f" ({', '.join(question.values)})" if question.is_choice else ""
+            if question.id in fitted.answers or not question.required:
+                continue
+            allowed = f" ({', '.join(question.values)})" if question.is_choice else ""
+            if question.id not in given.answers:
                 add("answers", f"missing an answer to {question.id!r}{allowed}; give one, or use --partial")
+            elif unfit == "warning":  # as an error, the misfit itself was reported
+                add(question.id, f"{question.id!r} has no answer that can be used (the one given is set aside);"
+                                 " give one, or use --partial")
     return fitted.answers

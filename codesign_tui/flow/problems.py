@@ -58,23 +58,25 @@ class Problems:
     # problems not listed, by file and severity, once a file has MAX_LISTED
     unlisted: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
     _seen: set = field(default_factory=set, compare=False, repr=False)
-    _per_file: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _per_file: dict[tuple[str, str], int] = field(default_factory=dict, compare=False, repr=False)
 
     def add(self, problem: Problem) -> None:
         if problem in self._seen:
             return
         self._seen.add(problem)
-        listed = self._per_file.get(problem.path, 0)
+        # errors and warnings each have their own allowance, so that a flood of warnings never hides an error
+        key = (problem.path, problem.severity)
+        listed = self._per_file.get(key, 0)
         if listed >= MAX_LISTED:
-            key = (problem.path, problem.severity)
             self.unlisted[key] = self.unlisted.get(key, 0) + 1
             return
-        self._per_file[problem.path] = listed + 1
+        self._per_file[key] = listed + 1
         self.items.append(problem)
 
-    def listing_full(self, path: str) -> bool:
-        """Whether this file's problems are past those listed: a hint for another would not be shown."""
-        return self._per_file.get(path, 0) >= MAX_LISTED
+    def listing_full(self, path: str, severity: str = "error") -> bool:
+        """Whether this file's problems of this severity are past those listed: a hint for another would
+        not be shown."""
+        return self._per_file.get((path, severity), 0) >= MAX_LISTED
 
     def extend(self, other: "Problems") -> None:
         for problem in other.items:
