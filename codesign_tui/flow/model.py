@@ -293,6 +293,9 @@ class Flow:
         self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
                                          for name in rule.when.expression.names)
         self.requirement_reads = frozenset(r.question for r in self.requirements)
+        # the questions the recommendation reads, either way
+        self.recommendation_reads = frozenset(name for name in self.calls_for_reads | self.requirement_reads
+                                              if name in self._questions)
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
