@@ -255,7 +255,8 @@ class Result:
     @cached_property
     def unlocks_all(self) -> Level | None:
         """The level the conditions would support with every held-back answer changed; None when
-        nothing holds the recommendation back."""
+        nothing holds the recommendation back. Unlike each change alone, a question not answered yet
+        counts against it even in a draft (as the plan has always said it)."""
         if not self.held_back:
             return None
         trial = dict(self.answers)
