@@ -117,7 +117,7 @@ class SectionTaken:
 
 def is_complete(path: Iterable[Question], answers: Mapping[str, Any]) -> bool:
     """The one definition of complete: every required question on the path has an answer (a skipped
-    optional question counts as answered, and an optional one not reached yet does not hold it up)."""
+    question counts as answered; an optional one left unanswered does not hold it up)."""
     return all(q.id in answers or not q.required for q in path)
 
 
@@ -213,28 +213,23 @@ class Result:
                                              for n in f.when.expression.names))]
 
     @cached_property
-    def _changes(self) -> dict[str, tuple[tuple[str, ...], Level]]:
+    def _changes(self) -> dict[str, tuple[tuple[str, ...], str | None]]:
         """For each question in `held_back_by`: the answers that meet every requirement up to the level
-        the work calls for, and the level the conditions would support with it changed to the first."""
-        if self.calls_for is None or self.supported is None:
-            return {}
-        flow, active = self.flow, self.answers
-        limit = flow.rank(self.calls_for.id)
-        changes = {}
-        for question in self.held_back_by:
-            needs = accepted_up_to(flow, question, limit)
+        the work calls for, and the higher level the conditions would support with it changed to the
+        first of them (None when that would not raise them)."""
+        flow, active, changes = self.flow, self.answers, {}
+        for question in self.held_back_by:  # none without levels
+            needs = accepted_up_to(flow, question, flow.rank(self.calls_for.id))
             trial = dict(active, **{question: needs[0]}) if needs else active
-            changes[question] = needs, supported_level(flow, trial, self.so_far)
+            level = supported_level(flow, trial, self.so_far)
+            changes[question] = needs, level.id if flow.rank(level.id) > flow.rank(self.supported.id) else None
         return changes
 
     @cached_property
     def unlocks(self) -> list[Unlock]:
         """The held-back answers that, changed alone, would raise what the conditions support."""
-        if self.supported is None:
-            return []
-        current = self.flow.rank(self.supported.id)
-        return [Unlock(question, self.answers.get(question), needs, level.id)
-                for question, (needs, level) in self._changes.items() if self.flow.rank(level.id) > current]
+        return [Unlock(question, self.answers.get(question), needs, level)
+                for question, (needs, level) in self._changes.items() if level]
 
     @cached_property
     def held_back(self) -> list[HeldBackAnswer]:
@@ -242,14 +237,13 @@ class Result:
         each answer with what it needs, why, and what changing it alone would unlock."""
         if self.calls_for_pending:
             return []
-        unlocks = {u.question: u.unlocks for u in self.unlocks}
         items = []
-        for question, (needs, _level) in self._changes.items():
+        for question, (needs, level) in self._changes.items():
             shortfalls = [s for s in self.shortfalls if s.question == question]
             items.append(HeldBackAnswer(
                 question, self.answers.get(question), needs,
                 tuple(dict.fromkeys(s.because for s in shortfalls if s.because)),
-                tuple(dict.fromkeys(s.cite for s in shortfalls if s.cite)), unlocks.get(question)))
+                tuple(dict.fromkeys(s.cite for s in shortfalls if s.cite)), level))
         return items
 
     @cached_property
@@ -311,12 +305,6 @@ class Result:
         return tuple(WhatIf(level, tuple(values))
                      for level, values in sorted(by_level.items(), key=lambda kv: flow.rank(kv[0])))
 
-    @property
-    def what_ifs(self) -> dict[str, tuple[WhatIf, ...]]:
-        """For each answered choice the calls_for rules read: the other answers that would change what
-        the work calls for."""
-        return {r.question: r.what_ifs for r in self.why if r.what_ifs is not None}
-
     def to_dict(self) -> dict[str, Any]:
         level = lambda l: l.id if l else None  # noqa: E731
         rule = self.calls_for_rule
@@ -338,7 +326,7 @@ class Result:
             "shortfalls": [vars_of(s) for s in self.shortfalls],
             "unlocks": [vars_of(u) for u in self.unlocks],
             "unlocks_all": level(self.unlocks_all),
-            "what_ifs": {question: [vars_of(w) for w in what_ifs] for question, what_ifs in self.what_ifs.items()},
+            "what_ifs": {r.question: [vars_of(w) for w in r.what_ifs] for r in self.why if r.what_ifs is not None},
             "actions": [vars_of(a) for a in self.actions],
             "flags": [vars_of(f) for f in self.flags],
             "path": [q.id for q in self.path],
