@@ -58,11 +58,18 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     """The result of a set of answers: only answers to questions on the path count. With `so_far`
     (a live view while answering), an unanswered question holds nothing back yet."""
     path = walk(flow, answers) if path is None else path
-    active = {q.id: answers[q.id] for q in path if q.id in answers}
+    active: dict[str, Any] = {}
+    missing: list[Question] = []
+    for question in path:
+        if question.id in answers:
+            active[question.id] = answers[question.id]
+        else:
+            missing.append(question)
     set_aside = {qid: value for qid, value in answers.items() if qid not in active} \
         if len(active) < len(answers) else {}
-    unanswered = [q.id for q in path if q.id not in active]
-    result = Result(flow, active, is_complete(path, active), set_aside=set_aside, path=path,
+    unanswered = [q.id for q in missing]
+    # only the questions without an answer can leave the path unfinished
+    result = Result(flow, active, is_complete(missing, active), set_aside=set_aside, path=path,
                     unanswered=unanswered, so_far=so_far)
     if flow.levels:
         result.calls_for_rule, result.calls_for, result.supported, result.recommendation = \

@@ -118,7 +118,7 @@ class SectionTaken:
 def is_complete(path: Iterable[Question], answers: Mapping[str, Any]) -> bool:
     """The one definition of complete: every required question on the path has an answer (a skipped
     question counts as answered; an optional one left unanswered does not hold it up)."""
-    return all(q.id in answers or not q.required for q in path)
+    return not any(q.required for q in path if q.id not in answers)
 
 
 @record
@@ -250,7 +250,7 @@ class Result:
     def unlocks_all(self) -> Level | None:
         """The level the conditions would support with every held-back answer changed; None when
         nothing holds the recommendation back. Unlike each change alone, a question not answered yet
-        counts against it even in a draft (as the plan has always said it)."""
+        counts against it, even in a draft."""
         if not self.held_back:
             return None
         trial = dict(self.answers)
@@ -360,11 +360,9 @@ def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
 def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: bool = False) -> list[Shortfall]:
     """Every requirement up to the level called for that an answer fails, in flow order then level."""
     limit = flow.rank(calls_for.id)
-    found = [_shortfall(r, active) for r in flow.requirements
-             if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
-             and not (so_far and r.question not in active)]
-    found.sort(key=lambda s: (flow.order[s.question], flow.rank(s.level)))
-    return found
+    return [_shortfall(r, active) for r in flow.requirements_in_order
+            if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
+            and not (so_far and r.question not in active)]
 
 
 def _shortfall(requirement: Requirement, active: dict[str, Any]) -> Shortfall:
