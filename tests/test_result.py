@@ -252,3 +252,22 @@ def test_front_ends_import_none_of_the_engines_arithmetic(path):
                 and (node.module or "").endswith(("engine", "result", "paths")) for alias in node.names}
     assert not imported & {"decide", "supported_level", "accepted_up_to", "calls_for_level", "shortfalls", "walk",
                            "rule_questions", "is_complete"}
+
+
+def test_the_side_panel_shows_what_the_engine_holds_back(appendix2):
+    from codesign_tui.flow.engine import Session
+    from codesign_tui.tui.widgets.side_panel import ladder_text
+
+    early = Session(appendix2, {"space_to_shape": "yes", "budget": "no"})
+    assert evaluate(appendix2, early.answers, so_far=True).held_back == []
+    assert "Held back by" not in str(ladder_text(early))
+    known = Session(appendix2, {"space_to_shape": "yes", "problem_type": "wicked", "shared_delivery": "yes",
+                                "budget": "no"})
+    text = str(ladder_text(known))
+    assert [h.question for h in evaluate(appendix2, known.answers, so_far=True).held_back] == ["budget"]
+    budget = appendix2.question("budget").prompt
+    assert text.endswith(f"Held back by\n✗ {budget} (No)")
+    # what the work calls for is marked; what the conditions support waits for its answers
+    assert "Co-produce\n   ◆ the work calls for\n" in text
+    assert "✓ What the conditions support: shown after 3 more answers" in text
+    assert "   ✓ the conditions support" not in text
