@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..flow.answers import check_answers, read_answers
-from ..flow.engine import walk
+from ..flow.engine import evaluate
 from ..flow.model import Flow
 from ..flow.problems import FlowError, Problems, display_path
 from .model import Cohort, Skipped, Tally
@@ -73,7 +73,7 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     tally = tallies.get(flow.id)
     if tally is None:
         tally = tallies[flow.id] = Tally(flow)
-    tally.add(answers, walk(flow, answers))
+    tally.add(evaluate(flow, answers))
     return ""
 
 

@@ -8,9 +8,8 @@ from dataclasses import field
 from fractions import Fraction
 from typing import Any
 
-from ..flow.engine import decide
+from ..flow.engine import Result
 from ..flow.model import Flow, Level, Question
-from ..flow.paths import rule_questions
 from ..records import record
 
 MEASURE = ("How divided a question was: the share of people who did not give the most common answer, so"
@@ -139,7 +138,6 @@ class Tally:
 
     def __init__(self, flow: Flow):
         self.flow = flow
-        self.rule_questions = frozenset(rule_questions(flow))
         self.answer_sets = self.complete = self.decided = 0
         self.asked: Counter = Counter()
         self.answered: Counter = Counter()
@@ -152,20 +150,16 @@ class Tally:
         self.held_back: Counter = Counter()
         self.held_answers: dict[str, Counter] = defaultdict(Counter)
 
-    def add(self, answers: dict[str, Any], path: list[Question]) -> None:
-        """Count one answer set: its checked answers and the questions its path asks (`walk`)."""
+    def add(self, result: Result) -> None:
+        """Count one answer set from the engine's result for it (`evaluate` of its checked answers)."""
         self.answer_sets += 1
-        active: dict[str, Any] = {}
-        complete = decided = True
-        for question in path:
+        answers = result.answers
+        for question in result.path:
             qid = question.id
             self.asked[qid] += 1
             value = answers.get(qid)
             if value is None:
-                complete = complete and not question.required
-                decided = decided and qid not in self.rule_questions
                 continue
-            active[qid] = value
             kind = question.kind
             if kind == "text":
                 text = value.strip()
@@ -181,26 +175,16 @@ class Tally:
                 self.records[qid] += len(value)
             else:
                 self.counts[qid][value] += 1
-        self.complete += complete
-        if decided and self.flow.levels:
-            self._decide(active)
-
-    def _decide(self, active: dict[str, Any]) -> None:
-        """Count the recommendation of a set that answered every question it reads. Only what the cohort
-        needs is worked out (the engine's `evaluate` also lists actions and flags, for a plan): the
-        held-back questions are those `Result.held_back_by` gives, which tests/test_cohort.py checks."""
-        flow = self.flow
-        _rule, calls_for, supported, recommendation = decide(flow, active)
-        self.decided += 1
-        self.recommended[recommendation.id] += 1
-        self.calls_for[calls_for.id] += 1
-        self.supported[supported.id] += 1
-        limit = flow.rank(calls_for.id)
-        held = {r.question for r in flow.requirements
-                if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts}
-        for qid in held:
-            self.held_back[qid] += 1
-            self.held_answers[qid][active[qid]] += 1
+        self.complete += result.complete
+        # a set counts for the recommendation once it has answered every question the recommendation reads
+        if result.decided and result.recommendation is not None:
+            self.decided += 1
+            self.recommended[result.recommendation.id] += 1
+            self.calls_for[result.calls_for.id] += 1
+            self.supported[result.supported.id] += 1
+            for qid in result.held_back_by:
+                self.held_back[qid] += 1
+                self.held_answers[qid][answers.get(qid)] += 1
 
     def finish(self) -> FlowCohort:
         flow = self.flow

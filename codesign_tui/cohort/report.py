@@ -57,7 +57,7 @@ def _flow(cohort: FlowCohort) -> list[str]:
     partial = cohort.answer_sets - cohort.complete
     out = [f"## {md(flow.title)}", "",
            f"Flow {md(flow.id)}, version {md(flow.version)}: **{sets(cohort.answer_sets)}**,"
-           f" {cohort.complete:,} complete (every question on their path answered)"
+           f" {cohort.complete:,} complete (every required question on their path answered)"
            + (f" and {partial:,} partial; a partial set counts for the questions it answered." if partial
               else "."), ""]
     if flow.levels:

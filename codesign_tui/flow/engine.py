@@ -1,111 +1,17 @@
-"""Running a flow: the Session (questions, answers, going back, set-aside answers) and its Result."""
+"""Running a flow: the path a set of answers takes, its Result (flow/result.py), and the Session
+(questions, answers, going back, set-aside answers)."""
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Any
 
 from ..records import record
 from .answers import AnswerError, AnswersFile, SetAside, check_answer, fit_answers
 from .lint import END
-from .model import CallsFor, Flow, Level, Question, Requirement, Section
-
-
-@record(frozen=True)
-class Shortfall:
-    """An answer that fails a requirement of a level."""
-
-    question: str
-    answer: Any
-    level: str
-    accepts: tuple[str, ...]
-    because: str
-    cite: str = ""
-
-
-@record(frozen=True)
-class Unlock:
-    """What changing one held-back answer would do: the level the conditions would then support."""
-
-    question: str
-    answer: Any
-    needs: tuple[str, ...]
-    unlocks: str
-
-
-@record(frozen=True)
-class ActionItem:
-    question: str
-    kind: str
-    text: str
-    answer: Any
-
-
-@record(frozen=True)
-class RaisedFlag:
-    id: str
-    text: str
-    cite: str = ""
-
-
-@record
-class Result:
-    """What a set of answers gives: the recommendation, why, what holds it back and what to do."""
-
-    flow: Flow
-    answers: dict[str, Any]
-    complete: bool
-    calls_for: Level | None = None
-    calls_for_rule: CallsFor | None = None
-    supported: Level | None = None
-    recommendation: Level | None = None
-    shortfalls: list[Shortfall] = field(default_factory=list)
-    unlocks: list[Unlock] = field(default_factory=list)
-    actions: list[ActionItem] = field(default_factory=list)
-    flags: list[RaisedFlag] = field(default_factory=list)
-    set_aside: dict[str, Any] = field(default_factory=dict)
-    # questions on the path, not answered yet, that the rules deciding each level read (flow order)
-    calls_for_pending: list[str] = field(default_factory=list)
-    support_pending: list[str] = field(default_factory=list)
-
-    @property
-    def decided(self) -> bool:
-        """Whether every answer that the recommendation depends on is in."""
-        return not (self.calls_for_pending or self.support_pending)
-
-    @property
-    def held_back_by(self) -> list[str]:
-        """The questions holding the recommendation below what the work calls for, in flow order."""
-        return list(dict.fromkeys(s.question for s in self.shortfalls))
-
-    def to_dict(self) -> dict[str, Any]:
-        level = lambda l: l.id if l else None  # noqa: E731
-        rule = self.calls_for_rule
-        return {
-            "flow": self.flow.id,
-            "flow_version": self.flow.version,
-            "complete": self.complete,
-            "recommendation": level(self.recommendation),
-            "calls_for": level(self.calls_for),
-            "supported": level(self.supported),
-            "levels": [lv.id for lv in self.flow.levels],
-            "rule": {"id": rule.id, "level": rule.level, "because": rule.because, "cite": rule.cite}
-            if rule else None,
-            "held_back_by": self.held_back_by,
-            "decided": self.decided,
-            "calls_for_pending": self.calls_for_pending,
-            "support_pending": self.support_pending,
-            "shortfalls": [vars_of(s) for s in self.shortfalls],
-            "unlocks": [vars_of(u) for u in self.unlocks],
-            "actions": [vars_of(a) for a in self.actions],
-            "flags": [vars_of(f) for f in self.flags],
-            "answers": self.answers,
-            "set_aside": self.set_aside,
-        }
-
-
-def vars_of(item: Any) -> dict[str, Any]:
-    return {key: (list(value) if isinstance(value, tuple) else value) for key, value in vars(item).items()}
+from .model import Flow, Question, Section
+from .result import (  # noqa: F401 - Result and the ladder's arithmetic, as the engine has always offered them
+    ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, is_complete, shortfalls,
+    supported_level)
 
 
 def walk(flow: Flow, answers: dict[str, Any]) -> list[Question]:
@@ -152,91 +58,26 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     """The result of a set of answers: only answers to questions on the path count. With `so_far`
     (a live view while answering), an unanswered question holds nothing back yet."""
     path = walk(flow, answers) if path is None else path
-    on_path = {q.id for q in path}
-    active = {qid: answers[qid] for qid in (q.id for q in path) if qid in answers}
-    set_aside = {qid: value for qid, value in answers.items() if qid not in on_path}
-    complete = all(q.id in answers or not q.required for q in path)
-    result = Result(flow, active, complete, set_aside=set_aside)
+    active: dict[str, Any] = {}
+    missing: list[Question] = []
+    for question in path:
+        if question.id in answers:
+            active[question.id] = answers[question.id]
+        else:
+            missing.append(question)
+    set_aside = {qid: value for qid, value in answers.items() if qid not in active} \
+        if len(active) < len(answers) else {}
+    unanswered = [q.id for q in missing]
+    # only the questions without an answer can leave the path unfinished
+    result = Result(flow, active, is_complete(missing, active), set_aside=set_aside, path=path,
+                    unanswered=unanswered, so_far=so_far)
     if flow.levels:
-        _decide(flow, active, result, so_far)
-        unanswered = [q.id for q in path if q.id not in active]
+        result.calls_for_rule, result.calls_for, result.supported, result.recommendation = \
+            decide(flow, active, so_far)
+        result.shortfalls = shortfalls(flow, active, result.calls_for, so_far)
         result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
         result.support_pending = [q for q in unanswered if q in flow.requirement_reads]
-    result.actions = _actions(path, active)
-    # live, a flag waits until every question it reads is answered, so a draft raises no false alarm
-    result.flags = [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)
-                    and not (so_far and any(flow.has_question(n) and n not in active and n in on_path
-                                            for n in f.when.expression.names))]
     return result
-
-
-def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
-           ) -> tuple[CallsFor | None, Level, Level, Level]:
-    """The rule that fired, the level the work calls for, the level supported, and the recommendation.
-    With `so_far`, unanswered questions do not count against what the conditions support."""
-    rule = next((r for r in flow.calls_for if r.when is None or r.when(active)), None)
-    calls_for = flow.level(rule.level) if rule else flow.levels[-1]
-    supported = supported_level(flow, active, so_far)
-    recommendation = calls_for if flow.rank(calls_for.id) <= flow.rank(supported.id) else supported
-    return rule, calls_for, supported, recommendation
-
-
-def _decide(flow: Flow, active: dict[str, Any], result: Result, so_far: bool = False) -> None:
-    rule, calls_for, supported, result.recommendation = decide(flow, active, so_far)
-    result.calls_for, result.calls_for_rule, result.supported = calls_for, rule, supported
-    limit = flow.rank(calls_for.id)
-    shortfalls = [_shortfall(r, active) for r in flow.requirements
-                  if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
-                  and not (so_far and r.question not in active)]
-    shortfalls.sort(key=lambda s: (flow.order[s.question], flow.rank(s.level)))
-    result.shortfalls = shortfalls
-    current = flow.rank(supported.id)
-    for question in result.held_back_by:
-        needs = accepted_up_to(flow, question, limit)
-        trial = dict(active, **{question: needs[0]}) if needs else active
-        unlocked = supported_level(flow, trial, so_far)
-        if flow.rank(unlocked.id) > current:
-            result.unlocks.append(Unlock(question, active.get(question), needs, unlocked.id))
-
-
-def _shortfall(requirement: Requirement, active: dict[str, Any]) -> Shortfall:
-    return Shortfall(requirement.question, active.get(requirement.question), requirement.level,
-                     requirement.accepts, requirement.because, requirement.cite)
-
-
-def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
-    """The answers to `question` that meet every requirement up to the level at rank `limit`."""
-    accepted = [set(r.accepts) for r in flow.requirements
-                if r.question == question and flow.rank(r.level) <= limit]
-    values = flow.question(question).values
-    return tuple(v for v in values if all(v in a for a in accepted))
-
-
-def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:
-    """The highest level whose requirements, and those of every level below it, all hold. With
-    `so_far`, a question not answered yet does not count against a level."""
-    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts
-               and not (so_far and r.question not in active)}
-    best = None
-    for level in flow.levels:
-        if level.id in failing:
-            break
-        best = level
-    return best if best is not None else flow.levels[0]
-
-
-def _actions(path: list[Question], active: dict[str, Any]) -> list[ActionItem]:
-    out = []
-    for question in path:
-        if question.id not in active:
-            continue
-        answer = active[question.id]
-        chosen = answer if isinstance(answer, list) else [answer]
-        for action in question.actions:
-            if (action.on and any(value in action.on for value in chosen)) or \
-                    (action.when is not None and action.when(active)):
-                out.append(ActionItem(question.id, action.kind, action.text, answer))
-    return out
 
 
 @record(frozen=True)
@@ -300,7 +141,7 @@ class Session:
     @property
     def is_complete(self) -> bool:
         """Every required question on the path answered: the engine's one definition (Result.complete)."""
-        return all(q.id in self.answers or not q.required for q in self._path)
+        return is_complete(self._path, self.answers)
 
     @property
     def finished(self) -> bool:

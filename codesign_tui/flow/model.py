@@ -296,6 +296,13 @@ class Flow:
         self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
                                          for name in rule.when.expression.names)
         self.requirement_reads = frozenset(r.question for r in self.requirements)
+        # in the order a result lists what falls short: by question, then by level
+        last_question, last_level = len(self.order), len(self._levels)
+        self.requirements_in_order = tuple(sorted(self.requirements, key=lambda r: (
+            self.order.get(r.question, last_question), self._levels.get(r.level, last_level))))
+        # the questions the recommendation reads, either way
+        self.recommendation_reads = frozenset(name for name in self.calls_for_reads | self.requirement_reads
+                                              if name in self._questions)
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]

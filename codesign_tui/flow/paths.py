@@ -33,8 +33,7 @@ class PathReport:
 
 def rule_questions(flow: Flow) -> list[str]:
     """The questions the rules read, in flow order."""
-    names = flow.calls_for_reads | flow.requirement_reads
-    return [q.id for q in flow.questions if q.id in names]
+    return [q.id for q in flow.questions if q.id in flow.recommendation_reads]
 
 
 def _domain(flow: Flow, question_id: str) -> list[Any]:

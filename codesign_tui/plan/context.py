@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..flow.answers import AnswersFile
-from ..flow.engine import Result, accepted_up_to, decide, supported_level, walk
+from ..flow.engine import Result
 from ..flow.model import Flow, Level, Question, Section
 from .escape import anchor, long_date
 from .register import public_answers, register_table
@@ -44,12 +44,11 @@ class _Plan:
         self.meta = meta or AnswersFile(flow.id, result.answers)
         self.date = self.meta.date or _dt.date.today().isoformat()
         self.active = result.answers
-        self.path = walk(flow, self.active)
+        self.path = result.path
         self.asked = {q.id for q in self.path}
         self.facts = _facts(flow)
-        self.decision = self.facts.decision
-        # until the level the work calls for is known, nothing can be said to hold it back
-        self.held = [] if result.calls_for_pending else result.held_back_by
+        self.decision = flow.recommendation_reads
+        self.held = {item.question for item in result.held_back}
         self._questions: dict[str, dict[str, Any]] = {}
         self._citations: dict[str, dict[str, Any] | None] = {}
 
@@ -114,29 +113,25 @@ class _Plan:
     # -- the recommendation and why -----------------------------------------------------------------
 
     def ladder(self) -> list[dict[str, Any]]:
-        result = self.result
-        return [dict(self.level(level), recommended=_same(level, result.recommendation),
-                     called_for=_same(level, result.calls_for), supported=_same(level, result.supported))
-                for level in self.flow.levels]
-
-    def conditions(self) -> str:
-        """"match" when the conditions support just what the work calls for, "more" when they would
-        support more, "less" when they fall short; "" for a flow without levels."""
-        result = self.result
-        if result.calls_for is None or result.supported is None:
-            return ""
-        called, supported = self.flow.rank(result.calls_for.id), self.flow.rank(result.supported.id)
-        return "match" if called == supported else "more" if supported > called else "less"
+        return [dict(self.level(rung.level), recommended=rung.recommended, called_for=rung.called_for,
+                     supported=rung.supported) for rung in self.result.ladder]
 
     def why(self) -> list[dict[str, Any]]:
-        items = []
-        for question in self.path:
-            if question.id not in self.decision:
-                continue
+        """The engine's reasons, each with its question and its effects in words."""
+        flow, items = self.flow, []
+        for reason in self.result.why:
+            question = flow.question(reason.question)
             item = self.question(question)
-            item["held_back"] = question.id in self.held
-            item["requirement"] = self.requirement_effect(question) if item["answered"] else None
-            item["calls_for_effect"] = self.calls_for_effect(question) if item["answered"] else None
+            allows, what_ifs = reason.allows, reason.what_ifs
+            item["held_back"] = reason.held_back
+            item["requirement"] = None if allows is None else {
+                "enough_for": self.level(flow.level(allows.enough_for)) if allows.enough_for else None,
+                "needs": {"level": self.level(flow.level(allows.next_level)),
+                          "labels": self.labels(question, allows.next_accepts)} if allows.next_level else None}
+            item["calls_for_effect"] = None if what_ifs is None else {
+                "level": self.level(self.result.calls_for),
+                "changes": [{"level": self.level(flow.level(w.level)), "labels": self.labels(question, w.answers)}
+                            for w in what_ifs]}
             items.append(item)
         cited: set[str] = set()
         for item in items:  # the full title the first time a source is cited, the short one after
@@ -145,74 +140,20 @@ class _Plan:
                 cited.add(item["citation"]["id"])
         return items
 
-    def requirement_effect(self, question: Question) -> dict[str, Any] | None:
-        """How far up the ladder this one answer would let the work go."""
-        requirements = [r for r in self.flow.requirements if r.question == question.id]
-        if not requirements:
-            return None
-        answer = self.active.get(question.id)
-        enough, failing = None, None
-        for level in self.flow.levels:
-            failed = next((r for r in requirements if r.level == level.id and answer not in r.accepts), None)
-            if failed is not None:
-                failing = failed
-                break
-            enough = level
-        needs = None
-        if failing is not None:
-            needs = {"level": self.level(self.flow.level(failing.level)),
-                     "labels": self.labels(question, failing.accepts)}
-        return {"enough_for": self.level(enough), "needs": needs}
-
-    def calls_for_effect(self, question: Question) -> dict[str, Any] | None:
-        """What the work would call for with each other answer to this question, where that differs."""
-        if question.id not in self.facts.read_by_rules:
-            return None
-        if question.kind not in ("single", "yes_partly_no_unsure"):
-            return None
-        current = self.result.calls_for
-        by_level: dict[str, list[str]] = {}
-        for option in question.options:
-            if option.value == self.active.get(question.id):
-                continue
-            level = decide(self.flow, dict(self.active, **{question.id: option.value}))[1]
-            if not _same(level, current):
-                by_level.setdefault(level.id, []).append(option.label)
-        changes = [{"level": self.level(self.flow.level(level_id)), "labels": labels}
-                   for level_id, labels in sorted(by_level.items(), key=lambda kv: self.flow.rank(kv[0]))]
-        return {"level": self.level(current), "changes": changes}
-
     def held_back(self) -> list[dict[str, Any]]:
         """The answers keeping the conditions below what the work calls for, and what each would need."""
-        result, flow = self.result, self.flow
-        if not self.held:
-            return []
-        limit = flow.rank(result.calls_for.id)
-        unlocks = {u.question: u.unlocks for u in result.unlocks}
-        items = []
-        for question_id in self.held:
-            question = flow.question(question_id)
-            needs = list(accepted_up_to(flow, question_id, limit))
-            shortfalls = [s for s in result.shortfalls if s.question == question_id]
+        flow, items = self.flow, []
+        for held in self.result.held_back:
+            question = flow.question(held.question)
             item = self.question(question)
             item.update(
-                needs=self.labels(question, needs), needs_values=needs,
-                because=list(dict.fromkeys(s.because for s in shortfalls if s.because)),
-                citations=[c for c in (self.citation(cite) for cite in
-                                       dict.fromkeys(s.cite for s in shortfalls if s.cite)) if c],
-                unlocks=self.level(flow.level(unlocks[question_id])) if question_id in unlocks else None,
-                actions=[self.action(a) for a in result.actions if a.question == question_id])
+                needs=self.labels(question, held.needs),
+                because=list(held.because),
+                citations=[c for c in map(self.citation, held.cites) if c],
+                unlocks=self.level(flow.level(held.unlocks)) if held.unlocks else None,
+                actions=[self.action(a) for a in self.result.actions if a.question == held.question])
             items.append(item)
         return items
-
-    def unlocks_all(self, held: list[dict[str, Any]]) -> dict[str, str] | None:
-        if not held:
-            return None
-        trial = dict(self.active)
-        for item in held:
-            if item["needs_values"]:
-                trial[item["id"]] = item["needs_values"][0]
-        return self.level(supported_level(self.flow, trial))
 
     # -- actions ------------------------------------------------------------------------------------
 
@@ -319,15 +260,10 @@ class _Plan:
 
     def path_taken(self) -> list[dict[str, Any]]:
         """The sections asked, in order: in a draft, only those with an answer so far."""
-        seen: dict[str, dict[str, Any]] = {}
-        for question in self.path:
-            if not self.result.complete and question.id not in self.active:
-                continue
-            if question.section_id not in seen:
-                section = self.flow.section(question.section_id)
-                seen[section.id] = {"id": section.id, "title": section.title, "asked": 0}
-            seen[question.section_id]["asked"] += 1
-        return list(seen.values())
+        complete = self.result.complete
+        return [{"id": taken.section, "title": self.flow.section(taken.section).title,
+                 "asked": taken.asked if complete else taken.answered}
+                for taken in self.result.sections if complete or taken.answered]
 
     def set_aside(self) -> list[dict[str, Any]]:
         out = []
@@ -369,11 +305,8 @@ class _Plan:
 
     def context(self) -> dict[str, Any]:
         flow, result = self.flow, self.result
-        held = self.held_back()
         intro, parts = self.parts()
         elsewhere = self.place_flags(parts)
-        # every question on the path not answered yet, as the app counts them (a skipped one is answered)
-        unanswered = [q.prompt for q in self.path if q.id not in self.active]
         rule = result.calls_for_rule
         answers = public_answers(flow, result.answers) if self.public else result.answers
         data = result.to_dict()
@@ -394,19 +327,18 @@ class _Plan:
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables
             "on_screen": False,  # render_markdown(on_screen=True): for the app's viewer, which draws no Mermaid
             "complete": result.complete,
-            "unanswered": unanswered,
-            "pending": [self.flow.question(q).prompt for q in
-                        sorted({*result.calls_for_pending, *result.support_pending}, key=flow.order.__getitem__)],
+            "unanswered": [flow.question(q).prompt for q in result.unanswered],
+            "pending": [flow.question(q).prompt for q in result.pending],
             "intro": intro,
             "recommendation": self.level(result.recommendation),
             "calls_for": self.level(result.calls_for),
             "supported": self.level(result.supported),
             "rule": {"id": rule.id, "because": rule.because, "citation": self.citation(rule.cite)} if rule else None,
-            "conditions": self.conditions(),
+            "conditions": result.conditions,
             "ladder": self.ladder(),
-            "why": self.why() if flow.levels else [],
-            "held_back": held,
-            "unlocks_all": self.unlocks_all(held),
+            "why": self.why(),
+            "held_back": self.held_back(),
+            "unlocks_all": self.level(result.unlocks_all),
             "actions": self.actions(),
             "flags": [{"id": f.id, "text": f.text, "citation": self.citation(f.cite)} for f in result.flags],
             "flags_elsewhere": elsewhere,
@@ -425,9 +357,6 @@ class _Facts:
     """What the plan needs to know about a flow whatever the answers, worked out once per flow."""
 
     def __init__(self, flow: Flow):
-        self.read_by_rules = {n for n in flow.calls_for_reads if flow.has_question(n)}
-        # the questions the recommendation reads: those in `calls_for` rules and in requirements
-        self.decision = self.read_by_rules | flow.requirement_reads
         self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}
@@ -471,6 +400,3 @@ def _flow_title(path: str) -> str | None:
         return None
     return title.strip() if isinstance(title, str) and title.strip() else None
 
-
-def _same(a: Level | None, b: Level | None) -> bool:
-    return a is not None and b is not None and a.id == b.id

@@ -32,40 +32,30 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
     if hidden:
         return Content.from_markup("[b]Ladder[/b]\nHidden until the facilitator reveals it.")
     result = session.result(so_far=True)
-    answered = set(result.answers)
-    if not (flow.calls_for_reads | flow.requirement_reads) & answered:
+    if not flow.recommendation_reads & set(result.answers):
         return Content.from_markup("[b]Ladder[/b]\nThe ladder fills in as you answer the questions that"
                                    " decide it.")
-    # a mark is shown only once every answer it depends on is in, so nothing is claimed too early
-    calls_known = not result.calls_for_pending
-    support_known = not result.support_pending
     lines = [Content.from_markup("[b]Ladder[/b]")]
-    for level in reversed(flow.levels):
-        marks = []
-        if calls_known and support_known and result.recommendation and level.id == result.recommendation.id:
-            marks.append("★ recommended")
-        if calls_known and result.calls_for and level.id == result.calls_for.id:
-            marks.append(f"◆ {visible(flow.calls_for_words)}")
-        if support_known and result.supported and level.id == result.supported.id:
-            marks.append(f"✓ {visible(flow.supports_words)}")
+    for rung in reversed(result.ladder):  # each mark only once the answers it depends on are in
+        marks = [mark for mark, shown in (("★ recommended", rung.recommended),
+                                          (f"◆ {visible(flow.calls_for_words)}", rung.called_for),
+                                          (f"✓ {visible(flow.supports_words)}", rung.supported)) if shown]
         style = "b" if marks else "dim"
-        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=visible(level.label)))
+        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=visible(rung.level.label)))
         for mark in marks:
             lines.append(Content(f"   {mark}"))
-    if not calls_known:
+    if result.calls_for_pending:
         lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown after"
                                      f" {_answers(result.calls_for_pending)}")))
-    if not support_known:
+    if result.support_pending:
         lines.append(Content(visible(f"✓ What {flow.supports_words}: shown after"
                                      f" {_answers(result.support_pending)}")))
-    held = result.held_back_by if calls_known else []
-    if held:
+    if result.held_back:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
-        for question_id in held:
-            question = flow.question(question_id)
-            answer = question.label(result.answers.get(question_id))
-            lines.append(Content(visible(f"✗ {question.prompt} ({answer})")))
-    elif calls_known and support_known and result.recommendation:
+        for held in result.held_back:
+            question = flow.question(held.question)
+            lines.append(Content(visible(f"✗ {question.prompt} ({question.label(held.answer)})")))
+    elif result.decided and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)
 

@@ -1,0 +1,391 @@
+"""What a set of answers gives: the Result, said once for the plan, the app and the cohort alike. Beside
+the levels it holds the path taken, what each answer allows, the what-ifs, what holds the recommendation
+back, and the one definition of complete. The parts a count of a room never reads (actions, flags, the
+what-ifs) are worked out the first time they are asked for."""
+
+from __future__ import annotations
+
+from dataclasses import field
+from functools import cached_property
+from typing import Any, Iterable, Mapping
+
+from ..records import record
+from .model import CallsFor, Flow, Level, Question, Requirement
+
+
+@record(frozen=True)
+class Shortfall:
+    """An answer that fails a requirement of a level."""
+
+    question: str
+    answer: Any
+    level: str
+    accepts: tuple[str, ...]
+    because: str
+    cite: str = ""
+
+
+@record(frozen=True)
+class Unlock:
+    """What changing one held-back answer would do: the level the conditions would then support."""
+
+    question: str
+    answer: Any
+    needs: tuple[str, ...]
+    unlocks: str
+
+
+@record(frozen=True)
+class ActionItem:
+    question: str
+    kind: str
+    text: str
+    answer: Any
+
+
+@record(frozen=True)
+class RaisedFlag:
+    id: str
+    text: str
+    cite: str = ""
+
+
+@record(frozen=True)
+class HeldBackAnswer:
+    """An answer keeping the conditions below what the work calls for: the answers that would do, the
+    requirements' reasons and sources, and the level the conditions would support with it changed alone
+    (None when that alone would not raise them)."""
+
+    question: str
+    answer: Any
+    needs: tuple[str, ...]
+    because: tuple[str, ...]
+    cites: tuple[str, ...]
+    unlocks: str | None = None
+
+
+@record(frozen=True)
+class Allowance:
+    """How far up the ladder one answer lets the work go, whatever the other answers: the highest level
+    whose requirements (and those of every level below) it meets, and the next level up with the answers
+    that level's requirement accepts (no next level when it meets them all)."""
+
+    enough_for: str | None
+    next_level: str | None = None
+    next_accepts: tuple[str, ...] = ()
+
+
+@record(frozen=True)
+class WhatIf:
+    """Other answers to one question that would change what the work calls for, all to `level`."""
+
+    level: str
+    answers: tuple[str, ...]
+
+
+@record(frozen=True)
+class Reason:
+    """An answer on the path that the recommendation reads, and what it does: whether it holds the
+    recommendation back, what it allows (for a question the requirements read) and the what-ifs (for a
+    choice the calls_for rules read: an empty tuple when no other answer would change the level). An
+    unanswered or skipped question allows nothing and has no what-ifs yet."""
+
+    question: str
+    held_back: bool
+    allows: Allowance | None = None
+    what_ifs: tuple[WhatIf, ...] | None = None
+
+
+@record(frozen=True)
+class Rung:
+    """A level of the ladder and what this result says of it."""
+
+    level: Level
+    recommended: bool
+    called_for: bool
+    supported: bool
+
+
+@record(frozen=True)
+class SectionTaken:
+    """A section on the path: its questions asked, and how many of those have an answer."""
+
+    section: str
+    asked: int
+    answered: int
+
+
+def is_complete(path: Iterable[Question], answers: Mapping[str, Any]) -> bool:
+    """The one definition of complete: every required question on the path has an answer (a skipped
+    question counts as answered; an optional one left unanswered does not hold it up)."""
+    return not any(q.required for q in path if q.id not in answers)
+
+
+@record
+class Result:
+    """What a set of answers gives: the recommendation, why, what holds it back and what to do."""
+
+    flow: Flow
+    answers: dict[str, Any]  # the answers on the path
+    complete: bool
+    calls_for: Level | None = None
+    calls_for_rule: CallsFor | None = None
+    supported: Level | None = None
+    recommendation: Level | None = None
+    shortfalls: list[Shortfall] = field(default_factory=list)
+    set_aside: dict[str, Any] = field(default_factory=dict)
+    # questions on the path, not answered yet, that the rules deciding each level read (flow order)
+    calls_for_pending: list[str] = field(default_factory=list)
+    support_pending: list[str] = field(default_factory=list)
+    path: list[Question] = field(default_factory=list, repr=False)  # the questions asked, in order
+    unanswered: list[str] = field(default_factory=list)  # on the path with no answer (skipped is answered)
+    so_far: bool = False  # a live view: an unanswered question holds nothing back yet
+
+    @property
+    def decided(self) -> bool:
+        """Whether every answer that the recommendation depends on is in."""
+        return not (self.calls_for_pending or self.support_pending)
+
+    @property
+    def pending(self) -> list[str]:
+        """The unanswered questions the recommendation still depends on, in flow order."""
+        order = self.flow.order
+        return sorted({*self.calls_for_pending, *self.support_pending}, key=order.__getitem__)
+
+    @property
+    def held_back_by(self) -> list[str]:
+        """The questions holding the recommendation below what the work calls for, in flow order."""
+        return list(dict.fromkeys(s.question for s in self.shortfalls))
+
+    @property
+    def conditions(self) -> str:
+        """"match" when the conditions support just what the work calls for, "more" when they would
+        support more, "less" when they fall short; "" for a flow without levels."""
+        if self.calls_for is None or self.supported is None:
+            return ""
+        called, supported = self.flow.rank(self.calls_for.id), self.flow.rank(self.supported.id)
+        return "match" if called == supported else "more" if supported > called else "less"
+
+    @cached_property
+    def ladder(self) -> list[Rung]:
+        """Every level, lowest first, marked recommended, called for and supported. A mark is given only
+        once every answer it depends on is in, so a draft claims nothing too early."""
+        calls_known, support_known = not self.calls_for_pending, not self.support_pending
+        recommended = self.recommendation if calls_known and support_known else None
+        calls_for = self.calls_for if calls_known else None
+        supported = self.supported if support_known else None
+        mark = lambda level, other: other is not None and level.id == other.id  # noqa: E731
+        return [Rung(level, mark(level, recommended), mark(level, calls_for), mark(level, supported))
+                for level in self.flow.levels]
+
+    @cached_property
+    def sections(self) -> list[SectionTaken]:
+        """The sections on the path, in the order they are asked."""
+        counts: dict[str, list[int]] = {}
+        for question in self.path:
+            asked_answered = counts.setdefault(question.section_id, [0, 0])
+            asked_answered[0] += 1
+            asked_answered[1] += question.id in self.answers
+        return [SectionTaken(section, asked, answered) for section, (asked, answered) in counts.items()]
+
+    @cached_property
+    def actions(self) -> list[ActionItem]:
+        out = []
+        active = self.answers
+        for question in self.path:
+            if question.id not in active:
+                continue
+            answer = active[question.id]
+            chosen = answer if isinstance(answer, list) else [answer]
+            for action in question.actions:
+                if (action.on and any(value in action.on for value in chosen)) or \
+                        (action.when is not None and action.when(active)):
+                    out.append(ActionItem(question.id, action.kind, action.text, answer))
+        return out
+
+    @cached_property
+    def flags(self) -> list[RaisedFlag]:
+        flow, active = self.flow, self.answers
+        on_path = {q.id for q in self.path}
+        # live, a flag waits until every question it reads is answered, so a draft raises no false alarm
+        return [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)
+                and not (self.so_far and any(flow.has_question(n) and n not in active and n in on_path
+                                             for n in f.when.expression.names))]
+
+    @cached_property
+    def _changes(self) -> dict[str, tuple[tuple[str, ...], str | None]]:
+        """For each question in `held_back_by`: the answers that meet every requirement up to the level
+        the work calls for, and the higher level the conditions would support with it changed to the
+        first of them (None when that would not raise them)."""
+        flow, active, changes = self.flow, self.answers, {}
+        for question in self.held_back_by:  # none without levels
+            needs = accepted_up_to(flow, question, flow.rank(self.calls_for.id))
+            trial = dict(active, **{question: needs[0]}) if needs else active
+            level = supported_level(flow, trial, self.so_far)
+            changes[question] = needs, level.id if flow.rank(level.id) > flow.rank(self.supported.id) else None
+        return changes
+
+    @cached_property
+    def unlocks(self) -> list[Unlock]:
+        """The held-back answers that, changed alone, would raise what the conditions support."""
+        return [Unlock(question, self.answers.get(question), needs, level)
+                for question, (needs, level) in self._changes.items() if level]
+
+    @cached_property
+    def held_back(self) -> list[HeldBackAnswer]:
+        """What holds the recommendation back, once what the work calls for is known (nothing before):
+        each answer with what it needs, why, and what changing it alone would unlock."""
+        if self.calls_for_pending:
+            return []
+        items = []
+        for question, (needs, level) in self._changes.items():
+            shortfalls = [s for s in self.shortfalls if s.question == question]
+            items.append(HeldBackAnswer(
+                question, self.answers.get(question), needs,
+                tuple(dict.fromkeys(s.because for s in shortfalls if s.because)),
+                tuple(dict.fromkeys(s.cite for s in shortfalls if s.cite)), level))
+        return items
+
+    @cached_property
+    def unlocks_all(self) -> Level | None:
+        """The level the conditions would support with every held-back answer changed; None when
+        nothing holds the recommendation back. Unlike each change alone, a question not answered yet
+        counts against it, even in a draft."""
+        if not self.held_back:
+            return None
+        trial = dict(self.answers)
+        for item in self.held_back:
+            if item.needs:
+                trial[item.question] = item.needs[0]
+        return supported_level(self.flow, trial)
+
+    @cached_property
+    def why(self) -> list[Reason]:
+        """Each question on the path that the recommendation reads, in order, and what its answer does."""
+        flow = self.flow
+        if not flow.levels:
+            return []
+        held = {item.question for item in self.held_back}
+        reasons = []
+        for question in self.path:
+            if question.id not in flow.recommendation_reads:
+                continue
+            answered = self.answers.get(question.id) is not None
+            reasons.append(Reason(question.id, question.id in held,
+                                  self._allowance(question) if answered else None,
+                                  self._what_ifs(question) if answered else None))
+        return reasons
+
+    def _allowance(self, question: Question) -> Allowance | None:
+        requirements = [r for r in self.flow.requirements if r.question == question.id]
+        if not requirements:
+            return None
+        answer = self.answers.get(question.id)
+        enough = None
+        for level in self.flow.levels:
+            failed = next((r for r in requirements if r.level == level.id and answer not in r.accepts), None)
+            if failed is not None:
+                return Allowance(enough, failed.level, failed.accepts)
+            enough = level.id
+        return Allowance(enough)
+
+    def _what_ifs(self, question: Question) -> tuple[WhatIf, ...] | None:
+        flow = self.flow
+        if question.id not in flow.calls_for_reads or question.kind not in ("single", "yes_partly_no_unsure"):
+            return None
+        current = self.calls_for.id if self.calls_for else None
+        given = self.answers.get(question.id)
+        by_level: dict[str, list[str]] = {}
+        for option in question.options:
+            if option.value == given:
+                continue
+            level = calls_for_level(flow, dict(self.answers, **{question.id: option.value}))[1]
+            if level.id != current:
+                by_level.setdefault(level.id, []).append(option.value)
+        return tuple(WhatIf(level, tuple(values))
+                     for level, values in sorted(by_level.items(), key=lambda kv: flow.rank(kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        level = lambda l: l.id if l else None  # noqa: E731
+        rule = self.calls_for_rule
+        return {
+            "flow": self.flow.id,
+            "flow_version": self.flow.version,
+            "complete": self.complete,
+            "recommendation": level(self.recommendation),
+            "calls_for": level(self.calls_for),
+            "supported": level(self.supported),
+            "levels": [lv.id for lv in self.flow.levels],
+            "rule": {"id": rule.id, "level": rule.level, "because": rule.because, "cite": rule.cite}
+            if rule else None,
+            "held_back_by": self.held_back_by,
+            "decided": self.decided,
+            "calls_for_pending": self.calls_for_pending,
+            "support_pending": self.support_pending,
+            "unanswered": self.unanswered,
+            "shortfalls": [vars_of(s) for s in self.shortfalls],
+            "unlocks": [vars_of(u) for u in self.unlocks],
+            "unlocks_all": level(self.unlocks_all),
+            "what_ifs": {r.question: [vars_of(w) for w in r.what_ifs] for r in self.why if r.what_ifs is not None},
+            "actions": [vars_of(a) for a in self.actions],
+            "flags": [vars_of(f) for f in self.flags],
+            "path": [q.id for q in self.path],
+            "answers": self.answers,
+            "set_aside": self.set_aside,
+        }
+
+
+def vars_of(item: Any) -> dict[str, Any]:
+    return {key: (list(value) if isinstance(value, tuple) else value) for key, value in vars(item).items()}
+
+
+# -- the ladder ------------------------------------------------------------------------------------------
+
+def calls_for_level(flow: Flow, active: dict[str, Any]) -> tuple[CallsFor | None, Level]:
+    """The first calls_for rule that holds, and the level the work calls for (the top one when none)."""
+    rule = next((r for r in flow.calls_for if r.when is None or r.when(active)), None)
+    return rule, flow.level(rule.level) if rule else flow.levels[-1]
+
+
+def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
+           ) -> tuple[CallsFor | None, Level, Level, Level]:
+    """The rule that fired, the level the work calls for, the level supported, and the recommendation.
+    With `so_far`, unanswered questions do not count against what the conditions support."""
+    rule, calls_for = calls_for_level(flow, active)
+    supported = supported_level(flow, active, so_far)
+    recommendation = calls_for if flow.rank(calls_for.id) <= flow.rank(supported.id) else supported
+    return rule, calls_for, supported, recommendation
+
+
+def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: bool = False) -> list[Shortfall]:
+    """Every requirement up to the level called for that an answer fails, in flow order then level."""
+    limit = flow.rank(calls_for.id)
+    return [_shortfall(r, active) for r in flow.requirements_in_order
+            if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
+            and not (so_far and r.question not in active)]
+
+
+def _shortfall(requirement: Requirement, active: dict[str, Any]) -> Shortfall:
+    return Shortfall(requirement.question, active.get(requirement.question), requirement.level,
+                     requirement.accepts, requirement.because, requirement.cite)
+
+
+def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
+    """The answers to `question` that meet every requirement up to the level at rank `limit`."""
+    accepted = [set(r.accepts) for r in flow.requirements
+                if r.question == question and flow.rank(r.level) <= limit]
+    values = flow.question(question).values
+    return tuple(v for v in values if all(v in a for a in accepted))
+
+
+def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:
+    """The highest level whose requirements, and those of every level below it, all hold. With
+    `so_far`, a question not answered yet does not count against a level."""
+    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts
+               and not (so_far and r.question not in active)}
+    best = None
+    for level in flow.levels:
+        if level.id in failing:
+            break
+        best = level
+    return best if best is not None else flow.levels[0]
