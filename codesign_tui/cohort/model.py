@@ -196,7 +196,7 @@ class Tally:
         self.supported[supported.id] += 1
         limit = flow.rank(calls_for.id)
         held = {r.question for r in flow.requirements
-                if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts}
+                if flow.rank(r.level) <= limit and not r.met(active)}
         for qid in held:
             self.held_back[qid] += 1
             self.held_answers[qid][active[qid]] += 1

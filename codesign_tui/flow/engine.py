@@ -186,7 +186,7 @@ def _decide(flow: Flow, active: dict[str, Any], result: Result, so_far: bool = F
     result.calls_for, result.calls_for_rule, result.supported = calls_for, rule, supported
     limit = flow.rank(calls_for.id)
     shortfalls = [_shortfall(r, active) for r in flow.requirements
-                  if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
+                  if flow.rank(r.level) <= limit and not r.met(active)
                   and not (so_far and r.question not in active)]
     shortfalls.sort(key=lambda s: (flow.order[s.question], flow.rank(s.level)))
     result.shortfalls = shortfalls
@@ -215,7 +215,7 @@ def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
 def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:
     """The highest level whose requirements, and those of every level below it, all hold. With
     `so_far`, a question not answered yet does not count against a level."""
-    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts
+    failing = {r.level for r in flow.requirements if not r.met(active)
                and not (so_far and r.question not in active)}
     best = None
     for level in flow.levels:

@@ -116,6 +116,8 @@ REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
     "accepts": Field("word", "The answers that meet the need.", required=True, list_of=True),
     "because": Field("text", "Why the level needs it.", required=True),
     "cite": Field("text", "The source id."),
+    "when": Field("expression", "The requirement applies only when this holds, such as for a question asked"
+                                " only in some cases."),
 })
 
 FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {

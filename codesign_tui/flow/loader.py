@@ -239,10 +239,12 @@ class _FlowReader:
                 accepts = self.read.words(f.get("accepts"), "accepts")
                 places = {"level": self.place(key_node), "question": self.place(f["question"])}
                 places.update({f"accepts:{value}": self.place(n) for value, n in accepts})
-                out.append(Requirement(level, self.read.text(f["question"], "question") or "",
-                                       tuple(value for value, _ in accepts),
+                question = self.read.text(f["question"], "question") or ""
+                when = self.condition(f.get("when"), f"the condition of the requirement of {level!r} on {question!r}")
+                out.append(Requirement(level, question, tuple(value for value, _ in accepts),
                                        self.read.text(f.get("because"), "because") or "",
-                                       self.read.text(f.get("cite"), "cite") or "", self.place(item), places))
+                                       self.read.text(f.get("cite"), "cite") or "", self.place(item), places,
+                                       when))
         return out
 
     def flag(self, node: yaml.Node) -> Flag | None:

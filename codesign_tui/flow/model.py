@@ -230,6 +230,11 @@ class Requirement:
     cite: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    when: Condition | None = None  # the requirement applies only when this holds
+
+    def met(self, answers: dict[str, Any]) -> bool:
+        """Whether these answers meet the requirement: it does not apply, or the answer is accepted."""
+        return answers.get(self.question) in self.accepts or (self.when is not None and not self.when(answers))
 
 
 @record(frozen=True)
@@ -292,7 +297,8 @@ class Flow:
         # the questions the rules read: those deciding what the work calls for, and what it can support
         self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
                                          for name in rule.when.expression.names)
-        self.requirement_reads = frozenset(r.question for r in self.requirements)
+        self.requirement_reads = frozenset([r.question for r in self.requirements] + [
+            name for r in self.requirements if r.when for name in r.when.expression.names])
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]

@@ -77,7 +77,7 @@ def count_combinations(flow: Flow) -> int:
 
 def _steering(flow: Flow) -> list[Expression]:
     """Every expression that can change the path or the level the work calls for."""
-    conditions = [rule.when for rule in flow.calls_for]
+    conditions = [rule.when for rule in flow.calls_for] + [r.when for r in flow.requirements]
     for section in flow.sections:
         conditions += [section.when, *(branch.when for branch in section.next),
                        *(question.when for question in section.questions)]

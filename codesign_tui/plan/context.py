@@ -153,7 +153,7 @@ class _Plan:
         answer = self.active.get(question.id)
         enough, failing = None, None
         for level in self.flow.levels:
-            failed = next((r for r in requirements if r.level == level.id and answer not in r.accepts), None)
+            failed = next((r for r in requirements if r.level == level.id and not r.met(self.active)), None)
             if failed is not None:
                 failing = failed
                 break
