@@ -12,7 +12,7 @@ from .engine import decide, walk
 from .expressions import Expression
 from .model import Flow
 
-MAX_PATHS = 250_000
+MAX_PATHS = 400_000  # tries, after alike answers are merged
 
 
 @record
@@ -84,19 +84,45 @@ def _steering(flow: Flow) -> list[Expression]:
     return [c.expression for c in conditions if c is not None]
 
 
+def _comparisons(question_id: str, steering: list[Expression]) -> list[frozenset[str]] | None:
+    """The sets of values that each expression compares this question with (`q == 'a'` gives {a},
+    `q in ['a', 'b']` gives {a, b}); None when it is read any other way, so its answers cannot be merged."""
+    sets: list[frozenset[str]] = []
+    for expression in steering:
+        reads = [node for node in expression.node.walk() if node.op == "name" and node.value == question_id]
+        compared = 0
+        for node in expression.node.walk():
+            if node.op in ("==", "!=", "in", "not in") and node.args[0].op == "name" \
+                    and node.args[0].value == question_id:
+                other = node.args[1]
+                values = [other] if node.op in ("==", "!=") else list(other.args) if other.op == "list" else []
+                if values and all(v.op == "string" for v in values):
+                    sets.append(frozenset(v.value for v in values))
+                    compared += 1
+            elif node.op in ("==", "!=") and node.args[1].op == "name" and node.args[1].value == question_id \
+                    and node.args[0].op == "string":
+                sets.append(frozenset([node.args[0].value]))
+                compared += 1
+        if compared != len(reads):
+            return None
+    return sets
+
+
 def _classes(flow: Flow, question_id: str, steering: list[Expression]) -> list[tuple[Any, int]]:
     """The answers to a question that the rules can tell apart, each with how many answers it stands
-    for. Two answers are alike when no expression reading the question names either of them and every
-    requirement on it accepts both or neither: then every rule treats them the same."""
+    for. Two answers are alike when every expression compares the question with a set of values that
+    holds both or neither, and every requirement on it accepts both or neither: then every rule treats
+    them the same."""
     question = flow.question(question_id)
     if question.kind == "multiple" or not question.is_choice:
         return [(value, 1) for value in _domain(flow, question_id)]
-    named = {node.value for expression in steering if question_id in expression.names
-             for node in expression.node.walk() if node.op == "string"}
-    requirements = [r for r in flow.requirements if r.question == question_id]
-    groups: dict[Any, list[str]] = {}
+    compared = _comparisons(question_id, steering)
+    if compared is None:
+        return [(value, 1) for value in question.values]
+    accepts = [set(r.accepts) for r in flow.requirements if r.question == question_id]
+    groups: dict[tuple, list[str]] = {}
     for value in question.values:
-        key = value if value in named else tuple(value in r.accepts for r in requirements)
+        key = tuple(value in values for values in compared) + tuple(value in a for a in accepts)
         groups.setdefault(key, []).append(value)
     return [(values[0], len(values)) for values in groups.values()]
 
