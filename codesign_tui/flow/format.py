@@ -127,6 +127,11 @@ FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {
     "cite": Field("text", "The source id."),
 })
 
+TERM = Shape("term", "An abbreviation the flow uses, spelt out the first time a person meets it.", {
+    "term": Field("text", "The abbreviation, as written, such as VCSE.", required=True),
+    "meaning": Field("text", "What it stands for, in plain words.", required=True),
+})
+
 READING = Shape("reading", "An item of further reading.", {
     "title": Field("text", "Its title.", required=True),
     "url": Field("text", "Where to find it."),
@@ -167,6 +172,7 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "requirements": Field("requirements", "For each level id, what it needs."),
     "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
     "reading": Field(READING, "Further reading.", list_of=True),
+    "terms": Field(TERM, "Abbreviations the flow uses; each is spelt out the first time it appears.", list_of=True),
     "wording": Field(WORDING, "Other words for \"the work calls for\" and \"the conditions support\"."),
     "sections": Field("sections", "The conversation, in order.", required=True, list_of=True),
     "examples": Field(EXAMPLE, "Self-tests.", list_of=True),

@@ -248,6 +248,14 @@ class Flag:
 
 
 @record(frozen=True)
+class Term:
+    """An abbreviation and what it stands for."""
+
+    term: str
+    meaning: str
+
+
+@record(frozen=True)
 class Reading:
     title: str
     url: str = ""
@@ -283,6 +291,7 @@ class Flow:
     flags: tuple[Flag, ...] = ()
     reading: tuple[Reading, ...] = ()
     examples: tuple[Example, ...] = ()
+    terms: tuple[Term, ...] = ()
     path: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
