@@ -352,3 +352,15 @@ def test_a_financial_interest_taking_part_in_the_decision_raises_a_flag(tmp_path
     if raised:
         text = next(f["text"] for f in data["flags"] if f["id"] == "financial-interest-deciding")
         assert "NHS England" in text and "sit out the decision" in text
+
+
+def test_answers_saved_under_version_1_resume_with_the_new_question_asked(appendix2, engagement):
+    from codesign_tui.flow.engine import Session
+
+    version_1 = {q: a for q, a in BASE.items() if q != "shared_power"}
+    session = Session(appendix2, version_1)
+    assert session.current.id == "shared_power" and not session.is_complete
+    session.answer("shared_power", "yes")
+    assert session.is_complete and session.result().recommendation.id == "co-produce"
+    # in the engagement plan the new question comes straight after appendix2's others
+    assert Session(engagement, {"work_summary": "x", **version_1}).current.id == "shared_power"
