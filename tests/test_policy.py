@@ -364,3 +364,16 @@ def test_answers_saved_under_version_1_resume_with_the_new_question_asked(append
     assert session.is_complete and session.result().recommendation.id == "co-produce"
     # in the engagement plan the new question comes straight after appendix2's others
     assert Session(engagement, {"work_summary": "x", **version_1}).current.id == "shared_power"
+
+
+def test_the_engagement_plan_raises_the_financial_interest_flag_too(tmp_path):
+    answers = {**BASE, **ENGAGEMENT_BASE, "training_topics": ["what_they_are"], "training_who": ["commissioners"],
+               "wide_networks": "yes", "vcse_same_guidance": "yes", "same_policy_all_sectors": "yes",
+               "coi_principles": ["identify"], "interests_known": "yes",
+               "interests": [{"name": "A", "role": "Member", "organisation": "Bidder", "interest_type": "financial",
+                              "description": "Director of a likely bidder", "management": "note_and_participate"}],
+               "review_declarations": "yearly", "minutes_record": "yes", "measures": ["outputs"],
+               "measures_agreed_at_start": "yes", "measures_coproduced": "yes"}
+    data = render_json(tmp_path, "engagement-plan", answers)
+    assert "financial-interest-deciding" in [flag["id"] for flag in data["flags"]]
+    assert data["recommendation"] == "co-produce"  # a flag warns; it does not change the level

@@ -85,3 +85,12 @@ def test_a_term_needs_its_meaning(tmp_path):
     [error] = problems.errors
     line = broken.splitlines().index("  - term: GM") + 1
     assert (error.line, error.column) == (line, 5) and "meaning" in error.message
+
+
+def test_the_schema_has_terms_and_conditional_requirements():
+    from codesign_tui.flow.format import json_schema
+
+    definitions = json_schema()["$defs"]
+    assert "terms" in definitions["flow"]["properties"]
+    assert set(definitions["term"]["required"]) == {"term", "meaning"}
+    assert "when" in definitions["requirement"]["properties"]
