@@ -237,6 +237,10 @@ def _paths(options: argparse.Namespace) -> int:
         return _error(f"the rules read {len(report.questions)} questions with {report.too_many:,}"
                       " combinations of answers; too many to list")
     if options.csv:
+        from .flow.paths import MAX_PATHS, count_combinations
+        if count_combinations(flow) > MAX_PATHS:
+            return _error(f"the rules read {len(report.questions)} questions with"
+                          f" {count_combinations(flow):,} combinations of answers; too many to list one a row")
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow([*report.questions, "calls_for", "supported", "recommendation", "rule"])
         for answers in combinations(flow):
@@ -249,10 +253,11 @@ def _paths(options: argparse.Namespace) -> int:
     print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
           f" ({', '.join(report.questions)})")
     width = max(len(level.id) for level in flow.levels)
+    digits = max(7, len(f"{report.total:,}"))
     for level in flow.levels:
         count = report.by_level[level.id]
         share = count / report.total if report.total else 0
-        print(f"  {level.id:<{width}}  {count:>7,}  {share:6.1%}  {'#' * round(share * 40)}")
+        print(f"  {level.id:<{width}}  {count:>{digits},}  {share:6.1%}  {'#' * round(share * 40)}")
     for level in report.unreachable_levels(flow):
         print(f"warning: no combination of answers leads to level {level!r}")
     for rule in report.unreachable_rules(flow):

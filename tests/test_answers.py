@@ -56,7 +56,7 @@ def test_missing_answers_are_errors_unless_partial(tmp_path, appendix2):
     text = "flow: appendix2\nanswers:\n  budget: yes\n"
     _, problems = load(tmp_path, text, appendix2)
     missing = [p.message for p in problems.errors]
-    assert len(missing) == 6
+    assert len(missing) == 7
     assert any("missing an answer to 'space_to_shape' (yes, partly, no, unsure)" in m for m in missing)
     answers, problems = load(tmp_path, text, appendix2, partial=True)
     assert not problems.items and answers == {"budget": "yes"}

@@ -129,18 +129,18 @@ async def test_two_participants_answer_in_their_own_tabs_and_both_are_collected(
     before = set(Path(tempfile.gettempdir()).glob("codesign-participant-*"))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        first = await answer_in_a_tab(browser, url, "1311111", tmp_path / "first.png")
-        second = await answer_in_a_tab(browser, url, "3123442", tmp_path / "second.png")
+        first = await answer_in_a_tab(browser, url, "13111111", tmp_path / "first.png")
+        second = await answer_in_a_tab(browser, url, "31234422", tmp_path / "second.png")
         await browser.close()
     files = collected(folder, 2)
     assert len(files) == 2, f"collected: {[f.name for f in files]}"
     answers = sorted((yaml.safe_load(f.read_text())["answers"] for f in files), key=lambda a: a["space_to_shape"])
     assert answers[0] == {"space_to_shape": "no", "problem_type": "existing_solution",
                           "time_for_relationships": "partly", "budget": "no", "senior_buy_in": "unsure",
-                          "learning_culture": "unsure", "shared_delivery": "partly"}
+                          "learning_culture": "unsure", "shared_delivery": "partly", "shared_power": "partly"}
     assert answers[1] == {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "yes",
                           "budget": "yes", "senior_buy_in": "yes", "learning_culture": "yes",
-                          "shared_delivery": "yes"}
+                          "shared_delivery": "yes", "shared_power": "yes"}
     assert all(f.stat().st_mode & 0o777 == 0o600 for f in files)
     # what each page showed differs with what each person answered
     assert first[:8] == b"\x89PNG\r\n\x1a\n" and first != second

@@ -33,7 +33,7 @@ def test_flows_lists_the_shipped_flows_with_question_counts():
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["id", "title", "questions"]
     rows = {line.split()[0]: int(line.split()[-1]) for line in lines[1:]}
-    assert rows["appendix2"] == 7
+    assert rows["appendix2"] == 8
     assert {"appendix2", "conflicts-of-interest", "engagement-plan"} <= set(rows)
     assert rows["engagement-plan"] > rows["appendix2"] + rows["conflicts-of-interest"]
 
@@ -90,7 +90,7 @@ def test_render_json_has_the_promised_fields():
     assert data["flow"] == "appendix2"
     assert data["recommendation"] == "co-design"
     assert data["calls_for"] == "co-produce"
-    assert data["held_back_by"] == ["time_for_relationships", "learning_culture"]
+    assert data["held_back_by"] == ["time_for_relationships", "learning_culture", "shared_power"]
     assert data["answers"]["space_to_shape"] == "yes"
     assert {a["kind"] for a in data["actions"]} == {"to_unlock"}
 
@@ -157,10 +157,26 @@ def test_missing_answers_file_is_a_clear_error(tmp_path):
 def test_paths_counts_every_combination():
     run = codesign("paths", "appendix2")
     assert run.returncode == 0
-    assert "16,384 combinations" in run.stdout
-    counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in run.stdout.splitlines()[1:4]}
-    assert sum(counts.values()) == 16384
-    assert counts["co-produce"] == 2  # open, wicked, shared, all three conditions yes, culture yes or partly
+    assert "65,536 combinations" in run.stdout
+    counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in run.stdout.splitlines()[1:5]}
+    assert sum(counts.values()) == 65536
+    assert all(counts[level] > 0 for level in ("inform", "consult", "co-design", "co-produce"))
+    # open or partly open, wicked or part known (4), shared delivery and power, the three conditions yes,
+    # culture yes or partly (2)
+    assert counts["co-produce"] == 8
+    assert "warning" not in run.stdout
+
+
+def test_paths_reaches_every_level_of_the_engagement_plan():
+    run = codesign("paths", "engagement-plan")
+    assert run.returncode == 0, run.stderr
+    # appendix2's 4**8 combinations times own_skills (4), recompense (4) and coi_policy (6)
+    assert "6,291,456 combinations" in run.stdout
+    counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in run.stdout.splitlines()[1:5]}
+    assert sum(counts.values()) == 6_291_456
+    assert all(counts[level] > 0 for level in ("inform", "consult", "co-design", "co-produce"))
+    # appendix2's 8 ways to co-produce, times own_skills yes or partly, recompense yes, and 4 policies
+    assert counts["co-produce"] == 64
     assert "warning" not in run.stdout
 
 
@@ -168,8 +184,8 @@ def test_paths_csv_lists_each_combination_once():
     run = codesign("paths", "appendix2", "--csv")
     rows = run.stdout.splitlines()
     assert rows[0].startswith("space_to_shape,problem_type,")
-    assert len(rows) == 16384 + 1 and len(set(rows)) == len(rows)
-    assert sum(row.split(",")[-2] == "co-produce" for row in rows[1:]) == 2
+    assert len(rows) == 65536 + 1 and len(set(rows)) == len(rows)
+    assert sum(row.split(",")[-2] == "co-produce" for row in rows[1:]) == 8
 
 
 def test_paths_warns_about_a_level_no_answers_reach(tmp_path):

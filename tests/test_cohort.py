@@ -29,6 +29,7 @@ DATA = Path(__file__).parent / "data" / "cohort"
 #   problem_type     wicked x3, partly_known, existing_solution, wicked
 #   time             yes yes yes yes partly no       budget            yes partly no yes partly yes
 #   coi_policy       joint joint nhs council none_yet -
+#   shared_power     yes yes yes partly no -
 #   training_topics  a: all three, b: what+doing, c: what, d: what+evaluating, e: what
 #   interests        a: 2 records, b: 1, d: 2 (c and e are not asked: no declarations yet / unsure)
 ROOM = DATA / "room"
@@ -39,7 +40,7 @@ SECRET_NAMES = ("Secret Person", "Participant A", "Participant E")
 # most divided first; equal shares keep the flow's order
 DIVIDED_ORDER = [
     ("learning_culture", Fraction(3, 5)), ("coi_policy", Fraction(3, 5)), ("budget", Fraction(1, 2)),
-    ("wide_networks", Fraction(2, 5)), ("interests_known", Fraction(2, 5)),
+    ("shared_power", Fraction(2, 5)), ("wide_networks", Fraction(2, 5)), ("interests_known", Fraction(2, 5)),
     ("space_to_shape", Fraction(1, 3)), ("problem_type", Fraction(1, 3)),
     ("time_for_relationships", Fraction(1, 3)), ("interests", Fraction(1, 3)),
     ("training_topics", Fraction(4, 15)),
@@ -75,9 +76,10 @@ def test_how_many_answered_and_how_many_were_complete(room):
 def test_spread_of_recommendations_counts_only_answer_sets_that_reached_one(room):
     table = {c.level.id: (c.recommended, c.share, c.calls_for, c.supported) for c in room.levels}
     assert table == {
-        "consult": (2, Fraction(2, 5), 1, 1),
-        "co-design": (2, Fraction(2, 5), 1, 2),
-        "co-produce": (1, Fraction(1, 5), 3, 2),
+        "inform": (1, Fraction(1, 5), 1, 0),
+        "consult": (1, Fraction(1, 5), 0, 1),
+        "co-design": (2, Fraction(2, 5), 0, 3),
+        "co-produce": (1, Fraction(1, 5), 4, 1),
     }
 
 
@@ -86,6 +88,7 @@ def test_what_held_the_recommendation_back_most_common_first(room):
     assert held == [
         ("budget", 2, Fraction(2, 5), {"partly": 1, "no": 1}),
         ("learning_culture", 1, Fraction(1, 5), {"no": 1}),
+        ("shared_power", 1, Fraction(1, 5), {"partly": 1}),
     ]
 
 
@@ -149,7 +152,7 @@ APPENDIX2_ANSWERS = st.fixed_dictionaries({}, optional={
     "space_to_shape": YPNU,
     "problem_type": st.sampled_from(["existing_solution", "partly_known", "wicked", "unsure"]),
     "time_for_relationships": YPNU, "budget": YPNU, "senior_buy_in": YPNU, "learning_culture": YPNU,
-    "shared_delivery": YPNU})
+    "shared_delivery": YPNU, "shared_power": YPNU})
 
 
 @settings(max_examples=60, deadline=None)
@@ -161,7 +164,7 @@ def test_counts_add_up_and_agree_with_the_engine(appendix2, answer_sets):
         tally.add(result)
     counted = tally.finish()
     # what the engine says for each set, counted the slow way
-    decided = [r for r, answers in zip(results, answer_sets) if len(answers) == 7]
+    decided = [r for r, answers in zip(results, answer_sets) if len(answers) == 8]
     assert (counted.answer_sets, counted.complete, counted.decided) == (
         len(answer_sets), sum(r.complete for r in results), len(decided))
     assert {c.level.id: c.recommended for c in counted.levels if c.recommended} == dict(
@@ -316,11 +319,11 @@ def test_report_tables_are_whole_tables(report):
     _, tables, *_ = parse(report)
     recommendations = tables[0]
     assert recommendations[0][:3] == ["Level", "Recommended", "Share"]
-    assert [row[:3] for row in recommendations[1:]] == [["Consult", "2", "40%"], ["Co-design", "2", "40%"],
-                                                         ["Co-produce", "1", "20%"]]
-    assert recommendations[1][3] == "████████░░░░░░░░░░░░"
+    assert [row[:3] for row in recommendations[1:]] == [["Inform and check back", "1", "20%"], ["Consult", "1", "20%"],
+                                                         ["Co-design", "2", "40%"], ["Co-produce", "1", "20%"]]
+    assert recommendations[3][3] == "████████░░░░░░░░░░░░"
     held = tables[1]
-    assert [row[1:3] for row in held[1:]] == [["2", "40%"], ["1", "20%"]]
+    assert [row[1:3] for row in held[1:]] == [["2", "40%"], ["1", "20%"], ["1", "20%"]]
     assert held[1][4] == "Partly (1), No (1)"
     summary = tables[2]
     assert [row[2] for row in summary[1:4]] == ["60%", "60%", "50%"]
@@ -339,8 +342,8 @@ def test_report_explains_the_measure_and_how_many_answered(report):
 
 def test_report_draws_the_recommendations_as_a_mermaid_pie(report):
     _, _, _, _, fences = parse(report)
-    assert fences == [("mermaid", 'pie showData\n    title Recommendations\n    "Consult" : 2\n'
-                                  '    "Co-design" : 2\n    "Co-produce" : 1\n')]
+    assert fences == [("mermaid", 'pie showData\n    title Recommendations\n    "Inform and check back" : 1\n'
+                                  '    "Consult" : 1\n    "Co-design" : 2\n    "Co-produce" : 1\n')]
 
 
 def test_free_text_is_escaped_and_names_are_never_shown(report):
@@ -369,8 +372,9 @@ def test_json_has_the_numbers(engagement):
     (flow,) = data["flows"]
     assert (flow["flow"], flow["answer_sets"], flow["complete"], flow["decided"]) == ("engagement-plan", 6, 5, 5)
     assert [(r["level"], r["recommended"], r["share"]) for r in flow["recommendations"]] == [
-        ("consult", 2, 0.4), ("co-design", 2, 0.4), ("co-produce", 1, 0.2)]
-    assert [(h["question"], h["count"]) for h in flow["held_back"]] == [("budget", 2), ("learning_culture", 1)]
+        ("inform", 1, 0.2), ("consult", 1, 0.2), ("co-design", 2, 0.4), ("co-produce", 1, 0.2)]
+    assert [(h["question"], h["count"]) for h in flow["held_back"]] == [
+        ("budget", 2), ("learning_culture", 1), ("shared_power", 1)]
     assert [(q["question"], q["disagreement"]) for q in flow["questions"]] == [
         (qid, round(float(share), 4)) for qid, share in DIVIDED_ORDER]
     interests = next(q for q in flow["questions"] if q["question"] == "interests")

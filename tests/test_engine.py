@@ -190,3 +190,66 @@ def test_result_as_json_has_the_documented_keys(branching):
                 "flags", "set_aside", "rule", "complete"):
         assert key in data
     assert data["recommendation"] == "high"
+
+
+# -- requirements that apply only in some cases, and requirements a flow adds to the levels it includes --
+
+CONDITIONAL = """
+id: conditional
+title: Conditional
+version: "1.0"
+summary: A requirement on a question asked only in some cases.
+levels:
+  - {id: low, label: Low}
+  - {id: high, label: High}
+requirements:
+  high:
+    - question: full_cost
+      accepts: [yes]
+      when: "kind == 'core'"
+      because: A core grant pays full costs.
+sections:
+  - id: only
+    title: Only
+    questions:
+      - id: kind
+        prompt: Which kind?
+        kind: single
+        options: [core, small]
+      - id: full_cost
+        prompt: Full cost?
+        kind: yes_partly_no_unsure
+        when: "kind == 'core'"
+"""
+
+
+@pytest.fixture()
+def conditional(tmp_path):
+    from codesign_tui.flow.loader import load_flow
+    path = tmp_path / "conditional.yaml"
+    path.write_text(CONDITIONAL)
+    return load_flow(path)
+
+
+@pytest.mark.parametrize("answers, supported, held", [
+    ({"kind": "small"}, "high", []),  # the requirement does not apply, though its question is not asked
+    ({"kind": "core", "full_cost": "yes"}, "high", []),
+    ({"kind": "core", "full_cost": "partly"}, "low", ["full_cost"]),
+    ({"kind": "core"}, "low", ["full_cost"]),  # applies, and not answered: not in place
+])
+def test_a_requirement_with_a_condition_applies_only_when_it_holds(conditional, answers, supported, held):
+    result = evaluate(conditional, answers)
+    assert (result.supported.id, result.held_back_by) == (supported, held)
+
+
+def test_a_requirement_condition_counts_among_the_questions_the_rules_read(conditional):
+    assert conditional.requirement_reads == {"full_cost", "kind"}
+
+
+def test_a_flow_adds_requirements_to_the_levels_it_includes(engagement, appendix2):
+    added = [(r.level, r.question) for r in engagement.requirements if r.place.path.endswith("engagement-plan.yaml")]
+    assert added == [("co-design", "recompense"), ("co-produce", "recompense"), ("co-produce", "own_skills"),
+                     ("co-produce", "coi_policy")]
+    # the included flow's own requirements are all still there
+    assert {(r.level, r.question) for r in appendix2.requirements} <= {
+        (r.level, r.question) for r in engagement.requirements}

@@ -7,7 +7,8 @@ import pytest
 from codesign_tui.flow.expressions import Expression, ExpressionError, parse
 
 ANSWERS = {"budget": "yes", "time": "no", "measures": ["outputs", "wellbeing"],
-           "interests": [{"type": "financial"}, {"type": "indirect"}], "notes": "hello"}
+           "interests": [{"type": "financial", "handled": "withdraw"}, {"type": "indirect", "handled": "note"}],
+           "notes": "hello"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -36,6 +37,13 @@ ANSWERS = {"budget": "yes", "time": "no", "measures": ["outputs", "wellbeing"],
     ("budget == 'yes' and (time == 'yes' or time == 'no')", True),
     ("false or false", False),
     ("measures in ['outputs']", True),  # a multiple answer: any of its choices
+    # any(): several fields of the same record; the two records below each meet half of the first test
+    ("any(interests, type == 'financial' and handled == 'note')", False),
+    ("any(interests, type == 'financial' and handled == 'withdraw')", True),
+    ("any(interests, type == 'indirect' or handled == 'nothing')", True),
+    ("any(interests, handled in ['note', 'other'])", True),
+    ("any(missing, type == 'financial')", False),
+    ("any(budget, type == 'financial')", False),  # not records: none meets it
 ])
 def test_meaning(text, expected):
     assert Expression.parse(text)(ANSWERS) is expected
@@ -50,6 +58,10 @@ def test_names_read_in_order():
     assert Expression.parse("b == 'x' and count(a) > 1 or 'v' in c.f").names == ["b", "a", "c"]
 
 
+def test_any_reads_its_record_not_the_field_names_inside():
+    assert Expression.parse("any(r, x == 'a' and y == 'b') or z == 'c'").names == ["r", "z"]
+
+
 @pytest.mark.parametrize("text, offset, words", [
     ("", 0, "empty"),
     ("budget ==", 9, "too early"),
@@ -62,6 +74,10 @@ def test_names_read_in_order():
     ("len(budget)", 0, "unknown function"),
     ("count('x')", 6, "question id"),
     ("budget == yes'", 13, "unexpected character"),
+    ("any(interests.type, type == 'x')", 4, "record question id first"),
+    ("any(interests type == 'x')", 14, "a comma"),
+    ("any(interests, interests.type == 'x')", 15, "fields of 'interests' alone"),
+    ("any(interests, count(type) > 1)", 15, "functions are not allowed"),
 ])
 def test_parse_errors_say_where(text, offset, words):
     with pytest.raises(ExpressionError) as caught:

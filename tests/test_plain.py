@@ -34,13 +34,13 @@ def saved_answers(folder: Path) -> dict:
 
 
 def test_typed_replies_as_a_person_types_them(appendix2, tmp_path):
-    replies = ["y", "wicked", "Partly", "2", "YES", "not sure", "1"]
+    replies = ["y", "wicked", "Partly", "2", "YES", "not sure", "1", "partly"]
     code, out = talk(appendix2, replies, tmp_path)
     assert code == 0, out
     answers = saved_answers(tmp_path)["answers"]
     assert answers == {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "partly",
                        "budget": "partly", "senior_buy_in": "yes", "learning_culture": "unsure",
-                       "shared_delivery": "yes"}
+                       "shared_delivery": "yes", "shared_power": "partly"}
     assert "Recommendation: Co-design." in out
     [plan] = tmp_path.glob("appendix2-20*.md")
     assert "Co-design" in plan.read_text()
@@ -52,12 +52,12 @@ def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):
     assert "that is not one of the answers" in out
     assert "This one needs an answer" in out
     assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "no"}
-    assert code == 1 and "Input ended after 1 of 7 questions" in out
+    assert code == 1 and "Input ended after 1 of 8 questions" in out
     assert "codesign --plain --resume" in out
 
 
 def test_back_then_change_an_answer(appendix2, tmp_path):
-    replies = ["yes", "wicked", "back", "back", "no", "", "yes", "yes", "yes", "yes", "yes"]
+    replies = ["yes", "wicked", "back", "back", "no", "", "yes", "yes", "yes", "yes", "yes", "yes"]
     code, out = talk(appendix2, replies, tmp_path)
     assert code == 0, out
     answers = saved_answers(tmp_path)["answers"]
@@ -88,17 +88,17 @@ def test_register_of_interests_and_branch(conflicts, tmp_path):
 
 
 def test_piped_into_the_command(tmp_path):
-    replies = "\n".join(NO_NAMES + ["no", "existing", "yes", "yes", "yes", "yes", "no"]) + "\n"
+    replies = "\n".join(NO_NAMES + ["no", "existing", "yes", "yes", "yes", "yes", "no", "no"]) + "\n"
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input=replies,
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Recommendation: Consult." in run.stdout
+    assert "Recommendation: Inform and check back." in run.stdout  # decided, and a proven answer exists
     assert len(list(tmp_path.glob("appendix2-20*.md"))) == 1
 
 
 def test_the_plan_name_can_be_chosen_and_an_existing_file_is_kept(appendix2, tmp_path):
     (tmp_path / "mine.md").write_text("keep me")
-    replies = ["no", "existing", "yes", "yes", "yes", "yes", "no", "mine.md", "no"]
+    replies = ["no", "existing", "yes", "yes", "yes", "yes", "no", "no", "mine.md", "no"]
     code, out = talk(appendix2, replies, tmp_path)
     assert code == 0, out
     assert (tmp_path / "mine.md").read_text() == "keep me"
@@ -111,10 +111,10 @@ def test_resume_in_plain_mode_carries_on(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 1 and "--resume" in run.stdout
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"],
-                         input="\n".join(["yes"] * 5) + "\n", capture_output=True, text=True, cwd=tmp_path,
+                         input="\n".join(["yes"] * 6) + "\n", capture_output=True, text=True, cwd=tmp_path,
                          timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Question 3 of 7" in run.stdout and "Question 1 of 7" not in run.stdout
+    assert "Question 3 of 8" in run.stdout and "Question 1 of 8" not in run.stdout
     assert "Recommendation: Co-produce." in run.stdout
 
 
@@ -137,7 +137,7 @@ def test_a_session_of_ones_own_flow_file_resumes_in_plain_mode(tmp_path):
 
 def test_a_new_plan_asks_its_name_and_who_prepares_it(appendix2, tmp_path):
     out = io.StringIO()
-    replies = ["Library review", "Jo Bloggs", "no", "existing", "yes", "yes", "yes", "yes", "no", ""]
+    replies = ["Library review", "Jo Bloggs", "no", "existing", "yes", "yes", "yes", "yes", "no", "no", ""]
     code = converse(appendix2, io.StringIO("".join(r + "\n" for r in replies)), out, tmp_path)
     assert code == 0, out.getvalue()
     saved = saved_answers(tmp_path)
@@ -147,7 +147,7 @@ def test_a_new_plan_asks_its_name_and_who_prepares_it(appendix2, tmp_path):
 
 
 def test_plain_mode_says_once_when_the_recommendation_is_settled(appendix2, tmp_path):
-    code, out = talk(appendix2, ["yes", "wicked", "yes", "no", "yes", "yes", "yes", ""], tmp_path)
+    code, out = talk(appendix2, ["yes", "wicked", "yes", "no", "yes", "yes", "yes", "yes", ""], tmp_path)
     assert code == 0, out
     assert out.count("Settled: Consult.") == 1  # no money: consult, though the work calls for co-production
     assert "Held back by your answers to “Do you have money" in out

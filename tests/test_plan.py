@@ -106,9 +106,17 @@ def test_the_ladder_is_a_table_readable_without_colour():
     found = shape(plan("appendix2-consult-held-back"))
     ladder = found.tables[0]
     assert ladder[0] == ["Level", "What it means", "This work"]
-    assert [row[0] for row in ladder[1:]] == ["Consult", "Co-design", "Co-produce"]
-    assert ladder[1][2].startswith("Recommended") and "most the conditions support" in ladder[1][2]
-    assert ladder[3][2] == "the work calls for this"
+    assert [row[0] for row in ladder[1:]] == ["Inform and check back", "Consult", "Co-design", "Co-produce"]
+    assert ladder[1][2] == "—"
+    assert ladder[2][2].startswith("Recommended") and "most the conditions support" in ladder[2][2]
+    assert ladder[4][2] == "the work calls for this"
+
+
+def test_a_recommendation_two_levels_below_the_call_says_so_plainly():
+    text = plan("appendix2-consult-held-back")  # co-produce called for, consult recommended
+    assert "That is two levels below what the work calls for" in text
+    one_below = plan("appendix2-codesign")  # co-produce called for, co-design recommended
+    assert "levels below" not in one_below
 
 
 def test_what_would_have_to_change_names_the_answers_and_the_level():
@@ -207,8 +215,8 @@ def test_a_partial_plan_says_it_is_a_draft(engagement):
     assert (2, "Training") not in found.headings  # nothing answered there: no empty section
     assert (3, "Register of interests") not in found.headings  # not reached yet: not "none declared"
     # nothing is claimed before the answers that decide it are in: no level, nothing "held back"
-    assert "Not decided yet: the recommendation depends on these 5 questions, still to answer:" in text
-    assert "- Do you have money for facilitation, rooms, expenses and paying people for their time?" in text
+    assert "Not decided yet: the recommendation depends on these 9 questions, still to answer:" in text
+    assert "- Do you have money for facilitation, a place to meet, and people's expenses?" in text
     assert "We recommend" not in text and (3, "What would have to change") not in found.headings
 
 
@@ -219,9 +227,10 @@ def test_a_partial_plan_with_its_level_decided_says_what_holds_it_back(engagemen
     answers = {"space_to_shape": "yes", "problem_type": "wicked", "shared_delivery": "yes", "budget": "no"}
     result = evaluate(engagement, answers, so_far=True)
     assert result.calls_for_pending == [] and result.support_pending == [
-        "time_for_relationships", "senior_buy_in", "learning_culture"]
+        "time_for_relationships", "senior_buy_in", "learning_culture", "shared_power", "own_skills", "recompense",
+        "coi_policy"]
     text = render_markdown(engagement, result, AnswersFile("engagement-plan", {}, date="2026-11-25"))
-    assert "Not decided yet: the recommendation depends on these 3 questions" in text
+    assert "Not decided yet: the recommendation depends on these 7 questions" in text
     assert "You answered “No”; Co-produce needs “Yes”." in text  # budget, answered, holds it back
     assert "Points to check" not in text  # no conflict-of-interest answers yet: no flags raised early
 

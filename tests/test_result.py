@@ -23,7 +23,7 @@ from test_plan_support import ANSWERS, flow_named, session
 ROOT = Path(__file__).resolve().parents[1]
 # appendix2-consult-held-back: co-production called for; no budget and no learning culture
 HELD_BACK = dict(space_to_shape="yes", problem_type="wicked", time_for_relationships="yes", budget="no",
-                 senior_buy_in="yes", learning_culture="no", shared_delivery="yes")
+                 senior_buy_in="yes", learning_culture="no", shared_delivery="yes", shared_power="yes")
 
 
 def ids(questions):
@@ -73,14 +73,14 @@ def test_ladder_marks_what_the_result_says(branching):
 def test_a_draft_ladder_claims_no_level_until_its_answers_are_in(appendix2):
     result = evaluate(appendix2, {"space_to_shape": "yes", "budget": "no"}, so_far=True)
     assert result.pending == ["problem_type", "time_for_relationships", "senior_buy_in", "learning_culture",
-                              "shared_delivery"]
+                              "shared_delivery", "shared_power"]
     assert not any(r.recommended or r.called_for or r.supported for r in result.ladder)
     # once what the work calls for is known, that mark shows while the support is still pending
     result = evaluate(appendix2, {"space_to_shape": "yes", "problem_type": "wicked", "shared_delivery": "yes",
                                   "budget": "no"}, so_far=True)
     assert result.calls_for_pending == [] and result.support_pending
-    assert marks(result) == [("consult", False, False, False), ("co-design", False, False, False),
-                             ("co-produce", False, True, False)]
+    assert marks(result) == [("inform", False, False, False), ("consult", False, False, False),
+                             ("co-design", False, False, False), ("co-produce", False, True, False)]
 
 
 # --- what holds the recommendation back ---------------------------------------------------------------
@@ -90,10 +90,10 @@ def test_held_back_says_what_each_answer_needs_why_and_what_it_unlocks(appendix2
     budget, culture = result.held_back
     assert budget == HeldBackAnswer(
         "budget", "no", ("yes",),
-        ("Co-design costs money for facilitation, rooms, expenses and people's time; with no budget at all"
-         " it cannot be done fairly.",
-         "Co-production runs for longer and needs a secure budget, including paying people for their time."),
-        ("r5-a2-3",), unlocks="co-design")
+        ("Co-design costs money for facilitation, a place to meet and people's expenses; without it, it cannot"
+         " be done fairly.",
+         "Co-production runs for longer, so facilitation, a place to meet and expenses need a secure budget."),
+        ("r5-a2-1 (d)",), unlocks="co-design")
     # the culture alone would not lift the conditions while the budget is missing
     assert (culture.question, culture.needs, culture.cites, culture.unlocks) == (
         "learning_culture", ("yes", "partly"), ("r5-a2-1 (f)",), None)
@@ -111,10 +111,11 @@ def test_nothing_held_back_on_a_ready_grant():
     assert result.recommendation.id == "ready" and result.held_back == [] and result.unlocks_all is None
 
 
-def test_one_change_to_a_grant_unlocks_a_level_and_all_of_them_the_top():
+def test_a_grant_missing_a_must_and_more_needs_them_all_changed_to_reach_the_top():
     flow, result, _ = session("grants-core-heavy")
+    # a core grant that does not pay full costs is held at the bottom: no single other change lifts it
     assert [(h.question, h.unlocks) for h in result.held_back] == [
-        ("application_within_guide", "needs_changes"), ("monitoring_within_guide", None),
+        ("core_full_cost", None), ("application_within_guide", None), ("monitoring_within_guide", None),
         ("applications_per_award", None), ("policies_when", None), ("extra_duties", None),
         ("vcse_expertise", None)]
     assert result.unlocks_all.id == "ready"
@@ -125,12 +126,13 @@ def test_one_change_to_a_grant_unlocks_a_level_and_all_of_them_the_top():
 def test_each_answer_the_recommendation_reads_says_what_it_allows_and_what_would_change(appendix2):
     why = {r.question: r for r in evaluate(appendix2, HELD_BACK).why}
     assert list(why) == ["space_to_shape", "problem_type", "time_for_relationships", "budget", "senior_buy_in",
-                         "learning_culture", "shared_delivery"]
+                         "learning_culture", "shared_delivery", "shared_power"]
+    # "Partly" open still calls for co-production now (policy version 2); "Not sure" does not
     assert why["space_to_shape"] == Reason("space_to_shape", False, None, (
-        WhatIf("consult", ("no",)), WhatIf("co-design", ("partly", "unsure"))))
+        WhatIf("consult", ("no",)), WhatIf("co-design", ("unsure",))))
     assert why["shared_delivery"].what_ifs == (WhatIf("co-design", ("partly", "no", "unsure")),)
     assert why["time_for_relationships"] == Reason("time_for_relationships", False, Allowance("co-produce"))
-    assert why["budget"] == Reason("budget", True, Allowance("consult", "co-design", ("yes", "partly", "unsure")))
+    assert why["budget"] == Reason("budget", True, Allowance("consult", "co-design", ("yes", "partly")))
     assert why["learning_culture"].allows == Allowance("co-design", "co-produce", ("yes", "partly"))
 
 
@@ -269,5 +271,5 @@ def test_the_side_panel_shows_what_the_engine_holds_back(appendix2):
     assert text.endswith(f"Held back by\n✗ {budget} (No)")
     # what the work calls for is marked; what the conditions support waits for its answers
     assert "Co-produce\n   ◆ the work calls for\n" in text
-    assert "✓ What the conditions support: shown after 3 more answers" in text
+    assert "✓ What the conditions support: shown after 4 more answers" in text
     assert "   ✓ the conditions support" not in text

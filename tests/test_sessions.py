@@ -68,14 +68,14 @@ def test_figures_in_the_file_are_worked_out_again_not_trusted():
     assert run.returncode == 0, run.stderr
     [line] = [l for l in run.stdout.splitlines() if l.strip().startswith("a ")]
     # "banana" does not fit, so two of the three answers count: never the file's "99" or "complete"
-    assert "2 of 7 answered" in line and "finished" not in line
+    assert "2 of 8 answered" in line and "finished" not in line
 
 
 def test_a_saved_session_renders_and_counts_like_an_answers_file(appendix2):
     store = SessionStore()
     session = store.new(appendix2, project="Library review", answers={
         "space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "yes", "budget": "yes",
-        "senior_buy_in": "yes", "learning_culture": "yes", "shared_delivery": "yes"})
+        "senior_buy_in": "yes", "learning_culture": "yes", "shared_delivery": "yes", "shared_power": "yes"})
     path = store.save(session)
     run = codesign("render", "appendix2", "--answers", str(path), "--format", "json")
     assert run.returncode == 0, run.stderr
@@ -140,7 +140,7 @@ def test_plain_resume_names_what_was_set_aside_and_asks_it_again():
     run = codesign("--plain", "--resume", "a", stdin="quit\n")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "no longer fits the flow" in run.stdout and "'banana' is not one of the answers" in run.stdout
-    assert "Question 2 of 7" in run.stdout  # problem_type, asked again
+    assert "Question 2 of 8" in run.stdout  # problem_type, asked again
 
 
 def test_plain_resume_of_a_wrong_type_never_shows_it_as_an_answer():
@@ -184,10 +184,10 @@ session: {cursor: problem_type}
 """)
     run = codesign("--plain", "--resume", "a", stdin="\nquit\n")
     first = run.stdout.index("Question ")
-    assert run.stdout[first:].startswith("Question 2 of 7"), run.stdout
+    assert run.stdout[first:].startswith("Question 2 of 8"), run.stdout
     assert "Your answer was: A hard problem" in run.stdout
     # Enter kept it and moved to the next question, as in the app
-    assert "Question 3 of 7" in run.stdout and read(sessions_folder() / "a.session.yaml")["answers"][
+    assert "Question 3 of 8" in run.stdout and read(sessions_folder() / "a.session.yaml")["answers"][
         "problem_type"] == "wicked"
 
 
@@ -352,7 +352,7 @@ def test_force_never_widens_a_private_file(tmp_path):
 
 
 def test_plain_mode_and_the_app_propose_the_same_file_name(appendix2):
-    replies = ["no", "existing", "yes", "yes", "yes", "yes", "no", ""]
+    replies = ["no", "existing", "yes", "yes", "yes", "yes", "no", "no", ""]
     store = SessionStore()
     session = store.new(appendix2, project="Young people’s offer")
     code, out = talk(session, replies, store)

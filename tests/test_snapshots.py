@@ -76,7 +76,7 @@ class TestReviewAndPlan:
 
     def test_plan(self, snap_compare, size):
         async def finish_and_open_plan(pilot):
-            for key in "2221":
+            for key in "22211":
                 await pilot.press(key)
                 await pilot.pause()
             await pilot.press("ctrl+o")

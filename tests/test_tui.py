@@ -62,7 +62,7 @@ async def test_home_lists_flows_and_opens_one_by_keyboard(appendix2):
         assert isinstance(app.screen, HomeScreen)
         flows = app.screen.query_one("#flows", OptionList)
         assert flows.option_count == len(shipped_flows())
-        assert "26 questions" in str(flows.get_option_at_index(0).prompt)
+        assert "27 questions" in str(flows.get_option_at_index(0).prompt)
         await pilot.press("down", "enter")  # the appendix2 flow, second in the list
         await pilot.pause()
         await pilot.press(*"Library review", "enter")
@@ -78,7 +78,7 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "space_to_shape"
-        for key in "1312221":  # yes, wicked, no money... see below
+        for key in "13122211":  # yes, wicked, no money... see below
             await pilot.press(key)
             await pilot.pause()
         session = app.screen.session
@@ -86,7 +86,7 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
         assert session.answers == {"space_to_shape": "yes", "problem_type": "wicked",
                                    "time_for_relationships": "yes", "budget": "partly",
                                    "senior_buy_in": "partly", "learning_culture": "partly",
-                                   "shared_delivery": "yes"}
+                                   "shared_delivery": "yes", "shared_power": "yes"}
         # the file holds the answers; how many are answered is worked out from them, never written as a claim
         assert saved_file(app)["answers"] == session.answers and "complete" not in saved_file(app)["session"]
         assert any("Recommendation: Co-design" in str(n.render()) for n in app.screen.query(NoteTurn))
@@ -194,7 +194,7 @@ async def test_review_lists_every_answer_and_jumps_back_to_one():
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         table = app.screen.query_one("#review-table")
-        assert table.row_count == 7
+        assert table.row_count == 8
         await pilot.press("down", "enter")  # the second row: problem_type
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
@@ -247,7 +247,7 @@ async def test_quitting_mid_flow_says_how_to_resume():
         session_id = app.screen.session.name
         await pilot.press("ctrl+q")
         await pilot.pause()
-    assert f"codesign --resume {session_id}" in app.farewell and "1 of 7" in app.farewell
+    assert f"codesign --resume {session_id}" in app.farewell and "1 of 8" in app.farewell
 
 
 async def test_at_80x24_the_side_panel_folds_and_the_reply_box_shows():
@@ -303,7 +303,7 @@ def _flow(name: str):
 ENGAGEMENT_REPLIES = {
     "work_summary": "Redesign of carers' support | phase 1",
     "space_to_shape": "1", "problem_type": "3", "time_for_relationships": "yes", "budget": "partly",
-    "senior_buy_in": "1", "learning_culture": "Partly", "shared_delivery": "1",
+    "senior_buy_in": "1", "learning_culture": "Partly", "shared_delivery": "1", "shared_power": "yes",
     "training_topics": "1, 2, 3", "training_who": "1, 2, 3",
     "own_skills": "2", "recompense": "1", "wide_networks": "not sure", "vcse_same_guidance": "1",
     "coi_policy": "3", "same_policy_all_sectors": "no", "coi_principles": "1, 2, 3, 4, 5",
@@ -426,14 +426,14 @@ async def test_quitting_saves_once_more_when_the_disk_has_room_again(disk):
         disk["full"] = False
         await press(pilot, "ctrl+q")
     assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
-    assert app.farewell.startswith("Your answers are saved (2 of 7)")
+    assert app.farewell.startswith("Your answers are saved (2 of 8)")
 
 
 async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_moved():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        for key in "1311111":  # open, wicked, everything in place: co-produce
+        for key in "13111111":  # open, wicked, everything in place: co-produce
             await pilot.press(key)
             await pilot.pause()
         screen = app.screen
@@ -712,7 +712,7 @@ async def test_the_conversation_says_when_the_recommendation_is_settled_at_80_co
         await press(pilot, "1", "3", "1")  # open, wicked, time: not settled yet
         notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
         assert not any(n.startswith("Settled") for n in notes)
-        await press(pilot, "3", "1", "1", "1")  # no money: settled at co-design... once every answer it reads is in
+        await press(pilot, "3", "1", "1", "1", "1")  # no money: settled once every answer it reads is in
         notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
         settled = [n for n in notes if n.startswith("Settled:")]
         assert len(settled) == 1

@@ -23,7 +23,7 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
-FUNCTIONS = {"count": 1, "answered": 1}
+FUNCTIONS = {"count": 1, "answered": 1, "any": 2}
 
 # The budget of one expression, checked before the parser (which recurses) starts: the longest condition
 # in the shipped flows is under 200 characters, so these leave room and stop a hostile file early.
@@ -51,8 +51,9 @@ class Token:
 
 @record(frozen=True)
 class Node:
-    """A parsed expression. `op` is one of: name, string, number, bool, list, call, not, and, or,
-    ==, !=, <, <=, >, >=, in, not in."""
+    """A parsed expression. `op` is one of: name, field (a field of the record that `any()` is looking
+    at, its value written `record.field`), string, number, bool, list, call, not, and, or, ==, !=, <, <=,
+    >, >=, in, not in."""
 
     op: str
     offset: int
@@ -68,7 +69,7 @@ class Node:
         """The question ids this expression reads, in order of first appearance."""
         seen: dict[str, None] = {}
         for node in self.walk():
-            if node.op == "name":
+            if node.op in ("name", "field"):
                 seen.setdefault(node.value.split(".")[0], None)
         return list(seen)
 
@@ -226,6 +227,8 @@ class _Parser:
             raise ExpressionError(f"unknown function {name.text!r}; the functions are "
                                   + ", ".join(sorted(FUNCTIONS)), name.offset)
         self.take("(")
+        if name.text == "any":
+            return self.parse_any(name)
         args = []
         while self.token.text != ")":
             args.append(self.parse_or())
@@ -238,6 +241,34 @@ class _Parser:
         if args[0].op != "name":
             raise ExpressionError(f"{name.text}() takes a question id", args[0].offset)
         return Node("call", name.offset, tuple(args), value=name.text)
+
+
+    def parse_any(self, name: Token) -> Node:
+        """any(RECORD, CONDITION): whether some record meets the condition, whose names are the
+        record's fields, so several fields can be tested on the same record."""
+        record = self.parse_atom()
+        if record.op != "name" or "." in record.value:
+            raise ExpressionError("any() takes a record question id first", record.offset)
+        if self.token.text != ",":
+            raise ExpressionError("any() takes a record question id, a comma, then a condition on its fields",
+                                  self.token.offset)
+        self.take(",")
+        condition = _within(self.parse_or(), record.value)
+        self.take(")")
+        return Node("call", name.offset, (record, condition), value="any")
+
+
+def _within(node: Node, record: str) -> Node:
+    """A condition inside any(): its names become fields of the record."""
+    if node.op == "name":
+        if "." in node.value:
+            raise ExpressionError(f"inside any(), name the fields of {record!r} alone, such as"
+                                  f" {node.value.split('.', 1)[1]}", node.offset)
+        return Node("field", node.offset, value=f"{record}.{node.value}")
+    if node.op == "call":
+        raise ExpressionError("inside any(), compare the record's fields; functions are not allowed",
+                              node.offset)
+    return Node(node.op, node.offset, tuple(_within(arg, record) for arg in node.args), node.value)
 
 
 def _unquote(text: str) -> str:
@@ -265,12 +296,23 @@ def compile_node(node: Node) -> Evaluator:
                 return [record.get(field) for record in records if isinstance(record, dict)]
             return record_field
         return lambda answers: answers.get(path)
+    if op == "field":  # evaluated against one record
+        name = node.value.split(".", 1)[1]
+        return lambda record: record.get(name)
     if op in ("string", "number", "bool"):
         constant = node.value
         return lambda answers: constant
     if op == "list":
         items = [compile_node(item) for item in node.args]
         return lambda answers: [item(answers) for item in items]
+    if op == "call" and node.value == "any":
+        record_id, condition = node.args[0].value, compile_node(node.args[1])
+
+        def any_record(answers: Answers) -> bool:
+            records = answers.get(record_id)
+            return isinstance(records, list) and any(
+                bool(condition(record)) for record in records if isinstance(record, dict))
+        return any_record
     if op == "call":
         question = node.args[0].value
         if node.value == "count":

@@ -116,6 +116,8 @@ REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
     "accepts": Field("word", "The answers that meet the need.", required=True, list_of=True),
     "because": Field("text", "Why the level needs it.", required=True),
     "cite": Field("text", "The source id."),
+    "when": Field("expression", "The requirement applies only when this holds, such as for a question asked"
+                                " only in some cases."),
 })
 
 FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {
@@ -123,6 +125,11 @@ FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {
     "when": Field("expression", "When to raise it.", required=True),
     "text": Field("text", "What is wrong and what to do.", required=True),
     "cite": Field("text", "The source id."),
+})
+
+TERM = Shape("term", "An abbreviation the flow uses, spelt out the first time a person meets it.", {
+    "term": Field("text", "The abbreviation, as written, such as VCSE.", required=True),
+    "meaning": Field("text", "What it stands for, in plain words.", required=True),
 })
 
 READING = Shape("reading", "An item of further reading.", {
@@ -165,6 +172,7 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "requirements": Field("requirements", "For each level id, what it needs."),
     "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
     "reading": Field(READING, "Further reading.", list_of=True),
+    "terms": Field(TERM, "Abbreviations the flow uses; each is spelt out the first time it appears.", list_of=True),
     "wording": Field(WORDING, "Other words for \"the work calls for\" and \"the conditions support\"."),
     "sections": Field("sections", "The conversation, in order.", required=True, list_of=True),
     "examples": Field(EXAMPLE, "Self-tests.", list_of=True),

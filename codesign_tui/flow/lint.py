@@ -161,6 +161,10 @@ def _rules(flow: Flow, problems: Problems) -> None:
                      did_you_mean(value, question.values) or "answers: " + ", ".join(question.values))
     for flag in flow.flags:
         _expression(flow, flag.when, f"the condition of flag {flag.id!r}", problems, None)
+    for requirement in flow.requirements:
+        if requirement.when is not None:
+            _expression(flow, requirement.when, f"the condition of the requirement of {requirement.level!r} on"
+                        f" {requirement.question!r}", problems, None)
 
 
 # -- expressions ------------------------------------------------------------------------------------
@@ -201,14 +205,15 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             return None, None
         if field_id:
             field = question.field(field_id)
-            return (tuple(o.value for o in field.options) if field.options else None), True
+            # inside any() a field is one record's single value; elsewhere, every record's value
+            return (tuple(o.value for o in field.options) if field.options else None), node.op != "field"
         if question.kind == "record":
             return None, True
         return (question.values if question.is_choice else None), question.kind == "multiple"
 
     def check_value(literal: Node, allowed: tuple[str, ...] | None, name: Node) -> None:
         if literal.op != "string":
-            if literal.op not in ("name",):
+            if literal.op not in ("name", "field"):
                 error(literal, f"compare {name.value!r} with a quoted value such as 'yes'")
             return
         if allowed is not None and literal.value not in allowed:
@@ -217,16 +222,23 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
 
     def visit(node: Node, boolean: bool) -> None:
         op = node.op
-        if boolean and op not in BOOLEAN_OPS and not (op == "call" and node.value == "answered"):
-            if op == "name":
-                error(node, f"{node.value!r} on its own is not a condition; compare it, for example"
-                      f" {node.value} == 'yes'")
+        if boolean and op not in BOOLEAN_OPS and not (op == "call" and node.value in ("answered", "any")):
+            if op in ("name", "field"):
+                shown = node.value.split(".", 1)[1] if op == "field" else node.value
+                error(node, f"{shown!r} on its own is not a condition; compare it, for example"
+                      f" {shown} == 'yes'")
             else:
                 error(node, "this is a value, not a condition; compare it with == or in")
             return
         if op in ("and", "or", "not"):
             for arg in node.args:
                 visit(arg, True)
+        elif op == "call" and node.value == "any":
+            question, _ = question_of(node.args[0])
+            if question is not None and question.kind != "record":
+                error(node.args[0], f"any() looks through records; {question.id!r} is of kind {question.kind}")
+            elif question is not None:
+                visit(node.args[1], True)
         elif op == "call":
             question, _ = question_of(node.args[0])
             if question and node.value == "count" and question.kind not in ("record", "multiple") \
@@ -234,7 +246,7 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
                 error(node, f"count() counts records or choices; {question.id!r} is of kind {question.kind}")
         elif op in ("==", "!="):
             left, right = node.args
-            names = [n for n in (left, right) if n.op == "name"]
+            names = [n for n in (left, right) if n.op in ("name", "field")]
             if len(names) == 1:
                 name = names[0]
                 literal = right if name is left else left
@@ -267,7 +279,7 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
                 elif left.op != "name":
                     error(left, "put a quoted value before `in`")
             elif right.op == "list":
-                if left.op != "name":
+                if left.op not in ("name", "field"):
                     error(left, "put a question id before `in [...]`")
                     return
                 allowed, _several = values_of(left)

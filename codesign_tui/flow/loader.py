@@ -14,7 +14,7 @@ from . import format as fmt
 from .document import Document, Reader, read_document, to_python, where
 from .expressions import Expression, ExpressionError, excerpt
 from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Option, Place,
-                    Question, Reading, RecordField, Requirement, Section, Source, default_options)
+                    Question, Reading, RecordField, Requirement, Section, Source, Term, default_options)
 from .problems import FlowError, Problems
 
 _ID = __import__("re").compile(fmt.ID_PATTERN)
@@ -84,6 +84,7 @@ class _FlowReader:
         flags = [self.flag(n) for n in self.read.sequence(fields.get("flags"), "flags")]
         self.no_duplicates(flags, "flag")
         reading = [self.reading(n) for n in self.read.sequence(fields.get("reading"), "reading")]
+        terms = [self.term(n) for n in self.read.sequence(fields.get("terms"), "terms")]
         wording = self.read.mapping(fields["wording"], "wording", fmt.WORDING.fields, ()) \
             if "wording" in fields else None
         words = {key: self.read.text(node, f"wording {key}") for key, node in (wording or {}).items()}
@@ -99,6 +100,7 @@ class _FlowReader:
                     requirements.extend(included.requirements)
                     flags.extend(included.flags)
                     reading.extend(included.reading)
+                    terms.extend(included.terms)
             else:
                 section = self.section(node, flow_id)
                 if section is not None:
@@ -116,6 +118,7 @@ class _FlowReader:
             calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
             flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),
             examples=tuple(e for e in examples if e), path=self.document.name,
+            terms=_first_of_each(terms),
             place=self.place(root),
             places={key: self.place(node) for key, node in fields.items()},
         )
@@ -251,10 +254,12 @@ class _FlowReader:
                 accepts = self.read.words(f.get("accepts"), "accepts")
                 places = {"level": self.place(key_node), "question": self.place(f["question"])}
                 places.update({f"accepts:{value}": self.place(n) for value, n in accepts})
-                out.append(Requirement(level, self.read.text(f["question"], "question") or "",
-                                       tuple(value for value, _ in accepts),
+                question = self.read.text(f["question"], "question") or ""
+                when = self.condition(f.get("when"), f"the condition of the requirement of {level!r} on {question!r}")
+                out.append(Requirement(level, question, tuple(value for value, _ in accepts),
                                        self.read.text(f.get("because"), "because") or "",
-                                       self.read.text(f.get("cite"), "cite") or "", self.place(item), places))
+                                       self.read.text(f.get("cite"), "cite") or "", self.place(item), places,
+                                       when))
         return out
 
     def flag(self, node: yaml.Node) -> Flag | None:
@@ -268,6 +273,12 @@ class _FlowReader:
         return Flag(flag_id, when, self.read.text(f.get("text"), "text") or "",
                     self.read.text(f.get("cite"), "cite") or "", self.place(node),
                     {key: self.place(value) for key, value in f.items()})
+
+    def term(self, node: yaml.Node) -> Term | None:
+        f = self.read.mapping(node, "a term", fmt.TERM.fields, fmt.TERM.required)
+        if f is None or "term" not in f:
+            return None
+        return Term(self.read.text(f["term"], "term") or "", self.read.text(f.get("meaning"), "meaning") or "")
 
     def reading(self, node: yaml.Node) -> Reading | None:
         f = self.read.mapping(node, "a reading item", fmt.READING.fields, fmt.READING.required)
@@ -425,6 +436,15 @@ class _FlowReader:
 def _problem(place: Place, message: str, severity: str = "error", hint: str = ""):
     from .problems import Problem
     return Problem(place.path, place.line, place.column, message, severity, hint)
+
+
+def _first_of_each(terms: list[Term | None]) -> tuple[Term, ...]:
+    """One entry a term: the flow's own before those of the flows it includes."""
+    first: dict[str, Term] = {}
+    for term in terms:
+        if term is not None:
+            first.setdefault(term.term, term)
+    return tuple(first.values())
 
 
 def _unique(items: Any) -> tuple:

@@ -233,6 +233,11 @@ class Requirement:
     cite: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    when: Condition | None = None  # the requirement applies only when this holds
+
+    def met(self, answers: dict[str, Any]) -> bool:
+        """Whether these answers meet the requirement: it does not apply, or the answer is accepted."""
+        return answers.get(self.question) in self.accepts or (self.when is not None and not self.when(answers))
 
 
 @record(frozen=True)
@@ -243,6 +248,14 @@ class Flag:
     cite: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@record(frozen=True)
+class Term:
+    """An abbreviation and what it stands for."""
+
+    term: str
+    meaning: str
 
 
 @record(frozen=True)
@@ -281,6 +294,7 @@ class Flow:
     flags: tuple[Flag, ...] = ()
     reading: tuple[Reading, ...] = ()
     examples: tuple[Example, ...] = ()
+    terms: tuple[Term, ...] = ()
     path: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
@@ -295,7 +309,9 @@ class Flow:
         # the questions the rules read: those deciding what the work calls for, and what it can support
         self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
                                          for name in rule.when.expression.names)
-        self.requirement_reads = frozenset(r.question for r in self.requirements)
+        # a requirement reads its question, and the answers its `when` reads
+        self.requirement_reads = frozenset([r.question for r in self.requirements] + [
+            name for r in self.requirements if r.when for name in r.when.expression.names])
         # in the order a result lists what falls short: by question, then by level
         last_question, last_level = len(self.order), len(self._levels)
         self.requirements_in_order = tuple(sorted(self.requirements, key=lambda r: (

@@ -9,9 +9,10 @@ from typing import Any, Iterator
 
 from ..records import record
 from .engine import decide, walk
+from .expressions import Expression
 from .model import Flow
 
-MAX_PATHS = 250_000
+MAX_PATHS = 400_000  # tries, after alike answers are merged
 
 
 @record
@@ -73,18 +74,92 @@ def count_combinations(flow: Flow) -> int:
     return total
 
 
+def _steering(flow: Flow) -> list[Expression]:
+    """Every expression that can change the path or the level the work calls for."""
+    conditions = [rule.when for rule in flow.calls_for] + [r.when for r in flow.requirements]
+    for section in flow.sections:
+        conditions += [section.when, *(branch.when for branch in section.next),
+                       *(question.when for question in section.questions)]
+    return [c.expression for c in conditions if c is not None]
+
+
+def _comparisons(question_id: str, steering: list[Expression]) -> list[frozenset[str]] | None:
+    """The sets of values that each expression compares this question with (`q == 'a'` gives {a},
+    `q in ['a', 'b']` gives {a, b}); None when it is read any other way, so its answers cannot be merged."""
+    sets: list[frozenset[str]] = []
+    for expression in steering:
+        reads = [node for node in expression.node.walk() if node.op == "name" and node.value == question_id]
+        compared = 0
+        for node in expression.node.walk():
+            if node.op in ("==", "!=", "in", "not in") and node.args[0].op == "name" \
+                    and node.args[0].value == question_id:
+                other = node.args[1]
+                values = [other] if node.op in ("==", "!=") else list(other.args) if other.op == "list" else []
+                if values and all(v.op == "string" for v in values):
+                    sets.append(frozenset(v.value for v in values))
+                    compared += 1
+            elif node.op in ("==", "!=") and node.args[1].op == "name" and node.args[1].value == question_id \
+                    and node.args[0].op == "string":
+                sets.append(frozenset([node.args[0].value]))
+                compared += 1
+        if compared != len(reads):
+            return None
+    return sets
+
+
+def _classes(flow: Flow, question_id: str, steering: list[Expression]) -> list[tuple[Any, int]]:
+    """The answers to a question that the rules can tell apart, each with how many answers it stands
+    for. Two answers are alike when every expression compares the question with a set of values that
+    holds both or neither, and every requirement on it accepts both or neither: then every rule treats
+    them the same."""
+    question = flow.question(question_id)
+    if question.kind == "multiple" or not question.is_choice:
+        return [(value, 1) for value in _domain(flow, question_id)]
+    compared = _comparisons(question_id, steering)
+    if compared is None:
+        return [(value, 1) for value in question.values]
+    accepts = [set(r.accepts) for r in flow.requirements if r.question == question_id]
+    groups: dict[tuple, list[str]] = {}
+    for value in question.values:
+        key = tuple(value in values for values in compared) + tuple(value in a for a in accepts)
+        groups.setdefault(key, []).append(value)
+    return [(values[0], len(values)) for values in groups.values()]
+
+
 def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
+    """How many combinations of answers lead to each level. Answers the rules cannot tell apart are
+    tried once and counted for all of them, so a flow whose rules read many questions is still counted
+    exactly."""
     report = PathReport(rule_questions(flow))
     if not flow.levels:
         return report
-    possible = count_combinations(flow)
-    if possible > limit:
-        report.too_many = possible
+    steering = _steering(flow)
+    classes = [_classes(flow, q, steering) for q in report.questions]
+    tries = 1
+    for options in classes:
+        tries *= max(len(options), 1)
+    if tries > limit:
+        report.too_many = count_combinations(flow)
         return report
-    for answers in combinations(flow):
+    simple = all(q.when is None for q in flow.questions) and all(
+        s.when is None and not s.next for s in flow.sections)
+    seen: set[tuple] = set()
+    for combo in itertools.product(*classes):
+        answers = {q: value for q, (value, _) in zip(report.questions, combo)}
+        weights = {q: weight for q, (_, weight) in zip(report.questions, combo)}
+        if not simple:  # answers the path skips are dropped, and each distinct set counted once
+            on_path = {q.id for q in walk(flow, answers)}
+            answers = {k: v for k, v in answers.items() if k in on_path}
+            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
+            if key in seen:
+                continue
+            seen.add(key)
+        weight = 1
+        for question in answers:
+            weight *= weights[question]
         rule, _calls_for, _supported, recommendation = decide(flow, answers)
-        report.total += 1
-        report.by_level[recommendation.id] += 1
+        report.total += weight
+        report.by_level[recommendation.id] += weight
         if rule:
-            report.by_rule[rule.id] += 1
+            report.by_rule[rule.id] += weight
     return report

@@ -280,10 +280,9 @@ class Result:
         requirements = [r for r in self.flow.requirements if r.question == question.id]
         if not requirements:
             return None
-        answer = self.answers.get(question.id)
         enough = None
         for level in self.flow.levels:
-            failed = next((r for r in requirements if r.level == level.id and answer not in r.accepts), None)
+            failed = next((r for r in requirements if r.level == level.id and not r.met(self.answers)), None)
             if failed is not None:
                 return Allowance(enough, failed.level, failed.accepts)
             enough = level.id
@@ -361,7 +360,7 @@ def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: boo
     """Every requirement up to the level called for that an answer fails, in flow order then level."""
     limit = flow.rank(calls_for.id)
     return [_shortfall(r, active) for r in flow.requirements_in_order
-            if flow.rank(r.level) <= limit and active.get(r.question) not in r.accepts
+            if flow.rank(r.level) <= limit and not r.met(active)
             and not (so_far and r.question not in active)]
 
 
@@ -381,7 +380,7 @@ def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
 def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:
     """The highest level whose requirements, and those of every level below it, all hold. With
     `so_far`, a question not answered yet does not count against a level."""
-    failing = {r.level for r in flow.requirements if active.get(r.question) not in r.accepts
+    failing = {r.level for r in flow.requirements if not r.met(active)
                and not (so_far and r.question not in active)}
     best = None
     for level in flow.levels:
