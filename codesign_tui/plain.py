@@ -54,7 +54,7 @@ class PlainConversation:
     def say(self, text: str = "") -> None:
         """Everything plain mode prints goes through here: what came from a flow, a file or a person is shown
         with its control characters visible, never sent raw to the terminal."""
-        self.stdout.write(visible(text, "\n") + "\n")
+        self.stdout.write(visible(self.conversation.words(text), "\n") + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str = "> ") -> str:

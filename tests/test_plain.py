@@ -153,3 +153,11 @@ def test_plain_mode_says_once_when_the_recommendation_is_settled(appendix2, tmp_
     assert "Held back by your answers to “Do you have money" in out
     # said after the answer that settled it, before the next question
     assert out.index("Settled:") < out.index("== Your result ==")
+
+
+def test_plain_mode_spells_out_an_abbreviation_the_first_time_only(engagement, tmp_path):
+    [vcse] = [t for t in engagement.terms if t.term == "VCSE"]
+    code, out = talk(engagement, ["", "1", "3", "1", "1", "1", "1", "1", "1", "1, 2", "1, 2", "quit"], tmp_path)
+    first = out.index("VCSE")
+    assert out[first:].startswith(f"VCSE ({vcse.meaning})")
+    assert out.count(vcse.meaning) == 1 and out.count("VCSE") > 1

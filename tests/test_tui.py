@@ -765,3 +765,31 @@ async def test_a_flow_started_straight_away_asks_what_the_plan_needs_and_can_ski
         await pilot.click("#cancel")  # "Skip"
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == ""
+
+
+async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
+    flow = _flow("engagement-plan")
+    [vcse] = [t for t in flow.terms if t.term == "VCSE"]
+    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
+    order = flow.order
+    kept = {k: v for k, v in given["answers"].items() if order[k] <= order["same_policy_all_sectors"]}
+    store = SessionStore()
+    store.save(store.new(flow, answers=kept))
+    app = make_app(resume="", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        prompts = {t.question.id: str(t.query_one(".prompt").render()) for t in app.screen.query(QuestionTurn)}
+        # the first prompt that uses it spells it out; the next one does not
+        assert f"VCSE ({vcse.meaning}) partners" in prompts["vcse_same_guidance"]
+        assert "VCSE partners" in prompts["same_policy_all_sectors"]
+        assert vcse.meaning not in prompts["same_policy_all_sectors"]
+    # the glossary itself: first use spelt out, later ones left short, and drawn again from the top afresh
+    from codesign_tui.flow.conversation import Conversation
+    from codesign_tui.flow.engine import Session
+
+    conversation = Conversation(Session(flow))
+    first, second = conversation.words("VCSE partners"), conversation.words("VCSE partners")
+    assert first == f"VCSE ({vcse.meaning}) partners" and second == "VCSE partners"
+    assert conversation.words_folded("Ask VCSE groups") == "Ask VCSE groups"  # already met
+    conversation.read_afresh()
+    assert conversation.words("VCSE partners") == first

@@ -13,6 +13,7 @@ from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
+from .terms import Glossary, spell_out_first
 from .visible import visible
 
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
@@ -95,6 +96,21 @@ class Conversation:
         self.save_error: str | None = None  # why the last save failed, until one succeeds
         self.saved_once = False
         self.settled = self.live_level()  # the recommendation once the answers settle it, to say when it moves
+        self.glossary = Glossary(self.flow)
+
+    def words(self, text: str) -> str:
+        """A flow's text as the person should read it now: each abbreviation spelt out the first time they
+        meet it in this conversation. Call it on each text in the order it is shown."""
+        return self.glossary.explain(text) if text else text
+
+    def words_folded(self, text: str) -> str:
+        """Text the person may not open (guidance folded away): spelt out as `words` would, without
+        counting as the first time they met the abbreviations in it."""
+        return spell_out_first(text, self.glossary.terms, set(self.glossary.explained)) if text else text
+
+    def read_afresh(self) -> None:
+        """The transcript is drawn again from the top: abbreviations are spelt out at their first use again."""
+        self.glossary = Glossary(self.flow)
 
     # -- what to show ---------------------------------------------------------------------------------
 

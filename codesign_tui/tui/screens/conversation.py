@@ -76,17 +76,20 @@ class ConversationScreen(Screen):
 
     def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
         return QuestionTurn(question, self.conversation.number(question), self.conversation.citation(question),
-                            discussion=self.facilitate, settled=settled)
+                            discussion=self.facilitate, settled=settled, words=self.conversation.words,
+                            folded_words=self.conversation.words_folded)
 
     def _section_note(self, question: Question) -> NoteTurn:
         section = self.flow.section(question.section_id)
-        return NoteTurn(section.title + (f"\n{section.intro}" if section.intro else ""), "section")
+        words = self.conversation.words
+        return NoteTurn(words(section.title) + (f"\n{words(section.intro)}" if section.intro else ""), "section")
 
     async def rebuild(self, notes: list[NoteTurn] | None = None) -> None:
         """Draw the whole transcript from the session: every answer up to the question being asked, and
         any `notes` about the last change just before that question."""
         transcript = self.query_one("#transcript", VerticalScroll)
         await transcript.remove_children()
+        self.conversation.read_afresh()
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"

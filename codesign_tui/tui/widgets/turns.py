@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual.binding import Binding
 from textual.events import Click
 from textual.containers import Vertical, VerticalScroll
@@ -20,23 +22,27 @@ class QuestionTurn(Vertical):
     the question alone: the transcript reads more easily, and a long one stays quick to lay out."""
 
     def __init__(self, question: Question, number: int, citation: str, discussion: bool = False,
-                 settled: bool = False) -> None:
+                 settled: bool = False, words: Callable[[str], str] = str,
+                 folded_words: Callable[[str], str] = str) -> None:
         super().__init__(classes="turn question-turn")
         self.question = question
         self.number = number
         self.citation = citation
         self.discussion = discussion
         self.settled = settled
+        # the flow's words as shown here, abbreviations spelt out where the person first meets them
+        self.prompt = words(question.prompt)
+        self.guidance = folded_words(question.guidance)
 
     def compose(self):
         yield Static(Content.from_markup("[b]$number.[/b] $prompt", number=str(self.number),
-                                         prompt=visible(self.question.prompt, "\n")), classes="prompt")
+                                         prompt=visible(self.prompt, "\n")), classes="prompt")
         if self.settled:
             return
         if not self.question.required:
             yield Static("Optional: press Enter on an empty reply to skip it.", classes="hint")
-        if self.question.guidance:
-            body = self.question.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
+        if self.guidance:
+            body = self.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
             with Collapsible(title="Why we ask (F1)", collapsed=True, classes="guidance"):
                 yield Static(visible(body, "\n"), markup=False)
         if self.discussion and self.question.discussion:
