@@ -201,10 +201,16 @@ class PlainConversation:
     def read_field(self, spec: RecordField) -> Any:
         options = spec.options
         for number, option in enumerate(options, 1):
-            self.say(f"    {number}  {option.label}")
+            self.say(f"    {number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
         while True:
             optional = "" if spec.required else " (optional)"
             reply = self.ask(f"  {spec.prompt}{optional} > ")
+            if reply.casefold() in ("?", "why", "help"):
+                self.say("  " + (" ".join(f"{o.label}: {o.explanation}" for o in options if o.explanation)
+                                 or ("Write the date as 31/03/2026, 31 March 2026 or 2026-03-31." if spec.kind == "date"
+                                     else "Type it in your own words; press Enter to leave it out."
+                                     if not spec.required else "Type it in your own words.")))
+                continue
             if not reply:
                 if not spec.required:
                     return None

@@ -161,3 +161,11 @@ def test_plain_mode_spells_out_an_abbreviation_the_first_time_only(engagement, t
     first = out.index("VCSE")
     assert out[first:].startswith(f"VCSE ({vcse.meaning})")
     assert out.count(vcse.meaning) == 1 and out.count("VCSE") > 1
+
+
+def test_a_register_field_explains_its_choices_and_answers_a_question_mark(conflicts, tmp_path):
+    replies = ["1", "1", "1, 2, 3, 4, 5", "1", "yes", "Sam Jones", "Trustee", "Example CVS", "?", "1", "quit"]
+    code, out = talk(conflicts, replies, tmp_path)
+    financial = [f for f in conflicts.question("interests").fields if f.id == "interest_type"][0].option("financial")
+    assert f"1  {financial.label} - {financial.explanation}" in out
+    assert out.count(financial.explanation) == 2  # listed, then again for "?"

@@ -793,3 +793,19 @@ async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
     assert conversation.words_folded("Ask VCSE groups") == "Ask VCSE groups"  # already met
     conversation.read_afresh()
     assert conversation.words("VCSE partners") == first
+
+
+async def test_a_choice_in_the_register_form_says_what_it_means():
+    flow = _flow("conflicts-of-interest")
+    app = make_app(flow=flow)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "1", "1")
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await press(pilot, "1")
+        form = app.screen.query_one("#record-form")
+        shown = form.query_one("#explain-interest_type")
+        assert not shown.display
+        form.query_one("#field-interest_type").value = "indirect"
+        await pilot.pause()
+        meaning = flow.question("interests").fields[3].option("indirect").explanation
+        assert shown.display and str(shown.render()) == meaning

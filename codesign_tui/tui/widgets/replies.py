@@ -209,6 +209,9 @@ class RecordForm(Vertical):
                         placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
                         yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
                                     select_on_focus=False)
+                if any(o.explanation for o in spec.options):
+                    # what the choice means, under it once made: a bare label can mislead
+                    yield Static("", id=f"explain-{spec.id}", classes="field-explanation", markup=False)
         yield Static("", id="record-error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Add this one", id="record-add", variant="primary", compact=True)
@@ -272,6 +275,15 @@ class RecordForm(Vertical):
         if any(self._values().values()) and not self.add():
             return
         self.post_message(self.Done(list(self.records)))
+
+    @on(Select.Changed)
+    def _explain_choice(self, event: Select.Changed) -> None:
+        spec = next((f for f in self.question.fields if f"field-{f.id}" == event.select.id), None)
+        shown = self.query(f"#explain-{spec.id}") if spec is not None else None
+        if shown:
+            option = spec.option(event.value) if event.value is not Select.NULL else None
+            shown.first().update(visible(option.explanation) if option and option.explanation else "")
+            shown.first().display = bool(option and option.explanation)
 
     @on(Button.Pressed, "#record-add")
     def _add_pressed(self) -> None:
