@@ -93,6 +93,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--facilitate", action="store_true", help="facilitator mode in every tab")
     serve.set_defaults(run=_serve)
 
+    room = commands.add_parser("room", help="run a training room: the conversation as a web page for each"
+                               " participant, one server, a page for the trainer")
+    room.add_argument("flow", nargs="?", default="appendix2", help="the flow the room answers (default appendix2)")
+    room.add_argument("--dir", type=Path, required=True, metavar="DIR",
+                      help="the room folder: one answers file per participant, written after every answer")
+    room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
+    room.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    room.add_argument("--public-url", metavar="URL",
+                      help="the address participants open, when it is not this machine's own (a proxy, a name)")
+    room.add_argument("--facilitate", action="store_true",
+                      help="hide every recommendation until the trainer reveals them, once, for the room")
+    room.add_argument("--passphrase", metavar="TEXT", default="",
+                      help="participants type this to join (or set CODESIGN_ROOM_PASSPHRASE, which ps cannot show)")
+    room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
+    room.set_defaults(run=_room)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
@@ -103,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
-                   "serve"}
+                   "serve", "room"}
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -500,6 +516,54 @@ def _serve(options: argparse.Namespace) -> int:
     print(f"Open {public} in a browser; each tab is its own session."
           + (f" Finished answers go to {options.collect}." if options.collect else ""), file=sys.stderr)
     Server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public).serve()
+    return EXIT_OK
+
+
+def _room(options: argparse.Namespace) -> int:
+    import shlex
+
+    try:
+        from aiohttp import web
+    except ImportError:
+        return _error("a room needs aiohttp, which is not installed here. Install it with:\n"
+                      f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[room]'")
+    from .files import ExportError
+    from .resources import own_flow_path
+    from .room.app import make_app
+    from .room.seats import Limits, Room
+    from .sessions import SessionOpen
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    if options.max_participants < 1:
+        return _error("--max-participants must be at least 1")
+    passphrase = options.passphrase or os.environ.get("CODESIGN_ROOM_PASSPHRASE", "")
+    folder = options.dir.expanduser().resolve()
+    try:
+        room = Room(flow, folder, own_flow_path(flow.path), facilitate=options.facilitate, passphrase=passphrase,
+                    limits=Limits(participants=options.max_participants))
+    except SessionOpen:
+        return _error(f"another room is using {folder}; stop it first, or give another --dir")
+    except ExportError as error:
+        return _error(str(error))
+    host = options.host
+    if host not in LOOPBACK and not host.startswith("127."):
+        print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
+              + ("" if passphrase else " Add --passphrase so that only the people you tell can join."),
+              file=sys.stderr)
+    address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
+    print(f"Participants open: {address}/\n"
+          f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
+          f"Answers are saved in {folder}, one file per participant."
+          + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
+             if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
+          file=sys.stderr, flush=True)
+    try:
+        web.run_app(make_app(room), host=host, port=options.port, print=None, access_log=None)
+    except OSError as error:
+        room.close()
+        return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
     return EXIT_OK
 
 
