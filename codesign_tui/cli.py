@@ -552,18 +552,23 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
               + ("" if passphrase else " Add --passphrase so that only the people you tell can join."),
               file=sys.stderr)
-    address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
-    print(f"Participants open: {address}/\n"
-          f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
-          f"Answers are saved in {folder}, one file per participant."
-          + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
-             if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
-          file=sys.stderr, flush=True)
     try:
+        address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
+        print(f"Participants open: {address}/\n"
+              f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
+              f"Answers are saved in {folder}, one file per participant."
+              + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
+                 if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
+              file=sys.stderr, flush=True)
         web.run_app(make_app(room), host=host, port=options.port, print=None, access_log=None)
     except OSError as error:
-        room.close()
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        room.close()
+    print(f"The room is closed. The answers are in {folder}; `codesign cohort {folder}` reports on them.",
+          file=sys.stderr)
     return EXIT_OK
 
 

@@ -26,6 +26,7 @@ SEAT_COOKIE = "room_seat"
 FORM_COOKIE = "room_form"
 SEAT_DAYS = 14
 ROOM: web.AppKey[Room] = web.AppKey("room", Room)
+PAGES: web.AppKey[Environment] = web.AppKey("pages", Environment)
 FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
                                                            "wordprocessingml.document"),
            "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
@@ -40,7 +41,7 @@ LIVE_SECONDS = 5
 def make_app(room: Room) -> web.Application:
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
-    app["pages"] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True)
     app.router.add_get("/", home)
     app.router.add_post("/join", join)
@@ -53,8 +54,8 @@ def make_app(room: Room) -> web.Application:
     app.router.add_get("/trainer/{token}", trainer_page)
     app.router.add_post("/trainer/{token}/reveal", trainer_reveal)
     app.router.add_get("/trainer/{token}/report.md", trainer_report)
-    app.router.add_get("/room.css", lambda request: static(request, "room.css", "text/css"))
-    app.router.add_get("/room.js", lambda request: static(request, "room.js", "text/javascript"))
+    app.router.add_get("/room.css", stylesheet)
+    app.router.add_get("/room.js", script)
     app.on_cleanup.append(lambda app: _close(app[ROOM]))
     return app
 
@@ -112,7 +113,7 @@ def page(request: web.Request, template: str, title: str, status: int = 200, **c
     context.setdefault("seat", seat_of(request))
     context.setdefault("errors", [])
     context["error_for"] = dict(context["errors"])
-    text = request.app["pages"].get_template(template).render(title=title, room=room, flow=room.flow,
+    text = request.app[PAGES].get_template(template).render(title=title, room=room, flow=room.flow,
                                                                csrf=form_token, **context)
     response = web.Response(text=text, content_type="text/html", status=status)
     if fresh:
@@ -140,8 +141,16 @@ def give_seat(response: web.StreamResponse, token: str) -> None:
                         max_age=SEAT_DAYS * 24 * 3600)
 
 
-async def static(request: web.Request, name: str, kind: str) -> web.Response:
-    return web.Response(body=(HERE / "static" / name).read_bytes(), content_type=kind)
+async def stylesheet(request: web.Request) -> web.Response:
+    return web.Response(body=(HERE / "static" / "room.css").read_bytes(), content_type="text/css")
+
+
+async def script(request: web.Request) -> web.Response:
+    return web.Response(body=(HERE / "static" / "room.js").read_bytes(), content_type="text/javascript")
+
+
+def see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
 
 
 async def home(request: web.Request) -> web.Response:
@@ -171,7 +180,7 @@ async def join(request: web.Request) -> web.StreamResponse:
         return problem(request, 500, "Your seat could not be saved", f"{error}. Tell the trainer.")
     seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
                            " answers from another device.")]
-    response = web.HTTPSeeOther("/question")
+    response = see_other("/question")
     give_seat(response, token)
     return response
 
@@ -189,7 +198,7 @@ async def come_back(request: web.Request) -> web.StreamResponse:
     if errors:
         return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"code": code})
     token, seat = found
-    response = web.HTTPSeeOther(where(seat))
+    response = see_other(where(seat))
     give_seat(response, token)
     return response
 
