@@ -560,7 +560,7 @@ def _room(options: argparse.Namespace) -> int:
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
                  if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
               file=sys.stderr, flush=True)
-        web.run_app(make_app(room), host=host, port=options.port, print=None, access_log=None)
+        web.run_app(make_app(room, address), host=host, port=options.port, print=None, access_log=None)
     except OSError as error:
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:

@@ -398,6 +398,8 @@ async def test_the_trainer_sees_who_joined_how_far_each_got_and_who_finished(ope
     assert [(r[0], r[2], r[3]) for r in rows] == [("Ann", "7 of 7", "Yes"), ("Bo", "1 of 7", "Not yet"),
                                                   (f"Seat {seat.code}", "0 of 7", "Not yet")]
     assert "data-live" in trainer.text and 'src="/room.js"' in trainer.text
+    assert f"Participants open <strong>http://{server.host}:{server.port}/</strong>" in trainer.text
+    assert "How the room answered" in trainer.text and "pie showData" not in trainer.text
     async with trainer.http.get(server.make_url(f"/trainer/{room.trainer_token}/report.md")) as response:
         report = await response.text()
         assert response.headers["Content-Disposition"].startswith("attachment")

@@ -27,6 +27,7 @@ FORM_COOKIE = "room_form"
 SEAT_DAYS = 14
 ROOM: web.AppKey[Room] = web.AppKey("room", Room)
 PAGES: web.AppKey[Environment] = web.AppKey("pages", Environment)
+ADDRESS: web.AppKey[str] = web.AppKey("address", str)
 FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
                                                            "wordprocessingml.document"),
            "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
@@ -38,9 +39,11 @@ HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff
 LIVE_SECONDS = 5
 
 
-def make_app(room: Room) -> web.Application:
+def make_app(room: Room, address: str = "") -> web.Application:
+    """The room's web application; `address` is where participants open it, shown on the trainer's page."""
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
+    app[ADDRESS] = address
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                                lstrip_blocks=True)
     app.router.add_get("/", home)
@@ -392,7 +395,7 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
         from ..plan.render import render_markdown
 
         markdown = render_markdown(room.flow, result, seat.conversation.plan_meta())
-        plan = to_html(demote(markdown))
+        plan = unboxed(to_html(demote(markdown)))
     return page(request, "plan.html", "Your plan", result=result, plan=plan, formats=available_formats(),
                 live=LIVE_SECONDS if not room.revealed else 0,
                 levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
@@ -403,6 +406,13 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
 def demote(markdown: str) -> str:
     """Headings one level down, so that the page keeps its one top heading."""
     return re.sub(r"^(#{1,5}) ", r"#\1 ", markdown, flags=re.M)
+
+
+def unboxed(page: str) -> str:
+    """The plan's to-do boxes as marks: a disabled checkbox without a label is a form field a screen reader
+    announces and cannot explain."""
+    return re.sub(r'<input class="task-list-item-checkbox"[^>]*>', '<span class="box" aria-hidden="true">☐</span>',
+                  page)
 
 
 def available_formats() -> list[tuple[str, str]]:
@@ -450,8 +460,16 @@ async def trainer_page(request: web.Request) -> web.Response:
     from ..plan.html import to_html
 
     return page(request, "trainer.html", "The room", people=people, finished=sum(p["finished"] for p in people),
-                report=to_html(demote(report)) if report else "", token=request.match_info["token"],
-                live=LIVE_SECONDS, seat=None)
+                report=for_the_page(to_html(demote(report))) if report else "",
+                address=request.app[ADDRESS] or f"{request.scheme}://{request.host}", token=request.match_info["token"],
+                live=LIVE_SECONDS, seat=None, wide=True)
+
+
+def for_the_page(page: str) -> str:
+    """The report as a web page shows it: the bar column gets a name that screen readers say (the Markdown
+    leaves its heading blank), and the chart written for Mermaid, which the table above already shows, goes."""
+    page = re.sub(r"<th([^>]*)></th>", r'<th\1><span class="visually-hidden">Share, as a bar</span></th>', page)
+    return re.sub(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', "", page, flags=re.S)
 
 
 def cohort_report(room: Room) -> str:
