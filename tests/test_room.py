@@ -561,3 +561,22 @@ def test_codesign_room_prints_both_addresses_and_warns_on_every_address(tmp_path
     assert re.search(rf"Your page \(keep it to yourself\): http://[^ ]+:{port}/trainer/[A-Za-z0-9_-]{{30,}}\n", text)
     assert "0.0.0.0:" not in text.split("Participants open:")[1]
     assert process.returncode == 0 and "The room is closed" in process.stderr.read()
+
+
+async def test_guessing_seat_codes_pauses_after_a_few_wrong_tries(open_room, appendix2):
+    now = [1000.0]
+    server, room = await open_room(appendix2, limits=Limits(wrong_tries=3), clock=lambda: now[0])
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    code = next(iter(room.seats.values())).code
+    guesser = open_room.person(server)
+    await guesser.get("/")
+    for _ in range(3):
+        await guesser.post("/return", {"code": "AAAAAA"})
+        assert guesser.status == 400
+    await guesser.post("/return", {"code": code})  # even the right code waits
+    assert guesser.status == 429 and "Wait a minute" in guesser.text and guesser.question is None
+    now[0] += 61
+    await guesser.get("/")
+    await guesser.post("/return", {"code": code})
+    assert guesser.status == 200 and guesser.question == "space_to_shape"

@@ -168,7 +168,10 @@ async def join(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     name = str(form.get("name", "")).strip()
     errors = []
+    if room.passphrase and room.too_many_tries():
+        return wait_a_minute(request)
     if not room.check_passphrase(str(form.get("passphrase", ""))):
+        room.missed()
         errors.append(("passphrase", "Enter the passphrase the trainer gave the room"))
     if len(name) > room.limits.name:
         errors.append(("name", f"Keep your name to {room.limits.name} characters or fewer"))
@@ -193,17 +196,26 @@ async def come_back(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     code = str(form.get("code", ""))[:20]
     errors = []
+    if room.too_many_tries():
+        return wait_a_minute(request)
     if not room.check_passphrase(str(form.get("return_passphrase", ""))):
         errors.append(("return_passphrase", "Enter the passphrase the trainer gave the room"))
     found = room.come_back(code) if not errors else None
     if found is None and not errors:
         errors.append(("code", "Enter the seat code shown on your earlier page, for example K7M2QD"))
     if errors:
+        room.missed()
+    if errors:
         return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"code": code})
     token, seat = found
     response = see_other(where(seat))
     give_seat(response, token)
     return response
+
+
+def wait_a_minute(request: web.Request) -> web.Response:
+    return problem(request, 429, "Too many tries", "Too many wrong seat codes or passphrases were tried in this room"
+                   " just now. Wait a minute, then try again.")
 
 
 # -- questions ------------------------------------------------------------------------------------------

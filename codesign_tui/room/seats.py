@@ -7,7 +7,9 @@ import hashlib
 import hmac
 import json
 import secrets
+import time
 from pathlib import Path
+from typing import Callable
 
 from ..files import PRIVATE, ExportError, private_folder, write_atomically
 from ..flow.conversation import Conversation
@@ -31,6 +33,7 @@ class Limits:
     text: int = 4000  # characters in one answer or field
     participants: int = 60
     name: int = 40
+    wrong_tries: int = 20  # wrong seat codes or passphrases in a minute, for the whole room, before a pause
 
 
 class RoomFull(Exception):
@@ -66,7 +69,7 @@ class Room:
     the index that ties each seat's secret to its file. Nothing a participant types names a file."""
 
     def __init__(self, flow: Flow, folder: Path, flow_path: str = "", facilitate: bool = False,
-                 passphrase: str = "", limits: Limits | None = None):
+                 passphrase: str = "", limits: Limits | None = None, clock: Callable[[], float] = time.monotonic):
         self.flow = flow
         self.flow_path = flow_path
         self.folder = private_folder(Path(folder))
@@ -78,6 +81,8 @@ class Room:
         self.seats: dict[str, Seat] = {}  # by session name
         self.trainer_token = secrets.token_urlsafe(24)
         self.revealed = not facilitate
+        self.clock = clock
+        self.misses: list[float] = []  # when a wrong seat code or passphrase was tried
         self._load()
 
     # -- seats ----------------------------------------------------------------------------------------
@@ -119,6 +124,15 @@ class Room:
         seat.tokens = [*seat.tokens[-4:], digest(token)]  # a handful of devices, not an ever-growing list
         self.save_index()
         return token, seat
+
+    def too_many_tries(self) -> bool:
+        """Whether guessing should pause: a seat code is short, so wrong tries are counted for the room."""
+        now = self.clock()
+        self.misses = [when for when in self.misses if now - when < 60]
+        return len(self.misses) >= self.limits.wrong_tries
+
+    def missed(self) -> None:
+        self.misses.append(self.clock())
 
     def is_trainer(self, token: str) -> bool:
         return hmac.compare_digest(token.encode("utf-8"), self.trainer_token.encode("utf-8"))
