@@ -14,7 +14,6 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
-from ..files import ExportError
 from ..flow.answers import AnswerError
 from ..flow.conversation import answer_label
 from ..flow.model import Question
@@ -44,7 +43,7 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
     app[ADDRESS] = address
-    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, auto_reload=False,
                                lstrip_blocks=True)
     app.router.add_get("/", home)
     app.router.add_post("/join", join)
@@ -75,7 +74,11 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         if request.method == "POST":
             await _check_form(request)
-        response = await handler(request)
+        try:
+            response = await handler(request)
+        finally:
+            if request.method == "POST":  # every change is in its file before the reply says it is
+                await request.app[ROOM].settle()
     except web.HTTPRequestEntityTooLarge:
         response = problem(request, 413, "Too much was sent", "That was more than one page of answers can hold."
                            " Shorten your answer and try again.")
@@ -182,8 +185,6 @@ async def join(request: web.Request) -> web.StreamResponse:
     except RoomFull:
         return problem(request, 503, "The room is full", f"All {room.limits.participants} seats are taken."
                        " Ask the trainer to make room.")
-    except ExportError as error:
-        return problem(request, 500, "Your seat could not be saved", f"{error}. Tell the trainer.")
     seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
                            " answers from another device.")]
     response = see_other("/question")
@@ -328,13 +329,8 @@ async def question_post(request: web.Request) -> web.StreamResponse:
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
-    seat.notes = list(step.notes) + saved_note(seat)
+    seat.notes = list(step.notes)
     raise web.HTTPSeeOther(where(seat))
-
-
-def saved_note(seat: Seat) -> list[tuple[str, str]]:
-    error = seat.conversation.save_error
-    return [("error", f"Your answers could not be saved ({error}). Tell the trainer.")] if error else []
 
 
 async def register_post(request: web.Request, seat: Seat, question: Question, form: Any,
@@ -374,7 +370,7 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther("/question")
     step = conversation.answer(records)
-    seat.notes = list(step.notes) + saved_note(seat)
+    seat.notes = list(step.notes)
     raise web.HTTPSeeOther(where(seat))
 
 

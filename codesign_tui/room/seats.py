@@ -3,7 +3,9 @@ short seat code for another device, the trainer's token and the one reveal for t
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import sys
 import hmac
 import json
 import secrets
@@ -15,7 +17,7 @@ from ..files import PRIVATE, ExportError, private_folder, write_atomically
 from ..flow.conversation import Conversation
 from ..flow.model import Flow
 from ..records import record
-from ..sessions import DamagedSession, SessionStore
+from ..sessions import SUFFIX, DamagedSession, SessionStore, to_yaml
 
 # no 0/O, 1/I/L: read aloud or copied from a phone without doubt
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -60,6 +62,51 @@ class Seat:
         return self.session.prepared_by or f"Seat {self.code}"
 
 
+class RoomStore(SessionStore):
+    """The room folder's sessions, saved the moment the conversation asks (a snapshot of the answers) and
+    written by a worker thread before the page replies: writing a file safely waits for the disk, and the
+    server keeps serving the rest of the room meanwhile. The latest snapshot of a file wins; one write at a
+    time for each file."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.pending: dict[Path, bytes] = {}
+        self.writing: dict[Path, asyncio.Lock] = {}
+
+    def save(self, session) -> Path:
+        path = self.path(session.name)
+        self.pending[path] = to_yaml(session).encode("utf-8")
+        return path
+
+    def put(self, path: Path, data: bytes) -> None:
+        self.pending[path] = data
+
+    async def flush(self) -> list[tuple[Path, ExportError]]:
+        """Write everything waiting; the files that could not be written, with why."""
+        results = await asyncio.gather(*(self._write(path) for path in list(self.pending)))
+        return [failed for failed in results if failed is not None]
+
+    async def _write(self, path: Path) -> tuple[Path, ExportError] | None:
+        async with self.writing.setdefault(path, asyncio.Lock()):
+            data = self.pending.pop(path, None)
+            if data is None:  # written already, by the request that came first
+                return None
+            try:
+                await asyncio.to_thread(write_atomically, path, data, force=True, mode=PRIVATE)
+            except ExportError as error:
+                return path, error
+        return None
+
+    def flush_now(self) -> None:
+        """Write everything waiting, here and now (when the room closes)."""
+        while self.pending:
+            path, data = self.pending.popitem()
+            try:
+                write_atomically(path, data, force=True, mode=PRIVATE)
+            except ExportError as error:
+                print(f"codesign room: {error}", file=sys.stderr)
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -73,7 +120,7 @@ class Room:
         self.flow = flow
         self.flow_path = flow_path
         self.folder = private_folder(Path(folder))
-        self.store = SessionStore(self.folder)
+        self.store = RoomStore(self.folder)
         self.store.lock("room")  # SessionOpen when another room is using this folder
         self.facilitate = facilitate
         self.passphrase = passphrase
@@ -99,8 +146,6 @@ class Room:
         token = secrets.token_urlsafe(32)
         seat = Seat(Conversation(session, self.store), code, [digest(token)])
         seat.conversation.save()
-        if seat.conversation.save_error is not None:
-            raise ExportError(seat.conversation.save_error)
         self.seats[session.name] = seat
         self.save_index()
         return token, seat
@@ -152,8 +197,19 @@ class Room:
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
                 "seats": [{"session": name, "code": seat.code, "tokens": seat.tokens}
                           for name, seat in self.seats.items()]}
-        write_atomically(self.folder / INDEX, json.dumps(data, indent=1).encode("utf-8"), force=True,
-                         mode=PRIVATE)
+        self.store.put(self.folder / INDEX, json.dumps(data, indent=1).encode("utf-8"))
+
+    async def settle(self) -> None:
+        """Write every change waiting; a participant whose file could not be written is told on their next
+        page, and the conversation keeps trying at every answer."""
+        for path, error in await self.store.flush():
+            seat = self.seats.get(path.name.removesuffix(SUFFIX))
+            if seat is not None and path.name.endswith(SUFFIX):
+                seat.conversation.save_error = str(error)
+                seat.conversation.store.put(path, to_yaml(seat.session).encode("utf-8"))
+                seat.notes.append(("error", f"Your answers could not be saved ({error}). Tell the trainer."))
+            else:
+                print(f"codesign room: {error}", file=sys.stderr)
 
     def _load(self) -> None:
         """Carry on a room that was stopped: the same trainer address, the same seats, every answer."""
@@ -175,6 +231,7 @@ class Room:
                 continue
 
     def close(self) -> None:
+        self.store.flush_now()
         self.store.unlock("room")
 
 
