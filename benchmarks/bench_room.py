@@ -7,7 +7,8 @@ arrived when its words appear in the terminal output). Prints for each:
 
 - join: time from the moment all join until the last one has the first question;
 - p95 per answer: time from sending an answer to having the next question (answers 1 to 6 of 7: the seventh
-  leads to the end, not to a question), with thirty, and for one alone;
+  leads to the end, not to a question), with thirty, and for one alone (five people one after another, after
+  one who warms the server up);
 - peak memory: resident memory of the server and every process under it, sampled every 50 ms;
 - CPU seconds: user and system time of the server and every process under it.
 
@@ -41,6 +42,7 @@ from pathlib import Path
 
 import aiohttp
 
+ALONE = 5  # people who answer one after another, alone, for the baseline: 30 answers, not 6
 ANSWERS = ["yes", "wicked", "partly", "yes", "yes", "no", "yes"]
 # the same answers as keys in the app: the number of each option
 KEYS = ["1", "3", "2", "1", "1", "3", "1"]
@@ -156,7 +158,9 @@ async def run_room(people: int, folder: Path, think: float) -> dict:
         alone: list[float] = []
         go = asyncio.Event()
         go.set()
-        await room_person(base, go, [], alone, think)
+        await room_person(base, go, [], [], think)  # a warm-up: the first of anything is slower
+        for _ in range(ALONE):
+            await room_person(base, go, [], alone, think)
         figures = await crowd(lambda go, joined, answers: room_person(base, go, joined, answers, think), people)
     finally:
         peak, cpu = watch.stop()
@@ -215,7 +219,9 @@ async def run_serve(people: int, folder: Path, think: float) -> dict:
         alone: list[float] = []
         go = asyncio.Event()
         go.set()
-        await serve_person(base, go, [], alone, think)
+        await serve_person(base, go, [], [], think)  # a warm-up: the first of anything is slower
+        for _ in range(ALONE):
+            await serve_person(base, go, [], alone, think)
         figures = await crowd(lambda go, joined, answers: serve_person(base, go, joined, answers, think), people)
     finally:
         peak, cpu = watch.stop()

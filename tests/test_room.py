@@ -291,7 +291,7 @@ async def test_changing_an_earlier_answer_sets_later_ones_aside_and_returns_to_w
     assert session_file(tmp_path / "room")["answers"] == {"open": "yes", "detail": None, "money": "yes"}
 
 
-async def test_leaving_an_earlier_answer_as_it_was_changes_nothing(open_room, appendix2):
+async def test_leaving_an_earlier_answer_as_it_was_changes_nothing(open_room, appendix2, tmp_path):
     server, _ = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join()
@@ -300,6 +300,13 @@ async def test_leaving_an_earlier_answer_as_it_was_changes_nothing(open_room, ap
     await ann.get("/question?change=space_to_shape")
     await ann.answer(None, action="back")
     assert ann.question == "time_for_relationships"
+    # and after a try that did not fit, too
+    await ann.get("/question?change=space_to_shape")
+    await ann.answer("perhaps")
+    assert ann.status == 400 and ann.question == "space_to_shape" and "Leave it as it was" in ann.text
+    await ann.answer(None, action="back")
+    assert ann.question == "time_for_relationships"
+    assert session_file(tmp_path / "room")["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
 
 
 async def test_a_form_from_an_old_page_changes_nothing(open_room, appendix2, tmp_path):

@@ -206,7 +206,6 @@ async def come_back(request: web.Request) -> web.StreamResponse:
         errors.append(("code", "Enter the seat code shown on your earlier page, for example K7M2QD"))
     if errors:
         room.missed()
-    if errors:
         return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"code": code})
     token, seat = found
     response = see_other(where(seat))
@@ -309,6 +308,9 @@ async def question_post(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther(where(seat))
     if question.kind == "record":
         return await register_post(request, seat, question, form, action)
+    if action == "back" and conversation.jumped and question.id in session.answers:
+        conversation.keep()  # leaving an earlier answer as it was, after a try that did not fit
+        raise web.HTTPSeeOther(where(seat))
     if action == "back":
         conversation.keep_draft(question.id, typed(question, form, room.limits))
         if not conversation.back():
@@ -348,6 +350,10 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         conversation.save()
         raise web.HTTPSeeOther("/question")
     typed_entry = entry_typed(question, form, room.limits)
+    if action == "back" and conversation.jumped and question.id in seat.session.answers:
+        conversation.keep_draft(question.id, None)
+        conversation.keep()
+        raise web.HTTPSeeOther(where(seat))
     if action == "back":
         conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
         if not conversation.back():
