@@ -91,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--collect", type=Path, metavar="DIR",
                        help="save each finished session's answers into this folder for the trainer")
     serve.add_argument("--facilitate", action="store_true", help="facilitator mode in every tab")
+    serve.add_argument("--max-tabs", type=int, default=60, metavar="N",
+                       help="tabs open at once (default 60): each is a process of about 50 MB")
     serve.set_defaults(run=_serve)
 
     room = commands.add_parser("room", help="run a training room: the conversation as a web page for each"
@@ -487,7 +489,7 @@ def _serve(options: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from textual_serve.server import Server
+        import textual_serve  # noqa: F401
     except ImportError:
         return _error("serving to browsers needs textual-serve, which is not installed here. Install it with:\n"
                       f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[serve]'"
@@ -515,7 +517,13 @@ def _serve(options: argparse.Namespace) -> int:
     public = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
     print(f"Open {public} in a browser; each tab is its own session."
           + (f" Finished answers go to {options.collect}." if options.collect else ""), file=sys.stderr)
-    Server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public).serve()
+    import tempfile
+
+    from .served import make_server, page_templates
+
+    with tempfile.TemporaryDirectory(prefix="codesign-serve-") as pages:
+        make_server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public,
+                    templates=page_templates(Path(pages), "codesign"), max_tabs=max(1, options.max_tabs)).serve()
     return EXIT_OK
 
 
@@ -595,6 +603,7 @@ def _served(flow, options: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
+    from .served import end_with_the_server
     from .sessions import SessionStore
     from .tui.app import make_app
 
@@ -604,6 +613,7 @@ def _served(flow, options: argparse.Namespace) -> int:
     try:
         app = make_app(flow=flow, facilitate=options.facilitate, store=SessionStore(private / "sessions"),
                        collect=options.collect)
+        end_with_the_server(lambda: app.call_from_thread(app.exit), private)
         app.run()
         return app.return_code or EXIT_OK
     finally:
