@@ -127,6 +127,8 @@ async def test_a_participant_joins_answers_every_question_and_gets_the_plan(open
     assert "VCSE (voluntary, community and social enterprise)" in ann.text
     await ann.post("/join", {"name": "Ann"})
     assert ann.path == "/question" and ann.question == "space_to_shape"
+    first = appendix2.section(appendix2.question("space_to_shape").section_id)
+    assert first.intro and f'<p class="intro">{html.escape(first.intro)}</p>' in ann.text
     assert '<html lang="en-GB">' in ann.text and ann.title.startswith(appendix2.question("space_to_shape").prompt)
     assert "Your seat code:" in ann.text
     folder = tmp_path / "room"

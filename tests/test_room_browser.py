@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.async_api import expect
 
 from test_browser import ARGS, CHROMIUM, free_port
 
@@ -83,8 +84,6 @@ async def choose(page, label: str) -> None:
 
 
 async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_download(start_room, chromium, tmp_path):
-    from playwright.async_api import expect
-
     url, trainer_url, folder = start_room("appendix2", "--facilitate")
     ann_context = await chromium.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
     ann = await ann_context.new_page()
@@ -221,9 +220,5 @@ async def test_axe_finds_no_violations_on_any_kind_of_page(start_room, chromium)
 
 
 async def expect_heading(heading, text: str) -> None:
-    from playwright.async_api import expect
-
     await expect(heading).to_have_text(text)
 
-
-from playwright.async_api import expect  # noqa: E402  (used by the tests above once imported)

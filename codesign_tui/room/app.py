@@ -253,9 +253,11 @@ def show_question(request: web.Request, seat: Seat, question: Question, errors: 
     notes, seat.notes = seat.notes, []
     answered, total = session.progress()
     title = ("Error: " if errors else "") + question.prompt
+    section = conversation.flow.section(question.section_id)
+    opens_section = next((q.id for q in session.path if q.section_id == section.id), None) == question.id
     return page(request, "question.html", title, status=400 if errors else 200, question=question,
                 number=conversation.number(question), total=len(conversation.flow.questions),
-                section=conversation.flow.section(question.section_id), errors=errors or [],
+                section=section, intro=section.intro if opens_section else "", errors=errors or [],
                 value=values if isinstance(values, str) else "", chosen=[str(c) for c in chosen],
                 records=[record_summary(question, r) for r in records], entry=entry or {}, notes=notes,
                 citation=conversation.citation(question), changing=changing or conversation.jumped,
