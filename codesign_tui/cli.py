@@ -612,7 +612,7 @@ def _served(flow, options: argparse.Namespace) -> int:
     os.environ["CODESIGN_DATA_DIR"] = str(private)
     try:
         app = make_app(flow=flow, facilitate=options.facilitate, store=SessionStore(private / "sessions"),
-                       collect=options.collect)
+                       collect=options.collect, served=True)
         end_with_the_server(lambda: app.call_from_thread(app.exit), private)
         app.run()
         return app.return_code or EXIT_OK
