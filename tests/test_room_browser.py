@@ -99,7 +99,8 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     await bo.get_by_role("button", name="Start").click()
 
     heading = ann.get_by_role("heading", level=1)
-    await expect(heading).to_have_text("Can people help shape the question and change the outcome, or is most of it already decided?")
+    await expect(heading).to_have_text("Can people help shape the question and change the outcome, or is most of"
+                                       " it already decided?")
     await choose(ann, "Yes, it is genuinely open")
     await choose(bo, "No, it is mostly decided")
     await choose(ann, "A hard problem we struggle to define or solve")

@@ -43,8 +43,9 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
     app[ADDRESS] = address
-    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True, auto_reload=False,
-                               lstrip_blocks=True)
+    # read once a process: the pages do not change while the room runs
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, auto_reload=False)
     app.router.add_get("/", home)
     app.router.add_post("/join", join)
     app.router.add_post("/return", come_back)

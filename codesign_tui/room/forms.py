@@ -85,7 +85,8 @@ def read_entry(question: Question, form: Form, limits: Limits, number: int) -> d
             try:
                 raw[spec.id] = read_date(value)
             except ValueError:
-                errors.append((f"entry-{spec.id}", f"Enter a real date for “{spec.prompt}”, for example 31/03/2026"))
+                errors.append((f"entry-{spec.id}",
+                               f"Enter a real date for “{spec.prompt}”, for example 31/03/2026"))
     if errors:
         raise Invalid(errors)
     try:
