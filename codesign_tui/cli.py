@@ -91,7 +91,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--collect", type=Path, metavar="DIR",
                        help="save each finished session's answers into this folder for the trainer")
     serve.add_argument("--facilitate", action="store_true", help="facilitator mode in every tab")
+    serve.add_argument("--max-tabs", type=int, default=60, metavar="N",
+                       help="tabs open at once (default 60): each is a process of about 50 MB")
     serve.set_defaults(run=_serve)
+
+    room = commands.add_parser("room", help="run a training room: the conversation as a web page for each"
+                               " participant, one server, a page for the trainer")
+    room.add_argument("flow", nargs="?", default="appendix2", help="the flow the room answers (default appendix2)")
+    room.add_argument("--dir", type=Path, required=True, metavar="DIR",
+                      help="the room folder: one answers file per participant, written after every answer")
+    room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
+    room.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    room.add_argument("--public-url", metavar="URL",
+                      help="the address participants open, when it is not this machine's own (a proxy, a name)")
+    room.add_argument("--facilitate", action="store_true",
+                      help="hide every recommendation until the trainer reveals them, once, for the room")
+    room.add_argument("--passphrase", metavar="TEXT", default="",
+                      help="participants type this to join (or set CODESIGN_ROOM_PASSPHRASE, which ps cannot show)")
+    room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
+    room.set_defaults(run=_room)
 
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
@@ -103,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
     subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
-                   "serve"}
+                   "serve", "room"}
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -485,7 +503,7 @@ def _serve(options: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from textual_serve.server import Server
+        import textual_serve  # noqa: F401
     except ImportError:
         return _error("serving to browsers needs textual-serve, which is not installed here. Install it with:\n"
                       f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[serve]'"
@@ -513,7 +531,66 @@ def _serve(options: argparse.Namespace) -> int:
     public = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
     print(f"Open {public} in a browser; each tab is its own session."
           + (f" Finished answers go to {options.collect}." if options.collect else ""), file=sys.stderr)
-    Server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public).serve()
+    import tempfile
+
+    from .served import make_server, page_templates
+
+    with tempfile.TemporaryDirectory(prefix="codesign-serve-") as pages:
+        make_server(shlex.join(command), host=host, port=options.port, title="codesign", public_url=public,
+                    templates=page_templates(Path(pages), "codesign"), max_tabs=max(1, options.max_tabs)).serve()
+    return EXIT_OK
+
+
+def _room(options: argparse.Namespace) -> int:
+    import shlex
+
+    try:
+        from aiohttp import web
+    except ImportError:
+        return _error("a room needs aiohttp, which is not installed here. Install it with:\n"
+                      f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[room]'")
+    from .files import ExportError
+    from .resources import own_flow_path
+    from .room.app import make_app
+    from .room.seats import Limits, Room
+    from .sessions import SessionOpen
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    if options.max_participants < 1:
+        return _error("--max-participants must be at least 1")
+    passphrase = options.passphrase or os.environ.get("CODESIGN_ROOM_PASSPHRASE", "")
+    folder = options.dir.expanduser().resolve()
+    try:
+        room = Room(flow, folder, own_flow_path(flow.path), facilitate=options.facilitate, passphrase=passphrase,
+                    limits=Limits(participants=options.max_participants))
+    except SessionOpen:
+        return _error(f"another room is using {folder}; stop it first, or give another --dir")
+    except ExportError as error:
+        return _error(str(error))
+    host = options.host
+    if host not in LOOPBACK and not host.startswith("127."):
+        print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
+              + ("" if passphrase else " Add --passphrase so that only the people you tell can join."),
+              file=sys.stderr)
+    try:
+        address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
+        print(f"Participants open: {address}/\n"
+              f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
+              f"Answers are saved in {folder}, one file per participant."
+              + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
+                 if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
+              file=sys.stderr, flush=True)
+        web.run_app(make_app(room, address), host=host, port=options.port, print=None, access_log=None)
+    except OSError as error:
+        return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        room.close()
+    print(f"The room is closed. The answers are in {folder}; `codesign cohort {folder}` reports on them.",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -540,6 +617,7 @@ def _served(flow, options: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
+    from .served import end_with_the_server
     from .sessions import SessionStore
     from .tui.app import make_app
 
@@ -548,7 +626,8 @@ def _served(flow, options: argparse.Namespace) -> int:
     os.environ["CODESIGN_DATA_DIR"] = str(private)
     try:
         app = make_app(flow=flow, facilitate=options.facilitate, store=SessionStore(private / "sessions"),
-                       collect=options.collect)
+                       collect=options.collect, served=True)
+        end_with_the_server(lambda: app.call_from_thread(app.exit), private)
         app.run()
         return app.return_code or EXIT_OK
     finally:

@@ -72,6 +72,8 @@ def test_the_layers_hold():
     ("sessions.py", "import textual", "never load the full-screen app"),
     ("cohort/report.py", "from ..tui import app", "never load the full-screen app"),
     ("sessions.py", "from .plan import render", "Saving a session is not rendering a plan"),
+    ("room/app.py", "import textual", "The room is a web view of the conversation"),
+    ("room/seats.py", "from ..tui import app", "The room is a web view of the conversation"),
 ])
 def test_a_forbidden_import_breaks_a_contract(tmp_path, where, line, contract):
     import shutil

@@ -250,6 +250,30 @@ async def test_quitting_mid_flow_says_how_to_resume():
     assert f"codesign --resume {session_id}" in app.farewell and "1 of 8" in app.farewell
 
 
+async def test_in_a_browser_tab_ctrl_q_asks_first_and_says_where_the_answers_go(tmp_path):
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    app = make_app(flow=_flow("appendix2"), store=SessionStore(tmp_path / "sessions"), collect=tmp_path / "in",
+                   served=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "kept only while this tab's app runs" in app.screen.question
+        assert "finished answers go to the trainer" in app.screen.question
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog) and app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+    assert app.farewell and "1 of 7" in app.farewell
+
+
 async def test_at_80x24_the_side_panel_folds_and_the_reply_box_shows():
     app = make_app(flow=_flow("engagement-plan"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -28,6 +28,9 @@ def test_wheel_contains_flows_and_templates(wheel):
     for flow in ("appendix2", "conflicts-of-interest", "engagement-plan"):
         assert f"codesign_tui/flows/{flow}.yaml" in names
     assert "codesign_tui/templates/plan.md.j2" in names
+    # the room's pages, stylesheet and script
+    assert {"codesign_tui/room/templates/question.html", "codesign_tui/room/static/room.css",
+            "codesign_tui/room/static/room.js"} <= set(names)
     assert not [n for n in names if n.startswith(("tests/", "flows/", "templates/"))]
 
 

@@ -58,9 +58,12 @@ class CodesignApp(App):
 
     def __init__(self, flows: list[FlowEntry], store: SessionStore, start: Flow | None = None,
                  resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
-                 collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False) -> None:
+                 collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False,
+                 served: bool = False) -> None:
         super().__init__()
         self.ask_names = ask_names  # a flow started straight away still asks what the plan needs
+        self.served = served  # a browser tab's app: its saved sessions end with the tab
+        self.leaving = False
         self.cohort_paths = cohort
         self.example = example
         self.collect_dir = collect
@@ -245,7 +248,24 @@ class CodesignApp(App):
 
     async def action_quit(self) -> None:
         from .screens.conversation import ConversationScreen
+        from .widgets.dialogs import ConfirmDialog
 
+        if self.served and not self.leaving:
+            # in a browser, Ctrl+Q ends the tab's app and the answers kept with it: ask first, and say so
+            if isinstance(self.screen, ConfirmDialog):
+                return
+            finished = self.current is not None and self.current.session.finished
+            where = ("Your finished answers have gone to the trainer." if finished and self.collect_dir else
+                     "Your answers are kept only while this tab's app runs: leaving ends them"
+                     + (" (finished answers go to the trainer)." if self.collect_dir else "."))
+
+            async def chosen(leave: bool | None) -> None:
+                if leave:
+                    self.leaving = True
+                    await self.action_quit()
+
+            self.push_screen(ConfirmDialog(f"Leave the app? {where}", yes="Leave", no="Stay"), chosen)
+            return
         self.keep_new_plan()
         conversation = self.current
         if conversation is not None:
@@ -269,7 +289,8 @@ def _key(path: str) -> str:
 
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
              store: SessionStore | None = None, example: WorkedExample | None = None,
-             collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False) -> CodesignApp:
+             collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False,
+             served: bool = False) -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.catalogue import cache_file, catalogue
     from ..resources import shipped_flows
@@ -278,4 +299,4 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
     order = {"engagement-plan": 0, "appendix2": 1, "conflicts-of-interest": 2}
     flows.sort(key=lambda f: (order.get(f.id, 9), f.title))
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
-                       example=example, collect=collect, cohort=cohort, ask_names=ask_names)
+                       example=example, collect=collect, cohort=cohort, ask_names=ask_names, served=served)

@@ -1,0 +1,509 @@
+"""The room's web pages (aiohttp, server-rendered, no script needed): joining, one question a page, checking
+answers, the plan and its downloads, and the trainer's page. A view of the conversation controller: every
+answer goes through it and is saved by it."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader
+
+from ..flow.answers import AnswerError
+from ..flow.conversation import answer_label
+from ..flow.model import Question
+from .forms import Invalid, entry_typed, read_answer, read_entry, records_draft, typed
+from .seats import Room, RoomFull, Seat
+
+HERE = Path(__file__).parent
+SEAT_COOKIE = "room_seat"
+FORM_COOKIE = "room_form"
+SEAT_DAYS = 14
+ROOM: web.AppKey[Room] = web.AppKey("room", Room)
+PAGES: web.AppKey[Environment] = web.AppKey("pages", Environment)
+ADDRESS: web.AppKey[str] = web.AppKey("address", str)
+FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
+                                                           "wordprocessingml.document"),
+           "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
+# nothing from other sites; the one script only refreshes the live parts of a page
+POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self';"
+          " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+           "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
+LIVE_SECONDS = 5
+
+
+def make_app(room: Room, address: str = "") -> web.Application:
+    """The room's web application; `address` is where participants open it, shown on the trainer's page."""
+    app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
+    app[ROOM] = room
+    app[ADDRESS] = address
+    # read once a process: the pages do not change while the room runs
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, auto_reload=False)
+    app.router.add_get("/", home)
+    app.router.add_post("/join", join)
+    app.router.add_post("/return", come_back)
+    app.router.add_get("/question", question_page)
+    app.router.add_post("/question", question_post)
+    app.router.add_get("/check", check_page)
+    app.router.add_get("/plan", plan_page)
+    app.router.add_get("/plan/{fmt}", plan_download)
+    app.router.add_get("/trainer/{token}", trainer_page)
+    app.router.add_post("/trainer/{token}/reveal", trainer_reveal)
+    app.router.add_get("/trainer/{token}/report.md", trainer_report)
+    app.router.add_get("/room.css", stylesheet)
+    app.router.add_get("/room.js", script)
+    app.on_cleanup.append(lambda app: _close(app[ROOM]))
+    return app
+
+
+async def _close(room: Room) -> None:
+    room.close()
+
+
+# -- safety ---------------------------------------------------------------------------------------------
+
+@web.middleware
+async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every response carries the security headers; every form needs its token and stays within limits."""
+    try:
+        if request.method == "POST":
+            await _check_form(request)
+        try:
+            response = await handler(request)
+        finally:
+            if request.method == "POST":  # every change is in its file before the reply says it is
+                await request.app[ROOM].settle()
+    except web.HTTPRequestEntityTooLarge:
+        response = problem(request, 413, "Too much was sent", "That was more than one page of answers can hold."
+                           " Shorten your answer and try again.")
+    except web.HTTPException as error:
+        if error.status >= 400 and error.status != 405:
+            response = problem(request, error.status, error.reason, error.text or "")
+        else:
+            raise
+    response.headers.update(HEADERS)
+    return response
+
+
+async def _check_form(request: web.Request) -> None:
+    room = request.app[ROOM]
+    form = await request.post()  # raises HTTPRequestEntityTooLarge past the limit
+    if len(form) > room.limits.fields:
+        raise web.HTTPRequestEntityTooLarge(max_size=room.limits.request_bytes, actual_size=0)
+    sent, kept = form.get("csrf"), request.cookies.get(FORM_COOKIE)
+    if not isinstance(sent, str) or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
+        raise web.HTTPForbidden(reason="This form has expired",
+                                text="Go back to the start of the room and try again. Your answers so far are kept.")
+
+
+def problem(request: web.Request, status: int, heading: str, text: str) -> web.Response:
+    response = page(request, "problem.html", heading, heading=heading, text=text)
+    response.set_status(status)
+    return response
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+
+def page(request: web.Request, template: str, title: str, status: int = 200, **context: Any) -> web.Response:
+    room = request.app[ROOM]
+    form_token = request.cookies.get(FORM_COOKIE) or ""
+    fresh = not re.fullmatch(r"[A-Za-z0-9_-]{20,64}", form_token)
+    if fresh:
+        form_token = secrets.token_urlsafe(24)
+    context.setdefault("seat", seat_of(request))
+    context.setdefault("errors", [])
+    context["error_for"] = dict(context["errors"])
+    text = request.app[PAGES].get_template(template).render(title=title, room=room, flow=room.flow,
+                                                               csrf=form_token, **context)
+    response = web.Response(text=text, content_type="text/html", status=status)
+    if fresh:
+        response.set_cookie(FORM_COOKIE, form_token, httponly=True, samesite="Strict", path="/")
+    return response
+
+
+def seat_of(request: web.Request) -> Seat | None:
+    return request.app[ROOM].seat(request.cookies.get(SEAT_COOKIE))
+
+
+def seated(request: web.Request) -> Seat:
+    seat = seat_of(request)
+    if seat is None:
+        raise web.HTTPSeeOther("/")
+    return seat
+
+
+def where(seat: Seat) -> str:
+    return "/question" if seat.session.current is not None else "/check"
+
+
+def give_seat(response: web.StreamResponse, token: str) -> None:
+    response.set_cookie(SEAT_COOKIE, token, httponly=True, samesite="Strict", path="/",
+                        max_age=SEAT_DAYS * 24 * 3600)
+
+
+async def stylesheet(request: web.Request) -> web.Response:
+    return web.Response(body=(HERE / "static" / "room.css").read_bytes(), content_type="text/css")
+
+
+async def script(request: web.Request) -> web.Response:
+    return web.Response(body=(HERE / "static" / "room.js").read_bytes(), content_type="text/javascript")
+
+
+def see_other(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+async def home(request: web.Request) -> web.Response:
+    seat = seat_of(request)
+    if seat is not None:
+        raise web.HTTPSeeOther(where(seat))
+    return page(request, "join.html", "Join the room", errors=[], values={})
+
+
+async def join(request: web.Request) -> web.StreamResponse:
+    room = request.app[ROOM]
+    form = await request.post()
+    name = str(form.get("name", "")).strip()
+    errors = []
+    if room.passphrase and room.too_many_tries():
+        return wait_a_minute(request)
+    if not room.check_passphrase(str(form.get("passphrase", ""))):
+        room.missed()
+        errors.append(("passphrase", "Enter the passphrase the trainer gave the room"))
+    if len(name) > room.limits.name:
+        errors.append(("name", f"Keep your name to {room.limits.name} characters or fewer"))
+    if errors:
+        return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"name": name})
+    try:
+        token, seat = room.join(name)
+    except RoomFull:
+        return problem(request, 503, "The room is full", f"All {room.limits.participants} seats are taken."
+                       " Ask the trainer to make room.")
+    seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
+                           " answers from another device.")]
+    response = see_other("/question")
+    give_seat(response, token)
+    return response
+
+
+async def come_back(request: web.Request) -> web.StreamResponse:
+    room = request.app[ROOM]
+    form = await request.post()
+    code = str(form.get("code", ""))[:20]
+    errors = []
+    if room.too_many_tries():
+        return wait_a_minute(request)
+    if not room.check_passphrase(str(form.get("return_passphrase", ""))):
+        errors.append(("return_passphrase", "Enter the passphrase the trainer gave the room"))
+    found = room.come_back(code) if not errors else None
+    if found is None and not errors:
+        errors.append(("code", "Enter the seat code shown on your earlier page, for example K7M2QD"))
+    if errors:
+        room.missed()
+        return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"code": code})
+    token, seat = found
+    response = see_other(where(seat))
+    give_seat(response, token)
+    return response
+
+
+def wait_a_minute(request: web.Request) -> web.Response:
+    return problem(request, 429, "Too many tries", "Too many wrong seat codes or passphrases were tried in this room"
+                   " just now. Wait a minute, then try again.")
+
+
+# -- questions ------------------------------------------------------------------------------------------
+
+def transcript(seat: Seat, upto: Question | None) -> list[dict[str, Any]]:
+    """The answers given before the question being asked, each with its number and a way to change it."""
+    conversation, session = seat.conversation, seat.session
+    turns = []
+    for question in session.path:
+        if upto is not None and question.id == upto.id:
+            break
+        if question.id in session.answers:
+            turns.append({"id": question.id, "number": conversation.number(question), "prompt": question.prompt,
+                          "answer": answer_label(question, session.answers[question.id]),
+                          "section": room_section(seat, question)})
+    return turns
+
+
+def room_section(seat: Seat, question: Question) -> str:
+    return seat.conversation.flow.section(question.section_id).title
+
+
+def show_question(request: web.Request, seat: Seat, question: Question, errors: list[tuple[str, str]] | None = None,
+                  values: Any = None, entry: dict[str, str] | None = None, changing: bool = False) -> web.Response:
+    conversation, session = seat.conversation, seat.session
+    draft = conversation.draft(question.id)
+    given = session.answers.get(question.id)
+    records: list[dict[str, Any]] = []
+    if question.kind == "record":
+        records, kept_entry = records_draft(draft, given)
+        entry = entry if entry is not None else kept_entry
+    elif values is None:
+        values = draft if draft not in (None, "", []) else given
+    chosen = values if isinstance(values, list) else [values] if values is not None else []
+    notes, seat.notes = seat.notes, []
+    answered, total = session.progress()
+    title = ("Error: " if errors else "") + question.prompt
+    section = conversation.flow.section(question.section_id)
+    opens_section = next((q.id for q in session.path if q.section_id == section.id), None) == question.id
+    return page(request, "question.html", title, status=400 if errors else 200, question=question,
+                number=conversation.number(question), total=len(conversation.flow.questions),
+                section=section, intro=section.intro if opens_section else "", errors=errors or [],
+                value=values if isinstance(values, str) else "", chosen=[str(c) for c in chosen],
+                records=[record_summary(question, r) for r in records], entry=entry or {}, notes=notes,
+                citation=conversation.citation(question), changing=changing or conversation.jumped,
+                answered_before=question.id in session.answers, answered=answered, path_total=total,
+                turns=transcript(seat, question), facilitate=request.app[ROOM].facilitate,
+                entries_left=request.app[ROOM].limits.entries - len(records))
+
+
+def record_summary(question: Question, record: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for spec in question.fields:
+        if spec.id in record:
+            option = spec.option(record[spec.id]) if spec.options else None
+            out.append((spec.prompt, option.label if option else str(record[spec.id])))
+    return out
+
+
+async def question_page(request: web.Request) -> web.StreamResponse:
+    seat = seated(request)
+    session = seat.session
+    change = request.query.get("change")
+    if change:
+        # only shown: the answer changes when the form is sent, so a link followed by mistake changes nothing
+        question = next((q for q in session.path if q.id == change and q.id in session.answers), None)
+        if question is None:
+            raise web.HTTPSeeOther(where(seat))
+        return show_question(request, seat, question, changing=True)
+    if session.current is None:
+        raise web.HTTPSeeOther("/check")
+    return show_question(request, seat, session.current)
+
+
+async def question_post(request: web.Request) -> web.StreamResponse:
+    room = request.app[ROOM]
+    seat = seated(request)
+    conversation, session = seat.conversation, seat.session
+    form = await request.post()
+    current = session.current
+    action = str(form.get("action", "answer"))
+    asked = form.get("question")
+    if current is not None and asked == current.id:
+        question = current
+    elif asked in session.answers and any(q.id == asked for q in session.path):
+        if action == "back":  # leaving an earlier answer as it was
+            raise web.HTTPSeeOther(where(seat))
+        question = conversation.edit(str(asked))  # keeping or changing it then returns to where they were
+    else:
+        # a page from before (another tab, the browser's back button): show where the person is now
+        seat.notes = [("stale", "That page was out of date, so nothing was changed. Here is where you are.")]
+        raise web.HTTPSeeOther(where(seat))
+    if question.kind == "record":
+        return await register_post(request, seat, question, form, action)
+    if action == "back" and conversation.jumped and question.id in session.answers:
+        conversation.keep()  # leaving an earlier answer as it was, after a try that did not fit
+        raise web.HTTPSeeOther(where(seat))
+    if action == "back":
+        conversation.keep_draft(question.id, typed(question, form, room.limits))
+        if not conversation.back():
+            conversation.save()
+            seat.notes = [("first", "This is the first question.")]
+        raise web.HTTPSeeOther(where(seat))
+    try:
+        if action == "skip" and not question.required:
+            step = conversation.skip()
+        elif action == "none" and question.kind == "multiple":
+            step = conversation.answer([])
+        else:
+            step = conversation.answer(read_answer(question, form, room.limits))
+    except Invalid as invalid:
+        kept = typed(question, form, room.limits)
+        conversation.keep_draft(question.id, kept)
+        conversation.save()
+        return show_question(request, seat, question, invalid.errors, values=kept)
+    except AnswerError as error:
+        return show_question(request, seat, question, [("answer", error.message)])
+    seat.notes = list(step.notes)
+    raise web.HTTPSeeOther(where(seat))
+
+
+async def register_post(request: web.Request, seat: Seat, question: Question, form: Any,
+                        action: str) -> web.StreamResponse:
+    """The register of interests: add an entry, remove one, or save the list and carry on."""
+    room = request.app[ROOM]
+    conversation = seat.conversation
+    records, _ = records_draft(conversation.draft(question.id), seat.session.answers.get(question.id))
+    if action.startswith("remove-"):
+        index = int(action.removeprefix("remove-")) if action.removeprefix("remove-").isdigit() else -1
+        if 0 <= index < len(records):
+            records.pop(index)
+            seat.notes = [("removed", f"Entry {index + 1} removed.")]
+        conversation.keep_draft(question.id, {"records": records})
+        conversation.save()
+        raise web.HTTPSeeOther("/question")
+    typed_entry = entry_typed(question, form, room.limits)
+    if action == "back" and conversation.jumped and question.id in seat.session.answers:
+        conversation.keep_draft(question.id, None)
+        conversation.keep()
+        raise web.HTTPSeeOther(where(seat))
+    if action == "back":
+        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
+        if not conversation.back():
+            conversation.save()
+        raise web.HTTPSeeOther(where(seat))
+    try:
+        entry = read_entry(question, form, room.limits, len(records) + 1)
+        if entry is not None and len(records) >= room.limits.entries:
+            raise Invalid([(f"entry-{question.fields[0].id}", f"A register here holds up to {room.limits.entries}"
+                                                              " entries; keep the rest in your own register")])
+    except Invalid as invalid:
+        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
+        conversation.save()
+        return show_question(request, seat, question, invalid.errors, entry=typed_entry)
+    if entry is not None:
+        records.append(entry)
+    if action == "add":
+        conversation.keep_draft(question.id, {"records": records})
+        conversation.save()
+        seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
+        raise web.HTTPSeeOther("/question")
+    step = conversation.answer(records)
+    seat.notes = list(step.notes)
+    raise web.HTTPSeeOther(where(seat))
+
+
+# -- checking and the plan ------------------------------------------------------------------------------
+
+async def check_page(request: web.Request) -> web.Response:
+    seat = seated(request)
+    conversation, session = seat.conversation, seat.session
+    rows = []
+    for question in session.path:
+        rows.append({"id": question.id, "number": conversation.number(question), "prompt": question.prompt,
+                     "answered": question.id in session.answers,
+                     "answer": answer_label(question, session.answers.get(question.id))})
+    notes, seat.notes = seat.notes, []
+    answered, total = session.progress()
+    return page(request, "check.html", "Check your answers", rows=rows, notes=notes, finished=session.finished,
+                answered=answered, path_total=total)
+
+
+async def plan_page(request: web.Request) -> web.StreamResponse:
+    room = request.app[ROOM]
+    seat = seated(request)
+    session = seat.session
+    if not session.finished:
+        raise web.HTTPSeeOther(where(seat))
+    result = session.result()
+    plan = ""
+    if room.revealed:
+        from ..plan.html import to_html
+        from ..plan.render import render_markdown
+
+        markdown = render_markdown(room.flow, result, seat.conversation.plan_meta())
+        plan = unboxed(to_html(demote(markdown)))
+    return page(request, "plan.html", "Your plan", result=result, plan=plan, formats=available_formats(),
+                live=LIVE_SECONDS if not room.revealed else 0,
+                levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
+                held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
+                           for q in result.held_back_by])
+
+
+def demote(markdown: str) -> str:
+    """Headings one level down, so that the page keeps its one top heading."""
+    return re.sub(r"^(#{1,5}) ", r"#\1 ", markdown, flags=re.M)
+
+
+def unboxed(page: str) -> str:
+    """The plan's to-do boxes as marks: a disabled checkbox without a label is a form field a screen reader
+    announces and cannot explain."""
+    return re.sub(r'<input class="task-list-item-checkbox"[^>]*>', '<span class="box" aria-hidden="true">☐</span>',
+                  page)
+
+
+def available_formats() -> list[tuple[str, str]]:
+    import importlib.util
+
+    word = importlib.util.find_spec("docx") is not None
+    return [(fmt, name) for fmt, (name, _) in FORMATS.items() if word or fmt != "docx"]
+
+
+async def plan_download(request: web.Request) -> web.StreamResponse:
+    room = request.app[ROOM]
+    seat = seated(request)
+    fmt = request.match_info["fmt"]
+    if fmt not in dict(available_formats()):
+        raise web.HTTPNotFound(reason="No such download", text="The plan comes as Markdown, Word, a web page or JSON.")
+    if not seat.session.finished or not room.revealed:
+        raise web.HTTPSeeOther("/plan")
+    from ..plan.render import render
+
+    result, meta = seat.session.result(), seat.conversation.plan_meta()
+    data = await asyncio.to_thread(render, fmt, room.flow, result, meta)
+    name = seat.conversation.plan_file_name(fmt)
+    return web.Response(body=data, content_type=FORMATS[fmt][1],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# -- the trainer ----------------------------------------------------------------------------------------
+
+def trainer(request: web.Request) -> Room:
+    room = request.app[ROOM]
+    if not room.is_trainer(request.match_info["token"]):
+        raise web.HTTPNotFound(reason="Page not found", text="Check the address: the trainer's address is the one"
+                               " printed when the room started.")
+    return room
+
+
+async def trainer_page(request: web.Request) -> web.Response:
+    room = trainer(request)
+    people = []
+    for seat in room.seats.values():
+        answered, total = seat.session.progress()
+        people.append({"name": seat.name, "code": seat.code, "answered": answered, "total": total,
+                       "finished": seat.session.finished})
+    report = await asyncio.to_thread(cohort_report, room)
+    from ..plan.html import to_html
+
+    return page(request, "trainer.html", "The room", people=people, finished=sum(p["finished"] for p in people),
+                report=for_the_page(to_html(demote(report))) if report else "",
+                address=request.app[ADDRESS] or f"{request.scheme}://{request.host}", token=request.match_info["token"],
+                live=LIVE_SECONDS, seat=None, wide=True)
+
+
+def for_the_page(page: str) -> str:
+    """The report as a web page shows it: the bar column gets a name that screen readers say (the Markdown
+    leaves its heading blank), and the chart written for Mermaid, which the table above already shows, goes."""
+    page = re.sub(r"<th([^>]*)></th>", r'<th\1><span class="visually-hidden">Share, as a bar</span></th>', page)
+    return re.sub(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', "", page, flags=re.S)
+
+
+def cohort_report(room: Room) -> str:
+    from ..cohort import build_cohort, render_markdown
+
+    cohort = build_cohort([room.folder], flow=room.flow)
+    return render_markdown(cohort) if cohort.answer_sets else ""
+
+
+async def trainer_reveal(request: web.Request) -> web.StreamResponse:
+    room = trainer(request)
+    room.reveal()
+    raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
+
+
+async def trainer_report(request: web.Request) -> web.Response:
+    room = trainer(request)
+    report = await asyncio.to_thread(cohort_report, room) or "No answers yet.\n"
+    return web.Response(text=report, content_type="text/markdown", headers={
+        "Content-Disposition": f'attachment; filename="{room.flow.id}-room-report.md"'})

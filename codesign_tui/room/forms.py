@@ -1,0 +1,124 @@
+"""A posted form read as an answer to one question, with an error for each field that does not fit, worded
+as the GOV.UK Design System words them: say what to do, name the field."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Protocol
+
+from ..flow.answers import AnswerError, check_record, read_date
+from ..flow.model import Question, RecordField
+from .seats import Limits
+
+
+class Form(Protocol):
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def getall(self, key: str, default: Any = None) -> list[Any]: ...
+
+
+class Invalid(Exception):
+    """What was posted does not fit: errors as (field id, message) pairs, in the order of the page."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        super().__init__("; ".join(message for _, message in errors))
+        self.errors = errors
+
+
+def text(form: Form, key: str, limits: Limits) -> str:
+    value = form.get(key, "")
+    value = value if isinstance(value, str) else ""
+    return value.replace("\r\n", "\n").strip()
+
+
+def read_answer(question: Question, form: Form, limits: Limits) -> Any:
+    """The answer a question's form holds, ready for Conversation.answer; Invalid when it does not fit."""
+    kind = question.kind
+    if question.is_choice and kind != "multiple":
+        value = text(form, "answer", limits)
+        if not value:
+            raise Invalid([("answer", "Select an answer")])
+        if value not in question.values:
+            raise Invalid([("answer", "Select one of the answers shown")])
+        return value
+    if kind == "multiple":
+        values = [v for v in form.getall("answer", []) if isinstance(v, str)]
+        if not values:
+            raise Invalid([("answer", "Select at least one answer, or choose “None of these”")])
+        if any(v not in question.values for v in values):
+            raise Invalid([("answer", "Select from the answers shown")])
+        return [v for v in question.values if v in values]
+    value = text(form, "answer", limits)
+    if len(value) > limits.text:
+        raise Invalid([("answer", f"Keep your answer to {limits.text:,} characters or fewer")])
+    if kind == "date":
+        if not value:
+            raise Invalid([("answer", "Enter a date")])
+        try:
+            return read_date(value)
+        except ValueError:
+            raise Invalid([("answer", "Enter a real date, for example 31/03/2026")]) from None
+    if not value:
+        raise Invalid([("answer", "Enter an answer")])
+    return value
+
+
+def read_entry(question: Question, form: Form, limits: Limits, number: int) -> dict[str, Any] | None:
+    """One register entry from the form's blank entry: None when nothing was filled in, else the entry
+    checked; Invalid naming each field that needs something."""
+    raw: dict[str, str] = {}
+    for spec in question.fields:
+        value = text(form, f"entry-{spec.id}", limits)
+        if value:
+            raw[spec.id] = value
+    if not raw:
+        return None
+    errors = []
+    for spec in question.fields:
+        value = raw.get(spec.id, "")
+        if len(value) > limits.text:
+            errors.append((f"entry-{spec.id}", f"Keep “{spec.prompt}” to {limits.text:,} characters or fewer"))
+        elif not value and spec.required:
+            errors.append((f"entry-{spec.id}", field_missing(spec)))
+        elif value and spec.options and value not in {o.value for o in spec.options}:
+            errors.append((f"entry-{spec.id}", f"Select one of the answers for “{spec.prompt}”"))
+        elif value and spec.kind == "date":
+            try:
+                raw[spec.id] = read_date(value)
+            except ValueError:
+                errors.append((f"entry-{spec.id}",
+                               f"Enter a real date for “{spec.prompt}”, for example 31/03/2026"))
+    if errors:
+        raise Invalid(errors)
+    try:
+        return check_record(question, raw, number)
+    except AnswerError as error:  # the checks above should have caught it; say it rather than lose it
+        raise Invalid([(f"entry-{question.fields[0].id}", error.message)]) from None
+
+
+def field_missing(spec: RecordField) -> str:
+    verb = "Select" if spec.options else "Enter"
+    return f"{verb} “{spec.prompt.rstrip('?.')}”"
+
+
+def typed(question: Question, form: Form, limits: Limits) -> Any:
+    """What was typed or chosen and not sent, kept as a draft so that it is there after a reload."""
+    if question.kind == "multiple":
+        return [v for v in form.getall("answer", []) if isinstance(v, str)][: len(question.values)]
+    if question.kind == "record":
+        return None  # the register keeps its own draft (entries so far and the half-filled entry)
+    return text(form, "answer", limits)[: limits.text]
+
+
+def entry_typed(question: Question, form: Form, limits: Limits) -> dict[str, str]:
+    return {spec.id: value[: limits.text] for spec in question.fields
+            if (value := text(form, f"entry-{spec.id}", limits))}
+
+
+def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The entries so far and the half-filled entry: from the draft, else the answer already given."""
+    draft = draft if isinstance(draft, Mapping) else {}
+    records = draft.get("records")
+    if not isinstance(records, list):
+        records = answer if isinstance(answer, list) else []
+    entry = draft.get("entry")
+    return [dict(r) for r in records if isinstance(r, Mapping)], dict(entry) if isinstance(entry, Mapping) else {}

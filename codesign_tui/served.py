@@ -1,0 +1,126 @@
+"""`codesign serve`: textual-serve with a page that names itself and loads nothing from other sites, a cap on
+the terminal's size and on the number of tabs, and tab processes that end when the server does."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+MAX_WIDTH, MAX_HEIGHT = 500, 200  # a terminal this size is already far wider than any screen's
+MAX_TABS = 60
+SERVER_PID = "CODESIGN_SERVE_PID"  # how a tab's process knows which server to outlive not
+
+
+def page_templates(folder: Path, title: str) -> Path:
+    """textual-serve's page, mended: a language and a title, a viewport for phones, and its font from the
+    server's own files instead of Google's."""
+    import textual_serve
+
+    source = Path(textual_serve.__file__).parent / "templates" / "app_index.html"
+    page = source.read_text(encoding="utf-8")
+    page = page.replace("<html>", '<html lang="en-GB">', 1)
+    head = (f'<meta charset="utf-8">\n    <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"    <title>{_escape(title)}</title>\n"
+            "    <style>@font-face { font-family: \"Roboto Mono\"; src: url(\"{{ config.static.url }}fonts/"
+            "RobotoMono-VariableFont_wght.ttf\"); }</style>")
+    page = page.replace("<head>", "<head>\n    " + head, 1)
+    page = re.sub(r'<link\s+rel="stylesheet"\s+href="https://[^"]*"\s*/>', "", page)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "app_index.html").write_text(page, encoding="utf-8")
+    return folder
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def make_server(command: str, *, host: str, port: int, title: str, public_url: str, templates: Path,
+                max_tabs: int = MAX_TABS) -> Any:
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class CappedServer(Server):
+        """At most `max_tabs` tabs at once, each terminal at most MAX_WIDTH by MAX_HEIGHT."""
+
+        tabs = 0
+
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+            if self.tabs >= max_tabs:
+                return web.Response(status=503, text=f"All {max_tabs} places are taken. Try again later.")
+            width = _capped(request.query.get("width"), 80, MAX_WIDTH)
+            height = _capped(request.query.get("height"), 24, MAX_HEIGHT)
+            request = request.clone(rel_url=request.rel_url.update_query(width=str(width), height=str(height)))
+            self.tabs += 1
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.tabs -= 1
+
+        async def _process_messages(self, websocket: Any, app_service: Any) -> None:
+            # textual-serve has no hook for a resize; this wraps the one method that applies it
+            resize: Callable[[int, int], Any] = app_service.set_terminal_size
+
+            async def capped(width: int, height: int) -> None:
+                await resize(_capped(width, 80, MAX_WIDTH), _capped(height, 24, MAX_HEIGHT))
+
+            app_service.set_terminal_size = capped
+            await super()._process_messages(websocket, app_service)
+
+    os.environ[SERVER_PID] = str(os.getpid())  # inherited by every tab's process
+    return CappedServer(command, host=host, port=port, title=title, public_url=public_url,
+                        templates_path=templates)
+
+
+def _capped(value: Any, default: int, most: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(number, most))
+
+
+def end_with_the_server(leave: Callable[[], None], private: Path) -> None:
+    """In a tab's process: when the server is gone, however it went (kill -9 included), leave the app, and
+    if that does not end the process within a few seconds, remove its private folder and end it."""
+    try:
+        server = int(os.environ.get(SERVER_PID, "0"))
+    except ValueError:
+        return
+    if server <= 0:
+        return
+
+    def watch() -> None:
+        while _alive(server):
+            time.sleep(0.5)
+        try:
+            leave()
+        except Exception:  # noqa: BLE001 - the app may already be ending
+            pass
+        time.sleep(5)
+        shutil.rmtree(private, ignore_errors=True)
+        sys.stderr.flush()
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-the-server", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a server killed and not yet reaped is a zombie: gone all the same
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state != "Z"

@@ -1,0 +1,135 @@
+"""`codesign serve`, mended: a page with a title, a language and a viewport that loads nothing from other sites;
+terminals and tabs capped; every tab's process ends when the server does, even killed with SIGKILL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from test_browser import free_port
+
+
+@pytest.fixture
+def serve(tmp_path):
+    started = []
+
+    def start(*options: str) -> tuple[subprocess.Popen, str]:
+        port = free_port()
+        log = open(tmp_path / f"serve-{port}.log", "w")
+        process = subprocess.Popen([sys.executable, "-m", "codesign_tui", "serve", "appendix2", "--port", str(port),
+                                    *options], stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        started.append((process, log))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return process, f"http://127.0.0.1:{port}/"
+            except OSError:
+                time.sleep(0.1)
+        pytest.fail("codesign serve did not start")
+
+    yield start
+    for process, log in started:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=20)
+        log.close()
+
+
+def tab_processes() -> dict[int, str]:
+    """Every process running a browser tab's app, with its environment."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            if b"--served" in command and b"codesign_tui" in command:
+                found[int(entry)] = Path(f"/proc/{entry}/environ").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+    return found
+
+
+def wait_for(check, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+async def test_the_page_names_itself_and_loads_nothing_from_other_sites(serve):
+    _, url = serve()
+    async with aiohttp.ClientSession() as http, http.get(url) as response:
+        page = await response.text()
+    assert '<html lang="en-GB">' in page and "<title>codesign</title>" in page
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    assert "googleapis" not in page and "https://" not in page
+    assert "fonts/RobotoMono-VariableFont_wght.ttf" in page
+
+
+async def test_a_huge_terminal_is_capped_and_the_tabs_are_counted(serve):
+    before = set(tab_processes())
+    _, url = serve("--max-tabs", "1")
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url.replace("http", "ws") + "ws?width=20000&height=20000") as first:
+            started = wait_for(lambda: {p: e for p, e in tab_processes().items() if p not in before})
+            [environment] = started.values()
+            assert "COLUMNS=500\0" in environment and "ROWS=200\0" in environment
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await http.ws_connect(url.replace("http", "ws") + "ws?width=80&height=24")
+            assert refused.value.status == 503
+            await first.close()
+
+
+async def test_every_tab_process_ends_when_the_server_is_killed(serve):
+    before = set(tab_processes())
+    server, url = serve()
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30"):
+            tabs = wait_for(lambda: set(tab_processes()) - before)
+            assert tabs
+            os.kill(server.pid, signal.SIGKILL)  # the server alone: nothing tells the tabs
+            server.wait(timeout=20)
+            assert wait_for(lambda: not (set(tab_processes()) & tabs)), "a tab's process outlived the server"
+
+
+def test_a_tab_whose_server_is_gone_leaves_and_removes_its_private_folder(tmp_path):
+    # A tab's process usually ends anyway when its server dies (its input closes, as the test above shows); the
+    # watch is for the one that does not, such as an app that does not leave when asked: it is ended as well.
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "answers.yaml").write_text("flow: appendix2\n")
+    script = ("import sys, time\n"
+              "from pathlib import Path\n"
+              "from codesign_tui.served import end_with_the_server\n"
+              "end_with_the_server(lambda: print('asked to leave', flush=True), Path(sys.argv[1]))\n"
+              "print('watching', flush=True)\n"
+              "time.sleep(600)\n")
+    tab = subprocess.Popen([sys.executable, "-c", script, str(private)], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "CODESIGN_SERVE_PID": str(server.pid)})
+    try:
+        assert tab.stdout.readline() == "watching\n"
+        server.kill()
+        server.wait(timeout=20)
+        assert tab.wait(timeout=30) == 0
+        assert tab.stdout.read() == "asked to leave\n"
+        assert not private.exists()
+    finally:
+        for process in (server, tab):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
