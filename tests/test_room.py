@@ -24,7 +24,7 @@ from codesign_tui.room.app import make_app
 from codesign_tui.room.seats import Limits, Room
 
 APPENDIX2 = {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "partly", "budget": "yes",
-             "senior_buy_in": "yes", "learning_culture": "no", "shared_delivery": "yes"}
+             "senior_buy_in": "yes", "learning_culture": "no", "shared_delivery": "yes", "shared_power": "yes"}
 
 
 class Person:
@@ -404,8 +404,8 @@ async def test_the_trainer_sees_who_joined_how_far_each_got_and_who_finished(ope
     assert "<strong>3</strong> joined · <strong>1</strong> finished" in trainer.text
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", trainer.text)
     seat = next(s for s in room.seats.values() if not s.session.prepared_by)
-    assert [(r[0], r[2], r[3]) for r in rows] == [("Ann", "7 of 7", "Yes"), ("Bo", "1 of 7", "Not yet"),
-                                                  (f"Seat {seat.code}", "0 of 7", "Not yet")]
+    assert [(r[0], r[2], r[3]) for r in rows] == [("Ann", "8 of 8", "Yes"), ("Bo", "1 of 8", "Not yet"),
+                                                  (f"Seat {seat.code}", "0 of 8", "Not yet")]
     assert "data-live" in trainer.text and 'src="/room.js"' in trainer.text
     assert f"Participants open <strong>http://{server.host}:{server.port}/</strong>" in trainer.text
     assert "How the room answered" in trainer.text and "pie showData" not in trainer.text

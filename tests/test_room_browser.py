@@ -118,7 +118,7 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     await expect(bo.locator(".summary-answer").first).to_have_text("No, it is mostly decided")
     assert "Ann" not in await bo.content() and "genuinely open" not in await bo.locator("main").inner_text()
 
-    for label in ("Yes", "Yes", "No", "Yes"):
+    for label in ("Yes", "Yes", "No", "Yes", "Yes, they will share real decisions"):
         await choose(ann, label)
     await expect(heading).to_have_text("Check your answers")
     await ann.get_by_role("link", name="See your plan").click()
@@ -131,7 +131,7 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     # Bo answers one more while the trainer watches: the trainer's page catches up without a reload
     await bo.goto(url)  # back to where Bo was
     await choose(bo, "A proven solution already exists")
-    await expect(trainer.locator("tbody tr").nth(1)).to_contain_text("2 of 7", timeout=20_000)
+    await expect(trainer.locator("tbody tr").nth(1)).to_contain_text("2 of 8", timeout=20_000)
     await trainer.get_by_role("button", name="Reveal the recommendations to the room").click()
     await expect(trainer.get_by_text("The recommendations are revealed")).to_be_visible()
     # Ann's waiting page shows the recommendation without a reload

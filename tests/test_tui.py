@@ -271,7 +271,7 @@ async def test_in_a_browser_tab_ctrl_q_asks_first_and_says_where_the_answers_go(
         await pilot.pause()
         await pilot.click("#yes")
         await pilot.pause()
-    assert app.farewell and "1 of 7" in app.farewell
+    assert app.farewell and "1 of 8" in app.farewell
 
 
 async def test_at_80x24_the_side_panel_folds_and_the_reply_box_shows():
