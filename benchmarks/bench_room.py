@@ -149,26 +149,29 @@ async def room_person(base: str, go: asyncio.Event, joined: list[float], answers
 
 
 async def run_room(people: int, folder: Path, think: float) -> dict:
+    return await run(["room", "appendix2", "--dir", str(folder)], room_person, people, folder.parent / "room.log",
+                     think)
+
+
+async def run(command: list[str], person, people: int, log: Path, think: float) -> dict:
+    """Start `codesign COMMAND`, let people join and answer through `person`, and measure the server."""
     port = free_port()
-    process = start([sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir", str(folder), "--port",
-                     str(port)], port, folder.parent / "room.log")
+    process = start([sys.executable, "-m", "codesign_tui", *command, "--port", str(port)], port, log)
     watch = Watch(process.pid)
     base = f"http://127.0.0.1:{port}/"
     try:
         alone: list[float] = []
         go = asyncio.Event()
         go.set()
-        await room_person(base, go, [], [], think)  # a warm-up: the first of anything is slower
+        await person(base, go, [], [], think)  # a warm-up: the first of anything is slower
         for _ in range(ALONE):
-            await room_person(base, go, [], alone, think)
-        figures = await crowd(lambda go, joined, answers: room_person(base, go, joined, answers, think), people)
+            await person(base, go, [], alone, think)
+        figures = await crowd(lambda go, joined, answers: person(base, go, joined, answers, think), people)
     finally:
         peak, cpu = watch.stop()
         stop(process)
     return {**figures, "alone_p95": p95(alone), "peak_mb": peak / 2**20, "cpu_s": cpu}
 
-
-# -- serve: the terminal over a WebSocket ---------------------------------------------------------------
 
 def prompts() -> list[bytes]:
     from codesign_tui.flow.loader import load_flow
@@ -210,26 +213,8 @@ async def serve_person(base: str, go: asyncio.Event, joined: list[float], answer
 
 
 async def run_serve(people: int, folder: Path, think: float) -> dict:
-    port = free_port()
-    process = start([sys.executable, "-m", "codesign_tui", "serve", "appendix2", "--port", str(port)], port,
-                    folder.parent / "serve.log")
-    watch = Watch(process.pid)
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        alone: list[float] = []
-        go = asyncio.Event()
-        go.set()
-        await serve_person(base, go, [], [], think)  # a warm-up: the first of anything is slower
-        for _ in range(ALONE):
-            await serve_person(base, go, [], alone, think)
-        figures = await crowd(lambda go, joined, answers: serve_person(base, go, joined, answers, think), people)
-    finally:
-        peak, cpu = watch.stop()
-        stop(process)
-    return {**figures, "alone_p95": p95(alone), "peak_mb": peak / 2**20, "cpu_s": cpu}
+    return await run(["serve", "appendix2"], serve_person, people, folder.parent / "serve.log", think)
 
-
-# -- common ---------------------------------------------------------------------------------------------
 
 async def crowd(person, people: int) -> dict:
     go = asyncio.Event()

@@ -58,13 +58,21 @@ def combinations(flow: Flow) -> Iterator[dict[str, Any]]:
     for combo in itertools.product(*domains):
         answers = dict(zip(questions, combo))
         if not simple:
-            on_path = {q.id for q in walk(flow, answers)}
-            answers = {k: v for k, v in answers.items() if k in on_path}
-            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
-            if key in seen:
+            answers = _first_time_on_path(flow, answers, seen)
+            if answers is None:
                 continue
-            seen.add(key)
         yield answers
+
+
+def _first_time_on_path(flow: Flow, answers: dict[str, Any], seen: set[tuple]) -> dict[str, Any] | None:
+    """The answers the path keeps (those to skipped questions dropped), or None when that set was seen."""
+    on_path = {q.id for q in walk(flow, answers)}
+    answers = {k: v for k, v in answers.items() if k in on_path}
+    key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
+    if key in seen:
+        return None
+    seen.add(key)
+    return answers
 
 
 def count_combinations(flow: Flow) -> int:
@@ -148,12 +156,9 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
         answers = {q: value for q, (value, _) in zip(report.questions, combo)}
         weights = {q: weight for q, (_, weight) in zip(report.questions, combo)}
         if not simple:  # answers the path skips are dropped, and each distinct set counted once
-            on_path = {q.id for q in walk(flow, answers)}
-            answers = {k: v for k, v in answers.items() if k in on_path}
-            key = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in answers.items())
-            if key in seen:
+            answers = _first_time_on_path(flow, answers, seen)
+            if answers is None:
                 continue
-            seen.add(key)
         weight = 1
         for question in answers:
             weight *= weights[question]
