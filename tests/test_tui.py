@@ -299,8 +299,10 @@ async def test_every_footer_action_is_in_the_command_palette():
         await pilot.pause()
         provider = ActionsProvider(app.screen)
         titles = {hit.text async for hit in provider.discover()}
-        for binding in ("Why?", "Back", "Answers", "Review", "Plan", "Panel", "Quit", "High contrast"):
+        for binding in ("Why", "Back", "Change", "Review", "Plan", "Panel", "Quit", "High contrast"):
             assert binding in titles
+        # nothing generic, and no number keys
+        assert not titles & {"Focus Next", "Focus Previous", "Maximize", "Screenshot", "Answer 2"}, titles
 
 
 async def test_high_contrast_is_remembered():
@@ -833,3 +835,34 @@ async def test_a_choice_in_the_register_form_says_what_it_means():
         await pilot.pause()
         meaning = flow.question("interests").fields[3].option("indirect").explanation
         assert shown.display and str(shown.render()) == meaning
+
+
+@pytest.mark.parametrize("where", ["conversation", "facilitated", "plan"])
+async def test_every_key_in_the_footer_fits_at_80_columns(where):
+    app = make_app(flow=_flow("appendix2"), facilitate=where == "facilitated")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        if where == "plan":
+            await press(pilot, *"1311111", "1", "ctrl+o")
+        keys = list(app.screen.query("FooterKey"))
+        assert len(keys) >= 5
+        right = min((k.region.x for k in app.screen.query("FooterLabel, CommandPaletteKey")), default=80)
+        for key in keys:
+            label = str(key.render()).strip()
+            assert key.region.right <= min(80, right), f"{label!r} is cut at 80 columns"
+            assert key.region.width >= len(label), label
+
+
+async def test_save_in_the_plan_asks_which_format(tmp_path):
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "s")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#choice-md")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
+        await press(pilot, "enter")
+    assert (tmp_path / "plan.md").read_text().startswith("#")

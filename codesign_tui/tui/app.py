@@ -49,7 +49,7 @@ class CodesignApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     TITLE = "codesign"
-    COMMANDS = App.COMMANDS | {ActionsProvider}
+    COMMANDS = {ActionsProvider}  # the app's own actions, nothing generic
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave; your answers are already saved", priority=True),
         Binding("f3", "toggle_contrast", "High contrast", tooltip="Switch high contrast on or off (remembered)",

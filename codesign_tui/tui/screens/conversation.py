@@ -29,13 +29,13 @@ class ConversationScreen(Screen):
     """Talks a person through one flow, saving after every answer."""
 
     BINDINGS = [
-        Binding("f1", "why", "Why?", tooltip="Show or hide why we ask this question"),
+        Binding("f1", "why", "Why", tooltip="Show or hide why we ask this question"),
         Binding("ctrl+b", "back", "Back", tooltip="Go back to the previous question"),
-        Binding("escape", "edit_answers", "Answers",
+        Binding("escape", "edit_answers", "Change",
                 tooltip="Move to your answers in the transcript; Enter on one changes it"),
         Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
         Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far"),
-        Binding("f2", "toggle_panel", "Panel", tooltip="Show or hide the side panel: sections and the ladder"),
+        Binding("f2", "toggle_panel", "Panel", tooltip="Show or hide the side panel: sections and the ladder", show=False),
         Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
         # a number answers a choice wherever the focus is, even between one question and the next
         *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],

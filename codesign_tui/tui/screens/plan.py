@@ -39,12 +39,15 @@ class PlanScreen(Screen):
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the conversation"),
         # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
-        Binding("m", "export('md')", "Markdown", tooltip="Save the plan as a Markdown file"),
-        Binding("w", "export('docx')", "Word", tooltip="Save the plan as a Word document"),
-        Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file"),
-        Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data"),
+        # one Save key in the footer (it asks which format); each format's own key works too, and all of
+        # them are in the command palette
+        Binding("s", "save", "Save", tooltip="Save the plan: Markdown, Word, a web page or JSON"),
+        Binding("m", "export('md')", "Markdown", tooltip="Save the plan as a Markdown file", show=False),
+        Binding("w", "export('docx')", "Word", tooltip="Save the plan as a Word document", show=False),
+        Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file", show=False),
+        Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data", show=False),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
-        Binding("p", "toggle_public", "Public version",
+        Binding("p", "toggle_public", "Public",
                 tooltip="Leave out the names of people who have not agreed to publication, here and in exports"),
     ]
 
@@ -111,6 +114,16 @@ class PlanScreen(Screen):
                     " in every export." if self.public else "Full version: every name in the register is shown,"
                     " here and in every export.", title="Plan")
         self.render_plan()
+
+    def action_save(self) -> None:
+        from ..widgets.dialogs import ChoiceDialog
+
+        def chosen(fmt: str | None) -> None:
+            if fmt in FORMATS:
+                self.action_export(fmt)
+
+        self.app.push_screen(ChoiceDialog("Save the plan as:", [
+            ("md", "Markdown (m)"), ("docx", "Word (w)"), ("html", "Web page (h)"), ("json", "JSON (j)")]), chosen)
 
     def action_export(self, fmt: str) -> None:
         if self.app.is_web:
