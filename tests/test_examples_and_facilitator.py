@@ -72,6 +72,12 @@ async def test_an_example_proposes_its_answers_and_enter_accepts_them():
     app = make_app(flow=flow, example=worked)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
+        # the case study comes first, on a page of its own; Start (or Enter) goes on to the questions
+        from codesign_tui.tui.widgets.dialogs import ScenarioDialog
+
+        assert isinstance(app.screen, ScenarioDialog) and "parent carer forum" in app.screen.scenario
+        await pilot.press("enter")
+        await pilot.pause()
         screen = app.screen
         assert isinstance(screen, ConversationScreen)
         scenario = str(screen.query(NoteTurn).first().render())
@@ -156,3 +162,27 @@ async def test_cohort_screen_counts_the_room_and_counts_again_as_answers_arrive(
         source = screen.query_one(MarkdownViewer).document.source
         assert "Waiting for answers" not in source and "answer set" in source
         assert screen.sub_title.startswith(f"{len(list(room.glob('*.yaml')))} answer set")
+
+
+async def test_a_worked_example_at_80x24_scrolls_by_page_and_follows_each_new_question():
+    from codesign_tui.tui.widgets.turns import Transcript
+
+    worked = examples()["point-oldham"]
+    app = make_app(flow=load_flow(flows_dir() / "appendix2.yaml"), example=worked)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")  # Start, after the case study
+        for _ in range(3):
+            await pilot.press("enter")  # accept the example's answers
+            await pilot.pause()
+        transcript = app.screen.query_one(Transcript)
+        assert transcript.max_scroll_y > 0 and transcript.scroll_y == transcript.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert transcript.scroll_y < transcript.max_scroll_y  # PageUp works from the reply list
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        # the new question comes into view even though the person had scrolled up
+        assert transcript.scroll_y == transcript.max_scroll_y
+        assert app.screen.query(QuestionTurn).last().region.height > 0

@@ -86,3 +86,20 @@ class TestReviewAndPlan:
 
         app = make_app(resume="20261125-100000-abc123", store=saved_midway())
         assert snap_compare(app, run_before=finish_and_open_plan, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+class TestFirstScreensAndTheSettledTurn:
+    def test_a_worked_example_opens_on_its_case_study(self, snap_compare, size):
+        from codesign_tui.flow.examples import worked_examples
+
+        worked = {e.name: e for e in worked_examples(flows_dir())}["point-oldham"]
+        assert snap_compare(make_app(flow=flow("appendix2"), example=worked), terminal_size=size)
+
+    def test_the_settled_recommendation_turn(self, snap_compare, size):
+        async def answer_until_settled(pilot):
+            for key in "13131111":
+                await pilot.press(key)
+                await pilot.pause()
+
+        assert snap_compare(make_app(flow=flow("appendix2")), run_before=answer_until_settled, terminal_size=size)

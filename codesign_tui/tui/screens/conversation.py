@@ -39,6 +39,9 @@ class ConversationScreen(Screen):
         Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
         # a number answers a choice wherever the focus is, even between one question and the next
         *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],
+        # the transcript scrolls by page wherever the focus is (the reply list would take the keys otherwise)
+        Binding("pageup", "scroll_transcript(-1)", "Earlier turns", show=False, priority=True),
+        Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
 
     def __init__(self, flow: Flow, session: Session, store: SessionStore | None, facilitate: bool = False,
@@ -71,6 +74,19 @@ class ConversationScreen(Screen):
     async def on_mount(self) -> None:
         self.title = visible(self.flow.title)
         await self.rebuild()
+        if self.example is not None and self.session.current is not None and not self.session.answers:
+            # a worked example starts with its case study, read before the first question
+            from ..widgets.dialogs import ScenarioDialog
+
+            self.app.push_screen(ScenarioDialog(self.example.title, self.example.scenario))
+
+    def action_scroll_transcript(self, pages: int) -> None:
+        transcript = self.query_one(Transcript)
+        if pages < 0:
+            transcript.anchor(False)  # reading back: the transcript no longer holds to the latest turn
+            transcript.scroll_page_up(animate=False)
+        else:
+            transcript.scroll_page_down(animate=False)
 
     # -- drawing ------------------------------------------------------------------------------------
 
@@ -164,8 +180,9 @@ class ConversationScreen(Screen):
         self.sub_title = f"{answered}/{total}"
         self.query_one(SidePanel).refresh_panel()
         await self.show_reply_area()
-        # the way to answer may take more or less room than the last one: the transcript fits itself again
-        self.call_after_refresh(self.query_one(Transcript).fit)
+        # the way to answer may take more or less room than the last one: the transcript fits itself again,
+        # and follows the new question even if the person had scrolled up to read
+        self.call_after_refresh(self.query_one(Transcript).follow)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.query_one(Transcript).fit)

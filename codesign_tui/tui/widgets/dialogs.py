@@ -7,7 +7,7 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -78,6 +78,41 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss((event.button.id or "").removeprefix("choice-"))
 
     def action_none(self) -> None:
+        self.dismiss(None)
+
+
+class ScenarioDialog(ModalScreen[None]):
+    """A worked example's case study, read before its first question."""
+
+    DEFAULT_CSS = """
+    ScenarioDialog { align: center middle; }
+    ScenarioDialog > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%;
+                                border: thick $accent; background: $surface; padding: 0 1; }
+    ScenarioDialog VerticalScroll { height: auto; max-height: 1fr; }
+    ScenarioDialog .buttons { height: auto; margin-top: 1; }
+    ScenarioDialog .title { text-style: bold; margin: 1 0; }
+    """
+    BINDINGS = [Binding("escape", "start", "Start")]
+
+    def __init__(self, title: str, scenario: str) -> None:
+        super().__init__()
+        self.case_title = title
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Worked example: {visible(self.case_title)}", classes="title", markup=False)
+            with VerticalScroll(can_focus=True):
+                yield Static(visible(self.scenario, "\n") + "\n\nAt each question the example's answer is chosen"
+                             " for you: press Enter to accept it, or choose another.", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Start", id="start", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
         self.dismiss(None)
 
 

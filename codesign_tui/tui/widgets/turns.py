@@ -116,6 +116,14 @@ class Transcript(VerticalScroll, can_focus=True):
         if fits == self.is_anchored:
             self.anchor(not fits)
 
+    def follow(self) -> None:
+        """After an answer: fit again, and keep to the latest turn even after the person scrolled up (which
+        lets go of Textual's anchor)."""
+        self.fit()
+        if not self.has_class("-fits"):
+            self.anchor()
+            self.scroll_end(animate=False, immediate=True)
+
     def answers(self) -> list[AnswerTurn]:
         return list(self.query(AnswerTurn))
 
