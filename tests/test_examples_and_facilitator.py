@@ -162,6 +162,12 @@ async def test_cohort_screen_counts_the_room_and_counts_again_as_answers_arrive(
         source = screen.query_one(MarkdownViewer).document.source
         assert "Waiting for answers" not in source and "answer set" in source
         assert screen.sub_title.startswith(f"{len(list(room.glob('*.yaml')))} answer set")
+        # on a projector: no Mermaid source printed as text, the divided questions listed rather than squeezed
+        # into a 120-column table, and one Quit in the footer
+        assert "pie showData" not in source and "```mermaid" not in source
+        assert "| # | Question |" not in source and "% divided" in source
+        labels = [str(key.render()).strip() for key in screen.query("FooterKey")]
+        assert sum("Quit" in label for label in labels) == 1, labels
 
 
 async def test_a_worked_example_at_80x24_scrolls_by_page_and_follows_each_new_question():

@@ -103,3 +103,14 @@ class TestFirstScreensAndTheSettledTurn:
                 await pilot.pause()
 
         assert snap_compare(make_app(flow=flow("appendix2")), run_before=answer_until_settled, terminal_size=size)
+
+    def test_the_room_report_on_a_projector(self, snap_compare, size):
+        from pathlib import Path
+
+        async def counted(pilot):
+            await pilot.pause()
+            await pilot.app.screen.workers.wait_for_complete()
+            await pilot.pause()
+
+        room = Path(__file__).parent / "data" / "cohort" / "room"
+        assert snap_compare(make_app(cohort=[room]), run_before=counted, terminal_size=size)

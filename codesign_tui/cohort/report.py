@@ -30,9 +30,11 @@ def sets(count: int) -> str:
     return "1 answer set" if count == 1 else f"{count:,} answer sets"
 
 
-def render_markdown(cohort: Cohort) -> str:
+def render_markdown(cohort: Cohort, on_screen: bool = False, narrow: bool = False) -> str:
     """The report a trainer reads: for each flow, the recommendations, what held them back, each
-    question most divided first, and the notes; then the files skipped and why."""
+    question most divided first, and the notes; then the files skipped and why. `on_screen` leaves out the
+    Mermaid chart, which a terminal shows as its source (the table's bars say the same); `narrow` lists
+    the most divided questions instead of tabling them, so a question is not squeezed into a column."""
     out = ["# How the room answered", ""]
     skipped = len(cohort.skipped)
     summary = f"{sets(cohort.answer_sets).capitalize()} counted from {cohort.files:,} file" \
@@ -44,7 +46,7 @@ def render_markdown(cohort: Cohort) -> str:
         out += ["The files answer more than one flow, so each flow is reported on its own, the flow with the"
                 " most answer sets first.", ""]
     for flow_cohort in cohort.flows:
-        out += _flow(flow_cohort)
+        out += _flow(flow_cohort, on_screen, narrow)
     if cohort.skipped:
         out += ["## Skipped files", "", "| File | Why it was skipped |", "|---|---|"]
         out += [f"| {md(item.path)} | {md(item.reason)} |" for item in cohort.skipped]
@@ -52,7 +54,7 @@ def render_markdown(cohort: Cohort) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _flow(cohort: FlowCohort) -> list[str]:
+def _flow(cohort: FlowCohort, on_screen: bool = False, narrow: bool = False) -> list[str]:
     flow = cohort.flow
     partial = cohort.answer_sets - cohort.complete
     out = [f"## {md(flow.title)}", "",
@@ -61,14 +63,14 @@ def _flow(cohort: FlowCohort) -> list[str]:
            + (f" and {partial:,} partial; a partial set counts for the questions it answered." if partial
               else "."), ""]
     if flow.levels:
-        out += _recommendations(cohort)
+        out += _recommendations(cohort, on_screen)
         out += _held_back(cohort)
-    out += _questions(cohort)
+    out += _questions(cohort, narrow)
     out += _notes(cohort)
     return out
 
 
-def _recommendations(cohort: FlowCohort) -> list[str]:
+def _recommendations(cohort: FlowCohort, on_screen: bool = False) -> list[str]:
     out = ["### Recommendations", ""]
     undecided = cohort.answer_sets - cohort.decided
     if not cohort.decided:
@@ -84,9 +86,11 @@ def _recommendations(cohort: FlowCohort) -> list[str]:
             "|---|--:|--:|---|--:|--:|"]
     out += [f"| {md(c.level.label)} | {c.recommended:,} | {percent(c.share)} | {bar(c.share)} |"
             f" {c.calls_for:,} | {c.supported:,} |" for c in cohort.levels]
-    out += ["", "```mermaid", "pie showData", "    title Recommendations"]
-    out += [f'    "{mermaid(c.level.label)}" : {c.recommended}' for c in cohort.levels if c.recommended]
-    out += ["```", ""]
+    out.append("")
+    if not on_screen:
+        out += ["```mermaid", "pie showData", "    title Recommendations"]
+        out += [f'    "{mermaid(c.level.label)}" : {c.recommended}' for c in cohort.levels if c.recommended]
+        out += ["```", ""]
     return out
 
 
@@ -106,13 +110,18 @@ def _held_back(cohort: FlowCohort) -> list[str]:
     return out + [""]
 
 
-def _questions(cohort: FlowCohort) -> list[str]:
+def _questions(cohort: FlowCohort, narrow: bool = False) -> list[str]:
     out = ["### Where the room disagreed", "",
            f"{MEASURE} Most divided first; shares are of the people who answered each question. Each"
            " question keeps its number in the flow, as the app shows it, so the room can find it.", ""]
     # the question's place in the flow, not in this list: "question 5" means the same to everyone
     number = lambda spread: cohort.flow.order[spread.question.id] + 1  # noqa: E731
-    if cohort.questions:
+    if cohort.questions and narrow:
+        out += [f"- **{number(spread)}. {md(spread.question.prompt)}** {percent(spread.disagreement)} divided"
+                f" {bar(spread.disagreement)}; {spread.answered:,} answered; most common:"
+                f" {_most_common(spread) or 'none'}" for spread in cohort.questions]
+        out.append("")
+    elif cohort.questions:
         out += ["| # | Question | Divided | | Answered | Most common answer |", "|--:|---|--:|---|--:|---|"]
         for spread in cohort.questions:
             out.append(f"| {number(spread)} | {md(spread.question.prompt)} | {percent(spread.disagreement)} |"

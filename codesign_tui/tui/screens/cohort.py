@@ -23,7 +23,7 @@ class CohortScreen(Screen):
     BINDINGS = [
         Binding("r", "refresh_report", "Count again", tooltip="Read the answers files again now"),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
-        Binding("q", "app.quit", "Quit", tooltip="Leave"),
+        Binding("q", "app.quit", "Quit", tooltip="Leave", show=False),  # Ctrl+Q, in the footer, does the same
     ]
 
     def __init__(self, paths: list[Path], flow: Flow | None = None) -> None:
@@ -50,7 +50,8 @@ class CohortScreen(Screen):
         from ...cohort import build_cohort, render_markdown
 
         cohort = build_cohort(self.paths, flow=self.flow)
-        text = render_markdown(cohort) if cohort.answer_sets else (
+        # a terminal cannot draw the Mermaid chart, and under 140 columns a wide table squeezes its questions
+        text = render_markdown(cohort, on_screen=True, narrow=self.app.size.width < 140) if cohort.answer_sets else (
             "# Waiting for answers\n\nNo finished answers yet in " + ", ".join(str(p) for p in self.paths)
             + f". This screen counts again every {REFRESH_SECONDS} seconds.")
         self.app.call_from_thread(self.show, text, cohort.answer_sets)
