@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codesign_tui.flow.engine import evaluate
 from codesign_tui.plan.escape import anchor, md, mermaid, url
 from codesign_tui.plan.render import render_markdown, sections
 from test_plan_support import GOLDEN, parser, session, shape, text_of
@@ -160,13 +161,26 @@ def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
     assert render_markdown(flow, result, given) != text  # a file or export keeps the table
 
 
-def test_public_plan_leaves_out_names_without_consent():
+def test_public_plan_leaves_out_whole_entries_without_consent():
     text = plan("engagement-coproduce", public=True)
     assert "Sam Jones" in text and "Jo Khan" in text  # agreed to publication
     assert "Priya Shah" not in text and "Chris Lee" not in text  # said no, or was not asked
+    # a role, organisation or description identifies a person as surely as a name
+    for detail in ("Lived experience member", "Carers Forum", "Her brother works", "GP adviser",
+                   "Example Primary Care Network", "research study"):
+        assert detail not in text
     register = next(t for t in shape(text).tables if t[0][0] == "Name")
-    assert [row[0] for row in register[1:]] == ["Sam Jones", "Not published", "Not published", "Jo Khan"]
-    assert "Names are left out where the person has not agreed to publication." in text
+    assert [row[0] for row in register[1:]] == ["Sam Jones", "Jo Khan"]
+    assert "2 entries are left out of this public version: the people they name have not agreed" in text
+
+
+def test_public_plan_with_every_entry_withheld_does_not_say_none_declared():
+    flow, result, given = session("engagement-coproduce")
+    answers = dict(result.answers, interests=[dict(r, consent_to_publish="no") for r in result.answers["interests"]])
+    text = render_markdown(flow, evaluate(flow, answers), given, public=True)
+    part = text.split("### Register of interests\n", 1)[1].split("\n### ", 1)[0]
+    assert "None declared" not in part and "| Name |" not in part
+    assert "4 entries are left out of this public version" in part
 
 
 def test_an_empty_register_says_none_declared_as_of_the_date():

@@ -71,9 +71,10 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
 
 def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
-           templates: Path | None = None, *, public: bool = False, front_matter: bool = False) -> bytes:
-    """The plan in one of FORMATS, ready to write to a file. Raises TemplateProblem, and for docx
-    MissingExtra when python-docx is not installed."""
+           templates: Path | None = None, *, public: bool = False, front_matter: bool = False,
+           paper: str = "a4") -> bytes:
+    """The plan in one of FORMATS, ready to write to a file (a Word document on `paper`, "a4" or
+    "letter"). Raises TemplateProblem, and for docx MissingExtra when python-docx is not installed."""
     if format == "md":
         return render_markdown(flow, result, meta, templates, public=public,
                                front_matter=front_matter).encode("utf-8")
@@ -86,7 +87,8 @@ def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = N
 
         data = build(flow, result, meta, public=public)
         return to_docx(_markdown(data, templates, False), title=data["project"] or data["flow"]["title"],
-                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"])
+                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"],
+                       paper=paper)
     raise ValueError(f"unknown format {format!r}; the formats are {', '.join(FORMATS)}")
 
 
