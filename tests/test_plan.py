@@ -144,9 +144,9 @@ def test_actions_are_checklists_grouped_and_name_their_question():
 def test_register_table_has_every_interest_and_the_agreed_columns():
     found = shape(plan("engagement-coproduce"))
     register = next(t for t in found.tables if t[0][0] == "Name")
-    assert register[0] == ["Name", "Their role in this work", "Organisation", "Type of interest",
-                           "What is the interest?", "How will it be handled?", "Date declared",
-                           "Have they agreed to this entry being published?"]
+    # the flow's short labels, so that eight columns fit without breaking words
+    assert register[0] == ["Name", "Role", "Organisation", "Type", "Interest", "Handling", "Declared",
+                           "Agreed to publish"]
     assert [row[0] for row in register[1:]] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
     assert register[3][6] == "14 October 2026" and register[3][7] == "Not recorded"
 
@@ -156,8 +156,8 @@ def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
     text = render_markdown(flow, result, given, narrow=True)
     found = shape(text)
     assert not any(t[0][0] == "Name" for t in found.tables)
-    assert "- **Priya Shah**\n  - Their role in this work: " in text
-    assert "  - Date declared: 14 October 2026\n" in text
+    assert "- **Priya Shah**\n  - Role: " in text
+    assert "  - Declared: 14 October 2026\n" in text
     assert render_markdown(flow, result, given) != text  # a file or export keeps the table
 
 

@@ -166,7 +166,7 @@ def test_docx_register_is_one_small_table_per_entry():
     entries = _entries(document)
     assert [e["Name"] for e in entries] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
     assert entries[0]["Organisation"] == "Example Community Trust"
-    assert entries[0]["Date declared"] == "1 September 2026"
+    assert entries[0]["Declared"] == "1 September 2026"
     assert all(len(t.columns) <= 4 for t in document.tables)
     register = next(t for t in document.tables if t.rows[0].cells[0].text == "Name")
     # an entry stays on one page: every row but the last is kept with the next

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..flow.model import Flow, Question
+from ..flow.model import Flow, Question, RecordField
 from .escape import long_date
 
 # By convention a register's person's name is the field `name` and their consent to publication the field
@@ -22,7 +22,7 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
     """The columns, rows of cell text and a key to the choices used, for the register template. In the
     public version, entries without consent to publication are left out and counted in `withheld`."""
     names = {f.id for f in question.fields}
-    columns = [{"id": f.id, "title": _short(f.prompt)} for f in question.fields]
+    columns = [{"id": f.id, "title": heading(f)} for f in question.fields]
     rows, used = [], {}
     withheld = 0
     for record in records:
@@ -38,7 +38,7 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
                 option = spec.option(value)
                 cells.append(option.label if option else str(value))
                 if option and option.explanation and (spec.id, option.value) not in used:
-                    used[spec.id, option.value] = {"field": _short(spec.prompt), "label": option.label,
+                    used[spec.id, option.value] = {"field": heading(spec), "label": option.label,
                                                    "explanation": option.explanation}
             elif spec.kind == "date":
                 cells.append(long_date(value))
@@ -51,8 +51,11 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
             "as_of": as_of, "public": public}
 
 
-def _short(prompt: str) -> str:
-    """A field's prompt as a column heading: its first sentence."""
+def heading(spec: RecordField) -> str:
+    """A field's column heading: its `short` label, or else its prompt's first sentence."""
+    if spec.short:
+        return spec.short
+    prompt = spec.prompt
     for stop in ("? ", ". "):
         if stop in prompt:
             return prompt[:prompt.index(stop) + 1].rstrip(".")
