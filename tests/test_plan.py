@@ -370,3 +370,12 @@ def test_in_the_app_the_path_is_a_line_of_text_and_a_small_screen_gets_lists():
     assert not any(t[0][0] == "Level" for t in shape(text).tables)
     wide = render_markdown(flow, result, given)
     assert "```mermaid" in wide and any(t[0][0] == "Level" for t in shape(wide).tables)
+
+
+def test_a_yes_no_question_after_a_list_of_options_is_its_own_paragraph():
+    text = plan("engagement-coproduce")
+    part = text.split("## Measuring change\n", 1)[1].split("\n## ", 1)[0]
+    options, after = part.split("- [x] Better outcomes from the decisions or services\n", 1)
+    assert after.startswith("\nWill the measures be agreed and clear before the work starts? **Yes**\n\n")
+    paragraphs = [t for t in parser().parse(after) if t.type == "paragraph_open"]
+    assert len(paragraphs) == 2 and not [t for t in parser().parse(after) if t.type == "list_item_open"]

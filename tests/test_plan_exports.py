@@ -60,7 +60,21 @@ def test_html_is_one_standalone_page_that_fetches_nothing():
     assert "url(" not in style and "@import" not in style and "@media print" in style
     assert "default-src 'none'" in page
     assert '<h2 id="register-of-interests">' not in page and '<h3 id="register-of-interests">' in page
-    assert 'type="checkbox"' in page and "<table>" in page
+    assert "<table>" in page
+
+
+def test_html_ticked_and_open_boxes_are_clearly_different():
+    flow, result, meta = session("engagement-coproduce")
+    page = render_html(flow, result, meta)
+    assert 'type="checkbox"' not in page  # a disabled form control is drawn faint grey, ticked or not
+    ticked = '<span class="box ticked" role="img" aria-label="Yes">\u2611</span> What co-design'
+    assert ticked in page
+    assert '<span class="box open" role="img" aria-label="Not yet">\u2610</span> Agree with leaders' in page
+    style = page[page.index("<style>"):page.index("</style>")]
+    rules = {line.split("{")[0].strip(): line for line in style.splitlines() if "{" in line}
+    assert "color: #00703c" in rules[".box.ticked"] and "bold" in rules[".box.ticked"]
+    assert "#00703c" not in rules[".box.open"]
+    assert "\u2612" not in page
 
 
 def test_html_escapes_what_people_typed():
