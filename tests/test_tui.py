@@ -793,3 +793,39 @@ async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
     assert conversation.words_folded("Ask VCSE groups") == "Ask VCSE groups"  # already met
     conversation.read_afresh()
     assert conversation.words("VCSE partners") == first
+
+
+async def test_word_export_without_python_docx_names_the_key_and_the_command_and_stays(tmp_path, monkeypatch):
+    import sys
+
+    from codesign_tui.plan.word import install_command
+    from codesign_tui.tui.screens.plan import STAYS
+
+    app = make_app(flow=_flow("appendix2"))
+    said: list[tuple[str, dict]] = []
+    notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **options: (said.append((message, options)),
+                                                                   notify(message, **options))[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "13122211":
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.docx")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+    [(message, options)] = [(m, o) for m, o in said if o.get("title") == "Not saved"]
+    assert install_command() in message
+    assert "press w again" in message and "press m for Markdown or h for a web page" in message
+    assert "--format" not in message  # the command line's options mean nothing in the app
+    assert options["timeout"] == STAYS and STAYS >= 60 * 60
+    assert not (tmp_path / "plan.docx").exists()

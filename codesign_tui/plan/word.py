@@ -34,7 +34,7 @@ class MissingExtra(Exception):
 
 
 def install_command() -> str:
-    return f"{shlex.quote(sys.executable)} -m pip install 'python-docx>=1.1'"
+    return f"{shlex.quote(sys.executable)} -m pip install 'python-docx>=1.2'"
 
 
 def xml_safe(text: str) -> str:

@@ -19,18 +19,23 @@ from ...flow.visible import visible
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
+STAYS = 24 * 60 * 60  # seconds: a message that stays until it is clicked away
 FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
 
 
 def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False) -> bytes:
     """The plan in one of the export formats; ExportError says what is wrong when it cannot be made."""
     from ...plan.render import render
-    from ...plan.word import MissingExtra
+    from ...plan.word import MissingExtra, install_command
 
     try:
         return render(fmt, flow, session.result(so_far=True), meta, public=public)
-    except MissingExtra as error:
-        raise ExportError(str(error)) from None
+    except MissingExtra:
+        # said in the app's own keys, not the command line's options
+        raise ExportError("Word export needs python-docx, which is not installed here. Install it with:\n"
+                          f"  {install_command()}\n"
+                          "then press w again. Or press m for Markdown or h for a web page, which need"
+                          " nothing more.") from None
 
 
 class PlanScreen(Screen):
@@ -135,8 +140,8 @@ class PlanScreen(Screen):
     def write(self, fmt: str, path: Path, force: bool) -> None:
         try:
             write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta(), self.public), force=force)
-        except ExportError as error:
-            self.notify(visible(str(error)), title="Not saved", severity="error", timeout=10)
+        except ExportError as error:  # stays until dismissed: it may hold a command to copy
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
         self.notify(visible(f"Saved {path}"), title="Plan saved")
@@ -147,7 +152,7 @@ class PlanScreen(Screen):
         try:
             data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public)
         except ExportError as error:
-            self.notify(visible(str(error)), title="Not saved", severity="error")
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         name = Conversation(self.session).plan_file_name(fmt, self.public)
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)
