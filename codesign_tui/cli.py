@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
+    render.add_argument("--summary", action="store_true",
+                        help="the one-page summary: the recommendation, the main reasons, what would have to"
+                             " change and the next five steps")
     render.add_argument("--paper", choices=("a4", "letter"), default="a4",
                         help="the page size of a Word document: A4 (the default) or US Letter")
     render.add_argument("--public", action="store_true",
@@ -291,7 +294,7 @@ def _render(options: argparse.Namespace) -> int:
     result = evaluate(flow, answers, so_far=options.partial)
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
-                      front_matter=options.front_matter, paper=options.paper)
+                      front_matter=options.front_matter, paper=options.paper, summary=options.summary)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:

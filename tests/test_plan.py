@@ -28,6 +28,8 @@ CASES = {
 VARIANTS = {  # golden name -> (answers file, options)
     **{name: (name, {}) for name in CASES},
     "engagement-coproduce-public": ("engagement-coproduce", {"public": True, "front_matter": True}),
+    "engagement-coproduce-summary": ("engagement-coproduce", {"summary": True}),
+    "appendix2-consult-held-back-summary": ("appendix2-consult-held-back", {"summary": True}),
 }
 
 
@@ -379,3 +381,34 @@ def test_a_yes_no_question_after_a_list_of_options_is_its_own_paragraph():
     assert after.startswith("\nWill the measures be agreed and clear before the work starts? **Yes**\n\n")
     paragraphs = [t for t in parser().parse(after) if t.type == "paragraph_open"]
     assert len(paragraphs) == 2 and not [t for t in parser().parse(after) if t.type == "list_item_open"]
+
+
+# -- the one-page summary ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps(name):
+    text = plan(name, summary=True)
+    flow, result, _ = session(name)
+    found = shape(text)
+    headings = [title for level, title in found.headings if level == 2]
+    assert found.headings[0][0] == 1 and found.headings[0][1].endswith(": summary")
+    assert "Appendix" not in headings and "Why" not in headings  # the full plan's parts stay in the full plan
+    assert len(text.split()) <= 450, "a summary fits on one page"
+    if result.recommendation:
+        assert headings[0] == "Recommendation"
+        assert f"We recommend **{result.recommendation.label}**" in text
+        reasons = text.split("## The main reasons\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert 1 <= len(reasons) <= 3 and all(line.startswith("- ") for line in reasons)
+    assert ("## What would have to change" in text) == bool(result.held_back_by)
+    if "## Next steps" in text:
+        steps = text.split("## Next steps\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert 1 <= len(steps) <= 5 and len(set(steps)) == len(steps)
+
+
+def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
+    text = plan("appendix2-consult-held-back", summary=True)
+    change = text.split("## What would have to change\n\n", 1)[1]
+    assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
+                             " You answered \u201cNo\u201d; Co-produce needs \u201cYes\u201d.")
+    steps = text.split("## Next steps\n\n", 1)[1]
+    assert steps.startswith("1. Secure money for facilitation")

@@ -437,3 +437,29 @@ def test_word_shows_characters_xml_cannot_hold_instead_of_failing():
     assert [p.text for p in document.paragraphs][:2] == ["Plan ^A one", "Text ^[[31m and ^@ here"]
     assert document.core_properties.author == "C^KD"
     assert len(document.core_properties.title) == 255 and document.core_properties.title.startswith("A^BBA^BB")
+
+
+# -- the summary and the paper, through the command -------------------------------------------------
+
+def test_cli_summary_is_one_page_in_word_and_stands_alone_in_markdown(tmp_path):
+    import docx
+
+    answers = str(ANSWERS / "appendix2-consult-held-back.yaml")
+    run = codesign("render", "appendix2", "--answers", answers, "--summary")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Homelessness prevention in Wigan: summary\n")
+    assert "## Appendix" not in run.stdout and "## Next steps" in run.stdout
+    out = tmp_path / "summary.docx"
+    run = codesign("render", "appendix2", "--answers", answers, "--summary", "--format", "docx", "--paper",
+                   "letter", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    document = docx.Document(str(out))
+    assert round(document.sections[0].page_width.inches, 2) == 8.5
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [
+        "Homelessness prevention in Wigan: summary"]
+    assert "List Number" in {p.style.name for p in document.paragraphs}
+
+
+def test_cli_refuses_a_paper_it_does_not_know():
+    run = codesign("render", "appendix2", "--answers", str(ANSWERS / "appendix2-codesign.yaml"), "--paper", "a5")
+    assert run.returncode == 2 and "invalid choice: 'a5'" in run.stderr and "Traceback" not in run.stderr
