@@ -274,7 +274,8 @@ def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import ExportError, write_atomically
+    from .files import PRIVATE, ExportError, write_atomically
+    from .plan.register import names_people
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
 
@@ -306,7 +307,9 @@ def _render(options: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     try:
-        write_atomically(options.output, data, force=options.force)
+        # a plan naming people in its register is the writer's alone until they choose to share it
+        private = names_people(flow, result.answers, public=options.public)
+        write_atomically(options.output, data, force=options.force, mode=PRIVATE if private else None)
     except ExportError as error:
         return _error(str(error))
     print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)

@@ -463,3 +463,25 @@ def test_cli_summary_is_one_page_in_word_and_stands_alone_in_markdown(tmp_path):
 def test_cli_refuses_a_paper_it_does_not_know():
     run = codesign("render", "appendix2", "--answers", str(ANSWERS / "appendix2-codesign.yaml"), "--paper", "a5")
     assert run.returncode == 2 and "invalid choice: 'a5'" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)  # the commands below inherit it
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_plan_naming_people_is_written_for_its_writer_alone_unless_public(tmp_path, fmt, umask_022):
+    def render_to(name: str, answers: str, *options: str) -> Path:
+        out = tmp_path / f"{name}.{fmt}"
+        run = codesign("render", "engagement-plan", "--answers", str(ANSWERS / f"{answers}.yaml"), "--format", fmt,
+                       *options, "-o", str(out))
+        assert run.returncode == 0, run.stderr
+        return out
+
+    assert render_to("full", "engagement-coproduce").stat().st_mode & 0o777 == 0o600
+    # what is meant to be shared, and a plan naming no one, get the umask's mode
+    assert render_to("public", "engagement-coproduce", "--public").stat().st_mode & 0o777 == 0o644
+    assert render_to("none", "engagement-consult-none-declared").stat().st_mode & 0o777 == 0o644

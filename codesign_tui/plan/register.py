@@ -73,3 +73,12 @@ def public_answers(flow: Flow, answers: dict[str, Any]) -> dict[str, Any]:
             continue
         out[question_id] = [r for r in value if r.get(CONSENT_FIELD) == "yes"]
     return out
+
+
+def names_people(flow: Flow, answers: dict[str, Any], *, public: bool) -> bool:
+    """Whether a plan of these answers names people in a register: then its file is the writer's alone
+    (0600). The public version leaves out everyone who did not agree, so it may be shared."""
+    if public:
+        return False
+    return any(flow.has_question(question_id) and flow.question(question_id).kind == "record"
+               and isinstance(value, list) and value for question_id, value in answers.items())

@@ -14,7 +14,7 @@ from ...flow.answers import AnswersFile
 from ...flow.conversation import Conversation
 from ...flow.engine import Session
 from ...flow.model import Flow
-from ...files import ExportError, write_atomically
+from ...files import PRIVATE, ExportError, write_atomically
 from ...flow.visible import visible
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
@@ -153,9 +153,12 @@ class PlanScreen(Screen):
         self.app.push_screen(ExportDialog(FORMATS[fmt], proposed), chosen)
 
     def write(self, fmt: str, path: Path, force: bool) -> None:
+        from ...plan.register import names_people
+
         try:
             data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary)
-            write_atomically(path, data, force=force)
+            private = names_people(self.flow, self.session.answers, public=self.public)
+            write_atomically(path, data, force=force, mode=PRIVATE if private else None)
         except ExportError as error:  # stays until dismissed: it may hold a command to copy
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
