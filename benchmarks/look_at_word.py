@@ -9,6 +9,7 @@ Run from the repository root:
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -22,15 +23,18 @@ ANSWERS = ROOT / "tests" / "data" / "answers"
 
 
 def main(argv: list[str]) -> int:
-    options = [a for a in argv if a.startswith("--")]
-    if "--paper" in argv:
-        options.append(argv[argv.index("--paper") + 1])
-    folders = [a for a in argv if not a.startswith("--") and a not in options]
+    parser = argparse.ArgumentParser(description="Word plans as pictures of their pages")
+    parser.add_argument("out", nargs="?", type=Path, help="where to write them (a new temporary folder)")
+    parser.add_argument("--summary", action="store_true")
+    parser.add_argument("--public", action="store_true")
+    parser.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    given = parser.parse_args(argv)
+    options = ["--paper", given.paper] + ["--summary"] * given.summary + ["--public"] * given.public
     missing = [tool for tool in ("libreoffice", "pdftoppm", "pdfinfo") if shutil.which(tool) is None]
     if missing:
         print(f"needs {', '.join(missing)}: apt-get install libreoffice-writer-nogui poppler-utils", file=sys.stderr)
         return 1
-    out = Path(folders[0]) if folders else Path(tempfile.mkdtemp(prefix="codesign-word-"))
+    out = given.out or Path(tempfile.mkdtemp(prefix="codesign-word-"))
     out.mkdir(parents=True, exist_ok=True)
     for answers in sorted(ANSWERS.glob("*.yaml")):
         flow = yaml.safe_load(answers.read_text(encoding="utf-8"))["flow"]

@@ -409,6 +409,15 @@ def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
     text = plan("appendix2-consult-held-back", summary=True)
     change = text.split("## What would have to change\n\n", 1)[1]
     assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
-                             " You answered \u201cNo\u201d; Co-produce needs \u201cYes\u201d.")
+                             " Co-produce needs \u201cYes\u201d.")
     steps = text.split("## Next steps\n\n", 1)[1]
     assert steps.startswith("1. Secure money for facilitation")
+
+
+def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_counted():
+    flow, result, meta = session("procurement-barriers")
+    assert len(result.held_back_by) == 14
+    text = render_markdown(flow, result, meta, summary=True)
+    change = text.split("## What would have to change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(change) == 4 and change[-1] == "- And 11 more, listed in the full plan."
+    assert "The full plan lists 10 more steps." in text

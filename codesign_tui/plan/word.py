@@ -83,7 +83,7 @@ def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "",
 def _page(document: Any, paper: str, title: str) -> None:
     """The paper, margins, header (the project) and footer (page N of M); headings kept with what follows."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Inches, Mm
+    from docx.shared import Inches, Mm, Pt
 
     section = document.sections[0]
     section.page_width, section.page_height = ((Mm(210), Mm(297)) if paper == "a4"
@@ -103,6 +103,10 @@ def _page(document: Any, paper: str, title: str) -> None:
         style = document.styles[name].paragraph_format
         style.keep_with_next = True
         style.keep_together = True
+    # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
+    # enough to push a one-page summary over the page
+    document.styles["Title"].font.size = Pt(22)
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
 
 
 def _field(paragraph: Any, instruction: str) -> None:
