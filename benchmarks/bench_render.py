@@ -4,6 +4,8 @@ Uses the engagement-plan flow with every question answered and a register of 20 
 temporary answers file). In process, it times `render_markdown` (building the template context and
 rendering the sandboxed Jinja2 templates) on an evaluated result, and reports plans per second against
 the target of 1,000; it also times evaluate + render, and the html, json and docx exports for reference.
+Then the Word export of a register of 100, 250, 500 and 1,000 interests, each against Markdown of the same
+plan, and the growth from 100 to 1,000 against the target of at most 12x (linear would be 10x).
 As a process, it times `python -m codesign_tui render engagement-plan --answers FILE` against the baseline
 `python -c "import yaml, jinja2"` in the same run, and reports the ratio against the 1.5x target.
 Prints figures and ratios; asserts nothing about speed. Exit code 0, or 1 if a render fails.
@@ -45,7 +47,11 @@ TYPES = ("financial", "non_financial_professional", "non_financial_personal", "i
 HANDLING = ("note_and_participate", "discuss_not_decide", "withdraw_from_item", "remove_from_group")
 
 
-def answers_file(folder: Path) -> Path:
+REGISTER_SIZES = (100, 250, 500, 1_000)
+REGISTER_GROWTH_TARGET = 12
+
+
+def answers_file(folder: Path, interests: int = INTERESTS) -> Path:
     data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     data["date"] = "2026-11-25"
     data["answers"]["interests"] = [
@@ -53,10 +59,30 @@ def answers_file(folder: Path) -> Path:
          "interest_type": TYPES[n % 4], "description": f"Trustee of a charity that may bid for lot {n % 3 + 1}",
          "management": HANDLING[n % 4], "declared_on": f"2026-10-{n % 28 + 1:02d}",
          **({"consent_to_publish": "yes" if n % 3 else "no"} if n % 5 else {})}
-        for n in range(1, INTERESTS + 1)]
-    path = folder / "engagement-20-interests.yaml"
+        for n in range(1, interests + 1)]
+    path = folder / f"engagement-{interests}-interests.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def word_registers(folder: Path, flow) -> None:
+    """The Word export against Markdown for registers of REGISTER_SIZES entries."""
+    print("\nWord export of a large register (in process, best of runs):")
+    times = {}
+    for size in REGISTER_SIZES:
+        problems = Problems()
+        meta = read_answers(answers_file(folder, size), problems)
+        result = evaluate(flow, check_answers(flow, meta, problems))
+        markdown, _ = best_of(lambda: render("md", flow, result, meta), min_runs=3, min_seconds=0.2)
+        word, runs = best_of(lambda: render("docx", flow, result, meta), min_runs=1, min_seconds=0,
+                             budget_seconds=2.0, budget_runs=1)
+        times[size] = word
+        print(f"  {size:>5,} interests: docx {word * 1e3:8.1f} ms, markdown {markdown * 1e3:7.1f} ms,"
+              f" docx/markdown {word / markdown:5.1f}x (best of {runs})")
+    growth = times[REGISTER_SIZES[-1]] / times[REGISTER_SIZES[0]]
+    verdict = "met" if growth <= REGISTER_GROWTH_TARGET else "NOT met"
+    print(f"  {REGISTER_SIZES[-1]:,} interests take {growth:.1f}x the time of {REGISTER_SIZES[0]:,};"
+          f" target at most {REGISTER_GROWTH_TARGET}x: {verdict}")
 
 
 def process(args: list[str], env: dict[str, str]) -> None:
@@ -105,6 +131,12 @@ def main() -> int:
                 continue
             took, runs = best_of(lambda: render(fmt, flow, result, meta), min_runs=5, min_seconds=0.3)
             print(f"in process, {fmt}: {took * 1e3:.2f} ms a plan (best of {runs})")
+        try:
+            import docx  # noqa: F401
+        except ImportError:
+            print("Word export of a large register: skipped (python-docx is not installed)")
+        else:
+            word_registers(Path(folder), flow)
 
         baseline_args = [sys.executable, "-c", "import yaml, jinja2"]
         render_args = [sys.executable, "-m", "codesign_tui", "render", "engagement-plan", "--answers", str(path)]

@@ -53,8 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
+    render.add_argument("--summary", action="store_true",
+                        help="the one-page summary: the recommendation, the main reasons, what would have to"
+                             " change and the next five steps")
+    render.add_argument("--paper", choices=("a4", "letter"), default="a4",
+                        help="the page size of a Word document: A4 (the default) or US Letter")
     render.add_argument("--public", action="store_true",
-                        help="leave out the names of people who did not agree to publication")
+                        help="leave out the register entries of people who did not agree to publication")
     render.add_argument("--front-matter", action="store_true",
                         help="start the Markdown with YAML front matter, for wikis and static-site tools")
     render.add_argument("--templates", type=Path, metavar="PATH",
@@ -287,7 +292,8 @@ def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import ExportError, write_atomically
+    from .files import PRIVATE, ExportError, write_atomically
+    from .plan.register import names_people
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
 
@@ -307,7 +313,7 @@ def _render(options: argparse.Namespace) -> int:
     result = evaluate(flow, answers, so_far=options.partial)
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
-                      front_matter=options.front_matter)
+                      front_matter=options.front_matter, paper=options.paper, summary=options.summary)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:
@@ -319,7 +325,9 @@ def _render(options: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     try:
-        write_atomically(options.output, data, force=options.force)
+        # a plan naming people in its register is the writer's alone until they choose to share it
+        private = names_people(flow, result.answers, public=options.public)
+        write_atomically(options.output, data, force=options.force, mode=PRIVATE if private else None)
     except ExportError as error:
         return _error(str(error))
     print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)

@@ -10,6 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from codesign_tui.flow.engine import evaluate
 from codesign_tui.plan.escape import anchor, md, mermaid, url
 from codesign_tui.plan.render import render_markdown, sections
 from test_plan_support import GOLDEN, parser, session, shape, text_of
@@ -27,6 +28,8 @@ CASES = {
 VARIANTS = {  # golden name -> (answers file, options)
     **{name: (name, {}) for name in CASES},
     "engagement-coproduce-public": ("engagement-coproduce", {"public": True, "front_matter": True}),
+    "engagement-coproduce-summary": ("engagement-coproduce", {"summary": True}),
+    "appendix2-consult-held-back-summary": ("appendix2-consult-held-back", {"summary": True}),
 }
 
 
@@ -143,9 +146,9 @@ def test_actions_are_checklists_grouped_and_name_their_question():
 def test_register_table_has_every_interest_and_the_agreed_columns():
     found = shape(plan("engagement-coproduce"))
     register = next(t for t in found.tables if t[0][0] == "Name")
-    assert register[0] == ["Name", "Their role in this work", "Organisation", "Type of interest",
-                           "What is the interest?", "How will it be handled?", "Date declared",
-                           "Have they agreed to this entry being published?"]
+    # the flow's short labels, so that eight columns fit without breaking words
+    assert register[0] == ["Name", "Role", "Organisation", "Type", "Interest", "Handling", "Declared",
+                           "Agreed to publish"]
     assert [row[0] for row in register[1:]] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
     assert register[3][6] == "14 October 2026" and register[3][7] == "Not recorded"
 
@@ -155,18 +158,31 @@ def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
     text = render_markdown(flow, result, given, narrow=True)
     found = shape(text)
     assert not any(t[0][0] == "Name" for t in found.tables)
-    assert "- **Priya Shah**\n  - Their role in this work: " in text
-    assert "  - Date declared: 14 October 2026\n" in text
+    assert "- **Priya Shah**\n  - Role: " in text
+    assert "  - Declared: 14 October 2026\n" in text
     assert render_markdown(flow, result, given) != text  # a file or export keeps the table
 
 
-def test_public_plan_leaves_out_names_without_consent():
+def test_public_plan_leaves_out_whole_entries_without_consent():
     text = plan("engagement-coproduce", public=True)
     assert "Sam Jones" in text and "Jo Khan" in text  # agreed to publication
     assert "Priya Shah" not in text and "Chris Lee" not in text  # said no, or was not asked
+    # a role, organisation or description identifies a person as surely as a name
+    for detail in ("Lived experience member", "Carers Forum", "Her brother works", "GP adviser",
+                   "Example Primary Care Network", "research study"):
+        assert detail not in text
     register = next(t for t in shape(text).tables if t[0][0] == "Name")
-    assert [row[0] for row in register[1:]] == ["Sam Jones", "Not published", "Not published", "Jo Khan"]
-    assert "Names are left out where the person has not agreed to publication." in text
+    assert [row[0] for row in register[1:]] == ["Sam Jones", "Jo Khan"]
+    assert "2 entries are left out of this public version: the people they name have not agreed" in text
+
+
+def test_public_plan_with_every_entry_withheld_does_not_say_none_declared():
+    flow, result, given = session("engagement-coproduce")
+    answers = dict(result.answers, interests=[dict(r, consent_to_publish="no") for r in result.answers["interests"]])
+    text = render_markdown(flow, evaluate(flow, answers), given, public=True)
+    part = text.split("### Register of interests\n", 1)[1].split("\n### ", 1)[0]
+    assert "None declared" not in part and "| Name |" not in part
+    assert "4 entries are left out of this public version" in part
 
 
 def test_an_empty_register_says_none_declared_as_of_the_date():
@@ -356,3 +372,52 @@ def test_in_the_app_the_path_is_a_line_of_text_and_a_small_screen_gets_lists():
     assert not any(t[0][0] == "Level" for t in shape(text).tables)
     wide = render_markdown(flow, result, given)
     assert "```mermaid" in wide and any(t[0][0] == "Level" for t in shape(wide).tables)
+
+
+def test_a_yes_no_question_after_a_list_of_options_is_its_own_paragraph():
+    text = plan("engagement-coproduce")
+    part = text.split("## Measuring change\n", 1)[1].split("\n## ", 1)[0]
+    options, after = part.split("- [x] Better outcomes from the decisions or services\n", 1)
+    assert after.startswith("\nWill the measures be agreed and clear before the work starts? **Yes**\n\n")
+    paragraphs = [t for t in parser().parse(after) if t.type == "paragraph_open"]
+    assert len(paragraphs) == 2 and not [t for t in parser().parse(after) if t.type == "list_item_open"]
+
+
+# -- the one-page summary ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps(name):
+    text = plan(name, summary=True)
+    flow, result, _ = session(name)
+    found = shape(text)
+    headings = [title for level, title in found.headings if level == 2]
+    assert found.headings[0][0] == 1 and found.headings[0][1].endswith(": summary")
+    assert "Appendix" not in headings and "Why" not in headings  # the full plan's parts stay in the full plan
+    assert len(text.split()) <= 450, "a summary fits on one page"
+    if result.recommendation:
+        assert headings[0] == "Recommendation"
+        assert f"We recommend **{result.recommendation.label}**" in text
+        reasons = text.split("## The main reasons\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert 1 <= len(reasons) <= 3 and all(line.startswith("- ") for line in reasons)
+    assert ("## What would have to change" in text) == bool(result.held_back_by)
+    if "## Next steps" in text:
+        steps = text.split("## Next steps\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert 1 <= len(steps) <= 5 and len(set(steps)) == len(steps)
+
+
+def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
+    text = plan("appendix2-consult-held-back", summary=True)
+    change = text.split("## What would have to change\n\n", 1)[1]
+    assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
+                             " Co-produce needs \u201cYes\u201d.")
+    steps = text.split("## Next steps\n\n", 1)[1]
+    assert steps.startswith("1. Secure money for facilitation")
+
+
+def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_counted():
+    flow, result, meta = session("procurement-barriers")
+    assert len(result.held_back_by) == 14
+    text = render_markdown(flow, result, meta, summary=True)
+    change = text.split("## What would have to change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(change) == 4 and change[-1] == "- And 11 more, listed in the full plan."
+    assert "The full plan lists 10 more steps." in text

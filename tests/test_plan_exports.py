@@ -60,7 +60,21 @@ def test_html_is_one_standalone_page_that_fetches_nothing():
     assert "url(" not in style and "@import" not in style and "@media print" in style
     assert "default-src 'none'" in page
     assert '<h2 id="register-of-interests">' not in page and '<h3 id="register-of-interests">' in page
-    assert 'type="checkbox"' in page and "<table>" in page
+    assert "<table>" in page
+
+
+def test_html_ticked_and_open_boxes_are_clearly_different():
+    flow, result, meta = session("engagement-coproduce")
+    page = render_html(flow, result, meta)
+    assert 'type="checkbox"' not in page  # a disabled form control is drawn faint grey, ticked or not
+    ticked = '<span class="box ticked" role="img" aria-label="Yes">\u2611</span> What co-design'
+    assert ticked in page
+    assert '<span class="box open" role="img" aria-label="Not yet">\u2610</span> Agree with leaders' in page
+    style = page[page.index("<style>"):page.index("</style>")]
+    rules = {line.split("{")[0].strip(): line for line in style.splitlines() if "{" in line}
+    assert "color: #00703c" in rules[".box.ticked"] and "bold" in rules[".box.ticked"]
+    assert "#00703c" not in rules[".box.open"]
+    assert "\u2612" not in page
 
 
 def test_html_escapes_what_people_typed():
@@ -86,7 +100,7 @@ def test_html_shows_the_path_in_words():
 # -- docx ---------------------------------------------------------------------------------------------
 
 def _document(name: str, **options):
-    docx = pytest.importorskip("docx", reason="python-docx is the `docx` extra; CI installs it with `test`")
+    import docx
     flow, result, meta = session(name)
     data = render("docx", flow, result, meta, **options)
     assert zipfile.is_zipfile(io.BytesIO(data))
@@ -94,35 +108,96 @@ def _document(name: str, **options):
     return docx.Document(io.BytesIO(data))
 
 
-def test_docx_has_real_headings_lists_and_the_register_table():
+def _entries(document) -> list[dict[str, str]]:
+    """The register as Word shows it: one small two-column table per entry, heading beside value."""
+    return [{row.cells[0].text: row.cells[1].text for row in table.rows} for table in document.tables
+            if table.rows[0].cells[0].text == "Name"]
+
+
+def _xml(document) -> str:
+    return document.element.xml
+
+
+def test_docx_uses_words_own_styles_for_title_headings_and_lists():
     document = _document("engagement-coproduce")
-    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[0] == ("Heading 1", "Neighbourhood mental health support in Bolton")
-    for heading in [("Heading 2", "Recommendation"), ("Heading 2", "What to do next"),
-                    ("Heading 3", "Register of interests"), ("Heading 2", "Appendix")]:
-        assert heading in headings
+    styled = [(p.style.name, p.text) for p in document.paragraphs
+              if p.style.name == "Title" or p.style.name.startswith("Heading")]
+    assert styled[0] == ("Title", "Neighbourhood mental health support in Bolton")
+    for heading in [("Heading 1", "Recommendation"), ("Heading 1", "What to do next"),
+                    ("Heading 2", "Register of interests"), ("Heading 1", "Appendix")]:
+        assert heading in styled
+    assert not [name for name, _ in styled if name not in ("Title", "Heading 1", "Heading 2", "Heading 3")]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert any(text.startswith("\u2610 Agree with leaders") for text in bullets)
-    register = next(t for t in document.tables if t.rows[0].cells[0].text == "Name")
-    assert [c.text for c in register.rows[0].cells][:4] == ["Name", "Their role in this work", "Organisation",
-                                                             "Type of interest"]
-    assert [row.cells[0].text for row in register.rows[1:]] == ["Sam Jones", "Priya Shah", "Dr Chris Lee",
-                                                                 "Jo Khan"]
+    assert all(t.style.name == "Table Grid" for t in document.tables)
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        assert document.styles[name].paragraph_format.keep_with_next is True
     assert document.core_properties.title == "Neighbourhood mental health support in Bolton"
     assert document.core_properties.author == "A. Commissioner, NHS Greater Manchester"
     links = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert "https://gmsvn.org.uk/" in links
 
 
-def test_docx_public_leaves_out_names_and_keeps_hostile_text_as_text():
-    document = _document("engagement-coproduce", public=True)
+def test_docx_is_a4_unless_letter_is_asked_for():
+    section = _document("engagement-coproduce").sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    letter = _document("engagement-coproduce", paper="letter").sections[0]
+    assert (round(letter.page_width.inches, 2), round(letter.page_height.inches, 2)) == (8.5, 11)
+
+
+def test_docx_header_names_the_project_and_footer_numbers_the_pages():
+    section = _document("engagement-coproduce").sections[0]
+    assert section.header.paragraphs[0].text == "Neighbourhood mental health support in Bolton"
+    footer = section.footer.paragraphs[0]._p.xml
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert section.footer.paragraphs[0].text.startswith("Page ")
+
+
+def test_docx_ticks_are_never_a_crossed_box():
+    document = _document("engagement-coproduce")
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "\u2612" not in text
+    assert "\u2611 " in text and "\u2610 " in text
+    assert "a ticked box means the answer is yes; an open box means not yet" in text
+
+
+def test_docx_table_rows_never_split_and_header_rows_repeat():
+    document = _document("engagement-coproduce")
+    ladder = next(t for t in document.tables if t.rows[0].cells[0].text == "Level")
+    rows = ladder.rows
+    assert all(row._tr.trPr is not None and row._tr.trPr.find(_qn("w:cantSplit")) is not None for row in rows)
+    assert rows[0]._tr.trPr.find(_qn("w:tblHeader")) is not None
+    assert all(row._tr.trPr.find(_qn("w:tblHeader")) is None for row in rows[1:])
+
+
+def _qn(name):
+    from docx.oxml.ns import qn
+    return qn(name)
+
+
+def test_docx_register_is_one_small_table_per_entry():
+    document = _document("engagement-coproduce")
+    entries = _entries(document)
+    assert [e["Name"] for e in entries] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
+    assert entries[0]["Organisation"] == "Example Community Trust"
+    assert entries[0]["Declared"] == "1 September 2026"
+    assert all(len(t.columns) <= 4 for t in document.tables)
     register = next(t for t in document.tables if t.rows[0].cells[0].text == "Name")
-    assert [row.cells[0].text for row in register.rows[1:]] == ["Sam Jones", "Not published", "Not published",
-                                                                 "Jo Khan"]
-    hostile = _document("engagement-hostile")
-    register = next(t for t in hostile.tables if t.rows[0].cells[0].text == "Name")
-    assert register.rows[1].cells[2].text == "<script>alert('x')</script>"
-    assert len(register.rows) == 3 and len(register.columns) == 8
+    # an entry stays on one page: every row but the last is kept with the next
+    kept = [row.cells[0].paragraphs[0].paragraph_format.keep_with_next for row in register.rows]
+    assert kept == [True] * (len(kept) - 1) + [None]
+
+
+def test_docx_public_leaves_out_whole_entries_and_keeps_hostile_text_as_text():
+    document = _document("engagement-coproduce", public=True)
+    assert [e["Name"] for e in _entries(document)] == ["Sam Jones", "Jo Khan"]
+    text = _xml(document)
+    for detail in ("Priya Shah", "Chris Lee", "Carers Forum", "GP adviser", "Her brother works"):
+        assert detail not in text
+    assert "2 entries are left out of this public version" in text
+    hostile = _entries(_document("engagement-hostile"))
+    assert len(hostile) == 2 and len(hostile[0]) == 8
+    assert hostile[0]["Organisation"] == "<script>alert('x')</script>"
 
 
 def test_without_python_docx_the_error_says_how_to_install_it(monkeypatch):
@@ -130,7 +205,7 @@ def test_without_python_docx_the_error_says_how_to_install_it(monkeypatch):
     flow, result, meta = session("appendix2-codesign")
     with pytest.raises(MissingExtra) as caught:
         render("docx", flow, result, meta)
-    assert f"{sys.executable} -m pip install 'python-docx>=1.1'" in str(caught.value)
+    assert f"{sys.executable} -m pip install 'python-docx>=1.2'" in str(caught.value)
 
 
 def test_cli_without_python_docx_exits_2_with_the_command(tmp_path):
@@ -139,7 +214,7 @@ def test_cli_without_python_docx_exits_2_with_the_command(tmp_path):
     run = codesign("render", "appendix2", "--answers", str(ANSWERS / "appendix2-codesign.yaml"), "--format",
                    "docx", "-o", str(tmp_path / "plan.docx"), python=blocked)
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert "-m pip install 'python-docx>=1.1'" in run.stderr
+    assert "-m pip install 'python-docx>=1.2'" in run.stderr
     assert not list(tmp_path.iterdir())
 
 
@@ -161,12 +236,21 @@ def test_json_is_the_result_with_the_rendered_sections():
         render_markdown(flow, result, meta).count("## ")
 
 
-def test_public_json_has_no_names_without_consent():
+def test_public_json_has_no_entry_without_consent():
     flow, result, meta = session("engagement-coproduce")
     text = render_json(flow, result, meta, public=True)
     assert "Priya Shah" not in text and "Chris Lee" not in text and "Sam Jones" in text
+    assert "Carers Forum" not in text and "GP adviser" not in text
     names = [i.get("name") for i in json.loads(text)["answers"]["interests"]]
-    assert names == ["Sam Jones", None, None, "Jo Khan"]
+    assert names == ["Sam Jones", "Jo Khan"]
+
+
+def test_public_html_has_no_entry_without_consent():
+    flow, result, meta = session("engagement-coproduce")
+    text = render_html(flow, result, meta, public=True)
+    assert "Sam Jones" in text and "Jo Khan" in text
+    for detail in ("Priya Shah", "Chris Lee", "Carers Forum", "GP adviser", "Her brother works"):
+        assert detail not in text
 
 
 # -- writing files ------------------------------------------------------------------------------------
@@ -174,7 +258,7 @@ def test_public_json_has_no_names_without_consent():
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "docx"])
 def test_cli_writes_each_format(tmp_path, fmt):
     if fmt == "docx":
-        pytest.importorskip("docx", reason="python-docx is the `docx` extra")
+        import docx  # noqa: F401 - a core dependency: a missing one fails here
     out = tmp_path / f"plan.{fmt}"
     run = codesign("render", "engagement-plan", "--answers", str(ANSWERS / "engagement-coproduce.yaml"),
                    "--format", fmt, "-o", str(out))
@@ -299,3 +383,105 @@ def test_docx_to_a_terminal_is_refused_with_a_hint():
     finally:
         sys.stdout = old
     assert code == 2
+
+
+# -- anything a person can type -----------------------------------------------------------------------
+
+AWKWARD = ("x" * 300 + " \x01\x07\x1b[31m red \x7f \u202eevil\u202c \U0001F600 \u0645\u0631\u062d\u0628\u0627 "
+           + "\u05e9\u05dc\u05d5\u05dd " + "long words " * 400)
+
+
+def _awkward_answers(tmp_path: Path) -> Path:
+    """The coproduce answers with very long text, control characters, emoji and right-to-left text in
+    every field a person types: the project, who prepared it, the free-text answers and the register."""
+    import yaml
+
+    data = yaml.safe_load((ANSWERS / "engagement-coproduce.yaml").read_text(encoding="utf-8"))
+    data["project"] = data["prepared_by"] = AWKWARD
+    for key, value in data["answers"].items():
+        if isinstance(value, str) and len(value) > 20:
+            data["answers"][key] = AWKWARD
+    for entry in data["answers"]["interests"]:
+        for field in ("name", "role", "organisation", "description"):
+            entry[field] = AWKWARD
+    path = tmp_path / "awkward.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "docx"])
+def test_any_text_a_person_types_exports_in_every_format(tmp_path, fmt):
+    out = tmp_path / f"plan.{fmt}"
+    run = codesign("render", "engagement-plan", "--answers", str(_awkward_answers(tmp_path)), "--format", fmt,
+                   "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr and out.stat().st_size > 0
+    if fmt == "docx":
+        import docx
+
+        document = docx.Document(str(out))
+        properties = document.core_properties
+        assert len(properties.title) <= 255 and len(properties.author) <= 255
+        assert properties.title.startswith("x" * 250) and properties.title.endswith("\u2026")
+        assert not [c for c in properties.title + properties.author if c < " "]
+        assert "\U0001F600" in _xml(document) and "\u0645\u0631\u062d\u0628\u0627" in _xml(document)
+
+
+def test_word_shows_characters_xml_cannot_hold_instead_of_failing():
+    import docx
+    from codesign_tui.plan.word import to_docx
+
+    data = to_docx("# Plan \x01 one\n\nText \x1b[31m and \x00 here\n", title="A\x02B" * 200,
+                   author="C\x0bD", subject="\x7f")
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs][:2] == ["Plan ^A one", "Text ^[[31m and ^@ here"]
+    assert document.core_properties.author == "C^KD"
+    assert len(document.core_properties.title) == 255 and document.core_properties.title.startswith("A^BBA^BB")
+
+
+# -- the summary and the paper, through the command -------------------------------------------------
+
+def test_cli_summary_is_one_page_in_word_and_stands_alone_in_markdown(tmp_path):
+    import docx
+
+    answers = str(ANSWERS / "appendix2-consult-held-back.yaml")
+    run = codesign("render", "appendix2", "--answers", answers, "--summary")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Homelessness prevention in Wigan: summary\n")
+    assert "## Appendix" not in run.stdout and "## Next steps" in run.stdout
+    out = tmp_path / "summary.docx"
+    run = codesign("render", "appendix2", "--answers", answers, "--summary", "--format", "docx", "--paper",
+                   "letter", "-o", str(out))
+    assert run.returncode == 0, run.stderr
+    document = docx.Document(str(out))
+    assert round(document.sections[0].page_width.inches, 2) == 8.5
+    assert [p.text for p in document.paragraphs if p.style.name == "Title"] == [
+        "Homelessness prevention in Wigan: summary"]
+    assert "List Number" in {p.style.name for p in document.paragraphs}
+
+
+def test_cli_refuses_a_paper_it_does_not_know():
+    run = codesign("render", "appendix2", "--answers", str(ANSWERS / "appendix2-codesign.yaml"), "--paper", "a5")
+    assert run.returncode == 2 and "invalid choice: 'a5'" in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)  # the commands below inherit it
+    yield
+    os.umask(previous)
+
+
+@pytest.mark.parametrize("fmt", ["md", "docx"])
+def test_a_plan_naming_people_is_written_for_its_writer_alone_unless_public(tmp_path, fmt, umask_022):
+    def render_to(name: str, answers: str, *options: str) -> Path:
+        out = tmp_path / f"{name}.{fmt}"
+        run = codesign("render", "engagement-plan", "--answers", str(ANSWERS / f"{answers}.yaml"), "--format", fmt,
+                       *options, "-o", str(out))
+        assert run.returncode == 0, run.stderr
+        return out
+
+    assert render_to("full", "engagement-coproduce").stat().st_mode & 0o777 == 0o600
+    # what is meant to be shared, and a plan naming no one, get the umask's mode
+    assert render_to("public", "engagement-coproduce", "--public").stat().st_mode & 0o777 == 0o644
+    assert render_to("none", "engagement-consult-none-declared").stat().st_mode & 0o777 == 0o644

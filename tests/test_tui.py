@@ -555,7 +555,8 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     exported = (tmp_path / "public.md").read_text()
-    assert "Priya Shah" not in exported and "Names are left out where the person has not agreed" in exported
+    assert "Priya Shah" not in exported and "Carers Forum" not in exported  # her organisation would name her
+    assert "2 entries are left out of this public version" in exported
 
 
 async def test_a_question_keeps_its_number_when_a_branch_skips_another():
@@ -866,3 +867,72 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
         await press(pilot, "enter")
     assert (tmp_path / "plan.md").read_text().startswith("#")
+
+
+async def test_word_export_without_python_docx_names_the_key_and_the_command_and_stays(tmp_path, monkeypatch):
+    import sys
+
+    from codesign_tui.plan.word import install_command
+    from codesign_tui.tui.screens.plan import STAYS
+
+    app = make_app(flow=_flow("appendix2"))
+    said: list[tuple[str, dict]] = []
+    notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda message, **options: (said.append((message, options)),
+                                                                   notify(message, **options))[1])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "13122211":
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        monkeypatch.setitem(sys.modules, "docx", None)  # as if python-docx were not installed
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.docx")
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+    [(message, options)] = [(m, o) for m, o in said if o.get("title") == "Not saved"]
+    assert install_command() in message
+    assert "press w again" in message and "press m for Markdown or h for a web page" in message
+    assert "--format" not in message  # the command line's options mean nothing in the app
+    assert options["timeout"] == STAYS and STAYS >= 60 * 60
+    assert not (tmp_path / "plan.docx").exists()
+
+
+async def test_o_on_the_plan_shows_the_one_page_summary_and_exports_it(tmp_path):
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in "13122211":
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert "## Appendix" in viewer.document.source
+        await pilot.press("o")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "## Appendix" not in viewer.document.source and "## Next steps" in viewer.document.source
+        assert "one-page summary" in app.screen.sub_title
+        await pilot.press("m")
+        await pilot.pause()
+        export_input = app.screen.query_one("#export-path", Input)
+        assert export_input.value.endswith("-summary.md")
+        export_input.value = str(tmp_path / "summary.md")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("o")  # and back to the whole plan
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert "## Appendix" in viewer.document.source
+    assert (tmp_path / "summary.md").read_text().startswith("# ")
+    assert "## The main reasons" in (tmp_path / "summary.md").read_text()

@@ -50,9 +50,13 @@ ACTION = Shape("action", "Something the plan lists when an answer calls for it."
     "text": Field("text", "What to do, in plain words.", required=True),
 })
 
+SHORT_LABEL = 24  # a record field's column heading: eight of them fit across a landscape page
+
 RECORD_FIELD = Shape("record field", "One field of a repeatable record.", {
     "id": Field("id", "The key in each record.", required=True),
     "prompt": Field("text", "What the form asks.", required=True),
+    "short": Field("text", "A short label, one line of at most 24 characters, for the field's column heading in the plan"
+                           " (without it, the prompt's first sentence)."),
     "kind": Field("word", "The kind of value.", enum=FIELD_KINDS),
     "required": Field("bool", "Whether a record needs this field (default true)."),
     "options": Field(OPTION, "The choices, for single.", list_of=True),

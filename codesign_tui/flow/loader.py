@@ -388,8 +388,14 @@ class _FlowReader:
             options = self.yes_partly_no_unsure(options, f"field {field_id!r}")
         elif kind == "single" and not options:
             self.read.error(node, f"field {field_id!r} of {what} is a single choice but has no options")
+        short = self.read.text(f.get("short"), "short") or ""
+        if "short" in f and (not 0 < len(short) <= fmt.SHORT_LABEL or "\n" in short):
+            self.read.error(f["short"], f"the short label of field {field_id!r} should be one line of 1 to"
+                            f" {fmt.SHORT_LABEL} characters (it has {len(short)}), so that it fits as a"
+                            " column heading")
         return RecordField(field_id, self.read.text(f.get("prompt"), "prompt") or "", kind,
-                           self.read.boolean(f.get("required"), "required", True), options, self.place(node))
+                           self.read.boolean(f.get("required"), "required", True), options, self.place(node),
+                           short=short)
 
     def kind(self, node: yaml.Node | None, allowed: tuple[str, ...], what: str) -> str | None:
         if node is None:

@@ -127,6 +127,7 @@ class RecordField:
     options: tuple[Option, ...] = ()
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    short: str = ""  # the column heading in the plan's register; the prompt's first sentence without it
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

@@ -14,6 +14,7 @@ from ..flow.engine import Result
 from ..flow.model import Flow, Level, Question, Section
 from .escape import anchor, long_date
 from .register import public_answers, register_table
+from .summary import summary_of
 
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 
@@ -313,7 +314,7 @@ class _Plan:
         data["answers"] = answers
         if self.public:
             data["set_aside"] = public_answers(flow, result.set_aside)
-        return {
+        plan = {
             "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
                      "audience": flow.audience,
                      "wording": {"calls_for": flow.calls_for_words, "supports": flow.supports_words},
@@ -351,6 +352,8 @@ class _Plan:
             "answers": answers,
             "result": data,
         }
+        plan["summary"] = summary_of(plan)
+        return plan
 
 
 class _Facts:

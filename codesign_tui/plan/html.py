@@ -1,5 +1,6 @@
 """The plan's Markdown as HTML: raw HTML in the source is shown as text, never passed through, and
-links go only to web addresses."""
+links go only to web addresses. A checklist's boxes are the marks ☑ and ☐ in words a screen reader says
+("Yes", "Not yet"), not greyed-out form controls that a reader can hardly tell apart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from .escape import anchor, mermaid_steps
+
+
+TICKED = '<span class="box ticked" role="img" aria-label="Yes">\u2611</span>'
+OPEN = '<span class="box open" role="img" aria-label="Not yet">\u2610</span>'
 
 
 def to_html(markdown: str) -> str:
@@ -41,5 +46,15 @@ def _parser() -> MarkdownIt:
         return default_fence(tokens, index, options, env)
 
     parser.add_render_rule("fence", fence)
+    default_inline = parser.renderer.rules.get("html_inline")
+
+    def box(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        # with raw HTML off, the only inline HTML is the task-list plugin's checkbox
+        content = tokens[index].content
+        if content.startswith('<input class="task-list-item-checkbox"'):
+            return TICKED if 'checked="checked"' in content else OPEN
+        return default_inline(tokens, index, options, env) if default_inline else html.escape(content)
+
+    parser.add_render_rule("html_inline", box)
     _PARSER.append(parser)
     return parser

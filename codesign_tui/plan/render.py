@@ -26,6 +26,7 @@ from . import escape
 from .context import build
 
 MAIN = "plan.md.j2"
+SUMMARY = "summary.md.j2"  # the one-page summary, which stands alone
 PAGE = "plan.html.j2"
 FORMATS = ("md", "html", "docx", "json")
 
@@ -37,56 +38,59 @@ class TemplateProblem(TemplateError):
 
 def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
                     *, public: bool = False, front_matter: bool = False, narrow: bool = False,
-                    on_screen: bool = False) -> str:
+                    on_screen: bool = False, summary: bool = False) -> str:
     """The plan as CommonMark with GitHub tables, one line per paragraph. `on_screen` is for the app's
     viewer, which shows a Mermaid chart as its code: the path taken is a line of text instead. `narrow`
-    is for a small screen: wide tables (the levels, the register) become lists."""
+    is for a small screen: wide tables (the levels, the register) become lists. `summary`: the
+    one-page summary instead of the whole plan."""
     data = build(flow, result, meta, public=public)
     data["narrow"], data["on_screen"] = narrow, on_screen
-    return _markdown(data, templates, front_matter)
+    return _markdown(data, templates, front_matter, summary)
 
 
 def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False) -> str:
+                *, public: bool = False, summary: bool = False) -> str:
     """The plan as one standalone HTML page: its own small stylesheet, nothing fetched from elsewhere."""
     from markupsafe import Markup
 
     from .html import to_html
 
     data = build(flow, result, meta, public=public)
-    body = to_html(_markdown(data, templates, False))
+    body = to_html(_markdown(data, templates, False, summary))
     # a control character in a title would reach the browser's tab and any terminal the page is shown on
     page = dict(data, body=Markup(body), title=visible(data["project"] or data["flow"]["title"]))
     return _render(templates, PAGE, page)
 
 
 def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False) -> str:
-    """The engine's result, who and when, and the plan's sections as Markdown."""
+                *, public: bool = False, summary: bool = False) -> str:
+    """The engine's result, who and when, and the plan's sections (or the summary's) as Markdown."""
     data = build(flow, result, meta, public=public)
     out = dict(data["result"])
     out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
-               sections=sections(_markdown(data, templates, False)))
+               sections=sections(_markdown(data, templates, False, summary)))
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
-           templates: Path | None = None, *, public: bool = False, front_matter: bool = False) -> bytes:
-    """The plan in one of FORMATS, ready to write to a file. Raises TemplateProblem, and for docx
-    MissingExtra when python-docx is not installed."""
+           templates: Path | None = None, *, public: bool = False, front_matter: bool = False,
+           paper: str = "a4", summary: bool = False) -> bytes:
+    """The plan in one of FORMATS, ready to write to a file (a Word document on `paper`, "a4" or
+    "letter"). Raises TemplateProblem, and for docx MissingExtra when python-docx is not installed."""
     if format == "md":
-        return render_markdown(flow, result, meta, templates, public=public,
-                               front_matter=front_matter).encode("utf-8")
+        return render_markdown(flow, result, meta, templates, public=public, front_matter=front_matter,
+                               summary=summary).encode("utf-8")
     if format == "html":
-        return render_html(flow, result, meta, templates, public=public).encode("utf-8")
+        return render_html(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
     if format == "json":
-        return render_json(flow, result, meta, templates, public=public).encode("utf-8")
+        return render_json(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
     if format == "docx":
         from .word import to_docx
 
         data = build(flow, result, meta, public=public)
-        return to_docx(_markdown(data, templates, False), title=data["project"] or data["flow"]["title"],
-                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"])
+        return to_docx(_markdown(data, templates, False, summary), title=data["project"] or data["flow"]["title"],
+                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"],
+                       paper=paper)
     raise ValueError(f"unknown format {format!r}; the formats are {', '.join(FORMATS)}")
 
 
@@ -109,8 +113,8 @@ def sections(markdown: str) -> list[dict[str, str]]:
     return out
 
 
-def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool) -> str:
-    return tidy(_render(templates, MAIN, dict(data, front_matter=front_matter)))
+def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool, summary: bool = False) -> str:
+    return tidy(_render(templates, SUMMARY if summary else MAIN, dict(data, front_matter=front_matter)))
 
 
 def tidy(text: str) -> str:

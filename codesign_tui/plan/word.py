@@ -1,19 +1,32 @@
-"""A Word document from the plan's Markdown: real headings, lists and tables, through python-docx (the
-optional `docx` extra)."""
+"""A Word document from the plan's Markdown, through python-docx: Word's own styles (Title, Heading 1 to 3,
+List Bullet, Table Grid), A4 or US Letter, the project and page numbers in the header and footer, and
+tables that read on paper: rows never split, header rows repeated, and a wide table (the register of
+interests) as one small table per entry."""
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import shlex
 import sys
 from typing import Any
 
+from ..flow.visible import visible
 from .escape import mermaid_steps
 from .escape import url as web_address
 
-BOXES = {"[ ] ": "\u2610 ", "[x] ": "\u2612 ", "[X] ": "\u2612 "}
+# a ticked box is U+2611, never the crossed U+2612 that many readers take for "no"
+BOXES = {"[ ] ": "\u2610 ", "[x] ": "\u2611 ", "[X] ": "\u2611 "}
 LINK_COLOUR = "0B4F9C"
+PAPERS = ("a4", "letter")
+# a table with more columns than this is written as one small two-column table per row: eight columns
+# across a portrait page break words in the middle
+WIDEST_TABLE = 4
+PROPERTY_LIMIT = 255  # Word's limit on a document property such as the title
+HEADER_LIMIT = 120
+# what XML 1.0 cannot hold: python-docx refuses it, so it is shown as a terminal would (^A, ^[)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 class MissingExtra(Exception):
@@ -21,10 +34,22 @@ class MissingExtra(Exception):
 
 
 def install_command() -> str:
-    return f"{shlex.quote(sys.executable)} -m pip install 'python-docx>=1.1'"
+    return f"{shlex.quote(sys.executable)} -m pip install 'python-docx>=1.2'"
 
 
-def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "", subject: str = "") -> bytes:
+def xml_safe(text: str) -> str:
+    """`text` with the characters XML cannot hold shown visibly instead."""
+    return _NOT_XML.sub(lambda m: visible(m.group()) if m.group() < "\x20" else "\ufffd", text)
+
+
+def one_line(text: str, limit: int) -> str:
+    """Text for a document property or the page header: on one line, XML-safe, at most `limit` long."""
+    text = " ".join(visible(xml_safe(text or "")).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "", subject: str = "",
+            paper: str = "a4") -> bytes:
     try:
         import docx
     except ImportError:
@@ -33,9 +58,13 @@ def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "",
                            "or choose --format md or html, which need nothing more.") from None
     from markdown_it import MarkdownIt
 
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}; the sizes are {', '.join(PAPERS)}")
     document = docx.Document()
     properties = document.core_properties
-    properties.title, properties.author, properties.subject = title, author, subject
+    author = one_line(author, PROPERTY_LIMIT)
+    properties.title, properties.author = one_line(title, PROPERTY_LIMIT), author
+    properties.subject = one_line(subject, PROPERTY_LIMIT)
     properties.last_modified_by, properties.comments = author, "Written with codesign-tui"
     try:
         when = _dt.datetime.fromisoformat(date) if date else None
@@ -43,11 +72,67 @@ def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "",
         when = None
     if when is not None:
         properties.created = properties.modified = when
-    tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(markdown)
+    _page(document, paper, one_line(title, HEADER_LIMIT))
+    tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(xml_safe(markdown))
     _Writer(document).write(tokens)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _page(document: Any, paper: str, title: str) -> None:
+    """The paper, margins, header (the project) and footer (page N of M); headings kept with what follows."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Inches, Mm, Pt
+
+    section = document.sections[0]
+    section.page_width, section.page_height = ((Mm(210), Mm(297)) if paper == "a4"
+                                               else (Inches(8.5), Inches(11)))
+    section.left_margin = section.right_margin = Mm(20)
+    section.top_margin = section.bottom_margin = Mm(20)
+    header = section.header.paragraphs[0]
+    header.text = title
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("Page ")
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        style = document.styles[name].paragraph_format
+        style.keep_with_next = True
+        style.keep_together = True
+    # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
+    # enough to push a one-page summary over the page
+    document.styles["Title"].font.size = Pt(22)
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    words = OxmlElement("w:t")
+    words.text = "1"
+    run.append(words)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _row_rules(row: Any, *, header: bool = False, keep_with_next: bool = False) -> None:
+    """A table row that never splits across pages; a header row repeats on each page."""
+    from docx.oxml import OxmlElement
+
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+    if keep_with_next:  # Word keeps a row with the next when a paragraph in it is kept with the next
+        row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
 
 
 class _Writer:
@@ -58,7 +143,7 @@ class _Writer:
         self.lists: list[str] = []  # "bullet" or "number", innermost last
         self.quote = 0
         self.item_start = False
-        self.table: list[list[tuple[bool, list[Any]]]] | None = None
+        self.table_style: str | None = None
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -69,12 +154,16 @@ class _Writer:
         token = tokens[index]
         kind = token.type
         if kind == "heading_open":
-            paragraph = self.document.add_heading(level=min(int(token.tag[1:]), 9))
+            # the plan's one `#` is the document's Title; `##` is Heading 1, and so on
+            paragraph = self.document.add_heading(level=min(int(token.tag[1:]) - 1, 9))
             self.inline(paragraph, tokens[index + 1].children or [])
             return index + 2
         if kind == "paragraph_open":
             paragraph = self.document.add_paragraph(style=self.paragraph_style())
-            self.inline(paragraph, tokens[index + 1].children or [], boxes=self.item_start)
+            children = tokens[index + 1].children or []
+            self.inline(paragraph, children, boxes=self.item_start)
+            if not self.lists and tokens[index + 1].content.endswith(":"):
+                paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
             self.item_start = False
             return index + 2
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -123,16 +212,48 @@ class _Writer:
             elif token.type in ("th_open", "td_open"):
                 rows[-1].append((token.type == "th_open", tokens[index + 1].children or []))
             index += 1
-        if rows:
-            width = max(len(row) for row in rows)
-            table = self.document.add_table(rows=len(rows), cols=width)
-            table.style = self.document.styles["Table Grid"]
-            for r, row in enumerate(rows):
-                for c, (header, children) in enumerate(row):
-                    paragraph = table.cell(r, c).paragraphs[0]
-                    self.inline(paragraph, children, bold=header)
-            self.document.add_paragraph()
+        if not rows:
+            return index
+        width = max(len(row) for row in rows)
+        if width > WIDEST_TABLE and len(rows) > 1 and rows[0][0][0]:
+            for row in rows[1:]:
+                self.entry(rows[0], row)
+            return index
+        table = self.new_table(width)
+        for number, row in enumerate(rows):
+            # row by row, each row's cells once: table.cell(r, c) walks the whole table every time
+            added = table.add_row()
+            for cell, (header, children) in zip(added.cells, row):
+                self.inline(cell.paragraphs[0], children, bold=header)
+            _row_rules(added, header=number == 0 and row[0][0])
+        self.document.add_paragraph()
         return index
+
+    def new_table(self, width: int) -> Any:
+        table = self.document.add_table(rows=0, cols=width)
+        if self.table_style is None:  # looked up once: python-docx looks a style up by walking them all
+            table.style = self.document.styles["Table Grid"]
+            self.table_style = table._tbl.tblPr.style
+        else:
+            table._tbl.tblPr.style = self.table_style
+        return table
+
+    def entry(self, headings: list[tuple[bool, list[Any]]], row: list[tuple[bool, list[Any]]]) -> None:
+        """One row of a wide table as a small table of its own: each heading beside its value, kept on
+        one page."""
+        from docx.shared import Mm
+
+        table = self.new_table(2)
+        table.autofit = False
+        table.columns[0].width, table.columns[1].width = Mm(55), Mm(115)
+        last = min(len(headings), len(row)) - 1
+        for number, ((_, heading), (_, value)) in enumerate(zip(headings, row)):
+            added = table.add_row()
+            name, text = added.cells
+            self.inline(name.paragraphs[0], heading, bold=True)
+            self.inline(text.paragraphs[0], value, bold=number == 0)
+            _row_rules(added, keep_with_next=number < last)
+        self.document.add_paragraph()  # apart, or Word joins the tables into one
 
     def inline(self, paragraph: Any, children: list[Any], *, boxes: bool = False, bold: bool = False) -> None:
         """Runs for one line of inline Markdown: bold, italic, code, links, and a task box at the start."""
@@ -174,8 +295,10 @@ class _Writer:
             _hyperlink(paragraph, href, text, state)
             return
         run = paragraph.add_run(text)
-        run.bold = state["bold"] or None
-        run.italic = state["italic"] or None
+        if state["bold"]:  # set only when on: each setting adds XML to the run
+            run.bold = True
+        if state["italic"]:
+            run.italic = True
         if state["strike"]:
             run.font.strike = True
         if state["code"]:

@@ -14,23 +14,30 @@ from ...flow.answers import AnswersFile
 from ...flow.conversation import Conversation
 from ...flow.engine import Session
 from ...flow.model import Flow
-from ...files import ExportError, write_atomically
+from ...files import PRIVATE, ExportError, write_atomically
 from ...flow.visible import visible
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
+STAYS = 24 * 60 * 60  # seconds: a message that stays until it is clicked away
 FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
 
 
-def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False) -> bytes:
-    """The plan in one of the export formats; ExportError says what is wrong when it cannot be made."""
+def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False,
+                 summary: bool = False) -> bytes:
+    """The plan (or its one-page summary) in one of the export formats; ExportError says what is wrong
+    when it cannot be made."""
     from ...plan.render import render
-    from ...plan.word import MissingExtra
+    from ...plan.word import MissingExtra, install_command
 
     try:
-        return render(fmt, flow, session.result(so_far=True), meta, public=public)
-    except MissingExtra as error:
-        raise ExportError(str(error)) from None
+        return render(fmt, flow, session.result(so_far=True), meta, public=public, summary=summary)
+    except MissingExtra:
+        # said in the app's own keys, not the command line's options
+        raise ExportError("Word export needs python-docx, which is not installed here. Install it with:\n"
+                          f"  {install_command()}\n"
+                          "then press w again. Or press m for Markdown or h for a web page, which need"
+                          " nothing more.") from None
 
 
 class PlanScreen(Screen):
@@ -48,7 +55,10 @@ class PlanScreen(Screen):
         Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data", show=False),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
         Binding("p", "toggle_public", "Public",
-                tooltip="Leave out the names of people who have not agreed to publication, here and in exports"),
+                tooltip="Leave out the register entries of people who have not agreed to publication, here and"
+                        " in exports"),
+        Binding("o", "toggle_summary", "One page",
+                tooltip="Show the one-page summary, or the whole plan again; exports follow what is shown"),
     ]
 
     def __init__(self, flow: Flow, session: Session, meta: AnswersFile, reveal: bool = True) -> None:
@@ -57,7 +67,8 @@ class PlanScreen(Screen):
         self.session = session
         self.plan_meta = meta  # who and when; dated when the session began, so the same answers give the same plan
         self.reveal = reveal
-        self.public = False  # the public version: names without consent to publish left out
+        self.public = False  # the public version: register entries without consent to publish left out
+        self.summary = False  # the one-page summary instead of the whole plan, here and in exports
 
     def meta(self) -> AnswersFile:
         return self.plan_meta
@@ -76,7 +87,8 @@ class PlanScreen(Screen):
     def show_state(self) -> None:
         answered, total = self.session.progress()
         state = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
-        self.sub_title = state + (" · public version (names without consent left out)" if self.public else "")
+        self.sub_title = (state + (" · one-page summary" if self.summary else "")
+                          + (" · public version (entries without consent left out)" if self.public else ""))
 
     @work(exclusive=True, group="render")
     async def render_plan(self) -> None:
@@ -87,7 +99,7 @@ class PlanScreen(Screen):
         try:
             # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
             text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(), public=self.public,
-                                   narrow=self.app.size.width < 140, on_screen=True)
+                                   narrow=self.app.size.width < 140, on_screen=True, summary=self.summary)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
@@ -110,9 +122,9 @@ class PlanScreen(Screen):
 
     def action_toggle_public(self) -> None:
         self.public = not self.public
-        self.notify("Public version: names of people who have not agreed to publication are left out, here and"
-                    " in every export." if self.public else "Full version: every name in the register is shown,"
-                    " here and in every export.", title="Plan")
+        self.notify("Public version: the register entries of people who have not agreed to publication are left"
+                    " out, here and in every export." if self.public else "Full version: every entry in the"
+                    " register is shown, here and in every export.", title="Plan")
         self.render_plan()
 
     def action_save(self) -> None:
@@ -125,11 +137,19 @@ class PlanScreen(Screen):
         self.app.push_screen(ChoiceDialog("Save the plan as:", [
             ("md", "Markdown (m)"), ("docx", "Word (w)"), ("html", "Web page (h)"), ("json", "JSON (j)")]), chosen)
 
+    def action_toggle_summary(self) -> None:
+        self.summary = not self.summary
+        self.render_plan()
+
+    def file_name(self, fmt: str) -> str:
+        name = Path(Conversation(self.session).plan_file_name(fmt, self.public))
+        return f"{name.stem}-summary{name.suffix}" if self.summary else name.name
+
     def action_export(self, fmt: str) -> None:
         if self.app.is_web:
             self.deliver(fmt)
             return
-        proposed = Path.cwd() / Conversation(self.session).plan_file_name(fmt, self.public)
+        proposed = Path.cwd() / self.file_name(fmt)
 
         def chosen(path: Path | None) -> None:
             if path is None:
@@ -146,10 +166,14 @@ class PlanScreen(Screen):
         self.app.push_screen(ExportDialog(FORMATS[fmt], proposed), chosen)
 
     def write(self, fmt: str, path: Path, force: bool) -> None:
+        from ...plan.register import names_people
+
         try:
-            write_atomically(path, export_bytes(fmt, self.flow, self.session, self.meta(), self.public), force=force)
-        except ExportError as error:
-            self.notify(visible(str(error)), title="Not saved", severity="error", timeout=10)
+            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary)
+            private = names_people(self.flow, self.session.answers, public=self.public)
+            write_atomically(path, data, force=force, mode=PRIVATE if private else None)
+        except ExportError as error:  # stays until dismissed: it may hold a command to copy
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
         self.notify(visible(f"Saved {path}"), title="Plan saved")
@@ -158,9 +182,9 @@ class PlanScreen(Screen):
         import io
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public)
+            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary)
         except ExportError as error:
-            self.notify(visible(str(error)), title="Not saved", severity="error")
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
-        name = Conversation(self.session).plan_file_name(fmt, self.public)
+        name = self.file_name(fmt)
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)
