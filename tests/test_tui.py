@@ -936,3 +936,25 @@ async def test_o_on_the_plan_shows_the_one_page_summary_and_exports_it(tmp_path)
         assert "## Appendix" in viewer.document.source
     assert (tmp_path / "summary.md").read_text().startswith("# ")
     assert "## The main reasons" in (tmp_path / "summary.md").read_text()
+
+
+async def test_tab_in_replace_it_never_lands_on_replace():
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    chosen: list[bool | None] = []
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ConfirmDialog("plan.md already exists. Replace it?", "Replace", "Keep it"), chosen.append)
+        await pilot.pause()
+        assert app.screen.focused.id == "no"
+        await press(pilot, "tab", "tab")  # reaching for "Keep it"
+        assert app.screen.focused.id == "no"
+        await press(pilot, "enter")
+        assert chosen == [False]
+        app.push_screen(ConfirmDialog("plan.md already exists. Replace it?", "Replace", "Keep it"), chosen.append)
+        await pilot.pause()
+        await press(pilot, "shift+tab")  # the other answer is still a key away
+        assert app.screen.focused.id == "yes"
+        await press(pilot, "tab")
+        assert app.screen.focused.id == "no"

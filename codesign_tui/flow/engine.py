@@ -108,6 +108,7 @@ class Session:
         self.unfit: dict[str, SetAside] = dict(unfit or {})
         self._cursor: str | None = None
         self._path = walk(flow, self.answers)
+        self._results: dict[bool, tuple[Any, Result]] = {}
 
     @classmethod
     def from_file(cls, flow: Flow, given: AnswersFile, name: str = "") -> tuple["Session", tuple[str, ...]]:
@@ -223,5 +224,19 @@ class Session:
         return self.current
 
     def result(self, so_far: bool = False) -> Result:
-        """The result of the answers on the path; `so_far` leaves unanswered questions out of it."""
-        return evaluate(self.flow, self.answers, self._path, so_far)
+        """The result of the answers on the path; `so_far` leaves unanswered questions out of it. Worked
+        out once for each state of the answers: the conversation, the side panel and the plan all ask."""
+        key = (so_far, tuple((k, _frozen(v)) for k, v in self.answers.items()))
+        cached = self._results.get(so_far)
+        if cached is None or cached[0] != key:
+            cached = self._results[so_far] = (key, evaluate(self.flow, self.answers, self._path, so_far))
+        return cached[1]
+
+
+def _frozen(value: Any) -> Any:
+    """An answer as a hashable, comparable key (lists and records included)."""
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    return value

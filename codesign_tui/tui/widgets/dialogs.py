@@ -24,7 +24,12 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog .buttons { height: auto; margin-top: 1; }
     ConfirmDialog Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "no", "No")]
+    # The safe answer has the focus and is the last button: Tab, pressed to reach it, stays on it rather than
+    # wrapping round to the answer that replaces or deletes (Shift+Tab, the arrows or a click reach that one).
+    BINDINGS = [Binding("escape", "no", "No"),
+                Binding("tab", "stay_on_the_safe_answer", show=False),
+                Binding("left", "app.focus_previous", show=False),
+                Binding("right", "app.focus_next", show=False)]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
         super().__init__()
@@ -47,6 +52,10 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+    def action_stay_on_the_safe_answer(self) -> None:
+        if self.focused is not self.query_one("#no", Button):
+            self.focus_next()
 
 
 class ChoiceDialog(ModalScreen[str | None]):
