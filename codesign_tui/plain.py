@@ -58,7 +58,7 @@ class PlainConversation:
         self.stdout.flush()
 
     def ask(self, prompt: str = "> ") -> str:
-        self.stdout.write(visible(prompt))
+        self.stdout.write(visible(prompt, "\n"))
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:

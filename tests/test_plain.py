@@ -169,3 +169,9 @@ def test_a_register_field_explains_its_choices_and_answers_a_question_mark(confl
     financial = [f for f in conflicts.question("interests").fields if f.id == "interest_type"][0].option("financial")
     assert f"1  {financial.label} - {financial.explanation}" in out
     assert out.count(financial.explanation) == 2  # listed, then again for "?"
+
+
+def test_plain_mode_shows_no_control_characters_of_its_own(appendix2, tmp_path):
+    code, out = talk(appendix2, ["no", "existing", "yes", "yes", "yes", "yes", "no", "no", ""], tmp_path)
+    assert code == 0, out
+    assert "^J" not in out and "\nSave the plan as " in out

@@ -958,3 +958,21 @@ async def test_tab_in_replace_it_never_lands_on_replace():
         assert app.screen.focused.id == "yes"
         await press(pilot, "tab")
         assert app.screen.focused.id == "no"
+
+
+async def test_a_warning_an_answer_raises_is_said_in_the_conversation():
+    flow = _flow("conflicts-of-interest")
+    [flag] = [f for f in flow.flags if f.id == "financial-interest-deciding"]
+    app = make_app(flow=flow)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1", "1")
+        await type_reply(pilot, "1, 2, 3, 4, 5")
+        await press(pilot, "1")
+        form = app.screen.query_one("#record-form")
+        await add_interest(pilot, form, name="Dr A. Patel", role="Clinical lead", organisation="Example Trust",
+                           interest_type="financial", description="Shares in a bidder",
+                           management="note_and_participate")
+        await pilot.click("#record-done")
+        await pilot.pause()
+        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        assert f"Warning: {flag.text}" in notes

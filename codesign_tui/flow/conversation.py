@@ -41,7 +41,7 @@ class Reply:
 @record(frozen=True)
 class Step:
     """What an answer did: the change to the path, and notes to show before the next question, each a
-    (kind, text) pair; kind is `set-aside`, `restored`, `changed` or `level`."""
+    (kind, text) pair; kind is `set-aside`, `restored`, `changed`, `flag` (a warning raised) or `level`."""
 
     question: Question
     change: Change
@@ -201,6 +201,7 @@ class Conversation:
             raise AnswerError("", "All questions are answered.")
         session = self.session
         had, before = question.id in session.answers, session.answers.get(question.id)
+        flagged = {flag.id for flag in session.result(so_far=True).flags}
         change = session.answer(question.id, value)
         notes: list[tuple[str, str]] = []
         if self.jumped:
@@ -210,6 +211,9 @@ class Conversation:
             if had and after != before:
                 notes.append(("changed", f"Changed your answer to “{visible(question.prompt.rstrip('.?'))}”: from"
                                          f" {answer_label(question, before)} to {answer_label(question, after)}."))
+        # a warning the answer raises is said now, not only in the plan
+        notes += [("flag", visible(f"Warning: {flag.text}")) for flag in session.result(so_far=True).flags
+                  if flag.id not in flagged]
         settled = self.settled_note()
         if settled:
             notes.append(("level", settled))

@@ -146,7 +146,7 @@ class ConversationScreen(Screen):
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
                                      else position == len(ids) - 1)
         # a changed answer's note reads as ordinary text; a moved recommendation is shown as good news
-        styles = {"changed": "note", "level": "restored"}
+        styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
         notes = [NoteTurn(text, styles.get(kind, kind)) for kind, text in step.notes
                  if self.revealed or kind != "level"]
         if last is None or last.question.id != question.id or notes or not follows:
