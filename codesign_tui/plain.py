@@ -206,10 +206,7 @@ class PlainConversation:
             optional = "" if spec.required else " (optional)"
             reply = self.ask(f"  {spec.prompt}{optional} > ")
             if reply.casefold() in ("?", "why", "help"):
-                self.say("  " + (" ".join(f"{o.label}: {o.explanation}" for o in options if o.explanation)
-                                 or ("Write the date as 31/03/2026, 31 March 2026 or 2026-03-31." if spec.kind == "date"
-                                     else "Type it in your own words; press Enter to leave it out."
-                                     if not spec.required else "Type it in your own words.")))
+                self.say("  " + _field_help(spec))
                 continue
             if not reply:
                 if not spec.required:
@@ -274,6 +271,16 @@ class PlainConversation:
                      f" codesign --plain --resume {self.session.name}")
             return
         self.say(f"The plan is in {path}.")
+
+
+def _field_help(spec: RecordField) -> str:
+    """What "?" says in a register field: what each choice means, or how to write the answer."""
+    meanings = " ".join(f"{o.label}: {o.explanation}" for o in spec.options if o.explanation)
+    if meanings:
+        return meanings
+    if spec.kind == "date":
+        return DATE_HINT
+    return "Type it in your own words" + ("." if spec.required else "; press Enter to leave it out.")
 
 
 def _unused(path: Path) -> Path:

@@ -148,6 +148,10 @@ class SessionStore:
             raise KeyError(name)
         return self.folder / f"{name}{SUFFIX}"
 
+    def text(self, session: Session) -> str:
+        """The session as its file holds it (what `save` writes), for printing when it cannot be saved."""
+        return to_yaml(session)
+
     def save(self, session: Session) -> Path:
         """Write the session into its own file, atomically, readable by its owner alone; ExportError when
         it cannot."""

@@ -27,6 +27,9 @@ class Store(Protocol):
 
     def save(self, session: Session) -> object: ...
 
+    def text(self, session: Session) -> str:
+        """The session as its file holds it."""
+
 
 @record(frozen=True)
 class Reply:
@@ -294,15 +297,6 @@ class Conversation:
         self.saved_once = True
         return True
 
-    def answers_yaml(self) -> str:
-        """The session as an answers file, for the last resort of printing it when it cannot be saved."""
-        import yaml
-
-        data = {"flow": self.flow.id, "project": self.session.project, "prepared_by": self.session.prepared_by,
-                "answers": self.session.answers}
-        if self.session.drafts:
-            data["drafts_not_sent"] = self.session.drafts
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
     def farewell(self, resume: str) -> str:
         """What to say on leaving: honest about whether the answers are saved. `resume` is the command
@@ -311,7 +305,7 @@ class Conversation:
         if self.save_error is not None:
             return (f"Your answers could NOT be saved ({self.save_error}). Copy them from here into a file and"
                     f" open it with: codesign render {self.flow.id} --answers FILE --partial\n\n"
-                    + self.answers_yaml())
+                    + self.store.text(self.session))
         answered, total = session.progress()
         if session.finished:
             return f"Your answers are saved; open them again with: {resume}"

@@ -108,7 +108,7 @@ class Session:
         self.unfit: dict[str, SetAside] = dict(unfit or {})
         self._cursor: str | None = None
         self._path = walk(flow, self.answers)
-        self._results: dict[bool, tuple[Any, Result]] = {}
+        self._results: dict[bool, Result] = {}  # answers change only through answer(), which clears it
 
     @classmethod
     def from_file(cls, flow: Flow, given: AnswersFile, name: str = "") -> tuple["Session", tuple[str, ...]]:
@@ -179,6 +179,7 @@ class Session:
         value = check_answer(question, value)
         before = {q.id for q in self._path}
         self.answers[question_id] = value
+        self._results.clear()
         self.drafts.pop(question_id, None)  # sent: no longer a draft
         self.unfit.pop(question_id, None)
         self._path = walk(self.flow, self.answers)
@@ -226,17 +227,7 @@ class Session:
     def result(self, so_far: bool = False) -> Result:
         """The result of the answers on the path; `so_far` leaves unanswered questions out of it. Worked
         out once for each state of the answers: the conversation, the side panel and the plan all ask."""
-        key = (so_far, tuple((k, _frozen(v)) for k, v in self.answers.items()))
-        cached = self._results.get(so_far)
-        if cached is None or cached[0] != key:
-            cached = self._results[so_far] = (key, evaluate(self.flow, self.answers, self._path, so_far))
-        return cached[1]
+        if so_far not in self._results:
+            self._results[so_far] = evaluate(self.flow, self.answers, self._path, so_far)
+        return self._results[so_far]
 
-
-def _frozen(value: Any) -> Any:
-    """An answer as a hashable, comparable key (lists and records included)."""
-    if isinstance(value, list):
-        return tuple(_frozen(item) for item in value)
-    if isinstance(value, dict):
-        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
-    return value
