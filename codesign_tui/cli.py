@@ -207,6 +207,7 @@ def _load(name: str):
 
 
 def _flows(options: argparse.Namespace) -> int:
+    from .flow.engine import longest_path
     from .flow.loader import read_flow
     from .flow.problems import Problems
     from .resources import shipped_flows
@@ -214,8 +215,8 @@ def _flows(options: argparse.Namespace) -> int:
     rows = []
     for path in shipped_flows():
         flow = read_flow(path, Problems())
-        if flow is not None:
-            rows.append((flow.id, flow.title, str(len(flow.questions))))
+        if flow is not None:  # the most questions a person can be asked, as the home screen says
+            rows.append((flow.id, flow.title, str(longest_path(flow, {})[0])))
     widths = [max(len(r[i]) for r in rows + [("id", "title", "questions")]) for i in range(3)]
     print(f"{'id':<{widths[0]}}  {'title':<{widths[1]}}  questions")
     for flow_id, title, count in rows:
@@ -665,8 +666,7 @@ def _sessions(options: argparse.Namespace) -> int:
         if key not in flows:
             flows[key] = _quiet_load(key)
         item = describe(item, flows[key])
-        state = ("finished" if item.complete else f"{item.answered} of {item.total} answered") if item.usable \
-            else f"{item.answered} answers; flow not found"
+        state = item.state
         project = f"  {item.project}" if item.project else ""
         print(_shown(f"  {item.name}  {item.flow:<22} {state:<20} {item.updated}{project}"))
     print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from .files import ExportError
 from .flow.answers import AnswerError, check_record, read_date
+from .flow.catalogue import minutes
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
@@ -71,8 +72,9 @@ class PlainConversation:
     def run(self) -> int:
         flow = self.flow
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
-        total = len(self.session.path)
-        self.say(f"About {total} questions, roughly {max(1, round(total * 0.4))} minutes. {HELP}")
+        count = self.session.progress()
+        self.say(f"{'' if count.exact else 'Up to '}{count.total} questions, about {minutes(count.total)} minutes."
+                 f" {HELP}")
         for note in checked_notes(self.session, self.brought_back):
             self.say(note)
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")
@@ -96,8 +98,7 @@ class PlainConversation:
             return EXIT_NOT_SAVED
         if not why:
             return 0
-        answered, total = self.session.progress()
-        self.say(f"\n{why} after {answered} of {total} questions. Your answers are saved; carry on"
+        self.say(f"\n{why} with {self.session.progress()} questions answered. Your answers are saved; carry on"
                  f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
 
@@ -114,7 +115,7 @@ class PlainConversation:
             self.say(f"\n== {section.title} ==")
             if section.intro:
                 self.say(section.intro)
-        self.say(f"\nQuestion {self.conversation.number(question)} of {len(self.flow.questions)}")
+        self.say(f"\nQuestion {self.conversation.number(question)} ({self.session.progress()} answered)")
         self.say(question.prompt + ("  (optional: press Enter to skip)" if not question.required else ""))
         if question.id in self.session.answers:
             self.say(f"Your answer was: {answer_label(question, self.session.answers[question.id])}."

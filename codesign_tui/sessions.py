@@ -78,9 +78,15 @@ class Listed:
     name: str
     given: AnswersFile
     answered: int = 0
-    total: int = 0
+    progress: str = ""  # "3 of up to 26": the engine's count (Progress)
     complete: bool = False
     usable: bool = True  # false when its flow cannot be found
+
+    @property
+    def state(self) -> str:
+        if not self.usable:
+            return f"{self.answered} answers; its flow cannot be found"
+        return "finished" if self.complete else f"{self.progress} answered"
 
     @property
     def flow(self) -> str:
@@ -248,7 +254,8 @@ def describe(listed: Listed, flow: Flow | None) -> Listed:
     from .flow.engine import Session
 
     session, _ = Session.from_file(flow, listed.given, listed.name)
-    listed.answered, listed.total = session.progress()
+    progress = session.progress()
+    listed.answered, listed.progress = progress.answered, str(progress)
     listed.complete = session.is_complete
     return listed
 

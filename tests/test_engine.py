@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from codesign_tui.flow.answers import AnswerError
-from codesign_tui.flow.engine import Session, evaluate, walk
+from codesign_tui.flow.engine import Progress, Session, evaluate, longest_path, walk
 
 
 def ids(questions):
@@ -17,7 +17,9 @@ def test_first_question_and_path_before_any_answer(branching):
     assert session.current.id == "open"
     # unanswered conditions read as false, so optional branches are not yet on the path
     assert ids(session.path) == ["open", "money", "people", "channels", "records"]
-    assert session.progress() == (0, 5)
+    # the count is out of the most questions any path can hold, not the five on the path so far
+    assert session.progress() == Progress(0, 7, exact=False)
+    assert str(session.progress()) == "0 of up to 7"
     assert not session.is_complete
 
 
@@ -253,3 +255,50 @@ def test_a_flow_adds_requirements_to_the_levels_it_includes(engagement, appendix
     # the included flow's own requirements are all still there
     assert {(r.level, r.question) for r in appendix2.requirements} <= {
         (r.level, r.question) for r in engagement.requirements}
+
+
+def test_longest_path_is_the_most_any_answers_give(branching):
+    """The engine's one count of questions: checked against every combination of the answers that steer
+    the path, at the start and after each answer of a whole conversation."""
+    import itertools
+
+    flow = branching
+    steering = [q for q in flow.questions if q.id in flow.path_reads]
+    assert steering, "the branching flow steers its path"
+
+    def brute(answers):
+        open_ = [q for q in steering if q.id not in answers]
+        lengths = {len(walk(flow, {**answers, **dict(zip((q.id for q in open_), combo))}))
+                   for combo in itertools.product(*(q.possible_answers(4096) for q in open_))}
+        return max(lengths), len(lengths) == 1
+
+    session = Session(flow)
+    totals = []
+    while session.current is not None:
+        progress = session.progress()
+        assert (progress.total, progress.exact) == brute(session.answers) == longest_path(flow, session.answers)
+        assert progress.total >= len(session.path) and progress.answered == sum(
+            q.id in session.answers for q in session.path)
+        totals.append(progress.total)
+        question = session.current
+        if question.kind == "record":
+            session.skip(question.id) if not question.required else session.answer(question.id, [])
+            continue
+        value = question.values[0] if question.is_choice else "something"
+        session.answer(question.id, [value] if question.kind == "multiple" else value)
+    final = session.progress()
+    assert final == Progress(len(session.path), len(session.path), exact=True)
+    # answering forward, the most can only come down
+    assert totals == sorted(totals, reverse=True)
+    closed = Session(flow)
+    closed.answer("open", "no")  # the branch jumps to the last section: nothing else can steer it
+    assert closed.progress() == Progress(1, len(closed.path), exact=True) and len(closed.path) < totals[0]
+
+
+def test_longest_path_of_an_unlistable_steering_answer_is_every_question(branching):
+    """A free-text answer that steers the path cannot be tried one by one: the bound is the whole flow."""
+    from codesign_tui.flow.model import Question
+
+    question = Question("note", "A note?", "text", "start")
+    assert question.possible_answers(4096) is None
+    assert Question("pick", "Pick", "multiple", "start", options=()).possible_answers(4096) == [[]]

@@ -52,7 +52,7 @@ def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):
     assert "that is not one of the answers" in out
     assert "This one needs an answer" in out
     assert saved_answers(tmp_path)["answers"] == {"space_to_shape": "no"}
-    assert code == 1 and "Input ended after 1 of 8 questions" in out
+    assert code == 1 and "Input ended with 1 of 8 questions answered" in out
     assert "codesign --plain --resume" in out
 
 
@@ -114,7 +114,7 @@ def test_resume_in_plain_mode_carries_on(tmp_path):
                          input="\n".join(["yes"] * 6) + "\n", capture_output=True, text=True, cwd=tmp_path,
                          timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Question 3 of 8" in run.stdout and "Question 1 of 8" not in run.stdout
+    assert "Question 3 (2 of 8 answered)" in run.stdout and "Question 1 (" not in run.stdout
     assert "Recommendation: Co-produce." in run.stdout
 
 
@@ -132,7 +132,7 @@ def test_a_session_of_ones_own_flow_file_resumes_in_plain_mode(tmp_path):
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], input="",
                          capture_output=True, text=True, cwd=elsewhere, timeout=120)
     assert "cannot" not in run.stderr and "no flow called" not in run.stderr, run.stderr
-    assert "Question 2 of" in run.stdout, run.stdout
+    assert "Question 2 (1 of up to 7 answered)" in run.stdout, run.stdout
 
 
 def test_a_new_plan_asks_its_name_and_who_prepares_it(appendix2, tmp_path):

@@ -279,6 +279,8 @@ async def test_changing_an_earlier_answer_sets_later_ones_aside_and_returns_to_w
     await ann.answer(None, action="skip")  # detail (optional)
     await ann.answer("yes")  # money
     assert ann.question == "people"
+    # the engine's count, as the app's title bar and plain mode say it
+    assert "3 of up to 7 questions answered" in ann.text
     await ann.get("/question?change=open")
     assert ann.question == "open" and "You are changing an earlier answer" in ann.text
     assert session_file(tmp_path / "room")["session"].get("cursor") is None  # looking changes nothing
@@ -286,6 +288,7 @@ async def test_changing_an_earlier_answer_sets_later_ones_aside_and_returns_to_w
     assert "Changed your answer to “Is it open”: from Yes to No." in html.unescape(ann.text)
     assert "Set aside, as they no longer apply" in html.unescape(ann.text)
     assert ann.question == "records"
+    assert "1 of 2 questions answered" in ann.text  # no answer left can change the path now
     await ann.get("/question?change=open")
     await ann.answer("yes")
     assert "Brought back, as they apply again" in html.unescape(ann.text)

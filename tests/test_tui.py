@@ -116,6 +116,36 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
         assert (tmp_path / "plan.md").read_text() == "keep me"
 
 
+async def test_one_count_of_questions_on_the_home_screen_the_title_bar_and_in_plain_mode(engagement):
+    """The engine counts the questions once (the most the path can hold); every front end shows that."""
+    import io
+
+    from codesign_tui.flow.catalogue import minutes
+    from codesign_tui.flow.engine import longest_path
+    from codesign_tui.plain import converse
+
+    most, exact = longest_path(engagement, {})
+    assert not exact and most == len(engagement.questions)  # one branch can still add a question
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = str(app.screen.query_one("#flows", OptionList).get_option_at_index(0).prompt)
+        assert f"Up to {most} questions, about {minutes(most)} minutes" in home
+        await pilot.press("enter")  # engagement-plan, first in the list
+        await pilot.pause()
+        await pilot.press("enter")  # no name: the dialog lets the person skip
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.sub_title == f"0 of up to {most} answered"
+        session = app.screen.session
+        assert len(session.path) < most  # the path so far is shorter: the count is not the path's length
+    out = io.StringIO()
+    converse(engagement, io.StringIO("\n\nquit\n"), out, Path.cwd())
+    assert f"Up to {most} questions, about {minutes(most)} minutes." in out.getvalue()
+    assert f"(0 of up to {most} answered)" in out.getvalue()
+
+
 async def test_typed_replies_as_people_type_them():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -452,7 +482,7 @@ async def test_quitting_saves_once_more_when_the_disk_has_room_again(disk):
         disk["full"] = False
         await press(pilot, "ctrl+q")
     assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
-    assert app.farewell.startswith("Your answers are saved (2 of 8)")
+    assert app.farewell.startswith("Your answers are saved (2 of 8 answered)")
 
 
 async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_moved():

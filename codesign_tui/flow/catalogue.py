@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-VERSION = 1
+VERSION = 2  # 2: questions are the longest path's, not every question in the flow
 
 
 class FlowEntry(NamedTuple):
@@ -26,6 +26,11 @@ class FlowEntry(NamedTuple):
     questions: int  # at most, on the longest path
     text_questions: tuple[str, ...]  # free-text questions, whose answers name a saved session
     path: str
+
+
+def minutes(questions: int) -> int:
+    """About how long that many questions take: 25 seconds each, from trying the shipped flows."""
+    return max(1, round(questions * 25 / 60))
 
 
 def cache_file() -> Path | None:
@@ -71,6 +76,7 @@ def catalogue(paths: list[Path], cache: Path | None = None) -> list[FlowEntry]:
 
 def _describe(path: Path) -> dict[str, Any]:
     """Read and check one flow; what the cache keeps of it."""
+    from .engine import longest_path
     from .lint import lint
     from .loader import read_flow
     from .problems import Problems
@@ -84,7 +90,7 @@ def _describe(path: Path) -> dict[str, Any]:
     if flow is None or problems.errors:
         return {"files": stamps, "entry": None}
     return {"files": stamps, "entry": {
-        "id": flow.id, "title": flow.title, "summary": flow.summary, "questions": len(flow.questions),
+        "id": flow.id, "title": flow.title, "summary": flow.summary, "questions": longest_path(flow, {})[0],
         "text_questions": [q.id for q in flow.questions if q.kind == "text"]}}
 
 

@@ -306,11 +306,11 @@ class Conversation:
             return (f"Your answers could NOT be saved ({self.save_error}). Copy them from here into a file and"
                     f" open it with: codesign render {self.flow.id} --answers FILE --partial\n\n"
                     + self.store.text(self.session))
-        answered, total = session.progress()
+        progress = session.progress()
         if session.finished:
             return f"Your answers are saved; open them again with: {resume}"
-        if answered or session.drafts or session.project or session.prepared_by:
-            return f"Your answers are saved ({answered} of {total}). Carry on with: {resume}"
+        if progress.answered or session.drafts or session.project or session.prepared_by:
+            return f"Your answers are saved ({progress} answered). Carry on with: {resume}"
         return ""
 
     # -- the plan -------------------------------------------------------------------------------------

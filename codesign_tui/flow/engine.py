@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from ..records import record
@@ -80,6 +81,39 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     return result
 
 
+MOST_TRIES = 4096  # combinations of the answers that steer the path, tried to find its longest
+
+
+@record(frozen=True)
+class Progress:
+    """How far a person is: questions answered on the path, out of the most questions the path can hold
+    with the answers given so far. `exact` when no answer still to be given can change that number. The
+    one count of questions: the home screen, the title bar, plain mode and the room all show this."""
+
+    answered: int
+    total: int
+    exact: bool
+
+    def __str__(self) -> str:
+        return f"{self.answered} of {'' if self.exact else 'up to '}{self.total}"
+
+
+def longest_path(flow: Flow, answers: dict[str, Any]) -> tuple[int, bool]:
+    """The most questions the path can hold, trying every answer to the questions that steer it and are
+    not yet answered; and whether that is the only length left. Where those answers cannot be listed
+    (free text, numbers) or are too many to try, every question in the flow is the bound."""
+    steering = [q for q in flow.questions if q.id in flow.path_reads and q.id not in answers]
+    domains = [q.possible_answers(MOST_TRIES) for q in steering]
+    tries = 1
+    for domain in domains:
+        tries *= len(domain) if domain is not None else MOST_TRIES + 1
+    if tries > MOST_TRIES:
+        return len(flow.questions), False
+    lengths = {len(walk(flow, {**answers, **dict(zip((q.id for q in steering), combo))}))
+               for combo in itertools.product(*domains)}
+    return max(lengths), len(lengths) == 1
+
+
 @record(frozen=True)
 class Change:
     """What an answer changed elsewhere: answers set aside because their questions no longer apply,
@@ -109,6 +143,7 @@ class Session:
         self._cursor: str | None = None
         self._path = walk(flow, self.answers)
         self._results: dict[bool, Result] = {}  # answers change only through answer(), which clears it
+        self._most: tuple[int, bool] | None = None  # and this
 
     @classmethod
     def from_file(cls, flow: Flow, given: AnswersFile, name: str = "") -> tuple["Session", tuple[str, ...]]:
@@ -158,9 +193,12 @@ class Session:
         on_path = {q.id for q in self._path}
         return {qid: value for qid, value in self.answers.items() if qid not in on_path}
 
-    def progress(self) -> tuple[int, int]:
-        """Questions answered and questions on the path as far as the answers so far tell."""
-        return sum(1 for q in self._path if q.id in self.answers), len(self._path)
+    def progress(self) -> Progress:
+        """Questions answered on the path, out of the most the path can hold (see Progress)."""
+        if self._most is None:
+            self._most = longest_path(self.flow, self.answers)
+        total, exact = self._most
+        return Progress(sum(1 for q in self._path if q.id in self.answers), total, exact)
 
     def section_progress(self) -> list[tuple[Section, int, int]]:
         counts: dict[str, list[int]] = {}
@@ -180,6 +218,7 @@ class Session:
         before = {q.id for q in self._path}
         self.answers[question_id] = value
         self._results.clear()
+        self._most = None
         self.drafts.pop(question_id, None)  # sent: no longer a draft
         self.unfit.pop(question_id, None)
         self._path = walk(self.flow, self.answers)

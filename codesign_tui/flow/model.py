@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import field
 from typing import Any
 
@@ -157,6 +158,21 @@ class Question:
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(option.value for option in self.options)
+
+    def possible_answers(self, limit: int) -> list[Any] | None:
+        """Every answer this question can be given (None for passing over an optional one), or None when
+        there are more than `limit` or they cannot be listed (text, numbers, dates, records)."""
+        if not self.is_choice:
+            return None
+        values = self.values
+        if self.kind == "multiple":
+            if 2 ** len(values) > limit:
+                return None
+            answers: list[Any] = [list(c) for r in range(len(values) + 1)
+                                  for c in itertools.combinations(values, r)]
+        else:
+            answers = list(values)
+        return answers if self.required else [*answers, None]
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -320,6 +336,11 @@ class Flow:
         # the questions the recommendation reads, either way
         self.recommendation_reads = frozenset(name for name in self.calls_for_reads | self.requirement_reads
                                               if name in self._questions)
+        # the questions whose answers can change which questions are asked
+        path_conditions = [c for s in self.sections for c in (
+            s.when, *(b.when for b in s.next), *(q.when for q in s.questions)) if c is not None]
+        self.path_reads = frozenset(name for c in path_conditions for name in c.expression.names
+                                    if name in self._questions)
 
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]

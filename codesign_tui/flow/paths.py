@@ -38,13 +38,9 @@ def rule_questions(flow: Flow) -> list[str]:
 
 
 def _domain(flow: Flow, question_id: str) -> list[Any]:
-    question = flow.question(question_id)
-    if question.kind == "multiple":
-        values = question.values
-        return [list(c) for r in range(len(values) + 1) for c in itertools.combinations(values, r)]
-    if question.is_choice:
-        return list(question.values)
-    return []
+    """Every answer a choice question can be given; passing over it is left out."""
+    answers = flow.question(question_id).possible_answers(limit=1 << 62)
+    return [answer for answer in answers if answer is not None] if answers is not None else []
 
 
 def combinations(flow: Flow) -> Iterator[dict[str, Any]]:

@@ -252,17 +252,16 @@ def show_question(request: web.Request, seat: Seat, question: Question, errors: 
         values = draft if draft not in (None, "", []) else given
     chosen = values if isinstance(values, list) else [values] if values is not None else []
     notes, seat.notes = seat.notes, []
-    answered, total = session.progress()
     title = ("Error: " if errors else "") + question.prompt
     section = conversation.flow.section(question.section_id)
     opens_section = next((q.id for q in session.path if q.section_id == section.id), None) == question.id
     return page(request, "question.html", title, status=400 if errors else 200, question=question,
-                number=conversation.number(question), total=len(conversation.flow.questions),
+                number=conversation.number(question),
                 section=section, intro=section.intro if opens_section else "", errors=errors or [],
                 value=values if isinstance(values, str) else "", chosen=[str(c) for c in chosen],
                 records=[record_summary(question, r) for r in records], entry=entry or {}, notes=notes,
                 citation=conversation.citation(question), changing=changing or conversation.jumped,
-                answered_before=question.id in session.answers, answered=answered, path_total=total,
+                answered_before=question.id in session.answers, progress=str(session.progress()),
                 turns=transcript(seat, question), facilitate=request.app[ROOM].facilitate,
                 entries_left=request.app[ROOM].limits.entries - len(records))
 
@@ -394,9 +393,8 @@ async def check_page(request: web.Request) -> web.Response:
                      "answered": question.id in session.answers,
                      "answer": answer_label(question, session.answers.get(question.id))})
     notes, seat.notes = seat.notes, []
-    answered, total = session.progress()
     return page(request, "check.html", "Check your answers", rows=rows, notes=notes, finished=session.finished,
-                answered=answered, path_total=total)
+                progress=str(session.progress()))
 
 
 async def plan_page(request: web.Request) -> web.StreamResponse:
@@ -470,8 +468,7 @@ async def trainer_page(request: web.Request) -> web.Response:
     room = trainer(request)
     people = []
     for seat in room.seats.values():
-        answered, total = seat.session.progress()
-        people.append({"name": seat.name, "code": seat.code, "answered": answered, "total": total,
+        people.append({"name": seat.name, "code": seat.code, "progress": str(seat.session.progress()),
                        "finished": seat.session.finished})
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html

@@ -176,8 +176,7 @@ class ConversationScreen(Screen):
         return NoteTurn("\n".join(lines), "finished")
 
     async def refresh_status(self) -> None:
-        answered, total = self.session.progress()
-        self.sub_title = f"{answered}/{total}"
+        self.sub_title = f"{self.session.progress()} answered"
         self.query_one(SidePanel).refresh_panel()
         await self.show_reply_area()
         # the way to answer may take more or less room than the last one: the transcript fits itself again,

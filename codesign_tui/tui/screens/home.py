@@ -13,16 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...flow.catalogue import FlowEntry
+from ...flow.catalogue import FlowEntry, minutes
 from ...flow.visible import visible
 from ...sessions import Damaged, Listed
 from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
 from ..widgets.footer import Footer
-
-
-def minutes(questions: int) -> int:
-    # about 25 seconds a question, from trying the shipped flows
-    return max(1, round(questions * 25 / 60))
 
 
 def when(stamp: str) -> str:
@@ -105,8 +100,7 @@ class HomeScreen(Screen):
                       if isinstance(answers.get(q), str) and answers[q]), "")
         about = saved.project or typed
         name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
-        state = ("finished" if saved.complete else f"{saved.answered} of {saved.total} answered") if saved.usable \
-            else f"{saved.answered} answers; its flow cannot be found"
+        state = saved.state
         text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=visible(title),
                                    name=visible(name),
                                    state=state, when=when(saved.updated))

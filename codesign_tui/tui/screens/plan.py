@@ -85,8 +85,7 @@ class PlanScreen(Screen):
         self.render_plan()
 
     def show_state(self) -> None:
-        answered, total = self.session.progress()
-        state = "complete" if self.session.is_complete else f"draft: {answered} of {total} answered"
+        state = "complete" if self.session.is_complete else f"draft: {self.session.progress()} answered"
         self.sub_title = (state + (" · one-page summary" if self.summary else "")
                           + (" · public version (entries without consent left out)" if self.public else ""))
 

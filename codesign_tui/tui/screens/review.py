@@ -28,8 +28,7 @@ class ReviewScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        answered, total = self.session.progress()
-        yield Static(f"{answered} of {total} questions answered. Choose a row and press Enter (or click it) to"
+        yield Static(f"{self.session.progress()} questions answered. Choose a row and press Enter (or click it) to"
                      " change that answer.", id="review-intro", markup=False)
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
         set_aside = self.session.set_aside
