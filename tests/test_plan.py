@@ -63,7 +63,7 @@ def test_the_golden_cases_cover_every_recommendation_and_register():
 
 ENGAGEMENT_HEADINGS = [
     (2, "Recommendation"), (2, "Why"), (2, "What to do next"), (2, "Training"), (2, "Risk and resources"),
-    (2, "Conflicts of interest in co-design and co-production"), (3, "Your policy and principles"),
+    (2, "Conflicts of interest in co-design and co-production"), (3, "Conflict-of-interest rules"),
     (3, "Interests already declared"), (3, "Register of interests"), (3, "Keeping it up to date"),
     (2, "Measuring change")]
 
@@ -194,7 +194,7 @@ def test_an_empty_register_says_none_declared_as_of_the_date():
 
 def test_flags_sit_beside_the_answers_that_raise_them():
     text = plan("engagement-consult-none-declared")
-    policy = text.split("### Your policy and principles\n", 1)[1].split("\n### ", 1)[0]
+    policy = text.split("### Conflict-of-interest rules\n", 1)[1].split("\n### ", 1)[0]
     assert "> - VCSE partners may not be held to the same conflict-of-interest rules" in policy
     review = text.split("### Keeping it up to date\n", 1)[1].split("\n## ", 1)[0]
     assert "> - There is no plan to ask for declarations again." in review

@@ -377,3 +377,25 @@ def test_the_engagement_plan_raises_the_financial_interest_flag_too(tmp_path):
     data = render_json(tmp_path, "engagement-plan", answers)
     assert "financial-interest-deciding" in [flag["id"] for flag in data["flags"]]
     assert data["recommendation"] == "co-produce"  # a flag warns; it does not change the level
+
+
+@pytest.mark.parametrize("changes, reason, not_reason", [
+    ({"space_to_shape": "no"}, "Most of the answer is already fixed", "proven answer"),
+    ({"problem_type": "existing_solution"}, "A proven answer already exists", "already fixed"),
+])
+def test_a_consult_reason_names_the_one_answer_that_gave_it(appendix2, changes, reason, not_reason):
+    """With only one of the two answers that point to Consult, the reason given is that one's alone."""
+    result = evaluate(appendix2, {**BASE, **changes})
+    assert result.calls_for.id == "consult"
+    assert reason in result.calls_for_rule.because and not_reason not in result.calls_for_rule.because
+
+
+def test_guidance_people_asked_for(appendix2, conflicts):
+    """From trying the app: a yardstick for time, a section that says it is about conflicts of interest,
+    and where a trustee of a charity that could bid records their interest."""
+    time = appendix2.question("time_for_relationships").guidance
+    assert all(word in time for word in ("months", "weeks", "days", "yardstick"))
+    first = conflicts.sections[0]
+    assert "conflict" in first.title.lower() and "conflicts of interest" in first.intro
+    kind = next(f for f in conflicts.question("interests").fields if f.id == "interest_type")
+    assert "trustee" in kind.option("financial").explanation
