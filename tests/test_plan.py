@@ -138,9 +138,48 @@ def test_actions_are_checklists_grouped_and_name_their_question():
     part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
     assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Other steps"]
     flow, result, _ = session("engagement-hostile")
-    for action in result.actions:
-        prompt = flow.question(action.question).prompt
-        assert f"- [ ] {md(action.text)} (From: {md(prompt)})" in part
+    assert len(result.planned_actions) < len(result.actions)  # the two money actions are one
+    for action in result.planned_actions:
+        prompts = " ".join(md(flow.question(q).prompt) for q in action.questions)
+        assert f"- [ ] {md(action.text)} (From: {prompts})" in part
+
+
+def test_actions_that_say_the_same_thing_are_listed_once():
+    flow, result, _ = session("engagement-hostile")
+    assert result.answers["budget"] in ("partly", "no") and result.answers["recompense"] in ("partly", "no")
+    money = [a for a in result.planned_actions if "budget" in a.questions]
+    # the flow gives both money actions one key: one step, from both questions, in the key's own words
+    assert [a.questions for a in money] == [("budget", "recompense")]
+    together = next(a.together for a in flow.question("recompense").actions if a.key == "find-the-money")
+    assert money[0].text == together
+    text = plan("engagement-hostile")
+    assert text.count("payment for people's time") == 1
+    assert "Put payment for people's time and expenses into the budget" not in text
+
+
+def test_actions_with_the_same_words_are_merged_and_a_lone_keyed_action_keeps_its_own_words():
+    from dataclasses import replace
+
+    from codesign_tui.flow.engine import evaluate
+    from codesign_tui.flow.model import Action
+
+    flow, result, _ = session("engagement-hostile")
+    alone = evaluate(flow, dict(result.answers, budget="yes"))
+    money = [a for a in alone.planned_actions if "recompense" in a.questions and a.kind == "to_unlock"]
+    assert [a.text for a in money] == ["Put payment for people's time and expenses into the budget before you "
+                                       "invite anyone."]
+    # the same words, bar case, spacing and the closing full stop, from two questions: listed once
+    budget = flow.question("budget")
+    echo = Action("do", "  put PAYMENT for people's time and expenses into the budget before you invite anyone",
+                  on=("yes",))
+    changed = replace(flow, sections=tuple(
+        replace(s, questions=tuple(replace(q, actions=q.actions + (echo,)) if q.id == "budget" else q
+                                   for q in s.questions)) for s in flow.sections))
+    assert changed.question("budget").actions[-1] is echo and budget.actions[-1] is not echo
+    merged = evaluate(changed, dict(result.answers, budget="yes"))
+    same = [a for a in merged.planned_actions if "recompense" in a.questions and "budget" in a.questions]
+    assert len(same) == 1 and same[0].kind == "do" and same[0].text == echo.text
+    assert len(merged.planned_actions) == len(alone.planned_actions)
 
 
 def test_register_table_has_every_interest_and_the_agreed_columns():
