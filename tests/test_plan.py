@@ -84,14 +84,16 @@ def test_plan_is_commonmark_with_the_expected_shape(name):
         assert link.startswith("https://") or link[1:] in anchors, link
     if flow.id == "engagement-plan":
         assert [h for h in titles if h in ENGAGEMENT_HEADINGS] == ENGAGEMENT_HEADINGS
-        assert (2, "Further reading") in titles and titles[-3:] == [(2, "Appendix"), (3, "Questions and answers"),
+        assert (2, "Further reading") in titles and titles[-4:] == [(2, "Appendix"), (3, "Questions and answers"),
+                                                                   (3, "Why these questions matter"),
                                                                    (3, "The path taken")]
     if flow.id == "conflicts-of-interest":
         assert (2, "Recommendation") not in titles and (2, "Why") not in titles
         assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
     if flow.id == "appendix2":
-        assert [t for _, t in titles] == ["Recommendation", "Why", "What to do next", "What would have to change",
-                                          "Appendix", "Questions and answers", "The path taken"]
+        assert [t for _, t in titles] == ["Summary", "Recommendation", "Why", "What to do next",
+                                          "What would have to change", "Appendix", "Questions and answers",
+                                          "Why these questions matter", "The path taken"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -440,8 +442,9 @@ def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps
         assert 1 <= len(reasons) <= 3 and all(line.startswith("- ") for line in reasons)
     assert ("## What would have to change" in text) == bool(result.held_back_by)
     if "## Next steps" in text:
-        steps = text.split("## Next steps\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        steps = text.split("## Next steps", 1)[1].split("\n\n", 2)[1].splitlines()
         assert 1 <= len(steps) <= 5 and len(set(steps)) == len(steps)
+        assert all(step.startswith("1. ") for step in steps)
 
 
 def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
@@ -449,7 +452,7 @@ def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
     change = text.split("## What would have to change\n\n", 1)[1]
     assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
                              " Co-produce needs \u201cYes\u201d.")
-    steps = text.split("## Next steps\n\n", 1)[1]
+    steps = text.split("## Next steps\n\n", 1)[1]  # no count in the heading: there are no more
     assert steps.startswith("1. Secure money for facilitation")
 
 
@@ -459,4 +462,4 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     text = render_markdown(flow, result, meta, summary=True)
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(change) == 4 and change[-1] == "- And 11 more, listed in the full plan."
-    assert "The full plan lists 10 more steps." in text
+    assert "## Next steps (the first 5 of 15)\n" in text

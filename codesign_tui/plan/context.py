@@ -134,11 +134,25 @@ class _Plan:
                 "changes": [{"level": self.level(flow.level(w.level)), "labels": self.labels(question, w.answers)}
                             for w in what_ifs]}
             items.append(item)
-        cited: set[str] = set()
-        for item in items:  # the full title the first time a source is cited, the short one after
+        for item in items:  # the section, short: the source's full title is in the appendix
             if item["citation"]:
-                item["citation"]["first"] = item["citation"]["id"] not in cited
-                cited.add(item["citation"]["id"])
+                item["citation"]["first"] = False
+        return items
+
+    def why_we_ask(self) -> list[dict[str, Any]]:
+        """The guidance of each question in `why`, said once, in the appendix: the plan's reasons give the
+        answer and its effect, not the guidance again."""
+        items, cited = [], set()
+        for reason in self.result.why:
+            question = self.flow.question(reason.question)
+            if not question.guidance:
+                continue
+            citation = self.citation(question.cite)
+            if citation:  # the full title the first time a source is cited, the short one after
+                citation["first"] = citation["id"] not in cited
+                cited.add(citation["id"])
+            items.append({"id": question.id, "prompt": question.prompt, "guidance": question.guidance,
+                          "citation": citation})
         return items
 
     def held_back(self) -> list[dict[str, Any]]:
@@ -344,6 +358,7 @@ class _Plan:
             "conditions": result.conditions,
             "ladder": self.ladder(),
             "why": self.why(),
+            "why_we_ask": self.why_we_ask(),
             "held_back": self.held_back(),
             "unlocks_all": self.level(result.unlocks_all),
             "actions": self.actions(),

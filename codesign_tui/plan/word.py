@@ -162,7 +162,7 @@ class _Writer:
             paragraph = self.document.add_paragraph(style=self.paragraph_style())
             children = tokens[index + 1].children or []
             self.inline(paragraph, children, boxes=self.item_start)
-            if not self.lists and tokens[index + 1].content.endswith(":"):
+            if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
                 paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
             self.item_start = False
             return index + 2
@@ -180,6 +180,8 @@ class _Writer:
             return self.add_table(tokens, index)
         elif kind in ("fence", "code_block"):
             self.code(token)
+        elif kind == "hr":  # the rule after the plan's one-page summary: the full plan starts a new page
+            self.document.add_page_break()
         elif kind == "html_block":  # not produced with html off; kept as text if a template adds it
             self.document.add_paragraph(token.content.strip())
         return index
