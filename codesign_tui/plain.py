@@ -242,8 +242,8 @@ class PlainConversation:
                     self.say(f"  - {question.prompt} (you answered: {question.label(result.answers.get(question_id))})")
         for flag in result.flags:
             self.say(f"Flag: {flag.text}")
-        if result.actions:
-            count = len(result.actions)
+        if result.planned_actions:
+            count = len(result.planned_actions)
             self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")
         plan = render_markdown(self.flow, result, self.conversation.plan_meta()).encode("utf-8")
         self.write_plan(plan)

@@ -86,3 +86,66 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path, where, line, contract):
     run = lint_imports(tmp_path)
     assert run.returncode != 0
     assert f"{contract}" in run.stdout and "BROKEN" in run.stdout, run.stdout[-3000:]
+
+
+# python-docx is a core dependency, but only writing a Word file loads it (with lxml): start-up stays as it was
+DOCX_PROBE = """
+import sys, runpy
+sys.argv = ["codesign", *{args!r}]
+try:
+    runpy.run_module("codesign_tui", run_name="__main__")
+except SystemExit:
+    pass
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("docx", "lxml"))
+print("DOCX:", ",".join(loaded) or "none", file=sys.stderr)
+"""
+
+APP_PROBE = """
+import asyncio, sys
+from codesign_tui.flow.loader import load_flow
+from codesign_tui.resources import flows_dir
+from codesign_tui.tui.app import make_app
+
+async def start():
+    app = make_app(flow=load_flow(flows_dir() / "appendix2.yaml"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        print("SCREEN:", type(app.screen).__name__, file=sys.stderr)
+
+asyncio.run(start())
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("docx", "lxml"))
+print("DOCX:", ",".join(loaded) or "none", file=sys.stderr)
+"""
+
+
+def _probe(code: str, tmp_path: Path) -> str:
+    env = {**__import__("os").environ, "CODESIGN_DATA_DIR": str(tmp_path / "data"),
+           "CODESIGN_CACHE_DIR": str(tmp_path / "cache")}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                         env=env)
+    return run.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"],
+    ["flows"],
+    ["render", "appendix2", "--answers", str(ANSWERS), "--format", "md"],
+    ["render", "appendix2", "--answers", str(ANSWERS), "--format", "html"],
+    ["render", "appendix2", "--answers", str(ANSWERS), "--format", "json", "--summary"],
+])
+def test_the_command_loads_python_docx_only_to_write_word(args, tmp_path):
+    stderr = _probe(DOCX_PROBE.format(args=args), tmp_path)
+    assert "DOCX: none" in stderr, stderr[-2000:]
+
+
+def test_writing_word_does_load_python_docx(tmp_path):
+    # guards the test above: the probe sees python-docx when it is loaded
+    args = ["render", "appendix2", "--answers", str(ANSWERS), "--format", "docx", "-o", str(tmp_path / "p.docx")]
+    stderr = _probe(DOCX_PROBE.format(args=args), tmp_path)
+    assert "DOCX: docx" in stderr and (tmp_path / "p.docx").stat().st_size > 0, stderr[-2000:]
+
+
+def test_the_app_starts_and_answers_without_loading_python_docx(tmp_path):
+    stderr = _probe(APP_PROBE, tmp_path)
+    assert "SCREEN:" in stderr and "DOCX: none" in stderr, stderr[-2000:]

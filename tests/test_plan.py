@@ -84,14 +84,16 @@ def test_plan_is_commonmark_with_the_expected_shape(name):
         assert link.startswith("https://") or link[1:] in anchors, link
     if flow.id == "engagement-plan":
         assert [h for h in titles if h in ENGAGEMENT_HEADINGS] == ENGAGEMENT_HEADINGS
-        assert (2, "Further reading") in titles and titles[-3:] == [(2, "Appendix"), (3, "Questions and answers"),
+        assert (2, "Further reading") in titles and titles[-4:] == [(2, "Appendix"), (3, "Questions and answers"),
+                                                                   (3, "Why these questions matter"),
                                                                    (3, "The path taken")]
     if flow.id == "conflicts-of-interest":
         assert (2, "Recommendation") not in titles and (2, "Why") not in titles
         assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
     if flow.id == "appendix2":
-        assert [t for _, t in titles] == ["Recommendation", "Why", "What to do next", "What would have to change",
-                                          "Appendix", "Questions and answers", "The path taken"]
+        assert [t for _, t in titles] == ["Summary", "Recommendation", "Why", "What to do next",
+                                          "What would have to change", "Appendix", "Questions and answers",
+                                          "Why these questions matter", "The path taken"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -138,9 +140,48 @@ def test_actions_are_checklists_grouped_and_name_their_question():
     part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
     assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Other steps"]
     flow, result, _ = session("engagement-hostile")
-    for action in result.actions:
-        prompt = flow.question(action.question).prompt
-        assert f"- [ ] {md(action.text)} (From: {md(prompt)})" in part
+    assert len(result.planned_actions) < len(result.actions)  # the two money actions are one
+    for action in result.planned_actions:
+        prompts = " ".join(md(flow.question(q).prompt) for q in action.questions)
+        assert f"- [ ] {md(action.text)} (From: {prompts})" in part
+
+
+def test_actions_that_say_the_same_thing_are_listed_once():
+    flow, result, _ = session("engagement-hostile")
+    assert result.answers["budget"] in ("partly", "no") and result.answers["recompense"] in ("partly", "no")
+    money = [a for a in result.planned_actions if "budget" in a.questions]
+    # the flow gives both money actions one key: one step, from both questions, in the key's own words
+    assert [a.questions for a in money] == [("budget", "recompense")]
+    together = next(a.together for a in flow.question("recompense").actions if a.key == "find-the-money")
+    assert money[0].text == together
+    text = plan("engagement-hostile")
+    assert text.count("payment for people's time") == 1
+    assert "Put payment for people's time and expenses into the budget" not in text
+
+
+def test_actions_with_the_same_words_are_merged_and_a_lone_keyed_action_keeps_its_own_words():
+    from dataclasses import replace
+
+    from codesign_tui.flow.engine import evaluate
+    from codesign_tui.flow.model import Action
+
+    flow, result, _ = session("engagement-hostile")
+    alone = evaluate(flow, dict(result.answers, budget="yes"))
+    money = [a for a in alone.planned_actions if "recompense" in a.questions and a.kind == "to_unlock"]
+    assert [a.text for a in money] == ["Put payment for people's time and expenses into the budget before you "
+                                       "invite anyone."]
+    # the same words, bar case, spacing and the closing full stop, from two questions: listed once
+    budget = flow.question("budget")
+    echo = Action("do", "  put PAYMENT for people's time and expenses into the budget before you invite anyone",
+                  on=("yes",))
+    changed = replace(flow, sections=tuple(
+        replace(s, questions=tuple(replace(q, actions=q.actions + (echo,)) if q.id == "budget" else q
+                                   for q in s.questions)) for s in flow.sections))
+    assert changed.question("budget").actions[-1] is echo and budget.actions[-1] is not echo
+    merged = evaluate(changed, dict(result.answers, budget="yes"))
+    same = [a for a in merged.planned_actions if "recompense" in a.questions and "budget" in a.questions]
+    assert len(same) == 1 and same[0].kind == "do" and same[0].text == echo.text
+    assert len(merged.planned_actions) == len(alone.planned_actions)
 
 
 def test_register_table_has_every_interest_and_the_agreed_columns():
@@ -401,8 +442,9 @@ def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps
         assert 1 <= len(reasons) <= 3 and all(line.startswith("- ") for line in reasons)
     assert ("## What would have to change" in text) == bool(result.held_back_by)
     if "## Next steps" in text:
-        steps = text.split("## Next steps\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        steps = text.split("## Next steps", 1)[1].split("\n\n", 2)[1].splitlines()
         assert 1 <= len(steps) <= 5 and len(set(steps)) == len(steps)
+        assert all(step.startswith("1. ") for step in steps)
 
 
 def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
@@ -410,7 +452,7 @@ def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
     change = text.split("## What would have to change\n\n", 1)[1]
     assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
                              " Co-produce needs \u201cYes\u201d.")
-    steps = text.split("## Next steps\n\n", 1)[1]
+    steps = text.split("## Next steps\n\n", 1)[1]  # no count in the heading: there are no more
     assert steps.startswith("1. Secure money for facilitation")
 
 
@@ -420,4 +462,4 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     text = render_markdown(flow, result, meta, summary=True)
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(change) == 4 and change[-1] == "- And 11 more, listed in the full plan."
-    assert "The full plan lists 10 more steps." in text
+    assert "## Next steps (the first 5 of 15)\n" in text

@@ -48,6 +48,8 @@ ACTION = Shape("action", "Something the plan lists when an answer calls for it."
     "when": Field("expression", "Or: an expression that calls for it."),
     "kind": Field("word", "find_out, to_unlock or do.", required=True, enum=ACTION_KINDS),
     "text": Field("text", "What to do, in plain words.", required=True),
+    "key": Field("word", "Actions with the same key say the same thing: the plan lists them once."),
+    "together": Field("text", "What the plan says instead when more than one action with this key is called for."),
 })
 
 SHORT_LABEL = 24  # a record field's column heading: eight of them fit across a landscape page

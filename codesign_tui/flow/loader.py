@@ -355,10 +355,13 @@ class _FlowReader:
             when = self.condition(a.get("when"), f"an action condition in {what}")
             if not on and "when" not in a:
                 self.read.error(item, f"an action of {what} needs `on:` (answers) or `when:` (a condition)")
+            if "together" in a and "key" not in a:
+                self.read.error(a["together"], f"an action of {what} has `together:` but no `key:` to share")
             places = {f"on:{value}": self.place(n) for value, n in on}
             actions.append(Action(self.kind(a.get("kind"), fmt.ACTION_KINDS, "the action") or "do",
                                   self.read.text(a.get("text"), "text") or "", tuple(v for v, _ in on),
-                                  when, self.place(item), places))
+                                  when, self.read.text(a.get("key"), "key") or "",
+                                  self.read.text(a.get("together"), "together") or "", self.place(item), places))
         discussion = tuple(text for text, _ in self.read.words(f.get("discussion"), "discussion"))
         return Question(
             question_id, self.read.text(f.get("prompt"), "prompt") or "", kind, section_id,

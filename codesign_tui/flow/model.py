@@ -115,6 +115,8 @@ class Action:
     text: str
     on: tuple[str, ...] = ()
     when: Condition | None = None
+    key: str = ""  # actions that share a key say the same thing: the plan lists them once
+    together: str = ""  # the text the plan lists when more than one action with this key is called for
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
 

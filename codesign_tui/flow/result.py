@@ -44,6 +44,16 @@ class ActionItem:
 
 
 @record(frozen=True)
+class PlannedAction:
+    """What the plan lists: one action, or several that say the same thing (the same `key` in the flow,
+    or the same words) listed once, with every question that called for it."""
+
+    kind: str
+    text: str
+    questions: tuple[str, ...]
+
+
+@record(frozen=True)
 class RaisedFlag:
     id: str
     text: str
@@ -190,6 +200,35 @@ class Result:
 
     @cached_property
     def actions(self) -> list[ActionItem]:
+        return [ActionItem(question.id, action.kind, action.text, self.answers[question.id])
+                for question, action in self._raised]
+
+    @cached_property
+    def planned_actions(self) -> list[PlannedAction]:
+        """The actions as the plan lists them, in the order they were called for: those that share a key
+        or the same words (whatever the case, spacing and closing stop) once, under the first one's kind,
+        with the key's `together` text when more than one of them is called for."""
+        entries: list[list[Any]] = []  # [first action, together text, keyed actions, question ids]
+        found: dict[str, list[Any]] = {}  # "key:…" and "text:…" -> its entry
+        for question, action in self._raised:
+            names = [f"key:{action.key}"] * bool(action.key)
+            names.append("text:" + " ".join(action.text.casefold().split()).rstrip("."))
+            entry = next((found[name] for name in names if name in found), None)
+            if entry is None:
+                entry = [action, "", 0, []]
+                entries.append(entry)
+            for name in names:
+                found.setdefault(name, entry)
+            entry[1] = entry[1] or action.together
+            entry[2] += bool(action.key)  # `together` is for more than one action of the key
+            if question.id not in entry[3]:
+                entry[3].append(question.id)
+        return [PlannedAction(first.kind, together if count > 1 and together else first.text, tuple(questions))
+                for first, together, count, questions in entries]
+
+    @cached_property
+    def _raised(self) -> list[tuple[Question, Any]]:
+        """Each question on the path with each of its actions that its answer calls for."""
         out = []
         active = self.answers
         for question in self.path:
@@ -200,7 +239,7 @@ class Result:
             for action in question.actions:
                 if (action.on and any(value in action.on for value in chosen)) or \
                         (action.when is not None and action.when(active)):
-                    out.append(ActionItem(question.id, action.kind, action.text, answer))
+                    out.append((question, action))
         return out
 
     @cached_property

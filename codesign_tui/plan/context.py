@@ -134,11 +134,25 @@ class _Plan:
                 "changes": [{"level": self.level(flow.level(w.level)), "labels": self.labels(question, w.answers)}
                             for w in what_ifs]}
             items.append(item)
-        cited: set[str] = set()
-        for item in items:  # the full title the first time a source is cited, the short one after
+        for item in items:  # the section, short: the source's full title is in the appendix
             if item["citation"]:
-                item["citation"]["first"] = item["citation"]["id"] not in cited
-                cited.add(item["citation"]["id"])
+                item["citation"]["first"] = False
+        return items
+
+    def why_we_ask(self) -> list[dict[str, Any]]:
+        """The guidance of each question in `why`, said once, in the appendix: the plan's reasons give the
+        answer and its effect, not the guidance again."""
+        items, cited = [], set()
+        for reason in self.result.why:
+            question = self.flow.question(reason.question)
+            if not question.guidance:
+                continue
+            citation = self.citation(question.cite)
+            if citation:  # the full title the first time a source is cited, the short one after
+                citation["first"] = citation["id"] not in cited
+                cited.add(citation["id"])
+            items.append({"id": question.id, "prompt": question.prompt, "guidance": question.guidance,
+                          "citation": citation})
         return items
 
     def held_back(self) -> list[dict[str, Any]]:
@@ -152,21 +166,27 @@ class _Plan:
                 because=list(held.because),
                 citations=[c for c in map(self.citation, held.cites) if c],
                 unlocks=self.level(flow.level(held.unlocks)) if held.unlocks else None,
-                actions=[self.action(a) for a in self.result.actions if a.question == held.question])
+                actions=[self.action(a) for a in self.result.planned_actions
+                         if _first_held(a.questions, self.held) == held.question])
             items.append(item)
         return items
 
     # -- actions ------------------------------------------------------------------------------------
 
     def action(self, action: Any) -> dict[str, Any]:
-        question = self.flow.question(action.question)
-        return {"kind": action.kind, "text": action.text, "question": question.id, "prompt": question.prompt,
-                "answer_label": self.answer_label(question)}
+        """An action as the plan lists it (several that say the same thing are one), with the question, or
+        the questions, that called for it."""
+        questions = [self.flow.question(q) for q in action.questions]
+        return {"kind": action.kind, "text": action.text, "question": questions[0].id,
+                "prompt": questions[0].prompt, "answer_label": self.answer_label(questions[0]),
+                "questions": [q.id for q in questions], "prompts": [q.prompt for q in questions]}
 
     def actions(self) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ACTION_KINDS}
-        for action in self.result.actions:
-            if action.question not in self.held:  # those are listed with what would have to change
+        for action in self.result.planned_actions:
+            # those called for by an answer that holds the recommendation back are listed with it, under
+            # what would have to change
+            if _first_held(action.questions, self.held) is None:
                 grouped.setdefault(action.kind, []).append(self.action(action))
         return grouped
 
@@ -297,7 +317,7 @@ class _Plan:
             elif isinstance(value, list):
                 found |= _terms_in(" ".join(str(v) for item in value if isinstance(item, dict)
                                             for v in item.values()))
-        for text in (*(a.text for a in self.result.actions), *(f.text for f in self.result.flags),
+        for text in (*(a.text for a in self.result.planned_actions), *(f.text for f in self.result.flags),
                      self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
         return [{"term": term, "meaning": meaning} for term, meaning in TERMS if term in found]
@@ -338,6 +358,7 @@ class _Plan:
             "conditions": result.conditions,
             "ladder": self.ladder(),
             "why": self.why(),
+            "why_we_ask": self.why_we_ask(),
             "held_back": self.held_back(),
             "unlocks_all": self.level(result.unlocks_all),
             "actions": self.actions(),
@@ -354,6 +375,10 @@ class _Plan:
         }
         plan["summary"] = summary_of(plan)
         return plan
+
+
+def _first_held(questions: tuple[str, ...], held: set[str]) -> str | None:
+    return next((q for q in questions if q in held), None)
 
 
 class _Facts:
