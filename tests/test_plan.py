@@ -84,9 +84,9 @@ def test_plan_is_commonmark_with_the_expected_shape(name):
         assert link.startswith("https://") or link[1:] in anchors, link
     if flow.id == "engagement-plan":
         assert [h for h in titles if h in ENGAGEMENT_HEADINGS] == ENGAGEMENT_HEADINGS
-        assert (2, "Further reading") in titles and titles[-4:] == [(2, "Appendix"), (3, "Questions and answers"),
-                                                                   (3, "Why these questions matter"),
-                                                                   (3, "The path taken")]
+        # further reading is reference: it sits in the appendix, not in the plan's body
+        assert titles[-5:] == [(2, "Appendix"), (3, "Questions and answers"), (3, "Why these questions matter"),
+                               (3, "Further reading"), (3, "The path taken")]
     if flow.id == "conflicts-of-interest":
         assert (2, "Recommendation") not in titles and (2, "Why") not in titles
         assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
@@ -141,9 +141,14 @@ def test_actions_are_checklists_grouped_and_name_their_question():
     assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Other steps"]
     flow, result, _ = session("engagement-hostile")
     assert len(result.planned_actions) < len(result.actions)  # the two money actions are one
+    numbers = {line.split(". ", 1)[0].lstrip("| "): line.split(". ", 1)[1].split(" | ")[0]
+               for line in text.split("### Questions and answers", 1)[1].splitlines() if line[:3].strip("| ").isdigit()}
     for action in result.planned_actions:
-        prompts = " ".join(md(flow.question(q).prompt) for q in action.questions)
-        assert f"- [ ] {md(action.text)} (From: {prompts})" in part
+        # each action names the questions that called for it by their numbers in the appendix's table
+        named = [str(flow.order[q] + 1) for q in action.questions]
+        said = f"question {named[0]}" if len(named) == 1 else f"questions {' and '.join(named)}"
+        assert f"- [ ] {md(action.text)} ({said})" in part
+        assert all(numbers[n] == md(flow.question(q).prompt) for n, q in zip(named, action.questions))
 
 
 def test_actions_that_say_the_same_thing_are_listed_once():
@@ -362,7 +367,7 @@ def test_hostile_plan_keeps_its_shape_and_shows_the_text():
     calm = plan("engagement-interests")
     found, usual = shape(hostile), shape(calm)
     expected = list(usual.headings[1:])
-    expected.insert(expected.index((2, "Further reading")), (2, "Anything else"))
+    expected.insert(expected.index((2, "Appendix")), (2, "Anything else"))
     assert found.headings[1:] == expected
     assert not found.html and not found.images and found.fences == ["mermaid"]
     assert all(link.startswith("https://") or link.startswith("#") for link in found.links)
@@ -377,7 +382,7 @@ def test_hostile_plan_keeps_its_shape_and_shows_the_text():
     assert found.headings[0] == (1, "# Not a heading | not | a table <script>alert(1)</script>")
     appendix = found.tables[-1]
     assert all(len(row) == 2 for row in appendix)
-    notes = [row for row in appendix if row[0] == "Anything else to note in the plan?"]
+    notes = [row for row in appendix if row[0].endswith(". Anything else to note in the plan?")]
     assert notes and notes[0][1].startswith("```mermaid flowchart TD x --> y ``` ## Injected heading")
 
 

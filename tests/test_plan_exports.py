@@ -229,7 +229,7 @@ def test_json_is_the_result_with_the_rendered_sections():
     assert data["date"] == "2026-11-25" and data["project"] == "Neighbourhood mental health support in Bolton"
     ids = [s["id"] for s in data["sections"]]
     assert ids[:5] == ["title", "summary", "recommendation", "why", "what-to-do-next"]
-    assert ids[-2:] == ["further-reading", "appendix"]
+    assert ids[-2:] == ["anything-else", "appendix"]
     recommendation = next(s for s in data["sections"] if s["id"] == "recommendation")
     assert recommendation["markdown"].startswith("## Recommendation\n\nWe recommend **Co-produce**")
     assert "".join(s["markdown"] for s in data["sections"]).count("## ") == \

@@ -98,7 +98,8 @@ def test_the_reasons_give_the_answer_and_its_effect_and_the_guidance_is_said_onc
     why = head.split("\n## Why\n", 1)[1].split("\n## ", 1)[0]
     for reason in result.why:
         question = flow.question(reason.question)
-        line = next(item for item in why.splitlines() if item.startswith(f"- **{question.prompt}**"))
+        number = flow.order[question.id] + 1  # the number it has in the app and the appendix's table
+        line = next(item for item in why.splitlines() if item.startswith(f"- **{number}. {question.prompt}**"))
         assert question.label(result.answers[question.id]) in line
         assert re.search(r"(instead|Enough for|enough for|would change)", line), line
         assert re.search(r"\((Recommendation \d|GM VCSE)[^)]*\)", line), "each reason cites its section"

@@ -103,6 +103,7 @@ class _Plan:
         value = self.active.get(question.id)
         return {
             "id": question.id, "prompt": question.prompt, "kind": question.kind,
+            "number": self.flow.order[question.id] + 1,  # as the app, plain mode and the room number it
             "section": self.flow.section(question.section_id).title,
             "guidance": question.guidance, "citation": self.citation(question.cite),
             "answered": value is not None, "answer": value, "answer_label": self.answer_label(question),
@@ -151,8 +152,8 @@ class _Plan:
             if citation:  # the full title the first time a source is cited, the short one after
                 citation["first"] = citation["id"] not in cited
                 cited.add(citation["id"])
-            items.append({"id": question.id, "prompt": question.prompt, "guidance": question.guidance,
-                          "citation": citation})
+            items.append({"id": question.id, "number": self.flow.order[question.id] + 1, "prompt": question.prompt,
+                          "guidance": question.guidance, "citation": citation})
         return items
 
     def held_back(self) -> list[dict[str, Any]]:
@@ -179,7 +180,8 @@ class _Plan:
         questions = [self.flow.question(q) for q in action.questions]
         return {"kind": action.kind, "text": action.text, "question": questions[0].id,
                 "prompt": questions[0].prompt, "answer_label": self.answer_label(questions[0]),
-                "questions": [q.id for q in questions], "prompts": [q.prompt for q in questions]}
+                "questions": [q.id for q in questions], "prompts": [q.prompt for q in questions],
+                "numbers": [self.flow.order[q.id] + 1 for q in questions]}
 
     def actions(self) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ACTION_KINDS}
