@@ -94,3 +94,19 @@ def test_the_schema_has_terms_and_conditional_requirements():
     assert "terms" in definitions["flow"]["properties"]
     assert set(definitions["term"]["required"]) == {"term", "meaning"}
     assert "when" in definitions["requirement"]["properties"]
+
+
+def test_a_plan_spells_out_the_terms_its_flow_declares(appendix2):
+    """The plan's list of abbreviations comes from the flow's `terms:`, as the conversation's do: a term the
+    flow declares (SEND here, from a project's name) is spelt out; one it does not declare is not."""
+    from codesign_tui.flow.answers import AnswersFile
+    from codesign_tui.flow.engine import evaluate
+    from codesign_tui.plan.render import render_markdown
+
+    answers = {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "yes", "budget": "yes",
+               "senior_buy_in": "yes", "learning_culture": "yes", "shared_delivery": "yes", "shared_power": "yes"}
+    meta = AnswersFile(appendix2.id, answers, project="SEND transport review (XYZ)")
+    text = render_markdown(appendix2, evaluate(appendix2, answers), meta)
+    send = next(t for t in appendix2.terms if t.term == "SEND")
+    assert f"- SEND means {send.meaning}." in text
+    assert "XYZ means" not in text

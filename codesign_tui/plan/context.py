@@ -18,20 +18,20 @@ from .summary import summary_of
 
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 
-# Abbreviations the framework and our flows use, spelt out once near the top of any plan that uses them
-# (plan-only wording: flows have no glossary yet).
-TERMS = (
-    ("VCSE", "voluntary, community and social enterprise: charities, community groups and social enterprises"),
-    ("ICB", "integrated care board, the NHS body that plans health services for an area"),
-)
-_TERM_PATTERN = re.compile(r"\b(" + "|".join(re.escape(term) for term, _ in TERMS) + r")\b")
+class _Terms:
+    """Finds the abbreviations a flow declares (`terms:`) in a text, to spell each out once near the top
+    of any plan that uses it."""
 
+    def __init__(self, flow: Flow):
+        self.terms = tuple(t for t in flow.terms if t.term)
+        self.pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t.term) for t in self.terms) + r")(?!\w)") \
+            if self.terms else None
 
-def _terms_in(text: str | None) -> set[str]:
-    # most text holds none of the terms: a plain search for each rules that out before the whole-word match
-    if not text or not any(term in text for term, _ in TERMS):
-        return set()
-    return set(_TERM_PATTERN.findall(text))
+    def __call__(self, text: str | None) -> set[str]:
+        # most text holds none of the terms: a plain search for each rules that out before the whole-word match
+        if not text or self.pattern is None or not any(t.term in text for t in self.terms):
+            return set()
+        return set(self.pattern.findall(text))
 
 
 def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public: bool = False) -> dict[str, Any]:
@@ -307,6 +307,7 @@ class _Plan:
         """The abbreviations that appear in what the plan shows: the flow's words on the path (worked
         out once per flow), and what people typed."""
         facts, found = self.facts, set()
+        _terms_in = facts.terms_in
         for question in self.path:
             found |= facts.question_terms[question.id]
             value = self.active.get(question.id)
@@ -322,7 +323,7 @@ class _Plan:
         for text in (*(a.text for a in self.result.planned_actions), *(f.text for f in self.result.flags),
                      self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
-        return [{"term": term, "meaning": meaning} for term, meaning in TERMS if term in found]
+        return [{"term": t.term, "meaning": t.meaning} for t in facts.terms_in.terms if t.term in found]
 
     # -- all together -------------------------------------------------------------------------------
 
@@ -388,6 +389,7 @@ class _Facts:
 
     def __init__(self, flow: Flow):
         self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
+        self.terms_in = _terms_in = _Terms(flow)
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}
         self.option_terms = {q.id: _terms_in("\n".join(o.label for o in q.options)) for q in flow.questions}
