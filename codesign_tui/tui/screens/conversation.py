@@ -152,12 +152,14 @@ class ConversationScreen(Screen):
         styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
         notes = [NoteTurn(text, styles.get(kind, kind)) for kind, text in step.notes
                  if self.revealed or kind != "level"]
-        if last is None or last.question.id != question.id or notes or not follows:
+        if last is None or last.question.id != question.id or not follows:
             await self.rebuild(notes)
         else:
-            # the question answered settles to its prompt alone, in a light widget of its own
+            # the question answered settles to its prompt alone, in a light widget of its own; the notes
+            # go where rebuild() would put them, before a new section's heading
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
-                                AnswerTurn(question, answer_label(question, self.session.answers[question.id]))]
+                                AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
+                                *notes]
             if current is not None:
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(current))
@@ -264,7 +266,8 @@ class ConversationScreen(Screen):
 
     def hint(self, text: str) -> None:
         hint = self.query_one("#reply-hint", Static)
-        hint.update(text)
+        if hint.content != text:  # most answers leave it empty: nothing to lay out again
+            hint.update(text)
         hint.display = bool(text)
 
     # -- answering ----------------------------------------------------------------------------------
