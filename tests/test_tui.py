@@ -16,7 +16,7 @@ from codesign_tui.tui.screens.home import HomeScreen
 from codesign_tui.tui.screens.plan import PlanScreen
 from codesign_tui.tui.screens.review import ReviewScreen
 from codesign_tui.tui.widgets.side_panel import SidePanel
-from codesign_tui.tui.widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript
+from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
 def current(app) -> str | None:
@@ -835,7 +835,9 @@ async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
     app = make_app(resume="", store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        prompts = {t.question.id: str(t.query_one(".prompt").render()) for t in app.screen.query(QuestionTurn)}
+        # answered questions are drawn as AskedTurn (the prompt alone), the one being asked as QuestionTurn
+        prompts = {t.question.id: str((t if isinstance(t, AskedTurn) else t.query_one(".prompt")).render())
+                   for t in app.screen.query("AskedTurn, QuestionTurn")}
         # the first prompt that uses it spells it out; the next one does not
         assert f"VCSE ({vcse.meaning}) partners" in prompts["vcse_same_guidance"]
         assert "VCSE partners" in prompts["same_policy_all_sectors"]

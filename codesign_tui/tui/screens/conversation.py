@@ -22,7 +22,7 @@ from ..messages import EditAnswer
 from ..widgets.footer import Footer
 from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
-from ..widgets.turns import AnswerTurn, NoteTurn, QuestionTurn, Transcript, answer_label
+from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
 
 
 class ConversationScreen(Screen):
@@ -125,9 +125,12 @@ class ConversationScreen(Screen):
                     turns += notes or []
                 turns.append(self._question_turn(question))
                 break
-            turns.append(self._question_turn(question, settled=question.id in self.session.answers))
-            if question.id in self.session.answers:
-                turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
+            if question.id not in self.session.answers:
+                turns.append(self._question_turn(question))
+                continue
+            turns.append(AskedTurn(question, self.conversation.number(question),
+                                   self.conversation.words(question.prompt)))
+            turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
         if current is None:
             turns += notes or []
             turns.append(self._finished_note())
@@ -138,8 +141,8 @@ class ConversationScreen(Screen):
         """After an answer: add it and the next question, or redraw when the path changed behind us."""
         question = step.question
         current = self.session.current
-        transcript = self.query_one("#transcript", VerticalScroll)
-        last = transcript.query(QuestionTurn).last() if transcript.query(QuestionTurn) else None
+        transcript = self.query_one(Transcript)
+        last = transcript.asking()
         ids = [q.id for q in self.session.path]
         position = ids.index(question.id) if question.id in ids else -1
         # only the next question may be appended; after a jump back, the answers in between are redrawn
@@ -149,18 +152,22 @@ class ConversationScreen(Screen):
         styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
         notes = [NoteTurn(text, styles.get(kind, kind)) for kind, text in step.notes
                  if self.revealed or kind != "level"]
-        if last is None or last.question.id != question.id or notes or not follows:
+        if last is None or last.question.id != question.id or not follows:
             await self.rebuild(notes)
         else:
-            last.settle()
-            turns: list[Any] = [AnswerTurn(question, answer_label(question, self.session.answers[question.id]))]
+            # the question answered settles to its prompt alone, in a light widget of its own; the notes
+            # go where rebuild() would put them, before a new section's heading
+            turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
+                                AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
+                                *notes]
             if current is not None:
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(current))
                 turns.append(self._question_turn(current))
             else:
                 turns.append(self._finished_note())
-            await transcript.mount_all(turns)
+            await transcript.mount_all(turns, after=last)
+            await last.remove()
             await self.refresh_status()
 
     def _finished_note(self) -> NoteTurn:
@@ -258,7 +265,8 @@ class ConversationScreen(Screen):
 
     def hint(self, text: str) -> None:
         hint = self.query_one("#reply-hint", Static)
-        hint.update(text)
+        if hint.content != text:  # most answers leave it empty: nothing to lay out again
+            hint.update(text)
         hint.display = bool(text)
 
     # -- answering ----------------------------------------------------------------------------------
@@ -394,8 +402,8 @@ class ConversationScreen(Screen):
             await self.submit(question.options[number - 1].value)
 
     def action_why(self) -> None:
-        turns = self.query(QuestionTurn)
-        if not turns or not turns.last().toggle_guidance():
+        turn = self.query_one(Transcript).asking()
+        if turn is None or not turn.toggle_guidance():
             self.hint("There is no more to say about this question.")
 
     async def action_back(self) -> None:

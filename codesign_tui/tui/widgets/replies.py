@@ -39,13 +39,18 @@ class QuickReplies(OptionList):
 
     def __init__(self, question: Question, current: Any = None) -> None:
         super().__init__(id="quick-replies")
+        self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
         self.show(question, current)
 
     def show(self, question: Question, current: Any = None) -> None:
         """Offer this question's options, the current answer (if any) highlighted."""
+        offered = [(o.value, o.label, o.explanation) for o in question.options]
+        if offered != self._offered:
+            # consecutive questions often offer the same answers (yes, partly, no, not sure): kept as drawn
+            self.set_options(ListOption(option_prompt(n, label, explanation), id=value)
+                             for n, (value, label, explanation) in enumerate(offered, 1))
+            self._offered = offered
         self.question = question
-        self.set_options(ListOption(option_prompt(n, o.label, o.explanation), id=o.value)
-                         for n, o in enumerate(question.options, 1))
         values = question.values
         self.highlighted = values.index(current) if current in values else 0
 

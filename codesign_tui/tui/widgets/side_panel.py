@@ -80,5 +80,12 @@ class SidePanel(VerticalScroll):
         self.refresh_panel()
 
     def refresh_panel(self) -> None:
-        self.query_one("#progress", Static).update(progress_text(self.session))
-        self.query_one("#ladder", Static).update(ladder_text(self.session, self.hide_ladder))
+        _show(self.query_one("#progress", Static), progress_text(self.session))
+        _show(self.query_one("#ladder", Static), ladder_text(self.session, self.hide_ladder))
+
+
+def _show(static: Static, content: Content) -> None:
+    # most answers leave the ladder as it was: only a change is drawn again (and laid out)
+    shown = static.content
+    if not (isinstance(shown, Content) and shown.is_same(content)):
+        static.update(content)

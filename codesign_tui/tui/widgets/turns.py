@@ -18,8 +18,8 @@ from ..messages import EditAnswer
 
 
 class QuestionTurn(Vertical):
-    """The app asks: the question, with why we ask folded under it. Once answered, the turn settles to
-    the question alone: the transcript reads more easily, and a long one stays quick to lay out."""
+    """The app asks: the question, with why we ask folded under it. Once answered, an AskedTurn takes its
+    place: the question alone, so that the transcript reads more easily."""
 
     def __init__(self, question: Question, number: int, citation: str, discussion: bool = False,
                  settled: bool = False, words: Callable[[str], str] = str,
@@ -35,8 +35,7 @@ class QuestionTurn(Vertical):
         self.guidance = folded_words(question.guidance)
 
     def compose(self):
-        yield Static(Content.from_markup("[b]$number.[/b] $prompt", number=str(self.number),
-                                         prompt=visible(self.prompt, "\n")), classes="prompt")
+        yield Static(prompt_content(self.number, self.prompt), classes="prompt")
         if self.settled:
             return
         if not self.question.required:
@@ -55,18 +54,27 @@ class QuestionTurn(Vertical):
         for title in self.query(CollapsibleTitle):
             title.can_focus = False
 
-    def settle(self) -> None:
-        """Keep only the question, now that it is answered."""
-        self.settled = True
-        for child in list(self.children)[1:]:
-            child.remove()
-
     def toggle_guidance(self) -> bool:
         """Open or fold the guidance; False when this question has none."""
         for collapsible in self.query(".guidance").results(Collapsible):
             collapsible.collapsed = not collapsible.collapsed
             return True
         return False
+
+
+def prompt_content(number: int, prompt: str) -> Content:
+    return Content.from_markup("[b]$number.[/b] $prompt", number=str(number), prompt=visible(prompt, "\n"))
+
+
+class AskedTurn(Static):
+    """A question already answered, drawn as a question turn settles: its prompt alone. One light widget
+    rather than a container and its parts, so that a long transcript stays quick to lay out."""
+
+    def __init__(self, question: Question, number: int, prompt: str) -> None:
+        super().__init__(prompt_content(number, prompt), classes="turn question-turn")
+        self.question = question
+        self.number = number
+        self.prompt = prompt  # as the person read it, abbreviations spelt out where they first met them
 
 
 class AnswerTurn(Static):
@@ -123,6 +131,14 @@ class Transcript(VerticalScroll, can_focus=True):
         if not self.has_class("-fits"):
             self.anchor()
             self.scroll_end(animate=False, immediate=True)
+
+    def asking(self) -> QuestionTurn | None:
+        """The turn of the question being asked: the last question turn, found from the end (the turns
+        before it are answered questions, not asked again)."""
+        for turn in reversed(self.children):
+            if isinstance(turn, QuestionTurn):
+                return turn
+        return None
 
     def answers(self) -> list[AnswerTurn]:
         return list(self.query(AnswerTurn))
