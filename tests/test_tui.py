@@ -976,3 +976,134 @@ async def test_a_warning_an_answer_raises_is_said_in_the_conversation():
         await pilot.pause()
         notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
         assert f"Warning: {flag.text}" in notes
+
+
+async def open_register(pilot) -> object:
+    """conflicts-of-interest, as far as its register of interests."""
+    await press(pilot, "1", "1")
+    await type_reply(pilot, "1, 2, 3, 4, 5")
+    await press(pilot, "1")
+    return pilot.app.screen.query_one("#record-form")
+
+
+async def test_the_register_form_at_80_columns_shows_whole_labels_and_explains_under_the_box():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        for label in form.query(".field-label"):
+            text = str(label.render())
+            assert label.size.width >= len(text), f"{text!r} is squeezed into a column"
+        form.query_one("#field-interest_type").value = "financial"
+        await pilot.pause()
+        explanation, box = form.query_one("#explain-interest_type"), form.query_one("#field-interest_type")
+        assert explanation.region.x == box.region.x  # under the box, not in the labels' column
+    async with make_app(flow=_flow("conflicts-of-interest")).run_test(size=(160, 50)) as pilot:
+        form = await open_register(pilot)
+        form.query_one("#field-interest_type").value = "financial"
+        await pilot.pause()
+        label = form.query(".field-label").first()
+        explanation, box = form.query_one("#explain-interest_type"), form.query_one("#field-interest_type")
+        assert label.region.y == form.query_one("#field-name").region.y  # side by side where there is room
+        assert explanation.region.x == box.region.x > label.region.right - 1
+
+
+async def test_done_typed_in_the_date_of_a_register_entry_finishes_the_form():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        # half an entry: done says what it still needs, and how to finish without it
+        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-declared_on", Input).focus()
+        await pilot.press(*"done", "enter")
+        await pilot.pause()
+        said = str(form.query_one("#record-error").render())
+        assert "Still to fill in: Role; Organisation; Type; Interest; Handling." in said
+        assert "empty the boxes to finish without this entry" in said
+        assert current(app) == "interests"
+        # the whole entry: done adds it and finishes the register
+        for field_id, value in dict(role="Trustee", organisation="Example CVS", interest_type="financial",
+                                    description="Trustee of a bidder", management="withdraw_from_item").items():
+            form.query_one(f"#field-{field_id}").value = value
+        form.query_one("#field-declared_on", Input).focus()
+        await pilot.press(*"done", "enter")
+        await pilot.pause()
+        assert current(app) == "review_declarations"
+        [entry] = app.screen.session.answers["interests"]
+        assert entry["name"] == "Sam Jones" and "declared_on" not in entry
+
+
+async def test_the_register_form_lists_each_entry_with_its_type_and_handling():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        await add_interest(pilot, form, name="Sam Jones", role="Trustee", organisation="Example CVS",
+                           interest_type="financial", description="Trustee of a bidder",
+                           management="withdraw_from_item")
+        summary = str(form.query_one("#record-summary").render())
+        assert "1. Sam Jones, Trustee · Type: Financial · Handling: Step out for that item" in summary
+
+
+def shown(prompt) -> str:
+    """An option's prompt as text on screen."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(prompt)
+    return " ".join(console.export_text().split())
+
+
+async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
+    flow = _flow("engagement-plan")
+    [vcse] = [t for t in flow.terms if t.term == "VCSE"]
+    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
+    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order["training_who"]}
+    store = SessionStore()
+    store.save(store.new(flow, answers=kept))
+    app = make_app(resume="", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "training_who"
+        checklist = app.screen.query_one("#checklist", OptionList)
+        options = [shown(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
+        assert f"VCSE ({vcse.meaning}) partners" in options[1]
+        # ticking redraws the option with the same words
+        await press(pilot, "2")
+        assert shown(checklist.get_option_at_index(1).prompt).startswith(f"[✓] 2 VCSE ({vcse.meaning}) partners")
+        await press(pilot, "enter")
+        # met once: the next question that uses it keeps it short
+        await press(pilot, "1", "1", "1")
+        assert current(app) == "vcse_same_guidance"
+        prompt = str(app.screen.query(QuestionTurn).last().query_one(".prompt").render())
+        assert "VCSE partners" in prompt and vcse.meaning not in prompt
+
+
+async def test_a_wrapped_option_explanation_keeps_its_indent():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1")
+        assert current(app) == "problem_type"
+        quick = app.screen.query_one("#quick-replies", OptionList)
+        lines = [quick.render_line(y).text.rstrip() for y in range(quick.scrollable_content_region.height)]
+        third = next(n for n, line in enumerate(lines) if line.lstrip().startswith("3 "))
+        column = lines[third].index("A hard problem")  # where the label's words start
+        rest = []
+        for line in lines[third + 1:]:
+            if not line.startswith(" ") or not line.strip():
+                break  # the next option, or the list's end
+            rest.append(line)
+        assert "Causes are tangled" in rest[0] and len(rest) >= 2  # the explanation wraps
+        for line in rest:
+            assert len(line) - len(line.lstrip()) == column, lines
+    # a checklist's options too: after the box and the number
+    from codesign_tui.tui.widgets.replies import option_prompt
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=40, file=io.StringIO(), record=True)
+    console.print(option_prompt(2, "VCSE partners and the people they work with", "", box="[ ]"))
+    first, second = console.export_text().rstrip("\n").split("\n")[:2]
+    column = first.index("VCSE")
+    assert first.startswith("[ ] 2") and len(second) - len(second.lstrip()) == column, (first, second)

@@ -212,20 +212,21 @@ class ConversationScreen(Screen):
             self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
                       " or choose another.")
         area.set_class(question.kind == "record", "-record")
+        words = self.conversation.words  # options are read after their question: spelt out where first met
         widgets: list[Any] = []
         focus: Any = composer
         if question.kind in ("single", "yes_partly_no_unsure"):
             composer.placeholder = "Press a number or type a reply (? why, back)"
-            focus = QuickReplies(question, current)
+            focus = QuickReplies(question, current, words)
             widgets.append(focus)
         elif question.kind == "multiple":
-            focus = Checklist(question, current)
+            focus = Checklist(question, current, words)
             widgets += [focus, Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
                                           id="checklist-buttons", classes="buttons")]
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
             draft = draft if isinstance(draft, dict) else {}
-            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"))
+            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"), words=words)
             widgets.append(focus)
             composer.placeholder = "Use the form above; type done when there are no more"
         else:
@@ -242,7 +243,7 @@ class ConversationScreen(Screen):
                                       classes="buttons"))
         if [w.id for w in old] == [w.id for w in widgets] and hasattr(old[0] if old else None, "show"):
             # the same way of answering as the question before: offer the new options in place
-            old[0].show(question, current)
+            old[0].show(question, current, words)
             if self.focused is not composer:
                 old[0].focus()
             return
