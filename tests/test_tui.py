@@ -1107,3 +1107,62 @@ async def test_a_wrapped_option_explanation_keeps_its_indent():
     first, second = console.export_text().rstrip("\n").split("\n")[:2]
     column = first.index("VCSE")
     assert first.startswith("[ ] 2") and len(second) - len(second.lstrip()) == column, (first, second)
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys typed faster than the app can follow: all of them sent before it handles the first."""
+    from textual import events
+
+    for key in keys:
+        character = {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
+        pilot.app.post_message(events.Key(key, character))
+
+
+async def until(pilot, condition, tries: int = 200) -> None:
+    """Let the app catch up until `condition()` holds (or give up, and let the assertions say why)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+
+
+async def test_keys_typed_quickly_through_the_naming_dialog_reach_the_first_question():
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *"Lib", "enter", *"Jo", "enter", "2")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert isinstance(app.screen, ConversationScreen)
+        session = app.screen.session
+        assert (session.project, session.prepared_by) == ("Lib", "Jo")
+        assert session.answers == {"space_to_shape": "partly"}
+    # Enter, Enter, Enter: the last one answers the first question with its highlighted answer
+    app = make_app(flow=_flow("engagement-plan"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, "enter", "enter", *"My work", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert app.screen.session.answers == {"work_summary": "My work"}
+
+
+async def test_from_home_a_quick_enter_after_naming_reaches_the_first_question():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "down", "enter")  # appendix2
+        await burst(pilot, *"Library", "enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert app.screen.session.project == "Library"
+        assert app.screen.session.answers == {"space_to_shape": "yes"}
+
+
+async def test_cancel_in_naming_a_plan_from_home_goes_back_and_keeps_nothing():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "down", "enter")
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.current is None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not list((Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml"))
+    assert not app.farewell
