@@ -99,7 +99,10 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
         await pilot.press("m")
         await pilot.pause()
         export_input = app.screen.query_one("#export-path", Input)
-        assert export_input.value.endswith(".md") and Path(export_input.value).parent == tmp_path
+        # the name in the box, the folder (the current one) above it
+        assert export_input.value.endswith(".md") and "/" not in export_input.value
+        said = str(app.screen.query_one("#export-folder").render())
+        assert said.endswith(f"in this folder:\n{tmp_path}")
         export_input.value = str(tmp_path / "plan.md")
         await pilot.press("enter")
         await pilot.pause()
@@ -1166,3 +1169,27 @@ async def test_cancel_in_naming_a_plan_from_home_goes_back_and_keeps_nothing():
         await pilot.pause()
     assert not list((Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml"))
     assert not app.farewell
+
+
+async def test_at_80_columns_the_export_and_the_plan_saved_notice_show_the_whole_file_name(tmp_path):
+    folder = tmp_path / "a-rather-long-folder-name" / "for-the-plans-of-the-commissioning-team"
+    folder.mkdir(parents=True)
+    import os
+
+    os.chdir(folder)
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await press(pilot, *"13111111", "ctrl+o")
+        await app.screen.workers.wait_for_complete()
+        await press(pilot, "m")
+        box = app.screen.query_one("#export-path", Input)
+        name = box.value
+        assert name.startswith("appendix2-") and name.endswith(".md")
+        assert box.content_region.width > len(name)  # the whole name in view, not scrolled off
+        await press(pilot, "enter")
+        assert (folder / name).exists()
+        await until(pilot, lambda: app.screen.query("Toast"))
+        toast = app.screen.query("Toast").last()
+        lines = [toast.render_line(y).text.strip() for y in range(toast.size.height)]
+        assert name in lines, lines  # on a line of its own, whole
+        assert toast.region.right <= 80

@@ -176,7 +176,8 @@ class PlanScreen(Screen):
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
-        self.notify(visible(f"Saved {path}"), title="Plan saved")
+        # the name and its folder on lines of their own, so that a narrow screen shows the whole name
+        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=10)
 
     def deliver(self, fmt: str) -> None:
         import io

@@ -133,7 +133,8 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 76; max-width: 95%; height: auto; border: thick $accent;
                               background: $surface; padding: 1 2; }
-    ExportDialog Input { margin: 1 0; }
+    ExportDialog Input { margin: 0 0 1 0; }
+    ExportDialog #export-folder { margin-bottom: 1; }
     ExportDialog .buttons { height: auto; }
     ExportDialog Button { margin-right: 2; }
     """
@@ -145,10 +146,12 @@ class ExportDialog(ModalScreen[Path | None]):
         self.proposed = proposed
 
     def compose(self) -> ComposeResult:
+        # the folder on a line of its own and the name in the box, so that a long folder never hides the name
         with Vertical():
-            yield Static(f"Save the plan as {self.what}. The file name (a folder may go in front):",
-                         markup=False)
-            yield Input(str(self.proposed), id="export-path", select_on_focus=False)
+            yield Static(visible(f"Save the plan as {self.what} in this folder:\n{self.proposed.parent}", "\n"),
+                         markup=False, id="export-folder")
+            yield Static("File name (or another folder and name):", markup=False)
+            yield Input(self.proposed.name, id="export-path", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -160,7 +163,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         text = self.query_one(Input).value.strip()
-        self.dismiss(Path(text).expanduser() if text else None)
+        self.dismiss(self.proposed.parent / Path(text).expanduser() if text else None)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
