@@ -270,6 +270,7 @@ def test_the_side_panel_shows_what_the_engine_holds_back(appendix2):
     budget = appendix2.question("budget").prompt
     assert text.endswith(f"Held back by\n✗ {budget} (No)")
     # what the work calls for is marked; what the conditions support waits for its answers
-    assert "Co-produce\n   ◆ the work calls for\n" in text
+    # the mark beside its level, and what it means in words under the ladder
+    assert "\n  ◆   Co-produce\n" in text and "\n◆ what the work calls for\n" in text
     assert "✓ What the conditions support: shown after 4 more answers" in text
-    assert "   ✓ the conditions support" not in text
+    assert "✓ what the conditions support" not in text

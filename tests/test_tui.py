@@ -1193,3 +1193,41 @@ async def test_at_80_columns_the_export_and_the_plan_saved_notice_show_the_whole
         lines = [toast.render_line(y).text.strip() for y in range(toast.size.height)]
         assert name in lines, lines  # on a line of its own, whole
         assert toast.region.right <= 80
+
+
+async def test_at_160_columns_the_plan_contents_show_every_heading_whole():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert viewer.show_table_of_contents
+        tree = viewer.table_of_contents.query_one("Tree")
+        longest = max(len(name) for _, name, _ in viewer.document.table_of_contents)
+        assert longest > 30  # "When is it right to co-design or co-produce?"
+        # nothing to scroll sideways: every heading is whole
+        assert tree.virtual_size.width <= tree.scrollable_content_region.width
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        for _, name, _ in viewer.document.table_of_contents:
+            assert any(name in line for line in lines), (name, lines)
+
+
+async def test_at_160_columns_the_side_panel_keeps_each_count_whole_and_says_what_the_marks_mean():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await press(pilot, *"13111111")
+        panel = app.screen.query_one(SidePanel)
+        progress = panel.query_one("#progress")
+        lines = [progress.render_line(y).text.rstrip() for y in range(progress.size.height)]
+        counted = [line for line in lines if "/" in line]
+        assert len(counted) == 3, lines
+        for line in counted:  # the count and its state together at the end of the line, never split
+            assert line.endswith(("done", "now", "to do")), lines
+        assert any(line.endswith("4/4 done") for line in counted)
+        ladder = panel.query_one("#ladder")
+        text = [ladder.render_line(y).text.rstrip() for y in range(ladder.size.height)]
+        level = app.screen.session.result(so_far=True).calls_for.label
+        marked = next(line for line in text if line.endswith(level) and "◆" in line)
+        assert marked.index("◆") < marked.index(level)  # the mark on its level's own line
+        assert "◆ what the work calls for" in text and "★ the recommendation" in text
