@@ -128,7 +128,7 @@ class Checklist(OptionList):
         self.question = question
         self._ticked = set(current or []) & set(question.values)
         # each option's words as first shown, kept so that ticking it redraws the same words
-        self._words = [(words(o.label), words(o.explanation)) for o in question.options]
+        self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
         self.highlighted = 0
 
@@ -138,7 +138,7 @@ class Checklist(OptionList):
         return [value for value in self.question.values if value in self._ticked]
 
     def _prompt(self, number: int, option: Any) -> Table:
-        return option_prompt(number, *self._words[number - 1], box="[✓]" if option.value in self._ticked else "[ ]")
+        return option_prompt(number, *self.shown_words[number - 1], box="[✓]" if option.value in self._ticked else "[ ]")
 
     def toggle(self, value: str) -> None:
         self._ticked ^= {value}
