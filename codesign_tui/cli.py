@@ -590,7 +590,7 @@ def _room(options: argparse.Namespace) -> int:
               f"Answers are saved in {folder}, one file per participant."
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
                  if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
-              file=sys.stderr, flush=True)
+              flush=True)  # what the trainer needs goes to stdout; warnings and errors to stderr
         web.run_app(make_app(room, address), host=host, port=options.port, print=None, access_log=None)
     except OSError as error:
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
@@ -598,8 +598,7 @@ def _room(options: argparse.Namespace) -> int:
         pass
     finally:
         room.close()
-    print(f"The room is closed. The answers are in {folder}; `codesign cohort {folder}` reports on them.",
-          file=sys.stderr)
+    print(f"The room is closed. The answers are in {folder}; `codesign cohort {folder}` reports on them.")
     return EXIT_OK
 
 

@@ -241,7 +241,7 @@ def test_the_plan_shows_the_engines_what_ifs_not_its_own():
     result.why = [Reason(r.question, r.held_back, r.allows, (WhatIf("consult", ("partly",)),)
                          if r.question == "space_to_shape" else r.what_ifs) for r in result.why]
     why = render_markdown(flow, result, meta).split("## Why")[1].split("\n- ")[1]
-    assert why.startswith("**Can people help shape the question")
+    assert why.startswith("**1. Can people help shape the question")
     assert "With “Partly, some things are fixed”, the work calls for Consult instead." in why
     assert "With “No, it is mostly decided”" not in why
 
@@ -270,6 +270,7 @@ def test_the_side_panel_shows_what_the_engine_holds_back(appendix2):
     budget = appendix2.question("budget").prompt
     assert text.endswith(f"Held back by\n✗ {budget} (No)")
     # what the work calls for is marked; what the conditions support waits for its answers
-    assert "Co-produce\n   ◆ the work calls for\n" in text
+    # the mark beside its level, and what it means in words under the ladder
+    assert "\n  ◆   Co-produce\n" in text and "\n◆ what the work calls for\n" in text
     assert "✓ What the conditions support: shown after 4 more answers" in text
-    assert "   ✓ the conditions support" not in text
+    assert "✓ what the conditions support" not in text

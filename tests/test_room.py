@@ -540,9 +540,10 @@ async def test_a_wrong_passphrase_keeps_the_door_shut(open_room, appendix2, tmp_
 
 # -- the command -----------------------------------------------------------------------------------------
 
-def test_codesign_room_prints_both_addresses_and_warns_on_every_address(tmp_path):
+def test_codesign_room_prints_both_addresses_on_stdout_and_warns_on_stderr(tmp_path):
     import signal
     import socket
+    import threading
     import time
 
     with socket.socket() as probe:
@@ -550,10 +551,13 @@ def test_codesign_room_prints_both_addresses_and_warns_on_every_address(tmp_path
         port = probe.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir",
                                 str(tmp_path / "room"), "--host", "0.0.0.0", "--port", str(port)],
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # should the addresses never reach stdout, the room is closed after a minute and the test fails, not hangs
+    closer = threading.Timer(60, os.killpg, (process.pid, signal.SIGINT))
+    closer.start()
     try:
         said = []
-        for line in process.stderr:
+        for line in process.stdout:
             said.append(line)
             if line.startswith("Press Ctrl+C"):
                 break
@@ -565,14 +569,19 @@ def test_codesign_room_prints_both_addresses_and_warns_on_every_address(tmp_path
             except OSError:
                 time.sleep(0.1)
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        closer.cancel()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=30)
     text = "".join(said)
-    assert "Warning: listening on 0.0.0.0" in text and "Add --passphrase" in text
+    rest, warnings = process.stdout.read(), process.stderr.read()
+    # the addresses a trainer copies go to stdout; the warning to stderr, and nothing else there
+    assert "Warning: listening on 0.0.0.0" in warnings and "Add --passphrase" in warnings
+    assert "Warning" not in text and "http" not in warnings and "Participants" not in warnings
     assert re.search(rf"Participants open: http://[^ ]+:{port}/\n", text)
     assert re.search(rf"Your page \(keep it to yourself\): http://[^ ]+:{port}/trainer/[A-Za-z0-9_-]{{30,}}\n", text)
     assert "0.0.0.0:" not in text.split("Participants open:")[1]
-    assert process.returncode == 0 and "The room is closed" in process.stderr.read()
+    assert process.returncode == 0 and "The room is closed" in rest
 
 
 async def test_guessing_seat_codes_pauses_after_a_few_wrong_tries(open_room, appendix2):

@@ -223,3 +223,50 @@ async def test_axe_finds_no_violations_on_any_kind_of_page(start_room, chromium)
 async def expect_heading(heading, text: str) -> None:
     await expect(heading).to_have_text(text)
 
+
+
+# Each word of a heading as the page lays it out: a word split over two lines has its boxes on two lines.
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const th of document.querySelectorAll("th")) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  // and the report's bars (a code span in a cell) each on one line
+  const bars = [...document.querySelectorAll(".report td code")];
+  const brokenBars = bars.filter(bar => new Set([...bar.getClientRects()].map(r => Math.round(r.top))).size > 1);
+  return {split, headings: document.querySelectorAll("th").length, bars: bars.length, brokenBars: brokenBars.length};
+}"""
+
+
+async def test_the_trainers_page_at_1200px_breaks_no_heading_mid_word(start_room, chromium, tmp_path):
+    url, trainer_url, folder = start_room("appendix2")
+    people = []
+    for name, answers in (("Ann", ["Yes, it is genuinely open", "A hard problem we struggle to define or solve"]),
+                          ("Bo", ["No, it is mostly decided", "A proven solution already exists"])):
+        context = await chromium.new_context(viewport={"width": 1200, "height": 900})
+        page = await context.new_page()
+        await page.goto(url)
+        await page.get_by_label("Your name (optional)").fill(name)
+        await page.get_by_role("button", name="Start").click()
+        for label in answers:
+            await choose(page, label)
+        people.append(page)
+    files_with(folder, lambda found: sorted(len(f["answers"]) for f in found) == [2, 2])
+    trainer = await (await chromium.new_context(viewport={"width": 1200, "height": 900})).new_page()
+    await trainer.goto(trainer_url)
+    await expect(trainer.locator(".counts")).to_have_text("2 joined · 0 finished")
+    await expect(trainer.locator(".report table").first).to_be_visible()
+    if SHOTS:
+        await trainer.screenshot(path=str(Path(SHOTS) / "trainer-1200.png"), full_page=True)
+    found = await trainer.evaluate(SPLIT_WORDS)
+    assert found["headings"] >= 6 and found["split"] == [], found
+    assert found["bars"] >= 4 and found["brokenBars"] == 0, found

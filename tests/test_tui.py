@@ -99,7 +99,10 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
         await pilot.press("m")
         await pilot.pause()
         export_input = app.screen.query_one("#export-path", Input)
-        assert export_input.value.endswith(".md") and Path(export_input.value).parent == tmp_path
+        # the name in the box, the folder (the current one) above it
+        assert export_input.value.endswith(".md") and "/" not in export_input.value
+        said = str(app.screen.query_one("#export-folder").render())
+        assert said.endswith(f"in this folder:\n{tmp_path}")
         export_input.value = str(tmp_path / "plan.md")
         await pilot.press("enter")
         await pilot.pause()
@@ -144,6 +147,19 @@ async def test_one_count_of_questions_on_the_home_screen_the_title_bar_and_in_pl
     converse(engagement, io.StringIO("\n\nquit\n"), out, Path.cwd())
     assert f"Up to {most} questions, about {minutes(most)} minutes." in out.getvalue()
     assert f"(0 of up to {most} answered)" in out.getvalue()
+
+
+async def test_at_80_columns_the_header_shortens_the_title_not_the_count():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.sub_title == f"{screen.session.progress()} answered"
+        assert screen.title.endswith("…") and screen.flow.title.startswith(screen.title[:-1])
+        assert len(screen.title) + len(" — ") + len(screen.sub_title) <= 80 - 20
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert screen.title == screen.flow.title  # room for the whole title again
 
 
 async def test_typed_replies_as_people_type_them():
@@ -1008,3 +1024,255 @@ async def test_a_warning_an_answer_raises_is_said_in_the_conversation():
         await pilot.pause()
         notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
         assert f"Warning: {flag.text}" in notes
+
+
+async def open_register(pilot) -> object:
+    """conflicts-of-interest, as far as its register of interests."""
+    await press(pilot, "1", "1")
+    await type_reply(pilot, "1, 2, 3, 4, 5")
+    await press(pilot, "1")
+    return pilot.app.screen.query_one("#record-form")
+
+
+async def test_the_register_form_at_80_columns_shows_whole_labels_and_explains_under_the_box():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        for label in form.query(".field-label"):
+            text = str(label.render())
+            assert label.size.width >= len(text), f"{text!r} is squeezed into a column"
+        form.query_one("#field-interest_type").value = "financial"
+        await pilot.pause()
+        explanation, box = form.query_one("#explain-interest_type"), form.query_one("#field-interest_type")
+        assert explanation.region.x == box.region.x  # under the box, not in the labels' column
+    async with make_app(flow=_flow("conflicts-of-interest")).run_test(size=(160, 50)) as pilot:
+        form = await open_register(pilot)
+        form.query_one("#field-interest_type").value = "financial"
+        await pilot.pause()
+        label = form.query(".field-label").first()
+        explanation, box = form.query_one("#explain-interest_type"), form.query_one("#field-interest_type")
+        assert label.region.y == form.query_one("#field-name").region.y  # side by side where there is room
+        assert explanation.region.x == box.region.x > label.region.right - 1
+
+
+async def test_done_typed_in_the_date_of_a_register_entry_finishes_the_form():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        # half an entry: done says what it still needs, and how to finish without it
+        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-declared_on", Input).focus()
+        await pilot.press(*"done", "enter")
+        await pilot.pause()
+        said = str(form.query_one("#record-error").render())
+        assert "Still to fill in: Role; Organisation; Type; Interest; Handling." in said
+        assert "empty the boxes to finish without this entry" in said
+        assert current(app) == "interests"
+        # the whole entry: done adds it and finishes the register
+        for field_id, value in dict(role="Trustee", organisation="Example CVS", interest_type="financial",
+                                    description="Trustee of a bidder", management="withdraw_from_item").items():
+            form.query_one(f"#field-{field_id}").value = value
+        form.query_one("#field-declared_on", Input).focus()
+        await pilot.press(*"done", "enter")
+        await pilot.pause()
+        assert current(app) == "review_declarations"
+        [entry] = app.screen.session.answers["interests"]
+        assert entry["name"] == "Sam Jones" and "declared_on" not in entry
+
+
+async def test_the_register_form_lists_each_entry_with_its_type_and_handling():
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        await add_interest(pilot, form, name="Sam Jones", role="Trustee", organisation="Example CVS",
+                           interest_type="financial", description="Trustee of a bidder",
+                           management="withdraw_from_item")
+        summary = str(form.query_one("#record-summary").render())
+        assert "1. Sam Jones, Trustee · Type: Financial · Handling: Step out for that item" in summary
+
+
+def shown(prompt) -> str:
+    """An option's prompt as text on screen."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(prompt)
+    return " ".join(console.export_text().split())
+
+
+async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
+    flow = _flow("engagement-plan")
+    [vcse] = [t for t in flow.terms if t.term == "VCSE"]
+    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
+    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order["training_who"]}
+    store = SessionStore()
+    store.save(store.new(flow, answers=kept))
+    app = make_app(resume="", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "training_who"
+        checklist = app.screen.query_one("#checklist", OptionList)
+        options = [shown(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
+        assert f"VCSE ({vcse.meaning}) partners" in options[1]
+        # ticking redraws the option with the same words
+        await press(pilot, "2")
+        assert shown(checklist.get_option_at_index(1).prompt).startswith(f"[✓] 2 VCSE ({vcse.meaning}) partners")
+        await press(pilot, "enter")
+        # met once: the next question that uses it keeps it short
+        await press(pilot, "1", "1", "1")
+        assert current(app) == "vcse_same_guidance"
+        prompt = str(app.screen.query(QuestionTurn).last().query_one(".prompt").render())
+        assert "VCSE partners" in prompt and vcse.meaning not in prompt
+
+
+async def test_a_wrapped_option_explanation_keeps_its_indent():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1")
+        assert current(app) == "problem_type"
+        quick = app.screen.query_one("#quick-replies", OptionList)
+        lines = [quick.render_line(y).text.rstrip() for y in range(quick.scrollable_content_region.height)]
+        third = next(n for n, line in enumerate(lines) if line.lstrip().startswith("3 "))
+        column = lines[third].index("A hard problem")  # where the label's words start
+        rest = []
+        for line in lines[third + 1:]:
+            if not line.startswith(" ") or not line.strip():
+                break  # the next option, or the list's end
+            rest.append(line)
+        assert "Causes are tangled" in rest[0] and len(rest) >= 2  # the explanation wraps
+        for line in rest:
+            assert len(line) - len(line.lstrip()) == column, lines
+    # a checklist's options too: after the box and the number
+    from codesign_tui.tui.widgets.replies import option_prompt
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=40, file=io.StringIO(), record=True)
+    console.print(option_prompt(2, "VCSE partners and the people they work with", "", box="[ ]"))
+    first, second = console.export_text().rstrip("\n").split("\n")[:2]
+    column = first.index("VCSE")
+    assert first.startswith("[ ] 2") and len(second) - len(second.lstrip()) == column, (first, second)
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys typed faster than the app can follow: all of them sent before it handles the first."""
+    from textual import events
+
+    for key in keys:
+        character = {"enter": "\r", "space": " "}.get(key, key if len(key) == 1 else None)
+        pilot.app.post_message(events.Key(key, character))
+
+
+async def until(pilot, condition, tries: int = 200) -> None:
+    """Let the app catch up until `condition()` holds (or give up, and let the assertions say why)."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause()
+
+
+async def test_keys_typed_quickly_through_the_naming_dialog_reach_the_first_question():
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, *"Lib", "enter", *"Jo", "enter", "2")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert isinstance(app.screen, ConversationScreen)
+        session = app.screen.session
+        assert (session.project, session.prepared_by) == ("Lib", "Jo")
+        assert session.answers == {"space_to_shape": "partly"}
+    # Enter, Enter, Enter: the last one answers the first question with its highlighted answer
+    app = make_app(flow=_flow("engagement-plan"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await burst(pilot, "enter", "enter", *"My work", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert app.screen.session.answers == {"work_summary": "My work"}
+
+
+async def test_from_home_a_quick_enter_after_naming_reaches_the_first_question():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "down", "enter")  # appendix2
+        await burst(pilot, *"Library", "enter", "enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen) and app.screen.session.answers)
+        assert app.screen.session.project == "Library"
+        assert app.screen.session.answers == {"space_to_shape": "yes"}
+
+
+async def test_cancel_in_naming_a_plan_from_home_goes_back_and_keeps_nothing():
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "down", "enter")
+        await pilot.click("#cancel")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.current is None
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not list((Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml"))
+    assert not app.farewell
+
+
+async def test_at_80_columns_the_export_and_the_plan_saved_notice_show_the_whole_file_name(tmp_path):
+    folder = tmp_path / "a-rather-long-folder-name" / "for-the-plans-of-the-commissioning-team"
+    folder.mkdir(parents=True)
+    import os
+
+    os.chdir(folder)
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await press(pilot, *"13111111", "ctrl+o")
+        await app.screen.workers.wait_for_complete()
+        await press(pilot, "m")
+        box = app.screen.query_one("#export-path", Input)
+        name = box.value
+        assert name.startswith("appendix2-") and name.endswith(".md")
+        assert box.content_region.width > len(name)  # the whole name in view, not scrolled off
+        await press(pilot, "enter")
+        assert (folder / name).exists()
+        await until(pilot, lambda: app.screen.query("Toast"))
+        toast = app.screen.query("Toast").last()
+        lines = [toast.render_line(y).text.strip() for y in range(toast.size.height)]
+        assert name in lines, lines  # on a line of its own, whole
+        assert toast.region.right <= 80
+
+
+async def test_at_160_columns_the_plan_contents_show_every_heading_whole():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        viewer = app.screen.query_one(MarkdownViewer)
+        assert viewer.show_table_of_contents
+        tree = viewer.table_of_contents.query_one("Tree")
+        longest = max(len(name) for _, name, _ in viewer.document.table_of_contents)
+        assert longest > 30  # "When is it right to co-design or co-produce?"
+        # nothing to scroll sideways: every heading is whole
+        assert tree.virtual_size.width <= tree.scrollable_content_region.width
+        lines = [tree.render_line(y).text for y in range(tree.size.height)]
+        for _, name, _ in viewer.document.table_of_contents:
+            assert any(name in line for line in lines), (name, lines)
+
+
+async def test_at_160_columns_the_side_panel_keeps_each_count_whole_and_says_what_the_marks_mean():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await press(pilot, *"13111111")
+        panel = app.screen.query_one(SidePanel)
+        progress = panel.query_one("#progress")
+        lines = [progress.render_line(y).text.rstrip() for y in range(progress.size.height)]
+        counted = [line for line in lines if "/" in line]
+        assert len(counted) == 3, lines
+        for line in counted:  # the count and its state together at the end of the line, never split
+            assert line.endswith(("done", "now", "to do")), lines
+        assert any(line.endswith("4/4 done") for line in counted)
+        ladder = panel.query_one("#ladder")
+        text = [ladder.render_line(y).text.rstrip() for y in range(ladder.size.height)]
+        level = app.screen.session.result(so_far=True).calls_for.label
+        marked = next(line for line in text if line.endswith(level) and "◆" in line)
+        assert marked.index("◆") < marked.index(level)  # the mark on its level's own line
+        assert "◆ what the work calls for" in text and "★ the recommendation" in text

@@ -120,22 +120,34 @@ class CodesignApp(App):
                 return None
         return self.loaded[key]
 
-    def name_then_start(self, flow: Flow) -> None:
+    def name_then_start(self, flow: Flow, skip: str = "Skip") -> None:
         """Ask what the plan needs (what the work is called, who prepares it), then start; both can be left
-        blank, and Cancel starts without them."""
+        blank. The conversation is opened first, under the question, so that whatever is typed as the
+        question closes reaches the first question rather than the screen beneath. "Skip" starts without
+        the names; "Cancel" (from the home screen) goes back."""
         from .widgets.dialogs import NewPlanDialog
 
-        self.push_screen(NewPlanDialog(flow.title, flow.id, skip="Skip"),
-                         lambda names: self.start_flow(flow, *(names or ("", ""))))
+        conversation = self.start_flow(flow)
+        session = conversation.session
 
-    def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> None:
+        def named(names: tuple[str, str] | None) -> None:
+            if names is None and skip == "Cancel":
+                self.current = None
+                self.store.unlock(session.name)
+                self.pop_screen()
+                return
+            session.project, session.prepared_by = names or ("", "")
+
+        self.push_screen(NewPlanDialog(flow.title, flow.id, skip=skip), named)
+
+    def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> Conversation:
         from ..resources import own_flow_path
 
         if self.example is not None and not project:
             project = self.example.title
         # a flow file of one's own is found again by its full path when the session is resumed
         session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by)
-        self.open_conversation(session)
+        return self.open_conversation(session)
 
     def resume(self, name: str, first: bool = False) -> None:
         """Open a saved session, every answer checked against its flow as the flow is now."""
@@ -188,7 +200,8 @@ class CodesignApp(App):
             " copy of it (saved as a new session), or look at its plan as it was last saved.",
             [("copy", "Carry on in a copy"), ("view", "Look at its plan"), ("cancel", "Cancel")]), chosen)
 
-    def open_conversation(self, session: Session, locked: bool = False, notes: list[str] | None = None) -> None:
+    def open_conversation(self, session: Session, locked: bool = False,
+                          notes: list[str] | None = None) -> Conversation:
         """Talk through `session`; `notes` (what checking it against its flow found) head the transcript."""
         from ..sessions import SessionOpen
         from .screens.conversation import ConversationScreen
@@ -204,6 +217,7 @@ class CodesignApp(App):
                                     checked=notes)
         self.current = screen.conversation
         self.push_screen(screen)
+        return screen.conversation
 
     def collect(self, session: Session) -> None:
         """Hand a finished session's answers to the trainer's folder, under a name no one else has."""
@@ -233,18 +247,18 @@ class CodesignApp(App):
         except (OSError, Exception):  # noqa: BLE001 - a setting that cannot be kept is not worth a crash
             self.notify("High contrast is on for now but could not be remembered.", severity="warning")
 
-    def keep_new_plan(self) -> None:
-        """Quitting while naming a new plan keeps what was typed, as a session to carry on with."""
-        from ..flow.conversation import Conversation
+    def keep_new_plan(self) -> bool:
+        """Quitting while naming a new plan keeps what was typed, as a session to carry on with; False when
+        nothing was typed, and there is nothing to keep."""
         from .widgets.dialogs import NewPlanDialog
 
         dialog = self.screen
-        if self.current is not None or not isinstance(dialog, NewPlanDialog) or not any(dialog.typed()):
-            return
-        flow = self.load(dialog.flow_id)
-        if flow is not None:
-            project, prepared_by = dialog.typed()
-            self.current = Conversation(self.store.new(flow, project=project, prepared_by=prepared_by), self.store)
+        if self.current is None or not isinstance(dialog, NewPlanDialog):
+            return True
+        if not any(dialog.typed()):
+            return False
+        self.current.session.project, self.current.session.prepared_by = dialog.typed()
+        return True
 
     async def action_quit(self) -> None:
         from .screens.conversation import ConversationScreen
@@ -266,7 +280,9 @@ class CodesignApp(App):
 
             self.push_screen(ConfirmDialog(f"Leave the app? {where}", yes="Leave", no="Stay"), chosen)
             return
-        self.keep_new_plan()
+        if not self.keep_new_plan():  # a plan not even named: no session to keep
+            self.store.unlock(self.current.session.name)
+            self.current = None
         conversation = self.current
         if conversation is not None:
             for screen in self.screen_stack:

@@ -72,7 +72,7 @@ class ConversationScreen(Screen):
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.title = visible(self.flow.title)
+        self.fit_title()
         await self.rebuild()
         if self.example is not None and self.session.current is not None and not self.session.answers:
             # a worked example starts with its case study, read before the first question
@@ -182,8 +182,16 @@ class ConversationScreen(Screen):
                      "Press F4 to reveal the recommendation to the room, then Ctrl+O to see the plan.")
         return NoteTurn("\n".join(lines), "finished")
 
+    def fit_title(self) -> None:
+        """The flow's title and how far the person is, in the header: the title is shortened rather than the
+        count when both do not fit (the header's icon and margins take about 20 columns)."""
+        title, count = visible(self.flow.title), f"{self.session.progress()} answered"
+        room = self.app.size.width - 20 - len(" — ") - len(count)
+        self.title = title if len(title) <= room else title[:max(room - 1, 0)].rstrip() + "…"
+        self.sub_title = count
+
     async def refresh_status(self) -> None:
-        self.sub_title = f"{self.session.progress()} answered"
+        self.fit_title()
         self.query_one(SidePanel).refresh_panel()
         await self.show_reply_area()
         # the way to answer may take more or less room than the last one: the transcript fits itself again,
@@ -191,6 +199,7 @@ class ConversationScreen(Screen):
         self.call_after_refresh(self.query_one(Transcript).follow)
 
     def on_resize(self) -> None:
+        self.fit_title()
         self.call_after_refresh(self.query_one(Transcript).fit)
 
     async def show_reply_area(self) -> None:
@@ -218,20 +227,21 @@ class ConversationScreen(Screen):
             self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
                       " or choose another.")
         area.set_class(question.kind == "record", "-record")
+        words = self.conversation.words  # options are read after their question: spelt out where first met
         widgets: list[Any] = []
         focus: Any = composer
         if question.kind in ("single", "yes_partly_no_unsure"):
             composer.placeholder = "Press a number or type a reply (? why, back)"
-            focus = QuickReplies(question, current)
+            focus = QuickReplies(question, current, words)
             widgets.append(focus)
         elif question.kind == "multiple":
-            focus = Checklist(question, current)
+            focus = Checklist(question, current, words)
             widgets += [focus, Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
                                           id="checklist-buttons", classes="buttons")]
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
             draft = draft if isinstance(draft, dict) else {}
-            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"))
+            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"), words=words)
             widgets.append(focus)
             composer.placeholder = "Use the form above; type done when there are no more"
         else:
@@ -248,7 +258,7 @@ class ConversationScreen(Screen):
                                       classes="buttons"))
         if [w.id for w in old] == [w.id for w in widgets] and hasattr(old[0] if old else None, "show"):
             # the same way of answering as the question before: offer the new options in place
-            old[0].show(question, current)
+            old[0].show(question, current, words)
             if self.focused is not composer:
                 old[0].focus()
             return

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from ...flow.catalogue import FlowEntry, minutes
 from ...flow.visible import visible
 from ...sessions import Damaged, Listed
-from ..widgets.dialogs import ConfirmDialog, NewPlanDialog
+from ..widgets.dialogs import ConfirmDialog
 from ..widgets.footer import Footer
 
 
@@ -116,19 +116,13 @@ class HomeScreen(Screen):
         kind, _, key = (event.option.id or "").partition(":")
         if kind == "flow":
             entry = next(f for f in self.flows if f.id == key)
-
-            def named(names: tuple[str, str] | None) -> None:
-                if names is None:
-                    return
-                flow = self.app.load(entry.id)
-                if flow is None:
-                    self.notify(visible(f"Sorry: {entry.path} can no longer be read; run codesign validate"
-                                        " to see why."),
-                                severity="error", timeout=10)
-                    return
-                self.app.start_flow(flow, *names)
-
-            self.app.push_screen(NewPlanDialog(entry.title, entry.id), named)
+            flow = self.app.load(entry.id)
+            if flow is None:
+                self.notify(visible(f"Sorry: {entry.path} can no longer be read; run codesign validate"
+                                    " to see why."),
+                            severity="error", timeout=10)
+                return
+            self.app.name_then_start(flow, skip="Cancel")
         elif kind == "saved":
             self.app.resume(key)
 

@@ -104,8 +104,21 @@ class PlanScreen(Screen):
             self.notify("The plan template has a problem; see the message.", severity="error")
         viewer = self.query_one(MarkdownViewer)
         await viewer.document.update(visible(text, "\n\t"))
+        self.fit_contents(viewer)
         self.show_state()
         viewer.focus()
+
+    def fit_contents(self, viewer: MarkdownViewer) -> None:
+        """The contents as wide as their longest heading, so that no heading is cut where there is room (the
+        stylesheet keeps them to 40% of the screen); measured once the headings are known, since an
+        automatic width is worked out before they arrive."""
+        from rich.cells import cell_len
+
+        headings = viewer.document.table_of_contents
+        if headings:
+            # each level is indented by the tree's guides, then a numeral and a space before the heading
+            longest = max(4 * level + cell_len(name) for level, name, _ in headings)
+            viewer.table_of_contents.styles.width = max(34, longest + 3)  # the padding, and a scroll bar
 
     def action_close(self) -> None:
         self.dismiss()
@@ -175,7 +188,8 @@ class PlanScreen(Screen):
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
-        self.notify(visible(f"Saved {path}"), title="Plan saved")
+        # the name and its folder on lines of their own, so that a narrow screen shows the whole name
+        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=10)
 
     def deliver(self, fmt: str) -> None:
         import io

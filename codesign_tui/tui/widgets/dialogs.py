@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -132,7 +133,8 @@ class ExportDialog(ModalScreen[Path | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 76; max-width: 95%; height: auto; border: thick $accent;
                               background: $surface; padding: 1 2; }
-    ExportDialog Input { margin: 1 0; }
+    ExportDialog Input { margin: 0 0 1 0; }
+    ExportDialog #export-folder { margin-bottom: 1; }
     ExportDialog .buttons { height: auto; }
     ExportDialog Button { margin-right: 2; }
     """
@@ -144,10 +146,12 @@ class ExportDialog(ModalScreen[Path | None]):
         self.proposed = proposed
 
     def compose(self) -> ComposeResult:
+        # the folder on a line of its own and the name in the box, so that a long folder never hides the name
         with Vertical():
-            yield Static(f"Save the plan as {self.what}. The file name (a folder may go in front):",
-                         markup=False)
-            yield Input(str(self.proposed), id="export-path", select_on_focus=False)
+            yield Static(visible(f"Save the plan as {self.what} in this folder:\n{self.proposed.parent}", "\n"),
+                         markup=False, id="export-folder")
+            yield Static("File name (or another folder and name):", markup=False)
+            yield Input(self.proposed.name, id="export-path", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -159,11 +163,42 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
         text = self.query_one(Input).value.strip()
-        self.dismiss(Path(text).expanduser() if text else None)
+        self.dismiss(self.proposed.parent / Path(text).expanduser() if text else None)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PassingInput(Input):
+    """A text box in which Enter hands on whatever is typed after it. Keys typed quickly all reach the box
+    that had the focus when they arrived, before Enter has moved the focus on or closed the dialog: from
+    Enter on, they belong where Enter leads, and the dialog passes them there."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.handing_on = False  # Enter was pressed here, and the focus has not come back since
+
+    async def on_key(self, event: events.Key) -> None:
+        if self.handing_on:
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.HandedOn(self, event.key, event.character))
+        elif event.key == "enter":
+            # submitted here and now, not when the key reaches the app's bindings, so that the keys
+            # behind it are handed on too
+            event.stop()
+            event.prevent_default()
+            self.handing_on = True
+            await self.action_submit()
+
+    def on_focus(self) -> None:
+        self.handing_on = False
+
+    class HandedOn(Message):
+        def __init__(self, box: PassingInput, key: str, character: str | None) -> None:
+            super().__init__()
+            self.box, self.key, self.character = box, key, character
 
 
 class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
@@ -184,6 +219,10 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
         self.flow_title = title
         self.flow_id = flow_id
         self.skip = skip  # "Skip" where there is nothing to go back to
+        self.closing = False  # answered: what reaches it from now on is for the screen beneath
+        self.moved_on = False  # Enter in the name has moved on to who prepares the plan
+        self.pending: list[tuple[str, str | None]] = []  # keys typed after an Enter, until it has taken effect
+
     def typed(self) -> tuple[str, str]:
         """The name and author as typed so far."""
         return (self.query_one("#project", Input).value.strip(),
@@ -194,9 +233,9 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
             yield Static(f"{visible(self.flow_title)}\n\nBoth are optional; they go at the top of the plan.",
                          markup=False)
             yield Static("What is the piece of work called?", markup=False)
-            yield Input(placeholder="for example: Young people's mental health offer", id="project")
+            yield PassingInput(placeholder="for example: Young people's mental health offer", id="project")
             yield Static("Who is preparing the plan?", markup=False)
-            yield Input(placeholder="your name or team", id="prepared-by")
+            yield PassingInput(placeholder="your name or team", id="prepared-by")
             with Horizontal(classes="buttons"):
                 yield Button("Start", id="start", variant="primary")
                 yield Button(self.skip, id="cancel")
@@ -204,15 +243,38 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     def on_mount(self) -> None:
         self.query_one("#project", Input).focus()
 
+    @on(PassingInput.HandedOn)
+    def _hand_on(self, event: PassingInput.HandedOn) -> None:
+        """A key typed after Enter: to the next box once the focus is there, to the first question once the
+        dialog has closed; until then, kept in order."""
+        if self.closing or (self.moved_on and event.box.id == "project"):
+            self.app.post_message(events.Key(event.key, event.character))
+        else:
+            self.pending.append((event.key, event.character))
+
+    def _pass_pending(self) -> None:
+        # posted after the move of focus (or the closing) that they wait for, so they arrive after it
+        for key, character in self.pending:
+            self.app.post_message(events.Key(key, character))
+        self.pending.clear()
+
     @on(Input.Submitted, "#project")
     def _next(self) -> None:
+        self.moved_on = True
         self.query_one("#prepared-by", Input).focus()
+        self._pass_pending()
 
     @on(Input.Submitted, "#prepared-by")
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
+        if self.closing:
+            return
+        self.closing = True
         self.dismiss(self.typed())
+        self._pass_pending()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self.closing:
+            self.closing = True
+            self.dismiss(None)

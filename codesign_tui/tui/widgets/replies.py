@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from rich.table import Table
+from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.content import Content
 from textual.events import Key
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Select, Static
@@ -19,11 +20,22 @@ from ...flow.model import Question
 from ...flow.visible import visible
 
 
-def option_prompt(number: int, label: str, explanation: str) -> Content:
-    text = Content.from_markup("[b]$number[/b]  $label", number=str(number), label=visible(label))
+def option_prompt(number: int, label: str, explanation: str, box: str = "") -> Table:
+    """An option as a list shows it: its number in a column of its own, and its label with the explanation
+    under it in the next, so that a line that wraps starts under the words above it, not at the margin.
+    `box` ("[✓]" or "[ ]") goes in front, for a checklist."""
+    text = Text(visible(label))
     if explanation:
-        text += Content.from_markup("\n   [dim]$explanation[/dim]", explanation=visible(explanation, "\n"))
-    return text
+        text.append("\n" + visible(explanation, "\n"), style="dim")
+    grid = Table.grid(padding=(0, 1))
+    cells: list[Text] = []
+    if box:
+        grid.add_column(no_wrap=True)
+        cells.append(Text(box, style="bold" if "✓" in box else ""))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(*cells, Text(f"{number} ", style="bold"), text)
+    return grid
 
 
 def _plainly(question: Question, message: str) -> str:
@@ -37,14 +49,15 @@ class QuickReplies(OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
     or click. One list serves one choice question after another, so the focus stays where it is."""
 
-    def __init__(self, question: Question, current: Any = None) -> None:
+    def __init__(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
         super().__init__(id="quick-replies")
         self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
-        self.show(question, current)
+        self.show(question, current, words)
 
-    def show(self, question: Question, current: Any = None) -> None:
-        """Offer this question's options, the current answer (if any) highlighted."""
-        offered = [(o.value, o.label, o.explanation) for o in question.options]
+    def show(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
+        """Offer this question's options, the current answer (if any) highlighted; `words` spells out the
+        abbreviations the person meets here for the first time."""
+        offered = [(o.value, words(o.label), words(o.explanation)) for o in question.options]
         if offered != self._offered:
             # consecutive questions often offer the same answers (yes, partly, no, not sure): kept as drawn
             self.set_options(ListOption(option_prompt(n, label, explanation), id=value)
@@ -109,14 +122,18 @@ class Checklist(OptionList):
             super().__init__()
             self.values = values
 
-    def __init__(self, question: Question, current: list[str] | None = None) -> None:
+    def __init__(self, question: Question, current: list[str] | None = None,
+                 words: Callable[[str], str] = str) -> None:
         super().__init__(id="checklist")
-        self.show(question, current)
+        self.show(question, current, words)
 
-    def show(self, question: Question, current: list[str] | None = None) -> None:
-        """Offer this question's options, those in the current answer (if any) ticked."""
+    def show(self, question: Question, current: list[str] | None = None, words: Callable[[str], str] = str) -> None:
+        """Offer this question's options, those in the current answer (if any) ticked; `words` spells out
+        the abbreviations the person meets here for the first time."""
         self.question = question
         self._ticked = set(current or []) & set(question.values)
+        # each option's words as first shown, kept so that ticking it redraws the same words
+        self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
         self.highlighted = 0
 
@@ -125,9 +142,8 @@ class Checklist(OptionList):
         """The ticked values, in the flow's order."""
         return [value for value in self.question.values if value in self._ticked]
 
-    def _prompt(self, number: int, option: Any) -> Content:
-        box = Content.from_markup("[b]\\[✓][/b] " if option.value in self._ticked else "\\[ ] ")
-        return box + option_prompt(number, option.label, option.explanation)
+    def _prompt(self, number: int, option: Any) -> Table:
+        return option_prompt(number, *self.shown_words[number - 1], box="[✓]" if option.value in self._ticked else "[ ]")
 
     def toggle(self, value: str) -> None:
         self._ticked ^= {value}
@@ -171,9 +187,10 @@ class RecordForm(Vertical):
             self.records = records
 
     def __init__(self, question: Question, current: list[dict[str, Any]] | None = None,
-                 entry: dict[str, Any] | None = None) -> None:
+                 entry: dict[str, Any] | None = None, words: Callable[[str], str] = str) -> None:
         super().__init__(id="record-form")
         self.question = question
+        self.words = words  # the flow's words as shown, abbreviations spelt out the first time
         self.records: list[dict[str, Any]] = list(current or [])
         self.entry = dict(entry or {})  # a half-filled entry from a draft, put back in the fields
 
@@ -201,22 +218,26 @@ class RecordForm(Vertical):
         return draft
 
     def compose(self):
+        words = self.words
         yield Static(self._summary(), id="record-summary", markup=False)
         with VerticalScroll(id="record-fields"):
             for spec in self.question.fields:
-                label = spec.prompt + ("" if spec.required else " (optional)")
+                label = words(spec.prompt) + ("" if spec.required else " (optional)")
+                # the label beside its box on a wide screen and above it on a narrow one; what a choice means
+                # goes under the box itself, never in the labels' column
                 with Horizontal(classes="field-row"):
                     yield Static(visible(label), classes="field-label", markup=False)
-                    if spec.options:
-                        yield Select([(visible(o.label), o.value) for o in spec.options], id=f"field-{spec.id}",
-                                     prompt="Choose…", allow_blank=True, compact=True)
-                    else:
-                        placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
-                        yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
-                                    select_on_focus=False)
-                if any(o.explanation for o in spec.options):
-                    # what the choice means, under it once made: a bare label can mislead
-                    yield Static("", id=f"explain-{spec.id}", classes="field-explanation", markup=False)
+                    with Vertical(classes="field-box"):
+                        if spec.options:
+                            yield Select([(visible(words(o.label)), o.value) for o in spec.options],
+                                         id=f"field-{spec.id}", prompt="Choose…", allow_blank=True, compact=True)
+                        else:
+                            placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
+                            yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
+                                        select_on_focus=False)
+                        if any(o.explanation for o in spec.options):
+                            # what the choice means, under it once made: a bare label can mislead
+                            yield Static("", id=f"explain-{spec.id}", classes="field-explanation", markup=False)
         yield Static("", id="record-error", markup=False)
         with Horizontal(classes="buttons"):
             yield Button("Add this one", id="record-add", variant="primary", compact=True)
@@ -226,11 +247,22 @@ class RecordForm(Vertical):
     def _summary(self) -> str:
         if not self.records:
             return "Nothing recorded yet. Fill in the form and add each one, then choose Done (or type done)."
-        lines = [f"{n}. " + " · ".join(str(v) for v in list(r.values())[:3]) for n, r in
-                 enumerate(self.records, 1)]
+        lines = [f"{n}. {self._entry(record)}" for n, record in enumerate(self.records, 1)]
         if len(lines) > 3:  # the latest ones; the count says how many in all
             lines = ["…", *lines[-2:]]
         return f"Recorded so far ({len(self.records)}):\n" + "\n".join(visible(line) for line in lines)
+
+    def _entry(self, record: dict[str, Any]) -> str:
+        """One entry in a line: who (its first two text fields), then each required choice by its short
+        heading, such as the type of interest and how it is handled."""
+        fields = self.question.fields
+        who = [str(record[f.id]) for f in fields if not f.options and f.kind == "text" and record.get(f.id)][:2]
+        chosen = []
+        for spec in fields:
+            if spec.options and spec.required and record.get(spec.id) is not None:
+                option = spec.option(record[spec.id])
+                chosen.append(f"{spec.short or spec.prompt}: {option.label if option else record[spec.id]}")
+        return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)
 
     def _done_label(self) -> str:
         return f"Done ({len(self.records)} recorded)" if self.records else "Done: none to record"
@@ -251,17 +283,22 @@ class RecordForm(Vertical):
         self.query_one("#record-done", Button).label = self._done_label()
         self.query_one("#record-remove", Button).disabled = not self.records
 
-    def add(self) -> bool:
+    def add(self, finishing: bool = False) -> bool:
+        """Add the entry filled in; False, with what it still needs said under the form, when it cannot be.
+        `finishing`: on the way to Done, so the message also says how to finish without it."""
         values = self._values()
         error = self.query_one("#record-error", Static)
-        missing = [spec.prompt for spec in self.question.fields if spec.required and spec.id not in values]
+        then = (" Fill in what it needs and choose Done again, or empty the boxes to finish without this entry."
+                if finishing else "")
+        missing = [spec.short or spec.prompt for spec in self.question.fields
+                   if spec.required and spec.id not in values]
         if missing:
-            error.update(visible("Not added yet. Still to fill in: " + "; ".join(missing)))
+            error.update(visible("Not added yet. Still to fill in: " + "; ".join(missing) + "." + then))
             return False
         try:
             record = check_record(self.question, values, len(self.records) + 1)
         except AnswerError as problem:
-            error.update(visible(f"Not added yet: {_plainly(self.question, problem.message)}."))
+            error.update(visible(f"Not added yet: {_plainly(self.question, problem.message)}.{then}"))
             return False
         self.records.append(record)
         error.update("")
@@ -277,7 +314,7 @@ class RecordForm(Vertical):
 
     def finish(self) -> None:
         """Done: a record filled in but not yet added is added first, so nothing typed is lost."""
-        if any(self._values().values()) and not self.add():
+        if any(self._values().values()) and not self.add(finishing=True):
             return
         self.post_message(self.Done(list(self.records)))
 
@@ -287,7 +324,7 @@ class RecordForm(Vertical):
         shown = self.query(f"#explain-{spec.id}") if spec is not None else None
         if shown:
             option = spec.option(event.value) if event.value is not Select.NULL else None
-            shown.first().update(visible(option.explanation) if option and option.explanation else "")
+            shown.first().update(visible(self.words(option.explanation)) if option and option.explanation else "")
             shown.first().display = bool(option and option.explanation)
 
     @on(Button.Pressed, "#record-add")
@@ -297,9 +334,12 @@ class RecordForm(Vertical):
     @on(Input.Submitted)
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        # "done" typed into an otherwise empty form means no more to add, as the hints say
-        values = self._values()
-        if event.value.strip().casefold() in DONE_WORDS and list(values) == [event.input.id.removeprefix("field-")]:
+        said = event.value.strip().casefold()
+        spec = self.question.field(event.input.id.removeprefix("field-"))
+        # "done" means no more to add, as the hints say: typed into an otherwise empty form, or into a date
+        # (which it cannot be). An entry filled in above it is added first, or the form says what it still needs.
+        alone = list(self._values()) == [event.input.id.removeprefix("field-")]
+        if said in DONE_WORDS and (alone or (spec is not None and spec.kind == "date")):
             event.input.value = ""
             self.finish()
             return

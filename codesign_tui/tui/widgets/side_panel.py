@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -10,9 +13,14 @@ from ...flow.engine import Session
 from ...flow.visible import visible
 
 
-def progress_text(session: Session) -> Content:
+def progress_text(session: Session) -> Group:
+    """The sections, each with its mark, its title (which may wrap) and its count in a column of its own, so
+    that "4/4 done" is never split across two lines."""
     current = session.current
-    lines = [Content.from_markup("[b]Sections[/b]")]
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_column(no_wrap=True, style="dim")
     for section, done, total in session.section_progress():
         if current is not None and current.section_id == section.id:
             mark, state = "▸", "now"
@@ -20,9 +28,8 @@ def progress_text(session: Session) -> Content:
             mark, state = "✓", "done"
         else:
             mark, state = "·", "to do"
-        lines.append(Content.from_markup(f"{mark} $title [dim]$done/$total $state[/dim]", title=visible(section.title),
-                                         done=str(done), total=str(total), state=state))
-    return Content("\n").join(lines)
+        grid.add_row(mark, Text(visible(section.title)), f"{done}/{total} {state}")
+    return Group(Text("Sections", style="bold"), grid)
 
 
 def ladder_text(session: Session, hidden: bool = False) -> Content:
@@ -36,14 +43,19 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         return Content.from_markup("[b]Ladder[/b]\nThe ladder fills in as you answer the questions that"
                                    " decide it.")
     lines = [Content.from_markup("[b]Ladder[/b]")]
+    # each level's marks beside it, in fixed places, and what each mark means under the ladder in words
+    marks = (("★", "recommended", "the recommendation"), ("◆", "called_for", f"what {flow.calls_for_words}"),
+             ("✓", "supported", f"what {flow.supports_words}"))
+    shown: set[str] = set()
     for rung in reversed(result.ladder):  # each mark only once the answers it depends on are in
-        marks = [mark for mark, shown in (("★ recommended", rung.recommended),
-                                          (f"◆ {visible(flow.calls_for_words)}", rung.called_for),
-                                          (f"✓ {visible(flow.supports_words)}", rung.supported)) if shown]
-        style = "b" if marks else "dim"
-        lines.append(Content.from_markup(f"[{style}]$label[/{style}]", label=visible(rung.level.label)))
-        for mark in marks:
-            lines.append(Content(f"   {mark}"))
+        on = [mark for mark, attribute, _ in marks if getattr(rung, attribute)]
+        shown.update(on)
+        places = " ".join(mark if mark in on else " " for mark, _, _ in marks)
+        style = "b" if on else "dim"
+        lines.append(Content.from_markup(f"$places [{style}]$label[/{style}]", places=places,
+                                         label=visible(rung.level.label)))
+    if shown:
+        lines += [Content("")] + [Content(visible(f"{mark} {meaning}")) for mark, _, meaning in marks if mark in shown]
     if result.calls_for_pending:
         lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown after"
                                      f" {_answers(result.calls_for_pending)}")))
