@@ -229,6 +229,9 @@ def test_json_is_the_result_with_the_rendered_sections():
     assert data["date"] == "2026-11-25" and data["project"] == "Neighbourhood mental health support in Bolton"
     ids = [s["id"] for s in data["sections"]]
     assert ids[:5] == ["title", "summary", "recommendation", "why", "what-to-do-next"]
+    # the actions as the plan lists them, those that say the same thing once, beside each one as called for
+    assert [a["text"] for a in data["planned_actions"]] == [a.text for a in result.planned_actions]
+    assert all(a["questions"] for a in data["planned_actions"])
     assert ids[-2:] == ["anything-else", "appendix"]
     recommendation = next(s for s in data["sections"] if s["id"] == "recommendation")
     assert recommendation["markdown"].startswith("## Recommendation\n\nWe recommend **Co-produce**")

@@ -365,7 +365,8 @@ class Result:
             "unlocks": [vars_of(u) for u in self.unlocks],
             "unlocks_all": level(self.unlocks_all),
             "what_ifs": {r.question: [vars_of(w) for w in r.what_ifs] for r in self.why if r.what_ifs is not None},
-            "actions": [vars_of(a) for a in self.actions],
+            "actions": [vars_of(a) for a in self.actions],  # each as its question calls for it
+            "planned_actions": [vars_of(a) for a in self.planned_actions],  # as the plan lists them, merged
             "flags": [vars_of(f) for f in self.flags],
             "path": [q.id for q in self.path],
             "answers": self.answers,
