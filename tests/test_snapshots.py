@@ -51,7 +51,11 @@ class TestConversation:
         app = make_app(resume="20261125-100000-abc123", store=saved_midway())
         assert snap_compare(app, press=["f1"], terminal_size=size)
 
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 50)], ids=lambda s: f"{s[0]}x{s[1]}")
+class TestRegisterForm:
     def test_record_form(self, snap_compare, size):
+        """The register of interests: labels above their boxes at 80 columns, beside them with room."""
         store = SessionStore()
         store.folder.mkdir(parents=True, exist_ok=True)
         (store.folder / "20261125-100000-def456.session.yaml").write_text(f"""\
