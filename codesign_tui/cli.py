@@ -15,7 +15,8 @@ EXIT_OK, EXIT_PROBLEMS = 0, 2
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codesign",
-        description="Work through a decision from the GM VCSE Commissioning Framework (whether to consult,"
+        description="Work through a decision from the Greater Manchester (GM) voluntary, community and social"
+                    " enterprise (VCSE) Commissioning Framework (whether to consult,"
                     " co-design or co-produce; an accessible tender; a proportionate grant) and write the plan.",
         epilog="`codesign` on its own opens the home screen; `codesign engagement-plan` starts the built-in"
                " flow straight away.")

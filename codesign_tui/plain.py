@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from .files import ExportError
 from .flow.answers import AnswerError, check_record, read_date
-from .flow.catalogue import minutes
+from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
@@ -73,8 +73,7 @@ class PlainConversation:
         flow = self.flow
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         count = self.session.progress()
-        self.say(f"{'' if count.exact else 'Up to '}{count.total} questions, about {minutes(count.total)} minutes."
-                 f" {HELP}")
+        self.say(f"{how_long(count.total, count.exact)} {HELP}")
         for note in checked_notes(self.session, self.brought_back):
             self.say(note)
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")

@@ -220,6 +220,7 @@ def test_public_plan_leaves_out_whole_entries_without_consent():
     register = next(t for t in shape(text).tables if t[0][0] == "Name")
     assert [row[0] for row in register[1:]] == ["Sam Jones", "Jo Khan"]
     assert "2 entries are left out of this public version: the people they name have not agreed" in text
+    assert not shape(text).multi_line_paragraphs  # the sentence is a paragraph of its own, as in Word
 
 
 def test_public_plan_with_every_entry_withheld_does_not_say_none_declared():

@@ -385,3 +385,13 @@ answers:
   register_keeper: "\\e]0;pwned\\a and \\x9b2J"
 session: {cursor: register_keeper}
 """
+
+
+@pytest.mark.parametrize("project, part", [
+    ("Redesign of a community mental-health drop-in for young people", "redesign-of-a-community-mental-health"),
+    ("x" * 60, "x" * 40),  # one long word is cut at 40
+])
+def test_a_long_project_name_is_cut_at_a_whole_word_in_the_file_name(appendix2, project, part):
+    session = SessionStore().new(appendix2, project=project)
+    name = Conversation(session).plan_file_name("docx")
+    assert name.startswith(f"appendix2-{part}-2") and name.endswith(".docx")

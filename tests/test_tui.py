@@ -133,6 +133,9 @@ async def test_one_count_of_questions_on_the_home_screen_the_title_bar_and_in_pl
     async with app.run_test(size=(100, 30)) as pilot:
         home = str(app.screen.query_one("#flows", OptionList).get_option_at_index(0).prompt)
         assert f"Up to {most} questions, about {minutes(most)} minutes" in home
+        # a flow every path of which asks the same questions says so without "up to", as its title bar does
+        fixed = str(app.screen.query_one("#flows", OptionList).get_option_at_index(1).prompt)
+        assert "\n   8 questions, about 3 minutes." in fixed
         await pilot.press("enter")  # engagement-plan, first in the list
         await pilot.pause()
         await pilot.press("enter")  # no name: the dialog lets the person skip
@@ -915,6 +918,18 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
         await press(pilot, "enter")
     assert (tmp_path / "plan.md").read_text().startswith("#")
+
+
+async def test_the_save_question_takes_the_letter_each_choice_shows(tmp_path):
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "s")
+        assert isinstance(app.screen, ChoiceDialog)
+        await press(pilot, "w")  # "Word (w)"
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path", Input).value.endswith(".docx")
 
 
 async def test_word_export_without_python_docx_names_the_key_and_the_command_and_stays(tmp_path, monkeypatch):

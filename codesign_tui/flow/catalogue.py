@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-VERSION = 2  # 2: questions are the longest path's, not every question in the flow
+VERSION = 3  # 2: questions are the longest path's, not every question in the flow; 3: and whether exact
 
 
 class FlowEntry(NamedTuple):
@@ -24,6 +24,7 @@ class FlowEntry(NamedTuple):
     title: str
     summary: str
     questions: int  # at most, on the longest path
+    exact: bool  # every path asks that many
     text_questions: tuple[str, ...]  # free-text questions, whose answers name a saved session
     path: str
 
@@ -31,6 +32,11 @@ class FlowEntry(NamedTuple):
 def minutes(questions: int) -> int:
     """About how long that many questions take: 25 seconds each, from trying the shipped flows."""
     return max(1, round(questions * 25 / 60))
+
+
+def how_long(questions: int, exact: bool) -> str:
+    """ "Up to 27 questions, about 11 minutes.": what the home screen and plain mode say before starting."""
+    return f"{'' if exact else 'Up to '}{questions} questions, about {minutes(questions)} minutes."
 
 
 def cache_file() -> Path | None:
@@ -68,7 +74,7 @@ def catalogue(paths: list[Path], cache: Path | None = None) -> list[FlowEntry]:
         if hit["entry"] is not None:
             entry = hit["entry"]
             entries.append(FlowEntry(entry["id"], entry["title"], entry["summary"], entry["questions"],
-                                     tuple(entry["text_questions"]), key))
+                                     entry["exact"], tuple(entry["text_questions"]), key))
     if changed and cache is not None:
         _write(cache, {k: v for k, v in known.items() if k in {str(p) for p in paths}})
     return entries
@@ -89,8 +95,9 @@ def _describe(path: Path) -> dict[str, Any]:
     stamps = {name: _stamp(name) for name in sorted(files)}
     if flow is None or problems.errors:
         return {"files": stamps, "entry": None}
+    most, exact = longest_path(flow, {})
     return {"files": stamps, "entry": {
-        "id": flow.id, "title": flow.title, "summary": flow.summary, "questions": longest_path(flow, {})[0],
+        "id": flow.id, "title": flow.title, "summary": flow.summary, "questions": most, "exact": exact,
         "text_questions": [q.id for q in flow.questions if q.kind == "text"]}}
 
 
@@ -111,7 +118,7 @@ def _valid(value: Any) -> bool:
     entry = value["entry"]
     return entry is None or (isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in
                                                              ("id", "title", "summary"))
-                             and isinstance(entry.get("questions"), int)
+                             and isinstance(entry.get("questions"), int) and isinstance(entry.get("exact"), bool)
                              and isinstance(entry.get("text_questions"), list))
 
 

@@ -319,7 +319,9 @@ class Conversation:
         """A sensible name for the plan's file, the same in every front end: flow, project, date (and
         "public" for the version without names, so it never takes the full plan's name)."""
         # "Young people's offer" as young-peoples-offer: an apostrophe joins, it does not split a word
-        project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", self.session.project.casefold())).strip("-")[:40]
+        project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", self.session.project.casefold())).strip("-")
+        if len(project) > 40:  # at most 40 characters, ending at a whole word where there is one
+            project = project[:41].rsplit("-", 1)[0] if "-" in project[:41] else project[:40]
         parts = (self.flow.id, project, _dt.date.today().isoformat(), "public" if public else "")
         return "-".join(part for part in parts if part) + f".{fmt}"
 

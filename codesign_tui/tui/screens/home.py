@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...flow.catalogue import FlowEntry, minutes
+from ...flow.catalogue import FlowEntry, how_long
 from ...flow.visible import visible
 from ...sessions import Damaged, Listed
 from ..widgets.dialogs import ConfirmDialog
@@ -46,7 +46,8 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home"):
-            yield Static("Work through a decision from the GM VCSE Commissioning Framework, such as whether to"
+            yield Static("Work through a decision from the Greater Manchester (GM) VCSE Commissioning Framework"
+                         " (VCSE: voluntary, community and social enterprise), such as whether to"
                          " consult, co-design or co-produce, and take away a plan. Choose a flow"
                          " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
                          id="home-intro", markup=False)
@@ -71,7 +72,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "codesign"
-        self.sub_title = "GM VCSE Commissioning Framework"
+        self.sub_title = "Greater Manchester VCSE Commissioning Framework"
         self._show_saved()
         # the introduction stays in view: focusing the list would scroll it away on a short terminal
         self.query_one("#saved" if self.saved else "#flows", OptionList).focus(scroll_visible=False)
@@ -85,10 +86,8 @@ class HomeScreen(Screen):
         return True
 
     def _flow_option(self, flow: FlowEntry) -> Option:
-        count = flow.questions
-        text = Content.from_markup("[b]$title[/b]\n   Up to $count questions, about $minutes minutes. $summary",
-                                   title=visible(flow.title), count=str(count), minutes=str(minutes(count)),
-                                   summary=visible(flow.summary))
+        text = Content.from_markup("[b]$title[/b]\n   $length $summary", title=visible(flow.title),
+                                   length=how_long(flow.questions, flow.exact), summary=visible(flow.summary))
         return Option(text, id=f"flow:{flow.id}")
 
     def _saved_option(self, saved: Listed) -> Option:

@@ -60,7 +60,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class ChoiceDialog(ModalScreen[str | None]):
-    """Asks which of a few things to do; Escape chooses none of them."""
+    """Asks which of a few things to do; Escape chooses none of them. A choice whose label ends in a letter
+    in brackets ("Word (w)") is also chosen by pressing that letter."""
 
     DEFAULT_CSS = """
     ChoiceDialog { align: center middle; }
@@ -86,6 +87,13 @@ class ChoiceDialog(ModalScreen[str | None]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def on_key(self, event: events.Key) -> None:
+        letters = {label[-2].casefold(): key for key, label in self.choices
+                   if len(label) > 3 and label[-3] == "(" and label[-1] == ")"}
+        if event.character and event.character.casefold() in letters:
+            event.stop()
+            self.dismiss(letters[event.character.casefold()])
 
     def action_none(self) -> None:
         self.dismiss(None)
