@@ -153,6 +153,8 @@ def test_plain_mode_says_once_when_the_recommendation_is_settled(appendix2, tmp_
     assert "Held back by your answers to “Do you have money" in out
     # said after the answer that settled it, before the next question
     assert out.index("Settled:") < out.index("== Your result ==")
+    # Consult is two levels below Co-produce: the answer that alone holds it below Co-design is named
+    assert "The first step, to reach Co-design: change your answer to “Do you have money" in out
 
 
 def test_plain_mode_spells_out_an_abbreviation_the_first_time_only(engagement, tmp_path):

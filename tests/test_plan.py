@@ -456,16 +456,45 @@ def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps
 def test_the_summary_puts_unlocking_steps_first_and_counts_the_rest():
     text = plan("appendix2-consult-held-back", summary=True)
     change = text.split("## What would have to change\n\n", 1)[1]
-    assert change.startswith("- **Do you have money for facilitation, a place to meet, and people's expenses?**"
-                             " Co-produce needs \u201cYes\u201d.")
+    # Consult, two levels below Co-produce: the one answer that holds it below Co-design comes first
+    assert change.startswith("To reach **Co-design**, the next level up, the answer to this question would have"
+                             " to change first:\n\n- Do you have money for facilitation, a place to meet, and"
+                             " people's expenses?\n\nFor **Co-produce**, 2 answers would have to change in all,"
+                             " listed in the full plan.")
     steps = text.split("## Next steps\n\n", 1)[1]  # no count in the heading: there are no more
     assert steps.startswith("1. Secure money for facilitation")
+    full = plan("appendix2-consult-held-back")
+    part = full.split("### What would have to change\n\n", 1)[1]
+    assert part.startswith("First, to reach **Co-design**, the next level up:\n\n- **Do you have money for"
+                           " facilitation, a place to meet, and people's expenses?** You answered \u201cNo\u201d;"
+                           " Co-design needs \u201cYes\u201d or \u201cPartly\u201d.")
+
+
+def test_the_first_step_is_the_engines_the_answers_below_the_next_level(appendix2):
+    """The engine says which answers hold the recommendation below the next level up: the trial's case of
+    leaders answering No under four answers held back for Co-produce."""
+    from codesign_tui.flow.engine import evaluate
+
+    answers = {"space_to_shape": "partly", "problem_type": "wicked", "time_for_relationships": "yes",
+               "budget": "partly", "senior_buy_in": "no", "learning_culture": "partly", "shared_delivery": "yes",
+               "shared_power": "partly"}
+    result = evaluate(appendix2, answers)
+    assert (result.recommendation.id, result.calls_for.id, result.next_rung.id) == ("inform", "co-produce", "consult")
+    assert len(result.held_back_by) > 1 and [s.question for s in result.first_step] == ["senior_buy_in"]
+    raised = evaluate(appendix2, {**answers, "senior_buy_in": result.first_step[0].needs[0]})
+    assert raised.recommendation.id != "inform"  # changing the first step alone lifts it
+    same = evaluate(appendix2, {**answers, "budget": "yes", "shared_power": "yes"})
+    assert same.recommendation.id == "inform"  # the others alone do not
 
 
 def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_counted():
-    flow, result, meta = session("procurement-barriers")
-    assert len(result.held_back_by) == 14
+    flow, result, meta = session("procurement-fixable")  # one level below what it aims for: no first step
+    assert len(result.held_back_by) == 4 and result.next_rung == result.calls_for
     text = render_markdown(flow, result, meta, summary=True)
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
-    assert len(change) == 4 and change[-1] == "- And 11 more, listed in the full plan."
+    assert len(change) == 4 and change[-1] == "- And 1 more, listed in the full plan."
+    flow, result, meta = session("procurement-barriers")  # two levels below: the first step, then a count
+    text = render_markdown(flow, result, meta, summary=True)
+    change = text.split("## What would have to change\n\n", 1)[1].split("\n\n## ", 1)[0]
+    assert change.count("\n- ") == 3 and "For **Launch as planned**, 14 answers would have to change in all" in change
     assert "## Next steps (the first 5 of 15)\n" in text

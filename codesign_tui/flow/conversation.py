@@ -270,6 +270,10 @@ class Conversation:
         if result.held_back_by:
             held = "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in result.held_back_by)
             text += f" Held back by your answers to {held}."
+        rung = result.next_rung
+        if result.first_step and rung is not None and rung != result.calls_for:
+            first = "; ".join(f"“{self.flow.question(s.question).prompt.rstrip('.?')}”" for s in result.first_step)
+            text += f" The first step, to reach {rung.label}: change your answer to {first}."
         return visible(text)
 
     def live_level(self) -> str | None:

@@ -168,6 +168,26 @@ class Result:
         return list(dict.fromkeys(s.question for s in self.shortfalls))
 
     @property
+    def next_rung(self) -> Level | None:
+        """The level one above what the conditions support, when the work calls for more than that."""
+        if self.supported is None or self.calls_for is None:
+            return None
+        rank = self.flow.rank(self.supported.id)
+        return self.flow.levels[rank + 1] if rank < self.flow.rank(self.calls_for.id) else None
+
+    @property
+    def first_step(self) -> list[Unlock]:
+        """The answers that hold the recommendation below the next rung, each with the answers that would
+        reach it: changing these, and only these, raises it one level (the answers held back for higher
+        levels matter only after)."""
+        rung = self.next_rung
+        if rung is None:
+            return []
+        rank = self.flow.rank(rung.id)
+        return [Unlock(q, self.answers.get(q), accepted_up_to(self.flow, q, rank), rung.id)
+                for q in dict.fromkeys(s.question for s in self.shortfalls if s.level == rung.id)]
+
+    @property
     def conditions(self) -> str:
         """"match" when the conditions support just what the work calls for, "more" when they would
         support more, "less" when they fall short; "" for a flow without levels."""
@@ -364,6 +384,7 @@ class Result:
             "shortfalls": [vars_of(s) for s in self.shortfalls],
             "unlocks": [vars_of(u) for u in self.unlocks],
             "unlocks_all": level(self.unlocks_all),
+            "first_step": [vars_of(u) for u in self.first_step],
             "what_ifs": {r.question: [vars_of(w) for w in r.what_ifs] for r in self.why if r.what_ifs is not None},
             "actions": [vars_of(a) for a in self.actions],  # each as its question calls for it
             "planned_actions": [vars_of(a) for a in self.planned_actions],  # as the plan lists them, merged

@@ -172,6 +172,19 @@ class _Plan:
             items.append(item)
         return items
 
+    def first_step(self) -> dict[str, Any] | None:
+        """When the recommendation is two or more levels below what the work calls for: the answers that
+        alone hold it below the next level up, the first thing to change."""
+        steps, rung = self.result.first_step, self.result.next_rung
+        if not steps or rung is None or rung == self.result.calls_for:
+            return None
+        items = []
+        for step in steps:
+            question = self.flow.question(step.question)
+            items.append(dict(self.question(question), needs=self.labels(question, step.needs),
+                              any_other=set(step.needs) == set(question.values) - {step.answer}))
+        return {"level": self.level(rung), "questions": items}
+
     # -- actions ------------------------------------------------------------------------------------
 
     def action(self, action: Any) -> dict[str, Any]:
@@ -364,6 +377,7 @@ class _Plan:
             "why_we_ask": self.why_we_ask(),
             "held_back": self.held_back(),
             "unlocks_all": self.level(result.unlocks_all),
+            "first_step": self.first_step(),
             "actions": self.actions(),
             "flags": [{"id": f.id, "text": f.text, "citation": self.citation(f.cite)} for f in result.flags],
             "flags_elsewhere": elsewhere,

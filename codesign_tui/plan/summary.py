@@ -1,5 +1,5 @@
 """The one-page summary's choices, made from the plan's context: the answers that most decide the
-recommendation, and the next few actions without repeats."""
+recommendation, and the next few actions without repeats (those of the first step up first)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     answered = [q for q in data["why"] if q.get("answered") and not q.get("held_back")]
     deciding = [q for q in answered if q.get("calls_for_effect")]
     enough = [q for q in answered if not q.get("calls_for_effect") and q.get("requirement")]
-    actions: list[dict[str, Any]] = [a for q in data["held_back"] for a in q["actions"]]
+    first = {q["id"] for q in data["first_step"]["questions"]} if data.get("first_step") else set()
+    # the actions of the answers in the first step up come first, then those of the others held back
+    held = sorted(data["held_back"], key=lambda q: q["id"] not in first)
+    actions: list[dict[str, Any]] = [a for q in held for a in q["actions"]]
     for kind in ("find_out", "to_unlock", "do"):
         actions += data["actions"][kind]
     seen: set[str] = set()

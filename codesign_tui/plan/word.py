@@ -148,6 +148,7 @@ class _Writer:
         self.quote = 0
         self.item_start = False
         self.table_style: str | None = None
+        self.new_page = False  # after the summary's rule: the next paragraph starts a page
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -160,10 +161,12 @@ class _Writer:
         if kind == "heading_open":
             # the plan's one `#` is the document's Title; `##` is Heading 1, and so on
             paragraph = self.document.add_heading(level=min(int(token.tag[1:]) - 1, 9))
+            self.start_page(paragraph)
             self.inline(paragraph, tokens[index + 1].children or [])
             return index + 2
         if kind == "paragraph_open":
             paragraph = self.document.add_paragraph(style=self.paragraph_style())
+            self.start_page(paragraph)
             children = tokens[index + 1].children or []
             self.inline(paragraph, children, boxes=self.item_start)
             if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
@@ -184,11 +187,17 @@ class _Writer:
             return self.add_table(tokens, index)
         elif kind in ("fence", "code_block"):
             self.code(token)
-        elif kind == "hr":  # the rule after the plan's one-page summary: the full plan starts a new page
-            self.document.add_page_break()
+        elif kind == "hr":  # the rule after the plan's one-page summary: the full plan starts a new page,
+            self.new_page = True  # its first heading marked to begin one (a page break of its own could
+            # spill onto a page of its own when the summary fills page 1)
         elif kind == "html_block":  # not produced with html off; kept as text if a template adds it
             self.document.add_paragraph(token.content.strip())
         return index
+
+    def start_page(self, paragraph: Any) -> None:
+        if self.new_page:
+            paragraph.paragraph_format.page_break_before = True
+            self.new_page = False
 
     def paragraph_style(self) -> str | None:
         if self.lists:
