@@ -1208,6 +1208,19 @@ async def test_keys_typed_quickly_through_the_naming_dialog_reach_the_first_ques
         assert app.screen.session.answers == {"work_summary": "My work"}
 
 
+async def test_a_tab_typed_quickly_in_the_naming_dialog_moves_what_follows_to_the_next_box():
+    """From a trial: a long name, then Tab straight away, then the author: the author went into the name."""
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        name = "Redesign of a community mental-health drop-in for young people"
+        await burst(pilot, *name, "tab", *"A. Officer", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ConversationScreen))
+        assert isinstance(app.screen, ConversationScreen)
+        session = app.screen.session
+        assert (session.project, session.prepared_by) == (name, "A. Officer")
+
+
 async def test_from_home_a_quick_enter_after_naming_reaches_the_first_question():
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -179,9 +179,9 @@ class ExportDialog(ModalScreen[Path | None]):
 
 
 class PassingInput(Input):
-    """A text box in which Enter hands on whatever is typed after it. Keys typed quickly all reach the box
-    that had the focus when they arrived, before Enter has moved the focus on or closed the dialog: from
-    Enter on, they belong where Enter leads, and the dialog passes them there."""
+    """A text box in which Enter and Tab hand on whatever is typed after them. Keys typed quickly all reach
+    the box that had the focus when they arrived, before Enter or Tab has moved the focus on or closed the
+    dialog: from Enter or Tab on, they belong where it leads, and the dialog passes them there."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -199,6 +199,12 @@ class PassingInput(Input):
             event.prevent_default()
             self.handing_on = True
             await self.action_submit()
+        elif event.key in ("tab", "shift+tab"):
+            # moved on here and now, not when the key reaches the screen's bindings, for the same reason
+            event.stop()
+            event.prevent_default()
+            self.handing_on = True
+            self.screen.focus_next() if event.key == "tab" else self.screen.focus_previous()
 
     def on_focus(self) -> None:
         self.handing_on = False
@@ -255,7 +261,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     def _hand_on(self, event: PassingInput.HandedOn) -> None:
         """A key typed after Enter: to the next box once the focus is there, to the first question once the
         dialog has closed; until then, kept in order."""
-        if self.closing or (self.moved_on and event.box.id == "project"):
+        if self.closing or (self.moved_on and event.box.id == "project") or self.focused is not event.box:
             self.app.post_message(events.Key(event.key, event.character))
         else:
             self.pending.append((event.key, event.character))
