@@ -150,11 +150,18 @@ def test_plain_mode_says_once_when_the_recommendation_is_settled(appendix2, tmp_
     code, out = talk(appendix2, ["yes", "wicked", "yes", "no", "yes", "yes", "yes", "yes", ""], tmp_path)
     assert code == 0, out
     assert out.count("Settled: Consult.") == 1  # no money: consult, though the work calls for co-production
-    assert "Held back by your answers to “Do you have money" in out
+    assert "Held back by your answer to “Do you have money" in out
     # said after the answer that settled it, before the next question
     assert out.index("Settled:") < out.index("== Your result ==")
-    # Consult is two levels below Co-produce: the answer that alone holds it below Co-design is named
-    assert "The first step, to reach Co-design: change your answer to “Do you have money" in out
+    assert "The first step" not in out  # the one answer held back is the first step too: said once
+
+
+def test_plain_mode_names_the_first_step_when_several_answers_hold_it_back(appendix2, tmp_path):
+    # leaders answer No: Inform, though the work calls for Co-produce and four answers fall short of it
+    code, out = talk(appendix2, ["yes", "wicked", "yes", "partly", "no", "partly", "yes", "partly", ""], tmp_path)
+    assert code == 0, out
+    assert "Settled: Inform and check back." in out
+    assert "The first step, to reach Consult: change your answer to “Are senior leaders committed" in out
 
 
 def test_plain_mode_spells_out_an_abbreviation_the_first_time_only(engagement, tmp_path):

@@ -395,6 +395,9 @@ def test_guidance_people_asked_for(appendix2, conflicts):
     and where a trustee of a charity that could bid records their interest."""
     time = appendix2.question("time_for_relationships").guidance
     assert all(word in time for word in ("months", "weeks", "days", "yardstick"))
+    # and beside each answer, where a person choosing sees it without opening the guidance
+    said = {o.value: o.explanation for o in appendix2.question("time_for_relationships").options}
+    assert "months" in said["yes"] and "weeks" in said["partly"] and "days" in said["no"]
     first = conflicts.sections[0]
     assert "conflict" in first.title.lower() and "conflicts of interest" in first.intro
     kind = next(f for f in conflicts.question("interests").fields if f.id == "interest_type")

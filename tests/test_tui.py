@@ -794,7 +794,7 @@ async def test_the_conversation_says_when_the_recommendation_is_settled_at_80_co
         assert len(settled) == 1
         result = app.screen.session.result()
         assert settled[0].startswith(f"Settled: {result.recommendation.label}.")
-        assert "Held back by your answers to “Do you have money" in settled[0]
+        assert "Held back by your answer to “Do you have money" in settled[0]
 
 
 async def test_a_facilitator_room_does_not_hear_the_recommendation_before_the_reveal():

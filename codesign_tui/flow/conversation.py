@@ -269,9 +269,10 @@ class Conversation:
         text += " " + self.flow.levels_sentence(result.calls_for, result.supported)
         if result.held_back_by:
             held = "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in result.held_back_by)
-            text += f" Held back by your answers to {held}."
-        rung = result.next_rung
-        if result.first_step and rung is not None and rung != result.calls_for:
+            text += f" Held back by your {'answer' if len(result.held_back_by) == 1 else 'answers'} to {held}."
+        rung, first = result.next_rung, [s.question for s in result.first_step]
+        # named when only some of the answers held back keep it below the next level up
+        if first and rung is not None and rung != result.calls_for and len(first) < len(result.held_back_by):
             first = "; ".join(f"“{self.flow.question(s.question).prompt.rstrip('.?')}”" for s in result.first_step)
             text += f" The first step, to reach {rung.label}: change your answer to {first}."
         return visible(text)

@@ -176,7 +176,9 @@ class _Plan:
         """When the recommendation is two or more levels below what the work calls for: the answers that
         alone hold it below the next level up, the first thing to change."""
         steps, rung = self.result.first_step, self.result.next_rung
-        if not steps or rung is None or rung == self.result.calls_for:
+        # named when only some of the answers held back keep it below the next level up
+        if not steps or rung is None or rung == self.result.calls_for \
+                or len(steps) == len(self.result.held_back_by):
             return None
         items = []
         for step in steps:
