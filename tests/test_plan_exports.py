@@ -128,7 +128,10 @@ def test_docx_uses_words_own_styles_for_title_headings_and_lists():
         assert heading in styled
     assert not [name for name, _ in styled if name not in ("Title", "Heading 1", "Heading 2", "Heading 3")]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
-    assert any(text.startswith("\u2610 Agree with leaders") for text in bullets)
+    assert bullets and not any(text.startswith(("\u2610", "\u2611")) for text in bullets)
+    # a checklist item's box is its mark: a list paragraph without a bullet beside it as well
+    boxed = [p.text for p in document.paragraphs if p.style.name == "List Continue"]
+    assert any(text.startswith("\u2610 Agree with leaders") for text in boxed)
     assert all(t.style.name == "Table Grid" for t in document.tables)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         assert document.styles[name].paragraph_format.keep_with_next is True

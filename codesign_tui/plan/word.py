@@ -165,9 +165,17 @@ class _Writer:
             self.inline(paragraph, tokens[index + 1].children or [])
             return index + 2
         if kind == "paragraph_open":
-            paragraph = self.document.add_paragraph(style=self.paragraph_style())
-            self.start_page(paragraph)
             children = tokens[index + 1].children or []
+            # a checklist's box is its item's mark: no bullet beside it as well
+            boxed = self.item_start and bool(children) and children[0].type == "text" \
+                and children[0].content.startswith(tuple(BOXES))
+            paragraph = self.document.add_paragraph(style=self.paragraph_style(continued=boxed))
+            if boxed:  # its wrapped lines start under the words, not under the box
+                from docx.shared import Mm
+
+                paragraph.paragraph_format.left_indent = Mm(6.35 * min(len(self.lists), 3) + 5)
+                paragraph.paragraph_format.first_line_indent = Mm(-5)
+            self.start_page(paragraph)
             self.inline(paragraph, children, boxes=self.item_start)
             if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
                 paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
@@ -199,11 +207,11 @@ class _Writer:
             paragraph.paragraph_format.page_break_before = True
             self.new_page = False
 
-    def paragraph_style(self) -> str | None:
+    def paragraph_style(self, continued: bool = False) -> str | None:
         if self.lists:
             depth = min(len(self.lists), 3)
             name = "List Bullet" if self.lists[-1] == "bullet" else "List Number"
-            if not self.item_start:
+            if continued or not self.item_start:
                 return "List Continue" if depth == 1 else f"List Continue {depth}"
             return name if depth == 1 else f"{name} {depth}"
         return "Intense Quote" if self.quote else None
