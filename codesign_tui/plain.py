@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -51,11 +54,16 @@ class PlainConversation:
         self.ask_names = ask_names  # a new session asks what the plan needs first
         self.section_shown: str | None = None
         self.warned = False
+        # on a terminal, lines are wrapped at its width between words; piped, each line is left whole
+        self.width = shutil.get_terminal_size().columns if _is_terminal(stdout) else 0
 
     def say(self, text: str = "") -> None:
         """Everything plain mode prints goes through here: what came from a flow, a file or a person is shown
         with its control characters visible, never sent raw to the terminal."""
-        self.stdout.write(visible(self.conversation.words(text), "\n") + "\n")
+        text = visible(self.conversation.words(text), "\n")
+        if self.width > 20:
+            text = "\n".join(_wrapped(line, self.width - 1) for line in text.split("\n"))
+        self.stdout.write(text + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str = "> ") -> str:
@@ -289,6 +297,23 @@ def _unused(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
         number += 1
     return candidate
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _wrapped(line: str, width: int) -> str:
+    """A line wrapped between words, an option's continuation under its words ("  1  Yes, it…"); a line
+    indented for another reason (a command to copy) is left whole."""
+    option = re.match(r"(\s+\d+\s+|\s*[-*]\s+)", line)
+    if len(line) <= width or (line[:1] == " " and option is None):
+        return line
+    indent = " " * len(option.group(1)) if option else ""
+    return textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
 
 
 def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdout: TextIO | None = None,

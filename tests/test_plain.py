@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from codesign_tui.plain import converse
+from codesign_tui.sessions import SessionStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,3 +185,22 @@ def test_plain_mode_shows_no_control_characters_of_its_own(appendix2, tmp_path):
     code, out = talk(appendix2, ["no", "existing", "yes", "yes", "yes", "yes", "no", "no", ""], tmp_path)
     assert code == 0, out
     assert "^J" not in out and "\nSave the plan as " in out
+
+
+def test_on_a_terminal_plain_mode_wraps_between_words_at_its_width(appendix2, tmp_path, monkeypatch):
+    """From a trial: at 80 columns the terminal cut words in two ("alre / ady decided?")."""
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "40")
+    out = Terminal()
+    converse(appendix2, io.StringIO("\n\nquit\n"), out, tmp_path, store=SessionStore(tmp_path / "s"))
+    lines = out.getvalue().splitlines()
+    # every line fits, but for the prompts typed after and the command to copy, which stays whole
+    assert lines and all(len(line) <= 40 for line in lines if "> " not in line and "codesign " not in line), lines
+    words = out.getvalue().split()
+    assert "decided?" in words and "alre" not in words  # wrapped between words
+    piped = io.StringIO()  # piped, a line is left whole for a screen reader or a script
+    converse(appendix2, io.StringIO("\n\nquit\n"), piped, tmp_path, store=SessionStore(tmp_path / "t"))
+    assert any(len(line) > 40 for line in piped.getvalue().splitlines())
