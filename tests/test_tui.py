@@ -1106,6 +1106,44 @@ async def test_the_register_form_lists_each_entry_with_its_type_and_handling():
         assert "1. Sam Jones, Trustee · Type: Financial · Handling: Step out for that item" in summary
 
 
+async def test_the_register_form_keeps_the_first_label_in_view_names_done_truly_and_asks_before_removing():
+    """From a trial at 80x24: the Name label was scrolled away, Done said "none to record" with an entry
+    filled in, and Remove the last was one Tab and Enter away from deleting an entry."""
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    app = make_app(flow=_flow("conflicts-of-interest"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_register(pilot)
+        fields = form.query_one("#record-fields")
+        first_label = form.query(".field-label").first()
+
+        async def label_in_view() -> bool:
+            await pilot.pause()
+            return fields.region.y <= first_label.region.y < fields.region.bottom
+
+        assert await label_in_view()
+        done = form.query_one("#record-done")
+        assert str(done.label) == "Done: none to record"
+        form.query_one("#field-name", Input).value = "Sam Jones"
+        await pilot.pause()
+        assert str(done.label) == "Add it and finish"
+        await add_interest(pilot, form, role="Trustee", organisation="Example CVS", interest_type="financial",
+                           description="Trustee of a bidder", management="withdraw_from_item")
+        assert len(form.records) == 1 and await label_in_view()  # back at the top for the next entry
+        assert str(done.label) == "Done (1 recorded)"
+        await pilot.click("#record-remove")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Sam Jones" in str(app.screen.question)
+        await pilot.press("enter")  # the safe answer has the focus
+        await pilot.pause()
+        assert len(form.records) == 1
+        await pilot.click("#record-remove")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert form.records == []
+
+
 def shown(prompt) -> str:
     """An option's prompt as text on screen."""
     import io

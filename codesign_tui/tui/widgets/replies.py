@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import Key
+from textual.events import DescendantFocus, Key
 from textual.message import Message
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option as ListOption
@@ -194,6 +194,12 @@ class RecordForm(Vertical):
         self.records: list[dict[str, Any]] = list(current or [])
         self.entry = dict(entry or {})  # a half-filled entry from a draft, put back in the fields
 
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        # at the first box, its label in view too, not only the box (on a narrow screen the label is above it)
+        first = self.query("#record-fields Input, #record-fields Select").first()
+        if event.widget is first:
+            self.call_after_refresh(self.query_one("#record-fields", VerticalScroll).scroll_home, animate=False)
+
     def on_mount(self) -> None:
         for spec in self.question.fields:
             value = self.entry.get(spec.id)
@@ -265,6 +271,8 @@ class RecordForm(Vertical):
         return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)
 
     def _done_label(self) -> str:
+        if any(self._values().values()) if self.is_mounted else self.entry:
+            return "Add it and finish"  # Done adds the entry being filled in first
         return f"Done ({len(self.records)} recorded)" if self.records else "Done: none to record"
 
     def _values(self) -> dict[str, Any]:
@@ -351,11 +359,26 @@ class RecordForm(Vertical):
         else:
             self.screen.focus_next()
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _typed(self) -> None:
+        self.query_one("#record-done", Button).label = self._done_label()
+
     @on(Button.Pressed, "#record-remove")
     def _remove_pressed(self) -> None:
-        if self.records:
-            self.records.pop()
-            self._refresh()
+        """Removing an entry is asked first, the safe answer focused: it is one Tab and Enter away."""
+        if not self.records:
+            return
+        from .dialogs import ConfirmDialog
+
+        def removed(sure: bool | None) -> None:
+            if sure and self.records:
+                self.records.pop()
+                self._refresh()
+
+        last = visible(self._entry(self.records[-1]))
+        self.app.push_screen(ConfirmDialog(f"Remove the last entry ({last})?", yes="Remove it", no="Keep it"),
+                             removed)
 
     @on(Button.Pressed, "#record-done")
     def _done_pressed(self) -> None:
