@@ -218,7 +218,7 @@ class ConversationScreen(Screen):
                                         Button("See the plan", id="go-plan", variant="primary"),
                                         classes="buttons"))
             composer.placeholder = "All done: type review or plan, or use the buttons"
-            self.query_one("#go-plan", Button).focus()
+            self.set_focus(self.query_one("#go-plan", Button))
             await area.remove_children(old)
             return
         current = self.conversation.existing(question)
@@ -270,7 +270,9 @@ class ConversationScreen(Screen):
         if isinstance(focus, RecordForm):
             inputs = focus.query(Input)
             focus = inputs.first() if inputs else focus
-        focus.focus()
+        # at once, not after the next refresh as widget.focus() does: the old way of answering goes next, and
+        # had it still the focus, the focus would fall back on the transcript (restyling every turn in it)
+        self.set_focus(focus)
         await area.remove_children(old)
 
     def hint(self, text: str) -> None:
