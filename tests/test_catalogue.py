@@ -83,5 +83,31 @@ def test_drawing_the_home_screen_loads_no_flow_code():
               "print(sorted(m for m in sys.modules if m.startswith('codesign_tui.flow.')))\n")
     first, second = (subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
                      for _ in range(2))
-    assert "codesign_tui.flow.loader" in first.stdout  # the first start read the flows
-    assert second.stdout.strip() == "['codesign_tui.flow.catalogue']"  # the second, only the cache
+    # the first start checks the flows against the entries shipped with them, the second reads its cache
+    assert first.stdout.strip() == "['codesign_tui.flow.catalogue']"
+    assert second.stdout.strip() == "['codesign_tui.flow.catalogue']"
+
+
+def test_the_entries_shipped_with_the_flows_are_up_to_date():
+    shipped = json.loads((flows_dir() / catalogue_module.SHIPPED).read_text(encoding="utf-8"))
+    assert shipped == catalogue_module.shipped_listing(shipped_flows()), \
+        "a flow changed: run python -m codesign_tui.flow.catalogue"
+
+
+def test_the_shipped_entries_spare_reading_the_flows_until_one_is_edited(tmp_path, monkeypatch):
+    paths = copy_flows(tmp_path / "flows")
+    shutil.copy(flows_dir() / catalogue_module.SHIPPED, tmp_path / "flows")
+    reads = count_reads(monkeypatch)
+    listed = [entry._replace(path="") for entry in catalogue(paths, tmp_path / "one.json")]
+    assert reads == []
+    assert listed == [entry._replace(path="") for entry in catalogue(shipped_flows(), None)]
+    # an edit to an included flow is noticed by its content, whatever the file's time: both are read again
+    appendix2 = tmp_path / "flows" / "appendix2.yaml"
+    appendix2.write_text(appendix2.read_text().replace("title: When is it right", "title: When is it really right", 1))
+    entries = catalogue(paths, tmp_path / "three.json")
+    assert sorted(p.name for p in reads) == ["appendix2.yaml", "engagement-plan.yaml"]
+    assert next(e for e in entries if e.id == "appendix2").title.startswith("When is it really right")
+    # a damaged file of shipped entries is passed over
+    (tmp_path / "flows" / catalogue_module.SHIPPED).write_text('{"version": 2, "flows": {"appendix2.yaml": 3}}')
+    reads.clear()
+    assert len(catalogue(paths, tmp_path / "four.json")) == len(paths) and len(reads) == len(paths)

@@ -7,7 +7,6 @@ from pathlib import Path
 import sys
 
 import pytest
-from textual.widgets import Collapsible
 
 from codesign_tui.flow.engine import evaluate
 from codesign_tui.flow.examples import worked_examples
@@ -17,7 +16,7 @@ from codesign_tui.resources import flows_dir
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.screens.plan import PlanScreen
-from codesign_tui.tui.widgets.turns import NoteTurn, QuestionTurn
+from codesign_tui.tui.widgets.turns import Fold, NoteTurn, QuestionTurn
 
 # Our reading of each case study, and what the appendix2 policy then recommends.
 EXPECTED = {
@@ -103,9 +102,9 @@ async def test_facilitator_mode_hides_the_recommendation_until_revealed():
         await pilot.pause()
         screen = app.screen
         turn = screen.query(QuestionTurn).last()
-        room = turn.query_one(".discussion", Collapsible)
-        assert not room.collapsed
-        assert "already been decided" in str(room.query_one("Contents Static").render())
+        room = turn.query_one(".discussion", Fold)
+        assert room.opened  # open from the start, for the room to read
+        assert "already been decided" in str(turn.query_one(".fold-body").render())
         for key in "13111111":
             await pilot.press(key)
             await pilot.pause()

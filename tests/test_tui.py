@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from textual.widgets import Input, MarkdownViewer, OptionList
+from textual.widgets import Input, MarkdownViewer, OptionList, Static
 
 from codesign_tui.resources import shipped_flows
 from codesign_tui.sessions import SessionStore
@@ -176,16 +176,46 @@ async def test_typed_replies_as_people_type_them():
         await type_reply(pilot, "maybe")
         assert "not one of the answers" in str(app.screen.query_one("#reply-hint").render())
         assert current(app) == "senior_buy_in"
-        guidance = app.screen.query(QuestionTurn).last().query_one("Collapsible")
-        assert guidance.collapsed
+        turn = app.screen.query(QuestionTurn).last()
+        assert not turn.guidance_open
         await type_reply(pilot, "?")
-        assert not guidance.collapsed
+        assert turn.guidance_open
         await type_reply(pilot, "back")
         assert current(app) == "budget"
         await type_reply(pilot, "")  # keep the answer and step forward
         assert current(app) == "senior_buy_in"
         assert app.screen.session.answers["space_to_shape"] == "yes"
         assert app.screen.session.answers["problem_type"] == "wicked"
+
+
+async def test_why_we_ask_opens_with_f1_or_a_click_and_folds_again():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        turn = app.screen.query(QuestionTurn).last()
+        guidance = turn.question.guidance.split(".")[0]
+
+        def shown() -> str:
+            return " ".join(str(w.render()) for w in turn.query(Static) if w.display and w.region.height)
+
+        assert "▶ Why we ask (F1)" in shown() and guidance not in shown()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert turn.guidance_open and "▼ Why we ask (F1)" in shown() and guidance in shown()
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not turn.guidance_open and guidance not in shown()
+        # a click on the words "Why we ask" (the press focuses the transcript, whose border moves the turns a
+        # column to the right before the release: a click on the line's first column would miss)
+        await pilot.click(turn.query_one(".guidance"), offset=(4, 0))
+        await pilot.pause()
+        assert turn.guidance_open and guidance in shown()
+        await pilot.click(turn.query_one(".guidance"), offset=(4, 0))
+        await pilot.pause()
+        assert not turn.guidance_open and guidance not in shown()
+        await pilot.press("1")  # the next question's guidance starts folded
+        await pilot.pause()
+        assert not app.screen.query(QuestionTurn).last().guidance_open
 
 
 async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
@@ -1178,6 +1208,28 @@ async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
         assert current(app) == "vcse_same_guidance"
         prompt = str(app.screen.query(QuestionTurn).last().query_one(".prompt").render())
         assert "VCSE partners" in prompt and vcse.meaning not in prompt
+
+
+async def test_a_checklist_after_a_checklist_spells_out_its_abbreviations_too():
+    """From a trial: answering one tick-box question and going on to the next, the list drawn in place said
+    "VCSE partners" unexplained (a list built and thrown away had met the abbreviation first)."""
+    flow = _flow("engagement-plan")
+    [vcse] = [t for t in flow.terms if t.term == "VCSE"]
+    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
+    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order["training_topics"]}
+    store = SessionStore()
+    store.save(store.new(flow, answers=kept))
+    app = make_app(resume="", store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "training_topics"
+        first = app.screen.query_one("#checklist", OptionList)
+        await press(pilot, "1", "enter")
+        assert current(app) == "training_who"
+        checklist = app.screen.query_one("#checklist", OptionList)
+        assert checklist is first  # the same list, its options offered in place
+        options = [shown(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
+        assert f"VCSE ({vcse.meaning}) partners" in options[1]
 
 
 async def test_a_wrapped_option_explanation_keeps_its_indent():

@@ -218,7 +218,7 @@ class ConversationScreen(Screen):
                                         Button("See the plan", id="go-plan", variant="primary"),
                                         classes="buttons"))
             composer.placeholder = "All done: type review or plan, or use the buttons"
-            self.query_one("#go-plan", Button).focus()
+            self.set_focus(self.query_one("#go-plan", Button))
             await area.remove_children(old)
             return
         current = self.conversation.existing(question)
@@ -228,6 +228,17 @@ class ConversationScreen(Screen):
                       " or choose another.")
         area.set_class(question.kind == "record", "-record")
         words = self.conversation.words  # options are read after their question: spelt out where first met
+        # the same way of answering as the question before: the new options offered in place. Decided before
+        # any new list is built, as building one reads its options (spelling out what is met first) and
+        # the person would then see the list in place without those words spelt out
+        skip = ["skip-buttons"] if not question.required and question.kind != "record" else []
+        same = {"single": ["quick-replies"], "yes_partly_no_unsure": ["quick-replies"],
+                "multiple": ["checklist", "checklist-buttons"]}.get(question.kind)
+        if same and [w.id for w in old] == same + skip and hasattr(old[0], "show"):
+            old[0].show(question, current, words)
+            if self.focused is not composer:
+                old[0].focus()
+            return
         widgets: list[Any] = []
         focus: Any = composer
         if question.kind in ("single", "yes_partly_no_unsure"):
@@ -256,12 +267,6 @@ class ConversationScreen(Screen):
             # someone using only a mouse can pass over what needs typing
             widgets.append(Horizontal(Button("Skip this one", id="skip", compact=True), id="skip-buttons",
                                       classes="buttons"))
-        if [w.id for w in old] == [w.id for w in widgets] and hasattr(old[0] if old else None, "show"):
-            # the same way of answering as the question before: offer the new options in place
-            old[0].show(question, current, words)
-            if self.focused is not composer:
-                old[0].focus()
-            return
         if {w.id for w in old} & {w.id for w in widgets}:
             await area.remove_children(old)
             old = []
@@ -270,7 +275,9 @@ class ConversationScreen(Screen):
         if isinstance(focus, RecordForm):
             inputs = focus.query(Input)
             focus = inputs.first() if inputs else focus
-        focus.focus()
+        # at once, not after the next refresh as widget.focus() does: the old way of answering goes next, and
+        # had it still the focus, the focus would fall back on the transcript (restyling every turn in it)
+        self.set_focus(focus)
         await area.remove_children(old)
 
     def hint(self, text: str) -> None:

@@ -8,13 +8,51 @@ from textual.binding import Binding
 from textual.events import Click
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Collapsible, Static
-from textual.widgets._collapsible import CollapsibleTitle
+from textual.reactive import reactive
+from textual.widgets import Static
 
 from ...flow.conversation import answer_label  # noqa: F401 - the review screen takes it from here
 from ...flow.model import Question
 from ...flow.visible import visible
 from ..messages import EditAnswer
+
+
+class Fold(Static):
+    """A title line that opens to show more under it ("▶ Why we ask (F1)"), as a Collapsible does. What it
+    opens to is built only when first opened: most questions are answered without it, and a folded
+    Collapsible is four widgets, restyled and laid out again at every answer. A click opens or folds it;
+    it is no Tab stop (F1 or "?" opens the guidance), so that the way from the transcript to the reply box
+    stays short."""
+
+    opened: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self, title: str, body: str, opened: bool = False, classes: str = "") -> None:
+        super().__init__(classes=f"fold {classes}".strip(), markup=False)
+        self.title = title
+        self.body = body
+        self.shown: Static | None = None  # what it opens to, once built
+        self.set_reactive(Fold.opened, opened)
+
+    def render(self) -> Content:
+        return Content.assemble("▼ " if self.opened else "▶ ", self.title)
+
+    def on_mount(self) -> None:
+        if self.opened:
+            self.watch_opened(True)
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.toggle()
+
+    def toggle(self) -> None:
+        self.opened = not self.opened
+
+    def watch_opened(self, opened: bool) -> None:
+        if self.shown is None and opened and self.parent is not None:
+            self.shown = Static(self.body, markup=False, classes="fold-body")
+            self.parent.mount(self.shown, after=self)
+        elif self.shown is not None:
+            self.shown.display = opened
 
 
 class QuestionTurn(Vertical):
@@ -42,22 +80,19 @@ class QuestionTurn(Vertical):
             yield Static("Optional: press Enter on an empty reply to skip it.", classes="hint")
         if self.guidance:
             body = self.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
-            with Collapsible(title="Why we ask (F1)", collapsed=True, classes="guidance"):
-                yield Static(visible(body, "\n"), markup=False)
+            yield Fold("Why we ask (F1)", visible(body, "\n"), classes="guidance")
         if self.discussion and self.question.discussion:
-            with Collapsible(title="For the room to discuss", collapsed=False, classes="discussion"):
-                yield Static("\n".join(f"• {visible(line)}" for line in self.question.discussion), markup=False)
+            yield Fold("For the room to discuss", "\n".join(f"• {visible(line)}" for line in self.question.discussion),
+                       opened=True, classes="discussion")
 
-    def on_mount(self) -> None:
-        # F1 or "?" opens the guidance and a click works too; as Tab stops they would crowd the way
-        # from the transcript to the reply box
-        for title in self.query(CollapsibleTitle):
-            title.can_focus = False
+    @property
+    def guidance_open(self) -> bool:
+        return any(fold.opened for fold in self.query(".guidance").results(Fold))
 
     def toggle_guidance(self) -> bool:
         """Open or fold the guidance; False when this question has none."""
-        for collapsible in self.query(".guidance").results(Collapsible):
-            collapsible.collapsed = not collapsible.collapsed
+        for fold in self.query(".guidance").results(Fold):
+            fold.toggle()
             return True
         return False
 
