@@ -13,16 +13,18 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = sorted((ROOT / "codesign_tui" / "flow").glob("*.py")) + sorted((ROOT / "codesign_tui" / "plan").glob("*.py"))
 ANSWERS = Path(__file__).parent / "data" / "answers" / "appendix2-codesign.yaml"
 
-PROBE = """
+# runs the command as `codesign ARGS` would, then says which of the packages named were loaded
+COMMAND_PROBE = """
 import sys, runpy
 sys.argv = ["codesign", *{args!r}]
 try:
     runpy.run_module("codesign_tui", run_name="__main__")
 except SystemExit:
     pass
-loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
-print("TEXTUAL:", ",".join(loaded) or "none", file=sys.stderr)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in {packages!r})
+print("{label}:", ",".join(loaded) or "none", file=sys.stderr)
 """
+PROBE = COMMAND_PROBE.replace("{packages!r}", repr(("textual",))).replace("{label}", "TEXTUAL")
 
 
 @pytest.mark.parametrize("args", [
@@ -89,16 +91,7 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path, where, line, contract):
 
 
 # python-docx is a core dependency, but only writing a Word file loads it (with lxml): start-up stays as it was
-DOCX_PROBE = """
-import sys, runpy
-sys.argv = ["codesign", *{args!r}]
-try:
-    runpy.run_module("codesign_tui", run_name="__main__")
-except SystemExit:
-    pass
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("docx", "lxml"))
-print("DOCX:", ",".join(loaded) or "none", file=sys.stderr)
-"""
+DOCX_PROBE = COMMAND_PROBE.replace("{packages!r}", repr(("docx", "lxml"))).replace("{label}", "DOCX")
 
 APP_PROBE = """
 import asyncio, sys

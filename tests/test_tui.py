@@ -1185,14 +1185,20 @@ def shown(prompt) -> str:
     return " ".join(console.export_text().split())
 
 
-async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
+def engagement_before(question_id: str):
+    """The app resuming the engagement plan at `question_id`, every answer before it as a whole plan has
+    it; and the flow's VCSE term."""
     flow = _flow("engagement-plan")
     [vcse] = [t for t in flow.terms if t.term == "VCSE"]
     given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
-    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order["training_who"]}
+    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order[question_id]}
     store = SessionStore()
     store.save(store.new(flow, answers=kept))
-    app = make_app(resume="", store=store)
+    return make_app(resume="", store=store), vcse
+
+
+async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
+    app, vcse = engagement_before("training_who")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "training_who"
@@ -1213,13 +1219,7 @@ async def test_an_option_spells_out_an_abbreviation_the_first_time_it_is_met():
 async def test_a_checklist_after_a_checklist_spells_out_its_abbreviations_too():
     """From a trial: answering one tick-box question and going on to the next, the list drawn in place said
     "VCSE partners" unexplained (a list built and thrown away had met the abbreviation first)."""
-    flow = _flow("engagement-plan")
-    [vcse] = [t for t in flow.terms if t.term == "VCSE"]
-    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
-    kept = {k: v for k, v in given["answers"].items() if flow.order[k] < flow.order["training_topics"]}
-    store = SessionStore()
-    store.save(store.new(flow, answers=kept))
-    app = make_app(resume="", store=store)
+    app, vcse = engagement_before("training_topics")
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "training_topics"
