@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...flow.engine import Session
+from ...flow.model import Flow
 from ...flow.visible import visible
 
 
@@ -81,11 +82,11 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
     if shown:
         lines += [Content("")] + [Content(visible(f"{mark} {meaning}")) for mark, _, meaning in marks if mark in shown]
     if result.calls_for_pending:
-        lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown after"
-                                     f" {_answers(result.calls_for_pending)}")))
+        lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown once"
+                                     f" {_answers(flow, result.calls_for_pending)}")))
     if result.support_pending:
-        lines.append(Content(visible(f"✓ What {flow.supports_words}: shown after"
-                                     f" {_answers(result.support_pending)}")))
+        lines.append(Content(visible(f"✓ What {flow.supports_words}: shown once"
+                                     f" {_answers(flow, result.support_pending)}")))
     if result.held_back:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
         for held in result.held_back:
@@ -96,8 +97,14 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
     return Content("\n").join(lines)
 
 
-def _answers(pending: list[str]) -> str:
-    return "1 more answer" if len(pending) == 1 else f"{len(pending)} more answers"
+def _answers(flow: Flow, pending: list[str]) -> str:
+    """ "question 8 is answered", "questions 7 and 8 are answered": by their numbers, which the person sees
+    beside each question, rather than a count that reads as the very next answers."""
+    numbers = [str(flow.order[q] + 1) for q in pending]
+    if len(numbers) == 1:
+        return f"question {numbers[0]} is answered"
+    listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
+    return f"questions {listed} are answered"
 
 
 class SidePanel(VerticalScroll):
