@@ -156,18 +156,21 @@ class ConversationScreen(Screen):
             await self.rebuild(notes)
         else:
             # the question answered settles to its prompt alone, in a light widget of its own; the notes
-            # go where rebuild() would put them, before a new section's heading
+            # go where rebuild() would put them, before a new section's heading. The turn that asked it
+            # asks the next question (fewer widgets to mount and remove than a new turn)
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
                                 AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
                                 *notes]
             if current is not None:
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(current))
-                turns.append(self._question_turn(current))
+                await transcript.mount_all(turns, before=last)
+                await last.ask(current, self.conversation.number(current), self.conversation.citation(current),
+                               words=self.conversation.words, folded_words=self.conversation.words_folded)
             else:
                 turns.append(self._finished_note())
-            await transcript.mount_all(turns, after=last)
-            await last.remove()
+                await transcript.mount_all(turns, after=last)
+                await last.remove()
             await self.refresh_status()
 
     def _finished_note(self) -> NoteTurn:

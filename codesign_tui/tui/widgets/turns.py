@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, cast
 
 from textual.binding import Binding
 from textual.events import Click
@@ -47,6 +47,18 @@ class Fold(Static):
     def toggle(self) -> None:
         self.opened = not self.opened
 
+    async def show(self, title: str, body: str, opened: bool) -> None:
+        """Fold over something else, as a new Fold would: opened or folded, its body built only if opened."""
+        self.title, self.body = title, body
+        if self.shown is not None:
+            if opened:
+                self.shown.update(body)
+            else:
+                await self.shown.remove()
+                self.shown = None
+        self.opened = opened
+        self.refresh()
+
     def watch_opened(self, opened: bool) -> None:
         if self.shown is None and opened and self.parent is not None:
             self.shown = Static(self.body, markup=False, classes="fold-body")
@@ -56,8 +68,9 @@ class Fold(Static):
 
 
 class QuestionTurn(Vertical):
-    """The app asks: the question, with why we ask folded under it. Once answered, an AskedTurn takes its
-    place: the question alone, so that the transcript reads more easily."""
+    """The app asks: the question, with why we ask folded under it. Once answered, an AskedTurn is put before
+    it in the transcript, the question alone, so that the transcript reads more easily; and this turn asks
+    the next question."""
 
     def __init__(self, question: Question, number: int, citation: str, discussion: bool = False,
                  settled: bool = False, words: Callable[[str], str] = str,
@@ -74,16 +87,43 @@ class QuestionTurn(Vertical):
 
     def compose(self):
         yield Static(prompt_content(self.number, self.prompt), classes="prompt")
-        if self.settled:
-            return
+        if not self.settled:
+            yield from self.parts()
+
+    def parts(self) -> list[Static]:
+        """What goes under the prompt: whether the question may be skipped, and the folds."""
+        parts: list[Static] = []
         if not self.question.required:
-            yield Static("Optional: press Enter on an empty reply to skip it.", classes="hint")
+            parts.append(Static("Optional: press Enter on an empty reply to skip it.", classes="hint"))
         if self.guidance:
             body = self.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
-            yield Fold("Why we ask (F1)", visible(body, "\n"), classes="guidance")
+            parts.append(Fold("Why we ask (F1)", visible(body, "\n"), classes="guidance"))
         if self.discussion and self.question.discussion:
-            yield Fold("For the room to discuss", "\n".join(f"• {visible(line)}" for line in self.question.discussion),
-                       opened=True, classes="discussion")
+            parts.append(Fold("For the room to discuss",
+                              "\n".join(f"• {visible(line)}" for line in self.question.discussion),
+                              opened=True, classes="discussion"))
+        return parts
+
+    async def ask(self, question: Question, number: int, citation: str, words: Callable[[str], str] = str,
+                  folded_words: Callable[[str], str] = str) -> None:
+        """Ask the next question in this turn, drawn as a new QuestionTurn would be. Each answer then mounts
+        and removes fewer widgets: the turn, its prompt and the folds it shares with the next question stay."""
+        self.question, self.number, self.citation = question, number, citation
+        self.prompt = words(question.prompt)
+        self.guidance = folded_words(question.guidance)
+        prompt, *old = self.children
+        cast(Static, prompt).update(prompt_content(self.number, self.prompt))
+        if self.settled:
+            return
+        old = [part for part in old if not part.has_class("fold-body")]
+        new = self.parts()
+        if [part.classes for part in old] != [part.classes for part in new]:
+            await self.remove_children(list(self.children)[1:])
+            await self.mount_all(new)
+            return
+        for was, part in zip(old, new):
+            if isinstance(was, Fold) and isinstance(part, Fold):
+                await was.show(part.title, part.body, part.opened)
 
     @property
     def guidance_open(self) -> bool:
