@@ -115,7 +115,7 @@ def _questions(cohort: FlowCohort, narrow: bool = False) -> list[str]:
            f"{MEASURE} Most divided first; shares are of the people who answered each question. Each"
            " question keeps its number in the flow, as the app shows it, so the room can find it.", ""]
     # the question's place in the flow, not in this list: "question 5" means the same to everyone
-    number = lambda spread: cohort.flow.order[spread.question.id] + 1  # noqa: E731
+    number = lambda spread: cohort.flow.number(spread.question.id)  # noqa: E731
     if cohort.questions and narrow:
         out += [f"- **{number(spread)}. {md(spread.question.prompt)}** {percent(spread.disagreement)} divided"
                 f" {bar(spread.disagreement)}; {spread.answered:,} answered; most common:"

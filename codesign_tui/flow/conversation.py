@@ -122,9 +122,8 @@ class Conversation:
         return self.session.current
 
     def number(self, question: Question) -> int:
-        """A question's number: its place in the flow, not on this path, so that it keeps its number when
-        an earlier answer skips or brings back others, and "question 7" means the same everywhere."""
-        return self.flow.order[question.id] + 1
+        """A question's number, the same everywhere (Flow.number)."""
+        return self.flow.number(question.id)
 
     def citation(self, question: Question) -> str:
         return citation(self.flow, question.cite)
@@ -268,14 +267,16 @@ class Conversation:
         text = (f"The recommendation is now {level} (it was {before})." if before else f"Settled: {level}.")
         text += " " + self.flow.levels_sentence(result.calls_for, result.supported)
         if result.held_back_by:
-            held = "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in result.held_back_by)
+            held = self._quoted(result.held_back_by)
             text += f" Held back by your {'answer' if len(result.held_back_by) == 1 else 'answers'} to {held}."
-        rung, first = result.next_rung, [s.question for s in result.first_step]
-        # named when only some of the answers held back keep it below the next level up
-        if first and rung is not None and rung != result.calls_for and len(first) < len(result.held_back_by):
-            first = "; ".join(f"“{self.flow.question(s.question).prompt.rstrip('.?')}”" for s in result.first_step)
-            text += f" The first step, to reach {rung.label}: change your answer to {first}."
+        if result.first_step_apart and result.next_rung is not None:
+            first = self._quoted([s.question for s in result.first_step])
+            text += f" The first step, to reach {result.next_rung.label}: change your answer to {first}."
         return visible(text)
+
+    def _quoted(self, question_ids: list[str]) -> str:
+        """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""
+        return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in question_ids)
 
     def live_level(self) -> str | None:
         """The recommendation's label as far as the answers so far settle it."""

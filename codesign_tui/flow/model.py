@@ -347,6 +347,12 @@ class Flow:
     def question(self, question_id: str) -> Question:
         return self._questions[question_id]
 
+    def number(self, question_id: str) -> int:
+        """A question's number: its place in the flow, not on a path, so that it keeps its number when an
+        earlier answer skips or brings back others, and "question 7" means the same in the app, plain mode,
+        the room, the side panel and the plan."""
+        return self.order[question_id] + 1
+
     def levels_sentence(self, calls_for: Level, supported: Level) -> str:
         """ "The work calls for Co-produce; the conditions support Co-design." in the flow's own words."""
         words = self.calls_for_words

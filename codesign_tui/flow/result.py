@@ -188,6 +188,13 @@ class Result:
                 for q in dict.fromkeys(s.question for s in self.shortfalls if s.level == rung.id)]
 
     @property
+    def first_step_apart(self) -> bool:
+        """Whether the first step is worth saying on its own: only some of the answers held back keep the
+        recommendation below the next level up (when it is all of them, or the next level is the one called
+        for, it is what would have to change anyway)."""
+        return 0 < len(self.first_step) < len(self.held_back_by)
+
+    @property
     def conditions(self) -> str:
         """"match" when the conditions support just what the work calls for, "more" when they would
         support more, "less" when they fall short; "" for a flow without levels."""

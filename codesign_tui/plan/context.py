@@ -103,7 +103,7 @@ class _Plan:
         value = self.active.get(question.id)
         return {
             "id": question.id, "prompt": question.prompt, "kind": question.kind,
-            "number": self.flow.order[question.id] + 1,  # as the app, plain mode and the room number it
+            "number": self.flow.number(question.id),  # as the app, plain mode and the room number it
             "section": self.flow.section(question.section_id).title,
             "guidance": question.guidance, "citation": self.citation(question.cite),
             "answered": value is not None, "answer": value, "answer_label": self.answer_label(question),
@@ -152,7 +152,7 @@ class _Plan:
             if citation:  # the full title the first time a source is cited, the short one after
                 citation["first"] = citation["id"] not in cited
                 cited.add(citation["id"])
-            items.append({"id": question.id, "number": self.flow.order[question.id] + 1, "prompt": question.prompt,
+            items.append({"id": question.id, "number": self.flow.number(question.id), "prompt": question.prompt,
                           "guidance": question.guidance, "citation": citation})
         return items
 
@@ -175,16 +175,13 @@ class _Plan:
     def first_step(self) -> dict[str, Any] | None:
         """When the recommendation is two or more levels below what the work calls for: the answers that
         alone hold it below the next level up, the first thing to change."""
-        steps, rung = self.result.first_step, self.result.next_rung
-        # named when only some of the answers held back keep it below the next level up
-        if not steps or rung is None or rung == self.result.calls_for \
-                or len(steps) == len(self.result.held_back_by):
+        rung = self.result.next_rung
+        if not self.result.first_step_apart or rung is None:
             return None
         items = []
-        for step in steps:
+        for step in self.result.first_step:
             question = self.flow.question(step.question)
-            items.append(dict(self.question(question), needs=self.labels(question, step.needs),
-                              any_other=set(step.needs) == set(question.values) - {step.answer}))
+            items.append(dict(self.question(question), needs=self.labels(question, step.needs)))
         return {"level": self.level(rung), "questions": items}
 
     # -- actions ------------------------------------------------------------------------------------
@@ -196,7 +193,7 @@ class _Plan:
         return {"kind": action.kind, "text": action.text, "question": questions[0].id,
                 "prompt": questions[0].prompt, "answer_label": self.answer_label(questions[0]),
                 "questions": [q.id for q in questions], "prompts": [q.prompt for q in questions],
-                "numbers": [self.flow.order[q.id] + 1 for q in questions]}
+                "numbers": [self.flow.number(q.id) for q in questions]}
 
     def actions(self) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ACTION_KINDS}

@@ -47,7 +47,7 @@ class ReviewScreen(Screen[str | None]):
         table.add_column("Question", width=max(20, width - answer_width - 12))
         table.add_column("Answer", width=answer_width)
         for question in self.session.path:
-            number = self.session.flow.order[question.id] + 1  # as the conversation numbers it
+            number = self.session.flow.number(question.id)
             answer = answer_label(question, self.session.answers[question.id]) \
                 if question.id in self.session.answers else "(not answered yet)"
             # rows grow to fit, so a long question or answer wraps rather than being cut off

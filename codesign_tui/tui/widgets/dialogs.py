@@ -76,6 +76,8 @@ class ChoiceDialog(ModalScreen[str | None]):
         super().__init__()
         self.question = question
         self.choices = choices
+        self.letters = {label[-2].casefold(): key for key, label in choices
+                        if len(label) > 3 and label[-3] == "(" and label[-1] == ")"}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -89,11 +91,9 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss((event.button.id or "").removeprefix("choice-"))
 
     def on_key(self, event: events.Key) -> None:
-        letters = {label[-2].casefold(): key for key, label in self.choices
-                   if len(label) > 3 and label[-3] == "(" and label[-1] == ")"}
-        if event.character and event.character.casefold() in letters:
+        if event.character and event.character.casefold() in self.letters:
             event.stop()
-            self.dismiss(letters[event.character.casefold()])
+            self.dismiss(self.letters[event.character.casefold()])
 
     def action_none(self) -> None:
         self.dismiss(None)

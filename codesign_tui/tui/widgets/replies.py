@@ -271,7 +271,8 @@ class RecordForm(Vertical):
         return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)
 
     def _done_label(self) -> str:
-        if any(self._values().values()) if self.is_mounted else self.entry:
+        filling = any(self._values().values()) if self.is_mounted else bool(self.entry)
+        if filling:
             return "Add it and finish"  # Done adds the entry being filled in first
         return f"Done ({len(self.records)} recorded)" if self.records else "Done: none to record"
 

@@ -100,7 +100,7 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
 def _answers(flow: Flow, pending: list[str]) -> str:
     """ "question 8 is answered", "questions 7 and 8 are answered": by their numbers, which the person sees
     beside each question, rather than a count that reads as the very next answers."""
-    numbers = [str(flow.order[q] + 1) for q in pending]
+    numbers = [str(flow.number(q)) for q in pending]
     if len(numbers) == 1:
         return f"question {numbers[0]} is answered"
     listed = ", ".join(numbers[:-1]) + f" and {numbers[-1]}"
