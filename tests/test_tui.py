@@ -19,6 +19,11 @@ from codesign_tui.tui.widgets.side_panel import SidePanel
 from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
+def turns(app, kind) -> list:
+    """Every turn of this kind in the transcript, those settled into lines as well as the widgets."""
+    return [turn for turn in app.screen.query_one(Transcript).turns() if isinstance(turn, kind)]
+
+
 def current(app) -> str | None:
     screen = app.screen
     assert isinstance(screen, ConversationScreen)
@@ -89,7 +94,7 @@ async def test_whole_appendix2_by_number_keys_to_an_exported_plan(tmp_path):
                                    "shared_delivery": "yes", "shared_power": "yes"}
         # the file holds the answers; how many are answered is worked out from them, never written as a claim
         assert saved_file(app)["answers"] == session.answers and "complete" not in saved_file(app)["session"]
-        assert any("Recommendation: Co-design" in str(n.render()) for n in app.screen.query(NoteTurn))
+        assert any("Recommendation: Co-design" in str(n.render()) for n in turns(app, NoteTurn))
         await pilot.press("ctrl+o")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)
@@ -248,17 +253,17 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         assert current(app) == "interests_known"
         await pilot.press("2")  # none declared yet
         await pilot.pause()
-        notes = [str(n.render()) for n in screen.query(NoteTurn)]
+        notes = [str(n.render()) for n in turns(app, NoteTurn)]
         assert any("Set aside" in n and "interest" in n for n in notes)
         assert "interests" in screen.session.set_aside
         assert "interests" not in screen.session.result().answers
         # and back again: the register returns untouched
-        [turn] = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]
+        [turn] = [t for t in screen.query(AnswerTurn) if t.question.id == "interests_known"]  # to click
         await pilot.click(turn)  # a click on an answer changes it too
         await pilot.pause()
         await pilot.press("1")
         await pilot.pause()
-        assert any("Brought back" in str(n.render()) for n in screen.query(NoteTurn))
+        assert any("Brought back" in str(n.render()) for n in turns(app, NoteTurn))
         assert screen.session.active["interests"][0]["name"] == "Sam Jones"
 
 
@@ -313,7 +318,7 @@ async def test_resume_restores_transcript_and_place():
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert current(app) == "budget"
-        assert [t.question.id for t in app.screen.query(AnswerTurn)] == [
+        assert [t.question.id for t in turns(app, AnswerTurn)] == [
             "space_to_shape", "problem_type", "time_for_relationships"]
 
 
@@ -547,7 +552,7 @@ async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_m
         await pilot.pause()
         await pilot.press("3")  # mostly decided
         await pilot.pause()
-        notes = [str(n.render()) for n in screen.query(NoteTurn)]
+        notes = [str(n.render()) for n in turns(app, NoteTurn)]
         assert any(n.startswith("Changed your answer to “Can people help shape the question") and
                    n.endswith("from Yes, it is genuinely open to No, it is mostly decided.") for n in notes)
         assert any(n.startswith("The recommendation is now Consult (it was Co-produce). The work calls for Consult")
@@ -765,9 +770,9 @@ session: {}
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "space_to_shape"  # asked again, not counted as answered
-        said = " ".join(str(n.render()) for n in app.screen.query(NoteTurn))
+        said = " ".join(str(n.render()) for n in turns(app, NoteTurn))
         assert "no longer fits the flow" in said and "'banana' is not one of the answers" in said
-        assert [t.question.id for t in app.screen.query(AnswerTurn)] == []
+        assert [t.question.id for t in turns(app, AnswerTurn)] == []
         await press(pilot, "1")
     saved = yaml.safe_load(path.read_text())
     assert saved["answers"]["space_to_shape"] == "yes" and "set_aside" not in saved
@@ -816,10 +821,10 @@ async def test_the_conversation_says_when_the_recommendation_is_settled_at_80_co
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "1", "3", "1")  # open, wicked, time: not settled yet
-        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        notes = [str(n.render()) for n in turns(app, NoteTurn)]
         assert not any(n.startswith("Settled") for n in notes)
         await press(pilot, "3", "1", "1", "1", "1")  # no money: settled once every answer it reads is in
-        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        notes = [str(n.render()) for n in turns(app, NoteTurn)]
         settled = [n for n in notes if n.startswith("Settled:")]
         assert len(settled) == 1
         result = app.screen.session.result()
@@ -831,7 +836,7 @@ async def test_a_facilitator_room_does_not_hear_the_recommendation_before_the_re
     app = make_app(flow=_flow("appendix2"), facilitate=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await press(pilot, *"1313111")
-        notes = " ".join(str(n.render()) for n in app.screen.query(NoteTurn))
+        notes = " ".join(str(n.render()) for n in turns(app, NoteTurn))
         assert "Settled" not in notes and "Co-design" not in notes
 
 
@@ -886,7 +891,7 @@ async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
         await pilot.pause()
         # answered questions are drawn as AskedTurn (the prompt alone), the one being asked as QuestionTurn
         prompts = {t.question.id: str((t if isinstance(t, AskedTurn) else t.query_one(".prompt")).render())
-                   for t in app.screen.query("AskedTurn, QuestionTurn")}
+                   for t in [*turns(app, AskedTurn), *app.screen.query(QuestionTurn)]}
         # the first prompt that uses it spells it out; the next one does not
         assert f"VCSE ({vcse.meaning}) partners" in prompts["vcse_same_guidance"]
         assert "VCSE partners" in prompts["same_policy_all_sectors"]
@@ -1067,7 +1072,7 @@ async def test_a_warning_an_answer_raises_is_said_in_the_conversation():
                            management="note_and_participate")
         await pilot.click("#record-done")
         await pilot.pause()
-        notes = [str(n.render()) for n in app.screen.query(NoteTurn)]
+        notes = [str(n.render()) for n in turns(app, NoteTurn)]
         assert f"Warning: {flag.text}" in notes
 
 

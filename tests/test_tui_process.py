@@ -20,7 +20,7 @@ import yaml
 from codesign_tui.sessions import SessionStore
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
-from codesign_tui.tui.widgets.turns import AnswerTurn
+from codesign_tui.tui.widgets.turns import AnswerTurn, Transcript
 
 
 def start_in_terminal(*args: str, columns: int = 100, rows: int = 30) -> tuple[subprocess.Popen, int]:
@@ -105,7 +105,7 @@ async def test_answers_survive_sigkill_and_resume_restores_the_place():
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert app.screen.session.current.id == "budget"
-        assert [t.question.id for t in app.screen.query(AnswerTurn)] == [
+        assert [t.question.id for t in app.screen.query_one(Transcript).turns() if isinstance(t, AnswerTurn)] == [
             "space_to_shape", "problem_type", "time_for_relationships"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from codesign_tui.flow.loader import load_flow
 from codesign_tui.flow.visible import visible
 from codesign_tui.tui.app import make_app
-from codesign_tui.tui.widgets.turns import AnswerTurn, QuestionTurn
+from codesign_tui.tui.widgets.turns import AnswerTurn, QuestionTurn, Transcript
 
 RAW = ["\x1b", "\x07", "\x9b", "\u202e", "\x00", "\x7f", "\u2066"]
 
@@ -68,6 +68,6 @@ async def test_the_app_shows_escape_sequences_from_a_flow_and_a_reply_visibly(tm
         composer.value = "hello \x1b]0;pwned\x07 \u202eevil"
         await pilot.press("enter")
         await pilot.pause()
-        answers = [str(turn.render()) for turn in app.screen.query(AnswerTurn)]
+        answers = [str(t.render()) for t in app.screen.query_one(Transcript).turns() if isinstance(t, AnswerTurn)]
         assert answers and "^[]0;pwned^G" in answers[0] and "\\u202eevil" in answers[0], answers
         assert not any(char in answers[0] for char in RAW)

@@ -7,7 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, OptionList, Static
 
@@ -83,7 +83,10 @@ class ConversationScreen(Screen):
     def action_scroll_transcript(self, pages: int) -> None:
         transcript = self.query_one(Transcript)
         if pages < 0:
-            transcript.anchor(False)  # reading back: the transcript no longer holds to the latest turn
+            # reading back: the transcript no longer holds to the latest turn (released, not dropped: a change
+            # of its size, such as the border it gains when a click focuses it, must not throw the person
+            # back to the foot; scrolling back down to the foot holds it there again)
+            transcript.release_anchor()
             transcript.scroll_page_up(animate=False)
         else:
             transcript.scroll_page_down(animate=False)
@@ -103,8 +106,8 @@ class ConversationScreen(Screen):
     async def rebuild(self, notes: list[NoteTurn] | None = None) -> None:
         """Draw the whole transcript from the session: every answer up to the question being asked, and
         any `notes` about the last change just before that question."""
-        transcript = self.query_one("#transcript", VerticalScroll)
-        await transcript.remove_children()
+        transcript = self.query_one(Transcript)
+        await transcript.clear()
         self.conversation.read_afresh()
         turns: list[Any] = []
         if self.example is not None:
@@ -157,7 +160,9 @@ class ConversationScreen(Screen):
         else:
             # the question answered settles to its prompt alone, in a light widget of its own; the notes
             # go where rebuild() would put them, before a new section's heading. The turn that asked it
-            # asks the next question (fewer widgets to mount and remove than a new turn)
+            # asks the next question (fewer widgets to mount and remove than a new turn). Turns a few back
+            # settle into lines, so the transcript holds the same few widgets however long it grows
+            await transcript.settle()
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
                                 AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
                                 *notes]

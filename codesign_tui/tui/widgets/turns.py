@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Callable, cast
+from typing import Any, Callable, cast
 
 from textual.binding import Binding
-from textual.events import Click
+from textual.events import Click, MouseDown, MouseEvent, MouseMove, MouseUp, Resize
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...flow.conversation import answer_label  # noqa: F401 - the review screen takes it from here
@@ -141,25 +144,167 @@ def prompt_content(number: int, prompt: str) -> Content:
     return Content.from_markup("[b]$number.[/b] $prompt", number=str(number), prompt=visible(prompt, "\n"))
 
 
-class AskedTurn(Static):
+class LightTurn(Static):
+    """A turn that is one widget and never changes once drawn, so that a few turns back it can be kept as the
+    lines it drew (PastTurns) and drawn again from what it was made of (`again`)."""
+
+    question: Question | None = None
+
+    def __init__(self, content: Any, classes: str, made_of: tuple, markup: bool = True) -> None:
+        super().__init__(content, classes=classes, markup=markup)
+        self.made_of = made_of
+
+    def again(self) -> LightTurn:
+        return type(self)(*self.made_of)
+
+
+class AskedTurn(LightTurn):
     """A question already answered, drawn as a question turn settles: its prompt alone. One light widget
     rather than a container and its parts, so that a long transcript stays quick to lay out."""
 
     def __init__(self, question: Question, number: int, prompt: str) -> None:
-        super().__init__(prompt_content(number, prompt), classes="turn question-turn")
+        super().__init__(prompt_content(number, prompt), "turn question-turn", (question, number, prompt))
         self.question = question
         self.number = number
         self.prompt = prompt  # as the person read it, abbreviations spelt out where they first met them
 
 
-class AnswerTurn(Static):
+class AnswerTurn(LightTurn):
     """The person's answer. Click it, or choose it in the transcript and press Enter, to change it."""
 
-    def __init__(self, question: Question, label: str) -> None:
-        super().__init__(Content.from_markup("$label", label=visible(label, "\n")), classes="turn answer-turn")
-        self.question = question
-        self.tooltip = "Click to change this answer"
+    TIP = "Click to change this answer"
 
+    def __init__(self, question: Question, label: str) -> None:
+        super().__init__(Content.from_markup("$label", label=visible(label, "\n")), "turn answer-turn",
+                         (question, label))
+        self.question = question
+        self.tooltip = self.TIP
+
+
+class PastTurns(Widget):
+    """The earlier turns of a long conversation, kept as the lines they drew on screen, in one widget.
+
+    Textual lays out every widget in the transcript again at each answer, so with a widget for each question
+    and each answer, answering grew slower and the app heavier as the conversation went on. Once a turn is a
+    few turns back (`Transcript.settle`) its lines are kept here and its widget goes: the transcript looks the
+    same, and an answer costs the same at question 50 as at question 5. A click on an answer here changes it,
+    as a click on the answer itself does. When the lines would no longer be right (the transcript's width or
+    the theme changed), the turns become widgets again (`thaw`) and settle afresh after the next answer."""
+
+    DEFAULT_CSS = "PastTurns { height: auto; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # each line: None for a blank line, or (where it starts, the strip drawn there); blanks are drawn in
+        # this widget's own background, which is the transcript's
+        self.lines: list[tuple[int, Strip] | None] = []
+        self.width_drawn = 0
+        self.turns: list[tuple[int, int, int, type[LightTurn], tuple]] = []  # (top, bottom, x, kind, made_of)
+        self.margin_below = 0
+        self.pressed: Question | bool | None = None  # while a mouse button is down on it: the answer, or False
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.call_later(self.thaw))
+
+    # -- drawing ------------------------------------------------------------------------------------
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return len(self.lines)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        line = self.lines[y] if 0 <= y < len(self.lines) else None
+        if line is None:
+            return Strip.blank(width, self.rich_style)
+        x, strip = line
+        blank = self.rich_style
+        return Strip.join([Strip.blank(x, blank), strip, Strip.blank(max(width - x - strip.cell_length, 0), blank)]
+                          ).crop(0, width)
+
+    def take(self, turns: list[LightTurn], left: int, width: int) -> bool:
+        """Keep the lines these turns drew, in order after the ones kept already (`left` and `width`: where the
+        transcript's turns start on screen, and how wide they may be); False, keeping nothing, when they would
+        not fit the lines kept (a width that changed) or one of them is not laid out."""
+        if self.lines and width != self.width_drawn:
+            return False
+        added: list[tuple[int, Strip] | None] = []
+        kept: list[tuple[int, int, int, type[LightTurn], tuple]] = []
+        top = len(self.lines)
+        margin_below = self.margin_below
+        for turn in turns:
+            region = turn.region
+            margin = turn.styles.margin
+            if not region or margin.bottom:
+                break
+            x = region.x - left
+            gap = max(margin_below, margin.top)
+            added += [None] * gap
+            start = top + len(added)
+            added += [(x, strip) for strip in turn.render_lines(Region(0, 0, region.width, region.height))]
+            kept.append((start, top + len(added), x, type(turn), turn.made_of))
+            margin_below = margin.bottom
+        if len(kept) != len(turns):
+            return False
+        self.lines += added
+        self.turns += kept
+        self.width_drawn = width
+        self.margin_below = margin_below
+        self.refresh(layout=True)
+        return True
+
+    async def thaw(self) -> None:
+        """Give the turns kept here back to the transcript as widgets, in their place."""
+        if not self.turns or self.parent is None:
+            return
+        widgets = [kind(*made_of) for _, _, _, kind, made_of in self.turns]
+        self.clear()
+        await self.parent.mount_all(widgets, after=self)
+
+    def clear(self) -> None:
+        self.lines, self.turns, self.margin_below = [], [], 0
+        self.refresh(layout=True)
+
+    def again(self) -> list[LightTurn]:
+        """The turns kept here, drawn afresh as widgets (not mounted)."""
+        return [kind(*made_of) for _, _, _, kind, made_of in self.turns]
+
+    def on_resize(self, event: Resize) -> None:
+        if self.turns and event.size.width != self.width_drawn and self.pressed is None:
+            self.call_later(self.thaw)
+
+    # -- the answers in it --------------------------------------------------------------------------
+
+    def answer_at(self, x: int, y: int) -> Question | None:
+        """The question of the answer drawn at this offset, if an answer is drawn there."""
+        for top, bottom, left, kind, made_of in self.turns:
+            if top <= y < bottom and issubclass(kind, AnswerTurn):
+                line = self.lines[y]
+                if line is not None and left <= x < left + line[1].cell_length:
+                    return made_of[0]
+        return None
+
+    def _answer_under(self, event: MouseEvent) -> Question | None:
+        offset = event.get_content_offset(self)
+        return self.answer_at(offset.x, offset.y) if offset is not None else None
+
+    # A press focuses the transcript, whose border then narrows it, and lines that no longer fit become widgets
+    # again: a click whose press and release met different widgets would not count. So the lines stay until
+    # the button comes up, and a press and release on the same answer changes it, as a click on it would.
+    def on_mouse_down(self, event: MouseDown) -> None:
+        self.pressed = self._answer_under(event) or False
+        self.capture_mouse()
+
+    def on_mouse_up(self, event: MouseUp) -> None:
+        self.release_mouse()
+        pressed, self.pressed = self.pressed, None
+        if pressed and self._answer_under(event) is pressed:
+            event.stop()
+            self.post_message(EditAnswer(pressed.id))
+        elif self.turns and self.size.width != self.width_drawn:
+            self.call_later(self.thaw)
+
+    def on_mouse_move(self, event: MouseMove) -> None:
+        self.tooltip = AnswerTurn.TIP if self._answer_under(event) is not None else None
 
 
 class Transcript(VerticalScroll, can_focus=True):
@@ -172,9 +317,39 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("enter", "change", "Change this answer", tooltip="Go back to this question and answer again"),
     ]
 
+    # how many turns stay widgets at the foot of the transcript; those before them settle into PastTurns
+    LIVE = 12
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.chosen: AnswerTurn | None = None
+        self.past = PastTurns()
+
+    def compose(self):
+        yield self.past
+
+    async def clear(self) -> None:
+        """Remove every turn, ready to be drawn again."""
+        self.past.clear()
+        await self.remove_children(list(self.children)[1:])
+
+    async def settle(self) -> None:
+        """Keep the turns a few back as lines in PastTurns and remove their widgets, so that the transcript
+        holds the same few widgets however long the conversation. Only turns laid out at the present width
+        settle; the others wait for the next answer."""
+        children = list(self.children)
+        turns: list[LightTurn] = []
+        for child in children[1:len(children) - self.LIVE]:
+            if not isinstance(child, LightTurn) or child.mouse_hover or child is self.chosen or not child.region:
+                break
+            turns.append(child)
+        content = self.scrollable_content_region
+        if turns and self.past.take(turns, content.x, content.width):
+            await self.remove_children(turns)
+
+    def turns(self) -> list[Widget]:
+        """Every turn in order: those kept as lines drawn afresh as widgets (not mounted), then the widgets."""
+        return [*self.past.again(), *list(self.children)[1:]]
 
     # While the turns fit, the transcript is only as tall as they are, so the way to answer sits right
     # under the question instead of at the foot of a tall terminal (class -fits); once they overflow,
@@ -257,8 +432,8 @@ class Transcript(VerticalScroll, can_focus=True):
             self.post_message(EditAnswer(self.chosen.question.id))
 
 
-class NoteTurn(Static):
+class NoteTurn(LightTurn):
     """A short note from the app: a section starting, answers set aside, or something to fix."""
 
     def __init__(self, text: str, kind: str = "note") -> None:
-        super().__init__(visible(text, "\n"), classes=f"turn note-turn {kind}", markup=False)
+        super().__init__(visible(text, "\n"), f"turn note-turn {kind}", (text, kind), markup=False)
