@@ -20,6 +20,7 @@ from ...flow.visible import visible
 from ...sessions import SessionStore
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
+from ..widgets.letting_go import remove
 from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
@@ -65,6 +66,12 @@ class ConversationScreen(Screen):
             with Vertical(id="main"):
                 yield Transcript(id="transcript")
                 yield Vertical(id="reply-area")
+                # what to do once every question is answered: built with the screen (a first button costs
+                # Textual a pass over its styles, which the last answer would otherwise wait for)
+                with Horizontal(id="finished", classes="buttons") as finished:
+                    finished.display = False
+                    yield Button("Review answers", id="go-review")
+                    yield Button("See the plan", id="go-plan", variant="primary")
                 yield Static("", id="reply-hint", markup=False)
                 yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
                                select_on_focus=False)
@@ -175,7 +182,7 @@ class ConversationScreen(Screen):
             else:
                 turns.append(self._finished_note())
                 await transcript.mount_all(turns, after=last)
-                await last.remove()
+                await remove(transcript, [last])
             await self.refresh_status()
 
     def _finished_note(self) -> NoteTurn:
@@ -221,13 +228,12 @@ class ConversationScreen(Screen):
         question = self.session.current
         self.shown = question
         composer.value = ""
+        finished = self.query_one("#finished")
+        finished.display = question is None
         if question is None:
-            await area.mount(Horizontal(Button("Review answers", id="go-review"),
-                                        Button("See the plan", id="go-plan", variant="primary"),
-                                        classes="buttons"))
             composer.placeholder = "All done: type review or plan, or use the buttons"
             self.set_focus(self.query_one("#go-plan", Button))
-            await area.remove_children(old)
+            await remove(area, old)
             return
         current = self.conversation.existing(question)
         draft = self.conversation.draft(question.id)
@@ -276,7 +282,7 @@ class ConversationScreen(Screen):
             widgets.append(Horizontal(Button("Skip this one", id="skip", compact=True), id="skip-buttons",
                                       classes="buttons"))
         if {w.id for w in old} & {w.id for w in widgets}:
-            await area.remove_children(old)
+            await remove(area, old)
             old = []
         if widgets:
             await area.mount_all(widgets)
@@ -286,7 +292,7 @@ class ConversationScreen(Screen):
         # at once, not after the next refresh as widget.focus() does: the old way of answering goes next, and
         # had it still the focus, the focus would fall back on the transcript (restyling every turn in it)
         self.set_focus(focus)
-        await area.remove_children(old)
+        await remove(area, old)
 
     def hint(self, text: str) -> None:
         hint = self.query_one("#reply-hint", Static)

@@ -1,20 +1,42 @@
-"""Textual's footer, without the keys it leaves behind each time it redraws."""
+"""Textual's footer, redrawn only when the keys it shows change, and without the keys it leaves behind."""
 
 from __future__ import annotations
 
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
     """The footer of every screen.
 
-    Textual's footer rebuilds its keys whenever the focus moves, and each key binds itself to the
-    footer's `compact` setting. Textual forgets a binding of a removed key only when `compact` itself
-    changes, which in this app it never does, so every redraw kept its old keys alive: about 30 widgets
-    per answer, 1,500 by the end of a 50-question flow. After each redraw we drop the bindings of keys
-    that are no longer on the screen, as Textual itself would on the next change of `compact`."""
+    Textual's footer rebuilds its keys whenever the focus moves, which in a conversation is at nearly every
+    answer (from the reply list to the reply box and back), though the keys shown are most often the same.
+    It is rebuilt here only when they differ.
+
+    Each key binds itself to the footer's `compact` setting, and Textual forgets a binding of a removed key
+    only when `compact` itself changes, which in this app it never does, so every redraw kept its old keys
+    alive. After each redraw we drop the bindings of keys that are no longer on the screen, as Textual
+    itself would on the next change of `compact`; and the lines the old keys drew are let go first (see
+    letting_go.py)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._drawn: tuple | None = None
+
+    def _keys(self) -> tuple:
+        """What the footer would show: each binding shown, whether it is enabled, and its tooltip."""
+        palette = self.app.COMMAND_PALETTE_BINDING
+        return tuple((key, binding.key, binding.description, binding.action, enabled, tooltip)
+                     for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                     if binding.show or key == palette)
 
     async def recompose(self) -> None:
+        keys = self._keys()
+        if keys == self._drawn and self.children:
+            return
+        self._drawn = keys
+        for node in self.walk_children(Widget):
+            node.refresh()
         await super().recompose()
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, cast
 
+from rich.segment import Segment
 from textual.binding import Binding
 from textual.events import Click, MouseDown, MouseEvent, MouseMove, MouseUp, Resize
 from textual.containers import Vertical, VerticalScroll
@@ -18,6 +19,7 @@ from ...flow.conversation import answer_label  # noqa: F401 - the review screen 
 from ...flow.model import Question
 from ...flow.visible import visible
 from ..messages import EditAnswer
+from .letting_go import remove
 
 
 class Fold(Static):
@@ -57,7 +59,7 @@ class Fold(Static):
             if opened:
                 self.shown.update(body)
             else:
-                await self.shown.remove()
+                await remove(self.shown.parent, [self.shown])
                 self.shown = None
         self.opened = opened
         self.refresh()
@@ -121,7 +123,7 @@ class QuestionTurn(Vertical):
         old = [part for part in old if not part.has_class("fold-body")]
         new = self.parts()
         if [part.classes for part in old] != [part.classes for part in new]:
-            await self.remove_children(list(self.children)[1:])
+            await remove(self, list(self.children)[1:])
             await self.mount_all(new)
             return
         for was, part in zip(old, new):
@@ -195,9 +197,11 @@ class PastTurns(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        # each line: None for a blank line, or (where it starts, the strip drawn there); blanks are drawn in
+        # each line: None for a blank line, or where it starts, what was drawn there and how wide it is. Kept
+        # as pieces of text rather than Textual's Strip, which carries caches of its own (and those of every
+        # way the screen has cut it) that a line drawn once in a while does not need. Blanks are drawn in
         # this widget's own background, which is the transcript's
-        self.lines: list[tuple[int, Strip] | None] = []
+        self.lines: list[tuple[int, list[Segment], int] | None] = []
         self.width_drawn = 0
         self.turns: list[tuple[int, int, int, type[LightTurn], tuple]] = []  # (top, bottom, x, kind, made_of)
         self.margin_below = 0
@@ -214,12 +218,15 @@ class PastTurns(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         line = self.lines[y] if 0 <= y < len(self.lines) else None
-        if line is None:
-            return Strip.blank(width, self.rich_style)
-        x, strip = line
         blank = self.rich_style
-        return Strip.join([Strip.blank(x, blank), strip, Strip.blank(max(width - x - strip.cell_length, 0), blank)]
-                          ).crop(0, width)
+        if line is None:
+            return Strip.blank(width, blank)
+        x, segments, length = line
+        pad = width - x - length
+        strip = Strip([*([Segment(" " * x, blank)] if x else []), *segments,
+                       *([Segment(" " * pad, blank)] if pad > 0 else [])])
+        # narrower than drawn only for a moment (the turns are given back), or while a press waits for its release
+        return strip if strip.cell_length == width else strip.crop(0, width)
 
     def take(self, turns: list[LightTurn], left: int, width: int) -> bool:
         """Keep the lines these turns drew, in order after the ones kept already (`left` and `width`: where the
@@ -227,7 +234,7 @@ class PastTurns(Widget):
         not fit the lines kept (a width that changed) or one of them is not laid out."""
         if self.lines and width != self.width_drawn:
             return False
-        added: list[tuple[int, Strip] | None] = []
+        added: list[tuple[int, list[Segment], int] | None] = []
         kept: list[tuple[int, int, int, type[LightTurn], tuple]] = []
         top = len(self.lines)
         margin_below = self.margin_below
@@ -240,7 +247,10 @@ class PastTurns(Widget):
             gap = max(margin_below, margin.top)
             added += [None] * gap
             start = top + len(added)
-            added += [(x, strip) for strip in turn.render_lines(Region(0, 0, region.width, region.height))]
+            if x < 0 or x + region.width > width:
+                break
+            added += [(x, list(strip), strip.cell_length)
+                      for strip in turn.render_lines(Region(0, 0, region.width, region.height))]
             kept.append((start, top + len(added), x, type(turn), turn.made_of))
             margin_below = margin.bottom
         if len(kept) != len(turns):
@@ -279,7 +289,7 @@ class PastTurns(Widget):
         for top, bottom, left, kind, made_of in self.turns:
             if top <= y < bottom and issubclass(kind, AnswerTurn):
                 line = self.lines[y]
-                if line is not None and left <= x < left + line[1].cell_length:
+                if line is not None and left <= x < left + line[2]:
                     return made_of[0]
         return None
 
@@ -331,7 +341,7 @@ class Transcript(VerticalScroll, can_focus=True):
     async def clear(self) -> None:
         """Remove every turn, ready to be drawn again."""
         self.past.clear()
-        await self.remove_children(list(self.children)[1:])
+        await remove(self, list(self.children)[1:])
 
     async def settle(self) -> None:
         """Keep the turns a few back as lines in PastTurns and remove their widgets, so that the transcript
@@ -345,7 +355,7 @@ class Transcript(VerticalScroll, can_focus=True):
             turns.append(child)
         content = self.scrollable_content_region
         if turns and self.past.take(turns, content.x, content.width):
-            await self.remove_children(turns)
+            await remove(self, turns)
 
     def turns(self) -> list[Widget]:
         """Every turn in order: those kept as lines drawn afresh as widgets (not mounted), then the widgets."""
