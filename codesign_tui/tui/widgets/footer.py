@@ -31,6 +31,8 @@ class Footer(TextualFooter):
                      if binding.show or key == palette)
 
     async def recompose(self) -> None:
+        if not self.is_attached:  # asked for as its screen closed
+            return
         keys = self._keys()
         if keys == self._drawn and self.children:
             return
