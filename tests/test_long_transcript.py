@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
+from codesign_tui.tui.widgets.footer import Footer
 from codesign_tui.tui.widgets.turns import AnswerTurn, LightTurn, PastTurns, Transcript
 
 
@@ -166,3 +167,21 @@ async def test_a_new_theme_or_width_gives_the_turns_back_and_they_settle_again(e
         thawed = len(scroll.children)
         await answer(pilot, 1)
         assert scroll.past.turns and len(scroll.children) < thawed - kept / 2
+
+
+async def test_the_footer_is_redrawn_only_when_its_keys_change(engagement):
+    """Textual's footer rebuilds its keys whenever the focus moves, at nearly every answer."""
+    app = make_app(flow=engagement)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await answer(pilot, 10)
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.children)
+        assert app.screen.focused.id == "composer"
+        await answer(pilot, 1)  # from the reply box to a list of choices: the same keys
+        assert app.screen.session.current.id == "own_skills" and app.screen.focused.id == "quick-replies"
+        assert list(footer.children) == keys
+        await pilot.press("escape")  # to the transcript, where Enter changes an answer
+        await pilot.pause()
+        assert list(footer.children) != keys
+        assert any("Change this answer" in str(key.render()) for key in footer.children)
