@@ -47,8 +47,6 @@ class CodesignApp(App):
     """codesign: talk through a flow and take away a plan."""
 
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
     TITLE = "codesign"
     COMMANDS = {ActionsProvider}  # the app's own actions, nothing generic
     BINDINGS = [

@@ -29,6 +29,11 @@ from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Trans
 class ConversationScreen(Screen):
     """Talks a person through one flow, saving after every answer."""
 
+    # the side panel folds away on a narrow terminal, the register form grows on a tall one. Only this screen
+    # changes with the terminal's size: on the others a change of class would restyle every widget for nothing
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+
     BINDINGS = [
         Binding("f1", "why", "Why", tooltip="Show or hide why we ask this question"),
         Binding("ctrl+b", "back", "Back", tooltip="Go back to the previous question"),
