@@ -10,7 +10,7 @@ from textual.widgets import Input
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.widgets.footer import Footer
-from codesign_tui.tui.widgets.turns import AnswerTurn, LightTurn, PastTurns, Transcript
+from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, LightTurn, PastTurns, Transcript
 
 
 async def answer(pilot, count: int) -> None:
@@ -185,3 +185,22 @@ async def test_the_footer_is_redrawn_only_when_its_keys_change(engagement):
         await pilot.pause()
         assert list(footer.children) != keys
         assert any("Change this answer" in str(key.render()) for key in footer.children)
+
+
+async def test_an_answer_chosen_with_the_arrows_shows_its_question_too(engagement):
+    """From a trial: moving up through the answers put each at the top edge, its question out of view."""
+    app = make_app(flow=engagement)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await answer(pilot, 19)
+        await pilot.press("escape")
+        await pilot.pause()
+        scroll = transcript(app)
+        for _ in range(6):
+            await pilot.press("up")
+            await pilot.pause()
+            chosen = scroll.chosen
+            [asked] = [t for t in scroll.query(AskedTurn) if t.question is chosen.question]
+            for turn in (asked, chosen):
+                assert scroll.region.y <= turn.region.y and turn.region.bottom <= scroll.region.bottom, \
+                    f"{turn.question.id} is not all in view"

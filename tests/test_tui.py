@@ -1237,6 +1237,22 @@ async def test_a_checklist_after_a_checklist_spells_out_its_abbreviations_too():
         assert f"VCSE ({vcse.meaning}) partners" in options[1]
 
 
+async def test_numbers_typed_as_a_list_in_a_tick_box_question_tick_each_of_them():
+    """From a trial: "1, 2" typed into the list ticked 1, then the space unticked it again and 2 was ticked,
+    so the answer saved was option 2 alone, with nothing to say so."""
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.focused.id == "checklist"
+        await press(pilot, *"1, 2", "enter")
+        topics = list(app.screen.flow.question("training_topics").values)
+        assert app.screen.session.answers["training_topics"] == topics[:2]
+        assert current(app) == "training_who"
+        who = list(app.screen.flow.question("training_who").values)
+        await press(pilot, *"2 4", "up", "space", "enter")  # after a move, Space ticks the highlighted option
+        assert app.screen.session.answers["training_who"] == [who[1], who[2], who[3]]
+
+
 async def test_a_wrapped_option_explanation_keeps_its_indent():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -132,6 +132,7 @@ class Checklist(OptionList):
         the abbreviations the person meets here for the first time."""
         self.question = question
         self._ticked = set(current or []) & set(question.values)
+        self._listing = False  # whether the last key typed here was part of a list of numbers
         # each option's words as first shown, kept so that ticking it redraws the same words
         self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
@@ -163,9 +164,17 @@ class Checklist(OptionList):
 
     def on_key(self, event: Key) -> None:
         character = event.character or ""
+        # numbers typed as a list ("1, 2" or "1 2") tick each: the comma and the space between them are part
+        # of the list, not a tick of the highlighted option (which unticked the number just ticked)
+        listing, self._listing = self._listing, False
         if character.isdigit() and 1 <= int(character) <= self.option_count:
             self.highlighted = int(character) - 1
             self.toggle(self.question.values[int(character) - 1])
+            self._listing = True
+            event.stop()
+            event.prevent_default()
+        elif character == "," or (character == " " and listing):
+            self._listing = True
             event.stop()
             event.prevent_default()
         elif character.isalpha() or (character == " " and self.screen.query_one("#composer", Input).value):

@@ -410,7 +410,8 @@ class Transcript(VerticalScroll, can_focus=True):
         if turn is not None:
             turn.add_class("-chosen")
             if scroll:
-                turn.scroll_visible(animate=False)
+                # in the middle rather than at an edge, so that the question it answers shows above it
+                self.scroll_to_center(turn, animate=False)
 
     def on_focus(self) -> None:
         answers = self.answers()
