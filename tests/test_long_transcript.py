@@ -10,7 +10,7 @@ from textual.widgets import Input
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.widgets.footer import Footer
-from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, LightTurn, PastTurns, Transcript
+from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, LightTurn, NoteTurn, PastTurns, Transcript
 
 
 async def answer(pilot, count: int) -> None:
@@ -204,3 +204,26 @@ async def test_an_answer_chosen_with_the_arrows_shows_its_question_too(engagemen
             for turn in (asked, chosen):
                 assert scroll.region.y <= turn.region.y and turn.region.bottom <= scroll.region.bottom, \
                     f"{turn.question.id} is not all in view"
+
+
+async def test_changing_an_early_answer_keeps_the_warnings_and_the_settling_said_along_the_way(engagement):
+    """From a trial: after changing (or keeping) an earlier answer, the transcript drawn again had lost the
+    "Settled: …" note and the warnings the later answers had raised."""
+    app = make_app(flow=engagement)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await answer(pilot, 19)
+
+        def notes() -> list[str]:
+            return [str(turn.render()) for turn in transcript(app).turns() if isinstance(turn, NoteTurn)]
+
+        said = notes()
+        assert any(note.startswith("Settled:") for note in said)
+        assert sum(note.startswith("Warning:") for note in said) == 2
+        await pilot.press("escape", *["up"] * 20, "enter")  # back to the first answer
+        await pilot.pause()
+        assert app.screen.session.current.id == "work_summary"
+        await pilot.press("enter")  # kept as it was: on to where the person was
+        await pilot.pause()
+        assert app.screen.session.current.id == "review_declarations"
+        assert notes() == said

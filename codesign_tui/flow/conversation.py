@@ -256,14 +256,17 @@ class Conversation:
     def settled_note(self) -> str:
         """Said once the answers settle the recommendation, and again whenever a change moves it: the level,
         what the work calls for and the conditions support, and what holds it back."""
-        result = self.session.result(so_far=True)
+        self.settled, text = self._settled(self.session.result(so_far=True), self.settled)
+        return text
+
+    def _settled(self, result: Any, before: str | None) -> tuple[str | None, str]:
+        """The recommendation's label as far as `result` settles it, and what to say when that is not
+        `before`."""
         if not result.decided or result.recommendation is None:
-            self.settled = None
-            return ""
+            return None, ""
         level = result.recommendation.label
-        if level == self.settled:
-            return ""
-        before, self.settled = self.settled, level
+        if level == before:
+            return level, ""
         text = (f"The recommendation is now {level} (it was {before})." if before else f"Settled: {level}.")
         text += " " + self.flow.levels_sentence(result.calls_for, result.supported)
         if result.held_back_by:
@@ -272,7 +275,32 @@ class Conversation:
         if result.first_step_apart and result.next_rung is not None:
             first = self._quoted([s.question for s in result.first_step])
             text += f" The first step, to reach {result.next_rung.label}: change your answer to {first}."
-        return visible(text)
+        return level, visible(text)
+
+    def notes_along_path(self) -> dict[str, list[tuple[str, str]]]:
+        """What the answers on the path said as they were given, by question: each warning after the answer
+        that raised it, and the recommendation where it settled and wherever it moved. For a transcript drawn
+        again from the session (after going back, changing an answer, resuming), which would otherwise lose
+        them. Worked out by giving the answers again one at a time, in the order of the path."""
+        from .engine import evaluate
+
+        notes: dict[str, list[tuple[str, str]]] = {}
+        given: dict[str, Any] = {}
+        flagged: set[str] = set()
+        level: str | None = None
+        for question in self.session.path:
+            if question.id not in self.session.answers:
+                continue
+            given[question.id] = self.session.answers[question.id]
+            result = evaluate(self.flow, given, so_far=True)
+            said = [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+            flagged |= {flag.id for flag in result.flags}
+            level, settled = self._settled(result, level)
+            if settled:
+                said.append(("level", settled))
+            if said:
+                notes[question.id] = said
+        return notes
 
     def _quoted(self, question_ids: list[str]) -> str:
         """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""

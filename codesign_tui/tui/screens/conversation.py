@@ -115,12 +115,23 @@ class ConversationScreen(Screen):
         words = self.conversation.words
         return NoteTurn(words(section.title) + (f"\n{words(section.intro)}" if section.intro else ""), "section")
 
+    def _notes(self, said: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[NoteTurn]:
+        """Notes as the conversation said them: a changed answer's note reads as ordinary text, a moved
+        recommendation as good news, a warning as one; the recommendation not before the room's reveal."""
+        styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
+        return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said if self.revealed or kind != "level"]
+
     async def rebuild(self, notes: list[NoteTurn] | None = None) -> None:
-        """Draw the whole transcript from the session: every answer up to the question being asked, and
-        any `notes` about the last change just before that question."""
+        """Draw the whole transcript from the session: every answer up to the question being asked, with the
+        warnings and the settling of the recommendation each raised, and any `notes` about the last change
+        just before that question."""
         transcript = self.query_one(Transcript)
         await transcript.clear()
         self.conversation.read_afresh()
+        along = self.conversation.notes_along_path()
+        said_along = {text for pairs in along.values() for _, text in pairs}
+        # what the last change said that the answers along the path say already is not said twice
+        notes = [note for note in notes or [] if note.made_of[0] not in said_along]
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"
@@ -146,6 +157,7 @@ class ConversationScreen(Screen):
             turns.append(AskedTurn(question, self.conversation.number(question),
                                    self.conversation.words(question.prompt)))
             turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
+            turns += self._notes(along.get(question.id, []))
         if current is None:
             turns += notes or []
             turns.append(self._finished_note())
@@ -163,10 +175,7 @@ class ConversationScreen(Screen):
         # only the next question may be appended; after a jump back, the answers in between are redrawn
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
                                      else position == len(ids) - 1)
-        # a changed answer's note reads as ordinary text; a moved recommendation is shown as good news
-        styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
-        notes = [NoteTurn(text, styles.get(kind, kind)) for kind, text in step.notes
-                 if self.revealed or kind != "level"]
+        notes = self._notes(step.notes)
         if last is None or last.question.id != question.id or not follows:
             await self.rebuild(notes)
         else:
