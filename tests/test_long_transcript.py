@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import asynccontextmanager
 
 import pytest
 from textual.widgets import Input
@@ -33,6 +34,16 @@ async def answer(pilot, count: int) -> None:
             await pilot.press(key)
             await pilot.pause()
         assert screen.session.current is not question
+
+
+@asynccontextmanager
+async def conversation(flow, answered: int, size: tuple[int, int] = (100, 30)):
+    """The app `answered` questions into the flow (as `answer` answers them), and its transcript."""
+    app = make_app(flow=flow)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await answer(pilot, answered)
+        yield app, pilot, transcript(app)
 
 
 def screenshot(app) -> str:
@@ -82,11 +93,7 @@ async def test_a_click_on_an_early_answer_after_reading_back_changes_it(engageme
     landed on whatever had scrolled under it."""
     if not settle:
         monkeypatch.setattr(Transcript, "LIVE", 10_000)
-    app = make_app(flow=engagement)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await answer(pilot, 16)
-        scroll = transcript(app)
+    async with conversation(engagement, 16) as (app, pilot, scroll):
         await pilot.press(*["pageup"] * 10)  # back to the start
         assert scroll.scroll_y == 0 and bool(scroll.past.turns) is settle
         first = next(turn for turn in scroll.turns() if isinstance(turn, AnswerTurn))
@@ -110,11 +117,7 @@ async def test_a_click_on_an_early_answer_after_reading_back_changes_it(engageme
 
 
 async def test_a_press_on_a_settled_answer_let_go_elsewhere_changes_nothing(engagement):
-    app = make_app(flow=engagement)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await answer(pilot, 16)
-        scroll = transcript(app)
+    async with conversation(engagement, 16) as (app, pilot, scroll):
         asking = app.screen.session.current.id
         await pilot.press(*["pageup"] * 10)
         top, _, left, _, _ = next(t for t in scroll.past.turns if issubclass(t[3], AnswerTurn))
@@ -128,11 +131,7 @@ async def test_a_press_on_a_settled_answer_let_go_elsewhere_changes_nothing(enga
 
 
 async def test_the_transcript_gives_its_turns_back_as_widgets_to_choose_from(engagement):
-    app = make_app(flow=engagement)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await answer(pilot, 16)
-        scroll = transcript(app)
+    async with conversation(engagement, 16) as (app, pilot, scroll):
         before = [str(turn.render()) for turn in scroll.turns() if isinstance(turn, LightTurn)]
         assert scroll.past.turns and len(before) > len(scroll.children)
         await pilot.press("escape")  # to the transcript: its border narrows it, and the lines no longer fit
@@ -147,11 +146,7 @@ async def test_the_transcript_gives_its_turns_back_as_widgets_to_choose_from(eng
 
 
 async def test_a_new_theme_or_width_gives_the_turns_back_and_they_settle_again(engagement):
-    app = make_app(flow=engagement)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await answer(pilot, 16)
-        scroll = transcript(app)
+    async with conversation(engagement, 16) as (app, pilot, scroll):
         kept = len(scroll.past.turns)
         assert kept
         await pilot.press("f3")  # high contrast: the lines kept were drawn in the other colours
