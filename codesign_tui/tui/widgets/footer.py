@@ -23,6 +23,12 @@ class Footer(TextualFooter):
         super().__init__(*args, **kwargs)
         self._drawn: tuple | None = None
 
+    async def on_mount(self) -> None:
+        # the keys in the screen's first frame: Textual's footer draws them a frame later, once the screen
+        # says its bindings changed, so the first screen a person saw had an empty last line
+        self.bindings_changed(self.screen)
+        await self.recompose()
+
     def _keys(self) -> tuple:
         """What the footer would show: each binding shown, whether it is enabled, and its tooltip."""
         palette = self.app.COMMAND_PALETTE_BINDING
