@@ -595,6 +595,17 @@ async def test_home_keeps_its_introduction_in_view_at_80x24():
         await pilot.pause()
         intro = app.screen.query_one("#home-intro")
         assert intro.region.height > 0 and intro.region.y <= 2
+        assert app.screen.focused.id == "flows"  # the flows to start, with no saved sessions
+
+
+async def test_home_with_a_saved_session_starts_on_it():
+    store = SessionStore()
+    store.save(store.new(_flow("appendix2"), answers={"space_to_shape": "yes"}))
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.screen.focused.id == "saved"
+        assert app.screen.query_one("#home-intro").region.y <= 2
 
 
 async def test_the_arrow_keys_choose_an_answer_even_from_the_reply_box():

@@ -34,6 +34,10 @@ class ConversationScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
 
+    # the way to answer takes the focus as each question is shown (show_reply_area); Textual's own first focus
+    # went to the transcript first, whose focus border made the whole screen be laid out and restyled again
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("f1", "why", "Why", tooltip="Show or hide why we ask this question"),
         Binding("ctrl+b", "back", "Back", tooltip="Go back to the previous question"),

@@ -31,6 +31,10 @@ def when(stamp: str) -> str:
 class HomeScreen(Screen):
     """Where every run starts unless a flow is named on the command line."""
 
+    # the list to start from is focused in on_mount, without scrolling the introduction away; Textual's own
+    # first focus would land on the scrolling column first, and each move of the focus restyles the screen
+    AUTO_FOCUS = ""
+
     BINDINGS = [
         Binding("enter", "open", "Start or carry on", show=False),
         Binding("delete,d", "delete", "Delete saved", tooltip="Delete the highlighted saved session"),
