@@ -83,6 +83,11 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[
     return [visible(note) for note in notes]
 
 
+def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
+    """The warnings of `result` not already raised (`flagged`), as the conversation says them."""
+    return [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+
+
 def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:
     return visible("; ".join(f"“{flow.question(q).prompt.rstrip('.')}”" for q in question_ids))
 
@@ -214,8 +219,7 @@ class Conversation:
                 notes.append(("changed", f"Changed your answer to “{visible(question.prompt.rstrip('.?'))}”: from"
                                          f" {answer_label(question, before)} to {answer_label(question, after)}."))
         # a warning the answer raises is said now, not only in the plan
-        notes += [("flag", visible(f"Warning: {flag.text}")) for flag in session.result(so_far=True).flags
-                  if flag.id not in flagged]
+        notes += _warnings(session.result(so_far=True), flagged)
         settled = self.settled_note()
         if settled:
             notes.append(("level", settled))
@@ -293,7 +297,7 @@ class Conversation:
                 continue
             given[question.id] = self.session.answers[question.id]
             result = evaluate(self.flow, given, so_far=True)
-            said = [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+            said = _warnings(result, flagged)
             flagged |= {flag.id for flag in result.flags}
             level, settled = self._settled(result, level)
             if settled:

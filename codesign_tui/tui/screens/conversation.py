@@ -125,17 +125,17 @@ class ConversationScreen(Screen):
         styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
         return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said if self.revealed or kind != "level"]
 
-    async def rebuild(self, notes: list[NoteTurn] | None = None) -> None:
+    async def rebuild(self, said: tuple[tuple[str, str], ...] = ()) -> None:
         """Draw the whole transcript from the session: every answer up to the question being asked, with the
-        warnings and the settling of the recommendation each raised, and any `notes` about the last change
-        just before that question."""
+        warnings and the settling of the recommendation each raised, and what the last change `said` just
+        before that question."""
         transcript = self.query_one(Transcript)
         await transcript.clear()
         self.conversation.read_afresh()
         along = self.conversation.notes_along_path()
         said_along = {text for pairs in along.values() for _, text in pairs}
         # what the last change said that the answers along the path say already is not said twice
-        notes = [note for note in notes or [] if note.made_of[0] not in said_along]
+        notes = self._notes([(kind, text) for kind, text in said if text not in said_along])
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"
@@ -150,9 +150,9 @@ class ConversationScreen(Screen):
                 turns.append(self._section_note(question))
             if current is not None and question.id == current.id:
                 if turns and isinstance(turns[-1], NoteTurn) and "section" in turns[-1].classes:
-                    turns[-1:-1] = notes or []  # before the new section's heading
+                    turns[-1:-1] = notes  # before the new section's heading
                 else:
-                    turns += notes or []
+                    turns += notes
                 turns.append(self._question_turn(question))
                 break
             if question.id not in self.session.answers:
@@ -163,7 +163,7 @@ class ConversationScreen(Screen):
             turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
             turns += self._notes(along.get(question.id, []))
         if current is None:
-            turns += notes or []
+            turns += notes
             turns.append(self._finished_note())
         await transcript.mount_all(turns)
         await self.refresh_status()
@@ -179,9 +179,8 @@ class ConversationScreen(Screen):
         # only the next question may be appended; after a jump back, the answers in between are redrawn
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
                                      else position == len(ids) - 1)
-        notes = self._notes(step.notes)
         if last is None or last.question.id != question.id or not follows:
-            await self.rebuild(notes)
+            await self.rebuild(step.notes)
         else:
             # the question answered settles to its prompt alone, in a light widget of its own; the notes
             # go where rebuild() would put them, before a new section's heading. The turn that asked it
@@ -190,7 +189,7 @@ class ConversationScreen(Screen):
             await transcript.settle()
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
                                 AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
-                                *notes]
+                                *self._notes(step.notes)]
             if current is not None:
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(current))

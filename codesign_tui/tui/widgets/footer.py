@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
+
+from .letting_go import let_go
 
 
 class Footer(TextualFooter):
@@ -43,8 +44,7 @@ class Footer(TextualFooter):
         if keys == self._drawn and self.children:
             return
         self._drawn = keys
-        for node in self.walk_children(Widget):
-            node.refresh()
+        let_go(self.children)
         await super().recompose()
         watchers = getattr(self, "__watchers", {}).get("compact")
         if watchers:

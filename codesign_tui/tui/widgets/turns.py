@@ -6,7 +6,7 @@ from typing import Any, Callable, cast
 
 from rich.segment import Segment
 from textual.binding import Binding
-from textual.events import Click, MouseDown, MouseEvent, MouseMove, MouseUp, Resize
+from textual.events import Click, MouseDown, MouseEvent, MouseMove, MouseUp
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
@@ -148,16 +148,13 @@ def prompt_content(number: int, prompt: str) -> Content:
 
 class LightTurn(Static):
     """A turn that is one widget and never changes once drawn, so that a few turns back it can be kept as the
-    lines it drew (PastTurns) and drawn again from what it was made of (`again`)."""
+    lines it drew (PastTurns) and drawn again from what it was made of (`made_of`, its class's arguments)."""
 
     question: Question | None = None
 
     def __init__(self, content: Any, classes: str, made_of: tuple, markup: bool = True) -> None:
         super().__init__(content, classes=classes, markup=markup)
         self.made_of = made_of
-
-    def again(self) -> LightTurn:
-        return type(self)(*self.made_of)
 
 
 class AskedTurn(LightTurn):
@@ -204,7 +201,6 @@ class PastTurns(Widget):
         self.lines: list[tuple[int, list[Segment], int] | None] = []
         self.width_drawn = 0
         self.turns: list[tuple[int, int, int, type[LightTurn], tuple]] = []  # (top, bottom, x, kind, made_of)
-        self.margin_below = 0
         self.pressed: Question | bool | None = None  # while a mouse button is down on it: the answer, or False
 
     def on_mount(self) -> None:
@@ -231,34 +227,32 @@ class PastTurns(Widget):
     def take(self, turns: list[LightTurn], left: int, width: int) -> bool:
         """Keep the lines these turns drew, in order after the ones kept already (`left` and `width`: where the
         transcript's turns start on screen, and how wide they may be); False, keeping nothing, when they would
-        not fit the lines kept (a width that changed) or one of them is not laid out."""
+        not fit the lines kept (a width that changed) or one of them is not laid out.
+
+        The space between two turns is the larger of the margins that meet there. Only turns with no margin
+        below are kept, so the space above each is its own top margin, and the turn after the last one kept
+        stands where it stood."""
         if self.lines and width != self.width_drawn:
             return False
         added: list[tuple[int, list[Segment], int] | None] = []
         kept: list[tuple[int, int, int, type[LightTurn], tuple]] = []
         top = len(self.lines)
-        margin_below = self.margin_below
         for turn in turns:
             region = turn.region
             margin = turn.styles.margin
-            if not region or margin.bottom:
-                break
             x = region.x - left
-            gap = max(margin_below, margin.top)
-            added += [None] * gap
-            start = top + len(added)
-            if x < 0 or x + region.width > width:
+            if not region or margin.bottom or x < 0 or x + region.width > width:
                 break
+            added += [None] * margin.top
+            start = top + len(added)
             added += [(x, list(strip), strip.cell_length)
                       for strip in turn.render_lines(Region(0, 0, region.width, region.height))]
             kept.append((start, top + len(added), x, type(turn), turn.made_of))
-            margin_below = margin.bottom
         if len(kept) != len(turns):
             return False
         self.lines += added
         self.turns += kept
         self.width_drawn = width
-        self.margin_below = margin_below
         self.refresh(layout=True)
         return True
 
@@ -266,20 +260,24 @@ class PastTurns(Widget):
         """Give the turns kept here back to the transcript as widgets, in their place."""
         if not self.turns or self.parent is None:
             return
-        widgets = [kind(*made_of) for _, _, _, kind, made_of in self.turns]
+        widgets = self.again()
         self.clear()
         await self.parent.mount_all(widgets, after=self)
 
     def clear(self) -> None:
-        self.lines, self.turns, self.margin_below = [], [], 0
+        self.lines, self.turns = [], []
         self.refresh(layout=True)
 
     def again(self) -> list[LightTurn]:
         """The turns kept here, drawn afresh as widgets (not mounted)."""
         return [kind(*made_of) for _, _, _, kind, made_of in self.turns]
 
-    def on_resize(self, event: Resize) -> None:
-        if self.turns and event.size.width != self.width_drawn and self.pressed is None:
+    def _out_of_date(self) -> bool:
+        """Whether the lines kept no longer fit the width they are drawn at."""
+        return bool(self.turns) and self.size.width != self.width_drawn
+
+    def on_resize(self) -> None:
+        if self._out_of_date() and self.pressed is None:
             self.call_later(self.thaw)
 
     # -- the answers in it --------------------------------------------------------------------------
@@ -310,7 +308,7 @@ class PastTurns(Widget):
         if pressed and self._answer_under(event) is pressed:
             event.stop()
             self.post_message(EditAnswer(pressed.id))
-        elif self.turns and self.size.width != self.width_drawn:
+        elif self._out_of_date():
             self.call_later(self.thaw)
 
     def on_mouse_move(self, event: MouseMove) -> None:
