@@ -54,7 +54,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 30)
-START_RUNS = 7  # per app, interleaved
+START_RUNS = 11  # per app, interleaved: at 7 a start-up ratio moved by 0.1 between runs on a noisy machine
 ANSWER_RUNS = 3
 MEMORY_RUNS = 2  # peak RSS varies by about 1 MB between runs; each run of the conversation is slow
 QUESTIONS = 50
@@ -569,7 +569,10 @@ def measure_terminal(child: Child) -> dict:
             runs[name].append(child.run_in_terminal(name))
     print(f"  start-up in a terminal: {START_RUNS} runs of each app ({time.perf_counter() - began:.0f} s)",
           flush=True)
-    return {name: med(times) for name, times in runs.items()}
+    out = {name: med(times) for name, times in runs.items()}
+    # each codesign run against the bare run beside it: how far the ratio moves with the machine's noise
+    out["pairs"] = sorted(c / b for c, b in zip(runs["pty_codesign"], runs["pty_bare"]))
+    return out
 
 
 def measure_answers(child: Child, flow_path: Path, failures: list[str]) -> dict:
@@ -727,6 +730,10 @@ def main() -> int:
         pty_c, pty_b = terminal["pty_codesign"], terminal["pty_bare"]
         print(f"{'in a terminal, to last row':28}{pty_c * 1e3:>10.0f}{pty_b * 1e3:>10.0f}{pty_c / pty_b:>7.2f}x"
               f"   (a real {SIZE[0]}x{SIZE[1]} pseudo-terminal; start to the screen's last row drawn)")
+        pairs = terminal["pairs"]
+        quartile = len(pairs) // 4
+        print(f"{'  run beside run':28}{'':20}{'':>8}   ratios of the {len(pairs)} pairs: {pairs[0]:.2f}x to"
+              f" {pairs[-1]:.2f}x, middle half {pairs[quartile]:.2f}x to {pairs[-1 - quartile]:.2f}x")
 
         ca, ba = answers["codesign"], answers["bare"]
         print(f"\n2. Answering {QUESTIONS} questions through Pilot, press + pause each (median of {ANSWER_RUNS};"

@@ -7,7 +7,6 @@ import datetime as _dt
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
@@ -16,7 +15,6 @@ from textual.widgets.option_list import Option
 from ...flow.catalogue import FlowEntry, how_long
 from ...flow.visible import visible
 from ...sessions import Damaged, Listed
-from ..widgets.dialogs import ConfirmDialog
 from ..widgets.footer import Footer
 
 
@@ -49,29 +47,30 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="home"):
-            yield Static("Work through a decision from the Greater Manchester (GM) VCSE Commissioning Framework"
-                         " (VCSE: voluntary, community and social enterprise), such as whether to"
-                         " consult, co-design or co-produce, and take away a plan. Choose a flow"
-                         " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
-                         id="home-intro", markup=False)
-            # someone coming back most likely wants to carry on, so their sessions come first
-            if self.saved:
-                yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
-                yield OptionList(*[self._saved_option(s) for s in self.saved], id="saved")
-            yield Static("Start a new plan", classes="home-heading")
-            options: list[Option | None] = []
-            for flow in self.flows:
-                options += [self._flow_option(flow), None]
-            yield OptionList(*options[:-1], id="flows")
-            if not self.saved:
-                yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
-                yield OptionList(id="saved")
-            yield Static("", id="saved-empty", markup=False)
-            if self.damaged:
-                lines = [visible(f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}.")
-                         for d in self.damaged]
-                yield Static("\n".join(lines), id="damaged", markup=False)
+        # the screen scrolls itself (Textual's screens do): a scrolling column inside it drew and laid out
+        # the whole page a second time before the first frame, a seventh of the start-up
+        yield Static("Work through a decision from the Greater Manchester (GM) VCSE Commissioning Framework"
+                     " (VCSE: voluntary, community and social enterprise), such as whether to"
+                     " consult, co-design or co-produce, and take away a plan. Choose a flow"
+                     " to start, or carry on with a saved session. Use the arrow keys and Enter, or click.",
+                     id="home-intro", markup=False)
+        # someone coming back most likely wants to carry on, so their sessions come first
+        if self.saved:
+            yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
+            yield OptionList(*[self._saved_option(s) for s in self.saved], id="saved")
+        yield Static("Start a new plan", classes="home-heading")
+        options: list[Option | None] = []
+        for flow in self.flows:
+            options += [self._flow_option(flow), None]
+        yield OptionList(*options[:-1], id="flows")
+        if not self.saved:
+            yield Static("Carry on where you left off", classes="home-heading", id="saved-heading")
+            yield OptionList(id="saved")
+        yield Static("", id="saved-empty", markup=False)
+        if self.damaged:
+            lines = [visible(f"{d.name} could not be read ({d.reason}); it was kept as {d.kept_as}.")
+                     for d in self.damaged]
+            yield Static("\n".join(lines), id="damaged", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -90,7 +89,8 @@ class HomeScreen(Screen):
         return True
 
     def _flow_option(self, flow: FlowEntry) -> Option:
-        text = Content.from_markup("[b]$title[/b]\n   $length $summary", title=visible(flow.title),
+        # the explanation starts at the margin, as its wrapped lines do, rather than indented above them
+        text = Content.from_markup("[b]$title[/b]\n$length $summary", title=visible(flow.title),
                                    length=how_long(flow.questions, flow.exact), summary=visible(flow.summary))
         return Option(text, id=f"flow:{flow.id}")
 
@@ -104,7 +104,7 @@ class HomeScreen(Screen):
         about = saved.project or typed
         name = f" · {about[:60]}{'…' if len(about) > 60 else ''}" if about else ""
         state = saved.state
-        text = Content.from_markup("[b]$title[/b]$name\n   $state · saved $when", title=visible(title),
+        text = Content.from_markup("[b]$title[/b]$name\n$state · saved $when", title=visible(title),
                                    name=visible(name),
                                    state=state, when=when(saved.updated))
         return Option(text, id=f"saved:{saved.name}")
@@ -149,6 +149,8 @@ class HomeScreen(Screen):
                 self._show_saved()
                 self.refresh_bindings()
                 self.notify("Deleted.")
+
+        from ..widgets.dialogs import ConfirmDialog  # only when asked: building its classes is 2 ms of a start
 
         self.app.push_screen(ConfirmDialog("Delete this saved session? Its answers, including any names in a"
                                            " register of interests, are removed for good.", "Delete", "Keep"),
