@@ -179,7 +179,7 @@ async def test_the_footer_is_redrawn_only_when_its_keys_change(engagement):
         await pilot.press("escape")  # to the transcript, where Enter changes an answer
         await pilot.pause()
         assert list(footer.children) != keys
-        assert any("Change this answer" in str(key.render()) for key in footer.children)
+        assert any("Change it" in str(key.render()) for key in footer.children)
 
 
 async def test_an_answer_chosen_with_the_arrows_shows_its_question_too(engagement):

@@ -889,6 +889,33 @@ async def test_a_flow_started_straight_away_asks_what_the_plan_needs_and_can_ski
         assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == ""
 
 
+async def test_escape_in_the_naming_question_keeps_what_was_typed_or_goes_back_as_its_button_says():
+    from codesign_tui.tui.screens.home import HomeScreen
+    from codesign_tui.tui.widgets.dialogs import NewPlanDialog
+
+    # started straight away: Esc skips, but a name already typed is kept, not thrown away unasked
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "(Esc)" in str(app.screen.query_one("#cancel").label)
+        await pilot.press(*"Library review", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert (app.screen.session.project, app.screen.session.prepared_by) == ("Library review", "")
+    app = make_app(flow=_flow("appendix2"), ask_names=True)
+    async with app.run_test(size=(80, 24)) as pilot:  # nothing typed: a plain skip
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ConversationScreen) and app.screen.session.project == ""
+    # from the home screen the button is Cancel, and Esc goes back to the list of flows
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "enter")
+        assert isinstance(app.screen, NewPlanDialog)
+        await pilot.press(*"Library review", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.current is None
+
+
 async def test_an_abbreviation_is_spelt_out_where_the_person_first_meets_it():
     flow = _flow("engagement-plan")
     [vcse] = [t for t in flow.terms if t.term == "VCSE"]
@@ -935,15 +962,49 @@ async def test_a_choice_in_the_register_form_says_what_it_means():
         assert shown.display and str(shown.render()) == meaning
 
 
-@pytest.mark.parametrize("where", ["conversation", "facilitated", "plan"])
+async def test_choosing_an_earlier_answer_gives_one_instruction_and_puts_it_away_after():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1", "3")
+        screen = app.screen
+        composer = screen.query_one("#composer", Input)
+        hint = screen.query_one("#reply-hint", Static)
+        asking = composer.placeholder
+        assert asking and not hint.display
+
+        def footer() -> set[str]:
+            return {str(key.render()).strip() for key in screen.query("FooterKey")}
+
+        assert "f1 Why" in footer()
+        await press(pilot, "escape")
+        assert isinstance(screen.focused, Transcript)
+        # the hint says how to choose; the reply box does not also say how to answer the question
+        assert hint.display and "arrow keys" in str(hint.render()) and composer.placeholder == ""
+        # the footer's keys are for choosing: Enter changes it, Esc returns, F1 (about the question) is put away
+        assert {"⏎ Change it", "esc Return"} <= footer() and "f1 Why" not in footer()
+        await press(pilot, "escape")  # back to the question
+        assert screen.focused is not screen.query_one(Transcript)
+        assert composer.placeholder == asking and not hint.display and "f1 Why" in footer()
+        # leaving by a click on the reply box does the same
+        await press(pilot, "escape")
+        assert composer.placeholder == ""
+        await pilot.click("#composer")
+        await pilot.pause()
+        assert composer.placeholder == asking and not hint.display
+
+
+@pytest.mark.parametrize("where", ["conversation", "facilitated", "plan", "choosing", "home"])
 async def test_every_key_in_the_footer_fits_at_80_columns(where):
-    app = make_app(flow=_flow("appendix2"), facilitate=where == "facilitated")
+    app = make_app(flow=None if where == "home" else _flow("appendix2"), facilitate=where == "facilitated")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         if where == "plan":
             await press(pilot, *"1311111", "1", "ctrl+o")
+        if where == "choosing":  # Esc: choosing an earlier answer to change
+            await press(pilot, "1", "3", "escape")
+            assert isinstance(app.screen.focused, Transcript)
         keys = list(app.screen.query("FooterKey"))
-        assert len(keys) >= 5
+        assert len(keys) >= (2 if where == "home" else 5)
         right = min((k.region.x for k in app.screen.query("FooterLabel, CommandPaletteKey")), default=80)
         for key in keys:
             label = str(key.render()).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -65,6 +65,7 @@ class ConversationScreen(Screen):
         self.facilitate = facilitate
         self.confirming_none = False
         self.revealed = not facilitate
+        self._put_away = ""  # the reply box's instruction, while an earlier answer is being chosen
         self.shown: Question | None = None  # the question whose way of answering is on screen
 
     # -- layout -------------------------------------------------------------------------------------
@@ -461,14 +462,35 @@ class ConversationScreen(Screen):
             return
         await self.rebuild()
 
+    CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
+
     def action_edit_answers(self) -> None:
         transcript = self.query_one(Transcript)
         if self.focused is transcript:
             self.query_one("#composer").focus()
-            self.hint("")
         elif transcript.answers():
             transcript.focus()
-            self.hint("Use the arrow keys to choose an answer and press Enter to change it; Esc to go back.")
+
+    @on(events.DescendantFocus)
+    def _choosing(self, event: events.DescendantFocus) -> None:
+        """Choosing an earlier answer (Esc, or a click in the transcript) has one instruction, the hint's: the
+        reply box's own words about answering the question are put away until the choosing ends."""
+        if isinstance(event.widget, Transcript):
+            composer = self.query_one("#composer", Composer)
+            if composer.placeholder:
+                self._put_away = composer.placeholder
+                composer.placeholder = ""
+            self.hint(self.CHOOSING)
+
+    @on(events.DescendantBlur)
+    def _chosen_or_not(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Transcript):
+            composer = self.query_one("#composer", Composer)
+            if self._put_away and not composer.placeholder:
+                composer.placeholder = self._put_away
+            self._put_away = ""
+            if self.query_one("#reply-hint", Static).content == self.CHOOSING:
+                self.hint("")
 
     @on(EditAnswer)
     async def _edit(self, event: EditAnswer) -> None:
@@ -496,6 +518,8 @@ class ConversationScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal":
             return self.facilitate and not self.revealed
+        if action == "why":  # about the question being asked: not while an earlier answer is being chosen
+            return not isinstance(self.focused, Transcript)
         return True
 
     def action_plan(self) -> None:

@@ -226,7 +226,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
     NewPlanDialog .buttons { height: auto; }
     NewPlanDialog Button { margin-right: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "escape", "Skip or cancel")]
 
     def __init__(self, title: str, flow_id: str = "", skip: str = "Cancel") -> None:
         super().__init__()
@@ -252,7 +252,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
             yield PassingInput(placeholder="your name or team", id="prepared-by")
             with Horizontal(classes="buttons"):
                 yield Button("Start", id="start", variant="primary")
-                yield Button(self.skip, id="cancel")
+                yield Button(f"{self.skip} (Esc)", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#project", Input).focus()
@@ -292,3 +292,11 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
         if not self.closing:
             self.closing = True
             self.dismiss(None)
+
+    def action_escape(self) -> None:
+        """Esc where the conversation starts anyway ("Skip") keeps whatever has been typed, rather than
+        throwing it away unasked; from the home screen ("Cancel") it goes back, as the button says."""
+        if self.skip == "Skip" and any(self.typed()):
+            self._start()
+        else:
+            self.action_cancel()

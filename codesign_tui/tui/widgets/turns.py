@@ -322,7 +322,9 @@ class Transcript(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("up", "choose(-1)", "Earlier answer", show=False),
         Binding("down", "choose(1)", "Later answer", show=False),
-        Binding("enter", "change", "Change this answer", tooltip="Go back to this question and answer again"),
+        Binding("enter", "change", "Change it", tooltip="Go back to this question and answer it again"),
+        # Esc, which brought the person here, takes them back to the question being asked
+        Binding("escape", "screen.edit_answers", "Return", tooltip="Back to answering the question being asked"),
     ]
 
     # how many turns stay widgets at the foot of the transcript; those before them settle into PastTurns
