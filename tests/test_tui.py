@@ -401,6 +401,22 @@ async def test_high_contrast_is_remembered():
         assert app.theme == "codesign-high-contrast"
 
 
+async def test_high_contrast_draws_headings_and_text_at_full_strength():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, "1", "3")  # into the second section: its heading is a turn of its own
+        [heading] = [t for t in turns(app, NoteTurn) if t.has_class("section")][-1:]
+        normal = heading.rich_style.color.triplet
+        assert normal != (255, 255, 255)  # Textual's text is 87% of the foreground
+        await press(pilot, "f3")
+        assert app.theme == "codesign-high-contrast"
+        assert heading.rich_style.color.triplet == (255, 255, 255)
+        # a highlighted choice (black on yellow) keeps its contrast: the text is the theme's, not white
+        replies = app.screen.query_one("#quick-replies")
+        assert replies.get_component_rich_style("option-list--option-highlighted").color.triplet == (0, 0, 0)
+        await press(pilot, "f3")  # back, and remembered as off
+
+
 def _flow(name: str):
     from codesign_tui.flow.loader import load_flow
     from codesign_tui.resources import flows_dir
