@@ -1040,6 +1040,8 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
         assert isinstance(app.screen, ExportDialog)
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
         await press(pilot, "enter")
+        # the notice goes after a few seconds; the title bar keeps the name of the file saved
+        assert isinstance(app.screen, PlanScreen) and app.screen.sub_title.endswith("· saved as plan.md")
     assert (tmp_path / "plan.md").read_text().startswith("#")
 
 
@@ -1483,6 +1485,26 @@ async def test_at_160_columns_the_plan_contents_show_every_heading_whole():
         lines = [tree.render_line(y).text for y in range(tree.size.height)]
         for _, name, _ in viewer.document.table_of_contents:
             assert any(name in line for line in lines), (name, lines)
+
+
+@pytest.mark.parametrize("size", [(100, 30), (160, 50)])
+async def test_the_ladders_wrapped_lines_start_under_the_words_not_the_mark(size):
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=size) as pilot:
+        await press(pilot, *"1311")  # the ladder says what it waits for, in lines longer than the panel
+        ladder = app.screen.query_one(SidePanel).query_one("#ladder")
+        lines = [ladder.render_line(y).text.rstrip() for y in range(ladder.size.height)]
+        start = next(n for n, line in enumerate(lines) if line.startswith("◆ What"))
+        marked = lines[start:]
+        assert len(marked) > 2, lines  # some of them wrap
+        for line in marked:
+            assert line.startswith(("◆ ", "✓ ", "  ")) and not line.startswith("   "), lines
+        # and again after the panel changes width
+        await pilot.resize_terminal(size[0] + 20, size[1])
+        await pilot.pause()
+        lines = [ladder.render_line(y).text.rstrip() for y in range(ladder.size.height)]
+        assert all(line.startswith(("◆ ", "✓ ", "  ")) for line in lines[next(
+            n for n, line in enumerate(lines) if line.startswith("◆ What")):]), lines
 
 
 async def test_at_160_columns_the_side_panel_keeps_each_count_whole_and_says_what_the_marks_mean():

@@ -69,6 +69,7 @@ class PlanScreen(Screen):
         self.reveal = reveal
         self.public = False  # the public version: register entries without consent to publish left out
         self.summary = False  # the one-page summary instead of the whole plan, here and in exports
+        self.saved_as = ""  # the file last saved from here, named in the title bar
 
     def meta(self) -> AnswersFile:
         return self.plan_meta
@@ -87,7 +88,8 @@ class PlanScreen(Screen):
     def show_state(self) -> None:
         state = "complete" if self.session.is_complete else f"draft: {self.session.progress()} answered"
         self.sub_title = (state + (" · one-page summary" if self.summary else "")
-                          + (" · public version (entries without consent left out)" if self.public else ""))
+                          + (" · public version (entries without consent left out)" if self.public else "")
+                          + (f" · saved as {self.saved_as}" if self.saved_as else ""))
 
     @work(exclusive=True, group="render")
     async def render_plan(self) -> None:
@@ -188,8 +190,11 @@ class PlanScreen(Screen):
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
-        # the name and its folder on lines of their own, so that a narrow screen shows the whole name
-        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=10)
+        # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
+        # as it covers part of the plan on a small screen, while the title bar keeps the name
+        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=5)
+        self.saved_as = visible(path.name)
+        self.show_state()
 
     def deliver(self, fmt: str) -> None:
         import io

@@ -57,7 +57,20 @@ class SectionsProgress:
                                     ((count if number == 0 else "").ljust(counts), dim))
 
 
-def ladder_text(session: Session, hidden: bool = False) -> Content:
+def _hang(line: str, width: int | None) -> str:
+    """A line that starts with a mark ("◆ What the work calls for: shown once …"), wrapped to `width` so that
+    its later lines start under its words, not under the mark; as it is when the width is not known yet."""
+    if not width or len(line) <= width:
+        return line
+    import textwrap
+
+    mark, _, words = line.partition(" ")
+    indent = " " * (len(mark) + 1)
+    return "\n".join(textwrap.wrap(words, width, initial_indent=mark + " ", subsequent_indent=indent,
+                                    break_on_hyphens=False))
+
+
+def ladder_text(session: Session, hidden: bool = False, width: int | None = None) -> Content:
     flow = session.flow
     if not flow.levels:
         return Content("")
@@ -80,18 +93,19 @@ def ladder_text(session: Session, hidden: bool = False) -> Content:
         lines.append(Content.from_markup(f"$places [{style}]$label[/{style}]", places=places,
                                          label=visible(rung.level.label)))
     if shown:
-        lines += [Content("")] + [Content(visible(f"{mark} {meaning}")) for mark, _, meaning in marks if mark in shown]
+        lines += [Content("")] + [Content(_hang(visible(f"{mark} {meaning}"), width))
+                                  for mark, _, meaning in marks if mark in shown]
     if result.calls_for_pending:
-        lines.append(Content(visible(f"◆ What {flow.calls_for_words}: shown once"
-                                     f" {_answers(flow, result.calls_for_pending)}")))
+        lines.append(Content(_hang(visible(f"◆ What {flow.calls_for_words}: shown once"
+                                           f" {_answers(flow, result.calls_for_pending)}"), width)))
     if result.support_pending:
-        lines.append(Content(visible(f"✓ What {flow.supports_words}: shown once"
-                                     f" {_answers(flow, result.support_pending)}")))
+        lines.append(Content(_hang(visible(f"✓ What {flow.supports_words}: shown once"
+                                           f" {_answers(flow, result.support_pending)}"), width)))
     if result.held_back:
         lines.append(Content.from_markup("[b]Held back by[/b]"))
         for held in result.held_back:
             question = flow.question(held.question)
-            lines.append(Content(visible(f"✗ {question.prompt} ({question.label(held.answer)})")))
+            lines.append(Content(_hang(visible(f"✗ {question.prompt} ({question.label(held.answer)})"), width)))
     elif result.decided and result.recommendation:
         lines.append(Content("Nothing holds it back."))
     return Content("\n").join(lines)
@@ -124,7 +138,11 @@ class SidePanel(VerticalScroll):
 
     def refresh_panel(self) -> None:
         _show(self.query_one("#progress", Static), progress_text(self.session))
-        _show(self.query_one("#ladder", Static), ladder_text(self.session, self.hide_ladder))
+        ladder = self.query_one("#ladder", Static)
+        _show(ladder, ladder_text(self.session, self.hide_ladder, ladder.size.width))
+
+    def on_resize(self) -> None:
+        self.refresh_panel()  # the ladder's marked lines are wrapped to its width
 
 
 def _show(static: Static, content: Content) -> None:
