@@ -1343,6 +1343,31 @@ async def test_numbers_typed_as_a_list_in_a_tick_box_question_tick_each_of_them(
         assert app.screen.session.answers["training_who"] == [who[1], who[2], who[3]]
 
 
+async def test_a_list_typed_with_a_word_in_it_is_read_whole_and_enter_answers_with_the_ticks():
+    """From a trial: "2, 5 and 6" typed into a tick-box question ticked 2 and 5, sent "and 6" to the reply
+    box (refused), and an empty reply box then refused Enter with three boxes ticked."""
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        topics = list(app.screen.flow.question("training_topics").values)
+        checklist = app.screen.query_one("#checklist")
+        await press(pilot, *"1, 3 a")
+        composer = app.screen.query_one("#composer", Input)
+        # the reply box holds the whole list so far, and the boxes its numbers ticked are unticked again
+        assert app.screen.focused is composer and composer.value == "1, 3 a"
+        assert checklist.selected == []
+        await press(pilot, *"nd 2", "enter")
+        assert app.screen.session.answers["training_topics"] == topics[:3]
+        assert current(app) == "training_who"
+        who = list(app.screen.flow.question("training_who").values)
+        # ticked in the list, then Enter in the (empty) reply box: the ticks are the answer
+        app.screen.query_one("#checklist").focus()
+        await press(pilot, "1", "3")
+        app.screen.query_one("#composer", Input).focus()
+        await press(pilot, "enter")
+        assert app.screen.session.answers["training_who"] == [who[0], who[2]]
+
+
 async def test_a_wrapped_option_explanation_keeps_its_indent():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(80, 24)) as pilot:

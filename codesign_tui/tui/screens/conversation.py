@@ -423,6 +423,9 @@ class ConversationScreen(Screen):
             self.query_one("#composer", Input).value = ""
         elif said.kind == "back":
             await self.action_back()
+        elif question is not None and question.kind == "multiple" and not text.strip():
+            # Enter in an empty reply box answers with what is ticked, as Enter in the list does
+            await self.finish_checklist(list(self.query_one(Checklist).selected))
         elif question is None:
             word = text.strip().casefold()
             if word in ("review", "plan"):

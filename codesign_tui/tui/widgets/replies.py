@@ -133,6 +133,8 @@ class Checklist(OptionList):
         self.question = question
         self._ticked = set(current or []) & set(question.values)
         self._listing = False  # whether the last key typed here was part of a list of numbers
+        self._typed = ""  # that list as typed ("2, 5 "), and the options it ticked, until a key ends it
+        self._typed_ticks: list[str] = []
         # each option's words as first shown, kept so that ticking it redraws the same words
         self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
@@ -167,21 +169,30 @@ class Checklist(OptionList):
         # numbers typed as a list ("1, 2" or "1 2") tick each: the comma and the space between them are part
         # of the list, not a tick of the highlighted option (which unticked the number just ticked)
         listing, self._listing = self._listing, False
+        typed, self._typed = self._typed, ""
+        ticks, self._typed_ticks = self._typed_ticks, []
         if character.isdigit() and 1 <= int(character) <= self.option_count:
             self.highlighted = int(character) - 1
-            self.toggle(self.question.values[int(character) - 1])
+            value = self.question.values[int(character) - 1]
+            self.toggle(value)
             self._listing = True
+            self._typed, self._typed_ticks = typed + character, [*ticks, value]
             event.stop()
             event.prevent_default()
         elif character == "," or (character == " " and listing):
             self._listing = True
+            self._typed, self._typed_ticks = typed + character, ticks
             event.stop()
             event.prevent_default()
         elif character.isalpha() or (character == " " and self.screen.query_one("#composer", Input).value):
-            # a word being typed goes to the reply box; a space on its own still ticks an option
+            # a word being typed goes to the reply box; a space on its own still ticks an option. A word in
+            # the middle of a list of numbers ("2, 5 and 6") takes the list with it: the reply box reads the
+            # whole of it, and the boxes the numbers ticked are unticked, so the reply is in one place
+            for value in reversed(ticks):
+                self.toggle(value)
             composer = self.screen.query_one("#composer", Input)
             composer.focus()
-            composer.insert_text_at_cursor(character)
+            composer.insert_text_at_cursor(typed + character)
             event.stop()
             event.prevent_default()
 
