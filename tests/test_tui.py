@@ -1028,6 +1028,29 @@ async def test_every_key_in_the_footer_fits_at_80_columns(where):
             assert key.region.width >= len(label), label
 
 
+async def test_the_farewell_says_whether_the_saved_plan_has_the_latest_answers(tmp_path):
+    async def finish_and_save(app, pilot, change_after: bool) -> None:
+        await press(pilot, *"13111111", "ctrl+o", "m")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / f"plan-{change_after}.md")
+        await press(pilot, "enter", "escape")  # saved; back to the conversation
+        if change_after:
+            await press(pilot, "escape", "enter", "2")  # the last answer, changed
+        await press(pilot, "ctrl+q")
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await finish_and_save(app, pilot, change_after=False)
+    assert app.farewell.endswith(f"The plan was saved as:\n  {tmp_path / 'plan-False.md'}")
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await finish_and_save(app, pilot, change_after=True)
+    assert f"{tmp_path / 'plan-True.md'}\nbefore your last changes; to save it with them" in app.farewell
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, *"13111111", "ctrl+q")
+    assert "The plan was not saved to a file this time; to save it, open the session again" in app.farewell
+
+
 async def test_save_in_the_plan_asks_which_format(tmp_path):
     from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
 

@@ -78,6 +78,7 @@ class CodesignApp(App):
         self.current: Conversation | None = None
         self.farewell = ""
         self.exported: list[Path] = []
+        self.exported_answers: dict | None = None  # the answers as they were when a plan was last saved
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -295,8 +296,14 @@ class CodesignApp(App):
             self.farewell = conversation.farewell(f"codesign --resume {name}")
             if conversation.save_error is None and conversation.session.finished:
                 exported = "".join(f"\n  {path}" for path in dict.fromkeys(self.exported))
-                self.farewell += (f"\nThe plan was saved as:{exported}" if exported else
-                                  "\nThe plan was not saved to a file; open the session again and press Ctrl+O.")
+                again = "open the session again and press Ctrl+O, then s."
+                if not exported:
+                    self.farewell += f"\nThe plan was not saved to a file this time; to save it, {again}"
+                elif self.exported_answers != conversation.session.answers:
+                    self.farewell += (f"\nThe plan was saved as:{exported}\nbefore your last changes; to save it"
+                                      f" with them, {again}")
+                else:
+                    self.farewell += f"\nThe plan was saved as:{exported}"
             self.store.unlock(name)
         self.exit(message=self.farewell or None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from textual import work
@@ -190,6 +191,7 @@ class PlanScreen(Screen):
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
+        self.app.exported_answers = copy.deepcopy(self.session.answers)
         # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
         # as it covers part of the plan on a small screen, while the title bar keeps the name
         self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=5)
