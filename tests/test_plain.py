@@ -162,7 +162,10 @@ def test_plain_mode_names_the_first_step_when_several_answers_hold_it_back(appen
     code, out = talk(appendix2, ["yes", "wicked", "yes", "partly", "no", "partly", "yes", "partly", ""], tmp_path)
     assert code == 0, out
     assert "Settled: Inform and check back." in out
-    assert "The first step, to reach Consult: change your answer to “Are senior leaders committed" in out
+    # the question, what it would need and what was said: not "change your answer to “question”"
+    assert ("The first step, to reach Consult: your answer to “Are senior leaders committed to genuine"
+            " involvement and to acting on what comes out of it” would need to be Yes, Partly or Not sure"
+            " (you said No).") in out
 
 
 def test_plain_mode_spells_out_an_abbreviation_the_first_time_only(engagement, tmp_path):

@@ -285,7 +285,7 @@ async def test_changing_an_earlier_answer_sets_later_ones_aside_and_returns_to_w
     assert ann.question == "open" and "You are changing an earlier answer" in ann.text
     assert session_file(tmp_path / "room")["session"].get("cursor") is None  # looking changes nothing
     await ann.answer("no")
-    assert "Changed your answer to “Is it open”: from Yes to No." in html.unescape(ann.text)
+    assert "Your answer to “Is it open” is now No (it was Yes)." in html.unescape(ann.text)
     assert "Set aside, as they no longer apply" in html.unescape(ann.text)
     assert ann.question == "records"
     assert "1 of 2 questions answered" in ann.text  # no answer left can change the path now

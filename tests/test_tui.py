@@ -569,8 +569,8 @@ async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_m
         await pilot.press("3")  # mostly decided
         await pilot.pause()
         notes = [str(n.render()) for n in turns(app, NoteTurn)]
-        assert any(n.startswith("Changed your answer to “Can people help shape the question") and
-                   n.endswith("from Yes, it is genuinely open to No, it is mostly decided.") for n in notes)
+        assert any(n.startswith("Your answer to “Can people help shape the question") and
+                   n.endswith("is now No, it is mostly decided (it was Yes, it is genuinely open).") for n in notes)
         assert any(n.startswith("The recommendation is now Consult (it was Co-produce). The work calls for Consult")
                    for n in notes)
         # the notes come before the closing summary, not after it

@@ -13,7 +13,7 @@ from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
-from .terms import Glossary, spell_out_first
+from .terms import Glossary, join_words, spell_out_first
 from .visible import visible
 
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
@@ -216,8 +216,8 @@ class Conversation:
             session.resume()
             after = session.answers[question.id]
             if had and after != before:
-                notes.append(("changed", f"Changed your answer to “{visible(question.prompt.rstrip('.?'))}”: from"
-                                         f" {answer_label(question, before)} to {answer_label(question, after)}."))
+                notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
+                                         f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
         # a warning the answer raises is said now, not only in the plan
         notes += _warnings(session.result(so_far=True), flagged)
         settled = self.settled_note()
@@ -277,8 +277,16 @@ class Conversation:
             held = self._quoted(result.held_back_by)
             text += f" Held back by your {'answer' if len(result.held_back_by) == 1 else 'answers'} to {held}."
         if result.first_step_apart and result.next_rung is not None:
-            first = self._quoted([s.question for s in result.first_step])
-            text += f" The first step, to reach {result.next_rung.label}: change your answer to {first}."
+            # each answer by its question, what was said and what the next level needs, so that it does not
+            # read as if the question were the new answer
+            steps = []
+            for step in result.first_step:
+                question = self.flow.question(step.question)
+                needs = join_words((question.label(value) for value in step.needs), "or")
+                steps.append(f"{self._quoted([step.question])} would need to be {needs}"
+                             + (f" (you said {answer_label(question, step.answer)})" if step.answer is not None
+                                else ""))
+            text += f" The first step, to reach {result.next_rung.label}: your answer to {'; and to '.join(steps)}."
         return level, visible(text)
 
     def notes_along_path(self) -> dict[str, list[tuple[str, str]]]:

@@ -41,3 +41,11 @@ class Glossary:
         if not text or not self.terms:
             return text
         return spell_out_first(text, self.terms, self.explained)
+
+
+def join_words(items: Iterable[object], word: str = "and") -> str:
+    """ "Yes, Partly or Not sure": a list in words, as the plan and the conversation both say it."""
+    items = [str(item) for item in items]
+    if len(items) <= 2:
+        return f" {word} ".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

@@ -21,6 +21,7 @@ from ..flow.answers import AnswersFile
 from ..flow.document import Unreadable, read_regular_file
 from ..flow.engine import Result
 from ..flow.model import Flow
+from ..flow.terms import join_words
 from ..flow.visible import visible
 from . import escape
 from .context import build
@@ -507,11 +508,7 @@ def _quoted(items: Any) -> list[str]:
     return [f"\u201c{item}\u201d" for item in items]
 
 
-def _join_words(items: Any, word: str = "and") -> str:
-    items = [str(item) for item in items]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+_join_words = join_words
 
 
 def _upper_first(text: Any) -> str:
