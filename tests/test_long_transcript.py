@@ -222,3 +222,32 @@ async def test_changing_an_early_answer_keeps_the_warnings_and_the_settling_said
         await pilot.pause()
         assert app.screen.session.current.id == "review_declarations"
         assert notes() == said
+
+
+async def test_page_up_and_down_move_the_choice_by_a_page_while_choosing(engagement):
+    """From a trial: after Esc, PageUp only scrolled the view, and the next Up jumped back to the latest
+    answer; reaching an early answer took twenty presses of Up."""
+    async with conversation(engagement, 19, size=(80, 24)) as (app, pilot, scroll):
+        await pilot.press("escape")
+        await pilot.pause()
+        order = [turn.question.id for turn in scroll.answers()]
+        assert scroll.chosen.question.id == order[-1]
+        await pilot.press("pageup")
+        await pilot.pause()
+        first_page = order.index(scroll.chosen.question.id)
+        assert 0 < first_page < len(order) - 1  # a screenful back (at 80x24, an answer or two), not all the way
+        chosen = scroll.chosen
+        assert scroll.region.y <= chosen.region.y and chosen.region.bottom <= scroll.region.bottom  # in view
+        await pilot.press("up")  # the arrows carry on from there
+        await pilot.pause()
+        assert order.index(scroll.chosen.question.id) == first_page - 1
+        await pilot.press(*["pageup"] * 10)
+        await pilot.pause()
+        assert scroll.chosen.question.id == order[0]
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert 0 < order.index(scroll.chosen.question.id) < len(order) - 1
+        chosen = scroll.chosen.question.id
+        await pilot.press("enter")  # and Enter changes the answer chosen
+        await pilot.pause()
+        assert app.screen.session.current.id == chosen

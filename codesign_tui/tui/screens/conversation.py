@@ -99,7 +99,10 @@ class ConversationScreen(Screen):
 
     def action_scroll_transcript(self, pages: int) -> None:
         transcript = self.query_one(Transcript)
-        if pages < 0:
+        if self.focused is transcript:  # choosing an earlier answer: the choice moves by a page
+            transcript.release_anchor()
+            transcript.choose_page(pages)
+        elif pages < 0:
             # reading back: the transcript no longer holds to the latest turn (released, not dropped: a change
             # of its size, such as the border it gains when a click focuses it, must not throw the person
             # back to the foot; scrolling back down to the foot holds it there again)

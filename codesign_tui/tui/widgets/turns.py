@@ -429,6 +429,22 @@ class Transcript(VerticalScroll, can_focus=True):
         index = answers.index(self.chosen) + step if self.chosen in answers else len(answers) - 1
         self.choose(answers[max(0, min(index, len(answers) - 1))])
 
+    def choose_page(self, step: int) -> None:
+        """PageUp/PageDown while choosing: the answer about a page earlier (or later), chosen and brought
+        into view, rather than a view that leaves the choice where it was."""
+        answers = self.answers()
+        if not answers:
+            return
+        chosen = self.chosen if self.chosen in answers else answers[-1]
+        target = chosen.virtual_region.y + step * max(self.scrollable_content_region.height, 1)
+        if step < 0:
+            earlier = [a for a in answers if a.virtual_region.y <= target]
+            pick = earlier[-1] if earlier else answers[0]
+        else:
+            later = [a for a in answers if a.virtual_region.y >= target]
+            pick = later[0] if later else answers[-1]
+        self.choose(pick)
+
     def on_click(self, event: Click) -> None:
         # a focusable container receives the clicks on its children; find the answer that was clicked
         widget = event.widget
