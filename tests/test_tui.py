@@ -387,6 +387,20 @@ async def test_every_footer_action_is_in_the_command_palette():
             assert binding in titles
         # nothing generic, and no number keys
         assert not titles & {"Focus Next", "Focus Previous", "Maximize", "Screenshot", "Answer 2"}, titles
+        # each key written as people write it, the same way every time
+        shown = {str(hit.display) async for hit in provider.discover()}
+        assert {"Why  (F1)", "Back  (Ctrl+B)", "Earlier turns  (PageUp)", "High contrast  (F3)"} <= shown, shown
+
+        async def found(words: str) -> list[str]:
+            hits = [hit async for hit in provider.search(words)]
+            return [hit.text for hit in sorted(hits, key=lambda hit: -hit.score)]
+
+        # the words a person reaches for find the action, from its help where its name does not say them
+        assert (await found("save"))[0] == "Plan" and "Plan" in await found("export")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Start or carry on" in [hit.text async for hit in ActionsProvider(app.screen).search("resume")]
 
 
 async def test_high_contrast_is_remembered():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
@@ -22,6 +23,15 @@ class ActionsProvider(Provider):
             seen.add(binding.action)
             run = partial(self.app.run_action, binding.action, active.node)
             found.append((binding.description, binding.tooltip or "", key, run))
+        # the screen's own actions whose key the focused widget takes for itself (Enter on the home screen's
+        # lists): still the screen's to run
+        screen = self.screen
+        for binding in getattr(type(screen), "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.description and binding.action not in seen \
+                    and screen.check_action(binding.action, ()) and not binding.action.startswith("pick("):
+                seen.add(binding.action)
+                run = partial(self.app.run_action, binding.action, screen)
+                found.append((binding.description, binding.tooltip or "", binding.key.split(",")[0], run))
         return found
 
     async def discover(self) -> Hits:
@@ -31,7 +41,9 @@ class ActionsProvider(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, help_text, key, run in self._actions():
-            score = matcher.match(title)
+            # the words a person may reach for ("save", "export", "resume") are often in the help, not the
+            # name: a match there counts, a little below a match in the name
+            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(f"{title}  ({_key_name(key)})"), run, text=title,
                           help=help_text)
@@ -45,5 +57,13 @@ def _ours(node: object, binding: object) -> bool:
     return False
 
 
+_KEY_NAMES = {"ctrl": "Ctrl", "shift": "Shift", "escape": "Esc", "enter": "Enter", "delete": "Delete",
+              "pageup": "PageUp", "pagedown": "PageDown", "space": "Space", "tab": "Tab"}
+
+
 def _key_name(key: str) -> str:
-    return key.replace("ctrl+", "Ctrl+").replace("escape", "Esc").replace("f1", "F1").replace("f2", "F2")
+    """A key as people write it: "Ctrl+B", "F3", "PageUp", "Esc"; a letter alone stays as the footer shows it."""
+    parts = key.split("+")
+    named = [_KEY_NAMES.get(part, part.upper() if len(parts) > 1 or part[:1] == "f" and part[1:].isdigit()
+                                else part) for part in parts]
+    return "+".join(named)

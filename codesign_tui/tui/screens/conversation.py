@@ -44,7 +44,7 @@ class ConversationScreen(Screen):
         Binding("escape", "edit_answers", "Change",
                 tooltip="Move to your answers in the transcript; Enter on one changes it"),
         Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
-        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far"),
+        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far, and save or export it"),
         Binding("f2", "toggle_panel", "Panel", tooltip="Show or hide the side panel: sections and the ladder", show=False),
         Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
         # a number answers a choice wherever the focus is, even between one question and the next

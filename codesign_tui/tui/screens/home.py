@@ -34,7 +34,8 @@ class HomeScreen(Screen):
     AUTO_FOCUS = ""
 
     BINDINGS = [
-        Binding("enter", "open", "Start or carry on", show=False),
+        Binding("enter", "open", "Start or carry on", show=False,
+                tooltip="Start the highlighted flow, or resume the highlighted saved session"),
         Binding("delete,d", "delete", "Delete saved", tooltip="Delete the highlighted saved session"),
         Binding("q", "app.quit", "Quit", tooltip="Leave codesign", show=False),
     ]

@@ -49,7 +49,7 @@ class PlanScreen(Screen):
         # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
         # one Save key in the footer (it asks which format); each format's own key works too, and all of
         # them are in the command palette
-        Binding("s", "save", "Save", tooltip="Save the plan: Markdown, Word, a web page or JSON"),
+        Binding("s", "save", "Save", tooltip="Save or export the plan: Markdown, Word, a web page or JSON"),
         Binding("m", "export('md')", "Markdown", tooltip="Save the plan as a Markdown file", show=False),
         Binding("w", "export('docx')", "Word", tooltip="Save the plan as a Word document", show=False),
         Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file", show=False),

@@ -19,7 +19,7 @@ class ReviewScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back to the conversation", tooltip="Close the review"),
-        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan"),
+        Binding("ctrl+o", "plan", "Plan", tooltip="See the plan, and save or export it"),
     ]
 
     def __init__(self, session: Session) -> None:
