@@ -1531,13 +1531,17 @@ async def test_at_80_columns_the_export_and_the_plan_saved_notice_show_the_whole
         assert toast.region.right <= 80
 
 
-async def test_at_160_columns_the_plan_contents_show_every_heading_whole():
+@pytest.mark.parametrize("size", [(160, 50), (80, 24)])
+async def test_the_plan_contents_show_every_heading_whole(size):
     app = make_app(flow=_flow("appendix2"))
-    async with app.run_test(size=(160, 50)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await press(pilot, *"13111111", "ctrl+o")
         await app.screen.workers.wait_for_complete()
         await pilot.pause()
         viewer = app.screen.query_one(MarkdownViewer)
+        if size[0] < 140:  # folded away on a narrow screen until t opens them
+            assert not viewer.show_table_of_contents
+            await press(pilot, "t")
         assert viewer.show_table_of_contents
         tree = viewer.table_of_contents.query_one("Tree")
         longest = max(len(name) for _, name, _ in viewer.document.table_of_contents)
@@ -1547,6 +1551,26 @@ async def test_at_160_columns_the_plan_contents_show_every_heading_whole():
         lines = [tree.render_line(y).text for y in range(tree.size.height)]
         for _, name, _ in viewer.document.table_of_contents:
             assert any(name in line for line in lines), (name, lines)
+
+
+async def test_opening_and_closing_the_contents_keeps_the_part_of_the_plan_being_read():
+    """From a trial: closing the contents at 80x24 jumped the plan from the register to the answers table."""
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o")
+        await app.screen.workers.wait_for_complete()
+        await pilot.pause()
+        viewer = app.screen.query_one(MarkdownViewer)
+        headings = [block for block in viewer.document.children if block.__class__.__name__.startswith("MarkdownH")]
+        reading = headings[len(headings) // 2]
+        viewer.scroll_to_widget(reading, animate=False, top=True)
+        await pilot.pause()
+        assert viewer.scroll_offset.y > 0
+        for _ in range(2):  # open, then close
+            await press(pilot, "t")
+            await pilot.pause()
+            # at the top, below its own margin
+            assert 0 <= reading.region.y - viewer.region.y <= 3, "the heading being read went out of view"
 
 
 @pytest.mark.parametrize("size", [(100, 30), (160, 50)])

@@ -44,6 +44,9 @@ def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, publ
 class PlanScreen(Screen):
     """Shows the plan and exports it."""
 
+    # on a narrow screen the contents, opened with t, may take more of the width, so that headings are whole
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
+
     BINDINGS = [
         Binding("escape", "close", "Back", tooltip="Back to the conversation"),
         # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
@@ -128,7 +131,14 @@ class PlanScreen(Screen):
 
     def action_toggle_toc(self) -> None:
         viewer = self.query_one(MarkdownViewer)
+        # the part of the plan being read stays in view: the plan's width changes, its lines wrap afresh,
+        # and the same scroll offset would land somewhere else
+        top = viewer.scroll_offset.y
+        reading = next((block for block in viewer.document.children
+                        if block.virtual_region.bottom > top), None)
         viewer.show_table_of_contents = not viewer.show_table_of_contents
+        if reading is not None and top > 0:
+            self.call_after_refresh(viewer.scroll_to_widget, reading, animate=False, top=True)
         # the keys go where the eye goes: into the contents when they open, back to the plan when they close
         if viewer.show_table_of_contents:
             viewer.table_of_contents.query_one(Tree).focus()
