@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="carry on with a saved session (the latest when no ID)")
     parser.add_argument("--facilitate", action="store_true",
                         help="for a room: show discussion prompts and hide the recommendation until revealed (F4)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # each command's usage starts "codesign COMMAND", not the three-line usage of codesign itself
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codesign")
 
     flows = commands.add_parser("flows", help="list the available flows")
     flows.set_defaults(run=_flows)
@@ -661,14 +662,20 @@ def _sessions(options: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Saved sessions in {store.folder} (newest first):")
     flows: dict[str, object] = {}
+    rows = []
     for item in saved:
         key = item.given.flow_path or item.flow
         if key not in flows:
             flows[key] = _quiet_load(key)
         item = describe(item, flows[key])
-        state = item.state
-        project = f"  {item.project}" if item.project else ""
-        print(_shown(f"  {item.name}  {item.flow:<22} {state:<20} {item.updated}{project}"))
+        rows.append((item.name, item.flow, item.state, item.updated, item.project))
+    # each column as wide as its longest entry, so that a long state ("16 of up to 27 answered") keeps the
+    # dates in line
+    flow_width = max(len(flow) for _, flow, _, _, _ in rows)
+    state_width = max(len(state) for _, _, state, _, _ in rows)
+    for name, flow, state, updated, project in rows:
+        project = f"  {project}" if project else ""
+        print(_shown(f"  {name}  {flow:<{flow_width}}  {state:<{state_width}}  {updated}{project}"))
     print("Carry on with: codesign --resume ID    Delete with: codesign sessions --delete ID")
     return EXIT_OK
 

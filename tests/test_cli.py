@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -213,3 +214,35 @@ def test_usage_errors_exit_2_without_traceback(args):
     run = codesign(*args)
     assert run.returncode == 2
     assert_no_traceback(run)
+
+
+def test_a_commands_help_starts_with_its_own_usage_line():
+    """From a trial: `codesign example --help` began with codesign's own three-line usage, run into the
+    command's ("codesign COMMAND ... example")."""
+    for command, expected in (("example", "usage: codesign example [-h] [--facilitate] name"),
+                              ("sessions", "usage: codesign sessions [-h]")):
+        run = codesign(command, "--help")
+        assert run.returncode == 0
+        assert run.stdout.splitlines()[0].startswith(expected), run.stdout
+
+
+def test_the_sessions_list_keeps_its_columns_in_line():
+    """From a trial: "16 of up to 27 answered" pushed that session's date out of line with the others."""
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.resources import flows_dir
+    from codesign_tui.sessions import SessionStore
+
+    store = SessionStore()
+    short = load_flow(flows_dir() / "appendix2.yaml")
+    long = load_flow(flows_dir() / "engagement-plan.yaml")
+    store.save(store.new(short, answers={"space_to_shape": "yes"}))
+    given = yaml.safe_load((Path(__file__).parent / "data" / "answers" / "engagement-coproduce.yaml").read_text())
+    order = long.order
+    store.save(store.new(long, answers={k: v for k, v in given["answers"].items() if order[k] < 16},
+                         project="Young people's mental health"))
+    run = codesign("sessions")
+    assert run.returncode == 0, run.stderr
+    rows = [line for line in run.stdout.splitlines() if line.startswith("  ")]
+    assert len(rows) == 2 and any("of up to" in row for row in rows), run.stdout
+    dates = [re.search(r"\d{4}-\d\d-\d\dT", row).start() for row in rows]
+    assert dates[0] == dates[1], run.stdout
