@@ -92,7 +92,25 @@ async def test_an_example_proposes_its_answers_and_enter_accepts_them():
         answers = screen.session.answers
         assert answers == {**worked.answers, "problem_type": "unsure"}
         assert screen.session.is_complete
-        assert "What the case shows" in str(screen.query(NoteTurn).last().render())
+        # the case's own account follows the example's answers: the note says where these part from them
+        closing = str(screen.query(NoteTurn).last().render())
+        problem = flow.question("problem_type")
+        assert (f"Your answers differ from the example's: question 2, {problem.label('unsure')} where the example"
+                f" says {problem.label(worked.answers['problem_type'])}.") in " ".join(closing.split())
+        assert "The case's own account, with the example's answers:" in closing
+
+
+async def test_an_example_answered_as_the_case_was_ends_on_what_the_case_shows():
+    worked = examples()["point-oldham"]
+    app = make_app(flow=load_flow(flows_dir() / "appendix2.yaml"), example=worked)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(9):  # Start, then accept each of the eight
+            await pilot.press("enter")
+            await pilot.pause()
+        screen = app.screen
+        assert screen.session.is_complete and screen.session.answers == worked.answers
+        closing = str(screen.query(NoteTurn).last().render())
+        assert "What the case shows:" in closing and "differ" not in closing
 
 
 async def test_facilitator_mode_hides_the_recommendation_until_revealed():

@@ -148,6 +148,20 @@ class Conversation:
         except AnswerError:
             return None
 
+    def departures(self) -> list[tuple[Question, Any, Any]]:
+        """Where the answers given part from a worked example's own: each question, in the flow's order,
+        with the example's answer and the one given."""
+        out = []
+        for question in self.flow.questions:
+            if question.id in self.proposed and question.id in self.session.answers:
+                try:
+                    theirs = check_answer(question, self.proposed[question.id])
+                except AnswerError:
+                    continue
+                if theirs != self.session.answers[question.id]:
+                    out.append((question, theirs, self.session.answers[question.id]))
+        return out
+
     # -- drafts: typed and not sent -------------------------------------------------------------------
 
     def draft(self, question_id: str) -> Any:

@@ -213,7 +213,16 @@ class ConversationScreen(Screen):
             lines.append(f"Recommendation: {result.recommendation.label}."
                          f" {self.flow.levels_sentence(result.calls_for, result.supported)}")
         if self.example is not None and self.revealed:
-            lines.append(f"What the case shows: {self.example.note}")
+            departures = self.conversation.departures()
+            if departures:
+                # the case's own account follows the example's answers, not these: say where they part
+                differ = "; ".join(f"question {self.conversation.number(q)}, {answer_label(q, mine)}"
+                                   f" where the example says {answer_label(q, theirs)}"
+                                   for q, theirs, mine in departures)
+                lines.append(f"Your answers differ from the example's: {differ}. The case's own account,"
+                             f" with the example's answers: {self.example.note}")
+            else:
+                lines.append(f"What the case shows: {self.example.note}")
         lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan." if self.revealed else
                      "Press F4 to reveal the recommendation to the room, then Ctrl+O to see the plan.")
         return NoteTurn("\n".join(lines), "finished")
