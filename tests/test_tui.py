@@ -911,6 +911,9 @@ async def test_a_flow_started_straight_away_asks_what_the_plan_needs_and_can_ski
         await pilot.pause()
         assert isinstance(app.screen, ConversationScreen)
         assert (app.screen.session.project, app.screen.session.prepared_by) == ("Library review", "Jo Bloggs")
+        # the work's name leads the title bar from the first question (shortened, not the count, to fit)
+        assert app.screen.title.startswith("Library review · When is it right")
+        assert app.screen.sub_title == "0 of 8 answered"
     app = make_app(flow=_flow("appendix2"), ask_names=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

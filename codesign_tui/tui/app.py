@@ -128,6 +128,7 @@ class CodesignApp(App):
         blank. The conversation is opened first, under the question, so that whatever is typed as the
         question closes reaches the first question rather than the screen beneath. "Skip" starts without
         the names; "Cancel" (from the home screen) goes back."""
+        from .screens.conversation import ConversationScreen
         from .widgets.dialogs import NewPlanDialog
 
         conversation = self.start_flow(flow)
@@ -140,6 +141,9 @@ class CodesignApp(App):
                 self.pop_screen()
                 return
             session.project, session.prepared_by = names or ("", "")
+            for screen in self.screen_stack:  # the work's name in the title bar from the first question
+                if isinstance(screen, ConversationScreen):
+                    screen.fit_title()
 
         self.push_screen(NewPlanDialog(flow.title, flow.id, skip=skip), named)
 

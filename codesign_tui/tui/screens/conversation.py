@@ -228,9 +228,13 @@ class ConversationScreen(Screen):
         return NoteTurn("\n".join(lines), "finished")
 
     def fit_title(self) -> None:
-        """The flow's title and how far the person is, in the header: the title is shortened rather than the
-        count when both do not fit (the header's icon and margins take about 20 columns)."""
-        title, count = visible(self.flow.title), f"{self.session.progress()} answered"
+        """The work's name (where given) and the flow's title, and how far the person is, in the header: the
+        title is shortened rather than the count when both do not fit (the header's icon and margins take
+        about 20 columns)."""
+        # the person's own name for the work first, where they gave one: it is what tells two plans apart
+        project = self.session.project.strip()
+        title = visible(f"{project} · {self.flow.title}" if project else self.flow.title)
+        count = f"{self.session.progress()} answered"
         room = self.app.size.width - 20 - len(" — ") - len(count)
         self.title = title if len(title) <= room else title[:max(room - 1, 0)].rstrip() + "…"
         self.sub_title = count
