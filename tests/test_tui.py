@@ -1408,6 +1408,49 @@ async def test_a_list_typed_with_a_word_in_it_is_read_whole_and_enter_answers_wi
         assert app.screen.session.answers["training_who"] == [who[0], who[2]]
 
 
+def send_at_once(app, text: str) -> None:
+    """Keys as a fast typist or a terminal sends them: all queued before the app handles the first (Pilot's
+    press waits for each key to be handled, so a move of the focus is always done before the next key)."""
+    from textual.events import Key
+
+    for character in text:
+        app.post_message(Key("space" if character == " " else character, character))
+
+
+async def test_a_reply_typed_faster_than_the_focus_moves_arrives_whole():
+    """From a trial: "2 and 4" sent in one go ticked 4 in the list while the reply box held "2 and", and
+    Enter saved option 2 alone. Keys that reach a list after a word has gone to the reply box follow it."""
+    app, _ = engagement_before("coi_principles")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        principles = list(app.screen.flow.question("coi_principles").values)
+        assert app.screen.focused.id == "checklist"
+        send_at_once(app, "2 and 4")
+        await pilot.pause()
+        composer = app.screen.query_one("#composer", Input)
+        assert composer.value == "2 and 4" and app.screen.query_one("#checklist").selected == []
+        await press(pilot, "enter")
+        assert app.screen.session.answers["coi_principles"] == [principles[1], principles[3]]
+    # a choice: a number inside a typed reply is part of the words, not a pick of that option
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.focused.id == "quick-replies"
+        send_at_once(app, "not 2 sure")
+        await pilot.pause()
+        assert app.screen.query_one("#composer", Input).value == "not 2 sure"
+        assert "space_to_shape" not in app.screen.session.answers
+    # pasted into a list, the text goes to the reply box whole
+    from textual.events import Paste
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#quick-replies").post_message(Paste("partly, I think"))
+        await pilot.pause()
+        assert app.screen.query_one("#composer", Input).value == "partly, I think"
+
+
 async def test_a_wrapped_option_explanation_keeps_its_indent():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(80, 24)) as pilot:

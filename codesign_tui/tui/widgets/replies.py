@@ -9,8 +9,9 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.events import DescendantFocus, Key
+from textual.events import DescendantFocus, Key, Paste
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option as ListOption
 
@@ -45,6 +46,19 @@ def _plainly(question: Question, message: str) -> str:
     return message
 
 
+def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
+    """Typing that belongs in the reply box, from a list that had the focus: into the box, and the focus
+    with it. Keys typed quickly can still reach the list before the focus has moved; the list marks itself
+    handing over (`widget.handing`) so that they follow, numbers included, until it has the focus again."""
+    composer = widget.screen.query_one("#composer", Input)
+    composer.focus()
+    composer.insert_text_at_cursor(text)
+    widget.handing = True
+    if event is not None:
+        event.stop()
+        event.prevent_default()
+
+
 class QuickReplies(OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
     or click. One list serves one choice question after another, so the focus stays where it is."""
@@ -52,6 +66,7 @@ class QuickReplies(OptionList):
     def __init__(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
         super().__init__(id="quick-replies")
         self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
+        self.handing = False  # keys typed on into the reply box (hand_to_composer)
         self.show(question, current, words)
 
     def show(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
@@ -70,12 +85,15 @@ class QuickReplies(OptionList):
     def on_key(self, event: Key) -> None:
         # Typing a word is a reply too: hand the keystroke to the reply box. Every printable key but a
         # number goes, spaces included, so that a reply typed quickly arrives whole.
-        if event.is_printable and event.character and not event.character.isdigit():
-            composer = self.screen.query_one("#composer", Input)
-            composer.focus()
-            composer.insert_text_at_cursor(event.character)
-            event.stop()
-            event.prevent_default()
+        if event.is_printable and event.character and (self.handing or not event.character.isdigit()):
+            hand_to_composer(self, event, event.character)
+
+    def on_focus(self) -> None:
+        self.handing = False
+
+    def on_paste(self, event: Paste) -> None:
+        hand_to_composer(self, None, event.text)
+        event.stop()
 
 
 class Composer(Input):
@@ -135,6 +153,7 @@ class Checklist(OptionList):
         self._listing = False  # whether the last key typed here was part of a list of numbers
         self._typed = ""  # that list as typed ("2, 5 "), and the options it ticked, until a key ends it
         self._typed_ticks: list[str] = []
+        self.handing = False  # keys typed on into the reply box (hand_to_composer)
         # each option's words as first shown, kept so that ticking it redraws the same words
         self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
@@ -168,6 +187,9 @@ class Checklist(OptionList):
         character = event.character or ""
         # numbers typed as a list ("1, 2" or "1 2") tick each: the comma and the space between them are part
         # of the list, not a tick of the highlighted option (which unticked the number just ticked)
+        if self.handing and event.is_printable and character:  # typed on before the focus has moved
+            hand_to_composer(self, event, character)
+            return
         listing, self._listing = self._listing, False
         typed, self._typed = self._typed, ""
         ticks, self._typed_ticks = self._typed_ticks, []
@@ -190,11 +212,15 @@ class Checklist(OptionList):
             # whole of it, and the boxes the numbers ticked are unticked, so the reply is in one place
             for value in reversed(ticks):
                 self.toggle(value)
-            composer = self.screen.query_one("#composer", Input)
-            composer.focus()
-            composer.insert_text_at_cursor(typed + character)
-            event.stop()
-            event.prevent_default()
+            hand_to_composer(self, event, typed + character)
+
+    def on_focus(self) -> None:
+        self.handing = False
+
+    def on_paste(self, event: Paste) -> None:
+        # pasted text is a typed reply: the reply box reads it whole ("2 and 4")
+        hand_to_composer(self, None, event.text)
+        event.stop()
 
 
 
