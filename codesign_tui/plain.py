@@ -67,7 +67,11 @@ class PlainConversation:
         self.stdout.flush()
 
     def ask(self, prompt: str = "> ") -> str:
-        self.stdout.write(visible(prompt, "\n"))
+        prompt = visible(prompt, "\n")
+        if self.width > 20:  # wrapped between words as say() wraps, keeping the space the reply starts after
+            kept = prompt[len(prompt.rstrip(" ")):]
+            prompt = "\n".join(_wrapped(line, self.width - 1) for line in prompt.split("\n")) + kept
+        self.stdout.write(prompt)
         self.stdout.flush()
         line = self.stdin.readline()
         if not line:

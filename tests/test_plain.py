@@ -207,3 +207,22 @@ def test_on_a_terminal_plain_mode_wraps_between_words_at_its_width(appendix2, tm
     piped = io.StringIO()  # piped, a line is left whole for a screen reader or a script
     converse(appendix2, io.StringIO("\n\nquit\n"), piped, tmp_path, store=SessionStore(tmp_path / "t"))
     assert any(len(line) > 40 for line in piped.getvalue().splitlines())
+
+
+def test_on_a_terminal_a_question_asked_is_wrapped_between_words_too(appendix2, tmp_path, monkeypatch):
+    """From a trial: at 80 columns the question before saving broke a word ("Press En / ter")."""
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setenv("COLUMNS", "40")
+    monkeypatch.chdir(tmp_path)
+    out = Terminal()
+    replies = ["", "", "1", "3", "1", "1", "1", "1", "1", "1", "quit"]  # no names, then the 8 answers
+    converse(appendix2, io.StringIO("\n".join(replies) + "\n"), out, tmp_path, store=SessionStore(tmp_path / "s"))
+    text = out.getvalue()
+    start = text.index("Save the plan as")
+    asked = text[start:text.index(">", start) + 2]
+    assert "\n" in asked and all(len(line) <= 40 for line in asked.splitlines()), asked
+    assert "Press Enter, or type another" in " ".join(asked.split())  # whole words
+    assert asked.endswith("> ")  # the reply is typed after the space, as before

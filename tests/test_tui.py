@@ -567,6 +567,8 @@ async def test_quitting_saves_once_more_when_the_disk_has_room_again(disk):
         await press(pilot, "ctrl+q")
     assert saved_file(app)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
     assert app.farewell.startswith("Your answers are saved (2 of 8 answered)")
+    # the command to carry on has a line of its own: an 80-column terminal does not break it in two
+    assert "Carry on with:\n  codesign --resume " in app.farewell
 
 
 async def test_changing_an_answer_says_what_changed_and_how_the_recommendation_moved():

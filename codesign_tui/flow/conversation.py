@@ -367,10 +367,11 @@ class Conversation:
                     f" open it with: codesign render {self.flow.id} --answers FILE --partial\n\n"
                     + self.store.text(self.session))
         progress = session.progress()
+        # the command on a line of its own, so that a narrow terminal does not break it in two
         if session.finished:
-            return f"Your answers are saved; open them again with: {resume}"
+            return f"Your answers are saved; open them again with:\n  {resume}"
         if progress.answered or session.drafts or session.project or session.prepared_by:
-            return f"Your answers are saved ({progress} answered). Carry on with: {resume}"
+            return f"Your answers are saved ({progress} answered). Carry on with:\n  {resume}"
         return ""
 
     # -- the plan -------------------------------------------------------------------------------------
