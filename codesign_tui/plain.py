@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from .files import ExportError
 from .flow.answers import AnswerError, check_record, read_date
 from .flow.catalogue import how_long
-from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes
+from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.replies import ReplyError, read_choice
@@ -267,7 +267,17 @@ class PlainConversation:
             reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name > ")
         except (InputEnded, Stop):
             reply = ""
-        path = (self.folder / reply).expanduser() if reply else proposed
+        path = with_format_suffix(self.folder / Path(reply).expanduser(), "md") if reply else proposed
+        if not path.parent.exists():
+            try:
+                make = self.ask(f"There is no folder {path.parent}. Make it? (yes/no) > ").casefold() in ("y", "yes")
+            except (InputEnded, Stop):
+                make = False
+            if make:
+                try:
+                    path.parent.mkdir(parents=True)
+                except OSError as error:
+                    self.say(f"The folder could not be made: {error.strerror}.")
         force = False
         if path.exists():
             try:

@@ -226,3 +226,11 @@ def test_on_a_terminal_a_question_asked_is_wrapped_between_words_too(appendix2, 
     assert "\n" in asked and all(len(line) <= 40 for line in asked.splitlines()), asked
     assert "Press Enter, or type another" in " ".join(asked.split())  # whole words
     assert asked.endswith("> ")  # the reply is typed after the space, as before
+
+
+def test_plain_mode_gives_a_name_typed_without_an_ending_the_plans_and_makes_a_folder_when_asked(appendix2, tmp_path):
+    """From a trial: 'plain-plan' was saved with no .md ending."""
+    store = SessionStore(tmp_path / "s")
+    replies = ["", "", "1", "3", "1", "1", "1", "1", "1", "1", "new/plain-plan", "yes"]
+    converse(appendix2, io.StringIO("\n".join(replies) + "\n"), io.StringIO(), tmp_path, store=store)
+    assert (tmp_path / "new" / "plain-plan.md").read_text().startswith("# ")

@@ -1087,6 +1087,23 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
     assert (tmp_path / "plan.md").read_text().startswith("#")
 
 
+async def test_a_name_typed_without_an_ending_gets_the_formats_and_a_new_folder_is_made_when_asked(tmp_path):
+    """From a trial: 'carers-plan' was saved with no .md, and a folder not made yet gave only an error."""
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "m")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "new" / "carers-plan")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog) and "There is no folder" in str(app.screen.question)
+        await pilot.click("#yes")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+    assert (tmp_path / "new" / "carers-plan.md").read_text().startswith("# ")
+    assert not (tmp_path / "new" / "carers-plan").exists()
+
+
 async def test_the_save_question_takes_the_letter_each_choice_shows(tmp_path):
     from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
 

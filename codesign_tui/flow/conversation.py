@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from pathlib import Path
 from typing import Any, Protocol
 
 from ..records import record
@@ -86,6 +87,12 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[
 def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
     """The warnings of `result` not already raised (`flagged`), as the conversation says them."""
     return [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+
+
+def with_format_suffix(path: Path, fmt: str) -> Path:
+    """A file name typed for the plan, ending in its format's own suffix when it was typed without one
+    ("carers-plan" is saved as carers-plan.md, as the name proposed would have been)."""
+    return path if path.suffix else path.with_name(f"{path.name}.{fmt}")
 
 
 def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Header, MarkdownViewer, Tree
 
 from ...flow.answers import AnswersFile
-from ...flow.conversation import Conversation
+from ...flow.conversation import Conversation, with_format_suffix
 from ...flow.engine import Session
 from ...flow.model import Flow
 from ...files import PRIVATE, ExportError, write_atomically
@@ -178,6 +178,20 @@ class PlanScreen(Screen):
 
         def chosen(path: Path | None) -> None:
             if path is None:
+                return
+            path = with_format_suffix(path, fmt)
+            if not path.parent.exists():
+                def create(yes: bool | None) -> None:
+                    if yes:
+                        try:
+                            path.parent.mkdir(parents=True)
+                        except OSError as error:
+                            self.notify(visible(f"The folder {path.parent} could not be made: {error.strerror}."),
+                                        title="Not saved", severity="error", timeout=STAYS)
+                            return
+                        chosen(path)
+                self.app.push_screen(ConfirmDialog(f"There is no folder {path.parent}. Make it, and save the plan"
+                                                   " there?", "Make it", "Cancel"), create)
                 return
             if path.exists():
                 def replace(yes: bool | None) -> None:
