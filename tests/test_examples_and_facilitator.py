@@ -137,7 +137,7 @@ async def test_facilitator_mode_hides_the_recommendation_until_revealed():
         await pilot.press("f4")
         await pilot.pause()
         ladder = str(screen.query_one("#ladder").render())
-        assert "★ ◆ ✓ Co-produce" in ladder and "★ the recommendation" in ladder
+        assert "★ ◆ ✓ Co-produce" in ladder and "★ The recommendation" in ladder
         assert "Recommendation: Co-produce" in str(screen.query(NoteTurn).last().render())
         await pilot.press("ctrl+o")
         await pilot.pause()

@@ -417,14 +417,22 @@ async def test_high_contrast_is_remembered():
 
 async def test_high_contrast_draws_headings_and_text_at_full_strength():
     app = make_app(flow=_flow("appendix2"))
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **options: (said.append(message), notify(message, **options))[1]
     async with app.run_test(size=(100, 30)) as pilot:
         await press(pilot, "1", "3")  # into the second section: its heading is a turn of its own
         [heading] = [t for t in turns(app, NoteTurn) if t.has_class("section")][-1:]
         normal = heading.rich_style.color.triplet
         assert normal != (255, 255, 255)  # Textual's text is 87% of the foreground
+        edge = app.screen.query_one(SidePanel).styles.border_left[1].rgb
         await press(pilot, "f3")
         assert app.theme == "codesign-high-contrast"
         assert heading.rich_style.color.triplet == (255, 255, 255)
+        # the lines that divide the screen are light, not dark grey on black; and the change is said
+        assert app.screen.query_one(SidePanel).styles.border_left[1].rgb != edge
+        assert min(app.screen.query_one(SidePanel).styles.border_left[1].rgb) >= 160
+        assert said and said[-1].startswith("High contrast on")
         # a highlighted choice (black on yellow) keeps its contrast: the text is the theme's, not white
         replies = app.screen.query_one("#quick-replies")
         assert replies.get_component_rich_style("option-list--option-highlighted").color.triplet == (0, 0, 0)
@@ -1675,4 +1683,4 @@ async def test_at_160_columns_the_side_panel_keeps_each_count_whole_and_says_wha
         level = app.screen.session.result(so_far=True).calls_for.label
         marked = next(line for line in text if line.endswith(level) and "◆" in line)
         assert marked.index("◆") < marked.index(level)  # the mark on its level's own line
-        assert "◆ what the work calls for" in text and "★ the recommendation" in text
+        assert "◆ What the work calls for" in text and "★ The recommendation" in text

@@ -29,7 +29,9 @@ HIGH_CONTRAST = Theme(
     # text at full strength (white on black, black on yellow), quieter text (counts, levels not reached, hints)
     # at 85%, rather than Textual's 87% and 60%, which left section headings and counts grey
     variables={"footer-key-foreground": "#ffff00", "input-selection-background": "#ffff00 40%",
-               "text": "auto 100%", "text-muted": "auto 85%", "foreground-muted": "#d7d7d7"},
+               "text": "auto 100%", "text-muted": "auto 85%", "foreground-muted": "#d7d7d7",
+               # the lines that divide the screen (the side panel's edge, under a section's heading)
+               "panel-lighten-2": "#a8a8a8"},
 )
 NORMAL_THEME = "textual-dark"
 
@@ -252,7 +254,12 @@ class CodesignApp(App):
             private_folder(settings_path().parent)
             write_atomically(settings_path(), json.dumps(settings).encode(), force=True, mode=PRIVATE)
         except (OSError, Exception):  # noqa: BLE001 - a setting that cannot be kept is not worth a crash
-            self.notify("High contrast is on for now but could not be remembered.", severity="warning")
+            self.notify(f"High contrast is {'on' if high else 'off'} for now but could not be remembered.",
+                        severity="warning")
+            return
+        # said, as the change is not always plain to see (and by a screen reader not at all)
+        self.notify("High contrast on; F3 switches it off." if high else "High contrast off; F3 switches it on.",
+                    timeout=3)
 
     def keep_new_plan(self) -> bool:
         """Quitting while naming a new plan keeps what was typed, as a session to carry on with; False when

@@ -82,8 +82,9 @@ def ladder_text(session: Session, hidden: bool = False, width: int | None = None
                                    " decide it.")
     lines = [Content.from_markup("[b]Ladder[/b]")]
     # each level's marks beside it, in fixed places, and what each mark means under the ladder in words
-    marks = (("★", "recommended", "the recommendation"), ("◆", "called_for", f"what {flow.calls_for_words}"),
-             ("✓", "supported", f"what {flow.supports_words}"))
+    # capitalised as the lines under them are ("◆ What the work calls for: shown once …")
+    marks = (("★", "recommended", "The recommendation"), ("◆", "called_for", f"What {flow.calls_for_words}"),
+             ("✓", "supported", f"What {flow.supports_words}"))
     shown: set[str] = set()
     for rung in reversed(result.ladder):  # each mark only once the answers it depends on are in
         on = [mark for mark, attribute, _ in marks if getattr(rung, attribute)]
