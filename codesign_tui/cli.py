@@ -645,7 +645,7 @@ def _served(flow, options: argparse.Namespace) -> int:
 
 
 def _sessions(options: argparse.Namespace) -> int:
-    from .sessions import SessionStore, describe
+    from .sessions import SessionStore, describe, when
 
     store = SessionStore()
     if options.delete:
@@ -668,7 +668,7 @@ def _sessions(options: argparse.Namespace) -> int:
         if key not in flows:
             flows[key] = _quiet_load(key)
         item = describe(item, flows[key])
-        rows.append((item.name, item.flow, item.state, item.updated, item.project))
+        rows.append((item.name, item.flow, item.state, when(item.updated), item.project))
     # each column as wide as its longest entry, so that a long state ("16 of up to 27 answered") keeps the
     # dates in line
     flow_width = max(len(flow) for _, flow, _, _, _ in rows)

@@ -126,6 +126,16 @@ class SessionLock:
             self.handle = None
 
 
+def when(stamp: str) -> str:
+    """A saved time as people read it ("02 Dec 2026 12:21"), the same on the home screen and in
+    `codesign sessions`."""
+    try:
+        moment = _dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp or "unknown time"
+    return moment.strftime("%d %b %Y %H:%M")
+
+
 class SessionStore:
     """The folder of saved sessions: the one writer and reader of session files."""
 

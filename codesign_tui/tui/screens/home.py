@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,16 +12,9 @@ from textual.widgets.option_list import Option
 
 from ...flow.catalogue import FlowEntry, how_long
 from ...flow.visible import visible
-from ...sessions import Damaged, Listed
+from ...sessions import Damaged, Listed, when
 from ..widgets.footer import Footer
 
-
-def when(stamp: str) -> str:
-    try:
-        moment = _dt.datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp or "unknown time"
-    return moment.strftime("%d %b %Y %H:%M")
 
 
 class HomeScreen(Screen):
