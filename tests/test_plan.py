@@ -444,7 +444,10 @@ def test_the_summary_is_short_and_says_the_recommendation_reasons_and_next_steps
     if result.recommendation:
         assert headings[0] == "Recommendation"
         assert f"We recommend **{result.recommendation.label}**" in text
-        reasons = text.split("## The main reasons\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        # below what the work calls for, the reasons are said to be that level's
+        title = (f"## Why {flow.calls_for_words} {result.calls_for.label}" if result.conditions == "less"
+                 else "## The main reasons")
+        reasons = text.split(f"{title}\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
         assert 1 <= len(reasons) <= 3 and all(line.startswith("- ") for line in reasons)
     assert ("## What would have to change" in text) == bool(result.held_back_by)
     if "## Next steps" in text:

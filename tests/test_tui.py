@@ -1190,7 +1190,8 @@ async def test_o_on_the_plan_shows_the_one_page_summary_and_exports_it(tmp_path)
         await pilot.pause()
         assert "## Appendix" in viewer.document.source
     assert (tmp_path / "summary.md").read_text().startswith("# ")
-    assert "## The main reasons" in (tmp_path / "summary.md").read_text()
+    # Co-design, below the Co-produce the work calls for: the reasons are said to be Co-produce's
+    assert "## Why the work calls for Co-produce" in (tmp_path / "summary.md").read_text()
 
 
 async def test_tab_in_replace_it_never_lands_on_replace():
