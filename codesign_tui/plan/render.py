@@ -213,7 +213,7 @@ def _make_environment(templates: Path | None) -> Any:
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
-        join_words=_join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
+        join_words=join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
         either=_either, level=_level, cite=_cite)
     return environment
 
@@ -482,7 +482,7 @@ def _short_name(filename: str) -> str:
 
 def _either(labels: Any) -> str:
     """ "“Yes”, “Partly” or “Not sure”" """
-    return escape.md(_join_words(_quoted(labels), "or"))
+    return escape.md(join_words(_quoted(labels), "or"))
 
 
 def _level(level: Any) -> str:
@@ -506,9 +506,6 @@ def _cells(row: Any) -> str:
 
 def _quoted(items: Any) -> list[str]:
     return [f"\u201c{item}\u201d" for item in items]
-
-
-_join_words = join_words
 
 
 def _upper_first(text: Any) -> str:

@@ -59,14 +59,28 @@ def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
         event.prevent_default()
 
 
-class QuickReplies(OptionList):
+class HandsOnTyping:
+    """For a list of answers: what is typed or pasted into it is a reply, and goes on to the reply box
+    (hand_to_composer); `handing` says it has begun to, until the list has the focus again."""
+
+    handing = False
+
+    def on_focus(self) -> None:
+        self.handing = False
+
+    def on_paste(self, event: Paste) -> None:
+        # pasted text is a typed reply: the reply box reads it whole ("2 and 4")
+        hand_to_composer(self, None, event.text)
+        event.stop()
+
+
+class QuickReplies(HandsOnTyping, OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
     or click. One list serves one choice question after another, so the focus stays where it is."""
 
     def __init__(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
         super().__init__(id="quick-replies")
         self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
-        self.handing = False  # keys typed on into the reply box (hand_to_composer)
         self.show(question, current, words)
 
     def show(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
@@ -87,13 +101,6 @@ class QuickReplies(OptionList):
         # number goes, spaces included, so that a reply typed quickly arrives whole.
         if event.is_printable and event.character and (self.handing or not event.character.isdigit()):
             hand_to_composer(self, event, event.character)
-
-    def on_focus(self) -> None:
-        self.handing = False
-
-    def on_paste(self, event: Paste) -> None:
-        hand_to_composer(self, None, event.text)
-        event.stop()
 
 
 class Composer(Input):
@@ -125,7 +132,7 @@ class Composer(Input):
         await super()._on_key(event)
 
 
-class Checklist(OptionList):
+class Checklist(HandsOnTyping, OptionList):
     """The options of a multiple choice, each with a box that shows "[✓]" when ticked and "[ ]" when not
     (in words, not colour alone). Space, an option's number or a click ticks; Enter finishes. Built on
     an option list rather than Textual's selection list, whose long options are cut short."""
@@ -150,10 +157,10 @@ class Checklist(OptionList):
         the abbreviations the person meets here for the first time."""
         self.question = question
         self._ticked = set(current or []) & set(question.values)
-        self._listing = False  # whether the last key typed here was part of a list of numbers
-        self._typed = ""  # that list as typed ("2, 5 "), and the options it ticked, until a key ends it
+        # a list of numbers being typed here ("2, 5 "), and the options it ticked, until a key ends it
+        self._typed = ""
         self._typed_ticks: list[str] = []
-        self.handing = False  # keys typed on into the reply box (hand_to_composer)
+        self.handing = False
         # each option's words as first shown, kept so that ticking it redraws the same words
         self.shown_words = [(words(o.label), words(o.explanation)) for o in question.options]
         self.set_options(ListOption(self._prompt(n, o), id=o.value) for n, o in enumerate(question.options, 1))
@@ -190,19 +197,16 @@ class Checklist(OptionList):
         if self.handing and event.is_printable and character:  # typed on before the focus has moved
             hand_to_composer(self, event, character)
             return
-        listing, self._listing = self._listing, False
         typed, self._typed = self._typed, ""
         ticks, self._typed_ticks = self._typed_ticks, []
         if character.isdigit() and 1 <= int(character) <= self.option_count:
             self.highlighted = int(character) - 1
             value = self.question.values[int(character) - 1]
             self.toggle(value)
-            self._listing = True
             self._typed, self._typed_ticks = typed + character, [*ticks, value]
             event.stop()
             event.prevent_default()
-        elif character == "," or (character == " " and listing):
-            self._listing = True
+        elif character == "," or (character == " " and typed):
             self._typed, self._typed_ticks = typed + character, ticks
             event.stop()
             event.prevent_default()
@@ -213,14 +217,6 @@ class Checklist(OptionList):
             for value in reversed(ticks):
                 self.toggle(value)
             hand_to_composer(self, event, typed + character)
-
-    def on_focus(self) -> None:
-        self.handing = False
-
-    def on_paste(self, event: Paste) -> None:
-        # pasted text is a typed reply: the reply box reads it whole ("2 and 4")
-        hand_to_composer(self, None, event.text)
-        event.stop()
 
 
 
