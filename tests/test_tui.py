@@ -789,6 +789,25 @@ async def test_text_typed_and_not_sent_survives_a_change_elsewhere_going_back_an
     assert "drafts" not in yaml.safe_load(path.read_text())["session"]
 
 
+async def test_words_typed_as_the_reply_to_a_choice_and_not_sent_survive_quitting():
+    """Found reading the change again: "not su" typed to a choice question, then Ctrl+Q, was lost; only a
+    text question's reply was kept as a draft."""
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "1", *"not su")
+        assert current(app) == "problem_type" and app.screen.query_one("#composer", Input).value == "not su"
+        name = app.screen.session.name
+        await press(pilot, "ctrl+q")
+    app = make_app(resume=name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        composer = app.screen.query_one("#composer", Input)
+        assert current(app) == "problem_type" and composer.value == "not su" and app.screen.focused is composer
+        await press(pilot, *"re", "enter")  # and it answers once finished and sent
+        assert app.screen.session.answers["problem_type"] == "unsure"
+        assert "problem_type" not in app.screen.session.drafts
+
+
 async def test_a_half_filled_register_entry_is_there_after_changing_an_earlier_answer():
     app = make_app(flow=_flow("conflicts-of-interest"))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -26,6 +26,9 @@ from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
 
 
+CHOICES = ("single", "yes_partly_no_unsure", "multiple")  # questions answered from a list of options
+
+
 class ConversationScreen(Screen):
     """Talks a person through one flow, saving after every answer."""
 
@@ -282,9 +285,13 @@ class ConversationScreen(Screen):
         skip = ["skip-buttons"] if not question.required and question.kind != "record" else []
         same = {"single": ["quick-replies"], "yes_partly_no_unsure": ["quick-replies"],
                 "multiple": ["checklist", "checklist-buttons"]}.get(question.kind)
+        typed = draft if isinstance(draft, str) and question.kind in CHOICES else ""
         if same and [w.id for w in old] == same + skip and hasattr(old[0], "show"):
             old[0].show(question, current, words)
-            if self.focused is not composer:
+            if typed:  # a reply typed to this choice and not sent comes back, in the reply box
+                composer.value = typed
+                composer.focus()
+            elif self.focused is not composer:
                 old[0].focus()
             return
         widgets: list[Any] = []
@@ -323,6 +330,9 @@ class ConversationScreen(Screen):
         if isinstance(focus, RecordForm):
             inputs = focus.query(Input)
             focus = inputs.first() if inputs else focus
+        if typed:  # a reply typed to this choice and not sent comes back, in the reply box
+            composer.value = typed
+            focus = composer
         # at once, not after the next refresh as widget.focus() does: the old way of answering goes next, and
         # had it still the focus, the focus would fall back on the transcript (restyling every turn in it)
         self.set_focus(focus)
@@ -368,6 +378,8 @@ class ConversationScreen(Screen):
                 if draft.get("records") == (self.session.answers.get(question.id) or []) and "entry" not in draft:
                     draft = {}
                 self.conversation.keep_draft(question.id, draft)
+        else:  # a choice: words typed as the reply and not sent ("not su") are kept too
+            self.conversation.keep_draft(question.id, self.query_one("#composer", Input).value)
 
     def save(self) -> None:
         """Keep the draft on screen and save now (on leaving the screen or the app)."""
