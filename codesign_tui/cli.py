@@ -126,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     parser = _parser()
     subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
                    "serve", "room"}
@@ -147,6 +148,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _tolerant_streams() -> None:
+    """A terminal or pipe whose encoding is not UTF-8 (a Windows code page such as cp1252 or cp850, or
+    ASCII) shows a character it lacks as "?" and reads a byte it cannot decode as U+FFFD, instead of
+    ending the command with a traceback."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
+        except (OSError, ValueError):  # a stream already closed or detached keeps its own way
+            pass
 
 
 def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:

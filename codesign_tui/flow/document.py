@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from ..portable import READ_FLAGS
 from ..records import record
 from .problems import Problem, Problems, did_you_mean, display_path
 
@@ -100,7 +101,7 @@ def read_regular_file(path: Path, limit: int, what: str = "a flow") -> bytes:
     waiting for a writer, so it cannot hang the command."""
     target = follow_links(path)
     try:
-        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        handle = os.open(target, READ_FLAGS)
     except OSError as error:
         raise Unreadable(_why_not(error)) from None
     try:

@@ -279,6 +279,7 @@ def _bytecode_cache() -> Any:
     from jinja2 import FileSystemBytecodeCache
 
     from ..flow.catalogue import cache_file
+    from ..portable import only_mine
 
     where = cache_file()
     if where is None:
@@ -286,7 +287,7 @@ def _bytecode_cache() -> Any:
     folder = where.parent / "templates"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
+        if not only_mine(folder.stat()):
             return None  # someone else's folder, or one others can write to: do not load code from it
         _prune(folder)
         # the name says which compiler made an entry: the budgeted one, with this version of Jinja
