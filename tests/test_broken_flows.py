@@ -276,6 +276,9 @@ def test_validate_command_reports_each_broken_file_and_exits_2():
         lines = [line for line in result.stdout.splitlines()
                  if f"{expected.file}:{expected.line}:{expected.column}: error: " in line]
         assert lines and expected.message in lines[0], result.stdout
+    # no example can run while the flow has errors: "0 of 0 examples passed" read as if there were none
+    assert result.stdout.splitlines()[-1].endswith("2 errors, 0 warnings; examples not run until the errors are"
+                                                   " fixed"), result.stdout
 
 
 def test_validate_command_passes_the_shipped_flows():

@@ -26,6 +26,8 @@ class ValidationReport:
         errors, warnings = self.problems.count("error"), self.problems.count("warning")
         checked = f"{self.flows:,} flow{'s' * (self.flows != 1)} checked"
         examples = f"{self.passed:,} of {self.passed + self.failed:,} examples passed"
+        if errors and not self.passed + self.failed:
+            examples = "examples not run until the errors are fixed"
         if errors:
             return f"{checked}: {errors:,} error{'s' * (errors != 1)}, {warnings:,} warning" \
                    f"{'s' * (warnings != 1)}; {examples}"
