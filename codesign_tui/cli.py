@@ -121,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
+    # which first words are commands, not flows (no flow may take one as its id: flow/format.py COMMAND_NAMES)
+    parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
 
@@ -128,8 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
     parser = _parser()
-    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
-                   "serve", "room"}
+    subcommands = set(parser.get_default("commands"))
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:

@@ -286,3 +286,11 @@ def test_validate_command_passes_the_shipped_flows():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert "no errors" in result.stdout
+
+
+def test_no_command_can_be_a_flow_id():
+    """`codesign NAME` runs the command NAME: every command there is must be a name no flow may take."""
+    from codesign_tui.cli import _parser
+    from codesign_tui.flow.format import COMMAND_NAMES
+
+    assert set(_parser().get_default("commands")) <= COMMAND_NAMES

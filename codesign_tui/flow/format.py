@@ -13,6 +13,11 @@ QUESTION_KINDS = ("single", "multiple", "text", "date", "yes_partly_no_unsure", 
 FIELD_KINDS = ("single", "text", "date", "yes_partly_no_unsure")
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 YES_PARTLY_NO_UNSURE = ("yes", "partly", "no", "unsure")
+# `codesign NAME` runs the command NAME, so no flow may take one of these names as its id: the commands
+# there are and those planned, so that a flow written today still starts when the command arrives.
+COMMAND_NAMES = frozenset({"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples",
+                           "example", "serve", "room", "map", "compare", "meeting", "handout", "verify",
+                           "migrate", "help"})
 
 
 @record(frozen=True)

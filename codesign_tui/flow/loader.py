@@ -75,6 +75,10 @@ class _FlowReader:
             return None
         text = lambda key: self.read.text(fields.get(key), key) or ""  # noqa: E731
         flow_id = self.ident(fields.get("id"), "the flow id") or ""
+        if flow_id.casefold() in fmt.COMMAND_NAMES:
+            self.read.error(fields.get("id"), f"the flow id {flow_id!r} is the name of a command, so `codesign"
+                            f" {flow_id}` would run the command, not this flow; choose another id, such as"
+                            f" '{flow_id}-flow'")
         sources = [self.source(n) for n in self.read.sequence(fields.get("sources"), "sources")]
         levels = [self.level(n) for n in self.read.sequence(fields.get("levels"), "levels")]
         self.no_duplicates(levels, "level")
