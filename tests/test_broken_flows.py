@@ -294,3 +294,12 @@ def test_no_command_can_be_a_flow_id():
     from codesign_tui.flow.format import COMMAND_NAMES
 
     assert set(_parser().get_default("commands")) <= COMMAND_NAMES
+
+
+def test_a_duplicated_id_is_listed_first_with_the_errors_that_may_follow_from_it():
+    path = BROKEN / "duplicate-question-id-knock-on.yaml"
+    result = _codesign("validate", str(path))
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert "duplicate question id 'budget'" in errors[0], result.stdout  # though it is on a later line
+    assert "1 error below (line 12) may follow from this one" in result.stdout
+    assert "which is not in the flow" in errors[1]
