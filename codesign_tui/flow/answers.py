@@ -299,7 +299,7 @@ def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str
 
 
 def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False,
-                  unfit: str = "warning") -> dict[str, Any]:
+                  unfit: str = "warning", missing: str = "give one, or use --partial") -> dict[str, Any]:
     """The answers that fit, in stored form. Each answer that does not fit is set aside, with a problem of
     severity `unfit` at its place (an error where the answers are part of the flow, as in its examples); a
     file for another flow, and (unless `partial`) a missing answer, is an error."""
@@ -327,8 +327,8 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
                 continue
             allowed = f" ({', '.join(question.values)})" if question.is_choice else ""
             if question.id not in given.answers:
-                add("answers", f"missing an answer to {question.id!r}{allowed}; give one, or use --partial")
+                add("answers", f"missing an answer to {question.id!r}{allowed}; {missing}")
             elif unfit == "warning":  # as an error, the misfit itself was reported
                 add(question.id, f"{question.id!r} has no answer that can be used (the one given is set aside);"
-                                 " give one, or use --partial")
+                                 f" {missing}")
     return fitted.answers
