@@ -303,3 +303,27 @@ def test_a_duplicated_id_is_listed_first_with_the_errors_that_may_follow_from_it
     assert "duplicate question id 'budget'" in errors[0], result.stdout  # though it is on a later line
     assert "1 error below (line 12) may follow from this one" in result.stdout
     assert "which is not in the flow" in errors[1]
+
+
+def test_a_yes_partly_no_unsure_question_listing_three_plain_options_is_warned_that_all_four_are_offered():
+    path = BROKEN / "warnings" / "yes-partly-no-unsure-three-options.yaml"
+    report = validate_paths([path])
+    assert not report.problems.errors
+    [warning] = report.problems.warnings
+    assert (warning.line, warning.column) == (14, 20)
+    assert "always offers all four answers, so 'partly' will still be offered" in warning.message
+    assert warning.hint == "to offer three answers, use kind: single"
+
+
+def test_options_listed_without_words_of_their_own_keep_the_usual_ones():
+    from codesign_tui.flow.loader import load_flow
+
+    flow = load_flow(BROKEN / "warnings" / "yes-partly-no-unsure-three-options.yaml")
+    assert [o.label for o in flow.question("budget").options] == ["Yes", "Partly", "No", "Not sure"]
+
+
+def test_a_tab_typed_inside_text_is_warned_about_and_an_escaped_one_is_not():
+    report = validate_paths([BROKEN / "warnings" / "tab-inside-text.yaml"])
+    assert not report.problems.errors
+    assert [(w.line, w.column, w.message) for w in report.problems.warnings] == [
+        (11, 25, "a tab inside the text; it shows as ^I in plain mode")]
