@@ -118,6 +118,16 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
     room.set_defaults(run=_room)
 
+    flow_map = commands.add_parser("map", help="the whole flow as one picture: its questions, branches and how"
+                                   " it decides")
+    flow_map.add_argument("flow", metavar="FLOW")
+    flow_map.add_argument("--format", choices=["text", "html", "mermaid"], default="text",
+                          help="text (default), html (a web page for A4 landscape or a projector), or mermaid"
+                          " (for GitHub and GitLab)")
+    flow_map.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    flow_map.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    flow_map.set_defaults(run=_map)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
@@ -304,6 +314,27 @@ def _paths(options: argparse.Namespace) -> int:
         print(f"warning: no combination of answers leads to level {level!r}")
     for rule in report.unreachable_rules(flow):
         print(f"warning: no combination of answers reaches rule {rule!r}")
+    return EXIT_OK
+
+
+def _map(options: argparse.Namespace) -> int:
+    from .files import ExportError, write_atomically
+    from .flow.outline import outline
+    from .plan.flowmap import FORMATS
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    text = FORMATS[options.format](outline(flow))
+    if options.output is None:
+        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, text.encode("utf-8"), force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
 
 
