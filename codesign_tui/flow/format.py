@@ -172,6 +172,7 @@ WORDING = Shape("wording", "How the plan and the app speak of the two levels, fo
 })
 
 FLOW = Shape("flow", "A codesign-tui decision flow.", {
+    "$schema": Field("text", "The JSON Schema an editor checks this file against (`codesign schema`); ignored here."),
     "id": Field("id", "The flow's id.", required=True),
     "title": Field("text", "Its title.", required=True),
     "version": Field("text", "Its version, such as \"1.0\".", required=True),
@@ -241,6 +242,21 @@ def json_schema() -> dict[str, Any]:
         return schema
 
     root = ref(FLOW)
+    # what the loader checks by a question's kind, so that an editor flags it as you type
+    for key, fields_key in (("question", "options"), ("record_field", "options")):
+        kinds = QUESTION_KINDS if key == "question" else FIELD_KINDS
+        choices = [k for k in ("single", "multiple") if k in kinds]
+        rules: list[dict[str, Any]] = [
+            _when_kind(choices, {"required": ["options"], "properties": {"options": {"minItems": 1}}}),
+            _when_kind(["yes_partly_no_unsure"], {"properties": {"options": {"items": {"properties": {
+                "value": {"enum": [*YES_PARTLY_NO_UNSURE, True, False]}}}}}}),
+            _when_kind([k for k in kinds if k not in (*choices, "yes_partly_no_unsure")],
+                       {"not": {"required": ["options"]}}),
+        ]
+        if key == "question":
+            rules.append(_when_kind(["record"], {"required": ["fields"], "properties": {"fields": {"minItems": 1}}}))
+            rules.append(_when_kind([k for k in kinds if k != "record"], {"not": {"required": ["fields"]}}))
+        defs[key]["allOf"] = rules
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://codesign-tui.invalid/flow.schema.json",
@@ -248,6 +264,10 @@ def json_schema() -> dict[str, Any]:
         **root,
         "$defs": defs,
     }
+
+def _when_kind(kinds: list[str], then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {"kind": {"enum": kinds}}, "required": ["kind"]}, "then": then}
+
 
 ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by hand or saved by the app.", {
     "flow": Field("id", "The id of the flow answered.", required=True),
