@@ -50,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render a plan from an answers file")
     render.add_argument("flow", help="a flow id or file")
     render.add_argument("--answers", required=True, type=Path, metavar="FILE", help="the answers file")
-    render.add_argument("--format", choices=("md", "html", "docx", "json"), default="md",
-                        help="Markdown (default), a standalone web page, a Word document, or JSON")
+    render.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md",
+                        help="Markdown (default), a standalone web page, a Word document, JSON, or plain text"
+                        " to paste into a board paper or email")
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")

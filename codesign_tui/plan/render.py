@@ -29,7 +29,7 @@ from .context import build
 MAIN = "plan.md.j2"
 SUMMARY = "summary.md.j2"  # the one-page summary, which stands alone
 PAGE = "plan.html.j2"
-FORMATS = ("md", "html", "docx", "json")
+FORMATS = ("md", "html", "docx", "json", "text")
 
 
 class TemplateProblem(TemplateError):
@@ -85,6 +85,11 @@ def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = N
         return render_html(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
     if format == "json":
         return render_json(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
+    if format == "text":
+        from .text import to_text
+
+        return to_text(render_markdown(flow, result, meta, templates, public=public, summary=summary)
+                       ).encode("utf-8")
     if format == "docx":
         from .word import to_docx
 
