@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md",
                         help="Markdown (default), a standalone web page, a Word document, JSON, or plain text"
                         " to paste into a board paper or email")
+    render.add_argument("--with", dest="partners", action="append", type=Path, default=[], metavar="FILE",
+                        help="another voice's answers to the same work (a partner's): the plan adds where they"
+                        " differ and what that changes; give it once per file")
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
@@ -128,6 +131,16 @@ def _parser() -> argparse.ArgumentParser:
     flow_map.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     flow_map.add_argument("--force", action="store_true", help="replace PATH if it exists")
     flow_map.set_defaults(run=_map)
+
+    voices = commands.add_parser("compare", help="set several voices' answers to one piece of work side by side:"
+                                 " where they differ and what each difference changes")
+    voices.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="answers files or saved sessions of one flow; the first is the baseline")
+    voices.add_argument("--flow", metavar="FLOW", help="the flow, when the files' own is not a shipped one")
+    voices.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md")
+    voices.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    voices.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    voices.set_defaults(run=_compare)
 
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
@@ -339,6 +352,51 @@ def _map(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _compare(options: argparse.Namespace) -> int:
+    from .files import ExportError, write_atomically
+    from .flow.answers import check_answers, read_answers
+    from .flow.problems import Problems
+    from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
+    from .plan.compare import render_comparison
+
+    if len(options.files) < 2:
+        return _error("give at least two answers files to compare")
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o compare.docx to write it to a file")
+    problems = Problems()
+    givens = [read_answers(path, problems) for path in options.files]
+    if problems.errors or any(given is None for given in givens):
+        print(problems.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    flow = _load(options.flow or givens[0].flow)  # type: ignore[union-attr]
+    if flow is None:
+        return EXIT_PROBLEMS
+    try:
+        check_alike(flow, givens)  # type: ignore[arg-type]
+    except VoicesDiffer as error:
+        return _error(str(error))
+    answers = [check_answers(flow, given, problems, partial=True) for given in givens]  # type: ignore[arg-type]
+    if problems.items:
+        print(problems.format(), file=sys.stderr)
+    if problems.errors:
+        return EXIT_PROBLEMS
+    comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
+    project = next((given.project for given in givens if given and given.project), "")
+    data = render_comparison(options.format, comparison, project)
+    if options.output is None:
+        if options.format != "docx" and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
@@ -362,9 +420,25 @@ def _render(options: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     # in a partial plan, an unanswered question holds nothing back; the plan says it is still to answer
     result = evaluate(flow, answers, so_far=options.partial)
+    comparison = None
+    if options.partners:
+        from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
+
+        givens = [given, *(read_answers(path, problems) for path in options.partners)]
+        if problems.errors or any(other is None for other in givens):
+            print(problems.format(), file=sys.stderr)
+            return EXIT_PROBLEMS
+        try:
+            check_alike(flow, givens)  # type: ignore[arg-type]
+        except VoicesDiffer as error:
+            return _error(str(error))
+        theirs = [check_answers(flow, other, problems, partial=True) for other in givens[1:]]  # type: ignore[arg-type]
+        comparison = compare(flow, list(zip(voice_names(givens, public=options.public),  # type: ignore[arg-type]
+                                            [answers, *theirs])))
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
-                      front_matter=options.front_matter, paper=options.paper, summary=options.summary)
+                      front_matter=options.front_matter, paper=options.paper, summary=options.summary,
+                      comparison=comparison)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:

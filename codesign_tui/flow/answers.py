@@ -166,6 +166,7 @@ class AnswersFile:
     updated: str = ""
     drafts: dict[str, Any] = field(default_factory=dict)
     set_aside: dict[str, "SetAside"] = field(default_factory=dict)
+    voice: str = ""  # whose view these answers give ("VCSE partner"); "" is the commissioner's own
 
 
 @record(frozen=True)
@@ -219,7 +220,8 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             date = _dt.date.fromisoformat(date).isoformat()
         except ValueError:
             read.error(fields["date"], f"date {date!r} should be written YYYY-MM-DD")
-    given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places)
+    given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places,
+                        voice=" ".join(text("voice").split()))
     _read_set_aside(read, fields.get("set_aside"), given)
     session = fields.get("session")
     if isinstance(session, yaml.MappingNode):

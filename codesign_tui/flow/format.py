@@ -273,6 +273,8 @@ ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by h
     "flow": Field("id", "The id of the flow answered.", required=True),
     "project": Field("text", "The piece of work, for the plan's title."),
     "prepared_by": Field("text", "Who prepared the plan."),
+    "voice": Field("text", "Whose view the answers give, when not the commissioner's own: \"VCSE partner\","
+                   " \"People with lived experience\". `codesign compare` sets voices side by side."),
     "date": Field("text", "When, as YYYY-MM-DD."),
     "answers": Field("answers", "Question ids and their answers.", required=True),
     "set_aside": Field("answers", "Answers kept but not used, because they no longer fit the flow: each"
