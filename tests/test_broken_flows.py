@@ -327,3 +327,10 @@ def test_a_tab_typed_inside_text_is_warned_about_and_an_escaped_one_is_not():
     assert not report.problems.errors
     assert [(w.line, w.column, w.message) for w in report.problems.warnings] == [
         (11, 25, "a tab inside the text; it shows as ^I in plain mode")]
+
+
+def test_a_rule_no_answers_reach_names_the_rule_that_catches_its_answers_first():
+    report = validate_paths([BROKEN / "warnings" / "rule-caught-first.yaml"])
+    warnings = [w for w in report.problems.warnings if "reaches rule" in w.message]
+    assert [(w.line, w.message) for w in warnings] == [(15, "no combination of answers reaches rule 'closed-and-poor'")]
+    assert warnings[0].hint.startswith("the answers it would take are caught first by rule 'closed';")
