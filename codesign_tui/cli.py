@@ -142,6 +142,17 @@ def _parser() -> argparse.ArgumentParser:
     voices.add_argument("--force", action="store_true", help="replace PATH if it exists")
     voices.set_defaults(run=_compare)
 
+    handout = commands.add_parser("handout", help="a printable sheet for a training session: the scenario, and"
+                                  " each question with its answers, discussion prompts and room to write")
+    handout.add_argument("name", metavar="EXAMPLE|FLOW", help="a worked example (codesign examples) or a flow")
+    handout.add_argument("--key", action="store_true",
+                         help="the answer key: the case's answer and why at each question, and its recommendation")
+    handout.add_argument("--format", choices=("md", "html", "docx", "text"), default="md")
+    handout.add_argument("--paper", choices=("a4", "letter"), default="a4", help="the Word document's paper size")
+    handout.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    handout.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    handout.set_defaults(run=_handout)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
@@ -383,6 +394,35 @@ def _compare(options: argparse.Namespace) -> int:
     comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
     project = next((given.project for given in givens if given and given.project), "")
     data = render_comparison(options.format, comparison, project)
+    if options.output is None:
+        if options.format != "docx" and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _handout(options: argparse.Namespace) -> int:
+    from .files import ExportError, write_atomically
+    from .plan.handout import examples_by_name, render_handout
+    from .resources import flows_dir
+
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o handout.docx to write it to a file")
+    example = examples_by_name(flows_dir()).get(options.name)
+    if options.key and example is None:
+        return _error(f"an answer key needs a worked example, and {options.name!r} is not one; the examples are: "
+                      + ", ".join(sorted(examples_by_name(flows_dir()))))
+    flow = _load(example.flow if example else options.name)
+    if flow is None:
+        return EXIT_PROBLEMS
+    data = render_handout(options.format, flow, example, key=options.key, paper=options.paper)
     if options.output is None:
         if options.format != "docx" and sys.stdout.isatty():
             data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")

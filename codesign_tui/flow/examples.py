@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ class WorkedExample:
     answers: dict[str, Any]
     check: Example  # the same answers and expectations as a flow self-test
     path: str
+    reasons: dict[str, str] = field(default_factory=dict)  # question id -> why the case answers so
 
 
 def read_worked_example(path: Path, problems: Problems) -> WorkedExample | None:
@@ -65,8 +67,16 @@ def read_worked_example(path: Path, problems: Problems) -> WorkedExample | None:
         places[f"expect:{key}"] = place_of(document, value_node)
     name = text("example")
     check = Example(name, answers, expect, place_of(document, document.root), places)
+    reasons: dict[str, str] = {}
+    reasons_node = fields.get("reasons")
+    if isinstance(reasons_node, yaml.MappingNode):
+        for key_node, value_node in reasons_node.value:
+            reasons[str(to_python(key_node))] = " ".join((read.text(value_node, "a reason") or "").split())
+            places[f"reason:{to_python(key_node)}"] = place_of(document, key_node)
+    elif reasons_node is not None:
+        read.error(reasons_node, "reasons should map question ids to why the case answers so")
     return WorkedExample(name, text("title"), text("flow"), text("scenario").strip(), text("note").strip(),
-                         text("source"), answers, check, document.name)
+                         text("source"), answers, check, document.name, reasons)
 
 
 def example_paths(flows_folder: Path) -> list[Path]:

@@ -10,7 +10,7 @@ from ..records import record
 from .lint import lint
 from .loader import read_flow
 from .paths import catching_rules, explore
-from .problems import Problem, Problems, display_path
+from .problems import Problem, Problems, did_you_mean, display_path
 from .examples import worked_examples
 from .selftest import check_example, run_examples
 
@@ -77,6 +77,12 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
     report.failed += failed
     for worked in worked_examples(path.parent, problems):
         if worked.flow == flow.id:
+            for question_id in worked.reasons:
+                if not flow.has_question(question_id):
+                    where = worked.check.places.get(f"reason:{question_id}", worked.check.place)
+                    problems.add(Problem(where.path, where.line, where.column, f"example {worked.name!r}: a reason"
+                                         f" for {question_id!r}, which is not a question of {flow.id!r}",
+                                         hint=did_you_mean(question_id, [q.id for q in flow.questions])))
             ok = check_example(flow, worked.check, problems)
             report.passed += ok
             report.failed += not ok
