@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     render.set_defaults(run=_render)
 
     examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
+    examples.add_argument("--results", action="store_true", help="show each case's recommendation too, for"
+                          " preparing a session (left out by default: the list may be on a projector)")
     examples.set_defaults(run=_examples)
 
     example = commands.add_parser("example", help="open a worked example, its answers proposed at each step")
@@ -628,7 +630,8 @@ def _examples(options: argparse.Namespace) -> int:
         print(problems.format(), file=sys.stderr)
     flows: dict[str, object] = {}
     width = max((len(e.name) for e in found), default=4)
-    print(f"{'name':<{width}}  {'flow':<10}  {'recommendation':<14}  title")
+    results = getattr(options, "results", False)
+    print(f"{'name':<{width}}  {'flow':<10}  " + (f"{'recommendation':<14}  " if results else "") + "title")
     for worked in found:
         flow = flows.get(worked.flow) or _load(worked.flow)
         if flow is None:
@@ -638,10 +641,13 @@ def _examples(options: argparse.Namespace) -> int:
         fitted = fit_answers(flow, AnswersFile(worked.flow, worked.answers))
         for key, kept in fitted.set_aside.items():
             print(_shown(f"warning: example {worked.name!r}: {kept.said}; this answer is set aside"), file=sys.stderr)
-        result = evaluate(flow, fitted.answers)
-        level = result.recommendation.label if result.recommendation else "-"
-        print(_shown(f"{worked.name:<{width}}  {worked.flow:<10}  {level:<14}  {worked.title}"))
-    print("Open one with: codesign example NAME")
+        level = ""
+        if results:
+            result = evaluate(flow, fitted.answers)
+            level = f"{result.recommendation.label if result.recommendation else '-':<14}  "
+        print(_shown(f"{worked.name:<{width}}  {worked.flow:<10}  {level}{worked.title}"))
+    print("Open one with: codesign example NAME" + ("" if results else "    Each case's recommendation:"
+                                                     " codesign examples --results"))
     return EXIT_OK
 
 

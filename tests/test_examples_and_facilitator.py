@@ -48,14 +48,18 @@ def test_each_example_gives_its_recommendation(name):
     assert worked.scenario and worked.note and worked.source
 
 
-def test_examples_command_lists_them_with_recommendations():
-    run = subprocess.run([sys.executable, "-m", "codesign_tui", "examples"], capture_output=True, text=True,
-                         timeout=60)
-    assert run.returncode == 0
-    rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
-    assert set(rows) == set(EXPECTED)
-    assert "Co-produce" in rows["gm-learning-disability-strategy"]
-    assert "Consult" in rows["whole-school-mental-health"]
+def test_examples_command_lists_them_without_results_unless_asked(appendix2):
+    """The list may be on a projector before a session: each case's result only with --results."""
+    for results in (False, True):
+        run = subprocess.run([sys.executable, "-m", "codesign_tui", "examples", *(["--results"] if results else [])],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0
+        rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
+        assert set(rows) == set(EXPECTED)
+        assert ("recommendation" in run.stdout.splitlines()[0]) is results
+        for name, (level, _held) in EXPECTED.items():
+            label = appendix2.level(level).label
+            assert (f"  {label}  " in rows[name]) is results, rows[name]
 
 
 def test_an_unknown_example_names_the_known_ones():
