@@ -1704,3 +1704,45 @@ async def test_at_160_columns_the_side_panel_keeps_each_count_whole_and_says_wha
         marked = next(line for line in text if line.endswith(level) and "◆" in line)
         assert marked.index("◆") < marked.index(level)  # the mark on its level's own line
         assert "◆ What the work calls for" in text and "★ The recommendation" in text
+
+
+async def test_enter_makes_the_folder_asked_for_and_the_next_save_proposes_it(tmp_path):
+    """From the second trial: "Make it, and save the plan there? [Make it] [Cancel]" cancelled on Enter, silently,
+    and each of seven saves proposed the starting folder again."""
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "m")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "board" / "plan")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "enter")  # the action asked for
+        assert isinstance(app.screen, PlanScreen)
+        assert (tmp_path / "board" / "plan.md").is_file()
+        await press(pilot, "w")
+        said = str(app.screen.query_one("#export-folder").render())
+        assert said.endswith(f"in this folder:\n{tmp_path / 'board'}")
+
+
+async def test_a_save_that_ends_without_saving_says_so(tmp_path):
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    seen: list = []
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.notify = lambda message, **kwargs: seen.append((kwargs.get("title"), str(message)))  # type: ignore[method-assign]
+        await press(pilot, *"13111111", "ctrl+o", "m")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "nowhere" / "plan.md")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "escape")
+        assert seen[-1][0] == "Not saved" and "the folder" in seen[-1][1] and "was not made" in seen[-1][1]
+        (tmp_path / "plan.md").write_text("keep me")
+        await press(pilot, "m")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "plan.md")
+        await press(pilot, "enter", "enter")  # replacing keeps the safe answer as its default
+        assert seen[-1] == ("Not saved", "The plan was not saved: plan.md was kept as it was.")
+        await press(pilot, "m", "escape")
+        assert seen[-1] == ("Not saved", "The plan was not saved.")
+    assert not (tmp_path / "nowhere").exists() and (tmp_path / "plan.md").read_text() == "keep me"

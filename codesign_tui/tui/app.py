@@ -80,6 +80,7 @@ class CodesignApp(App):
         self.current: Conversation | None = None
         self.farewell = ""
         self.exported: list[Path] = []
+        self.plan_folders: dict[str, Path] = {}  # the folder each session last saved its plan to
         self.exported_answers: dict | None = None  # the answers as they were when a plan was last saved
 
     def on_mount(self) -> None:

@@ -174,29 +174,39 @@ class PlanScreen(Screen):
         if self.app.is_web:
             self.deliver(fmt)
             return
-        proposed = Path.cwd() / self.file_name(fmt)
+        # the folder last saved to for this session, so that several saves are not typed again each time
+        folder = self.app.plan_folders.get(self.session.name, Path.cwd())
+        proposed = folder / self.file_name(fmt)
 
         def chosen(path: Path | None) -> None:
             if path is None:
+                self.notify("The plan was not saved.", title="Not saved", timeout=5)
                 return
             path = with_format_suffix(path, fmt)
             if not path.parent.exists():
                 def create(yes: bool | None) -> None:
-                    if yes:
-                        try:
-                            path.parent.mkdir(parents=True)
-                        except OSError as error:
-                            self.notify(visible(f"The folder {path.parent} could not be made: {error.strerror}."),
-                                        title="Not saved", severity="error", timeout=STAYS)
-                            return
-                        chosen(path)
+                    if not yes:
+                        self.notify(visible(f"The plan was not saved: the folder {path.parent} was not made."),
+                                    title="Not saved", timeout=STAYS)
+                        return
+                    try:
+                        path.parent.mkdir(parents=True)
+                    except OSError as error:
+                        self.notify(visible(f"The folder {path.parent} could not be made: {error.strerror}."),
+                                    title="Not saved", severity="error", timeout=STAYS)
+                        return
+                    chosen(path)
+                # making the folder is what the person asked for by typing it: Enter does it
                 self.app.push_screen(ConfirmDialog(f"There is no folder {path.parent}. Make it, and save the plan"
-                                                   " there?", "Make it", "Cancel"), create)
+                                                   " there?", "Make it", "Cancel", default="yes"), create)
                 return
             if path.exists():
                 def replace(yes: bool | None) -> None:
                     if yes:
                         self.write(fmt, path, force=True)
+                    else:
+                        self.notify(visible(f"The plan was not saved: {path.name} was kept as it was."),
+                                    title="Not saved", timeout=STAYS)
                 self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?", "Replace", "Keep it"),
                                      replace)
             else:
@@ -215,6 +225,7 @@ class PlanScreen(Screen):
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         self.app.exported.append(path)
+        self.app.plan_folders[self.session.name] = path.parent
         self.app.exported_answers = copy.deepcopy(self.session.answers)
         # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
         # as it covers part of the plan on a small screen, while the title bar keeps the name

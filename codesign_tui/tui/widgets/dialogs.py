@@ -16,7 +16,9 @@ from ...flow.visible import visible
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Asks a yes/no question; Escape means no."""
+    """Asks a yes/no question; Escape means no. The focus starts on the safe answer where "yes" replaces or
+    deletes something; where "yes" is what the person has just asked for (make the folder to save into), on
+    that (`default="yes"`), so that Enter does what they asked."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
@@ -32,10 +34,11 @@ class ConfirmDialog(ModalScreen[bool]):
                 Binding("left", "app.focus_previous", show=False),
                 Binding("right", "app.focus_next", show=False)]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", default: str = "no") -> None:
         super().__init__()
         self.question = question
         self.yes, self.no = yes, no
+        self.default = default
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,7 +48,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(self.no, id="no", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.default == "yes" else "#no", Button).focus()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -55,7 +58,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_stay_on_the_safe_answer(self) -> None:
-        if self.focused is not self.query_one("#no", Button):
+        if self.default == "yes" or self.focused is not self.query_one("#no", Button):
             self.focus_next()
 
 
@@ -139,7 +142,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     DEFAULT_CSS = """
     ExportDialog { align: center middle; }
-    ExportDialog > Vertical { width: 76; max-width: 95%; height: auto; border: thick $accent;
+    ExportDialog > Vertical { width: 100; max-width: 100%; height: auto; border: thick $accent;
                               background: $surface; padding: 1 2; }
     ExportDialog Input { margin: 0 0 1 0; }
     ExportDialog #export-folder { margin-bottom: 1; }
