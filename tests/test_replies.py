@@ -8,7 +8,9 @@ from codesign_tui.flow.replies import ReplyError, read_choice, read_choices
 
 
 @pytest.mark.parametrize("question_id, text, value", [
-    ("space_to_shape", "y", "yes"), ("space_to_shape", "Yes", "yes"), ("space_to_shape", "2", "partly"),
+    ("space_to_shape", "y", "yes"), ("space_to_shape", "Yes", "yes"),
+    ("time_for_relationships", "n", "no"), ("budget", "N", "no"),  # as at any yes/no prompt, though "Not sure" starts with n
+    ("time_for_relationships", "no", "no"), ("budget", "not", "unsure"), ("space_to_shape", "2", "partly"),
     ("space_to_shape", "partly", "partly"), ("space_to_shape", "no", "no"), ("space_to_shape", "not sure", "unsure"),
     ("space_to_shape", "No, it is mostly decided", "no"),  # a whole label
     ("space_to_shape", "no, mostly decided", "no"),  # an answer said with its reason
@@ -19,7 +21,7 @@ def test_a_reply_means_one_answer(appendix2, question_id, text, value):
     assert read_choice(appendix2.question(question_id), text) == value
 
 
-@pytest.mark.parametrize("text", ["maybe", "5", "n, o"])
+@pytest.mark.parametrize("text", ["maybe", "5", "z, o"])
 def test_a_reply_that_fits_no_answer_says_which_would(appendix2, text):
     with pytest.raises(ReplyError) as raised:
         read_choice(appendix2.question("space_to_shape"), text)

@@ -23,6 +23,11 @@ def _match(text: str, options: tuple[Option, ...]) -> Option:
     for option in options:
         if word in (option.value.casefold(), option.label.casefold()):
             return option
+    # "y" and "n" are yes and no, as at any yes/no prompt, though "Not sure" also starts with n
+    if word in ("y", "n"):
+        plain = next((o for o in options if o.value == ("yes" if word == "y" else "no")), None)
+        if plain is not None:
+            return plain
     # a short reply is the start of an answer: "y" is yes; but "no" is not the start of "Not sure"
     starts = [o for o in options if any(_begins(text, word) for text in (o.value.casefold(), o.label.casefold()))]
     if len(starts) == 1:
