@@ -492,3 +492,19 @@ def test_guidance_people_asked_for(appendix2, conflicts):
     assert "conflict" in first.title.lower() and "conflicts of interest" in first.intro
     kind = next(f for f in conflicts.question("interests").fields if f.id == "interest_type")
     assert "trustee" in kind.option("financial").explanation
+
+
+def test_what_to_confirm_is_said_in_the_issues_words(appendix2):
+    """Issue 22: "if all of these are confirmed", the answer each needs, and what a No would make it."""
+    from codesign_tui.flow.confirming import confirm_lines
+
+    lines = confirm_lines(appendix2, evaluate(appendix2, {**BASE, "shared_delivery": "no", "shared_power": "partly",
+                                                          "budget": "unsure", "senior_buy_in": "unsure"}))
+    assert lines[0] == "Consult for now; Co-design if all of these are confirmed."
+    assert lines[1].endswith("Needs “Yes” or “Partly”.")  # the budget: a No keeps Consult
+    # leaders' No would take the recommendation down to Inform
+    assert lines[2].endswith("Needs “Yes” or “Partly”. If the answer is “No”, it would be Inform and check back.")
+    assert confirm_lines(appendix2, evaluate(appendix2, {**BASE, "budget": "unsure"}))[:2] == [
+        "Consult for now; Co-produce if all of these are confirmed.",
+        "Do you have money for facilitation, a place to meet, and people's expenses? Needs “Yes”."]
+    assert confirm_lines(appendix2, evaluate(appendix2, BASE)) == []
