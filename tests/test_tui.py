@@ -492,7 +492,8 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
         [interest] = session.answers["interests"]
         assert interest["name"] == "Sam Jones" and interest["declared_on"] == "2026-03-31"
         result = session.result()
-        assert (result.recommendation.id, result.calls_for.id) == ("co-design", "co-produce")
+        # policy version 3: VCSE partners not held to the same conflicts policy ("no") holds co-design back too
+        assert (result.recommendation.id, result.calls_for.id) == ("consult", "co-produce")
         assert list(result.held_back_by) == ["budget"]
         saved = saved_file(app)
         assert saved["answers"] == session.answers and saved["answers"]["interests"][0]["name"] == "Sam Jones"
