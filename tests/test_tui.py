@@ -494,7 +494,7 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
         result = session.result()
         # policy version 3: VCSE partners not held to the same conflicts policy ("no") holds co-design back too
         assert (result.recommendation.id, result.calls_for.id) == ("consult", "co-produce")
-        assert list(result.held_back_by) == ["budget"]
+        assert list(result.held_back_by) == ["budget", "wide_networks", "same_policy_all_sectors"]
         saved = saved_file(app)
         assert saved["answers"] == session.answers and saved["answers"]["interests"][0]["name"] == "Sam Jones"
 
