@@ -513,7 +513,7 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
             await pilot.pause()
     plan = (tmp_path / "plan.md").read_text()
     assert plan.startswith("# ")
-    assert "We recommend **Co-design**" in plan
+    assert "We recommend **Consult**" in plan
     assert "| Sam Jones | Trustee | Carers Together |" in plan
     assert "31 March 2026" in plan
     assert "Redesign of carers' support \\| phase 1" in plan  # a typed | does not break the table
