@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .files import ExportError
+from .flow.confirming import confirm_lines
 from .flow.answers import AnswerError, check_record, read_date
 from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
@@ -251,6 +252,11 @@ class PlainConversation:
                 for question_id in result.held_back_by:
                     question = self.flow.question(question_id)
                     self.say(f"  - {question.prompt} (you answered: {question.label(result.answers.get(question_id))})")
+            confirm = confirm_lines(self.flow, result)
+            if confirm:
+                self.say(confirm[0])
+                for line in confirm[1:]:
+                    self.say(f"  - {line}")
         for flag in result.flags:
             self.say(f"Flag: {flag.text}")
         if result.planned_actions:

@@ -23,12 +23,12 @@ def load(tmp_path: Path, text: str, flow, partial: bool = False):
 
 def test_unquoted_yes_and_no_are_the_words(appendix2):
     problems = Problems()
-    given = read_answers(DATA / "answers" / "appendix2-codesign.yaml", problems)
+    given = read_answers(DATA / "answers" / "appendix2-consult-held-back.yaml", problems)
     answers = check_answers(appendix2, given, problems)
     assert not problems.items
-    assert answers["space_to_shape"] == "yes" and answers["learning_culture"] == "no"
-    assert given.project == "Neighbourhood mental health support"
-    assert given.date == "2026-11-25"
+    assert answers["space_to_shape"] == "yes" and answers["budget"] == "no"
+    assert given.project == "Homelessness prevention in Wigan"
+    assert given.date == "2026-11-30"
 
 
 # An answer that does not fit is set aside with a warning at its place, not loaded (it used to be an error

@@ -91,7 +91,8 @@ def test_render_json_has_the_promised_fields():
     assert data["flow"] == "appendix2"
     assert data["recommendation"] == "co-design"
     assert data["calls_for"] == "co-produce"
-    assert data["held_back_by"] == ["time_for_relationships", "learning_culture", "shared_power"]
+    assert data["held_back_by"] == ["time_for_relationships", "shared_power"]
+    assert data["if_confirmed"] is None and data["to_confirm"] == []
     assert data["answers"]["space_to_shape"] == "yes"
     assert {a["kind"] for a in data["actions"]} == {"to_unlock"}
 
@@ -171,13 +172,15 @@ def test_paths_counts_every_combination():
 def test_paths_reaches_every_level_of_the_engagement_plan():
     run = codesign("paths", "engagement-plan")
     assert run.returncode == 0, run.stderr
-    # appendix2's 4**8 combinations times own_skills (4), recompense (4) and coi_policy (6)
-    assert "6,291,456 combinations" in run.stdout
+    # appendix2's 4**8 combinations times own_skills (4), recompense (5), wide_networks (4), coi_policy (6) and
+    # same_policy_all_sectors (4): the questions the rules read since policy version 3
+    assert "125,829,120 combinations" in run.stdout
     counts = {line.split()[0]: int(line.split()[1].replace(",", "")) for line in run.stdout.splitlines()[1:5]}
-    assert sum(counts.values()) == 6_291_456
+    assert sum(counts.values()) == 125_829_120
     assert all(counts[level] > 0 for level in ("inform", "consult", "co-design", "co-produce"))
-    # appendix2's 8 ways to co-produce, times own_skills yes or partly, recompense yes, and 4 policies
-    assert counts["co-produce"] == 64
+    # appendix2's 8 ways to co-produce, times own_skills yes or partly, recompense yes or not needed, wide
+    # networks yes or partly, the 3 policies for every partner, and the same policy for every sector
+    assert counts["co-produce"] == 192
     assert "warning" not in run.stdout
 
 

@@ -77,8 +77,9 @@ def test_spread_of_recommendations_counts_only_answer_sets_that_reached_one(room
     table = {c.level.id: (c.recommended, c.share, c.calls_for, c.supported) for c in room.levels}
     assert table == {
         "inform": (1, Fraction(1, 5), 1, 0),
-        "consult": (1, Fraction(1, 5), 0, 1),
-        "co-design": (2, Fraction(2, 5), 0, 3),
+        # b (budget partly, culture no) is Consult since policy version 3: co-design needs the culture too
+        "consult": (2, Fraction(2, 5), 0, 3),
+        "co-design": (1, Fraction(1, 5), 0, 1),
         "co-produce": (1, Fraction(1, 5), 4, 1),
     }
 
@@ -319,9 +320,9 @@ def test_report_tables_are_whole_tables(report):
     _, tables, *_ = parse(report)
     recommendations = tables[0]
     assert recommendations[0][:3] == ["Level", "Recommended", "Share"]
-    assert [row[:3] for row in recommendations[1:]] == [["Inform and check back", "1", "20%"], ["Consult", "1", "20%"],
-                                                         ["Co-design", "2", "40%"], ["Co-produce", "1", "20%"]]
-    assert recommendations[3][3] == "████████░░░░░░░░░░░░"
+    assert [row[:3] for row in recommendations[1:]] == [["Inform and check back", "1", "20%"], ["Consult", "2", "40%"],
+                                                         ["Co-design", "1", "20%"], ["Co-produce", "1", "20%"]]
+    assert recommendations[2][3] == "████████░░░░░░░░░░░░"  # Consult, 40%
     held = tables[1]
     assert [row[1:3] for row in held[1:]] == [["2", "40%"], ["1", "20%"], ["1", "20%"]]
     assert held[1][4] == "Partly (1), No (1)"
@@ -343,7 +344,7 @@ def test_report_explains_the_measure_and_how_many_answered(report):
 def test_report_draws_the_recommendations_as_a_mermaid_pie(report):
     _, _, _, _, fences = parse(report)
     assert fences == [("mermaid", 'pie showData\n    title Recommendations\n    "Inform and check back" : 1\n'
-                                  '    "Consult" : 1\n    "Co-design" : 2\n    "Co-produce" : 1\n')]
+                                  '    "Consult" : 2\n    "Co-design" : 1\n    "Co-produce" : 1\n')]
 
 
 def test_free_text_is_escaped_and_names_are_never_shown(report):
@@ -372,7 +373,7 @@ def test_json_has_the_numbers(engagement):
     (flow,) = data["flows"]
     assert (flow["flow"], flow["answer_sets"], flow["complete"], flow["decided"]) == ("engagement-plan", 6, 5, 5)
     assert [(r["level"], r["recommended"], r["share"]) for r in flow["recommendations"]] == [
-        ("inform", 1, 0.2), ("consult", 1, 0.2), ("co-design", 2, 0.4), ("co-produce", 1, 0.2)]
+        ("inform", 1, 0.2), ("consult", 2, 0.4), ("co-design", 1, 0.2), ("co-produce", 1, 0.2)]
     assert [(h["question"], h["count"]) for h in flow["held_back"]] == [
         ("budget", 2), ("learning_culture", 1), ("shared_power", 1)]
     assert [(q["question"], q["disagreement"]) for q in flow["questions"]] == [
@@ -516,3 +517,23 @@ def test_cli_names_each_answer_set_aside_on_stderr():
     assert "not-an-option.yaml:4:11: warning: budget: 'maybe' is not one of the answers" in run.stderr
     assert "unknown-id.yaml:4:3: warning: 'budgett' is not a question of flow 'engagement-plan'" in run.stderr
     assert "set aside" in run.stderr and "maybe" not in run.stdout
+
+
+def test_the_report_says_how_many_would_be_higher_once_confirmed(tmp_path):
+    """Issue 22: "12 Consult, of which 5 Co-design if confirmed", from the engine's if_confirmed."""
+    import yaml
+
+    base = {"space_to_shape": "yes", "problem_type": "partly_known", "time_for_relationships": "yes",
+            "budget": "yes", "senior_buy_in": "yes", "learning_culture": "yes", "shared_delivery": "no",
+            "shared_power": "no"}
+    sets = [dict(base, budget="unsure")] * 3 + [dict(base, shared_delivery="yes", shared_power="yes",
+                                                     budget="unsure")] + [dict(base, budget="no")] * 2
+    for index, answers in enumerate(sets):
+        (tmp_path / f"{index}.yaml").write_text(yaml.safe_dump({"flow": "appendix2", "answers": answers}))
+    cohort = build_cohort([tmp_path])
+    consult = next(c for c in cohort.flows[0].levels if c.level.id == "consult")
+    assert (consult.recommended, consult.if_confirmed) == (6, {"co-design": 3, "co-produce": 1})
+    assert "- 6 Consult, of which 3 Co-design if confirmed and 1 Co-produce if confirmed" in render_markdown(cohort)
+    data = json.loads(render_json(cohort))
+    row = next(r for r in data["flows"][0]["recommendations"] if r["level"] == "consult")
+    assert row["if_confirmed"] == {"co-design": 3, "co-produce": 1}

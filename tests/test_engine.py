@@ -250,8 +250,10 @@ def test_a_requirement_condition_counts_among_the_questions_the_rules_read(condi
 
 def test_a_flow_adds_requirements_to_the_levels_it_includes(engagement, appendix2):
     added = [(r.level, r.question) for r in engagement.requirements if r.place.path.endswith("engagement-plan.yaml")]
-    assert added == [("co-design", "recompense"), ("co-produce", "recompense"), ("co-produce", "own_skills"),
-                     ("co-produce", "coi_policy")]
+    assert added == [("co-design", "own_skills"), ("co-design", "recompense"), ("co-design", "coi_policy"),
+                     ("co-design", "same_policy_all_sectors"), ("co-produce", "own_skills"),
+                     ("co-produce", "recompense"), ("co-produce", "wide_networks"), ("co-produce", "coi_policy"),
+                     ("co-produce", "same_policy_all_sectors")]
     # the included flow's own requirements are all still there
     assert {(r.level, r.question) for r in appendix2.requirements} <= {
         (r.level, r.question) for r in engagement.requirements}

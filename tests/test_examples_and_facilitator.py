@@ -24,6 +24,7 @@ EXPECTED = {
     "point-oldham": ("consult", ["budget"]),
     "gm-learning-disability-strategy": ("co-produce", []),
     "whole-school-mental-health": ("consult", []),
+    "gm-cancer-champions": ("co-design", []),  # the framework's one case it calls co-designed
 }
 
 
@@ -34,7 +35,7 @@ def examples():
     return found
 
 
-def test_the_four_case_studies_are_shipped():
+def test_the_five_case_studies_are_shipped():
     assert set(examples()) == set(EXPECTED)
 
 
@@ -60,6 +61,21 @@ def test_examples_command_lists_them_without_results_unless_asked(appendix2):
         for name, (level, _held) in EXPECTED.items():
             label = appendix2.level(level).label
             assert (f"  {label}  " in rows[name]) is results, rows[name]
+
+
+def test_point_oldham_says_what_the_budget_would_reach_once_confirmed():
+    worked = examples()["point-oldham"]
+    result = evaluate(load_flow(flows_dir() / "appendix2.yaml"), worked.answers)
+    assert result.if_confirmed.id == "co-produce" and [i.question for i in result.to_confirm] == ["budget"]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_example_marks_what_the_case_does_not_say_as_an_assumption(name):
+    """Issue 22: every fact in a note traceable to its case study or stated as an assumption."""
+    note = examples()[name].note
+    assert "assum" in note or "our reading" in note
+    for unsupported in ("ran for years", "leans on individual relationships", "national SEND rules fix"):
+        assert unsupported not in note
 
 
 def test_an_unknown_example_names_the_known_ones():

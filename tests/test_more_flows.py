@@ -164,7 +164,7 @@ def test_payment_by_results_or_in_arrears_holds_the_launch(procurement, model):
 # Each barrier: the answer that raises it, the level it leaves the tender at, and words of its remedy.
 BARRIERS = [
     ("grant_or_contract", "grant_better", "not_ready", "grant programme"),
-    ("grant_or_contract", "not_considered", "needs_changes", "Compare a grant with a contract"),
+    ("grant_or_contract", "not_considered", "not_ready", "Compare a grant with a contract"),
     ("vcse_experts_involved", "no", "needs_changes", "VCSE infrastructure body"),
     ("prior_notice", "no", "needs_changes", "Announce the tender before it opens"),
     ("contract_length", "under_three_no_reason", "needs_changes", "three to five years"),

@@ -42,9 +42,11 @@ def test_typed_replies_as_a_person_types_them(appendix2, tmp_path):
     assert answers == {"space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "partly",
                        "budget": "partly", "senior_buy_in": "yes", "learning_culture": "unsure",
                        "shared_delivery": "yes", "shared_power": "partly"}
-    assert "Recommendation: Co-design." in out
+    # policy version 3: a culture not known holds co-design back; plain mode says what confirming it reaches
+    assert "Recommendation: Consult." in out
+    assert "Consult for now; Co-design if all of these are confirmed." in out
     [plan] = tmp_path.glob("appendix2-20*.md")
-    assert "Co-design" in plan.read_text()
+    assert "Consult for now; Co-design if all of these are confirmed." in plan.read_text()
 
 
 def test_help_and_unknown_replies_do_not_answer(appendix2, tmp_path):

@@ -17,7 +17,7 @@ from test_plan_support import GOLDEN, parser, session, shape, text_of
 
 # answers file -> what it covers
 CASES = {
-    "appendix2-codesign": "co-design called for co-production; time and culture hold it back",
+    "appendix2-codesign": "co-design called for co-production; time and shared power hold it back",
     "appendix2-consult-held-back": "consult: co-production called for, no budget",
     "engagement-coproduce": "co-produce, four interests, notes in two paragraphs",
     "engagement-interests": "co-design, two interests",
@@ -138,12 +138,16 @@ def test_what_would_have_to_change_names_the_answers_and_the_level():
 def test_actions_are_checklists_grouped_and_name_their_question():
     text = plan("engagement-hostile")
     part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
-    assert [t for _, t in shape(part).headings] == ["What to do next", "Find out", "To unlock", "Other steps"]
+    assert [t for _, t in shape(part).headings] == ["What to do next", "What would have to change", "Find out",
+                                                    "To unlock", "Other steps"]
     flow, result, _ = session("engagement-hostile")
     assert len(result.planned_actions) < len(result.actions)  # the two money actions are one
     numbers = {line.split(". ", 1)[0].lstrip("| "): line.split(". ", 1)[1].split(" | ")[0]
                for line in text.split("### Questions and answers", 1)[1].splitlines() if line[:3].strip("| ").isdigit()}
+    held = {item.question for item in result.held_back}
     for action in result.planned_actions:
+        if held & set(action.questions):
+            continue  # listed under the answer that holds the recommendation back, as a plain to-do
         # each action names the questions that called for it by their numbers in the appendix's table
         named = [str(flow.order[q] + 1) for q in action.questions]
         said = f"question {named[0]}" if len(named) == 1 else f"questions {' and '.join(named)}"
@@ -278,7 +282,7 @@ def test_a_partial_plan_says_it_is_a_draft(engagement):
     assert (2, "Training") not in found.headings  # nothing answered there: no empty section
     assert (3, "Register of interests") not in found.headings  # not reached yet: not "none declared"
     # nothing is claimed before the answers that decide it are in: no level, nothing "held back"
-    assert "Not decided yet: the recommendation depends on these 9 questions, still to answer:" in text
+    assert "Not decided yet: the recommendation depends on these 11 questions, still to answer:" in text
     assert "- Do you have money for facilitation, a place to meet, and people's expenses?" in text
     assert "We recommend" not in text and (3, "What would have to change") not in found.headings
 
@@ -291,9 +295,9 @@ def test_a_partial_plan_with_its_level_decided_says_what_holds_it_back(engagemen
     result = evaluate(engagement, answers, so_far=True)
     assert result.calls_for_pending == [] and result.support_pending == [
         "time_for_relationships", "senior_buy_in", "learning_culture", "shared_power", "own_skills", "recompense",
-        "coi_policy"]
+        "wide_networks", "coi_policy", "same_policy_all_sectors"]
     text = render_markdown(engagement, result, AnswersFile("engagement-plan", {}, date="2026-11-25"))
-    assert "Not decided yet: the recommendation depends on these 7 questions" in text
+    assert "Not decided yet: the recommendation depends on these 9 questions" in text
     assert "You answered “No”; Co-produce needs “Yes”." in text  # budget, answered, holds it back
     assert "Points to check" not in text  # no conflict-of-interest answers yet: no flags raised early
 
@@ -369,6 +373,8 @@ def test_hostile_plan_keeps_its_shape_and_shows_the_text():
     found, usual = shape(hostile), shape(calm)
     expected = list(usual.headings[1:])
     expected.insert(expected.index((2, "Appendix")), (2, "Anything else"))
+    # policy version 3: the hostile set's answers hold its recommendation back (the calm set's do not)
+    expected.insert(expected.index((3, "Find out")), (3, "What would have to change"))
     assert found.headings[1:] == expected
     assert not found.html and not found.images and found.fences == ["mermaid"]
     assert all(link.startswith("https://") or link.startswith("#") for link in found.links)
@@ -499,5 +505,6 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     flow, result, meta = session("procurement-barriers")  # two levels below: the first step, then a count
     text = render_markdown(flow, result, meta, summary=True)
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n## ", 1)[0]
-    assert change.count("\n- ") == 3 and "For **Launch as planned**, 14 answers would have to change in all" in change
+    # a grant or contract not yet weighed holds the launch since version 2.1: four answers hold it at the bottom
+    assert change.count("\n- ") == 4 and "For **Launch as planned**, 14 answers would have to change in all" in change
     assert "## Next steps (the first 5 of 15)\n" in text

@@ -93,10 +93,13 @@ def test_held_back_says_what_each_answer_needs_why_and_what_it_unlocks(appendix2
         ("Co-design costs money for facilitation, a place to meet and people's expenses; without it, it cannot"
          " be done fairly.",
          "Co-production runs for longer, so facilitation, a place to meet and expenses need a secure budget."),
-        ("r5-a2-1 (d)",), unlocks="co-design")
-    # the culture alone would not lift the conditions while the budget is missing
+        ("r5-a2-1 (d)",), unlocks=None)
+    # since policy version 3 co-design needs the culture too, so neither alone lifts the conditions
     assert (culture.question, culture.needs, culture.cites, culture.unlocks) == (
         "learning_culture", ("yes", "partly"), ("r5-a2-1 (f)",), None)
+    # with the culture partly there, the budget alone unlocks the rest of the way
+    budget = evaluate(appendix2, dict(HELD_BACK, learning_culture="partly")).held_back[0]
+    assert (budget.question, budget.unlocks) == ("budget", "co-produce")
     assert result.unlocks_all.id == "co-produce"
 
 
@@ -117,7 +120,7 @@ def test_a_grant_missing_a_must_and_more_needs_them_all_changed_to_reach_the_top
     assert [(h.question, h.unlocks) for h in result.held_back] == [
         ("core_full_cost", None), ("application_within_guide", None), ("monitoring_within_guide", None),
         ("applications_per_award", None), ("policies_when", None), ("extra_duties", None),
-        ("vcse_expertise", None)]
+        ("vcse_expertise", None), ("quality_steps", None)]
     assert result.unlocks_all.id == "ready"
 
 
@@ -133,7 +136,8 @@ def test_each_answer_the_recommendation_reads_says_what_it_allows_and_what_would
     assert why["shared_delivery"].what_ifs == (WhatIf("co-design", ("partly", "no", "unsure")),)
     assert why["time_for_relationships"] == Reason("time_for_relationships", False, Allowance("co-produce"))
     assert why["budget"] == Reason("budget", True, Allowance("consult", "co-design", ("yes", "partly")))
-    assert why["learning_culture"].allows == Allowance("co-design", "co-produce", ("yes", "partly"))
+    # since policy version 3, co-design needs the culture at least partly there
+    assert why["learning_culture"].allows == Allowance("consult", "co-design", ("yes", "partly"))
 
 
 def test_an_unanswered_question_allows_nothing_yet(appendix2):

@@ -492,8 +492,9 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
         [interest] = session.answers["interests"]
         assert interest["name"] == "Sam Jones" and interest["declared_on"] == "2026-03-31"
         result = session.result()
-        assert (result.recommendation.id, result.calls_for.id) == ("co-design", "co-produce")
-        assert list(result.held_back_by) == ["budget"]
+        # policy version 3: VCSE partners not held to the same conflicts policy ("no") holds co-design back too
+        assert (result.recommendation.id, result.calls_for.id) == ("consult", "co-produce")
+        assert list(result.held_back_by) == ["budget", "wide_networks", "same_policy_all_sectors"]
         saved = saved_file(app)
         assert saved["answers"] == session.answers and saved["answers"]["interests"][0]["name"] == "Sam Jones"
 
@@ -512,7 +513,7 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
             await pilot.pause()
     plan = (tmp_path / "plan.md").read_text()
     assert plan.startswith("# ")
-    assert "We recommend **Co-design**" in plan
+    assert "We recommend **Consult**" in plan
     assert "| Sam Jones | Trustee | Carers Together |" in plan
     assert "31 March 2026" in plan
     assert "Redesign of carers' support \\| phase 1" in plan  # a typed | does not break the table

@@ -44,6 +44,9 @@ class LevelCount:
     calls_for: int
     supported: int
     share: Fraction  # of the answer sets that reached a recommendation
+    # of those recommended this level, how many would reach each higher level with their "Not sure"
+    # answers confirmed (the engine's if_confirmed), by level id
+    if_confirmed: dict[str, int] = field(default_factory=dict)
 
 
 @record(frozen=True)
@@ -148,6 +151,7 @@ class Tally:
         self.calls_for: Counter = Counter()
         self.supported: Counter = Counter()
         self.held_back: Counter = Counter()
+        self.confirmed: dict[str, Counter] = defaultdict(Counter)
         self.held_answers: dict[str, Counter] = defaultdict(Counter)
 
     def add(self, result: Result) -> None:
@@ -182,6 +186,8 @@ class Tally:
             self.recommended[result.recommendation.id] += 1
             self.calls_for[result.calls_for.id] += 1
             self.supported[result.supported.id] += 1
+            if result.if_confirmed is not None:
+                self.confirmed[result.recommendation.id][result.if_confirmed.id] += 1
             for qid in result.held_back_by:
                 self.held_back[qid] += 1
                 self.held_answers[qid][answers.get(qid)] += 1
@@ -191,7 +197,8 @@ class Tally:
         decided = self.decided
         share = lambda n, d: Fraction(n, d) if d else Fraction(0)  # noqa: E731
         levels = tuple(LevelCount(level, self.recommended[level.id], self.calls_for[level.id],
-                                  self.supported[level.id], share(self.recommended[level.id], decided))
+                                  self.supported[level.id], share(self.recommended[level.id], decided),
+                                  dict(self.confirmed[level.id]))
                        for level in flow.levels)
         held = []
         for qid, count in self.held_back.items():

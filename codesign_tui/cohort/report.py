@@ -6,6 +6,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from ..flow.confirming import count_words
 from ..plan.escape import md, mermaid
 from .model import MEASURE, Cohort, Count, FlowCohort, QuestionSpread
 
@@ -87,6 +88,13 @@ def _recommendations(cohort: FlowCohort, on_screen: bool = False) -> list[str]:
     out += [f"| {md(c.level.label)} | {c.recommended:,} | {percent(c.share)} | {bar(c.share)} |"
             f" {c.calls_for:,} | {c.supported:,} |" for c in cohort.levels]
     out.append("")
+    confirmed = [c for c in cohort.levels if c.if_confirmed]
+    if confirmed:
+        out += ["Some recommendations rest on \"Not sure\" answers; once those are confirmed they would be"
+                " higher:", ""]
+        out += [f"- {md(count_words(c.level.label, c.recommended, c.if_confirmed, cohort.flow))}"
+                for c in confirmed]
+        out.append("")
     if not on_screen:
         out += ["```mermaid", "pie showData", "    title Recommendations"]
         out += [f'    "{mermaid(c.level.label)}" : {c.recommended}' for c in cohort.levels if c.recommended]
@@ -212,7 +220,8 @@ def _flow_data(cohort: FlowCohort) -> dict[str, Any]:
         "decided": cohort.decided,
         "recommendations": [
             {"level": c.level.id, "label": c.level.label, "recommended": c.recommended, "share": _share(c.share),
-             "calls_for": c.calls_for, "supported": c.supported} for c in cohort.levels],
+             "calls_for": c.calls_for, "supported": c.supported, "if_confirmed": dict(c.if_confirmed)}
+            for c in cohort.levels],
         "held_back": [
             {"question": h.question.id, "prompt": h.question.prompt, "count": h.count, "share": _share(h.share),
              "answers": _counts(h.answers)} for h in cohort.held_back],

@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from ..records import record
 from .answers import AnswerError, AnswersFile, check_answer, read_date
+from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
@@ -311,6 +312,9 @@ class Conversation:
                              + (f" (you said {answer_label(question, step.answer)})" if step.answer is not None
                                 else ""))
             text += f" The first step, to reach {result.next_rung.label}: your answer to {'; and to '.join(steps)}."
+        confirm = confirm_lines(self.flow, result)
+        if confirm:
+            text += " " + " ".join(confirm)
         return level, visible(text)
 
     def notes_along_path(self) -> dict[str, list[tuple[str, str]]]:

@@ -60,7 +60,7 @@ def read_worked_example(path: Path, problems: Problems) -> WorkedExample | None:
     expect: dict[str, Any] = {}
     expect_fields = read.mapping(fields["expect"], "expect", fmt.EXPECT.fields) if "expect" in fields else None
     for key, value_node in (expect_fields or {}).items():
-        if key in ("held_back_by", "flags"):
+        if key in ("held_back_by", "flags", "to_confirm"):
             expect[key] = [value for value, _ in read.words(value_node, key)]
         else:
             expect[key] = read.text(value_node, key)

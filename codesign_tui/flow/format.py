@@ -112,6 +112,7 @@ LEVEL = Shape("level", "One rung of the ladder.", {
     "id": Field("id", "Read by rules.", required=True),
     "label": Field("text", "Shown to people."),
     "summary": Field("text", "What this level means, in a sentence."),
+    "held_back_summary": Field("text", "What it means instead when the conditions hold the work below what it calls for."),
 })
 
 CALLS_FOR = Shape("calls_for rule", "A rule for the level the work calls for; the first that holds decides.", {
@@ -155,6 +156,8 @@ EXPECT = Shape("expect", "What the example must give.", {
     "supported": Field("id", "The level the conditions support."),
     "held_back_by": Field("id", "The questions holding it back, in flow order.", list_of=True),
     "flags": Field("id", "The flags raised, in flow order.", list_of=True),
+    "if_confirmed": Field("id", "The level the answers would reach with every \"Not sure\" confirmed; none when no higher."),
+    "to_confirm": Field("id", "The \"Not sure\" answers to find out, in question order.", list_of=True),
 })
 
 EXAMPLE = Shape("example", "A self-test: answers and what they must give.", {

@@ -150,9 +150,10 @@ def _rules(flow: Flow, problems: Problems) -> None:
                  did_you_mean(requirement.question, [q.id for q in flow.questions]))
             continue
         question = flow.question(requirement.question)
-        if not question.is_choice or question.kind == "multiple":
-            _add(problems, requirement.places["question"], f"a requirement needs a single-answer choice"
-                 f" question; {question.id!r} is of kind {question.kind}")
+        if not question.is_choice:
+            _add(problems, requirement.places["question"], f"a requirement needs a choice question (for"
+                 f" multiple choice, `accepts` lists the options that must all be chosen); {question.id!r}"
+                 f" is of kind {question.kind}")
             continue
         for value in requirement.accepts:
             if question.option(value) is None:

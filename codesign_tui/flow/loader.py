@@ -221,7 +221,8 @@ class _FlowReader:
         level_id = self.ident(f["id"], "level id") or ""
         return Level(level_id, self.read.text(f.get("label"), "label") or level_id,
                      self.read.text(f.get("summary"), "summary") or "", self.place(node),
-                     {"id": self.place(f["id"])})
+                     {"id": self.place(f["id"])},
+                     self.read.text(f.get("held_back_summary"), "held_back_summary") or "")
 
     def calls_for(self, node: yaml.Node) -> CallsFor | None:
         f = self.read.mapping(node, "a calls_for rule", fmt.CALLS_FOR.fields, fmt.CALLS_FOR.required)
@@ -455,7 +456,7 @@ class _FlowReader:
         e = self.read.mapping(f["expect"], f"the expect of example {name!r}", fmt.EXPECT.fields) \
             if "expect" in f else None
         for key, value_node in (e or {}).items():
-            if key in ("held_back_by", "flags"):
+            if key in ("held_back_by", "flags", "to_confirm"):
                 expect[key] = [value for value, _ in self.read.words(value_node, key)] \
                     if not (isinstance(value_node, yaml.SequenceNode) and not value_node.value) else []
             else:

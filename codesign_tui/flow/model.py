@@ -230,6 +230,8 @@ class Level:
     summary: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    # what the level means when the conditions hold the work below what it calls for ("" for the summary)
+    held_back_summary: str = ""
 
 
 @record(frozen=True)
@@ -255,8 +257,14 @@ class Requirement:
     when: Condition | None = None  # the requirement applies only when this holds
 
     def met(self, answers: dict[str, Any]) -> bool:
-        """Whether these answers meet the requirement: it does not apply, or the answer is accepted."""
-        return answers.get(self.question) in self.accepts or (self.when is not None and not self.when(answers))
+        """Whether these answers meet the requirement: it does not apply, or the answer is accepted (for a
+        multiple-choice question, every option in `accepts` is chosen)."""
+        answer = answers.get(self.question)
+        if isinstance(answer, list):
+            held = all(value in answer for value in self.accepts)
+        else:
+            held = answer in self.accepts
+        return held or (self.when is not None and not self.when(answers))
 
 
 @record(frozen=True)
@@ -335,6 +343,11 @@ class Flow:
         last_question, last_level = len(self.order), len(self._levels)
         self.requirements_in_order = tuple(sorted(self.requirements, key=lambda r: (
             self.order.get(r.question, last_question), self._levels.get(r.level, last_level))))
+        # the lowest level at which "Not sure" is never in place: the first with a requirement that does
+        # not accept it (past the top when there is none)
+        self.first_sure_rank = min((self._levels[r.level] for r in self.requirements
+                                    if "unsure" not in r.accepts and r.level in self._levels),
+                                   default=len(self.levels))
         # the questions the recommendation reads, either way
         self.recommendation_reads = frozenset(name for name in self.calls_for_reads | self.requirement_reads
                                               if name in self._questions)

@@ -62,6 +62,7 @@ class NeedMark:
     accepts: str  # "Yes or Partly"
     when: str = ""  # the requirement applies only when this holds, in words
     because: str = ""
+    several: bool = False  # a multiple-choice question: the answers listed must all be chosen
 
 
 @record(frozen=True)
@@ -105,7 +106,8 @@ def outline(flow: Flow) -> FlowMap:
                                not counted or bool(report.by_rule[rule.id]))
                       for rule in flow.calls_for if rule.level == level.id)
         needs = tuple(NeedMark(_prompt(flow, r.question), flow.number(r.question) if flow.has_question(r.question)
-                               else 0, _accepts(flow, r.question, r.accepts), say(flow, r.when), r.because)
+                               else 0, _accepts(flow, r.question, r.accepts), say(flow, r.when), r.because,
+                               flow.has_question(r.question) and flow.question(r.question).kind == "multiple")
                       for r in flow.requirements_in_order if r.level == level.id)
         result.levels.append(LevelMark(level.id, level.label, level.summary, rules, needs,
                                        not counted or bool(report.by_level[level.id])))
@@ -155,6 +157,9 @@ def _accepts(flow: Flow, question_id: str, values: tuple[str, ...]) -> str:
     if not flow.has_question(question_id):
         return join_words(values, "or")
     question = flow.question(question_id)
+    if question.kind == "multiple":  # every option listed must be among those chosen
+        return "“" + "”, “".join(question.label(v) for v in values) + "”" if len(values) == 1 else \
+            "all of " + join_words([f"“{question.label(v)}”" for v in values], "and")
     return join_words([f"“{question.label(v)}”" for v in values], "or")
 
 

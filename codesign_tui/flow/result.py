@@ -94,6 +94,17 @@ class WhatIf:
 
 
 @record(frozen=True)
+class ToConfirm:
+    """A "Not sure" answer the recommendation rests on, or that stands between it and `if_confirmed`: the
+    answers that would confirm it (keep the recommendation, or reach `if_confirmed`), and the other answers
+    that would lower the recommendation, with the level each would give (`if_not`, lowest first)."""
+
+    question: str
+    needs: tuple[str, ...]
+    if_not: tuple[WhatIf, ...] = ()
+
+
+@record(frozen=True)
 class Reason:
     """An answer on the path that the recommendation reads, and what it does: whether it holds the
     recommendation back, what it allows (for a question the requirements read) and the what-ifs (for a
@@ -194,6 +205,59 @@ class Result:
         for, it is what would have to change anyway)."""
         return 0 < len(self.first_step) < len(self.held_back_by)
 
+    @cached_property
+    def if_confirmed(self) -> Level | None:
+        """The level the answers would reach if every "Not sure" answer to a question a requirement reads
+        met that requirement (what the work calls for unchanged); None when that is no higher than the
+        recommendation, or the recommendation is not decided yet."""
+        if not self.flow.levels or not self.decided or self.recommendation is None:
+            return None
+        level = confirmed_level(self.flow, self.answers)
+        return level if self.flow.rank(level.id) > self.flow.rank(self.recommendation.id) else None
+
+    @cached_property
+    def to_confirm(self) -> list[ToConfirm]:
+        """What to find out, in question order: the questions the rules for what the work calls for read,
+        answered "Not sure", when the recommendation or `if_confirmed` is a level at which "Not sure" is
+        never in place (the level rests on them); and the questions answered "Not sure" that fail a
+        requirement of a level above the recommendation, up to and including `if_confirmed`."""
+        flow, active = self.flow, self.answers
+        if not flow.levels or not self.decided or self.recommendation is None:
+            return []
+        low, high = flow.rank(self.recommendation.id), flow.rank((self.if_confirmed or self.recommendation).id)
+        listed = set()
+        if high >= flow.first_sure_rank:
+            listed |= {q for q in flow.calls_for_reads if active.get(q) == NOT_SURE}
+        listed |= {r.question for r in flow.requirements if active.get(r.question) == NOT_SURE
+                   and low < flow.rank(r.level) <= high and not r.met(active)}
+        target = self.if_confirmed or self.recommendation
+        items = []
+        for question in sorted(listed, key=flow.order.__getitem__):
+            values = [v for v in flow.question(question).values if v != NOT_SURE]
+            needs = tuple(v for v in values
+                          if flow.rank(confirmed_level(flow, dict(active, **{question: v})).id) >= flow.rank(target.id))
+            lower: dict[str, list[str]] = {}
+            for value in values:
+                if value in needs:
+                    continue
+                level = decide(flow, dict(active, **{question: value}))[3]
+                if flow.rank(level.id) < low:
+                    lower.setdefault(level.id, []).append(value)
+            items.append(ToConfirm(question, needs, tuple(
+                WhatIf(level, tuple(vals)) for level, vals in sorted(lower.items(), key=lambda kv: flow.rank(kv[0])))))
+        return items
+
+    @property
+    def level_summary(self) -> str:
+        """What the recommended level means for this work: its `held_back_summary` when the conditions hold
+        it below what the work calls for and it has one, else its summary."""
+        level = self.recommendation
+        if level is None:
+            return ""
+        if self.conditions == "less" and level.held_back_summary:
+            return level.held_back_summary
+        return level.summary
+
     @property
     def conditions(self) -> str:
         """"match" when the conditions support just what the work calls for, "more" when they would
@@ -286,7 +350,7 @@ class Result:
         flow, active, changes = self.flow, self.answers, {}
         for question in self.held_back_by:  # none without levels
             needs = accepted_up_to(flow, question, flow.rank(self.calls_for.id))
-            trial = dict(active, **{question: needs[0]}) if needs else active
+            trial = dict(active, **{question: meeting(flow, question, needs)}) if needs else active
             level = supported_level(flow, trial, self.so_far)
             changes[question] = needs, level.id if flow.rank(level.id) > flow.rank(self.supported.id) else None
         return changes
@@ -322,7 +386,7 @@ class Result:
         trial = dict(self.answers)
         for item in self.held_back:
             if item.needs:
-                trial[item.question] = item.needs[0]
+                trial[item.question] = meeting(self.flow, item.question, item.needs)
         return supported_level(self.flow, trial)
 
     @cached_property
@@ -384,6 +448,8 @@ class Result:
             "rule": {"id": rule.id, "level": rule.level, "because": rule.because, "cite": rule.cite}
             if rule else None,
             "held_back_by": self.held_back_by,
+            "if_confirmed": level(self.if_confirmed),
+            "to_confirm": [item.question for item in self.to_confirm],
             "decided": self.decided,
             "calls_for_pending": self.calls_for_pending,
             "support_pending": self.support_pending,
@@ -407,6 +473,23 @@ def vars_of(item: Any) -> dict[str, Any]:
 
 
 # -- the ladder ------------------------------------------------------------------------------------------
+
+NOT_SURE = "unsure"  # the answer "Not sure" (or "Not decided yet"), whatever its label
+
+
+def confirmed_level(flow: Flow, active: dict[str, Any]) -> Level:
+    """The recommendation if every "Not sure" answer met the requirements that read it: the lower of what
+    the work calls for (unchanged) and the level the conditions would then support."""
+    calls_for = calls_for_level(flow, active)[1]
+    failing = {r.level for r in flow.requirements
+               if not r.met(active) and active.get(r.question) != NOT_SURE}
+    best = flow.levels[0]
+    for level in flow.levels:
+        if level.id in failing:
+            break
+        best = level
+    return calls_for if flow.rank(calls_for.id) <= flow.rank(best.id) else best
+
 
 def calls_for_level(flow: Flow, active: dict[str, Any]) -> tuple[CallsFor | None, Level]:
     """The first calls_for rule that holds, and the level the work calls for (the top one when none)."""
@@ -438,11 +521,22 @@ def _shortfall(requirement: Requirement, active: dict[str, Any]) -> Shortfall:
 
 
 def accepted_up_to(flow: Flow, question: str, limit: int) -> tuple[str, ...]:
-    """The answers to `question` that meet every requirement up to the level at rank `limit`."""
+    """The answers to `question` that meet every requirement up to the level at rank `limit`; for a
+    multiple-choice question, the options that must all be chosen."""
     accepted = [set(r.accepts) for r in flow.requirements
                 if r.question == question and flow.rank(r.level) <= limit]
     values = flow.question(question).values
+    if flow.question(question).kind == "multiple":
+        return tuple(v for v in values if any(v in a for a in accepted))
     return tuple(v for v in values if all(v in a for a in accepted))
+
+
+def meeting(flow: Flow, question: str, needs: tuple[str, ...]) -> Any:
+    """The answer that meets what `accepted_up_to` gave: its first answer, or for a multiple-choice
+    question all of them."""
+    if flow.question(question).kind == "multiple":
+        return list(needs)
+    return needs[0]
 
 
 def supported_level(flow: Flow, active: dict[str, Any], so_far: bool = False) -> Level:

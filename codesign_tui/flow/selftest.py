@@ -39,6 +39,8 @@ def check_example(flow: Flow, example: Example, problems: Problems) -> bool:
         "supported": result.supported.id if result.supported else None,
         "held_back_by": result.held_back_by,
         "flags": [f.id for f in result.flags],
+        "if_confirmed": result.if_confirmed.id if result.if_confirmed else "none",
+        "to_confirm": [item.question for item in result.to_confirm],
     }
     ok = True
     levels = [level.id for level in flow.levels]

@@ -184,6 +184,18 @@ class _Plan:
             items.append(dict(self.question(question), needs=self.labels(question, step.needs)))
         return {"level": self.level(rung), "questions": items}
 
+    def confirm(self) -> dict[str, Any] | None:
+        """What "Not sure" answers would reach once confirmed, and each to find out: the engine's
+        `if_confirmed` and `to_confirm`, in the words every view uses."""
+        from ..flow.confirming import confirm_lead, confirm_needs
+
+        lead = confirm_lead(self.result)
+        if not lead:
+            return None
+        return {"lead": lead, "level": self.level(self.result.if_confirmed),
+                "questions": [dict(self.question(self.flow.question(item.question)),
+                                   confirm=confirm_needs(self.flow, item)) for item in self.result.to_confirm]}
+
     # -- actions ------------------------------------------------------------------------------------
 
     def action(self, action: Any) -> dict[str, Any]:
@@ -366,7 +378,9 @@ class _Plan:
             "unanswered": [flow.question(q).prompt for q in result.unanswered],
             "pending": [flow.question(q).prompt for q in result.pending],
             "intro": intro,
-            "recommendation": self.level(result.recommendation),
+            "recommendation": dict(self.level(result.recommendation), summary=result.level_summary)
+            if result.recommendation else None,
+            "confirm": self.confirm(),
             "calls_for": self.level(result.calls_for),
             "supported": self.level(result.supported),
             "rule": {"id": rule.id, "because": rule.because, "citation": self.citation(rule.cite)} if rule else None,

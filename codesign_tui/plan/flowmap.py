@@ -32,8 +32,8 @@ def _when(rule_when: str) -> str:
 
 
 def _needs(level: LevelMark) -> list[str]:
-    return [f"Q{need.number} is {need.accepts}" + (f", when {need.when}" if need.when else "")
-            for need in level.needs]
+    return [f"Q{need.number} {'includes' if need.several else 'is'} {need.accepts}"
+            + (f", when {need.when}" if need.when else "") for need in level.needs]
 
 
 def _asked(section: SectionMark) -> str:

@@ -15,6 +15,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
 from ..flow.answers import AnswerError
+from ..flow.confirming import confirm_lines
 from ..flow.conversation import answer_label
 from ..flow.model import Question
 from .forms import Invalid, entry_typed, read_answer, read_entry, records_draft, typed
@@ -415,7 +416,8 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
                 live=LIVE_SECONDS if not room.revealed else 0,
                 levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
                 held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
-                           for q in result.held_back_by])
+                           for q in result.held_back_by],
+                confirm=confirm_lines(room.flow, result))
 
 
 def demote(markdown: str) -> str:
