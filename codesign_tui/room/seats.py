@@ -233,6 +233,8 @@ class Room:
                 # it, a recommendation that moved) is said on the participant's next page
                 seat.notes = [("checked", note) for note in checked_notes(session, brought_back)]
                 self.seats[session.name] = seat
+                if session.migrated is not None or session.change is not None:
+                    seat.conversation.save()  # written with the room's next write, or when it closes
             except (KeyError, TypeError, DamagedSession):
                 continue
 

@@ -185,7 +185,9 @@ class CodesignApp(App):
             return
         from ..flow.conversation import checked_notes
 
-        self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
+        conversation = self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
+        if session.migrated is not None or session.change is not None:
+            conversation.save()  # the file holds, from now on, the answers as they were just said to be carried
 
     def open_elsewhere(self, session: Session, first: bool) -> None:
         """The session is open in another window: never write over it; offer a copy or a look."""
