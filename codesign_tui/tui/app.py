@@ -242,6 +242,13 @@ class CodesignApp(App):
             write_atomically(path, to_yaml(session).encode("utf-8"), force=path.exists(), mode=PRIVATE)
         except ExportError as error:
             self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
+            return
+        from ..flow.versions import keep
+
+        try:  # beside them, hidden, the flow they were answered under, for `codesign cohort` and --as-answered
+            keep(session.flow, self.collect_dir / ".flows")
+        except OSError:
+            pass
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
