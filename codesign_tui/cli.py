@@ -50,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     render = commands.add_parser("render", help="render a plan from an answers file")
     render.add_argument("flow", help="a flow id or file")
     render.add_argument("--answers", required=True, type=Path, metavar="FILE", help="the answers file")
-    render.add_argument("--format", choices=("md", "html", "docx", "json"), default="md",
-                        help="Markdown (default), a standalone web page, a Word document, or JSON")
+    render.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md",
+                        help="Markdown (default), a standalone web page, a Word document, JSON, or plain text"
+                        " to paste into a board paper or email")
+    render.add_argument("--with", dest="partners", action="append", type=Path, default=[], metavar="FILE",
+                        help="another voice's answers to the same work (a partner's): the plan adds where they"
+                        " differ and what that changes; give it once per file")
     render.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     render.add_argument("--force", action="store_true", help="replace the output file if it exists")
     render.add_argument("--partial", action="store_true", help="allow unanswered questions")
@@ -128,17 +132,39 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
     room.set_defaults(run=_room)
 
+    flow_map = commands.add_parser("map", help="the whole flow as one picture: its questions, branches and how"
+                                   " it decides")
+    flow_map.add_argument("flow", metavar="FLOW")
+    flow_map.add_argument("--format", choices=["text", "html", "mermaid"], default="text",
+                          help="text (default), html (a web page for A4 landscape or a projector), or mermaid"
+                          " (for GitHub and GitLab)")
+    flow_map.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    flow_map.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    flow_map.set_defaults(run=_map)
+
+    voices = commands.add_parser("compare", help="set several voices' answers to one piece of work side by side:"
+                                 " where they differ and what each difference changes")
+    voices.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="answers files or saved sessions of one flow; the first is the baseline")
+    voices.add_argument("--flow", metavar="FLOW", help="the flow, when the files' own is not a shipped one")
+    voices.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md")
+    voices.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
+    voices.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    voices.set_defaults(run=_compare)
+
     sessions = commands.add_parser("sessions", help="list saved sessions, or delete one")
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
+    # which first words are commands, not flows (no flow may take one as its id: flow/format.py COMMAND_NAMES)
+    parser.set_defaults(commands=tuple(commands.choices))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _tolerant_streams()
     parser = _parser()
-    subcommands = {"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples", "example",
-                   "serve", "room", "migrate"}
+    subcommands = set(parser.get_default("commands"))
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
     if first in subcommands or "-h" in argv or "--help" in argv:
@@ -157,6 +183,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _tolerant_streams() -> None:
+    """A terminal or pipe whose encoding is not UTF-8 (a Windows code page such as cp1252 or cp850, or
+    ASCII) shows a character it lacks as "?" and reads a byte it cannot decode as U+FFFD, instead of
+    ending the command with a traceback."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(errors="backslashreplace" if stream is sys.stderr else "replace")
+        except (OSError, ValueError):  # a stream already closed or detached keeps its own way
+            pass
 
 
 def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
@@ -301,6 +341,72 @@ def _paths(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _map(options: argparse.Namespace) -> int:
+    from .files import ExportError, write_atomically
+    from .flow.outline import outline
+    from .plan.flowmap import FORMATS
+
+    flow = _load(options.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    text = FORMATS[options.format](outline(flow))
+    if options.output is None:
+        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, text.encode("utf-8"), force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _compare(options: argparse.Namespace) -> int:
+    from .files import ExportError, write_atomically
+    from .flow.answers import check_answers, read_answers
+    from .flow.problems import Problems
+    from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
+    from .plan.compare import render_comparison
+
+    if len(options.files) < 2:
+        return _error("give at least two answers files to compare")
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o compare.docx to write it to a file")
+    problems = Problems()
+    givens = [read_answers(path, problems) for path in options.files]
+    if problems.errors or any(given is None for given in givens):
+        print(problems.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    flow = _load(options.flow or givens[0].flow)  # type: ignore[union-attr]
+    if flow is None:
+        return EXIT_PROBLEMS
+    try:
+        check_alike(flow, givens)  # type: ignore[arg-type]
+    except VoicesDiffer as error:
+        return _error(str(error))
+    answers = [check_answers(flow, given, problems, partial=True) for given in givens]  # type: ignore[arg-type]
+    if problems.items:
+        print(problems.format(), file=sys.stderr)
+    if problems.errors:
+        return EXIT_PROBLEMS
+    comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
+    project = next((given.project for given in givens if given and given.project), "")
+    data = render_comparison(options.format, comparison, project)
+    if options.output is None:
+        if options.format != "docx" and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
@@ -336,9 +442,25 @@ def _render(options: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     # in a partial plan, an unanswered question holds nothing back; the plan says it is still to answer
     result = evaluate(flow, answers, so_far=options.partial)
+    comparison = None
+    if options.partners:
+        from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
+
+        givens = [given, *(read_answers(path, problems) for path in options.partners)]
+        if problems.errors or any(other is None for other in givens):
+            print(problems.format(), file=sys.stderr)
+            return EXIT_PROBLEMS
+        try:
+            check_alike(flow, givens)  # type: ignore[arg-type]
+        except VoicesDiffer as error:
+            return _error(str(error))
+        theirs = [check_answers(flow, other, problems, partial=True) for other in givens[1:]]  # type: ignore[arg-type]
+        comparison = compare(flow, list(zip(voice_names(givens, public=options.public),  # type: ignore[arg-type]
+                                            [answers, *theirs])))
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
-                      front_matter=options.front_matter, paper=options.paper, summary=options.summary)
+                      front_matter=options.front_matter, paper=options.paper, summary=options.summary,
+                      comparison=comparison)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:

@@ -113,14 +113,6 @@ def end_with_the_server(leave: Callable[[], None], private: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a server killed and not yet reaped is a zombie: gone all the same
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != "Z"
+    from .portable import process_alive
+
+    return process_alive(pid)

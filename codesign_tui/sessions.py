@@ -24,13 +24,17 @@ SUFFIX = ".session.yaml"
 
 
 def data_folder() -> Path:
-    """The user's data folder for codesign-tui (CODESIGN_DATA_DIR overrides it, for tests and kiosks)."""
+    """The user's data folder for codesign-tui (CODESIGN_DATA_DIR overrides it, for tests and kiosks):
+    ~/.local/share/codesign-tui on Linux, ~/Library/Application Support/codesign-tui on macOS and
+    %LOCALAPPDATA%\\codesign-tui on Windows. On Windows that folder is inside the user's own profile, which other
+    users cannot read by default, and it is never the roaming profile, which would copy named people's
+    details to a server."""
     override = os.environ.get("CODESIGN_DATA_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_data_dir
+    import platformdirs
 
-    return Path(user_data_dir("codesign-tui", appauthor=False))
+    return Path(platformdirs.user_data_dir("codesign-tui", appauthor=False, roaming=False))
 
 
 def now() -> str:
@@ -135,15 +139,21 @@ class SessionOpen(Exception):
 
 class SessionLock:
     """Holds one session for one process. The operating system lets go when the process ends, however it
-    ends, so a killed app never leaves a session locked."""
+    ends, so a killed app never leaves a session locked (`portable.hold`: flock, or msvcrt on Windows)."""
 
     def __init__(self, path: Path):
-        import fcntl
+        from .portable import LOCK_FLAGS, hold
 
         self.path = path
-        self.handle: int | None = os.open(path, os.O_RDWR | os.O_CREAT, PRIVATE)
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            raise ExportError(f"cannot hold the session: {path} should be an ordinary file; remove it and try"
+                              " again")
         try:
-            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self.handle: int | None = os.open(path, LOCK_FLAGS, PRIVATE)
+        except OSError as error:
+            raise ExportError(f"cannot hold the session: {path}: {error.strerror or error}") from None
+        try:
+            hold(self.handle)
         except OSError:
             os.close(self.handle)
             self.handle = None
@@ -151,7 +161,9 @@ class SessionLock:
 
     def release(self) -> None:
         if self.handle is not None:
-            os.close(self.handle)  # closing lets go of the lock
+            from .portable import let_go
+
+            let_go(self.handle)
             self.handle = None
 
 

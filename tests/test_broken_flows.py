@@ -276,6 +276,9 @@ def test_validate_command_reports_each_broken_file_and_exits_2():
         lines = [line for line in result.stdout.splitlines()
                  if f"{expected.file}:{expected.line}:{expected.column}: error: " in line]
         assert lines and expected.message in lines[0], result.stdout
+    # no example can run while the flow has errors: "0 of 0 examples passed" read as if there were none
+    assert result.stdout.splitlines()[-1].endswith("2 errors, 0 warnings; examples not run until the errors are"
+                                                   " fixed"), result.stdout
 
 
 def test_validate_command_passes_the_shipped_flows():
@@ -283,3 +286,51 @@ def test_validate_command_passes_the_shipped_flows():
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert "no errors" in result.stdout
+
+
+def test_no_command_can_be_a_flow_id():
+    """`codesign NAME` runs the command NAME: every command there is must be a name no flow may take."""
+    from codesign_tui.cli import _parser
+    from codesign_tui.flow.format import COMMAND_NAMES
+
+    assert set(_parser().get_default("commands")) <= COMMAND_NAMES
+
+
+def test_a_duplicated_id_is_listed_first_with_the_errors_that_may_follow_from_it():
+    path = BROKEN / "duplicate-question-id-knock-on.yaml"
+    result = _codesign("validate", str(path))
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line]
+    assert "duplicate question id 'budget'" in errors[0], result.stdout  # though it is on a later line
+    assert "1 error below (line 12) may follow from this one" in result.stdout
+    assert "which is not in the flow" in errors[1]
+
+
+def test_a_yes_partly_no_unsure_question_listing_three_plain_options_is_warned_that_all_four_are_offered():
+    path = BROKEN / "warnings" / "yes-partly-no-unsure-three-options.yaml"
+    report = validate_paths([path])
+    assert not report.problems.errors
+    [warning] = report.problems.warnings
+    assert (warning.line, warning.column) == (14, 20)
+    assert "always offers all four answers, so 'partly' will still be offered" in warning.message
+    assert warning.hint == "to offer three answers, use kind: single"
+
+
+def test_options_listed_without_words_of_their_own_keep_the_usual_ones():
+    from codesign_tui.flow.loader import load_flow
+
+    flow = load_flow(BROKEN / "warnings" / "yes-partly-no-unsure-three-options.yaml")
+    assert [o.label for o in flow.question("budget").options] == ["Yes", "Partly", "No", "Not sure"]
+
+
+def test_a_tab_typed_inside_text_is_warned_about_and_an_escaped_one_is_not():
+    report = validate_paths([BROKEN / "warnings" / "tab-inside-text.yaml"])
+    assert not report.problems.errors
+    assert [(w.line, w.column, w.message) for w in report.problems.warnings] == [
+        (11, 25, "a tab inside the text; it shows as ^I in plain mode")]
+
+
+def test_a_rule_no_answers_reach_names_the_rule_that_catches_its_answers_first():
+    report = validate_paths([BROKEN / "warnings" / "rule-caught-first.yaml"])
+    warnings = [w for w in report.problems.warnings if "reaches rule" in w.message]
+    assert [(w.line, w.message) for w in warnings] == [(15, "no combination of answers reaches rule 'closed-and-poor'")]
+    assert warnings[0].hint.startswith("the answers it would take are caught first by rule 'closed';")

@@ -247,3 +247,29 @@ def test_the_sessions_list_keeps_its_columns_in_line():
     # the time as the home screen writes it, in line
     dates = [re.search(r"\d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d", row).start() for row in rows]
     assert dates[0] == dates[1], run.stdout
+
+
+def _question_flow(question: dict) -> dict:
+    return {"$schema": "./flow.schema.json", "id": "x", "title": "t", "version": "1", "summary": "s",
+            "sections": [{"id": "a", "title": "A", "questions": [{"id": "q", "prompt": "Q?", **question}]}]}
+
+
+@pytest.mark.parametrize("question, valid", [
+    ({"kind": "single", "options": [{"value": "a"}]}, True),
+    ({"kind": "single"}, False),                                            # a choice with nothing to choose
+    ({"kind": "text", "options": [{"value": "a"}]}, False),                  # options a text question never offers
+    ({"kind": "record"}, False),                                            # a record needs its fields
+    ({"kind": "record", "fields": [{"id": "n", "prompt": "N"}]}, True),
+    ({"kind": "yes_partly_no_unsure", "options": [{"value": "maybe"}]}, False),  # it can only relabel the four
+    ({"kind": "yes_partly_no_unsure", "options": [{"value": "yes", "label": "Yes, agreed"}]}, True),
+])
+def test_the_schema_checks_what_the_validator_checks_by_kind(question, valid, tmp_path):
+    from codesign_tui.flow.format import json_schema
+    from codesign_tui.flow.validate import validate_paths
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    data = _question_flow(question)
+    assert (not list(validator.iter_errors(data))) is valid
+    flow_file = tmp_path / "x.yaml"
+    flow_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert (not validate_paths([flow_file]).problems.errors) is valid  # the validator agrees, $schema and all

@@ -166,6 +166,7 @@ class AnswersFile:
     updated: str = ""
     drafts: dict[str, Any] = field(default_factory=dict)
     set_aside: dict[str, "SetAside"] = field(default_factory=dict)
+    voice: str = ""  # whose view these answers give ("VCSE partner"); "" is the commissioner's own
     flow_version: str = ""  # the version of the flow it was answered under, when it says
     flow_fingerprint: str = ""  # and that flow's fingerprint (flow/versions.py)
     last_recommendation: str = ""  # the level last recommended: only ever compared, never used
@@ -224,7 +225,8 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             date = _dt.date.fromisoformat(date).isoformat()
         except ValueError:
             read.error(fields["date"], f"date {date!r} should be written YYYY-MM-DD")
-    given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places)
+    given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places,
+                        voice=" ".join(text("voice").split()))
     given.flow_version, given.flow_fingerprint = text("flow_version"), text("flow_fingerprint")
     given.last_recommendation = text("last_recommendation")
     _read_set_aside(read, fields.get("set_aside"), given)
@@ -343,7 +345,7 @@ def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str
 
 
 def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False,
-                  unfit: str = "warning") -> dict[str, Any]:
+                  unfit: str = "warning", missing: str = "give one, or use --partial") -> dict[str, Any]:
     """The answers that fit, in stored form. Each answer that does not fit is set aside, with a problem of
     severity `unfit` at its place (an error where the answers are part of the flow, as in its examples); a
     file for another flow, and (unless `partial`) a missing answer, is an error."""
@@ -371,8 +373,8 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
                 continue
             allowed = f" ({', '.join(question.values)})" if question.is_choice else ""
             if question.id not in given.answers:
-                add("answers", f"missing an answer to {question.id!r}{allowed}; give one, or use --partial")
+                add("answers", f"missing an answer to {question.id!r}{allowed}; {missing}")
             elif unfit == "warning":  # as an error, the misfit itself was reported
                 add(question.id, f"{question.id!r} has no answer that can be used (the one given is set aside);"
-                                 " give one, or use --partial")
+                                 f" {missing}")
     return fitted.answers

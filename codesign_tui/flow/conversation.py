@@ -154,7 +154,10 @@ def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
 def with_format_suffix(path: Path, fmt: str) -> Path:
     """A file name typed for the plan, ending in its format's own suffix when it was typed without one
     ("carers-plan" is saved as carers-plan.md, as the name proposed would have been)."""
-    return path if path.suffix else path.with_name(f"{path.name}.{fmt}")
+    return path if path.suffix else path.with_name(f"{path.name}.{SUFFIX.get(fmt, fmt)}")
+
+
+SUFFIX = {"text": "txt"}  # a format whose file ending is not its name
 
 
 def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:

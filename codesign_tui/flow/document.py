@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from ..portable import READ_FLAGS
 from ..records import record
 from .problems import Problem, Problems, did_you_mean, display_path
 
@@ -100,7 +101,7 @@ def read_regular_file(path: Path, limit: int, what: str = "a flow") -> bytes:
     waiting for a writer, so it cannot hang the command."""
     target = follow_links(path)
     try:
-        handle = os.open(target, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        handle = os.open(target, READ_FLAGS)
     except OSError as error:
         raise Unreadable(_why_not(error)) from None
     try:
@@ -186,11 +187,17 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
         mark = error.problem_mark or error.context_mark
         # an unclosed bracket or quote is noticed far away; point at where it was opened
         if error.context_mark is not None and error.context and (
-                "flow" in error.context or "quoted scalar" in error.context):
+                "flow" in error.context or "quoted scalar" in error.context or "simple key" in error.context):
             mark = error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        if line not in tab_lines:
-            problems.add(Problem(name, line, column, _yaml_message(error)))
+        opened = _unclosed_quote(lines, error.context_mark.line if error.context_mark else 0, line - 1) \
+            if "expected key" in str(error.problem) or "expected ':'" in str(error.problem) else None
+        if opened is not None:
+            line, column = opened
+            problems.add(Problem(name, line, column, f"the quote opened on line {line} is not closed on that"
+                                 f" line, so YAML reads on past it (YAML: {error.problem})"))
+        elif line not in tab_lines:
+            problems.add(Problem(name, line, column, _yaml_message(error, line)))
         return None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow: no mark, an offset
         position = max(min(error.position, len(text)), 0)
@@ -218,15 +225,50 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
     return Document(path, name, root, lines)
 
 
+def _unclosed_quote(lines: list[str], first: int, last: int) -> tuple[int, int] | None:
+    """The line and column of a value whose double quote is not closed on its own line, between two
+    lines (from 0), when there is one: YAML lets a quoted value run over several lines, so a missing
+    quote is only noticed lines later, where it reports something else."""
+    for number in range(max(first, 0), min(last, len(lines) - 1) + 1):
+        line = lines[number]
+        key, colon, value = line.partition(": ")
+        value = value.strip() if colon else line.strip().removeprefix("- ")
+        if value.startswith('"') and (len(value) == 1 or not re.search(r'(?<!\\)"\s*(#.*)?$', value[1:])):
+            return number + 1, line.index('"', len(key) if colon else 0) + 1
+    return None
+
+
 def _position(raw: bytes, offset: int) -> tuple[int, int]:
     before = raw[:offset]
     line_start = before.rfind(b"\n") + 1
     return before.count(b"\n") + 1, len(before[line_start:].decode("utf-8", "replace")) + 1
 
 
-def _yaml_message(error: yaml.MarkedYAMLError) -> str:
+# The YAML parser's messages in a flow author's words, by a piece of the parser's own message; its words
+# follow in brackets, for anyone who searches for them.
+_PLAIN_YAML = (
+    ("did not find expected '-' indicator", "the indentation on line {line} does not line up with the lines"
+     " above it: each item of a list starts with '-' at the same indentation as the items before it"),
+    ("mapping values are not allowed", "a ':' on line {line} that YAML cannot place: if this line is a key"
+     " like the lines above it, line it up with them; if the text itself contains ': ', put it in quotes"),
+    ("did not find expected key", "line {line} does not line up with the keys above it (check its"
+     " indentation), or a quote opened on an earlier line is not closed"),
+    ("could not find expected ':'", "line {line} has a key without ':' after it (write 'key: value'), or a"
+     " quote opened on an earlier line is not closed"),
+    ("expected <block end>", "the indentation on line {line} does not line up with the lines above it"),
+    ("found unexpected end of stream", "a quote opened here is never closed"),
+    ("found undefined alias", "this '*' refers to an anchor ('&name') that is not defined above it"),
+    ("cannot start any token", "line {line} starts with a character YAML cannot read there; put the text in"
+     " quotes"),
+)
+
+
+def _yaml_message(error: yaml.MarkedYAMLError, line: int = 0) -> str:
     parts = [part for part in (error.context, error.problem) if part]
     message = "; ".join(parts) or "not valid YAML"
+    for words, plain in _PLAIN_YAML:
+        if words in message:
+            return f"{plain.format(line=line)} (YAML: {message})"
     return f"YAML syntax: {message}"
 
 

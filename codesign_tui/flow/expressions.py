@@ -23,6 +23,9 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+# what an author used to another language most likely meant by a character this one does not have
+_MEANT = {"=": "; to compare, write == (two equals signs)", "&&": "; write and", "||": "; write or",
+          "&": "; write and", "|": "; write or", "!": "; write not, or != to compare"}
 FUNCTIONS = {"count": 1, "answered": 1, "any": 2}
 
 # The budget of one expression, checked before the parser (which recurses) starts: the longest condition
@@ -87,7 +90,9 @@ def tokenize(text: str) -> list[Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if not match:
-            raise ExpressionError(f"unexpected character {text[position]!r}", position)
+            raise ExpressionError(f"unexpected character {text[position]!r}"
+                                  + _MEANT.get(text[position:position + 2], _MEANT.get(text[position], "")),
+                                  position)
         kind = match.lastgroup or ""
         if kind != "space":
             word = match.group()

@@ -13,6 +13,11 @@ QUESTION_KINDS = ("single", "multiple", "text", "date", "yes_partly_no_unsure", 
 FIELD_KINDS = ("single", "text", "date", "yes_partly_no_unsure")
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 YES_PARTLY_NO_UNSURE = ("yes", "partly", "no", "unsure")
+# `codesign NAME` runs the command NAME, so no flow may take one of these names as its id: the commands
+# there are and those planned, so that a flow written today still starts when the command arrives.
+COMMAND_NAMES = frozenset({"flows", "validate", "schema", "paths", "render", "sessions", "cohort", "examples",
+                           "example", "serve", "room", "map", "compare", "meeting", "handout", "verify",
+                           "migrate", "help"})
 
 
 @record(frozen=True)
@@ -182,6 +187,7 @@ MIGRATION = Shape("migration", "What changed from one version of the flow to the
 })
 
 FLOW = Shape("flow", "A codesign-tui decision flow.", {
+    "$schema": Field("text", "The JSON Schema an editor checks this file against (`codesign schema`); ignored here."),
     "id": Field("id", "The flow's id.", required=True),
     "title": Field("text", "Its title.", required=True),
     "version": Field("text", "Its version, such as \"1.0\".", required=True),
@@ -253,6 +259,21 @@ def json_schema() -> dict[str, Any]:
         return schema
 
     root = ref(FLOW)
+    # what the loader checks by a question's kind, so that an editor flags it as you type
+    for key, fields_key in (("question", "options"), ("record_field", "options")):
+        kinds = QUESTION_KINDS if key == "question" else FIELD_KINDS
+        choices = [k for k in ("single", "multiple") if k in kinds]
+        rules: list[dict[str, Any]] = [
+            _when_kind(choices, {"required": ["options"], "properties": {"options": {"minItems": 1}}}),
+            _when_kind(["yes_partly_no_unsure"], {"properties": {"options": {"items": {"properties": {
+                "value": {"enum": [*YES_PARTLY_NO_UNSURE, True, False]}}}}}}),
+            _when_kind([k for k in kinds if k not in (*choices, "yes_partly_no_unsure")],
+                       {"not": {"required": ["options"]}}),
+        ]
+        if key == "question":
+            rules.append(_when_kind(["record"], {"required": ["fields"], "properties": {"fields": {"minItems": 1}}}))
+            rules.append(_when_kind([k for k in kinds if k != "record"], {"not": {"required": ["fields"]}}))
+        defs[key]["allOf"] = rules
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://codesign-tui.invalid/flow.schema.json",
@@ -260,6 +281,10 @@ def json_schema() -> dict[str, Any]:
         **root,
         "$defs": defs,
     }
+
+def _when_kind(kinds: list[str], then: dict[str, Any]) -> dict[str, Any]:
+    return {"if": {"properties": {"kind": {"enum": kinds}}, "required": ["kind"]}, "then": then}
+
 
 ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by hand or saved by the app.", {
     "flow": Field("id", "The id of the flow answered.", required=True),
@@ -271,6 +296,8 @@ ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by h
                                  " when a change to the flow moved it, never used as the recommendation."),
     "project": Field("text", "The piece of work, for the plan's title."),
     "prepared_by": Field("text", "Who prepared the plan."),
+    "voice": Field("text", "Whose view the answers give, when not the commissioner's own: \"VCSE partner\","
+                   " \"People with lived experience\". `codesign compare` sets voices side by side."),
     "date": Field("text", "When, as YYYY-MM-DD."),
     "answers": Field("answers", "Question ids and their answers.", required=True),
     "set_aside": Field("answers", "Answers kept but not used, because they no longer fit the flow: each"

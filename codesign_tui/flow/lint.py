@@ -215,9 +215,31 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             return None, True
         return (question.values if question.is_choice else None), question.kind == "multiple"
 
+    def resolves(node: Node) -> bool:
+        """Whether a bare word names a question (or, inside any(), a field of the record)."""
+        name, _, field_id = node.value.partition(".")
+        if not flow.has_question(name):
+            return False
+        question = flow.question(name)
+        return not field_id or (question.kind == "record" and question.field(field_id) is not None)
+
+    def bare_word(word: Node, allowed: tuple[str, ...] | None, other: Node | None) -> None:
+        """A word without quotes that names no question: a value meant as one, which would silently
+        never match."""
+        shown = word.value.split(".", 1)[1] if word.op == "field" else word.value
+        what = "a field of the record" if word.op == "field" else "a question id"
+        if allowed is not None and shown not in allowed and other is not None:
+            hint = f"{other.value!r} can be: " + ", ".join(repr(value) for value in allowed)
+        else:
+            hint = f"did you mean {shown!r} in quotes?"
+        error(word, f"{shown!r} is not {what}, so this never matches; a value needs quotes", hint)
+
     def check_value(literal: Node, allowed: tuple[str, ...] | None, name: Node) -> None:
         if literal.op != "string":
-            if literal.op not in ("name", "field"):
+            if literal.op in ("name", "field"):
+                if not resolves(literal):
+                    bare_word(literal, allowed, name)
+            else:
                 error(literal, f"compare {name.value!r} with a quoted value such as 'yes'")
             return
         if allowed is not None and literal.value not in allowed:
@@ -251,6 +273,8 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
         elif op in ("==", "!="):
             left, right = node.args
             names = [n for n in (left, right) if n.op in ("name", "field")]
+            if len(names) == 2 and sum(resolves(n) for n in names) == 1:
+                names = [n for n in names if resolves(n)]  # the other is a value written without quotes
             if len(names) == 1:
                 name = names[0]
                 literal = right if name is left else left
@@ -280,6 +304,8 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
                     error(right, f"{right.value!r} holds one answer; write {right.value} == 'value'")
                 elif left.op == "string":
                     check_value(left, allowed, right)
+                elif left.op == "name" and not resolves(left):
+                    bare_word(left, allowed, right)
                 elif left.op != "name":
                     error(left, "put a quoted value before `in`")
             elif right.op == "list":

@@ -76,6 +76,10 @@ class _FlowReader:
             return None
         text = lambda key: self.read.text(fields.get(key), key) or ""  # noqa: E731
         flow_id = self.ident(fields.get("id"), "the flow id") or ""
+        if flow_id.casefold() in fmt.COMMAND_NAMES:
+            self.read.error(fields.get("id"), f"the flow id {flow_id!r} is the name of a command, so `codesign"
+                            f" {flow_id}` would run the command, not this flow; choose another id, such as"
+                            f" '{flow_id}-flow'")
         sources = [self.source(n) for n in self.read.sequence(fields.get("sources"), "sources")]
         levels = [self.level(n) for n in self.read.sequence(fields.get("levels"), "levels")]
         self.no_duplicates(levels, "level")
@@ -454,7 +458,24 @@ class _FlowReader:
             if option.value not in defaults:
                 self.problems.add(_problem(option.place, f"{what} is yes_partly_no_unsure; its options can"
                                            f" only relabel yes, partly, no or unsure, not {option.value!r}"))
+        # an option listed without words of its own keeps the usual ones ("Not sure", not "unsure")
+        given = tuple(dataclasses.replace(o, label=defaults[o.value].label) if o.value in defaults and o.label == o.value else o
+                      for o in given)
         overrides = {o.value: o for o in given}
+        left_out = [value for value in defaults if value not in overrides]
+        if given and left_out and all(o.value in defaults and o.label == defaults[o.value].label
+                                      and not o.explanation for o in given):
+            # options listed with their own words change nothing: they read as a choice of answers, but
+            # this kind always offers all four
+            from .problems import Problem
+
+            first = given[0].place
+            self.problems.add(Problem(first.path, first.line, first.column, f"{what} is yes_partly_no_unsure,"
+                                      " which always offers all four answers, so "
+                                      + " and ".join(repr(v) for v in left_out) + " will still be offered",
+                                      "warning", "to offer only some answers, use kind: single with its options;"
+                                      " to relabel, list only the answers whose words you change"
+                                      if len(left_out) > 1 else "to offer three answers, use kind: single"))
         return tuple(overrides.get(value, default) for value, default in defaults.items())
 
     def record_field(self, node: yaml.Node, what: str) -> RecordField | None:
@@ -547,7 +568,22 @@ def read_flow(path: Path, problems: Problems, stack: tuple[Path, ...] = ()) -> F
         document = read_document(path, problems)
         if document is None:
             return None
+        _tabs_in_text(document, problems)
         return _FlowReader(document, problems, stack).flow()
+
+
+def _tabs_in_text(document: Any, problems: Problems) -> None:
+    """A tab inside text is valid YAML, but it shows as ^I in plain mode and as an odd gap elsewhere, and
+    some editors' YAML checkers refuse it: one warning a line (tabs used for indentation are errors, found
+    when the file is read)."""
+    from .problems import Problem
+
+    for number, line in enumerate(document.lines, 1):
+        start = len(line) - len(line.lstrip(" \t"))
+        column = line.find("\t", start)
+        if column >= 0 and not line.lstrip().startswith("#"):
+            problems.add(Problem(document.name, number, column + 1, "a tab inside the text; it shows as ^I in"
+                                 " plain mode", "warning", "use spaces"))
 
 
 @contextlib.contextmanager

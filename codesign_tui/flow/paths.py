@@ -164,3 +164,28 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
         if rule:
             report.by_rule[rule.id] += weight
     return report
+
+
+def catching_rules(flow: Flow, rule_id: str, limit: int = MAX_PATHS) -> list[str]:
+    """The earlier rules that decide every combination of answers in which rule `rule_id`'s condition holds,
+    in the flow's order: why no answers reach it (a rule caught by one before it)."""
+    rule = next(r for r in flow.calls_for if r.id == rule_id)
+    if rule.when is None:
+        return [r.id for r in flow.calls_for[:flow.calls_for.index(rule)] if r.when is None][:1]
+    steering = _steering(flow)
+    questions = rule_questions(flow)
+    classes = [_classes(flow, q, steering) for q in questions]
+    tries = 1
+    for options in classes:
+        tries *= max(len(options), 1)
+    if tries > limit:
+        return []
+    caught: dict[str, None] = {}
+    for combo in itertools.product(*classes):
+        answers = {q: value for q, (value, _) in zip(questions, combo)}
+        if rule.when(answers):
+            firing = next((r for r in flow.calls_for if r.when is None or r.when(answers)), None)
+            if firing is not None and firing.id != rule_id:
+                caught[firing.id] = None
+    order = [r.id for r in flow.calls_for]
+    return sorted(caught, key=order.index)

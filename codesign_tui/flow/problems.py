@@ -102,7 +102,22 @@ class Problems:
         return bool(self.errors)
 
     def format(self) -> str:
-        shown = [p.format(self.sources.get(p.path)) for p in sorted(self.items, key=_reading_order)]
+        """Every problem, a file at a time, root causes first: a duplicated id makes knock-on errors
+        elsewhere (an answer that fits the second copy, a requirement naming the id the copy was meant to
+        have), so the duplicate comes first with a count of the errors that may follow from it."""
+        ordered = sorted(self.items, key=_reading_order)
+        roots = [p for p in ordered if _is_root(p)]
+        shown = []
+        for problem in sorted(ordered, key=lambda p: (p.path, p not in roots, p.line, p.column)):
+            shown.append(problem.format(self.sources.get(problem.path)))
+            if problem in roots:
+                following = [p for p in ordered if p not in roots and p.path == problem.path
+                             and p.severity == "error" and _may_follow(p, problem)]
+                if following:
+                    places = ", ".join(f"line {p.line}" for p in following[:5]) + (", …" if len(following) > 5
+                                                                                    else "")
+                    shown.append(f"    {len(following)} error{'s' * (len(following) != 1)} below ({places}) may"
+                                 " follow from this one: fix it first and check again")
         for path in sorted({path for path, _ in self.unlisted}):
             more = sum(n for (where, _), n in self.unlisted.items() if where == path)
             shown.append(f"{visible(path)}: {more:,} more problem{'s' * (more != 1)} not listed; fix the"
@@ -112,6 +127,19 @@ class Problems:
 
 def _reading_order(problem: Problem) -> tuple:
     return (problem.path, problem.line, problem.column)
+
+
+def _is_root(problem: Problem) -> bool:
+    return problem.severity == "error" and problem.message.startswith("duplicate ")
+
+
+def _may_follow(problem: Problem, root: Problem) -> bool:
+    """Whether an error may be a knock-on of a duplicated id: it names that id, or names a question that
+    is not in the flow (the id the copy was meant to have)."""
+    named = root.message.split("'")[1] if root.message.count("'") >= 2 else ""
+    return bool(named) and (f"'{named}'" in problem.message or (
+        root.message.startswith("duplicate question") and ("which is not in the flow" in problem.message
+                                                           or "unknown question" in problem.message)))
 
 
 class FlowError(Exception):

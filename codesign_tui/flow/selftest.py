@@ -5,7 +5,7 @@ from __future__ import annotations
 from .answers import AnswersFile, check_answers
 from .engine import evaluate
 from .model import Example, Flow
-from .problems import Problem, Problems
+from .problems import Problem, Problems, did_you_mean
 
 
 def run_examples(flow: Flow, problems: Problems) -> tuple[int, int]:
@@ -25,7 +25,8 @@ def check_example(flow: Flow, example: Example, problems: Problems) -> bool:
     found = Problems()
     given = AnswersFile(flow.id, example.answers, path=place.path,
                         places={"answers": (place.line, place.column), **places})
-    answers = check_answers(flow, given, found, partial=False, unfit="error")
+    answers = check_answers(flow, given, found, partial=False, unfit="error",
+                            missing="add it to the example's answers")
     for problem in found.items:
         problems.add(Problem(problem.path, problem.line, problem.column,
                              f"example {example.name!r}: {problem.message}", problem.severity, problem.hint))
@@ -40,7 +41,16 @@ def check_example(flow: Flow, example: Example, problems: Problems) -> bool:
         "flags": [f.id for f in result.flags],
     }
     ok = True
+    levels = [level.id for level in flow.levels]
     for key, expected in example.expect.items():
+        if key in ("recommendation", "calls_for", "supported") and expected is not None \
+                and expected not in levels:
+            where = example.places.get(f"expect:{key}", place)
+            problems.add(Problem(where.path, where.line, where.column, f"example {example.name!r}: {key}"
+                                 f" {expected!r} is not a level of this flow", hint=did_you_mean(expected, levels)
+                                 or "levels: " + ", ".join(levels)))
+            ok = False
+            continue
         if got[key] != expected:
             ok = False
             where = example.places.get(f"expect:{key}", place)

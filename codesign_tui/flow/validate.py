@@ -9,7 +9,7 @@ from typing import Iterable
 from ..records import record
 from .lint import lint
 from .loader import read_flow
-from .paths import explore
+from .paths import catching_rules, explore
 from .problems import Problem, Problems, display_path
 from .examples import worked_examples
 from .selftest import check_example, run_examples
@@ -26,6 +26,8 @@ class ValidationReport:
         errors, warnings = self.problems.count("error"), self.problems.count("warning")
         checked = f"{self.flows:,} flow{'s' * (self.flows != 1)} checked"
         examples = f"{self.passed:,} of {self.passed + self.failed:,} examples passed"
+        if errors and not self.passed + self.failed:
+            examples = "examples not run until the errors are fixed"
         if errors:
             return f"{checked}: {errors:,} error{'s' * (errors != 1)}, {warnings:,} warning" \
                    f"{'s' * (warnings != 1)}; {examples}"
@@ -87,8 +89,12 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
                                  f"no combination of answers leads to level {level!r}", "warning"))
         for rule_id in [] if paths.too_many else paths.unreachable_rules(flow):
             rule = next(r for r in flow.calls_for if r.id == rule_id)
+            caught = catching_rules(flow, rule_id)
+            hint = (f"the answers it would take are caught first by rule{'s' * (len(caught) > 1)} "
+                    + " and ".join(repr(r) for r in caught) + "; move it above, or narrow the rule before it"
+                    ) if caught else ""
             problems.add(Problem(rule.place.path, rule.place.line, rule.place.column,
-                                 f"no combination of answers reaches rule {rule_id!r}", "warning"))
+                                 f"no combination of answers reaches rule {rule_id!r}", "warning", hint))
 
 
 def validate_paths(paths: Iterable[Path]) -> ValidationReport:

@@ -29,7 +29,7 @@ from .context import build
 MAIN = "plan.md.j2"
 SUMMARY = "summary.md.j2"  # the one-page summary, which stands alone
 PAGE = "plan.html.j2"
-FORMATS = ("md", "html", "docx", "json")
+FORMATS = ("md", "html", "docx", "json", "text")
 
 
 class TemplateProblem(TemplateError):
@@ -39,24 +39,37 @@ class TemplateProblem(TemplateError):
 
 def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
                     *, public: bool = False, front_matter: bool = False, narrow: bool = False,
-                    on_screen: bool = False, summary: bool = False) -> str:
+                    on_screen: bool = False, summary: bool = False, comparison: Any = None) -> str:
     """The plan as CommonMark with GitHub tables, one line per paragraph. `on_screen` is for the app's
     viewer, which shows a Mermaid chart as its code: the path taken is a line of text instead. `narrow`
     is for a small screen: wide tables (the levels, the register) become lists. `summary`: the
     one-page summary instead of the whole plan."""
-    data = build(flow, result, meta, public=public)
+    data = _build(flow, result, meta, public, comparison)
     data["narrow"], data["on_screen"] = narrow, on_screen
     return _markdown(data, templates, front_matter, summary)
 
 
+def _build(flow: Flow, result: Result, meta: AnswersFile | None, public: bool, comparison: Any) -> dict[str, Any]:
+    """The templates' context; with other voices' answers (`render --with`), what they change."""
+    data = build(flow, result, meta, public=public)
+    data["partners"], data["partners_line"] = "", ""
+    if comparison is not None:
+        from .compare import partners_section, summary_line
+        from .escape import md
+
+        data["partners"] = "\n".join(partners_section(comparison)).rstrip() + "\n"
+        data["partners_line"] = md(summary_line(comparison))
+    return data
+
+
 def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False, summary: bool = False) -> str:
+                *, public: bool = False, summary: bool = False, comparison: Any = None) -> str:
     """The plan as one standalone HTML page: its own small stylesheet, nothing fetched from elsewhere."""
     from markupsafe import Markup
 
     from .html import to_html
 
-    data = build(flow, result, meta, public=public)
+    data = _build(flow, result, meta, public, comparison)
     body = to_html(_markdown(data, templates, False, summary))
     # a control character in a title would reach the browser's tab and any terminal the page is shown on
     page = dict(data, body=Markup(body), title=visible(data["project"] or data["flow"]["title"]))
@@ -64,31 +77,42 @@ def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
 
 def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False, summary: bool = False) -> str:
+                *, public: bool = False, summary: bool = False, comparison: Any = None) -> str:
     """The engine's result, who and when, and the plan's sections (or the summary's) as Markdown."""
-    data = build(flow, result, meta, public=public)
+    data = _build(flow, result, meta, public, comparison)
     out = dict(data["result"])
     out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
                sections=sections(_markdown(data, templates, False, summary)))
+    if comparison is not None:
+        from .compare import to_json
+
+        out["partners"] = json.loads(to_json(comparison))
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 
 def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
            templates: Path | None = None, *, public: bool = False, front_matter: bool = False,
-           paper: str = "a4", summary: bool = False) -> bytes:
+           paper: str = "a4", summary: bool = False, comparison: Any = None) -> bytes:
     """The plan in one of FORMATS, ready to write to a file (a Word document on `paper`, "a4" or
     "letter"). Raises TemplateProblem, and for docx MissingExtra when python-docx is not installed."""
     if format == "md":
         return render_markdown(flow, result, meta, templates, public=public, front_matter=front_matter,
-                               summary=summary).encode("utf-8")
+                               summary=summary, comparison=comparison).encode("utf-8")
     if format == "html":
-        return render_html(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
+        return render_html(flow, result, meta, templates, public=public, summary=summary,
+                           comparison=comparison).encode("utf-8")
     if format == "json":
-        return render_json(flow, result, meta, templates, public=public, summary=summary).encode("utf-8")
+        return render_json(flow, result, meta, templates, public=public, summary=summary,
+                           comparison=comparison).encode("utf-8")
+    if format == "text":
+        from .text import to_text
+
+        return to_text(render_markdown(flow, result, meta, templates, public=public, summary=summary,
+                                       comparison=comparison)).encode("utf-8")
     if format == "docx":
         from .word import to_docx
 
-        data = build(flow, result, meta, public=public)
+        data = _build(flow, result, meta, public, comparison)
         return to_docx(_markdown(data, templates, False, summary), title=data["project"] or data["flow"]["title"],
                        author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"],
                        paper=paper)
@@ -279,6 +303,7 @@ def _bytecode_cache() -> Any:
     from jinja2 import FileSystemBytecodeCache
 
     from ..flow.catalogue import cache_file
+    from ..portable import only_mine
 
     where = cache_file()
     if where is None:
@@ -286,7 +311,7 @@ def _bytecode_cache() -> Any:
     folder = where.parent / "templates"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if folder.stat().st_uid != os.getuid() or folder.stat().st_mode & 0o077:
+        if not only_mine(folder.stat()):
             return None  # someone else's folder, or one others can write to: do not load code from it
         _prune(folder)
         # the name says which compiler made an entry: the budgeted one, with this version of Jinja
