@@ -70,7 +70,17 @@ def _parser() -> argparse.ArgumentParser:
                         help="start the Markdown with YAML front matter, for wikis and static-site tools")
     render.add_argument("--templates", type=Path, metavar="PATH",
                         help="a template file, or a folder of templates that shadow ours")
+    render.add_argument("--as-answered", action="store_true",
+                        help="decide under the flow as it was when the answers were given (its kept copy or"
+                             " released version), not as it is now")
     render.set_defaults(run=_render)
+
+    migrate = commands.add_parser("migrate", help="carry answers files and saved sessions to the flow's version")
+    migrate.add_argument("paths", nargs="+", type=Path, metavar="FILE", help="answers files or saved sessions")
+    migrate.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    migrate.add_argument("--flow", metavar="FLOW", help="the flow (an id or a flow file); default: the shipped"
+                         " flow each file names")
+    migrate.set_defaults(run=_migrate)
 
     examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
     examples.add_argument("--results", action="store_true", help="show each case's recommendation too, for"
@@ -455,7 +465,19 @@ def _render(options: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     problems = Problems()
     given = read_answers(options.answers, problems)
+    if given is not None and options.as_answered and given.flow == flow.id:
+        from .flow.versions import answered_under, recorded_version
+
+        then = answered_under(flow, given, kept_folders(options.answers))
+        if then is None:
+            version = recorded_version(flow, given)
+            return _error(f"{options.answers}: the flow it was answered under ({flow.id!r}, version {version}) is"
+                          " not kept here: neither a copy beside the saved sessions nor a released version. Leave"
+                          " out --as-answered to decide under the flow as it is now")
+        flow = then
     answers = check_answers(flow, given, problems, partial=options.partial) if given else {}
+    if given is not None and not problems.errors:
+        _say_carried(flow, given)
     if problems.items:  # answers set aside are warnings, said on stderr; anything else stops here
         print(problems.format(), file=sys.stderr)
     if problems.errors:
@@ -499,6 +521,98 @@ def _render(options: argparse.Namespace) -> int:
         return _error(str(error))
     print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
+
+
+def kept_folders(path: Path) -> list[Path]:
+    """Where the flows a file was answered under may be kept: beside it (a room's folder), beside the folder
+    of saved sessions it is in, and in the data folder."""
+    from .sessions import data_folder
+
+    folder = path.resolve().parent
+    return [folder / ".flows", folder.parent / "flows", data_folder() / "flows"]
+
+
+def _say_carried(flow, given) -> None:
+    """One line on stderr for each answer the flow's migrations carried from an older version."""
+    from .flow.answers import fit_answers
+    from .flow.conversation import carried_notes
+
+    for line in carried_notes(flow, fit_answers(flow, given).migrated):
+        print(_shown(f"{given.path}: {line}"), file=sys.stderr)
+
+
+def _migrate(options: argparse.Namespace) -> int:
+    """Rewrite each file under the flow's version, atomically, keeping the original as NAME.vVERSION.bak."""
+    import stat
+
+    from .files import ExportError, write_atomically
+    from .flow.answers import read_answers
+    from .flow.conversation import carried_notes
+    from .flow.engine import Session
+    from .flow.problems import Problems
+    from .flow.versions import changed_since, recorded_version
+    from .resources import shipped_flows
+    from .sessions import answers_data, answers_yaml, to_yaml
+
+    only = None
+    if options.flow is not None:
+        only = _load(options.flow)
+        if only is None:
+            return EXIT_PROBLEMS
+    shipped = {path.stem: path for path in shipped_flows()}
+    flows: dict[str, object] = {}
+    code = EXIT_OK
+    for path in options.paths:
+        problems = Problems()
+        given = read_answers(path, problems) if path.is_file() or not path.exists() else None
+        if given is None or problems.errors:
+            print(problems.format() if problems.errors else f"{path}: not an answers file", file=sys.stderr)
+            code = EXIT_PROBLEMS
+            continue
+        flow = only if only is not None and only.id == given.flow else None
+        if only is None and given.flow in shipped:
+            flow = flows.get(given.flow) or _load(str(shipped[given.flow]))
+            flows[given.flow] = flow
+        if flow is None:
+            _error(f"{path}: answers flow {given.flow!r}, which is not "
+                   + (f"{only.id!r}" if only is not None else "a shipped flow; give its flow file with --flow PATH"))
+            code = EXIT_PROBLEMS
+            continue
+        version = recorded_version(flow, given)
+        if not changed_since(flow, given):
+            print(_shown(f"{path}: already at version {flow.version}"))
+            continue
+        session, _ = Session.from_file(flow, given, name=given.session_id)
+        if given.session_id:
+            text = to_yaml(session, updated=given.updated)
+        else:
+            text = answers_yaml(answers_data(session))
+        lines = carried_notes(flow, session.migrated)
+        lines += [f"{key}: {kept.said}; kept aside in the file, not used" for key, kept in session.unfit.items()
+                  if not (session.migrated and key in session.migrated.dropped)]
+        verb = "would be carried" if options.dry_run else "carried"
+        print(_shown(f"{path}: {verb} from version {version} to {flow.version}"
+                     + (f" ({len(lines)} change{'s' if len(lines) != 1 else ''})" if lines else "")))
+        for line in lines:
+            print(_shown(f"  {line}"))
+        if options.dry_run:
+            continue
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        number = 2
+        while backup.exists():
+            backup = path.with_name(f"{path.name}.v{version}-{number}.bak")
+            number += 1
+        try:
+            original = path.read_bytes()
+            mode = stat.S_IMODE(path.stat().st_mode)
+            write_atomically(backup, original, mode=mode)
+            write_atomically(path, text.encode("utf-8"), force=True, mode=mode)
+        except (OSError, ExportError) as error:
+            _error(f"{path}: {getattr(error, 'strerror', None) or error}")
+            code = EXIT_PROBLEMS
+            continue
+        print(_shown(f"  the original is kept as {backup.name}"))
+    return code
 
 
 def _cohort(options: argparse.Namespace) -> int:

@@ -298,6 +298,7 @@ class PlainConversation:
             self.say(f"The plan could not be saved: {error}. Render it again later with:"
                      f" codesign --plain --resume {self.session.name}")
             return
+        self.conversation.plan_saved(path)
         self.say(f"The plan is in {path}.")
 
 

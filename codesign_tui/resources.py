@@ -6,6 +6,10 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+# Files of a shipped flow written before files recorded their flow's version were answered under this one
+# (flows/released/2.0/ keeps those flows as they were)
+UNVERSIONED = "2.0"
+
 
 def _find(name: str) -> Path:
     # A wheel carries the folders inside the package; a checkout or editable install has them at the top.
@@ -34,6 +38,16 @@ def own_flow_path(path: str | Path) -> str:
         return ""
     full = Path(path).resolve()
     return "" if full.parent == flows_dir().resolve() else str(full)
+
+
+def is_shipped(path: str | Path) -> bool:
+    """Whether a flow file is one of the shipped flows (not a released copy of one, nor a file of one's own)."""
+    if not path:
+        return False
+    try:
+        return Path(path).resolve().parent == flows_dir().resolve()
+    except (OSError, FileNotFoundError):
+        return False
 
 
 def find_flow(name: str) -> Path:

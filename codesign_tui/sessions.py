@@ -46,20 +46,49 @@ def to_yaml(session: Session, updated: str = "") -> str:
     are not written: they would only be a claim the next reader has to check."""
     import yaml  # here, not at the top: the home screen with no saved sessions needs no YAML at all
 
-    data: dict[str, Any] = {"flow": session.flow.id, "project": session.project,
-                            "prepared_by": session.prepared_by}
-    if session.date:
-        data["date"] = session.date
-    data["answers"] = session.answers
-    if session.unfit:
-        data["set_aside"] = {key: {"answer": kept.answer, "reason": kept.said}
-                             for key, kept in session.unfit.items()}
+    data = answers_data(session)
     meta: dict[str, Any] = {"id": session.name, "flow_path": session.flow_path, "cursor": session.cursor,
                             "created": session.created, "updated": updated or now()}
     drafts = {key: value for key, value in session.drafts.items() if value not in (None, "", {}, [])}
     if drafts:
         meta["drafts"] = drafts
+    if session.plans:
+        meta["plans"] = session.plans
     data["session"] = meta
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                     allow_unicode=True, width=100)
+
+
+def answers_data(session: Session) -> dict[str, Any]:
+    """What every answers file the product writes holds: the flow it was answered under (id, version and
+    fingerprint), who and when, the answers, those set aside, and the recommendation last given (written
+    only to compare with, when the flow changes)."""
+    from .flow.versions import fingerprint
+
+    data: dict[str, Any] = {"flow": session.flow.id, "flow_version": session.flow.version,
+                            "flow_fingerprint": fingerprint(session.flow), "project": session.project,
+                            "prepared_by": session.prepared_by}
+    if session.date:
+        data["date"] = session.date
+    data["answers"] = session.answers
+    if session.unfit:
+        data["set_aside"] = {key: _kept_aside(kept) for key, kept in session.unfit.items()}
+    result = session.result(so_far=True)
+    if result.decided and result.recommendation is not None:
+        data["last_recommendation"] = result.recommendation.id
+    return data
+
+
+def _kept_aside(kept: Any) -> dict[str, Any]:
+    out = {"answer": kept.answer, "reason": kept.said}
+    if kept.dropped_in:
+        out["dropped_in"] = kept.dropped_in
+    return out
+
+
+def answers_yaml(data: dict[str, Any]) -> str:
+    import yaml
+
     return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
                      allow_unicode=True, width=100)
 
@@ -151,8 +180,11 @@ def when(stamp: str) -> str:
 class SessionStore:
     """The folder of saved sessions: the one writer and reader of session files."""
 
-    def __init__(self, folder: Path | None = None):
+    def __init__(self, folder: Path | None = None, kept: Path | None = None):
         self.folder = folder or data_folder() / "sessions"
+        # the flows the sessions were answered under, one copy a fingerprint (flow/versions.py)
+        self.kept = kept or self.folder.parent / "flows"
+        self.kept_prints: set[str] = set()
         self.locks: dict[str, SessionLock] = {}
 
     def new(self, flow: Flow, flow_path: str = "", **about: Any) -> Session:
@@ -187,7 +219,22 @@ class SessionStore:
         private_folder(self.folder)
         path = self.path(session.name)
         write_atomically(path, to_yaml(session).encode("utf-8"), force=True, mode=PRIVATE)
+        self.keep(session.flow)
         return path
+
+    def keep(self, flow: Flow) -> None:
+        """Keep a copy of the flow the sessions are answered under, once a fingerprint; a copy that cannot be
+        written never stops an answer being saved (the flow's released versions remain)."""
+        from .flow.versions import fingerprint, keep
+
+        printed = fingerprint(flow)
+        if printed in self.kept_prints:
+            return
+        try:
+            keep(flow, self.kept)
+        except OSError:
+            return
+        self.kept_prints.add(printed)
 
     def load(self, name: str) -> AnswersFile:
         """The saved session called `name`, read and checked for shape (not yet against its flow); KeyError
@@ -210,8 +257,12 @@ class SessionStore:
         """The saved session, its answers checked against `flow` as it is now (see Session.from_file), and
         the ids of answers brought back."""
         from .flow.engine import Session
+        from .flow.versions import flow_change
 
-        return Session.from_file(flow, given or self.load(name), name=name)
+        given = given or self.load(name)
+        session, brought_back = Session.from_file(flow, given, name=name)
+        session.change = flow_change(flow, given, session, [self.kept])
+        return session, brought_back
 
     def lock(self, name: str) -> None:
         """Hold this session for this process; SessionOpen when another process holds it."""

@@ -55,6 +55,13 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     if given is None or problems.errors:
         return _first(problems, "it is not an answers file")
     flow, why_not = flows.get(given.flow)
+    key = flow.id if flow is not None else ""
+    if flow is None and flows.only is None and given.flow_fingerprint:
+        # a flow of one's own: the very flow the session recorded, kept beside it or in the data folder
+        flow = _kept_flow(path, given)
+        if flow is None:
+            return why_not
+        key = f"{flow.id} {given.flow_fingerprint}"
     if flow is None:
         return why_not
     if given.session_id:
@@ -70,9 +77,9 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     if given.answers and not answers and problems.warnings:
         return _first(problems, "none of its answers fit the flow", "warning")
     set_aside.extend(problems.warnings)  # answers that do not fit are left out of the count, and named
-    tally = tallies.get(flow.id)
+    tally = tallies.get(key)
     if tally is None:
-        tally = tallies[flow.id] = Tally(flow)
+        tally = tallies[key] = Tally(flow)
     tally.add(evaluate(flow, answers))
     return ""
 
@@ -129,6 +136,17 @@ class _FlowFinder:
             count = len(error.problems.errors)
             return None, (f"answers flow {flow_id!r}, whose flow file has {count} problem"
                           f"{'s' if count != 1 else ''}; run `codesign validate` on it")
+
+
+def _kept_flow(path: Path, given) -> Flow | None:
+    """The flow a file recorded by its fingerprint, kept beside it (a room's folder), beside the folder of
+    saved sessions it is in, or in the data folder; only a kept copy named by its fingerprint is read."""
+    from ..flow.versions import kept
+    from ..sessions import data_folder
+
+    folder = path.resolve().parent
+    return kept([folder / ".flows", folder.parent / "flows", data_folder() / "flows"], given.flow,
+                given.flow_fingerprint)
 
 
 def _shipped_flow(flow_id: str) -> Flow:
@@ -204,7 +222,9 @@ def _walk(folder: Path, once: Callable[[os.stat_result], bool],
             continue
         below = []
         for entry in entries:
-            if entry.name.startswith("."):
+            # hidden files (a half-written file, a room's index and kept flows) and the originals `codesign
+            # migrate` keeps (NAME.v2.0.bak) are passed over without a word
+            if entry.name.startswith(".") or entry.name.endswith(".bak"):
                 continue
             path = Path(entry.path)
             try:

@@ -167,6 +167,10 @@ class AnswersFile:
     drafts: dict[str, Any] = field(default_factory=dict)
     set_aside: dict[str, "SetAside"] = field(default_factory=dict)
     voice: str = ""  # whose view these answers give ("VCSE partner"); "" is the commissioner's own
+    flow_version: str = ""  # the version of the flow it was answered under, when it says
+    flow_fingerprint: str = ""  # and that flow's fingerprint (flow/versions.py)
+    last_recommendation: str = ""  # the level last recommended: only ever compared, never used
+    plans: list[dict[str, Any]] = field(default_factory=list)  # plans saved from the session: file, version, ...
 
 
 @record(frozen=True)
@@ -177,6 +181,7 @@ class SetAside:
     reason: str
     hint: str = ""  # what might have been meant, such as "did you mean 'budget'?"
     entry: int = 0  # in a register, the entry at fault (from 1)
+    dropped_in: str = ""  # the version whose migration dropped it: it is never brought back
 
     @property
     def said(self) -> str:
@@ -222,6 +227,8 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             read.error(fields["date"], f"date {date!r} should be written YYYY-MM-DD")
     given = AnswersFile(text("flow"), answers, text("project"), text("prepared_by"), date, document.name, places,
                         voice=" ".join(text("voice").split()))
+    given.flow_version, given.flow_fingerprint = text("flow_version"), text("flow_fingerprint")
+    given.last_recommendation = text("last_recommendation")
     _read_set_aside(read, fields.get("set_aside"), given)
     session = fields.get("session")
     if isinstance(session, yaml.MappingNode):
@@ -234,6 +241,9 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
         drafts = to_python(meta["drafts"]) if "drafts" in meta else None
         if isinstance(drafts, dict):
             given.drafts = {str(key): value for key, value in drafts.items()}
+        plans = to_python(meta["plans"]) if "plans" in meta else None
+        if isinstance(plans, list):
+            given.plans = [plan for plan in plans if isinstance(plan, dict)]
     return given
 
 
@@ -246,7 +256,8 @@ def _read_set_aside(read: Reader, node: Any, given: AnswersFile) -> None:
     for key_node, value_node in node.value:
         value = to_python(value_node)
         if isinstance(value, dict) and "answer" in value:
-            given.set_aside[str(to_python(key_node))] = SetAside(value["answer"], str(value.get("reason") or ""))
+            given.set_aside[str(to_python(key_node))] = SetAside(value["answer"], str(value.get("reason") or ""),
+                                                                 dropped_in=str(value.get("dropped_in") or ""))
         else:
             read.error(value_node, "a set-aside answer should have `answer:` and `reason:`")
 
@@ -258,21 +269,38 @@ class Fitted:
     answers: dict[str, Any]
     set_aside: dict[str, SetAside]
     brought_back: tuple[str, ...] = ()
+    migrated: Any = None  # a Migrated (flow/migrations.py) when the answers were carried from an older version
+    drafts: dict[str, Any] | None = None  # the drafts under the questions' ids now, when migrated
+    cursor: str | None = None
 
 
 def fit_answers(flow: Flow, given: AnswersFile) -> Fitted:
-    """Check every answer against the flow. An answer that no longer fits (its question is gone, its option
-    is gone, it is of the wrong type) is set aside with the reason rather than loaded; an answer set aside
-    earlier that fits again is brought back. Nothing is thrown away."""
+    """Check every answer against the flow. Answers given under an older version of the flow are first carried
+    forward by the flow's migrations. An answer that no longer fits (its question is gone, its option is gone,
+    it is of the wrong type) is set aside with the reason rather than loaded; an answer set aside earlier that
+    fits again is brought back. Nothing is thrown away."""
+    migrated = _migrated(flow, given)
+    given_answers = migrated.answers if migrated else given.answers
+    earlier = dict(given.set_aside)
+    if migrated:
+        earlier = {key: SetAside(value, earlier[key].reason if key in earlier else "",
+                                 dropped_in=earlier[key].dropped_in if key in earlier else "")
+                   for key, value in migrated.set_aside.items()}
+        for key, value in migrated.dropped.items():
+            earlier[key] = SetAside(value, f"version {migrated.to} of the flow does not carry this answer over",
+                                    dropped_in=migrated.to)
     answers: dict[str, Any] = {}
     set_aside: dict[str, SetAside] = {}
-    for key, value in given.answers.items():
+    for key, value in given_answers.items():
         misfit = _misfit(flow, key, value, answers)
         if misfit:
             set_aside[key] = SetAside(value, *misfit)
     brought_back = []
-    for key, kept in given.set_aside.items():
-        if key in given.answers:
+    for key, kept in earlier.items():
+        if key in given_answers:
+            continue
+        if kept.dropped_in:  # a migration chose not to carry it: kept, never brought back
+            set_aside[key] = kept
             continue
         misfit = _misfit(flow, key, kept.answer, answers)
         if misfit:
@@ -281,7 +309,23 @@ def fit_answers(flow: Flow, given: AnswersFile) -> Fitted:
             brought_back.append(key)
     order = {question.id: number for number, question in enumerate(flow.questions)}
     answers = {key: answers[key] for key in sorted(answers, key=lambda k: order.get(k, len(order)))}
-    return Fitted(answers, set_aside, tuple(brought_back))
+    return Fitted(answers, set_aside, tuple(brought_back), migrated,
+                  migrated.drafts if migrated else None, migrated.cursor if migrated else None)
+
+
+def _migrated(flow: Flow, given: AnswersFile):
+    """The answers carried forward, when the file was answered under an older version with a chain of the
+    flow's migrations from it; else None."""
+    if not flow.migrations or given.flow != flow.id:
+        return None
+    from .migrations import migrate
+    from .versions import recorded_version
+
+    version = recorded_version(flow, given)
+    if version == flow.version:
+        return None
+    return migrate(flow, version, given.answers, {k: v.answer for k, v in given.set_aside.items()},
+                   given.drafts, given.cursor)
 
 
 def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str, str, int] | None:

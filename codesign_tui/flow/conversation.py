@@ -74,15 +74,77 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[
     """What checking a loaded session against its flow found, one sentence an answer: answers that no longer
     fit (kept aside in the file, not used) and answers that fit again (brought back)."""
     flow = session.flow
-    notes = []
+    notes = carried_notes(flow, session.migrated)
     for key, kept in session.unfit.items():
+        if kept.dropped_in and session.migrated is not None and key in session.migrated.dropped:
+            continue  # said with what the migration did
         what = f"“{flow.question(key).prompt.rstrip('.?')}”" if flow.has_question(key) else f"{key!r}"
         why = kept.said.removeprefix(f"{key}: ")  # the question is named already, in words
         notes.append(f"Your answer to {what} no longer fits the flow ({why}), so it is kept aside in the"
                      " file and not used." + (" The question is asked again." if flow.has_question(key) else ""))
     if brought_back:
         notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
+    notes += change_notes(session)
     return [visible(note) for note in notes]
+
+
+def carried_notes(flow: Flow, migrated: Any) -> list[str]:
+    """One sentence for each answer the flow's migrations changed (a Migrated, or None), on opening a file
+    answered under an older version of the flow."""
+    if migrated is None:
+        return []
+    out = []
+    for carried in migrated.carried:
+        named = flow.has_question(carried.question)
+        question = flow.question(carried.question) if named else None
+        what = f"“{question.prompt.rstrip('.?')}”" if question else repr(carried.question)
+        label = (lambda value: answer_label(question, value)) if question else (lambda value: str(value))
+        under = f"version {migrated.to} of the flow"
+        if "dropped" in carried.how:
+            out.append(f"Your answer to {what} ({label(carried.before)}) is not carried over to {under}, so it is"
+                       " kept aside in the file and not used." + (" The question is asked again." if named else ""))
+        elif carried.how == ("default",):
+            out.append(f"{under[:1].upper()}{under[1:]} asks {what}; it is answered {label(carried.after)} for"
+                       " you. Change it if that is not right.")
+        elif carried.before == carried.after or carried.before is None:
+            out.append(f"Your answer to {what} ({label(carried.after)}) is carried over to {under}, where the"
+                       " question has a new name.")
+        elif isinstance(carried.after, list) and question is not None and question.kind == "record":
+            out.append(f"Your entries for {what} are carried over to {under}, which names or records some of"
+                       " their details differently.")
+        else:
+            out.append(f"Your answer to {what} is carried over to {under} as {label(carried.after)} (it was"
+                       f" {_old_label(carried.before)}).")
+    return [visible(note) for note in out]
+
+
+def _old_label(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "(none)"
+    return str(value)
+
+
+def change_notes(session: Session) -> list[str]:
+    """What a change to the flow did to the recommendation, and the plans it left out of date."""
+    change = session.change
+    if change is None:
+        return []
+    flow = session.flow
+    notes = []
+    under = f"Under the flow's version {change.now}" if change.now != change.then else "Under the flow as it is now"
+    if change.moved:
+        text = f"{under} your recommendation is now {change.after} (it was {change.before})"
+        text += (": " + "; ".join(change.reasons) + ".") if change.reasons else "."
+        notes.append(text)
+    elif change.before is not None and change.after is not None:
+        notes.append(f"{under} your recommendation is still {change.after}.")
+    for plan in change.stale_plans:
+        name = str(plan.get("file") or "a plan")
+        version = plan.get("flow_version")
+        notes.append(f"The plan saved as {name}" + (f" (under version {version})" if version else "")
+                     + f" is out of date: it was drawn before the flow changed. Save the plan again to bring it"
+                     f" up to date with version {flow.version}.")
+    return notes
 
 
 def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
@@ -389,6 +451,19 @@ class Conversation:
         return ""
 
     # -- the plan -------------------------------------------------------------------------------------
+
+    def plan_saved(self, path: Path) -> None:
+        """Remember a plan saved from this session, with the flow it was drawn under, so that opening the
+        session after the flow changes can name the plan as out of date; then save."""
+        from .versions import fingerprint
+
+        result = self.session.result(so_far=True)
+        plan = {"file": str(path), "flow_version": self.flow.version, "flow_fingerprint": fingerprint(self.flow),
+                "recommendation": result.recommendation.id if result.decided and result.recommendation else None,
+                "saved": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+        plans = [p for p in self.session.plans if p.get("file") != plan["file"]]
+        self.session.plans = [*plans, plan][-20:]  # the latest few; a plan saved again replaces its entry
+        self.save()
 
     def plan_file_name(self, fmt: str, public: bool = False) -> str:
         """A sensible name for the plan's file, the same in every front end: flow, project, date (and

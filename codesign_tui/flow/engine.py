@@ -140,6 +140,9 @@ class Session:
         self.flow_path = flow_path
         self.drafts: dict[str, Any] = dict(drafts or {})
         self.unfit: dict[str, SetAside] = dict(unfit or {})
+        self.migrated: Any = None  # how answers from an older version of the flow were carried (Migrated)
+        self.change: Any = None  # what a change to the flow did to the recommendation (FlowChange), on opening
+        self.plans: list[dict[str, Any]] = []  # the plans saved from this session: file, version, fingerprint
         self._cursor: str | None = None
         self._path = walk(flow, self.answers)
         self._results: dict[bool, Result] = {}  # answers change only through answer(), which clears it
@@ -151,11 +154,15 @@ class Session:
         is now: what does not fit is kept aside with the reason (`unfit`), never loaded. Also returns the
         ids of answers set aside earlier that fit again and are brought back."""
         fitted = fit_answers(flow, given)
+        drafts = fitted.drafts if fitted.drafts is not None else given.drafts
+        cursor = fitted.cursor if fitted.cursor is not None else given.cursor
         session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
                       created=given.created, date=given.date, flow_path=given.flow_path,
-                      drafts=given.drafts, unfit=fitted.set_aside)
-        if given.cursor and any(q.id == given.cursor for q in session._path):
-            session._cursor = given.cursor
+                      drafts=drafts, unfit=fitted.set_aside)
+        session.migrated = fitted.migrated
+        session.plans = list(given.plans)
+        if cursor and any(q.id == cursor for q in session._path):
+            session._cursor = cursor
         return session, fitted.brought_back
 
     @property

@@ -174,6 +174,21 @@ WORDING = Shape("wording", "How the plan and the app speak of the two levels, fo
                       " Co-design\" (the default) or \"the design allows Hold the launch\"."),
 })
 
+MIGRATION = Shape("migration", "What changed from one version of the flow to the next, so that answers given under"
+                  " the older version are carried forward. Each part is optional; in a step, questions are named"
+                  " by their ids in the version the step goes to, except the keys of rename_question and drop.", {
+    "from": Field("text", "The version this step starts from, such as \"2.0\".", required=True),
+    "to": Field("text", "The version it goes to (default: the next step's `from`, or the flow's version for the"
+                        " last step)."),
+    "rename_question": Field("answers", "Old question id: new question id."),
+    "map_option": Field("answers", "Question id: {old value: new value}; two old values may map to one."),
+    "rename_field": Field("answers", "Register question id: {old field id: new field id}."),
+    "map_field_value": Field("answers", "Register question id: {field id: {old value: new value}}."),
+    "drop": Field("id", "Questions whose old answers are not carried: each is kept aside in the file and the"
+                        " question is asked again.", list_of=True),
+    "default": Field("answers", "Question id: the answer given to a question no older answer carries into."),
+})
+
 FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "$schema": Field("text", "The JSON Schema an editor checks this file against (`codesign schema`); ignored here."),
     "id": Field("id", "The flow's id.", required=True),
@@ -191,6 +206,8 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "wording": Field(WORDING, "Other words for \"the work calls for\" and \"the conditions support\"."),
     "sections": Field("sections", "The conversation, in order.", required=True, list_of=True),
     "examples": Field(EXAMPLE, "Self-tests.", list_of=True),
+    "migrations": Field(MIGRATION, "How answers given under older versions are carried forward, oldest first.",
+                        list_of=True),
 })
 
 TESTS_FILE = Shape("tests file", "Examples kept beside a flow, in NAME.tests.yaml.", {
@@ -274,6 +291,12 @@ def _when_kind(kinds: list[str], then: dict[str, Any]) -> dict[str, Any]:
 
 ANSWERS_FILE = Shape("answers file", "A person's answers to a flow, written by hand or saved by the app.", {
     "flow": Field("id", "The id of the flow answered.", required=True),
+    "flow_version": Field("text", "The version of the flow the answers were given under (without it: version 2.0"
+                          " for a shipped flow, else the flow as it is now)."),
+    "flow_fingerprint": Field("text", "The SHA-256 of that flow's canonical JSON, written by the app to find the"
+                              " very flow again; a hand-written file may leave it out."),
+    "last_recommendation": Field("id", "The level last recommended, written by the app: only compared, to say"
+                                 " when a change to the flow moved it, never used as the recommendation."),
     "project": Field("text", "The piece of work, for the plan's title."),
     "prepared_by": Field("text", "Who prepared the plan."),
     "voice": Field("text", "Whose view the answers give, when not the commissioner's own: \"VCSE partner\","

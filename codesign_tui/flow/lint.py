@@ -22,6 +22,10 @@ def lint(flow: Flow, problems: Problems) -> None:
     """Add a problem for everything in `flow` that would misbehave or mislead when run."""
     _unique_ids(flow, problems)
     _citations(flow, problems)
+    if flow.migrations:
+        from .migrations import check_migrations
+
+        check_migrations(flow, problems)
     graph = section_graph(flow)
     earlier = _earlier_sections(flow, graph)
     position = flow.order

@@ -14,7 +14,7 @@ import yaml
 from . import format as fmt
 from .document import Document, Reader, read_document, to_python, where
 from .expressions import Expression, ExpressionError, excerpt
-from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Option, Place,
+from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Migration, Option, Place,
                     Question, Reading, RecordField, Requirement, Section, Source, Term, default_options)
 from .problems import FlowError, Problems
 
@@ -114,8 +114,10 @@ class _FlowReader:
             self.read.error(fields["sections"], "the flow has no sections")
         examples = [self.example(n) for n in self.read.sequence(fields.get("examples"), "examples")]
         examples += self.sibling_examples()
+        version = text("version")
+        migrations = self.migrations(fields.get("migrations"), version)
         return Flow(
-            id=flow_id, title=text("title"), version=text("version"), summary=text("summary"),
+            id=flow_id, title=text("title"), version=version, summary=text("summary"),
             audience=text("audience"), sections=tuple(sections),
             calls_for_words=(words.get("calls_for") or "the work calls for").strip(),
             supports_words=(words.get("supports") or "the conditions support").strip(),
@@ -123,7 +125,7 @@ class _FlowReader:
             calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
             flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),
             examples=tuple(e for e in examples if e), path=self.document.name,
-            terms=_first_of_each(terms),
+            terms=_first_of_each(terms), migrations=migrations,
             place=self.place(root),
             places={key: self.place(node) for key, node in fields.items()},
         )
@@ -204,6 +206,80 @@ class _FlowReader:
         if not fields:
             return []
         return [other.example(n) for n in other.read.sequence(fields.get("examples"), "examples")]
+
+    # -- migrations -------------------------------------------------------------------------------
+
+    def migrations(self, node: yaml.Node | None, version: str) -> tuple[Migration, ...]:
+        """Each step of the flow's history, its `to` filled in from the next step's `from` (or the flow's
+        version, for the last) where it is not written; flow/migrations.py checks that the chain holds."""
+        steps = [self.migration(item) for item in self.read.sequence(node, "migrations")]
+        steps = [step for step in steps if step is not None]
+        out = []
+        for index, (step, to) in enumerate(steps):
+            following = steps[index + 1][0].start if index + 1 < len(steps) else version
+            out.append(dataclasses.replace(step, to=to or following, to_given=bool(to)))
+        return tuple(out)
+
+    def migration(self, node: yaml.Node) -> tuple[Migration, str] | None:
+        f = self.read.mapping(node, "a migration", fmt.MIGRATION.fields, fmt.MIGRATION.required)
+        if f is None or "from" not in f:
+            return None
+        places: dict[str, Place] = {key: self.place(value) for key, value in f.items()}
+        start = self.read.text(f["from"], "from") or ""
+        to = self.read.text(f["to"], "to") or "" if "to" in f else ""
+
+        def pairs(value: yaml.Node | None, what: str, prefix: str) -> list[tuple[str, yaml.Node]]:
+            """The (key, value node) pairs of a mapping, each key's place kept as prefix + key."""
+            if value is None:
+                return []
+            if not isinstance(value, yaml.MappingNode):
+                self.read.error(value, f"{what} should be a mapping, not a list or a single value")
+                return []
+            out: dict[str, yaml.Node] = {}
+            for key_node, value_node in value.value:
+                key = self.read.text(key_node, f"a key of {what}")
+                if key is None:
+                    continue
+                if key in out:
+                    self.read.error(key_node, f"{key!r} is given twice in {what}")
+                    continue
+                out[key] = value_node
+                places[f"{prefix}:{key}"] = self.place(key_node)
+            return list(out.items())
+
+        def words(value: yaml.Node | None, what: str, prefix: str) -> dict[str, str]:
+            """A mapping of words to words, each value's place kept as prefix=key."""
+            out = {}
+            for key, value_node in pairs(value, what, prefix):
+                word = self.read.text(value_node, f"the value of {key!r} in {what}")
+                if word is not None:
+                    out[key] = word
+                    places[f"{prefix}={key}"] = self.place(value_node)
+            return out
+
+        def nested(value: yaml.Node | None, what: str, prefix: str) -> dict[str, dict[str, str]]:
+            return {key: words(inner, f"{what} of {key!r}", f"{prefix}:{key}")
+                    for key, inner in pairs(value, what, prefix)}
+
+        field_values = {question: {field_id: words(inner, f"map_field_value of {question}.{field_id}",
+                                                   f"map_field_value:{question}:{field_id}")
+                                   for field_id, inner in pairs(by_field, f"map_field_value of {question!r}",
+                                                                f"map_field_value:{question}")}
+                        for question, by_field in pairs(f.get("map_field_value"), "map_field_value",
+                                                        "map_field_value")}
+        drop = []
+        for value, item in self.read.words(f.get("drop"), "drop"):
+            drop.append(value)
+            places[f"drop:{value}"] = self.place(item)
+        defaults = {}
+        for key, value_node in pairs(f.get("default"), "default", "default"):
+            defaults[key] = to_python(value_node)
+            places[f"default={key}"] = self.place(value_node)
+        step = Migration(start, to, words(f.get("rename_question"), "rename_question", "rename_question"),
+                         nested(f.get("map_option"), "map_option", "map_option"),
+                         nested(f.get("rename_field"), "rename_field", "rename_field"),
+                         field_values, tuple(drop), defaults, place=self.place(node), places=places)
+        return step, to
 
     # -- parts ------------------------------------------------------------------------------------
 

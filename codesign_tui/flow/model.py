@@ -302,6 +302,26 @@ class Example:
     answer_places: dict[str, Place] = field(default_factory=dict)
 
 
+@record(frozen=True)
+class Migration:
+    """One step of a flow's history: what changed from version `start` to version `to`, so that answers given
+    under `start` are carried forward (flow/migrations.py applies and checks it)."""
+
+    start: str
+    to: str
+    rename_question: dict[str, str] = field(default_factory=dict)
+    map_option: dict[str, dict[str, str]] = field(default_factory=dict)
+    rename_field: dict[str, dict[str, str]] = field(default_factory=dict)
+    map_field_value: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    drop: tuple[str, ...] = ()
+    default: dict[str, Any] = field(default_factory=dict)
+    to_given: bool = False  # `to:` was written, rather than taken from the next step
+    place: Place = NOWHERE
+    # where each thing was written: "to", "rename_question:OLD" (the key), "rename_question=OLD" (the value),
+    # "map_option:Q", "map_option:Q:OLD", "map_option=Q:OLD", "drop:Q", "default:Q", ...
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
 @record
 class Flow:
     """A whole flow, includes resolved, ready for a Session."""
@@ -322,6 +342,7 @@ class Flow:
     reading: tuple[Reading, ...] = ()
     examples: tuple[Example, ...] = ()
     terms: tuple[Term, ...] = ()
+    migrations: tuple[Migration, ...] = ()
     path: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)

@@ -435,11 +435,14 @@ class Result:
                      for level, values in sorted(by_level.items(), key=lambda kv: flow.rank(kv[0])))
 
     def to_dict(self) -> dict[str, Any]:
+        from .versions import fingerprint
+
         level = lambda l: l.id if l else None  # noqa: E731
         rule = self.calls_for_rule
         return {
             "flow": self.flow.id,
             "flow_version": self.flow.version,
+            "flow_fingerprint": fingerprint(self.flow),
             "complete": self.complete,
             "recommendation": level(self.recommendation),
             "calls_for": level(self.calls_for),

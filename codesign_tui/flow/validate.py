@@ -72,6 +72,7 @@ def validate_flow(path: Path, report: ValidationReport, explore_paths: bool = Tr
     lint(flow, problems)
     if len(problems.errors) > before:
         return
+    _released(flow, problems)
     passed, failed = run_examples(flow, problems)
     report.passed += passed
     report.failed += failed
@@ -107,3 +108,19 @@ def validate_paths(paths: Iterable[Path]) -> ValidationReport:
     for path in expand(paths, report.problems):
         validate_flow(path, report)
     return report
+
+
+def _released(flow, problems: Problems) -> None:
+    """The migrations checked against the versions they start from, where those are kept beside the flow
+    (released/VERSION/ID.yaml); a released version no migration leads from is named."""
+    from .migrations import chain, check_sources
+    from .versions import released, released_versions
+
+    check_sources(flow, problems, lambda version: released(flow, version))
+    where = flow.places.get("migrations", flow.places.get("version", flow.place))
+    for version in released_versions(flow):
+        if version != flow.version and chain(flow, version) is None:
+            problems.add(Problem(where.path, where.line, where.column,
+                                 f"version {version!r} of this flow is kept in released/{version}/, but no chain"
+                                 f" of migrations leads from it to version {flow.version!r}: answers given under it"
+                                 " that no longer fit will be set aside; add `migrations:` from it", "warning"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..files import PRIVATE, ExportError, private_folder, write_atomically
-from ..flow.conversation import Conversation
+from ..flow.conversation import Conversation, checked_notes
 from ..flow.model import Flow
 from ..records import record
 from ..sessions import SUFFIX, DamagedSession, SessionStore, to_yaml
@@ -23,6 +23,7 @@ from ..sessions import SUFFIX, DamagedSession, SessionStore, to_yaml
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 INDEX = ".room.json"  # hidden, so `codesign cohort DIR` passes it over
+KEPT = ".flows"  # the flows the room's sessions were answered under, one copy a fingerprint; hidden too
 
 
 @record(frozen=True)
@@ -69,7 +70,7 @@ class RoomStore(SessionStore):
     time for each file."""
 
     def __init__(self, folder: Path):
-        super().__init__(folder)
+        super().__init__(folder, kept=folder / KEPT)
         self.pending: dict[Path, bytes] = {}
         self.writing: dict[Path, asyncio.Lock] = {}
 
@@ -130,6 +131,7 @@ class Room:
         self.revealed = not facilitate
         self.clock = clock
         self.misses: list[float] = []  # when a wrong seat code or passphrase was tried
+        self.store.keep(flow)
         self._load()
 
     # -- seats ----------------------------------------------------------------------------------------
@@ -224,9 +226,15 @@ class Room:
         self.revealed = bool(data.get("revealed")) or not self.facilitate
         for item in data.get("seats") or []:
             try:
-                session, _ = self.store.open(self.flow, str(item["session"]))
-                self.seats[session.name] = Seat(Conversation(session, self.store), str(item["code"]),
-                                                [str(t) for t in item.get("tokens") or []])
+                session, brought_back = self.store.open(self.flow, str(item["session"]))
+                seat = Seat(Conversation(session, self.store), str(item["code"]),
+                            [str(t) for t in item.get("tokens") or []])
+                # what checking the answers against the flow found (answers carried from an older version of
+                # it, a recommendation that moved) is said on the participant's next page
+                seat.notes = [("checked", note) for note in checked_notes(session, brought_back)]
+                self.seats[session.name] = seat
+                if session.migrated is not None or session.change is not None:
+                    seat.conversation.save()  # written with the room's next write, or when it closes
             except (KeyError, TypeError, DamagedSession):
                 continue
 

@@ -186,7 +186,9 @@ class CodesignApp(App):
             return
         from ..flow.conversation import checked_notes
 
-        self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
+        conversation = self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
+        if session.migrated is not None or session.change is not None:
+            conversation.save()  # the file holds, from now on, the answers as they were just said to be carried
 
     def open_elsewhere(self, session: Session, first: bool) -> None:
         """The session is open in another window: never write over it; offer a copy or a look."""
@@ -241,6 +243,13 @@ class CodesignApp(App):
             write_atomically(path, to_yaml(session).encode("utf-8"), force=path.exists(), mode=PRIVATE)
         except ExportError as error:
             self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
+            return
+        from ..flow.versions import keep
+
+        try:  # beside them, hidden, the flow they were answered under, for `codesign cohort` and --as-answered
+            keep(session.flow, self.collect_dir / ".flows")
+        except OSError:
+            pass
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name

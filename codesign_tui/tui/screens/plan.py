@@ -227,6 +227,8 @@ class PlanScreen(Screen):
         self.app.exported.append(path)
         self.app.plan_folders[self.session.name] = path.parent
         self.app.exported_answers = copy.deepcopy(self.session.answers)
+        if self.app.current is not None and self.app.current.session is self.session:
+            self.app.current.plan_saved(path)  # so that a later change to the flow can say it is out of date
         # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
         # as it covers part of the plan on a small screen, while the title bar keeps the name
         self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=5)
