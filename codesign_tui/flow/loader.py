@@ -125,6 +125,7 @@ class _FlowReader:
             calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
             flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),
             examples=tuple(e for e in examples if e), path=self.document.name,
+            file=os.path.abspath(self.document.path),
             terms=_first_of_each(terms), migrations=migrations,
             place=self.place(root),
             places={key: self.place(node) for key, node in fields.items()},

@@ -343,9 +343,11 @@ class Flow:
     examples: tuple[Example, ...] = ()
     terms: tuple[Term, ...] = ()
     migrations: tuple[Migration, ...] = ()
-    path: str = ""
+    path: str = ""  # as the person named it (relative to the folder they were in), for messages
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    # the file's full path, which stays right when the current folder changes (finding its released versions)
+    file: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.questions: tuple[Question, ...] = tuple(q for s in self.sections for q in s.questions)

@@ -152,18 +152,18 @@ def kept(folders: Iterable[Path], flow_id: str, print_: str) -> Flow | None:
 
 def released(flow: Flow, version: str) -> Flow | None:
     """The flow as it was released at `version`, kept beside it (released/VERSION/ID.yaml), or None."""
-    if not flow.path or not version or version == flow.version or "/" in version or "\\" in version \
+    if not (flow.file or flow.path) or not version or version == flow.version or "/" in version or "\\" in version \
             or version.startswith("."):
         return None
-    path = Path(flow.path).resolve().parent / RELEASED / version / f"{flow.id}.yaml"
+    path = Path(flow.file or flow.path).resolve().parent / RELEASED / version / f"{flow.id}.yaml"
     return _quiet_load(path) if path.is_file() else None
 
 
 def released_versions(flow: Flow) -> list[str]:
     """The versions released of this flow and kept beside it, by name."""
-    if not flow.path:
+    if not (flow.file or flow.path):
         return []
-    folder = Path(flow.path).resolve().parent / RELEASED
+    folder = Path(flow.file or flow.path).resolve().parent / RELEASED
     try:
         return sorted(p.name for p in folder.iterdir() if (p / f"{flow.id}.yaml").is_file())
     except OSError:
@@ -202,7 +202,7 @@ def recorded_version(flow: Flow, given: AnswersFile) -> str:
         return flow.version
     from ..resources import UNVERSIONED, is_shipped
 
-    return UNVERSIONED if is_shipped(flow.path) and not given.flow_fingerprint else flow.version
+    return UNVERSIONED if is_shipped(flow.file or flow.path) and not given.flow_fingerprint else flow.version
 
 
 def answered_under(flow: Flow, given: AnswersFile, folders: Iterable[Path] = ()) -> Flow | None:
