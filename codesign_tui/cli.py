@@ -571,13 +571,14 @@ def _room(options: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from aiohttp import web
+        import aiohttp.web  # noqa: F401  (only whether it is there)
     except ImportError:
         return _error("a room needs aiohttp, which is not installed here. Install it with:\n"
                       f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[room]'")
     from .files import ExportError
     from .resources import own_flow_path
     from .room.app import make_app
+    from .room.door import serve
     from .room.seats import Limits, Room
     from .sessions import SessionOpen
 
@@ -600,6 +601,8 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
               + ("" if passphrase else " Add --passphrase so that only the people you tell can join."),
               file=sys.stderr)
+    for damaged in room.damaged:
+        print(f"Warning: a participant's answers could not be read: {_shown(damaged)}", file=sys.stderr)
     try:
         address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
         print(f"Participants open: {address}/\n"
@@ -608,7 +611,7 @@ def _room(options: argparse.Namespace) -> int:
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
                  if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
               flush=True)  # what the trainer needs goes to stdout; warnings and errors to stderr
-        web.run_app(make_app(room, address), host=host, port=options.port, print=None, access_log=None)
+        serve(make_app(room, address), host, options.port, room.limits.header_seconds, room.limits.connections)
     except OSError as error:
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:
