@@ -71,12 +71,20 @@ class PlainConversation:
         if self.width > 20:  # wrapped between words as say() wraps, keeping the space the reply starts after
             kept = prompt[len(prompt.rstrip(" ")):]
             prompt = "\n".join(_wrapped(line, self.width - 1) for line in prompt.split("\n")) + kept
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
-            raise InputEnded
-        reply = line.rstrip("\r\n").strip()
+        from .flow.answers import LONGEST_TEXT
+
+        while True:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                raise InputEnded
+            reply = line.rstrip("\r\n").strip()
+            if len(reply) <= LONGEST_TEXT:
+                break
+            # what is saved must be what can be read back: a session file holds 16 MB
+            self.say(f"That reply is {len(reply):,} characters long; keep it to {LONGEST_TEXT:,} or fewer"
+                     " and type it again.")
         if reply.casefold() in ("quit", "exit", ":q"):
             raise Stop
         return reply

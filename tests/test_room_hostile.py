@@ -36,6 +36,7 @@ from codesign_tui.files import ExportError as RoomFolderRefused  # what the room
 from codesign_tui.room.seats import INDEX, Limits, Room
 from test_room import APPENDIX2, Person, open_room  # noqa: F401  (the fixture)
 
+ROOT = Path(__file__).resolve().parent.parent
 MEMORY = 768 * 1024 * 1024  # address space for the room's process: a few times what it needs
 OPEN_FILES = 256
 
@@ -249,7 +250,7 @@ def test_the_codesign_room_command_refuses_a_folder_of_another_flow(appendix2, t
     room.close()
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "room", "tests/data/branching.yaml", "--dir",
                           str(folder), "--host", "127.0.0.1", "--port", str(_port())], capture_output=True, text=True, timeout=120,
-                         cwd=Path(__file__).parent.parent, stdin=subprocess.DEVNULL)
+                         cwd=ROOT, stdin=subprocess.DEVNULL)
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert "holds a room of the flow 'appendix2'" in run.stderr
 
@@ -496,7 +497,7 @@ def test_a_flood_of_slow_posts_does_not_take_the_room_down(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir",
                                 str(tmp_path / "room"), "--host", "127.0.0.1", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                               preexec_fn=_low_limits, start_new_session=True)
+                               preexec_fn=_low_limits, start_new_session=True, cwd=ROOT)
     # the whole case is bounded: should anything hang, the room is ended and the test fails
     guard = threading.Timer(150, os.killpg, (process.pid, signal.SIGKILL))
     guard.start()

@@ -20,7 +20,7 @@ from ..files import PRIVATE, PRIVATE_FOLDER, ExportError, private_folder, write_
 from ..flow.conversation import Conversation
 from ..flow.model import Flow
 from ..records import record
-from ..sessions import SUFFIX, DamagedSession, SessionStore, to_yaml
+from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
 
 # no 0/O, 1/I/L: read aloud or copied from a phone without doubt
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -148,7 +148,7 @@ class RoomStore(SessionStore):
 
     def save(self, session) -> Path:
         path = self.path(session.name)
-        self.pending[path] = to_yaml(session).encode("utf-8")
+        self.pending[path] = session_bytes(session)
         return path
 
     def put(self, path: Path, data: bytes) -> None:
