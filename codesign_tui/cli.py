@@ -187,6 +187,11 @@ def _shown(text: str, keep: str = "") -> str:
     return visible(text, keep)
 
 
+def _output(path: Path | None) -> Path | None:
+    """`-o -` means standard output, as for most commands; a file called "-" is written as ./-."""
+    return None if path is not None and str(path) == "-" else path
+
+
 def _error(message: str) -> int:
     print(f"codesign: {_shown(message)}", file=sys.stderr)
     return EXIT_PROBLEMS
@@ -262,6 +267,12 @@ def _schema(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows rather than runs: one starting =, +, -, @ (or a tab or carriage
+    return before them) gets a leading apostrophe, as OWASP advises for CSV injection."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _paths(options: argparse.Namespace) -> int:
     import csv
 
@@ -283,13 +294,14 @@ def _paths(options: argparse.Namespace) -> int:
             return _error(f"the rules read {len(report.questions)} questions with"
                           f" {count_combinations(flow):,} combinations of answers; too many to list one a row")
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([*report.questions, "calls_for", "supported", "recommendation", "rule"])
+        writer.writerow([_cell(c) for c in [*report.questions, "calls_for", "supported", "recommendation", "rule"]])
         for answers in combinations(flow):
             result = evaluate(flow, answers)
             cells = ["|".join(v) if isinstance(v, list) else (v or "") for v in
                      (answers.get(q) for q in report.questions)]
-            writer.writerow([*cells, result.calls_for.id, result.supported.id, result.recommendation.id,
-                             result.calls_for_rule.id if result.calls_for_rule else ""])
+            writer.writerow([_cell(c) for c in [*cells, result.calls_for.id, result.supported.id,
+                                                result.recommendation.id,
+                                                result.calls_for_rule.id if result.calls_for_rule else ""]])
         return EXIT_OK
     print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
           f" ({', '.join(report.questions)})")
@@ -315,6 +327,7 @@ def _render(options: argparse.Namespace) -> int:
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
 
+    options.output = _output(options.output)
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o plan.docx to write it to a file")
     flow = _load(options.flow)
@@ -385,6 +398,7 @@ def _cohort(options: argparse.Namespace) -> int:
         print(f"Counted {cohort.answer_sets:,} answer set{'s' if cohort.answer_sets != 1 else ''}; skipped"
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
+    options.output = _output(options.output)
     if options.output is None:
         sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
         sys.stdout.flush()

@@ -15,6 +15,7 @@ from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
+from .flow.problems import MAX_LISTED
 from .flow.replies import ReplyError, read_choice
 from .flow.visible import visible
 from .sessions import SessionStore
@@ -94,8 +95,12 @@ class PlainConversation:
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         count = self.session.progress()
         self.say(f"{how_long(count.total, count.exact)} {HELP}")
-        for note in checked_notes(self.session, self.brought_back):
+        notes = checked_notes(self.session, self.brought_back)
+        for note in notes[:MAX_LISTED]:  # a file with thousands of misfits would otherwise fill the screen
             self.say(note)
+        if len(notes) > MAX_LISTED:
+            self.say(f"{len(notes) - MAX_LISTED:,} more answers are kept aside in the file and not used; they are"
+                     " not listed here.")
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")
         try:
             if self.ask_names:
@@ -272,9 +277,13 @@ class PlainConversation:
 
         proposed = _unused(self.folder / self.conversation.plan_file_name("md"))
         try:
-            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name > ")
+            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name (or no) > ")
         except (InputEnded, Stop):
-            reply = ""
+            reply = "no"  # quitting, or the end of the input, saves no file: the session keeps the answers
+        if reply.casefold() in ("no", "n", "q"):
+            self.say(f"The plan was not saved; your answers are. Save it later with:"
+                     f" codesign --plain --resume {self.session.name}")
+            return
         path = with_format_suffix(self.folder / Path(reply).expanduser(), "md") if reply else proposed
         if not path.parent.exists():
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 import yaml
 
 from test_hostile import GOOD_ANSWERS, ROOT, codesign, refused
@@ -87,3 +88,106 @@ def test_a_session_larger_than_the_reader_takes_is_never_written(appendix2, tmp_
     else:
         raise AssertionError("a session the reader would refuse was written")
     assert not list(tmp_path.glob("*.session.yaml"))
+
+
+# -- smaller: CSV cells, the save question, -o -, notices ---------------------------------------------------
+
+CSV_FLOW = """id: csvflow
+title: CSV
+version: "1.0"
+summary: Cells a spreadsheet would run.
+levels:
+  - id: low
+  - id: high
+calls_for:
+  - id: formula
+    level: low
+    when: "budget == '=HYPERLINK(1)'"
+    because: A formula.
+  - id: any
+    level: high
+    because: Always.
+sections:
+  - id: first
+    title: First
+    questions:
+      - id: budget
+        prompt: Is there a budget?
+        kind: single
+        options:
+          - value: "=HYPERLINK(1)"
+            label: Formula
+          - value: "-2+3"
+            label: Minus
+          - value: "@SUM(1)"
+            label: At
+          - value: "+1"
+            label: Plus
+"""
+
+
+def test_paths_csv_writes_no_cell_a_spreadsheet_would_run(tmp_path: Path):
+    import csv
+    import io
+
+    path = tmp_path / "csvflow.yaml"
+    path.write_text(CSV_FLOW, encoding="utf-8")
+    run = codesign("paths", str(path), "--csv")
+    assert run.returncode == 0, run.stderr
+    cells = [cell for row in csv.reader(io.StringIO(run.stdout)) for cell in row]
+    assert "'=HYPERLINK(1)" in cells and "'-2+3" in cells and "'@SUM(1)" in cells and "'+1" in cells
+    assert not any(cell[:1] in "=+-@" for cell in cells if cell)
+
+
+def _to_the_save_question(appendix2, tmp_path: Path, last: str) -> tuple[str, list[Path]]:
+    import io
+
+    from codesign_tui.plain import converse
+    from codesign_tui.sessions import SessionStore
+
+    store = SessionStore(tmp_path / "sessions")
+    replies = ["", "", "1", "3", "1", "1", "1", "1", "1", "1"] + ([last] if last is not None else [])
+    out = io.StringIO()
+    converse(appendix2, io.StringIO("".join(r + "\n" for r in replies)), out, tmp_path / "plans", store=store)
+    return out.getvalue(), sorted((tmp_path / "plans").glob("*")) if (tmp_path / "plans").exists() else []
+
+
+@pytest.mark.parametrize("reply", ["quit", "no", "q", "No", None])
+def test_quit_no_q_or_the_end_of_input_at_the_save_question_saves_no_file(appendix2, tmp_path: Path, reply):
+    (tmp_path / "plans").mkdir()
+    out, files = _to_the_save_question(appendix2, tmp_path, reply)
+    assert files == [], files
+    assert "The plan was not saved; your answers are. Save it later with: codesign --plain --resume" in out
+    [saved] = (tmp_path / "sessions").glob("*.session.yaml")
+    assert len(yaml.safe_load(saved.read_text())["answers"]) == 8
+
+
+def test_enter_at_the_save_question_still_saves(appendix2, tmp_path: Path):
+    (tmp_path / "plans").mkdir()
+    out, files = _to_the_save_question(appendix2, tmp_path, "")
+    assert len(files) == 1 and files[0].suffix == ".md"
+
+
+@pytest.mark.parametrize("command", ["render", "cohort"])
+def test_dash_o_dash_is_standard_output(tmp_path: Path, command: str):
+    args = (["render", "appendix2", "--answers", str(GOOD_ANSWERS)] if command == "render"
+            else ["cohort", str(GOOD_ANSWERS)])
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", *args, "-o", "-"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.returncode == 0, run.stderr
+    assert not (tmp_path / "-").exists() and run.stdout.startswith("#")
+
+
+def test_plain_resume_of_a_hundred_thousand_unknown_ids_lists_two_hundred(tmp_path: Path):
+    sessions = tmp_path / "data" / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "20260101-000000-abcdef.session.yaml").write_text(
+        "flow: appendix2\nanswers:\n" + "".join(f"  unknown_{n}: yes\n" for n in range(100_000))
+        + "session:\n  id: 20260101-000000-abcdef\n")
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=TIMEOUT, input="quit\n",
+                         preexec_fn=_limit_memory, env={**os.environ, "CODESIGN_DATA_DIR": str(tmp_path / "data")})
+    out = run.stdout + run.stderr
+    assert "Traceback" not in out and out.count("no longer fits the flow") == 200, out[-2000:]
+    assert "99,800 more answers are kept aside in the file and not used" in out
