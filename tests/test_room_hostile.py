@@ -544,3 +544,16 @@ def test_a_flood_of_slow_posts_does_not_take_the_room_down(tmp_path):
     err = process.stderr.read().decode("utf-8", "replace")
     assert "Traceback" not in err and len(err) < 20_000, err[-3000:]
     assert "turned away" in err and process.returncode == 0
+
+
+def test_a_seat_whose_file_is_gone_is_passed_over(appendix2, tmp_path):
+    folder = tmp_path / "room"
+    room = Room(appendix2, folder)
+    room.join("Ann")
+    room.join("Bo")
+    asyncio.run(room.settle())
+    room.close()
+    sorted(folder.glob("*.session.yaml"))[0].unlink()
+    again = Room(appendix2, folder)
+    again.close()
+    assert len(again.seats) == 1

@@ -388,7 +388,7 @@ class Room:
             except DamagedSession as damaged:
                 self.damaged.append(str(damaged))
                 continue
-            except (KeyError, TypeError, AttributeError):
+            except (KeyError, TypeError, AttributeError, FileNotFoundError):  # a seat whose file is gone
                 continue
             # codes do not outlive the room that gave them (a code seen on a projector yesterday opens
             # nothing today): each seat gets a new one, shown on its owner's next page
