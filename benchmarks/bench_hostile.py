@@ -4,8 +4,14 @@ Each case is one `codesign` command on one hostile file, folder or template (the
 a 50 MB sparse file, binary bytes, 10,000-deep nesting; the second: conditions nested 200 deep or with 500
 clauses or 1,000 nots, a 15.5 MB condition, links in a loop, /dev/zero, a named pipe, 10,000 and 30,000
 errors, an answers file with 10,000 unknown ids, a room's folder linking to itself, escape sequences, and
-templates that recurse, loop or ask for huge values). Its baseline is the same command on a valid file
-padded to the same size (for things with no size, a pipe or a device, the smallest valid file).
+templates that recurse, loop or ask for huge values; the third: an answers file of 230 kB whose aliases
+name one 200 kB text 2,000 times). Its baseline is the same command on a valid file padded to the same size
+(for things with no size, a pipe or a device, the smallest valid file).
+
+The room is measured last (the third round): `codesign room` allowed 256 open files, sent 1,030 POSTs that
+declare 60,000 bytes and send one, against the same room sent 1,030 whole POSTs of 60,000 bytes: how long
+until every connection has its answer (or is closed), how many were turned away at once, the room's peak
+memory and how much it wrote on stderr.
 
 Every command runs in a fresh child process (start-up included, the same for both), timed by the wall
 clock, with its peak resident memory from the kernel (wait4's ru_maxrss); best of a few runs. It prints
@@ -56,7 +62,10 @@ def padded_flow(path: Path, size: int) -> Path:
 
 
 def padded_answers(path: Path, size: int) -> Path:
-    text = ANSWERS.read_text(encoding="utf-8")
+    """A valid answers file of about `size` bytes: the name of who prepared it is long (the sample already
+    names someone, so that line is replaced: a second one would be refused as a duplicate)."""
+    text = "".join(line for line in ANSWERS.read_text(encoding="utf-8").splitlines(keepends=True)
+                   if not line.startswith("prepared_by:"))
     head = text + 'prepared_by: "'
     path.write_text(head + "a" * max(size - len(head) - 2, 0) + '"\n', encoding="utf-8")
     return path
@@ -166,6 +175,12 @@ def write_cases(folder: Path) -> list[Case]:
              "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\n")
     template("a string doubled 60 times",
              "{% set ns = namespace(t='ab') %}{% for i in range(60) %}{% set ns.t = ns.t ~ ns.t %}{% endfor %}\n")
+    # -- the third round: aliases that expand past the budget in an answers file --------------------------
+    bomb = folder / "alias-bomb-answers.yaml"
+    bomb.write_text(ANSWERS.read_text(encoding="utf-8") + "session:\n  id: bomb\n  drafts:\n    anchor: &big \""
+                    + "a" * 200_000 + "\"\n    many: [" + ", ".join(["*big"] * 2000) + "]\n", encoding="utf-8")
+    answers("answers: 2,000 aliases of one 200 kB text", bomb)
+
     linked = folder / "linked-templates"
     linked.mkdir()
     (linked / "plan.md.j2").symlink_to("/etc/passwd")
@@ -223,6 +238,68 @@ def size_of(path: Path) -> str:
     return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.1f} kB"
 
 
+FLOOD = 1030
+OPEN_FILES = 256
+
+
+def flood(slow: bool) -> tuple[float, int, int, int]:
+    """Seconds until each of FLOOD POSTs has its answer (or its connection is closed), how many were turned
+    away at once (503), the room's peak resident memory in kB and the bytes it wrote on stderr."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with tempfile.TemporaryDirectory(prefix="codesign-flood-") as folder:
+        room = subprocess.Popen(
+            [sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir", folder, "--host", "127.0.0.1",
+             "--port", str(port)], cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES)))
+        try:
+            for line in room.stdout:
+                if line.startswith(b"Press Ctrl+C"):
+                    break
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            head = (b"POST /join HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded"
+                    b"\r\nContent-Length: 60000\r\n\r\n")
+            started = time.perf_counter()
+            sockets, busy = [], 0
+            for _ in range(FLOOD):
+                try:
+                    connection = socket.create_connection(("127.0.0.1", port), timeout=CHILD_TIMEOUT)
+                    connection.sendall(head + (b"c" if slow else b"c" * 60000))
+                    sockets.append(connection)
+                except OSError:
+                    continue
+            for connection in sockets:
+                connection.settimeout(max(0.1, CHILD_TIMEOUT - (time.perf_counter() - started)))
+                try:
+                    busy += connection.recv(64).startswith(b"HTTP/1.1 503")
+                except OSError:
+                    pass
+                connection.close()
+            seconds = time.perf_counter() - started
+            status = Path(f"/proc/{room.pid}/status").read_text()
+            peak = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+        finally:
+            os.killpg(room.pid, signal.SIGINT)
+            try:
+                room.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(room.pid, signal.SIGKILL)
+                room.wait()
+        return seconds, busy, peak, len(room.stderr.read())
+
+
 def main() -> int:
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
     print(f"Python {sys.version.split()[0]}; each command in a fresh child process, best of {runs} runs (time) and"
@@ -241,6 +318,14 @@ def main() -> int:
             print(f"{case.description:<46} {size_of(case.path):>8} {seconds * 1e3:>8.0f}"
                   f" {seconds / base_seconds:>6.1f}x {peak / 1024:>8.1f} {peak / max(base_peak, 1):>6.1f}x"
                   f" {code:>4}  {first[:90]}", flush=True)
+    print(f"\nThe room, allowed {OPEN_FILES} open files, sent {FLOOD:,} POSTs declaring 60,000 bytes:")
+    slow = flood(slow=True)
+    whole = flood(slow=False)
+    for name, (seconds, busy, peak, err) in (("each sends one byte", slow), ("each sends all 60,000", whole)):
+        print(f"  {name:<24} {seconds:>6.1f} s until every one is answered; {busy:>5,} turned away at once;"
+              f" room peak {peak / 1024:>5.1f} MB; {err:>7,} bytes on stderr", flush=True)
+    print(f"  slow / whole: {slow[0] / max(whole[0], 1e-9):.1f}x the time, {slow[2] / max(whole[2], 1):.1f}x the"
+          " memory (the slow ones wait out the 20 s body timeout)")
     return 0
 
 

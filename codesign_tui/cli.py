@@ -235,6 +235,11 @@ def _shown(text: str, keep: str = "") -> str:
     return visible(text, keep)
 
 
+def _output(path: Path | None) -> Path | None:
+    """`-o -` means standard output, as for most commands; a file called "-" is written as ./-."""
+    return None if path is not None and str(path) == "-" else path
+
+
 def _error(message: str) -> int:
     print(f"codesign: {_shown(message)}", file=sys.stderr)
     return EXIT_PROBLEMS
@@ -310,6 +315,12 @@ def _schema(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows rather than runs: one starting =, +, -, @ (or a tab or carriage
+    return before them) gets a leading apostrophe, as OWASP advises for CSV injection."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _paths(options: argparse.Namespace) -> int:
     import csv
 
@@ -331,13 +342,14 @@ def _paths(options: argparse.Namespace) -> int:
             return _error(f"the rules read {len(report.questions)} questions with"
                           f" {count_combinations(flow):,} combinations of answers; too many to list one a row")
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow([*report.questions, "calls_for", "supported", "recommendation", "rule"])
+        writer.writerow([_cell(c) for c in [*report.questions, "calls_for", "supported", "recommendation", "rule"]])
         for answers in combinations(flow):
             result = evaluate(flow, answers)
             cells = ["|".join(v) if isinstance(v, list) else (v or "") for v in
                      (answers.get(q) for q in report.questions)]
-            writer.writerow([*cells, result.calls_for.id, result.supported.id, result.recommendation.id,
-                             result.calls_for_rule.id if result.calls_for_rule else ""])
+            writer.writerow([_cell(c) for c in [*cells, result.calls_for.id, result.supported.id,
+                                                result.recommendation.id,
+                                                result.calls_for_rule.id if result.calls_for_rule else ""]])
         return EXIT_OK
     print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
           f" ({', '.join(report.questions)})")
@@ -458,6 +470,7 @@ def _render(options: argparse.Namespace) -> int:
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
 
+    options.output = _output(options.output)
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o plan.docx to write it to a file")
     flow = _load(options.flow)
@@ -648,6 +661,7 @@ def _cohort(options: argparse.Namespace) -> int:
         print(f"Counted {cohort.answer_sets:,} answer set{'s' if cohort.answer_sets != 1 else ''}; skipped"
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
+    options.output = _output(options.output)
     if options.output is None:
         sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
         sys.stdout.flush()
@@ -838,13 +852,14 @@ def _room(options: argparse.Namespace) -> int:
     import shlex
 
     try:
-        from aiohttp import web
+        import aiohttp.web  # noqa: F401  (only whether it is there)
     except ImportError:
         return _error("a room needs aiohttp, which is not installed here. Install it with:\n"
                       f"  {shlex.quote(sys.executable)} -m pip install 'codesign-tui[room]'")
     from .files import ExportError
     from .resources import own_flow_path
     from .room.app import make_app
+    from .room.door import serve
     from .room.seats import Limits, Room
     from .sessions import SessionOpen
 
@@ -867,6 +882,8 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
               + ("" if passphrase else " Add --passphrase so that only the people you tell can join."),
               file=sys.stderr)
+    for damaged in room.damaged:
+        print(f"Warning: a participant's answers could not be read: {_shown(damaged)}", file=sys.stderr)
     try:
         address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
         print(f"Participants open: {address}/\n"
@@ -875,7 +892,7 @@ def _room(options: argparse.Namespace) -> int:
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
                  if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
               flush=True)  # what the trainer needs goes to stdout; warnings and errors to stderr
-        web.run_app(make_app(room, address), host=host, port=options.port, print=None, access_log=None)
+        serve(make_app(room, address), host, options.port, room.limits.header_seconds, room.limits.connections)
     except OSError as error:
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:

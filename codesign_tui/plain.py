@@ -16,6 +16,7 @@ from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
+from .flow.problems import MAX_LISTED
 from .flow.replies import ReplyError, read_choice
 from .flow.visible import visible
 from .sessions import SessionStore
@@ -72,12 +73,20 @@ class PlainConversation:
         if self.width > 20:  # wrapped between words as say() wraps, keeping the space the reply starts after
             kept = prompt[len(prompt.rstrip(" ")):]
             prompt = "\n".join(_wrapped(line, self.width - 1) for line in prompt.split("\n")) + kept
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
-            raise InputEnded
-        reply = line.rstrip("\r\n").strip()
+        from .flow.answers import LONGEST_TEXT
+
+        while True:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+            line = self.stdin.readline()
+            if not line:
+                raise InputEnded
+            reply = line.rstrip("\r\n").strip()
+            if len(reply) <= LONGEST_TEXT:
+                break
+            # what is saved must be what can be read back: a session file holds 16 MB
+            self.say(f"That reply is {len(reply):,} characters long; keep it to {LONGEST_TEXT:,} or fewer"
+                     " and type it again.")
         if reply.casefold() in ("quit", "exit", ":q"):
             raise Stop
         return reply
@@ -87,8 +96,12 @@ class PlainConversation:
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         count = self.session.progress()
         self.say(f"{how_long(count.total, count.exact)} {HELP}")
-        for note in checked_notes(self.session, self.brought_back):
+        notes = checked_notes(self.session, self.brought_back)
+        for note in notes[:MAX_LISTED]:  # a file with thousands of misfits would otherwise fill the screen
             self.say(note)
+        if len(notes) > MAX_LISTED:
+            self.say(f"{len(notes) - MAX_LISTED:,} more answers are kept aside in the file and not used; they are"
+                     " not listed here.")
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")
         try:
             if self.ask_names:
@@ -270,9 +283,13 @@ class PlainConversation:
 
         proposed = _unused(self.folder / self.conversation.plan_file_name("md"))
         try:
-            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name > ")
+            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name (or no) > ")
         except (InputEnded, Stop):
-            reply = ""
+            reply = "no"  # quitting, or the end of the input, saves no file: the session keeps the answers
+        if reply.casefold() in ("no", "n", "q"):
+            self.say(f"The plan was not saved; your answers are. Save it later with:"
+                     f" codesign --plain --resume {self.session.name}")
+            return
         path = with_format_suffix(self.folder / Path(reply).expanduser(), "md") if reply else proposed
         if not path.parent.exists():
             try:

@@ -103,10 +103,22 @@ def modes_protect() -> bool:
     return hasattr(os, "getuid")
 
 
-def only_mine(status: os.stat_result) -> bool:
-    """Whether a folder is this user's and nobody else can write to it (by owner and mode, where those
-    mean something). On Windows the folders we use are inside the user's own profile."""
+def only_mine(status: os.stat_result, files: bool = False) -> bool:
+    """Whether a folder is this user's and nobody else can open it (by owner and mode, where those mean
+    something); with `files`, whether a file is this user's and nobody else can change it. On Windows the
+    folders we use are inside the user's own profile."""
     getuid = getattr(os, "getuid", None)
     if getuid is None:
         return True
-    return status.st_uid == getuid() and not status.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    others = stat.S_IWGRP | stat.S_IWOTH if files else stat.S_IRWXG | stat.S_IRWXO
+    return status.st_uid == getuid() and not status.st_mode & others
+
+
+def open_file_limit() -> int | None:
+    """How many files this process may have open at once (its soft limit), or None where the system does
+    not say (Windows has no `resource` module; its limit is in the thousands)."""
+    resource = _module("resource")
+    if resource is None:
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)

@@ -93,6 +93,18 @@ def answers_yaml(data: dict[str, Any]) -> str:
                      allow_unicode=True, width=100)
 
 
+def session_bytes(session: Session) -> bytes:
+    """The session's file as it would be written; ExportError when it would be larger than the reader
+    takes (one limit for both, so that nothing is saved that cannot be read back)."""
+    from .flow.document import MAX_BYTES
+
+    data = to_yaml(session).encode("utf-8")
+    if len(data) > MAX_BYTES:
+        raise ExportError(f"the session would be {len(data):,} bytes, more than the {MAX_BYTES:,} a saved session"
+                          " may hold; shorten the longest answer (what was saved before is kept)")
+    return data
+
+
 @record(frozen=True)
 class Damaged:
     """A saved file that could not be read: where it was, where it was moved, and why."""
@@ -216,9 +228,10 @@ class SessionStore:
     def save(self, session: Session) -> Path:
         """Write the session into its own file, atomically, readable by its owner alone; ExportError when
         it cannot."""
+        data = session_bytes(session)
         private_folder(self.folder)
         path = self.path(session.name)
-        write_atomically(path, to_yaml(session).encode("utf-8"), force=True, mode=PRIVATE)
+        write_atomically(path, data, force=True, mode=PRIVATE)
         self.keep(session.flow)
         return path
 

@@ -35,7 +35,7 @@ def saved_answers(folder: Path) -> dict:
 
 
 def test_typed_replies_as_a_person_types_them(appendix2, tmp_path):
-    replies = ["y", "wicked", "Partly", "2", "YES", "not sure", "1", "partly"]
+    replies = ["y", "wicked", "Partly", "2", "YES", "not sure", "1", "partly", ""]  # Enter saves the plan
     code, out = talk(appendix2, replies, tmp_path)
     assert code == 0, out
     answers = saved_answers(tmp_path)["answers"]
@@ -91,7 +91,7 @@ def test_register_of_interests_and_branch(conflicts, tmp_path):
 
 
 def test_piped_into_the_command(tmp_path):
-    replies = "\n".join(NO_NAMES + ["no", "existing", "yes", "yes", "yes", "yes", "no", "no"]) + "\n"
+    replies = "\n".join(NO_NAMES + ["no", "existing", "yes", "yes", "yes", "yes", "no", "no", ""]) + "\n"
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], input=replies,
                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr

@@ -76,10 +76,17 @@ def _date(what: str, question_id: str, value: Any) -> str:
                           " 2026-03-31") from None
 
 
+# one answer's text: far more than anyone types, far less than the MAX_BYTES a saved session may hold
+LONGEST_TEXT = 1_000_000
+
+
 def _text(what: str, question_id: str, value: Any) -> str:
     value = _word(value)
     if not isinstance(value, str):
         raise AnswerError(question_id, f"{what} should be text")
+    if len(value) > LONGEST_TEXT:
+        raise AnswerError(question_id, f"{what} is {len(value):,} characters long; keep it to {LONGEST_TEXT:,} or"
+                          " fewer (a saved session holds 16 MB)")
     return value
 
 

@@ -213,7 +213,13 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
     if tab_lines:
         return None
     if root is not None and "*" in text:  # aliases can multiply a small file into a huge one
-        size, height = _expanded(root)
+        size, height, chars, culprit = _expanded(root)
+        if chars > MAX_BYTES and culprit is not None:
+            line, column = where(culprit)
+            problems.add(Problem(name, line, column, "aliases repeat what is anchored here so often that the"
+                                 f" file would hold {chars:,} characters, more than the {MAX_BYTES:,} a file may"
+                                 " hold; write it out once instead of repeating it"))
+            return None
         if size > MAX_EXPANDED_NODES:
             problems.add(Problem(name, 1, 1, "anchors and aliases in this file expand to more than"
                                  f" {MAX_EXPANDED_NODES:,} entries; refusing to read it"))
@@ -292,12 +298,15 @@ def _too_deep(text: str) -> bool:
 _BRACKETS = re.compile(r"[\[\]{}]")
 
 
-def _expanded(root: yaml.Node) -> tuple[int, int]:
-    """How many nodes walking the tree would visit and how deep it goes, with aliases followed,
-    computed once per node and without recursion. A node that contains itself counts as too many."""
-    sizes: dict[int, tuple[int, int]] = {}
+def _expanded(root: yaml.Node) -> tuple[int, int, int, yaml.Node | None]:
+    """How many nodes walking the tree would visit, how deep it goes and how many characters its text
+    would hold, with aliases followed, computed once per node and without recursion; and the node that
+    aliases repeat the most text of. A node that contains itself counts as too many."""
+    sizes: dict[int, tuple[int, int, int]] = {}
+    refs: dict[int, int] = {}
+    nodes: dict[int, yaml.Node] = {}
     visiting: set[int] = set()
-    too_many = (MAX_EXPANDED_NODES + 1, MAX_DEPTH + 1)
+    too_many = (MAX_EXPANDED_NODES + 1, MAX_DEPTH + 1, 0, None)
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
@@ -316,11 +325,25 @@ def _expanded(root: yaml.Node) -> tuple[int, int]:
                     stack.append((child, False))
         else:
             visiting.discard(key)
-            children = [sizes[id(child)] for child in _children(node)]
+            nodes[key] = node
+            children = []
+            for child in _children(node):
+                refs[id(child)] = refs.get(id(child), 0) + 1
+                children.append(sizes[id(child)])
             size = 1 + sum(c[0] for c in children)
             height = 1 + max((c[1] for c in children), default=0)
-            sizes[key] = (min(size, MAX_EXPANDED_NODES + 1), min(height, MAX_DEPTH + 1))
-    return sizes[id(root)]
+            chars = len(node.value) if isinstance(node, yaml.ScalarNode) else sum(c[2] for c in children)
+            # capped, so that the sums stay small numbers however the aliases multiply
+            sizes[key] = (min(size, MAX_EXPANDED_NODES + 1), min(height, MAX_DEPTH + 1), min(chars, 1 << 40))
+    size, height, chars = sizes[id(root)]
+    culprit = None
+    if chars > MAX_BYTES:
+        shared = [key for key, count in refs.items() if count > 1]
+        if shared:
+            culprit = nodes[max(shared, key=lambda key: refs[key] * sizes[key][2])]
+        else:
+            culprit = root
+    return size, height, chars, culprit
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:

@@ -19,7 +19,8 @@ from ..flow.confirming import confirm_lines
 from ..flow.conversation import answer_label
 from ..flow.model import Question
 from .forms import Invalid, entry_typed, read_answer, read_entry, records_draft, typed
-from .seats import Room, RoomFull, Seat
+from .door import NOTICES
+from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
 
 HERE = Path(__file__).parent
 SEAT_COOKIE = "room_seat"
@@ -37,6 +38,7 @@ POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 
 HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
            "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 LIVE_SECONDS = 5
+LONGEST_URL = 2000  # characters: the room's own addresses are far shorter
 
 
 def make_app(room: Room, address: str = "") -> web.Application:
@@ -57,6 +59,7 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app.router.add_get("/plan/{fmt}", plan_download)
     app.router.add_get("/trainer/{token}", trainer_page)
     app.router.add_post("/trainer/{token}/reveal", trainer_reveal)
+    app.router.add_post("/trainer/{token}/seat", trainer_seat)
     app.router.add_get("/trainer/{token}/report.md", trainer_report)
     app.router.add_get("/room.css", stylesheet)
     app.router.add_get("/room.js", script)
@@ -72,8 +75,12 @@ async def _close(room: Room) -> None:
 
 @web.middleware
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
-    """Every response carries the security headers; every form needs its token and stays within limits."""
+    """Every response carries the security headers, an error included; every form needs its token, stays
+    within limits and arrives in time; nothing a client sends ends in a traceback."""
     try:
+        if len(request.raw_path) > LONGEST_URL:
+            raise web.HTTPRequestURITooLong(reason="That address is too long",
+                                            text="Check the address: the room's addresses are short.")
         if request.method == "POST":
             await _check_form(request)
         try:
@@ -87,17 +94,38 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     except web.HTTPException as error:
         if error.status >= 400 and error.status != 405:
             response = problem(request, error.status, error.reason, error.text or "")
+            if error.status == 408:  # what is still trickling in is not waited for
+                response.force_close()
         else:
             raise
+    except (asyncio.CancelledError, ConnectionError):
+        raise
+    except Exception as error:  # a mistake of ours: the person sees a page, the terminal one short line
+        NOTICES.say(f"error:{type(error).__name__}", f"{request.method} {request.path}: {type(error).__name__}:"
+                    f" {error}")
+        response = problem(request, 500, "Something went wrong", "Nothing you typed was lost. Go back and try"
+                           " again; if it happens again, tell the trainer.")
     response.headers.update(HEADERS)
     return response
 
 
 async def _check_form(request: web.Request) -> None:
     room = request.app[ROOM]
-    form = await request.post()  # raises HTTPRequestEntityTooLarge past the limit
+    try:
+        # aiohttp bounds how long a connection may sit idle, not how long a body may trickle in
+        form = await asyncio.wait_for(request.post(), room.limits.body_seconds)
+    except asyncio.TimeoutError:
+        raise web.HTTPRequestTimeout(reason="That took too long to arrive",
+                                     text="Your connection may be slow: send the page again.") from None
+    except (UnicodeDecodeError, LookupError, ValueError, AssertionError):
+        # a body that is not UTF-8, a charset no one has heard of, a multipart body that does not parse
+        raise web.HTTPBadRequest(reason="That form could not be read",
+                                 text="Go back to the page and send it again.") from None
     if len(form) > room.limits.fields:
         raise web.HTTPRequestEntityTooLarge(max_size=room.limits.request_bytes, actual_size=0)
+    if any(not isinstance(value, str) for value in form.values()):  # the room takes no files
+        raise web.HTTPBadRequest(reason="That form could not be read",
+                                 text="The room's pages send text only. Go back to the page and send it again.")
     sent, kept = form.get("csrf"), request.cookies.get(FORM_COOKIE)
     if not isinstance(sent, str) or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
         raise web.HTTPForbidden(reason="This form has expired",
@@ -162,33 +190,50 @@ def see_other(location: str) -> web.Response:
 
 
 async def home(request: web.Request) -> web.Response:
+    room = request.app[ROOM]
     seat = seat_of(request)
     if seat is not None:
         raise web.HTTPSeeOther(where(seat))
-    return page(request, "join.html", "Join the room", errors=[], values={})
+    notes = []
+    if room.was_signed_out(request.cookies.get(SEAT_COOKIE)):
+        notes = [("signed-out", "The trainer signed your seat out of this browser. If it is yours, ask the"
+                                " trainer: come back below with the seat code from your other device.")]
+    return page(request, "join.html", "Join the room", errors=[], values={}, notes=notes)
+
+
+def client(request: web.Request) -> str:
+    return client_of(request.remote)
 
 
 async def join(request: web.Request) -> web.StreamResponse:
     room = request.app[ROOM]
+    held = seat_of(request)
+    if held is not None:  # a browser already holding a seat gets that seat, not a second
+        held.notes = [("seat", "You already have a seat in this room: here it is.")]
+        return see_other(where(held))
     form = await request.post()
     name = str(form.get("name", "")).strip()
     errors = []
-    if room.passphrase and room.too_many_tries():
+    if room.passphrase and room.too_many_tries(client(request)):
         return wait_a_minute(request)
     if not room.check_passphrase(str(form.get("passphrase", ""))):
-        room.missed()
+        room.missed(client(request))
         errors.append(("passphrase", "Enter the passphrase the trainer gave the room"))
     if len(name) > room.limits.name:
         errors.append(("name", f"Keep your name to {room.limits.name} characters or fewer"))
     if errors:
         return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"name": name})
     try:
-        token, seat = room.join(name)
+        token, seat = room.join(name, client(request))
     except RoomFull:
         return problem(request, 503, "The room is full", f"All {room.limits.participants} seats are taken."
                        " Ask the trainer to make room.")
+    except TooManyJoins:
+        return problem(request, 429, "Too many seats taken from here",
+                       "This computer has taken several seats in the last few minutes. If you have lost yours,"
+                       " come back with its seat code, or ask the trainer.")
     seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
-                           " answers from another device.")]
+                           " answers from another device, once; you then get a new code.")]
     response = see_other("/question")
     give_seat(response, token)
     return response
@@ -198,25 +243,35 @@ async def come_back(request: web.Request) -> web.StreamResponse:
     room = request.app[ROOM]
     form = await request.post()
     code = str(form.get("code", ""))[:20]
+    who = client(request)
     errors = []
-    if room.too_many_tries():
+    if room.too_many_tries(who):
+        return wait_a_minute(request)
+    found = room.find(code)
+    if found is not None and room.too_many_tries(code=found.code):
         return wait_a_minute(request)
     if not room.check_passphrase(str(form.get("return_passphrase", ""))):
         errors.append(("return_passphrase", "Enter the passphrase the trainer gave the room"))
-    found = room.come_back(code) if not errors else None
-    if found is None and not errors:
+    elif found is None:
         errors.append(("code", "Enter the seat code shown on your earlier page, for example K7M2QD"))
     if errors:
-        room.missed()
+        room.missed(who, found.code if found is not None else "")
         return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"code": code})
-    token, seat = found
-    response = see_other(where(seat))
+    assert found is not None
+    try:
+        token = room.come_back(found)
+    except TooManyDevices:
+        return problem(request, 409, "This seat is open on too many devices",
+                       f"A seat can be open in {room.limits.devices} browsers at once. Ask the trainer to sign"
+                       " the seat out of its browsers, then come back with its new code.")
+    found.notes = [("seat", f"Welcome back. That seat code is now used up: your new one is {found.code}.")]
+    response = see_other(where(found))
     give_seat(response, token)
     return response
 
 
 def wait_a_minute(request: web.Request) -> web.Response:
-    return problem(request, 429, "Too many tries", "Too many wrong seat codes or passphrases were tried in this room"
+    return problem(request, 429, "Too many tries", "Too many wrong seat codes or passphrases were tried from here"
                    " just now. Wait a minute, then try again.")
 
 
@@ -469,16 +524,18 @@ def trainer(request: web.Request) -> Room:
 async def trainer_page(request: web.Request) -> web.Response:
     room = trainer(request)
     people = []
-    for seat in room.seats.values():
-        people.append({"name": seat.name, "code": seat.code, "progress": str(seat.session.progress()),
-                       "finished": seat.session.finished})
+    for name, seat in room.seats.items():
+        people.append({"name": seat.name, "code": seat.code_hint, "progress": str(seat.session.progress()),
+                       "finished": seat.session.finished, "seat": name})
+    notes, room.trainer_notes = room.trainer_notes, []
+    new_code, room.trainer_code = room.trainer_code, ""
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html
 
     return page(request, "trainer.html", "The room", people=people, finished=sum(p["finished"] for p in people),
                 report=for_the_page(to_html(demote(report))) if report else "",
                 address=request.app[ADDRESS] or f"{request.scheme}://{request.host}", token=request.match_info["token"],
-                live=LIVE_SECONDS, seat=None, wide=True)
+                live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code)
 
 
 def for_the_page(page: str) -> str:
@@ -498,6 +555,26 @@ def cohort_report(room: Room) -> str:
 async def trainer_reveal(request: web.Request) -> web.StreamResponse:
     room = trainer(request)
     room.reveal()
+    raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
+
+
+async def trainer_seat(request: web.Request) -> web.StreamResponse:
+    """Free a seat (one taken by mistake or in play) or sign it out of its browsers (a lost laptop)."""
+    room = trainer(request)
+    form = await request.post()
+    name, action = str(form.get("seat", "")), str(form.get("action", ""))
+    seat = room.seats.get(name)
+    if seat is not None and action == "free":
+        who = seat.name
+        kept = room.free(name)
+        where_kept = kept.name if kept else "the room folder"
+        room.trainer_notes = [("freed", f"{who}'s seat is free. Their answers are kept in {where_kept}, which"
+                                        " the room's report no longer counts.")]
+    elif seat is not None and action == "sign-out":
+        room.sign_out(name)
+        room.trainer_notes = [("signed-out", f"{seat.name} is signed out of every browser. They come back with"
+                                             " the seat's new code: give it to them alone.")]
+        room.trainer_code = seat.code
     raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
 
 

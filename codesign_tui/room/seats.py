@@ -1,23 +1,26 @@
 """A room's seats: one saved session a participant, the secret that brings each person back to theirs, the
-short seat code for another device, the trainer's token and the one reveal for the whole room."""
+short seat code for another device (good for one return), the trainer's token, the one reveal for the whole
+room, and the counts that keep one client on the network from spoiling the room for the rest."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import sys
 import hmac
+import ipaddress
 import json
+import os
 import secrets
+import sys
 import time
 from pathlib import Path
 from typing import Callable
 
-from ..files import PRIVATE, ExportError, private_folder, write_atomically
+from ..files import PRIVATE, PRIVATE_FOLDER, ExportError, private_folder, write_atomically
 from ..flow.conversation import Conversation, checked_notes
 from ..flow.model import Flow
 from ..records import record
-from ..sessions import SUFFIX, DamagedSession, SessionStore, to_yaml
+from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
 
 # no 0/O, 1/I/L: read aloud or copied from a phone without doubt
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -36,11 +39,75 @@ class Limits:
     text: int = 4000  # characters in one answer or field
     participants: int = 60
     name: int = 40
-    wrong_tries: int = 20  # wrong seat codes or passphrases in a minute, for the whole room, before a pause
+    wrong_tries: int = 20  # wrong seat codes or passphrases in a minute from one client, before it waits
+    code_tries: int = 5  # wrong passphrases with one seat's code in a minute, before that seat's code waits
+    joins: int = 5  # seats one client may take in ten minutes (a browser holding a seat gets no second)
+    devices: int = 5  # browsers holding one seat at once
+    header_seconds: float = 15  # to send a request's headers (and to keep an idle connection open)
+    body_seconds: float = 20  # to send a request's body, however slowly it trickles in
+    connections: int = 0  # open at once; 0: worked out from the process's open-file limit
+
+
+WINDOW = 60  # seconds over which wrong tries are counted
+JOIN_WINDOW = 600  # seconds over which a client's joins are counted
+CLIENTS = 10_000  # addresses remembered at once: counting never grows without bound
+
+
+class Counts:
+    """When something happened, by client (or by seat code), over a window of time; bounded in memory."""
+
+    def __init__(self, window: float, clock: Callable[[], float]):
+        self.window = window
+        self.clock = clock
+        self.times: dict[str, list[float]] = {}
+
+    def count(self, key: str) -> int:
+        now = self.clock()
+        kept = [when for when in self.times.get(key, []) if now - when < self.window]
+        if kept:
+            self.times[key] = kept
+        else:
+            self.times.pop(key, None)
+        return len(kept)
+
+    def add(self, key: str) -> None:
+        if len(self.times) >= CLIENTS:
+            now = self.clock()
+            self.times = {k: v for k, v in self.times.items() if v and now - v[-1] < self.window}
+            while len(self.times) >= CLIENTS:  # still full: the longest quiet goes first
+                self.times.pop(min(self.times, key=lambda k: self.times[k][-1]))
+        self.times.setdefault(key, []).append(self.clock())
+
+
+def client_of(remote: str | None) -> str:
+    """Who is asking, for counting: the address, or for IPv6 its /64 network (one machine can take any
+    address in it)."""
+    try:
+        address = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return str(remote or "unknown")[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 class RoomFull(Exception):
     """Every seat is taken."""
+
+
+class TooManyJoins(Exception):
+    """This client has taken as many seats as one client may, for now."""
+
+
+class TooManyDevices(Exception):
+    """The seat is open in as many browsers as one seat may be."""
+
+
+class RoomFolderRefused(ExportError):
+    """The room folder cannot be trusted (others can write to it, or its files are not the user's) or holds
+    a room of another flow; the message says what to do."""
 
 
 class Seat:
@@ -49,9 +116,15 @@ class Seat:
 
     def __init__(self, conversation: Conversation, code: str, tokens: list[str] | None = None):
         self.conversation = conversation
-        self.code = code
+        self.code = code  # good for one return, then replaced; never kept once the room closes
         self.tokens = tokens or []  # digests of the seat's secrets, never the secrets themselves
         self.notes: list[tuple[str, str]] = []
+
+    @property
+    def code_hint(self) -> str:
+        """What the trainer's (projected) page shows of the code: enough to tell seats apart, too little
+        to come back with."""
+        return self.code[:2] + "····"
 
     @property
     def session(self):
@@ -60,7 +133,7 @@ class Seat:
     @property
     def name(self) -> str:
         """What the trainer sees: the name the person chose, else their seat code."""
-        return self.session.prepared_by or f"Seat {self.code}"
+        return self.session.prepared_by or f"Seat {self.code_hint}"
 
 
 class RoomStore(SessionStore):
@@ -76,7 +149,7 @@ class RoomStore(SessionStore):
 
     def save(self, session) -> Path:
         path = self.path(session.name)
-        self.pending[path] = to_yaml(session).encode("utf-8")
+        self.pending[path] = session_bytes(session)
         return path
 
     def put(self, path: Path, data: bytes) -> None:
@@ -120,7 +193,7 @@ class Room:
                  passphrase: str = "", limits: Limits | None = None, clock: Callable[[], float] = time.monotonic):
         self.flow = flow
         self.flow_path = flow_path
-        self.folder = private_folder(Path(folder))
+        self.folder = room_folder(Path(folder))
         self.store = RoomStore(self.folder)
         self.store.lock("room")  # SessionOpen when another room is using this folder
         self.facilitate = facilitate
@@ -130,27 +203,46 @@ class Room:
         self.trainer_token = secrets.token_urlsafe(24)
         self.revealed = not facilitate
         self.clock = clock
-        self.misses: list[float] = []  # when a wrong seat code or passphrase was tried
-        self.store.keep(flow)
-        self._load()
+        # wrong seat codes or passphrases by client, and wrong passphrases by seat code: never for the whole
+        # room, so that one client guessing keeps nobody else out
+        self.misses = Counts(WINDOW, clock)
+        self.code_misses = Counts(WINDOW, clock)
+        self.joins = Counts(JOIN_WINDOW, clock)
+        self.signed_out: set[str] = set()  # digests of secrets the trainer ended, to say so to their browser
+        self.damaged: list[str] = []  # seats whose files could not be read, said when the room starts
+        self.trainer_notes: list[tuple[str, str]] = []  # what the trainer's next page says
+        self.trainer_code = ""  # a signed-out seat's new code, shown to the trainer once, folded away
+        try:
+            self.store.keep(flow)
+            self._load()
+        except BaseException:
+            self.store.unlock("room")
+            raise
 
     # -- seats ----------------------------------------------------------------------------------------
 
-    def join(self, display_name: str = "") -> tuple[str, Seat]:
-        """A new seat and the secret that holds it; RoomFull when every seat is taken."""
+    def join(self, display_name: str = "", client: str = "") -> tuple[str, Seat]:
+        """A new seat and the secret that holds it; RoomFull when every seat is taken, TooManyJoins when this
+        client has taken its share of seats for now."""
         if len(self.seats) >= self.limits.participants:
             raise RoomFull
+        if self.joins.count(client) >= self.limits.joins:
+            raise TooManyJoins
         session = self.store.new(self.flow, self.flow_path, prepared_by=display_name.strip()[: self.limits.name])
+        token = secrets.token_urlsafe(32)
+        seat = Seat(Conversation(session, self.store), self._fresh_code(), [digest(token)])
+        seat.conversation.save()
+        self.seats[session.name] = seat
+        self.joins.add(client)
+        self.save_index()
+        return token, seat
+
+    def _fresh_code(self) -> str:
         codes = {seat.code for seat in self.seats.values()}
         code = _code()
         while code in codes:
             code = _code()
-        token = secrets.token_urlsafe(32)
-        seat = Seat(Conversation(session, self.store), code, [digest(token)])
-        seat.conversation.save()
-        self.seats[session.name] = seat
-        self.save_index()
-        return token, seat
+        return code
 
     def seat(self, token: str | None) -> Seat | None:
         if not token:
@@ -161,25 +253,67 @@ class Room:
                 return seat
         return None
 
-    def come_back(self, code: str) -> tuple[str, Seat] | None:
-        """A new secret for the seat with this code (another device, or a browser that lost its cookie)."""
+    def was_signed_out(self, token: str | None) -> bool:
+        """Whether this browser's seat was ended by the trainer (so its page can say so)."""
+        return bool(token) and digest(str(token)) in self.signed_out
+
+    def find(self, code: str) -> Seat | None:
         code = code.strip().upper().replace(" ", "").replace("-", "")
-        seat = next((s for s in self.seats.values() if hmac.compare_digest(s.code, code)), None)
+        return next((s for s in self.seats.values() if hmac.compare_digest(s.code, code)), None)
+
+    def come_back(self, seat: Seat) -> str:
+        """A new secret for this seat (another device, or a browser that lost its cookie). The code that
+        brought it is used up: the seat gets a new one, shown on its owner's pages. TooManyDevices when the
+        seat is open in as many browsers as it may be: no browser is ever pushed out to make room."""
+        if len(seat.tokens) >= self.limits.devices:
+            raise TooManyDevices
+        token = secrets.token_urlsafe(32)
+        seat.tokens = [*seat.tokens, digest(token)]
+        seat.code = self._fresh_code()
+        self.save_index()
+        return token
+
+    def free(self, name: str) -> Path | None:
+        """The trainer frees a seat: its browsers and code stop working, and its file is kept aside
+        (NAME.session.yaml.freed, never deleted) where the room's report no longer counts it."""
+        seat = self.seats.pop(name, None)
         if seat is None:
             return None
-        token = secrets.token_urlsafe(32)
-        seat.tokens = [*seat.tokens[-4:], digest(token)]  # a handful of devices, not an ever-growing list
+        self.signed_out.update(seat.tokens)
+        path = self.store.path(name)
+        self.store.pending.pop(path, None)
+        kept = path.with_name(path.name + ".freed")
+        try:
+            write_atomically(kept, to_yaml(seat.session).encode("utf-8"), force=True, mode=PRIVATE)
+            path.unlink(missing_ok=True)
+        except (ExportError, OSError) as error:
+            print(f"codesign room: {error}", file=sys.stderr)
         self.save_index()
-        return token, seat
+        return kept
 
-    def too_many_tries(self) -> bool:
-        """Whether guessing should pause: a seat code is short, so wrong tries are counted for the room."""
-        now = self.clock()
-        self.misses = [when for when in self.misses if now - when < 60]
-        return len(self.misses) >= self.limits.wrong_tries
+    def sign_out(self, name: str) -> Seat | None:
+        """The trainer ends a seat's cookies (a lost or shared laptop): every browser holding it is told
+        so; its owner comes back with the seat's new code."""
+        seat = self.seats.get(name)
+        if seat is None:
+            return None
+        self.signed_out.update(seat.tokens)
+        seat.tokens = []
+        seat.code = self._fresh_code()
+        self.save_index()
+        return seat
 
-    def missed(self) -> None:
-        self.misses.append(self.clock())
+    def too_many_tries(self, client: str = "", code: str = "") -> bool:
+        """Whether this client (or this seat's code) should wait: a seat code is short, so wrong tries are
+        counted by who is trying and for which seat, never for the whole room."""
+        if self.misses.count(client) >= self.limits.wrong_tries:
+            return True
+        return bool(code) and self.code_misses.count(code) >= self.limits.code_tries
+
+    def missed(self, client: str = "", code: str = "") -> None:
+        self.misses.add(client)
+        if code:
+            self.code_misses.add(code)
 
     def is_trainer(self, token: str) -> bool:
         return hmac.compare_digest(token.encode("utf-8"), self.trainer_token.encode("utf-8"))
@@ -195,52 +329,114 @@ class Room:
 
     # -- the index ------------------------------------------------------------------------------------
 
-    def save_index(self) -> None:
+    def index_data(self) -> bytes:
+        # seat codes are never written: they expire with the room that gave them
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
-                "seats": [{"session": name, "code": seat.code, "tokens": seat.tokens}
-                          for name, seat in self.seats.items()]}
-        self.store.put(self.folder / INDEX, json.dumps(data, indent=1).encode("utf-8"))
+                "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
+        return json.dumps(data, indent=1).encode("utf-8")
+
+    def save_index(self) -> None:
+        self.store.put(self.folder / INDEX, self.index_data())
 
     async def settle(self) -> None:
         """Write every change waiting; a participant whose file could not be written is told on their next
-        page, and the conversation keeps trying at every answer."""
+        page, and the conversation keeps trying at every answer. The index is tried again at the next
+        change, as a session is, so that a seat outlives a disk that was full for a moment."""
         for path, error in await self.store.flush():
             seat = self.seats.get(path.name.removesuffix(SUFFIX))
             if seat is not None and path.name.endswith(SUFFIX):
                 seat.conversation.save_error = str(error)
                 seat.conversation.store.put(path, to_yaml(seat.session).encode("utf-8"))
-                seat.notes.append(("error", f"Your answers could not be saved ({error}). Tell the trainer."))
-            else:
-                print(f"codesign room: {error}", file=sys.stderr)
+                # the participant is told what to do; the folder's name is for the trainer's terminal alone
+                seat.notes.append(("error", "Your answers could not be saved just now: tell the trainer."
+                                            " They are kept here and saved again with your next answer."))
+            elif path.name == INDEX:
+                self.store.pending.setdefault(path, self.index_data())
+            print(f"codesign room: {error}", file=sys.stderr)
 
     def _load(self) -> None:
-        """Carry on a room that was stopped: the same trainer address, the same seats, every answer."""
+        """Carry on a room that was stopped: the same trainer address, the same seats, every answer. The
+        index is trusted only when it is the user's own and nobody else can write to it; a folder of
+        another flow's room is refused rather than quietly started again."""
         path = self.folder / INDEX
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            trusted(path, "the room's index")
+            raw = path.read_bytes()
+        except FileNotFoundError:
             return
-        if not isinstance(data, dict) or data.get("flow") != self.flow.id:
-            return
+        except OSError as error:
+            raise RoomFolderRefused(f"cannot read {path}: {error.strerror or error}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError:
+            raise RoomFolderRefused(f"{path} is damaged (not a room's index); move it aside to start a new room"
+                                    " in this folder") from None
+        if not isinstance(data, dict):
+            raise RoomFolderRefused(f"{path} is damaged (not a room's index); move it aside to start a new room"
+                                    " in this folder")
+        if data.get("flow") != self.flow.id:
+            from ..flow.visible import visible
+
+            raise RoomFolderRefused(f"{self.folder} holds a room of the flow '{visible(str(data.get('flow')))}',"
+                                    f" not '{self.flow.id}': start the room with that flow, or give another --dir")
         self.trainer_token = str(data.get("trainer") or self.trainer_token)
         self.revealed = bool(data.get("revealed")) or not self.facilitate
         for item in data.get("seats") or []:
             try:
-                session, brought_back = self.store.open(self.flow, str(item["session"]))
-                seat = Seat(Conversation(session, self.store), str(item["code"]),
-                            [str(t) for t in item.get("tokens") or []])
+                name = str(item["session"])
+                trusted(self.store.path(name), "a participant's answers")
+                session, brought_back = self.store.open(self.flow, name)
+                seat = Seat(Conversation(session, self.store), "", [str(t) for t in item.get("tokens") or []])
                 # what checking the answers against the flow found (answers carried from an older version of
                 # it, a recommendation that moved) is said on the participant's next page
                 seat.notes = [("checked", note) for note in checked_notes(session, brought_back)]
-                self.seats[session.name] = seat
                 if session.migrated is not None or session.change is not None:
                     seat.conversation.save()  # written with the room's next write, or when it closes
-            except (KeyError, TypeError, DamagedSession):
+            except DamagedSession as damaged:
+                self.damaged.append(str(damaged))
                 continue
+            except (KeyError, TypeError, AttributeError, FileNotFoundError):  # a seat whose file is gone
+                continue
+            # codes do not outlive the room that gave them (a code seen on a projector yesterday opens
+            # nothing today): each seat gets a new one, shown on its owner's next page
+            seat.code = self._fresh_code()
+            self.seats[session.name] = seat
+        self.save_index()
 
     def close(self) -> None:
         self.store.flush_now()
         self.store.unlock("room")
+
+
+def trusted(path: Path, what: str) -> None:
+    """Refuse a file in the room folder that another user owns or can write to: what it says would be
+    believed (a planted index would open someone's seat). FileNotFoundError when there is none."""
+    from ..portable import only_mine
+
+    status = os.lstat(path)
+    if not os.path.isfile(path) or os.path.islink(path):
+        raise RoomFolderRefused(f"{path} ({what}) is not an ordinary file: move it aside and start the room"
+                                " again")
+    if not only_mine(status, files=True):
+        raise RoomFolderRefused(f"{path} ({what}) is not yours alone (another user owns it or can change it):"
+                                " check who put it there, move it aside and start the room again")
+
+
+def room_folder(folder: Path) -> Path:
+    """The room folder, readable by the user alone: made 0700, an existing one tightened to 0700, or refused
+    with a clear message when it belongs to someone else or cannot be tightened."""
+    from ..portable import only_mine
+
+    folder = private_folder(folder)
+    try:
+        if not only_mine(os.stat(folder)):
+            os.chmod(folder, PRIVATE_FOLDER)  # refused (PermissionError) unless the folder is the user's
+            if not only_mine(os.stat(folder)):
+                raise OSError("others can still open it")
+    except OSError as error:
+        raise RoomFolderRefused(f"the room folder {folder} is not yours alone and cannot be made so"
+                                f" ({error.strerror or error}): give a folder of your own with --dir") from None
+    return folder
 
 
 def _code() -> str:
