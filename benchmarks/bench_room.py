@@ -138,9 +138,10 @@ async def room_person(base: str, go: asyncio.Event, joined: list[float], answers
         joined.append(time.monotonic())
         for number, value in enumerate(ANSWERS):
             question = re.search(r'name="question" value="([^"]+)"', page).group(1)
+            version = re.search(r'name="version" value="([^"]+)"', page).group(1)
             await pause(think)
             sent = time.monotonic()
-            async with http.post(base + "question", data={"csrf": csrf, "question": question,
+            async with http.post(base + "question", data={"csrf": csrf, "question": question, "version": version,
                                                           "answer": value}) as response:
                 page = await response.text()
             if number < len(ANSWERS) - 1:
