@@ -359,6 +359,10 @@ def _paths(options: argparse.Namespace) -> int:
         count = report.by_level[level.id]
         share = count / report.total if report.total else 0
         print(f"  {level.id:<{width}}  {count:>{digits},}  {share:6.1%}  {'#' * round(share * 40)}")
+    for floor in flow.floors:
+        raised = report.by_floor[floor.id]
+        print(f"  floor {_shown(floor.id)} raised {raised:,} combination{'s' * (raised != 1)} to at least"
+              f" {_shown(flow.level(floor.level).label if flow.has_level(floor.level) else floor.level)}")
     for level in report.unreachable_levels(flow):
         print(f"warning: no combination of answers leads to level {level!r}")
     for rule in report.unreachable_rules(flow):

@@ -11,7 +11,7 @@ from .answers import AnswerError, AnswersFile, SetAside, check_answer, fit_answe
 from .lint import END
 from .model import Flow, Question, Section
 from .result import (  # noqa: F401 - Result and the ladder's arithmetic, as the engine has always offered them
-    ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, is_complete, shortfalls,
+    ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, floor_of, is_complete, shortfalls,
     supported_level)
 
 
@@ -75,6 +75,7 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     if flow.levels:
         result.calls_for_rule, result.calls_for, result.supported, result.recommendation = \
             decide(flow, active, so_far)
+        result.floor = floor_of(flow, active) if flow.floors else None
         result.shortfalls = shortfalls(flow, active, result.calls_for, so_far)
         result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
         result.support_pending = [q for q in unanswered if q in flow.requirement_reads]

@@ -123,6 +123,16 @@ CALLS_FOR = Shape("calls_for rule", "A rule for the level the work calls for; th
     "cite": Field("text", "The source id."),
 })
 
+FLOOR = Shape("floor", "A condition that sets the lowest level both what the work calls for and the recommendation"
+              " may be, such as a statutory duty to consult; the requirements are still reported.", {
+    "id": Field("id", "Names the floor in results and plans.", required=True),
+    "level": Field("id", "The lowest level it allows.", required=True),
+    "when": Field("expression", "When the floor applies (leave out for always)."),
+    "because": Field("text", "Why, in plain words: said in the plan whenever the floor raises the level.",
+                     required=True),
+    "cite": Field("text", "The source id (the Act and section, or the guidance)."),
+})
+
 REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
     "question": Field("id", "The question.", required=True),
     "accepts": Field("word", "The answers that meet the need.", required=True, list_of=True),
@@ -199,6 +209,7 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "sources": Field(SOURCE, "Documents the flow draws on.", list_of=True),
     "levels": Field(LEVEL, "The ladder, lowest first.", list_of=True),
     "calls_for": Field(CALLS_FOR, "Rules for the level the work calls for.", list_of=True),
+    "floors": Field(FLOOR, "Conditions that set the lowest level allowed (a duty to consult).", list_of=True),
     "requirements": Field("requirements", "For each level id, what it needs."),
     "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
     "reading": Field(READING, "Further reading.", list_of=True),
