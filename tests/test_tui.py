@@ -1293,7 +1293,7 @@ async def test_done_typed_in_the_date_of_a_register_entry_finishes_the_form():
         await pilot.press(*"done", "enter")
         await pilot.pause()
         said = str(form.query_one("#record-error").render())
-        assert "Still to fill in: Role; Organisation; Type; Interest; Handling." in said
+        assert "Still to fill in: Role; Type; Interest; Handling." in said
         assert "empty the boxes to finish without this entry" in said
         assert current(app) == "interests"
         # the whole entry: done adds it and finishes the register

@@ -205,9 +205,17 @@ class Conversation:
         counting as the first time they met the abbreviations in it."""
         return spell_out_first(text, self.glossary.terms, set(self.glossary.explained)) if text else text
 
-    def read_afresh(self) -> None:
-        """The transcript is drawn again from the top: abbreviations are spelt out at their first use again."""
+    def read_afresh(self, not_drawn_again: tuple[str, ...] = ()) -> None:
+        """The transcript is drawn again from the top: abbreviations are spelt out at their first use again,
+        except those the person had spelt out in texts that are not drawn again (the options of a question
+        answered, shown while it was asked): going back does not spell "VCSE" out a second time."""
+        before = self.glossary.explained
         self.glossary = Glossary(self.flow)
+        if before and not_drawn_again:
+            met: set[str] = set()
+            for text in not_drawn_again:
+                spell_out_first(text, self.glossary.terms, met)
+            self.glossary.explained |= met & before
 
     # -- what to show ---------------------------------------------------------------------------------
 
@@ -317,10 +325,11 @@ class Conversation:
         if self.jumped:
             self.jumped = False
             session.resume()
-            after = session.answers[question.id]
-            if had and after != before:
-                notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
-                                         f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
+        # an answer changed is said, however the person came back to it (a change link, Esc, or Back)
+        after = session.answers[question.id]
+        if had and after != before:
+            notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
+                                     f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
         # a warning the answer raises is said now, not only in the plan
         notes += _warnings(session.result(so_far=True), flagged)
         settled = self.settled_note()

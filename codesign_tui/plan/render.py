@@ -140,7 +140,16 @@ def sections(markdown: str) -> list[dict[str, str]]:
 
 
 def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool, summary: bool = False) -> str:
+    if summary and data.get("terms"):
+        data = dict(data, terms=_terms_used(data["terms"], _render(templates, SUMMARY, dict(
+            data, front_matter=front_matter, terms=[]))))
     return tidy(_render(templates, SUMMARY if summary else MAIN, dict(data, front_matter=front_matter)))
+
+
+def _terms_used(terms: list[dict[str, str]], text: str) -> list[dict[str, str]]:
+    """The abbreviations a text uses, of those the whole plan uses: the one-page summary shows much less
+    than the plan, and spells out only what it shows (it spelt out "NHS", which it never used)."""
+    return [t for t in terms if re.search(rf"(?<![\w-]){re.escape(t['term'])}(?![\w-])", text)]
 
 
 def tidy(text: str) -> str:

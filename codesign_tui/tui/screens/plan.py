@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, publ
                           f"  {install_command()}\n"
                           "then press w again. Or press m for Markdown or h for a web page, which need"
                           " nothing more.") from None
+
+
+DRAWING = "# Your plan\n\nDrawing the plan from your answers…"
 
 
 class PlanScreen(Screen):
@@ -80,7 +84,8 @@ class PlanScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield MarkdownViewer(id="plan", show_table_of_contents=True)
+        # something at once: a long plan takes a second or two to draw, and the screen was blank meanwhile
+        yield MarkdownViewer(DRAWING, id="plan", show_table_of_contents=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -103,8 +108,10 @@ class PlanScreen(Screen):
 
         try:
             # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
-            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(), public=self.public,
-                                   narrow=self.app.size.width < 140, on_screen=True, summary=self.summary)
+            # in a thread, so that the screen shows and answers keys while the plan is drawn
+            text = await asyncio.to_thread(render_markdown, self.flow, self.session.result(so_far=True),
+                                           self.meta(), public=self.public, narrow=self.app.size.width < 140,
+                                           on_screen=True, summary=self.summary)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
