@@ -105,7 +105,7 @@ class PlainConversation:
                 break
             # what is saved must be what can be read back: a session file holds 16 MB
             self.refused(f"That reply is {len(reply):,} characters long; keep it to {LONGEST_TEXT:,} or fewer"
-                         " and type it again.")
+                         + ("." if self.piped else " and type it again."))
         if reply.casefold() in ("quit", "exit", ":q"):
             raise Stop
         return reply
