@@ -137,3 +137,71 @@ def test_without_a_terminal_the_app_says_to_use_plain(tmp_path):
                          stdin=subprocess.DEVNULL, timeout=60)
     assert run.returncode == 2
     assert "--plain" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_running():
+    """From an attack: 'Enter 1' arriving in one read crashed the app (tmux send-keys, 3 times in 3). Here a
+    seeded burst of 2,000 keys is written to the terminal at once, then Ctrl+Q: the app ends as asked, with no
+    traceback, and what it saved resumes with every answer one its question takes."""
+    import random
+
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.resources import flows_dir
+
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    process, leader = start_in_terminal("appendix2")
+    try:
+        wait_for_first_question(leader)
+        os.write(leader, b"1")
+        assert wait_for(lambda: len(saved_answers(folder)) >= 1, 20, leader), "the first answer was not saved"
+        os.write(leader, b"\x11")  # Ctrl+Q
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    [session] = folder.glob("*.session.yaml")
+    name = session.name.removesuffix(".session.yaml")
+
+    # numbers and Enter mostly, with arrows, Tab, Backspace, a space and words: no Ctrl keys
+    keys = [*b"1234567891234", *b"\r" * 6, b"\x1b[A", b"\x1b[B", b"\t", b"\x7f", b" ", *b"yes no"]
+    burst = b"".join(key if isinstance(key, bytes) else bytes([key])
+                     for key in random.Random(32).choices(keys, k=2000))
+    process, leader = start_in_terminal("--resume", name)
+    output = b""
+    try:
+        screen = b""
+        deadline = time.monotonic() + 60
+        while b"problemtype" not in screen.replace(b" ", b"").lower() and time.monotonic() < deadline:
+            chunk = drain(leader, 0.2)
+            output += chunk
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", chunk)
+        # one write, so that the app reads the keys together; then Ctrl+R, whose review screen shows once
+        # the app has come through the burst
+        os.write(leader, burst + b"\x12")
+        screen = b""
+        deadline = time.monotonic() + 120
+        while b"Choosearow" not in screen and process.poll() is None and time.monotonic() < deadline:
+            chunk = drain(leader, 0.2)
+            output += chunk
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+        assert process.poll() is None, f"the app ended during the burst: {output[-3000:]!r}"
+        assert b"Choosearow" in screen, "the app never came through the burst to its review screen"
+        os.write(leader, b"\x11")
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        assert process.poll() is not None, "the app did not end on Ctrl+Q after the burst"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert process.returncode == 0, output[-2000:]
+    assert b"Traceback" not in output
+    flow = load_flow(flows_dir() / "appendix2.yaml")
+    answers = saved_answers(folder)
+    assert len(answers) > 1, "the burst answered nothing: it did not test what it means to"
+    for question_id, value in answers.items():
+        question = flow.question(question_id)
+        assert question is not None and (value in question.values if question.values else True), \
+            (question_id, value)

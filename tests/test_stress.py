@@ -1,0 +1,173 @@
+"""The full-screen app under stress: keys in bursts faster than the screen changes, never crashing it or
+answering the wrong question."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from textual import events
+from textual.widgets import Input, Static
+
+from codesign_tui.flow.conversation import Conversation
+from codesign_tui.sessions import SessionStore
+from codesign_tui.tui.app import make_app
+from codesign_tui.tui.screens.conversation import ConversationScreen
+from codesign_tui.tui.widgets.turns import AnswerTurn, Transcript, answer_label
+
+from test_tui import _flow, current, press
+
+
+def send_burst(app, keys: list[str]) -> list[events.Key]:
+    """Every key posted before the app handles the first, as a terminal delivers one large write (Pilot's
+    press waits for each key to be handled)."""
+    sent = []
+    for key in keys:
+        character = {"enter": "\r", "space": " ", "backspace": "\x7f", "tab": "\t", "escape": "\x1b"}.get(
+            key, key if len(key) == 1 else None)
+        event = events.Key(key, character)
+        sent.append(event)
+        app.post_message(event)
+    return sent
+
+
+async def settle(pilot, seen: list, sent: list[events.Key]) -> None:
+    """Wait until the app has handled every key sent and everything they set off: all the keys seen, no
+    change of question under way, and no message handled for a few pauses running."""
+    ids = {id(key) for key in sent}
+    for _ in range(20_000):
+        if ids <= {id(message) for message in seen}:
+            break
+        await pilot.pause()
+    def handled() -> int:  # Callback: what a pause itself asks for
+        return sum(1 for message in seen if not isinstance(message, events.Callback))
+
+    still, count = 0, handled()
+    while still < 5:
+        await pilot.pause()
+        screen = pilot.app.screen
+        changing = getattr(screen, "changing", None)  # a change of question under way
+        busy = changing is not None and changing.locked()
+        still = 0 if busy or handled() != count else still + 1
+        count = handled()
+
+
+# mostly what answers (numbers and Enter), with what moves about, goes back, changes an earlier answer and
+# types a reply; weighted so that most of the burst answers questions rather than typing into the reply box
+BURST_KEYS = [*"1234567891234123", *["enter"] * 8, "up", "down", "space", "backspace", "tab", "escape",
+              "ctrl+b", *"yes no", ","]
+
+
+@pytest.mark.parametrize("flow_name, seed", [("appendix2", 1), ("engagement-plan", 2),
+                                             ("conflicts-of-interest", 3)])
+async def test_a_burst_of_two_thousand_keys_to_a_resumed_session(flow_name, seed, monkeypatch):
+    """From an attack: 'Enter 1' sent as one write crashed the app (a question turn reused before its parts
+    were mounted), and a key handled for a question already answered answered the next one. 2,000 seeded
+    random keys, all sent before the first is handled: the app lives, and every answer it took was given
+    to the question on screen, from a key handled while that question was on screen."""
+    store = SessionStore()
+    app = make_app(flow=_flow(flow_name), store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await press(pilot, *("Library", "enter") if flow_name == "engagement-plan" else "1")
+        assert len(app.screen.session.answers) == 1
+        name = app.screen.session.name
+        await press(pilot, "ctrl+q")
+
+    # every answer the conversation takes, with the question on screen as it is taken
+    taken: list[tuple[str, str | None, object]] = []
+    answer = Conversation.answer
+
+    def watched(self, value):
+        screen = app.screen
+        shown = screen.shown.id if isinstance(screen, ConversationScreen) and screen.shown else None
+        taken.append((self.session.current.id, shown, value))
+        return answer(self, value)
+
+    monkeypatch.setattr(Conversation, "answer", watched)
+    seen: list = []
+    app = make_app(resume=name, store=store)
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        keys = random.Random(seed).choices(BURST_KEYS, k=2000)
+        sent = send_burst(app, keys)
+        await settle(pilot, seen, sent)
+        assert app.is_running and isinstance(app.screen, ConversationScreen)
+        session = app.screen.session
+        assert taken, "the burst answered nothing: it did not test what it means to"
+        # each answer went to the question on screen, and came from a key handled while it was there
+        meant = {(m.question.id, type(m).__name__) for m in seen if getattr(m, "question", None) is not None
+                 and type(m).__name__ in ("Chosen", "Picked", "Sent", "Finished", "Done", "Pressed")}
+        asked = {question for question, _ in meant}
+        for question, shown, _ in taken:
+            assert question == shown, f"{question} was answered while {shown} was on screen"
+            assert question in asked, f"{question} was answered by no key handled for it"
+        # what the screen shows is what the session holds
+        drawn = {turn.question.id: str(turn.made_of[1]) for turn in app.screen.query_one(Transcript).turns()
+                 if isinstance(turn, AnswerTurn)}
+        flow = app.screen.flow
+        for question_id, label in drawn.items():
+            assert label == answer_label(flow.question(question_id), session.answers[question_id])
+        answers = dict(session.answers)
+        await press(pilot, "ctrl+q")
+    # saved as held, and resumed without an answer set aside as not fitting its question
+    saved = yaml.safe_load(next((Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml")).read_text())
+    assert (saved.get("answers") or {}) == answers
+    app = make_app(resume=name, store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        assert app.screen.checked == [] and dict(app.screen.session.answers) == answers
+
+
+async def test_enter_then_a_number_in_one_burst_answers_two_questions_or_says_why_not():
+    """`Enter 1` on the first question: the first answered by Enter; the 1 answers the second question only
+    if it was handled once that question was on screen, and otherwise the hint says a key was not used.
+    Never the first question's answer given to the second."""
+    app = make_app(flow=_flow("appendix2"))
+    seen: list = []
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await pilot.pause()
+        assert current(app) == "space_to_shape"
+        for keys in (["enter", "1"] * 3, ["enter", "enter"], ["1", "1", "1"], ["enter", "1"]):
+            before = dict(app.screen.session.answers)
+            sent = send_burst(app, keys)
+            await settle(pilot, seen, sent)
+            answers = app.screen.session.answers
+            new = [q for q in answers if q not in before]
+            assert new, keys
+            flow = app.screen.flow
+            for question_id in new:
+                assert answers[question_id] in flow.question(question_id).values
+            hint = app.screen.query_one("#reply-hint", Static)
+            if len(new) < len(keys):
+                assert "did not answer it" in str(hint.content), (keys, new)
+
+
+async def test_a_reply_typed_ahead_goes_to_the_next_question_and_a_refused_one_stays():
+    """Typed faster than the screen changes, 'Library', Enter, 'not sure' reaches the reply box of the next
+    question rather than running on into the first reply or being lost as the box is emptied for the next
+    question; a reply the question does not take goes back into the box to be mended."""
+    app = make_app(flow=_flow("engagement-plan"))
+    seen: list = []
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await pilot.pause()
+        assert current(app) == "work_summary"
+        sent = send_burst(app, [*"Library", "enter", *"not sure"])
+        await settle(pilot, seen, sent)
+        assert app.screen.session.answers["work_summary"] == "Library"
+        assert current(app) == "space_to_shape"
+        assert app.screen.query_one("#composer", Input).value == "not sure"
+        await press(pilot, "enter")
+        assert app.screen.session.answers["space_to_shape"] == "unsure"
+        # "the big one" is no answer to the next question: it stays in the box, with what to do
+        assert current(app) == "problem_type"
+        sent = send_burst(app, [*"the big one", "enter"])
+        await settle(pilot, seen, sent)
+        assert current(app) == "problem_type"
+        assert app.screen.query_one("#composer", Input).value == "the big one"
+        assert str(app.screen.query_one("#reply-hint", Static).content)
+
