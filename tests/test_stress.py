@@ -171,3 +171,131 @@ async def test_a_reply_typed_ahead_goes_to_the_next_question_and_a_refused_one_s
         assert app.screen.query_one("#composer", Input).value == "the big one"
         assert str(app.screen.query_one("#reply-hint", Static).content)
 
+
+# -- what is typed, pasted or saved never reaches the terminal raw -------------------------------------------
+
+TITLE = "\x1b]0;PWN0\x1b\\"          # OSC 0: the window's title and icon
+TITLE2 = "\x1b]2;PWN2\x07"           # OSC 2: the window's title, ended by BEL
+CLIPBOARD = "\x1b]52;c;cm0gLXJmIH4=\x1b\\"  # OSC 52: writes "rm -rf ~" to the clipboard
+
+
+def drawn(widget) -> str:
+    """Every character the widget draws, as the terminal would receive it."""
+    return "".join(segment.text for y in range(widget.size.height) for segment in widget.render_line(y))
+
+
+def raw(text: str) -> bool:
+    return any(character in text for character in "\x1b\x07\x9b\u202e\u200b")
+
+
+def saved_drafts() -> dict:
+    [path] = (Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml")
+    return (yaml.safe_load(path.read_text()).get("session") or {}).get("drafts") or {}
+
+
+def session_file(name: str, answers: dict, drafts: dict) -> None:
+    folder = Path.cwd() / "codesign-data" / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.session.yaml").write_text(yaml.safe_dump(
+        {"flow": "conflicts-of-interest", "answers": answers, "session": {"drafts": drafts}}))
+
+
+BEFORE_THE_REGISTER = {"coi_policy": "joint_policy", "same_policy_all_sectors": "yes",
+                       "coi_principles": ["identify", "declare", "record", "manage", "manage_not_exclude"],
+                       "interests_known": "yes"}
+
+
+async def test_a_saved_draft_holding_osc_sequences_is_shown_visibly_and_saved_cleaned():
+    """From an attack: a saved draft holding OSC 0, 2 and 52 retitled the terminal and wrote its clipboard on
+    --resume, again at every blink of the cursor. Resumed, each kind of draft (a typed reply to a text and to
+    a choice question, a register entry and the entries added before it) shows its escapes as ^[, and
+    the file is written back cleaned, drafts of other questions too."""
+    typed = f"Alex{TITLE} in{TITLE2} the{CLIPBOARD} team"
+    cases = [
+        ("text", {**BEFORE_THE_REGISTER, "interests": [], "review_declarations": "every_meeting",
+                  "minutes_record": "yes"}, {"register_keeper": typed}),
+        ("choice", {"coi_policy": "joint_policy"}, {"same_policy_all_sectors": f"not{TITLE} su",
+                                                     "register_keeper": typed}),
+        ("register", BEFORE_THE_REGISTER, {"interests": {
+            "records": [{"name": f"Sam{CLIPBOARD}", "role": "Trustee", "organisation": "Example CVS",
+                         "interest_type": "financial", "description": f"Bidder{TITLE}",
+                         "management": "withdraw_from_item"}],
+            "entry": {"name": f"Jo{TITLE2}", "role": f"Chair{CLIPBOARD}"}}}),
+    ]
+    for name, answers, drafts in cases:
+        session_file(name, answers, drafts)
+        app = make_app(resume=name)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            boxes = list(screen.query(Input))
+            values = " ".join(box.value for box in boxes)
+            assert "^[]0;PWN0^[\\" in values or "^[]2;PWN2^G" in values, (name, values)
+            for box in boxes:
+                assert not raw(box.value) and not raw(drawn(box)), (name, box.id, box.value)
+            if name == "register":
+                summary = screen.query_one("#record-summary", Static)
+                assert "Sam^[]52;" in drawn(summary) and not raw(drawn(summary))
+            await press(pilot, "ctrl+q")
+        kept = saved_drafts()
+        assert kept and not raw(repr(kept).encode().decode("unicode_escape")), (name, kept)
+        assert "^[" in repr(kept)
+        for path in (Path.cwd() / "codesign-data" / "sessions").glob("*.session.yaml"):
+            path.unlink()
+
+
+async def test_typed_and_pasted_escapes_are_text_in_the_reply_box_and_the_register_form():
+    """ESC typed or pasted into the reply box or a field of the register form is kept as ^[ (and U+202E as
+    \\u202e), shown so, sent so: never drawn raw."""
+    from textual.events import Paste
+
+    session_file("form", BEFORE_THE_REGISTER, {})
+    app = make_app(resume="form")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "interests"
+        field = app.screen.query_one("#field-name", Input)
+        field.focus()
+        await pilot.pause()
+        field.post_message(Paste(f"A{TITLE2}{CLIPBOARD} tail"))
+        await pilot.press("x")
+        await pilot.pause()
+        assert field.value.startswith("A^[]2;PWN2^G^[]52;c;") and not raw(drawn(field))
+        composer = app.screen.query_one("#composer", Input)
+        composer.focus()
+        await pilot.pause()
+        composer.post_message(Paste(f"Sam\u202e\u200b{TITLE}"))
+        await pilot.pause()
+        assert composer.value == "Sam\\u202e\\u200b^[]0;PWN0^[\\" and not raw(drawn(composer))
+        composer.value = f"put in{CLIPBOARD}"
+        assert composer.value == "put in^[]52;c;cm0gLXJmIH4=^[\\"
+
+
+async def test_a_paste_of_many_lines_into_a_one_line_box_is_kept_whole_and_said():
+    """From an attack: 10,000 lines pasted into a free-text reply kept only the first, silently; and a paste
+    holding ESC and line breaks arrived mangled and was sent by its own Enter. The lines are joined, the
+    person is told, and nothing is sent until they press Enter."""
+    from textual.events import Paste
+
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "work_summary"
+        composer = app.screen.query_one("#composer", Input)
+        composer.post_message(Paste("Summary of work\x1b[31m red\n2\n\nTAIL\n"))
+        await pilot.pause()
+        assert composer.value == "Summary of work^[[31m red 2 TAIL"
+        assert current(app) == "work_summary" and "work_summary" not in app.screen.session.answers
+        assert any("joined into one" in n.message for n in app._notifications)
+        lines = [f"line {n} of the summary" for n in range(10_000)]
+        composer.value = ""
+        composer.post_message(Paste("\n".join(lines)))
+        await pilot.pause()
+        assert composer.value == " ".join(lines)
+        await press(pilot, "enter")
+        assert app.screen.session.answers["work_summary"] == " ".join(lines)
+        # into a list, a pasted reply goes to the reply box the same way
+        assert current(app) == "space_to_shape"
+        app.screen.query_one("#quick-replies").post_message(Paste("not\nsure"))
+        await pilot.pause()
+        assert composer.value == "not sure" and current(app) == "space_to_shape"

@@ -205,3 +205,38 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
         question = flow.question(question_id)
         assert question is not None and (value in question.values if question.values else True), \
             (question_id, value)
+
+
+def test_a_saved_draft_holding_osc_sequences_never_reaches_the_terminal():
+    """From an attack: a draft saved with OSC 0, 2 and 52 set the terminal's title and wrote its clipboard on
+    --resume (and again at every blink of the cursor; the title stayed after the app ended). What the real
+    command writes to the terminal, from start to exit, holds none of them; the draft shows as ^[."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = "Alex\x1b]0;PWN0\x1b\\ in\x1b]2;PWN2\x07 the\x1b]52;c;cm0gLXJmIH4=\x1b\\ team"
+    (folder / "osc.session.yaml").write_text(yaml.safe_dump({
+        "flow": "conflicts-of-interest",
+        "answers": {"coi_policy": "joint_policy", "same_policy_all_sectors": "yes",
+                    "coi_principles": ["identify", "declare", "record", "manage", "manage_not_exclude"],
+                    "interests_known": "none_yet", "review_declarations": "every_meeting",
+                    "minutes_record": "yes"},
+        "session": {"drafts": {"register_keeper": draft}}}))
+    process, leader = start_in_terminal("--resume", "osc")
+    output = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"PWN2^G" not in output and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        assert b"PWN2^G" in output, "the draft was never shown"
+        os.write(leader, b"\x11")
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        output += drain(leader, 0.2)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert process.returncode == 0
+    for sequence in (b"\x1b]0;PWN", b"\x1b]2;PWN", b"\x1b]52;"):
+        assert sequence not in output

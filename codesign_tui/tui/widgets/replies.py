@@ -19,6 +19,7 @@ from ...flow.answers import AnswerError, check_record
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 from ...flow.visible import visible
+from .text_box import TextBox
 
 
 def option_prompt(number: int, label: str, explanation: str, box: str = "") -> Table:
@@ -48,11 +49,15 @@ def _plainly(question: Question, message: str) -> str:
 
 def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
     """Typing that belongs in the reply box, from a list that had the focus: into the box, and the focus
-    with it. Keys typed quickly can still reach the list before the focus has moved; the list marks itself
-    handing over (`widget.handing`) so that they follow, numbers included, until it has the focus again."""
-    composer = widget.screen.query_one("#composer", Input)
+    with it (a paste, with `event` None, goes in as the box takes a paste). Keys typed quickly can still reach
+    the list before the focus has moved; the list marks itself handing over (`widget.handing`) so that they
+    follow, numbers included, until it has the focus again."""
+    composer = widget.screen.query_one("#composer", TextBox)
     composer.focus()
-    composer.insert_text_at_cursor(text)
+    if event is None:
+        composer.paste(text)
+    else:
+        composer.insert_text_at_cursor(text)
     widget.handing = True
     if event is not None:
         event.stop()
@@ -127,7 +132,7 @@ class QuestionButton(Button):
         self.question = question
 
 
-class Composer(Input):
+class Composer(TextBox):
     """The reply box. A lone number typed into it answers a choice straight away, as in the list above.
 
     What it sends says which question was on screen when the key was handled (the screen's `shown`): keys
@@ -336,7 +341,7 @@ class RecordForm(Vertical):
                                          id=f"field-{spec.id}", prompt="Choose…", allow_blank=True, compact=True)
                         else:
                             placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
-                            yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
+                            yield TextBox(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
                                         select_on_focus=False)
                         if any(o.explanation for o in spec.options):
                             # what the choice means, under it once made: a bare label can mislead
