@@ -299,3 +299,28 @@ async def test_a_paste_of_many_lines_into_a_one_line_box_is_kept_whole_and_said(
         app.screen.query_one("#quick-replies").post_message(Paste("not\nsure"))
         await pilot.pause()
         assert composer.value == "not sure" and current(app) == "space_to_shape"
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_a_long_register_on_screen_shows_its_first_entries_and_the_saved_plan_all(narrow):
+    """From an attack: the plan screen of 10,000 register entries ran out of memory (7.5 GB), as the app's
+    viewer makes widgets for every cell, where the saved plan took 3 s and 208 MB. On screen a long register
+    shows its first 20 entries and says how many more the saved plan holds; the saved plan has them all
+    (measured against `codesign render` in benchmarks/bench_plan_screen.py)."""
+    from codesign_tui.flow.engine import Session
+    from codesign_tui.plan.render import render_markdown
+
+    flow = _flow("conflicts-of-interest")
+    entries = [{"name": f"Person {n}", "role": "Trustee", "organisation": "Example CVS",
+                "interest_type": "financial", "description": f"Bidder {n}", "management": "withdraw_from_item"}
+               for n in range(1, 251)]
+    answers = {**BEFORE_THE_REGISTER, "interests": entries, "review_declarations": "every_meeting",
+               "minutes_record": "yes", "register_keeper": "The team"}
+    session = Session(flow)
+    while session.current is not None:
+        session.answer(session.current.id, answers[session.current.id])
+    shown = render_markdown(flow, session.result(), on_screen=True, narrow=narrow)
+    assert "Person 20" in shown and "Person 21" not in shown
+    assert "The first 20 of 250 entries are shown here; the other 230 are in the plan when you save" in shown
+    saved = render_markdown(flow, session.result(), narrow=narrow)
+    assert "Person 250" in saved and "entries are shown here" not in saved
