@@ -149,19 +149,9 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
     from codesign_tui.resources import flows_dir
 
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    process, leader = start_in_terminal("appendix2")
-    try:
-        wait_for_first_question(leader)
-        os.write(leader, b"1")
-        assert wait_for(lambda: len(saved_answers(folder)) >= 1, 20, leader), "the first answer was not saved"
-        os.write(leader, b"\x11")  # Ctrl+Q
-        process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(leader)
-    [session] = folder.glob("*.session.yaml")
-    name = session.name.removesuffix(".session.yaml")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "burst.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
+    name = "burst"
 
     # numbers and Enter mostly, with arrows, Tab, Backspace, a space and words: no Ctrl keys
     keys = [*b"1234567891234", *b"\r" * 6, b"\x1b[A", b"\x1b[B", b"\t", b"\x7f", b" ", *b"yes no"]
@@ -172,10 +162,11 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
     try:
         screen = b""
         deadline = time.monotonic() + 60
-        while b"problemtype" not in screen.replace(b" ", b"").lower() and time.monotonic() < deadline:
+        while b"goodprovensolution" not in screen and time.monotonic() < deadline:
             chunk = drain(leader, 0.2)
             output += chunk
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", chunk)
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+        assert b"goodprovensolution" in screen, "the second question never showed"
         # one write, so that the app reads the keys together; then Ctrl+R, whose review screen shows once
         # the app has come through the burst
         os.write(leader, burst + b"\x12")
@@ -197,7 +188,7 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
             os.killpg(process.pid, signal.SIGKILL)
         os.close(leader)
     assert process.returncode == 0, output[-2000:]
-    assert b"Traceback" not in output
+    assert b"Traceback" not in output, output[-6000:].decode(errors="replace")
     flow = load_flow(flows_dir() / "appendix2.yaml")
     answers = saved_answers(folder)
     assert len(answers) > 1, "the burst answered nothing: it did not test what it means to"
