@@ -149,11 +149,16 @@ def end_with_the_server(leave: Callable[[], None], private: Path) -> None:
     (the tab's connection is gone: end_tab), leave the app, and if that does not end the process within a few
     seconds, remove its private folder and end it."""
 
-    def end() -> None:
+    def ask() -> None:
         try:
             leave()
         except Exception:  # noqa: BLE001 - the app may already be ending
             pass
+
+    def end() -> None:
+        # asked in a thread of its own: an app blocked writing to a connection that is gone never answers,
+        # and the folder must go all the same
+        threading.Thread(target=ask, name="asked-to-leave", daemon=True).start()
         time.sleep(5)
         shutil.rmtree(private, ignore_errors=True)
         sys.stderr.flush()
