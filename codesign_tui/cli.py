@@ -94,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
                          " flow each file names")
     migrate.set_defaults(run=_migrate)
 
+    verify = commands.add_parser("verify", help="check that a plan follows from its answers under the flow it"
+                                 " names: exit 0 when it matches, 1 when it does not, 2 when it cannot tell")
+    verify.add_argument("plan", type=Path, metavar="PLAN", help="the plan: Markdown, a web page, Word, JSON or text")
+    verify.add_argument("--answers", required=True, type=Path, metavar="FILE",
+                        help="the answers file or saved session it was drawn from")
+    verify.add_argument("--flow", metavar="FLOW", help="the flow's file, when it is not a shipped one")
+    verify.add_argument("--format", choices=("md", "html", "docx", "json", "text"),
+                        help="the plan's format (default: from its name and content)")
+    verify.add_argument("--templates", type=Path, metavar="PATH",
+                        help="the templates it was rendered with, when not ours (render --templates)")
+    verify.set_defaults(run=_verify)
+
     examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
     examples.add_argument("--results", action="store_true", help="show each case's recommendation too, for"
                           " preparing a session (left out by default: the list may be on a projector)")
@@ -702,6 +714,35 @@ def _render(options: argparse.Namespace) -> int:
         return _error(str(error))
     print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
+
+
+def _verify(options: argparse.Namespace) -> int:
+    """Draw the plan again from the answers under the flow it names, and say whether it matches."""
+    from .plan.verify import CannotTell, verify
+
+    flow_file = None
+    if options.flow is not None:
+        flow_file = _flow_path(options.flow)
+        if flow_file is None:
+            return EXIT_PROBLEMS
+    try:
+        verdict = verify(options.plan, options.answers, flow_file=flow_file, folders=kept_folders(options.answers),
+                         templates=options.templates, format=options.format)
+    except CannotTell as error:
+        return _error(f"cannot tell whether the plan matches: {error}")
+    flow = verdict.flow
+    under = f"{flow.id} version {flow.version} ({verdict.how_found})"
+    kind = "summary" if verdict.summary else "plan"
+    if verdict.matches:
+        print(_shown(f"The {kind} matches: drawn again from {options.answers} under {under}, its recommendation,"
+                     " what the work calls for, what holds it back and the answers are the same."))
+        if verdict.public:
+            print("It is the public version, which leaves out the answers' fingerprint: its content was compared.")
+        if verdict.elsewhere:
+            print(_shown(f"Other parts differ, which do not change the decision: {verdict.elsewhere}."))
+        return EXIT_OK
+    print(_shown(f"The {kind} does not match {options.answers} under {under}: {verdict.difference}."))
+    return EXIT_CHANGED
 
 
 def kept_folders(path: Path) -> list[Path]:
