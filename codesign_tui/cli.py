@@ -511,11 +511,34 @@ def _print_diff(report, old, new) -> None:
             print(_shown(f"      e.g. {example(combination)}"))
     if len(changes) > len(shown):
         print(f"  and {len(changes) - len(shown):,} more; --csv lists every combination that changes")
+    by_question = _held_by_question(report)
+    if by_question:
+        print("By question (combinations where it now also holds the recommendation back, or no longer does):")
+        for question, (added, removed) in by_question.items():
+            print(_shown(f"  {question}: " + "; ".join(
+                part for part in (f"now also {added:,}" if added else "", f"no longer {removed:,}" if removed else "")
+                if part)))
     if any(key[1] is None for key in report.by_recommendation):
         print("(asked again): the new version no longer offers an answer these combinations give, so a person"
               " who gave it is asked that question again")
     if any(key[0] is None for key in report.by_recommendation):
         print("(a new answer): the combination gives an answer only the new version offers")
+
+
+def _held_by_question(report) -> dict:
+    """For each question: in how many combinations it now also holds the recommendation back, and in how many
+    it no longer does (combinations both versions decide)."""
+    counts: dict = {}
+    for (before, after), count in report.held_back_changes:
+        if before is None or after is None:
+            continue
+        for question in after:
+            if question not in before:
+                counts.setdefault(question, [0, 0])[0] += count
+        for question in before:
+            if question not in after:
+                counts.setdefault(question, [0, 0])[1] += count
+    return {q: tuple(v) for q, v in sorted(counts.items(), key=lambda item: -sum(item[1]))}
 
 
 HELD_CHANGES_SHOWN = 12
