@@ -420,7 +420,8 @@ def test_in_the_app_the_path_is_a_line_of_text_and_a_small_screen_gets_lists():
     text = render_markdown(flow, result, given, on_screen=True, narrow=True)
     assert "```mermaid" not in text
     assert "About this work → The question itself → " in text
-    assert text.rstrip().endswith("Recommendation: Co-produce")
+    path_taken = text.split("### The path taken\n", 1)[1].split("\n### ", 1)[0]
+    assert path_taken.rstrip().endswith("Recommendation: Co-produce")
     assert "- **Co-produce** (recommended; the work calls for this; the most the conditions support): " in text
     assert not any(t[0][0] == "Level" for t in shape(text).tables)
     wide = render_markdown(flow, result, given)
