@@ -165,18 +165,34 @@ def released(flow: Flow, version: str) -> Flow | None:
             or version.startswith("."):
         return None
     path = Path(flow.file or flow.path).resolve().parent / RELEASED / version / f"{flow.id}.yaml"
-    return _quiet_load(path) if path.is_file() else None
+    found = _quiet_load(path) if path.is_file() else None
+    # a file of another version kept in that folder is there as an include of another flow's release
+    return found if found is not None and found.version == version else None
 
 
 def released_versions(flow: Flow) -> list[str]:
-    """The versions released of this flow and kept beside it, by name."""
+    """The versions released of this flow and kept beside it, by name. A file in a version's folder that
+    says it is another version is kept there only as an include of another flow's release (engagement-plan
+    3.0 includes conflicts-of-interest as it was then, 2.0): it is not a release of its own."""
     if not (flow.file or flow.path):
         return []
     folder = Path(flow.file or flow.path).resolve().parent / RELEASED
     try:
-        return sorted(p.name for p in folder.iterdir() if (p / f"{flow.id}.yaml").is_file())
+        return sorted(p.name for p in folder.iterdir() if (p / f"{flow.id}.yaml").is_file()
+                      and _says_version(p / f"{flow.id}.yaml", p.name))
     except OSError:
         return []
+
+
+def _says_version(path: Path, version: str) -> bool:
+    """Whether a flow file's top-level `version:` is `version` (read from its first lines, not loaded)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    said = re.search(r"^version:\s*[\"']?([^\"'\s#]+)", head, flags=re.M)
+    return said is None or said.group(1) == version
 
 
 _LOADED: dict[tuple[str, int, int], Flow | None] = {}
