@@ -517,4 +517,5 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n## ", 1)[0]
     # a grant or contract not yet weighed holds the launch since version 2.1: four answers hold it at the bottom
     assert change.count("\n- ") == 4 and "For **Launch as planned**, 14 answers would have to change in all" in change
-    assert "## Next steps (the first 5 of 15)\n" in text
+    # version 2.2: a file from before it does not say which rules apply, so finding out is one step more
+    assert "## Next steps (the first 5 of 16)\n" in text

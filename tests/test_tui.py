@@ -690,9 +690,28 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "public.md")
         await pilot.press("enter")
         await pilot.pause()
+        # c: the record of conflicts of interest from the register, in the version shown (issue 28)
+        from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#choice-md")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        proposed = Path(app.screen.query_one("#export-path", Input).value)
+        assert proposed.name.endswith("-public-conflicts-assessment.md")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "record.md")
+        await pilot.press("enter")
+        await pilot.pause()
     exported = (tmp_path / "public.md").read_text()
     assert "Priya Shah" not in exported and "Carers Forum" not in exported  # her organisation would name her
-    assert "2 entries are left out of this public version" in exported
+    # never dropped: her entry keeps its role, type and handling (issue 28)
+    assert "2 entries in this public version have their details withheld" in exported
+    assert "| Details withheld | Lived experience member | Details withheld |" in exported
+    record = (tmp_path / "record.md").read_text()
+    assert record.startswith("# Conflicts of interest record\n") and "Sam Jones" in record
+    assert "Priya Shah" not in record and "Lived experience member" in record
 
 
 async def test_a_question_keeps_its_number_when_a_branch_skips_another():
