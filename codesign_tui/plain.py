@@ -307,8 +307,10 @@ class PlainConversation:
                 self.say(confirm[0])
                 for line in confirm[1:]:
                     self.say(f"  - {line}")
+        from .flow.about import flag_text
+
         for flag in result.flags:
-            self.say(f"Flag: {flag.text}")
+            self.say(f"Flag: {flag_text(result.flow, result.answers, flag, public=False)}")
         if result.planned_actions:
             count = len(result.planned_actions)
             self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")

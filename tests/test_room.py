@@ -721,3 +721,23 @@ async def test_guessing_seat_codes_pauses_after_a_few_wrong_tries(open_room, app
     await guesser.get("/")
     await guesser.post("/return", {"code": code})
     assert guesser.status == 200 and guesser.question == "space_to_shape"
+
+
+async def test_a_flow_without_a_register_offers_no_conflicts_record_or_public_version(open_room, appendix2):
+    """Issue 28: the public version and the conflicts record are offered where the flow has a register of
+    interests; asked for without one, the record is not found."""
+    server, _ = await open_room(appendix2)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    await ann.get("/plan")
+    assert "document=conflicts-assessment" not in ann.text and "version=public" not in ann.text
+    async with ann.http.get(server.make_url("/plan/md?document=conflicts-assessment")) as response:
+        assert response.status == 404
+    async with ann.http.get(server.make_url("/plan/md?document=other")) as response:
+        assert response.status == 404
+    async with ann.http.get(server.make_url("/plan/md?version=public")) as response:
+        assert response.status == 200
+        assert re.fullmatch(r'attachment; filename="appendix2-\d{4}-\d\d-\d\d-public\.md"',
+                            response.headers["Content-Disposition"])

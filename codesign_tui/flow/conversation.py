@@ -165,7 +165,10 @@ def _recommendation_moved(session: Session) -> list[str]:
 
 def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
     """The warnings of `result` not already raised (`flagged`), as the conversation says them."""
-    return [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+    from .about import flag_text
+
+    return [("flag", visible(f"Warning: {flag_text(result.flow, result.answers, flag, public=False)}"))
+            for flag in result.flags if flag.id not in flagged]
 
 
 def with_format_suffix(path: Path, fmt: str) -> Path:

@@ -78,8 +78,26 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
         result.floor = floor_of(flow, active) if flow.floors else None
         result.shortfalls = shortfalls(flow, active, result.calls_for, so_far)
         result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
-        result.support_pending = [q for q in unanswered if q in flow.requirement_reads]
+        result.support_pending = [q for q in unanswered if q in flow.requirement_reads
+                                   and _support_may_read(flow, q, active)]
     return result
+
+
+def _support_may_read(flow: Flow, question: str, active: dict[str, Any]) -> bool:
+    """Whether what the conditions support may still depend on this unanswered question: a requirement on
+    it applies, or may once other answers are in, or whether one applies hangs on it. A question whose every
+    requirement is ruled out by answers given (the record a regime asks for, when the regime is another) is
+    not waited for."""
+    for requirement in flow.requirements:
+        names = requirement.when.expression.names if requirement.when is not None else ()
+        if question in names:
+            return True
+        if requirement.question != question:
+            continue
+        if requirement.when is None or requirement.when(active) or any(
+                flow.has_question(name) and name not in active for name in names):
+            return True
+    return False
 
 
 MOST_TRIES = 4096  # combinations of the answers that steer the path, tried to find its longest

@@ -173,6 +173,8 @@ def _rules(flow: Flow, problems: Problems) -> None:
                      did_you_mean(value, question.values) or "answers: " + ", ".join(question.values))
     for flag in flow.flags:
         _expression(flow, flag.when, f"the condition of flag {flag.id!r}", problems, None)
+        for addition in flag.also:
+            _expression(flow, addition.when, f"the condition of an addition to flag {flag.id!r}", problems, None)
     for requirement in flow.requirements:
         if requirement.when is not None:
             _expression(flow, requirement.when, f"the condition of the requirement of {requirement.level!r} on"

@@ -42,7 +42,8 @@ def flow_data(flow: Flow) -> dict[str, Any]:
         requirements.setdefault(r.level, []).append(
             _some(question=r.question, accepts=list(r.accepts), because=r.because, cite=r.cite, when=_text(r.when)))
     data["requirements"] = requirements
-    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite) for f in flow.flags]
+    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite,
+                           also=[{"when": _text(a.when), "text": a.text} for a in f.also]) for f in flow.flags]
     data["reading"] = [_some(title=r.title, url=r.url, about=r.about) for r in flow.reading]
     data["terms"] = [{"term": t.term, "meaning": t.meaning} for t in flow.terms]
     data["sections"] = [_section(s) for s in flow.sections]
@@ -87,7 +88,8 @@ def _options(options: Iterable[Option]) -> list[dict[str, Any]]:
 
 
 def _field(spec: RecordField) -> dict[str, Any]:
-    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short)
+    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short, public=spec.public,
+                table=None if spec.table else False)
     out["required"] = spec.required
     if spec.kind in ("single", "yes_partly_no_unsure"):
         out["options"] = _options(spec.options)
@@ -165,34 +167,18 @@ def released(flow: Flow, version: str) -> Flow | None:
             or version.startswith("."):
         return None
     path = Path(flow.file or flow.path).resolve().parent / RELEASED / version / f"{flow.id}.yaml"
-    found = _quiet_load(path) if path.is_file() else None
-    # a file of another version kept in that folder is there as an include of another flow's release
-    return found if found is not None and found.version == version else None
+    return _quiet_load(path) if path.is_file() else None
 
 
 def released_versions(flow: Flow) -> list[str]:
-    """The versions released of this flow and kept beside it, by name. A file in a version's folder that
-    says it is another version is kept there only as an include of another flow's release (engagement-plan
-    3.0 includes conflicts-of-interest as it was then, 2.0): it is not a release of its own."""
+    """The versions released of this flow and kept beside it, by name."""
     if not (flow.file or flow.path):
         return []
     folder = Path(flow.file or flow.path).resolve().parent / RELEASED
     try:
-        return sorted(p.name for p in folder.iterdir() if (p / f"{flow.id}.yaml").is_file()
-                      and _says_version(p / f"{flow.id}.yaml", p.name))
+        return sorted(p.name for p in folder.iterdir() if (p / f"{flow.id}.yaml").is_file())
     except OSError:
         return []
-
-
-def _says_version(path: Path, version: str) -> bool:
-    """Whether a flow file's top-level `version:` is `version` (read from its first lines, not loaded)."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as file:
-            head = file.read(4096)
-    except OSError:
-        return False
-    said = re.search(r"^version:\s*[\"']?([^\"'\s#]+)", head, flags=re.M)
-    return said is None or said.group(1) == version
 
 
 _LOADED: dict[tuple[str, int, int], Flow | None] = {}

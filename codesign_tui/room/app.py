@@ -530,7 +530,10 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
 
         markdown = render_markdown(room.flow, result, seat.conversation.plan_meta())
         plan = stacked(unboxed(to_html(demote(markdown))))
+    from ..plan.register import names_register
+
     return page(request, "plan.html", "Your plan", result=result, plan=plan, formats=available_formats(),
+                register=any(names_register(q) for q in room.flow.questions),
                 live=LIVE_SECONDS if not room.revealed else 0,
                 levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
                 held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
@@ -565,11 +568,25 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(reason="No such download", text="The plan comes as Markdown, Word, a web page or JSON.")
     if not seat.session.finished or not room.revealed:
         raise web.HTTPSeeOther("/plan")
+    from ..plan.record import DOCUMENTS, NoRegister, register_question
     from ..plan.render import render
 
+    # ?version=public: the public version; ?document=conflicts-assessment: the conflicts record
+    public = request.query.get("version") == "public"
+    document = request.query.get("document") or None
+    if document is not None:
+        try:
+            if document not in DOCUMENTS:
+                raise NoRegister("no such document")
+            register_question(room.flow)
+        except NoRegister:
+            raise web.HTTPNotFound(reason="No such download", text="This flow has no such document.") from None
     result, meta = seat.session.result(), seat.conversation.plan_meta()
-    data = await asyncio.to_thread(render, fmt, room.flow, result, meta)
-    name = seat.conversation.plan_file_name(fmt)
+    data = await asyncio.to_thread(lambda: render(fmt, room.flow, result, meta, public=public, document=document))
+    name = seat.conversation.plan_file_name(fmt, public)
+    if document:
+        stem, _, suffix = name.rpartition(".")
+        name = f"{stem}-{document}.{suffix}"
     return web.Response(body=data, content_type=FORMATS[fmt][1],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
