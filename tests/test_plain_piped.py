@@ -34,7 +34,7 @@ def session_of(run: subprocess.CompletedProcess) -> str:
 
 # the policy, the same policy for all, one step, declarations to record; then one entry with no organisation
 REGISTER = ["", "", "3", "1", "1", "1", "yes", "Ann", "Chair of the carers' panel", "", "1",
-            "Her charity could bid", "2", "", "", "no"]
+            "Her charity could bid", "2", *[""] * 8, "no"]  # the eight optional fields after the handling
 
 
 def test_piped_each_prompt_has_its_own_line_and_organisation_may_be_left_empty():
