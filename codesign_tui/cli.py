@@ -286,6 +286,25 @@ def _output(path: Path | None) -> Path | None:
     return None if path is not None and str(path) == "-" else path
 
 
+def _deliver(options: argparse.Namespace, data: bytes, binary: bool = False, mode: int | None = None) -> int:
+    """A command's result: on standard output without -o (its control characters shown, not obeyed, on a
+    terminal), else written to -o PATH whole or not at all, `mode` for a file that names people, and said."""
+    from .files import ExportError, write_atomically
+
+    if options.output is None:
+        if not binary and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force, mode=mode)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _error(message: str) -> int:
     print(f"codesign: {_shown(message)}", file=sys.stderr)
     return EXIT_PROBLEMS
@@ -592,7 +611,6 @@ def _print_moves(moves, unread, new, file=None) -> None:
 
 
 def _map(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .flow.outline import outline
     from .plan.flowmap import FORMATS
 
@@ -600,16 +618,7 @@ def _map(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     text = FORMATS[options.format](outline(flow))
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _voice_file(path: Path, problems: Any) -> Any:
@@ -629,8 +638,7 @@ def _voice_file(path: Path, problems: Any) -> Any:
 
 
 def _compare(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
-    from .flow.answers import check_answers, read_answers
+    from .flow.answers import check_answers
     from .flow.problems import Problems
     from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
     from .plan.compare import render_comparison
@@ -659,22 +667,11 @@ def _compare(options: argparse.Namespace) -> int:
     comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
     project = next((given.project for given in givens if given and given.project), "")
     data = render_comparison(options.format, comparison, project)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
 
 
 def _meeting(options: argparse.Namespace) -> int:
-    from .files import PRIVATE, ExportError, write_atomically
+    from .files import PRIVATE
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
@@ -713,22 +710,11 @@ def _meeting(options: argparse.Namespace) -> int:
                             paper=options.paper)
     except MissingExtra as error:
         return _error(str(error))
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:  # the sheet names people: the writer's alone until they choose to share it
-        write_atomically(options.output, data, force=options.force, mode=PRIVATE)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    # the sheet names people: the writer's alone until they choose to share it
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE)
 
 
 def _handout(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .plan.handout import examples_by_name, render_handout
     from .resources import flows_dir
 
@@ -742,25 +728,14 @@ def _handout(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     data = render_handout(options.format, flow, example, key=options.key, paper=options.paper)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
 
 
 def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import PRIVATE, ExportError, write_atomically
+    from .files import PRIVATE
     from .plan.register import names_people
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
@@ -825,20 +800,9 @@ def _render(options: argparse.Namespace) -> int:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:
         return _error(str(error))
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():  # shown, not obeyed, by the terminal
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        # a plan naming people in its register is the writer's alone until they choose to share it
-        private = names_people(flow, result.answers, public=options.public)
-        write_atomically(options.output, data, force=options.force, mode=PRIVATE if private else None)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    # a plan naming people in its register is the writer's alone until they choose to share it
+    private = options.output is not None and names_people(flow, result.answers, public=options.public)
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE if private else None)
 
 
 def _verify(options: argparse.Namespace) -> int:
@@ -964,7 +928,6 @@ def _migrate(options: argparse.Namespace) -> int:
 
 def _cohort(options: argparse.Namespace) -> int:
     from .cohort import build_cohort, render_json, render_markdown
-    from .files import ExportError, write_atomically
 
     flow = None
     if options.flow is not None:
@@ -996,16 +959,7 @@ def _cohort(options: argparse.Namespace) -> int:
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
     options.output = _output(options.output)
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _template_error(error: Exception) -> str:
