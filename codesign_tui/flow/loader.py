@@ -306,26 +306,23 @@ class _FlowReader:
                      self.read.text(f.get("held_back_summary"), "held_back_summary") or "")
 
     def calls_for(self, node: yaml.Node) -> CallsFor | None:
-        f = self.read.mapping(node, "a calls_for rule", fmt.CALLS_FOR.fields, fmt.CALLS_FOR.required)
-        if f is None or "id" not in f or "level" not in f:
-            return None
-        rule_id = self.ident(f["id"], "rule id") or ""
-        return CallsFor(rule_id, self.read.text(f["level"], "level") or "",
-                        self.read.text(f.get("because"), "because") or "",
-                        self.condition(f.get("when"), f"the condition of rule {rule_id!r}"),
-                        self.read.text(f.get("cite"), "cite") or "", self.place(node),
-                        {key: self.place(value) for key, value in f.items()})
+        return self.level_rule(node, fmt.CALLS_FOR, "rule", CallsFor)
 
     def floor(self, node: yaml.Node) -> Floor | None:
-        f = self.read.mapping(node, "a floor", fmt.FLOOR.fields, fmt.FLOOR.required)
+        return self.level_rule(node, fmt.FLOOR, "floor", Floor)
+
+    def level_rule(self, node: yaml.Node, shape: fmt.Shape, word: str, make: Any) -> Any:
+        """A rule that names a level under a condition (a calls_for rule, a floor): the same fields, read the
+        same way."""
+        f = self.read.mapping(node, f"a {shape.name}", shape.fields, shape.required)
         if f is None or "id" not in f or "level" not in f:
             return None
-        floor_id = self.ident(f["id"], "floor id") or ""
-        return Floor(floor_id, self.read.text(f["level"], "level") or "",
-                     self.read.text(f.get("because"), "because") or "",
-                     self.condition(f.get("when"), f"the condition of floor {floor_id!r}"),
-                     self.read.text(f.get("cite"), "cite") or "", self.place(node),
-                     {key: self.place(value) for key, value in f.items()})
+        rule_id = self.ident(f["id"], f"{word} id") or ""
+        return make(rule_id, self.read.text(f["level"], "level") or "",
+                    self.read.text(f.get("because"), "because") or "",
+                    self.condition(f.get("when"), f"the condition of {word} {rule_id!r}"),
+                    self.read.text(f.get("cite"), "cite") or "", self.place(node),
+                    {key: self.place(value) for key, value in f.items()})
 
     def requirements(self, node: yaml.Node | None) -> list[Requirement]:
         if node is None:
