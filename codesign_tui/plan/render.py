@@ -280,13 +280,13 @@ def _make_environment(templates: Path | None) -> Any:
 
 def _budgeted(function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that refuses a size far beyond any plan's (`center(10**9)`) and a result that big."""
-    name = getattr(function, "__name__", "")
+    name = getattr(function, "__name__", "").removeprefix("do_").removeprefix("sync_")
+    # a filter that takes the environment or context has it first; the value follows
+    skip = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
 
     def checked(*args: Any, **kwargs: Any) -> Any:
         _check_sizes(args[1:], kwargs.values())
-        # a filter that takes the environment or context has it first; the value follows
-        given = args[1:] if getattr(function, "jinja_pass_arg", None) is not None else args
-        _foresee_filter(name.removeprefix("do_").removeprefix("sync_"), given, kwargs)
+        _foresee_filter(name, args[skip:], kwargs)
         return _checked_size(function(*args, **kwargs))
 
     for attribute in ("jinja_pass_arg",):  # how Jinja knows a filter wants the environment or context
