@@ -232,6 +232,7 @@ def _value(flow: Flow, subject: Node, value: Node) -> str:
     options: Any = ()
     if flow.has_question(question_id):
         question = flow.question(question_id)
-        options = question.field(field_id).options if field_id and question.field(field_id) else question.options
+        found = question.field(field_id) if field_id else None
+        options = found.options if found is not None else question.options
     label = next((o.label for o in options if o.value == value.value), value.value)
     return f"“{label}”"
