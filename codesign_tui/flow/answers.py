@@ -23,6 +23,7 @@ class AnswerError(ValueError):
         super().__init__(message)
         self.question_id = question_id
         self.message = message
+        self.entry: int | None = None  # which entry of a register the problem is in, counting from 1
 
 
 def _word(value: Any) -> Any:

@@ -471,7 +471,7 @@ class Conversation:
         """What to say on leaving: honest about whether the answers are saved. `resume` is the command
         that carries on."""
         session = self.session
-        if self.save_error is not None:
+        if self.save_error is not None and self.store is not None:
             return (f"Your answers could NOT be saved ({self.save_error}). Copy them from here into a file and"
                     f" open it with: codesign render {self.flow.id} --answers FILE --partial\n\n"
                     + self.store.text(self.session))

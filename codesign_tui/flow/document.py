@@ -171,11 +171,11 @@ def parse_document(raw: bytes, path: Path, problems: Problems) -> Document | Non
     lines = text.splitlines()
     problems.sources[name] = lines
     tab_lines = set()
-    for number, line in enumerate(lines, 1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
+    for number, text_line in enumerate(lines, 1):
+        indent = len(text_line) - len(text_line.lstrip(" \t"))
+        if "\t" in text_line[:indent]:
             tab_lines.add(number)
-            problems.add(Problem(name, number, line.index("\t") + 1,
+            problems.add(Problem(name, number, text_line.index("\t") + 1,
                                  "tab used for indentation; YAML needs spaces"))
     if _too_deep(text):
         problems.add(Problem(name, 1, 1, f"the file nests lists or mappings more than {MAX_DEPTH} levels"

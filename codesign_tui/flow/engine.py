@@ -122,11 +122,11 @@ def longest_path(flow: Flow, answers: dict[str, Any]) -> tuple[int, bool]:
     not yet answered; and whether that is the only length left. Where those answers cannot be listed
     (free text, numbers) or are too many to try, every question in the flow is the bound."""
     steering = [q for q in flow.questions if q.id in flow.path_reads and q.id not in answers]
-    domains = [q.possible_answers(MOST_TRIES) for q in steering]
+    domains = [domain for q in steering if (domain := q.possible_answers(MOST_TRIES)) is not None]
     tries = 1
     for domain in domains:
-        tries *= len(domain) if domain is not None else MOST_TRIES + 1
-    if tries > MOST_TRIES:
+        tries *= len(domain)
+    if len(domains) < len(steering) or tries > MOST_TRIES:  # a question whose answers cannot all be tried
         return len(flow.questions), False
     lengths = {len(walk(flow, {**answers, **dict(zip((q.id for q in steering), combo))}))
                for combo in itertools.product(*domains)}
@@ -234,7 +234,7 @@ class Session:
             done_total = counts.setdefault(question.section_id, [0, 0])
             done_total[1] += 1
             done_total[0] += question.id in self.answers
-        return [(s, *counts[s.id]) for s in self.flow.sections if s.id in counts]
+        return [(s, counts[s.id][0], counts[s.id][1]) for s in self.flow.sections if s.id in counts]
 
     def answer(self, question_id: str, value: Any) -> Change:
         """Answer (or change the answer to) a question on the path; raises AnswerError when the value

@@ -276,6 +276,7 @@ def json_schema() -> dict[str, Any]:
 
     def field_schema(spec: Field) -> dict[str, Any]:
         item = ref(spec.type) if isinstance(spec.type, Shape) else scalar_schema(spec.type, spec.enum)
+        schema: dict[str, Any]
         if spec.list_of:
             if spec.type in ("word", "id", "text"):
                 schema = {"oneOf": [{"type": "array", "items": item}, item]}

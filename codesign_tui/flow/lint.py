@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from .expressions import Node
 from .model import Condition, Flow, Place, Question
@@ -219,6 +219,8 @@ def _expression(flow: Flow, condition: Condition, what: str, problems: Problems,
             return None, None
         if field_id:
             field = question.field(field_id)
+            if field is None:
+                return None, None
             # inside any() a field is one record's single value; elsewhere, every record's value
             return (tuple(o.value for o in field.options) if field.options else None), node.op != "field"
         if question.kind == "record":
@@ -483,7 +485,7 @@ def _never_true(flow: Flow, problems: Problems) -> None:
 
 def _can_be_true(flow: Flow, condition: Condition) -> bool | None:
     """Whether some answers make the condition true; None when there are too many to try."""
-    domains = []
+    domains: list[list[Any]] = []
     names = condition.expression.names
     for name in names:
         if not flow.has_question(name):

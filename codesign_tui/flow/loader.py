@@ -217,8 +217,8 @@ class _FlowReader:
     def migrations(self, node: yaml.Node | None, version: str) -> tuple[Migration, ...]:
         """Each step of the flow's history, its `to` filled in from the next step's `from` (or the flow's
         version, for the last) where it is not written; flow/migrations.py checks that the chain holds."""
-        steps = [self.migration(item) for item in self.read.sequence(node, "migrations")]
-        steps = [step for step in steps if step is not None]
+        read = [self.migration(item) for item in self.read.sequence(node, "migrations")]
+        steps = [step for step in read if step is not None]
         out = []
         for index, (step, to) in enumerate(steps):
             following = steps[index + 1][0].start if index + 1 < len(steps) else version

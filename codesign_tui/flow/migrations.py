@@ -43,12 +43,12 @@ def chain(flow: Flow, version: str) -> list[Migration] | None:
     """The steps that lead from `version` to the flow's own, in order; [] when it is the flow's own, None when
     no chain of the flow's migrations leads from it."""
     by_start: dict[str, Migration] = {}
-    for step in flow.migrations:
-        by_start.setdefault(step.start, step)
+    for migration in flow.migrations:
+        by_start.setdefault(migration.start, migration)
     steps: list[Migration] = []
     current = version
     while current != flow.version:
-        step = by_start.get(current)
+        step: Migration | None = by_start.get(current)
         if step is None or step in steps:
             return None
         steps.append(step)
@@ -279,14 +279,18 @@ def _check_sources(old: Flow, step: Migration, problems: Problems) -> None:
         known(qid, step.places.get(f"drop:{qid}", step.place), "drop")
     for qid, mapping in step.map_option.items():
         found = old.question(back.get(qid, qid)) if old.has_question(back.get(qid, qid)) else None
-        for value in mapping if found is not None else ():
+        if found is None:
+            continue
+        for value in mapping:
             if value not in found.values:
                 _add(problems, step.places.get(f"map_option:{qid}:{value}", step.place),
                      f"map_option: {value!r} was not an option of {found.id!r} in version {step.start!r}",
                      did_you_mean(value, found.values))
     for qid, fields in step.rename_field.items():
         found = old.question(back.get(qid, qid)) if old.has_question(back.get(qid, qid)) else None
-        for field_id in fields if found is not None else ():
+        if found is None:
+            continue
+        for field_id in fields:
             if found.field(field_id) is None:
                 _add(problems, step.places.get(f"rename_field:{qid}:{field_id}", step.place),
                      f"rename_field: {found.id!r} had no field {field_id!r} in version {step.start!r}",
@@ -298,7 +302,9 @@ def _check_sources(old: Flow, step: Migration, problems: Problems) -> None:
         renamed_back = {new: was for was, new in step.rename_field.get(qid, {}).items()}
         for field_id, mapping in by_field.items():
             spec = found.field(renamed_back.get(field_id, field_id))
-            values = tuple(o.value for o in spec.options) if spec is not None else ()
+            if spec is None:
+                continue
+            values = tuple(o.value for o in spec.options)
             for value in mapping if values else ():
                 if value not in values:
                     _add(problems, step.places.get(f"map_field_value:{qid}:{field_id}:{value}", step.place),

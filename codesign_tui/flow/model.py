@@ -250,17 +250,10 @@ class CallsFor:
 
 
 @record(frozen=True)
-class Floor:
+class Floor(CallsFor):
     """A level that a condition makes the lowest both what the work calls for and the recommendation may be
-    (a statutory duty to consult: at least Consult, whatever else the answers say)."""
-
-    id: str
-    level: str
-    because: str
-    when: Condition | None = None
-    cite: str = ""
-    place: Place = NOWHERE
-    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    (a statutory duty to consult: at least Consult, whatever else the answers say). Read and written as a
+    calls_for rule is; a kind of its own so that nothing takes one for the other."""
 
 
 @record(frozen=True)

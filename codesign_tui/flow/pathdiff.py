@@ -110,7 +110,8 @@ class _Carry:
         steps = chain(new, old.version) if old.id == new.id and old.version != new.version else None
         self.steps = tuple(steps or ())
         # what a migration writes in for a question an old answer set cannot have
-        self.defaults = migrate(new, old.version, {}).answers if self.steps else {}
+        migrated = migrate(new, old.version, {}) if self.steps else None
+        self.defaults = migrated.answers if migrated is not None else {}
 
     def question(self, old_id: str) -> str | None:
         carried = _carry_question(self.steps, old_id)
@@ -122,7 +123,8 @@ class _Carry:
         if target is None:
             return None, MISSING
         if self.steps:
-            value = migrate(self.new, self.old.version, {old_id: value}).answers.get(target)  # type: ignore[union-attr]
+            migrated = migrate(self.new, self.old.version, {old_id: value})
+            value = migrated.answers.get(target) if migrated is not None else value
         try:
             return target, check_answer(self.new.question(target), value)
         except AnswerError:
@@ -138,12 +140,12 @@ def asked(old: Flow, new: Flow) -> list[Asked]:
     carry = _Carry(old, new)
     back = {carry.question(q.id): q.id for q in old.questions if carry.question(q.id) is not None}
     pairs: list[tuple[str | None, str | None]] = []
-    for old_id in rule_questions(old):
-        pairs.append((old_id, carry.question(old_id)))
+    for rule_id in rule_questions(old):
+        pairs.append((rule_id, carry.question(rule_id)))
     taken = {new_id for _, new_id in pairs if new_id is not None}
-    for new_id in rule_questions(new):
-        if new_id not in taken:
-            pairs.append((back.get(new_id), new_id))
+    for rule_id in rule_questions(new):
+        if rule_id not in taken:
+            pairs.append((back.get(rule_id), rule_id))
     old_steering, new_steering = _steering(old), _steering(new)
     used: set[str] = set()
     out = []
@@ -232,8 +234,8 @@ def _tries(old: Flow, new: Flow, questions: list[Asked]) -> Iterator[_Tried]:
     simple = _simple(old) and _simple(new)
     rename = {q.old_id: q.id for q in questions if q.old_id is not None}
     carry = _Carry(old, new)
-    for question in old.questions:
-        rename.setdefault(question.id, carry.question(question.id) or question.id)
+    for flow_question in old.questions:
+        rename.setdefault(flow_question.id, carry.question(flow_question.id) or flow_question.id)
     seen: set[tuple] = set()
     everything = tuple(range(len(questions)))
     old_steers = [i for i, q in enumerate(questions) if q.old_id in old.path_reads]
@@ -317,7 +319,8 @@ def diff(old: Flow, new: Flow, limit: int = MAX_PATHS) -> FlowDiff:
         report.by_recommendation[change] += tried.weight
         if change[0] != change[1]:
             _example(report.examples, change, questions, tried)
-        held = (tried.old.held_back_by, tried.new.held_back_by)
+        held: tuple[tuple[str, ...] | None, tuple[str, ...] | None] = (tried.old.held_back_by,
+                                                                       tried.new.held_back_by)
         if tried.old.recommendation is None or tried.new.recommendation is None:
             held = (held[0] if tried.old.recommendation else None, held[1] if tried.new.recommendation else None)
         report.by_held_back[held] += tried.weight

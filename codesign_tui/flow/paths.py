@@ -53,12 +53,10 @@ def combinations(flow: Flow) -> Iterator[dict[str, Any]]:
         s.when is None and not s.next for s in flow.sections)
     seen: set[tuple] = set()
     for combo in itertools.product(*domains):
-        answers = dict(zip(questions, combo))
-        if not simple:
-            answers = _first_time_on_path(flow, answers, seen)
-            if answers is None:
-                continue
-        yield answers
+        given = dict(zip(questions, combo))
+        answers = given if simple else _first_time_on_path(flow, given, seen)
+        if answers is not None:
+            yield answers
 
 
 def _first_time_on_path(flow: Flow, answers: dict[str, Any], seen: set[tuple]) -> dict[str, Any] | None:
@@ -151,12 +149,12 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
         s.when is None and not s.next for s in flow.sections)
     seen: set[tuple] = set()
     for combo in itertools.product(*classes):
-        answers = {q: value for q, (value, _) in zip(report.questions, combo)}
+        given = {q: value for q, (value, _) in zip(report.questions, combo)}
         weights = {q: weight for q, (_, weight) in zip(report.questions, combo)}
-        if not simple:  # answers the path skips are dropped, and each distinct set counted once
-            answers = _first_time_on_path(flow, answers, seen)
-            if answers is None:
-                continue
+        # answers the path skips are dropped, and each distinct set counted once
+        answers = given if simple else _first_time_on_path(flow, given, seen)
+        if answers is None:
+            continue
         weight = 1
         for question in answers:
             weight *= weights[question]

@@ -6,6 +6,7 @@ import difflib
 import os
 from dataclasses import field
 from pathlib import Path
+from typing import Iterable
 
 from ..records import record
 from .visible import visible
@@ -150,7 +151,7 @@ class FlowError(Exception):
         super().__init__(problems.format())
 
 
-def did_you_mean(name: str, known: object) -> str:
+def did_you_mean(name: str, known: Iterable[object]) -> str:
     """A hint naming the closest known name, or nothing when none is close."""
     close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""

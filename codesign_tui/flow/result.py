@@ -146,6 +146,16 @@ def is_complete(path: Iterable[Question], answers: Mapping[str, Any]) -> bool:
     return not any(q.required for q in path if q.id not in answers)
 
 
+@record(frozen=True)
+class Levels:
+    """The three levels a flow with levels always gives: what the work calls for, what the conditions
+    support, and the recommendation (the lower of the two, or a floor's)."""
+
+    calls_for: Level
+    supported: Level
+    recommendation: Level
+
+
 @record
 class Result:
     """What a set of answers gives: the recommendation, why, what holds it back and what to do."""
@@ -166,6 +176,14 @@ class Result:
     unanswered: list[str] = field(default_factory=list)  # on the path with no answer (skipped is answered)
     so_far: bool = False  # a live view: an unanswered question holds nothing back yet
     floor: Floor | None = None  # the floor that applies, whether or not it raised anything
+
+    @property
+    def levels(self) -> Levels:
+        """The three levels, for code that only runs on a flow with levels (a flow without them has no
+        recommendation: asking this of it is a mistake in the code, said as a ValueError)."""
+        if self.calls_for is None or self.supported is None or self.recommendation is None:
+            raise ValueError(f"flow {self.flow.id!r} has no levels, so no recommendation")
+        return Levels(self.calls_for, self.supported, self.recommendation)
 
     @property
     def floored(self) -> bool:
@@ -366,10 +384,11 @@ class Result:
         first of them (None when that would not raise them)."""
         flow, active, changes = self.flow, self.answers, {}
         for question in self.held_back_by:  # none without levels
-            needs = accepted_up_to(flow, question, flow.rank(self.calls_for.id))
+            levels = self.levels
+            needs = accepted_up_to(flow, question, flow.rank(levels.calls_for.id))
             trial = dict(active, **{question: meeting(flow, question, needs)}) if needs else active
             level = supported_level(flow, trial, self.so_far)
-            changes[question] = needs, level.id if flow.rank(level.id) > flow.rank(self.supported.id) else None
+            changes[question] = needs, level.id if flow.rank(level.id) > flow.rank(levels.supported.id) else None
         return changes
 
     @cached_property

@@ -45,7 +45,7 @@ class Glossary:
 
 def join_words(items: Iterable[object], word: str = "and") -> str:
     """ "Yes, Partly or Not sure": a list in words, as the plan and the conversation both say it."""
-    items = [str(item) for item in items]
-    if len(items) <= 2:
-        return f" {word} ".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    said = [str(item) for item in items]
+    if len(said) <= 2:
+        return f" {word} ".join(said)
+    return f"{', '.join(said[:-1])} {word} {said[-1]}"

@@ -138,10 +138,11 @@ def compare(flow: Flow, voices: list[tuple[str, dict[str, Any]]]) -> Comparison:
             tried = evaluate(flow, {**baseline.answers, question_id: answer})
             if not flow.levels:
                 continue
-            moves = (tried.recommendation.id != first.recommendation.id or tried.calls_for.id != first.calls_for.id)
+            now, was = tried.levels, first.levels
+            moves = now.recommendation.id != was.recommendation.id or now.calls_for.id != was.calls_for.id
             confirmed = tried.if_confirmed.id if tried.if_confirmed else None
             first_confirmed = first.if_confirmed.id if first.if_confirmed else None
-            changes.append(Change(voice.name, answer, tried.recommendation.id, tried.calls_for.id, moves,
+            changes.append(Change(voice.name, answer, now.recommendation.id, now.calls_for.id, moves,
                                   confirmed, confirmed != first_confirmed))
         comparison.differences.append(Difference(question_id, given, tuple(changes)))
     _common_ground(comparison)
@@ -181,7 +182,7 @@ def _common_ground(comparison: Comparison) -> None:
     comparison.common = common
     comparison.common_result = evaluate(flow, common)
     if flow.levels:
-        first = flow.rank(baseline.result.recommendation.id)
+        first = flow.rank(baseline.result.levels.recommendation.id)
 
         def reach(difference: Difference) -> int:
             return max((abs(flow.rank(c.recommendation) - first) for c in difference.changes), default=0)
