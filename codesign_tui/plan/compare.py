@@ -35,16 +35,17 @@ def change_words(comparison: Comparison, difference: Difference, change: Change,
     flow = comparison.flow
     first = comparison.baseline
     mine = first.result.answers.get(difference.question)
-    was = first.result.recommendation.id
+    levels = first.result.levels
+    was = levels.recommendation.id
     if change.recommendation == was:
         moved = f"the recommendation stays {_label(flow, was)}"
     elif flow.rank(change.recommendation) < flow.rank(was):
         moved = f"the recommendation falls to {_label(flow, change.recommendation)}"
     else:
         moved = f"the recommendation rises to {_label(flow, change.recommendation)}"
-    if change.calls_for != first.result.calls_for.id:
+    if change.calls_for != levels.calls_for.id:
         moved += (f", and the work would call for {_label(flow, change.calls_for)} instead of"
-                  f" {_label(flow, first.result.calls_for.id)}")
+                  f" {_label(flow, levels.calls_for.id)}")
     if change.confirm_moves:
         first_confirmed = first.result.if_confirmed.id if first.result.if_confirmed else was
         moved += (f"; once every “Not sure” is confirmed it would be {_label(flow, change.if_confirmed or change.recommendation)},"
@@ -73,7 +74,7 @@ def summary_line(comparison: Comparison) -> str:
                     " confirmed.")
         return (f"Answers from {others} differ on {count} question{'s' * (count != 1)}, but no difference"
                 " changes the recommendation.")
-    held = comparison.common_result.recommendation.id if comparison.common_result else ""
+    held = comparison.common_result.levels.recommendation.id if comparison.common_result else ""
     return (f"Answers from {others} differ on {len(moving)} question{'s' * (len(moving) != 1)} in a way that"
             f" changes the recommendation; on what everyone agrees, it is {_label(flow, held)}.")
 
@@ -98,7 +99,7 @@ def partners_section(comparison: Comparison) -> list[str]:
                   " the recommendation.", ""]
     if comparison.common_result is not None and moving:
         lines += [f"On what everyone agrees, the recommendation is"
-                  f" {md(_label(flow, comparison.common_result.recommendation.id))}. {md(CAUTION)}", ""]
+                  f" {md(_label(flow, comparison.common_result.levels.recommendation.id))}. {md(CAUTION)}", ""]
     return lines
 
 
@@ -111,9 +112,9 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
              " answers.", "", md(summary_line(comparison)), "", "## Each voice's recommendation", "",
              "| | " + " | ".join(md(v.name) for v in voices) + " |", "|---|" + "---|" * len(voices)]
     if flow.levels:
-        lines.append("| Recommendation | " + " | ".join(md(v.result.recommendation.label) for v in voices) + " |")
+        lines.append("| Recommendation | " + " | ".join(md(v.result.levels.recommendation.label) for v in voices) + " |")
         lines.append(f"| {md(flow.calls_for_words[:1].upper() + flow.calls_for_words[1:])} | "
-                     + " | ".join(md(v.result.calls_for.label) for v in voices) + " |")
+                     + " | ".join(md(v.result.levels.calls_for.label) for v in voices) + " |")
         lines.append("| Held back by | " + " | ".join(
             md(", ".join(f"Q{flow.number(q)}" for q in v.result.held_back_by) or "nothing") for v in voices) + " |")
     lines += ["", "## Where the answers differ", ""]
@@ -133,7 +134,7 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
     if flow.levels and comparison.common_result is not None:
         result = comparison.common_result
         lines += ["## A recommendation that holds on what everyone agrees", "",
-                  f"{md(result.recommendation.label)}. {md(CAUTION)}", ""]
+                  f"{md(result.levels.recommendation.label)}. {md(CAUTION)}", ""]
         for question_id, voice in comparison.cautious.items():
             lines.append(f"- {md(_prompt(flow, question_id))}: {md(_answer(flow, question_id, comparison.common[question_id]))}"
                          f" (answered by {md(voice)})")

@@ -83,9 +83,10 @@ def _key_lines(flow: Flow, example: WorkedExample, question_id: str) -> list[str
 def _recommendation(flow: Flow, example: WorkedExample) -> list[str]:
     result = evaluate(flow, example.answers)
     lines = ["## What the case gives", ""]
-    if flow.levels and result.recommendation is not None:
-        lines += [f"The recommendation is **{md(result.recommendation.label)}**."
-                  f" {md(flow.levels_sentence(result.calls_for, result.supported))}", ""]
+    if flow.levels:
+        levels = result.levels
+        lines += [f"The recommendation is **{md(levels.recommendation.label)}**."
+                  f" {md(flow.levels_sentence(levels.calls_for, levels.supported))}", ""]
     for part in paragraphs(example.note):
         lines += [part, ""]
     return lines

@@ -5,9 +5,10 @@ links go only to web addresses. A checklist's boxes are the marks ☑ and ☐ in
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 
 from .escape import anchor, mermaid_steps
 
@@ -35,7 +36,8 @@ def _parser() -> MarkdownIt:
         pass
     else:
         parser.use(tasklists_plugin).use(anchors_plugin, min_level=1, max_level=4, slug_func=anchor)
-    default_fence = parser.renderer.rules["fence"]
+    rules = cast(RendererHTML, parser.renderer).rules  # MarkdownIt's own renderer: this parser is given no other
+    default_fence = rules["fence"]
 
     def fence(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
         token = tokens[index]
@@ -46,7 +48,7 @@ def _parser() -> MarkdownIt:
         return default_fence(tokens, index, options, env)
 
     parser.add_render_rule("fence", fence)
-    default_inline = parser.renderer.rules.get("html_inline")
+    default_inline = rules.get("html_inline")
 
     def box(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
         # with raw HTML off, the only inline HTML is the task-list plugin's checkbox

@@ -163,7 +163,7 @@ def sheet(flow: Flow, result: Result, agenda: list[AgendaItem]) -> dict[str, Any
         text = " ".join((item.title, *item.concerns))
         touched = []
         for entry in entries:
-            names = [n for n in (entry["name"], entry["organisation"]) if n]
+            names = [n for n in (str(entry["name"]), str(entry["organisation"])) if n]
             why = [n for n in names if _mentions(text, n)
                    or any(_mentions(n, c) for c in item.concerns)]
             if why:

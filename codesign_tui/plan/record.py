@@ -37,6 +37,7 @@ def conflicts_record(flow: Flow, result: Result, *, public: bool) -> dict[str, A
     label = flow.question(REGIME_QUESTION).label(regime) if regime else ""
     never = never_public(question) if public else set()
     entries = []
+    handling = question.field("management")
     for index, record in enumerate(result.answers.get(question.id) or []):
         if not isinstance(record, dict):
             continue
@@ -57,8 +58,7 @@ def conflicts_record(flow: Flow, result: Result, *, public: bool) -> dict[str, A
             "number": index + 1, "name": name, "withheld": public and not published(record),
             "directness": "Indirect" if kind == "indirect" else "Direct" if kind else NOT_RECORDED,
             "details": details, "ours": ours,
-            "handling": cell(question.field("management"), record.get("management"))
-            if question.field("management") else NOT_RECORDED,
+            "handling": cell(handling, record.get("management")) if handling else NOT_RECORDED,
             "may_bid": record.get("may_bid") in ("yes", "unsure"),
         })
     return {"regime": regime or "", "regime_label": label, "register": question.id,

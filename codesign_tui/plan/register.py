@@ -63,7 +63,8 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
     never = never_public(question) if private else set()
     shown = [f for f in question.fields if f.table and f.id not in never]
     columns = [{"id": f.id, "title": heading(f)} for f in shown]
-    rows, used = [], {}
+    rows: list[Any] = []
+    used: dict[tuple[str, str], Any] = {}  # (field, option) -> the key's line for that abbreviation
     withheld = 0
     for record in records:
         if private and not published(record):
