@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any, Awaitable, Callable
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -12,9 +13,9 @@ class ActionsProvider(Provider):
     """Every action of this app's own on the current screen, as a command: nothing of Textual's own (focus
     next, maximize, screenshot) and no key that only repeats another (the number keys)."""
 
-    def _actions(self) -> list[tuple[str, str, str, object]]:
+    def _actions(self) -> list[tuple[str, str, str, Callable[[], Awaitable[Any]]]]:
         seen: set[str] = set()
-        found = []
+        found: list[tuple[str, str, str, Callable[[], Awaitable[Any]]]] = []
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled \
@@ -49,7 +50,7 @@ class ActionsProvider(Provider):
                           help=help_text)
 
 
-def _ours(node: object, binding: object) -> bool:
+def _ours(node: object, binding: Binding) -> bool:
     """Whether one of this app's classes declares the binding (rather than a Textual class it builds on)."""
     for cls in type(node).__mro__:
         if any(getattr(declared, "action", None) == binding.action for declared in cls.__dict__.get("BINDINGS", ())):

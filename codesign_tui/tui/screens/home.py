@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -13,12 +13,15 @@ from textual.widgets.option_list import Option
 from ...flow.catalogue import FlowEntry, how_long
 from ...flow.visible import visible
 from ...sessions import Damaged, Listed, when
+from ..app import CodesignApp
 from ..widgets.footer import Footer
 
 
 
 class HomeScreen(Screen):
     """Where every run starts unless a flow is named on the command line."""
+
+    app = getters.app(CodesignApp)
 
     # the list to start from is focused in on_mount, without scrolling the introduction away; Textual's own
     # first focus would land on the scrolling column first, and each move of the focus restyles the screen
@@ -137,7 +140,7 @@ class HomeScreen(Screen):
         def confirmed(yes: bool | None) -> None:
             if yes and self.app.store.delete(session_id):
                 self.saved = [s for s in self.saved if s.name != session_id]
-                saved_list.remove_option(option.id)
+                saved_list.remove_option(option.id or "")
                 self._show_saved()
                 self.refresh_bindings()
                 self.notify("Deleted.")

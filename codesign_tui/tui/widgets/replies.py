@@ -450,11 +450,13 @@ class RecordForm(Vertical):
     @on(Select.Changed)
     def _explain_choice(self, event: Select.Changed) -> None:
         spec = next((f for f in self.question.fields if f"field-{f.id}" == event.select.id), None)
-        shown = self.query(f"#explain-{spec.id}") if spec is not None else None
-        if shown:
-            option = spec.option(event.value) if event.value is not Select.NULL else None
-            shown.first().update(visible(self.words(option.explanation)) if option and option.explanation else "")
-            shown.first().display = bool(option and option.explanation)
+        if spec is None:
+            return
+        shown = self.query(f"#explain-{spec.id}").only_one(Static) if self.query(f"#explain-{spec.id}") else None
+        if shown is not None:
+            option = spec.option(str(event.value)) if event.value is not Select.NULL else None
+            shown.update(visible(self.words(option.explanation)) if option and option.explanation else "")
+            shown.display = bool(option and option.explanation)
 
     @on(Button.Pressed, "#record-add")
     def _add_pressed(self) -> None:
@@ -464,10 +466,11 @@ class RecordForm(Vertical):
     def _field_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         said = event.value.strip().casefold()
-        spec = self.question.field(event.input.id.removeprefix("field-"))
+        field_id = (event.input.id or "").removeprefix("field-")
+        spec = self.question.field(field_id)
         # "done" means no more to add, as the hints say: typed into an otherwise empty form, or into a date
         # (which it cannot be). An entry filled in above it is added first, or the form says what it still needs.
-        alone = list(self._values()) == [event.input.id.removeprefix("field-")]
+        alone = list(self._values()) == [field_id]
         if said in DONE_WORDS and (alone or (spec is not None and spec.kind == "date")):
             event.input.value = ""
             self.finish()

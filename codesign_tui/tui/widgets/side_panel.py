@@ -146,8 +146,8 @@ class SidePanel(VerticalScroll):
         self.refresh_panel()  # the ladder's marked lines are wrapped to its width
 
 
-def _show(static: Static, content: Content) -> None:
+def _show(static: Static, content: Content | SectionsProgress) -> None:
     # most answers leave the ladder as it was: only a change is drawn again (and laid out)
     shown = static.content
-    if not (isinstance(shown, Content) and shown.is_same(content)):
+    if not (isinstance(shown, Content) and isinstance(content, Content) and shown.is_same(content)):
         static.update(content)

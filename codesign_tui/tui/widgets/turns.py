@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.events import Click, MouseDown, MouseEvent, MouseMove, MouseUp
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -59,13 +60,14 @@ class Fold(Static):
             if opened:
                 self.shown.update(body)
             else:
-                await remove(self.shown.parent, [self.shown])
+                if isinstance(self.shown.parent, Widget):
+                    await remove(self.shown.parent, [self.shown])
                 self.shown = None
         self.opened = opened
         self.refresh()
 
     def watch_opened(self, opened: bool) -> None:
-        if self.shown is None and opened and self.parent is not None:
+        if self.shown is None and opened and isinstance(self.parent, Widget):
             self.shown = Static(self.body, markup=False, classes="fold-body")
             self.parent.mount(self.shown, after=self)
         elif self.shown is not None:
@@ -174,6 +176,7 @@ class AnswerTurn(LightTurn):
     """The person's answer. Click it, or choose it in the transcript and press Enter, to change it."""
 
     TIP = "Click to change this answer"
+    question: Question  # an answer is always to a question
 
     def __init__(self, question: Question, label: str) -> None:
         super().__init__(Content.from_markup("$label", label=visible(label, "\n")), "turn answer-turn",
@@ -260,7 +263,7 @@ class PastTurns(Widget):
 
     async def thaw(self) -> None:
         """Give the turns kept here back to the transcript as widgets, in their place."""
-        if not self.turns or self.parent is None:
+        if not self.turns or not isinstance(self.parent, Widget):
             return
         widgets = self.again()
         self.clear()
@@ -376,7 +379,7 @@ class Transcript(VerticalScroll, can_focus=True):
     def fit(self) -> None:
         """Choose between fitting the turns and filling the height, from the room the column has left."""
         column = self.parent
-        if column is None or not column.size.height:
+        if not isinstance(column, Widget) or not column.size.height:
             return
         others = sum(child.outer_size.height for child in column.children if child is not self and child.display)
         room = column.content_size.height - others - self.styles.gutter.height
@@ -449,7 +452,7 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         # a focusable container receives the clicks on its children; find the answer that was clicked
-        widget = event.widget
+        widget: DOMNode | None = event.widget
         while widget is not None and widget is not self and not isinstance(widget, AnswerTurn):
             widget = widget.parent
         if isinstance(widget, AnswerTurn):
