@@ -13,28 +13,26 @@ from __future__ import annotations
 
 import dataclasses
 from operator import attrgetter
-from typing import Any, Callable, TypeVar, dataclass_transform
-
-T = TypeVar("T")
+from typing import Any, Callable, dataclass_transform
 
 
 @dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
-def record(cls: type[T] | None = None, /, *, frozen: bool = False, order: bool = False) -> Any:
+def record(cls: type | None = None, /, *, frozen: bool = False, order: bool = False) -> Any:
     """Use as `@record` or `@record(frozen=True, order=True)`, with `dataclasses.field` as usual."""
 
-    def wrap(cls: type[T]) -> type[T]:
+    def wrap(cls: Any) -> Any:  # the class as dataclasses makes it, given the shared methods below
         cls = dataclasses.dataclass(cls, eq=False, repr=False)
         fields = dataclasses.fields(cls)
         compared = tuple(f.name for f in fields if f.compare)
         key = _key(compared)
-        cls._record_key = staticmethod(key)  # type: ignore[attr-defined]
-        cls._record_repr = tuple(f.name for f in fields if f.repr)  # type: ignore[attr-defined]
-        cls.__eq__ = _eq  # type: ignore[method-assign]
-        cls.__repr__ = _repr  # type: ignore[method-assign]
+        cls._record_key = staticmethod(key)
+        cls._record_repr = tuple(f.name for f in fields if f.repr)
+        cls.__eq__ = _eq
+        cls.__repr__ = _repr
         # as a dataclass: hashable by value when frozen, not hashable when its fields may change
-        cls.__hash__ = _hash if frozen else None  # type: ignore[assignment,method-assign]
+        cls.__hash__ = _hash if frozen else None
         if order:
-            cls.__lt__, cls.__le__, cls.__gt__, cls.__ge__ = _lt, _le, _gt, _ge  # type: ignore[method-assign]
+            cls.__lt__, cls.__le__, cls.__gt__, cls.__ge__ = _lt, _le, _gt, _ge
         return cls
 
     return wrap if cls is None else wrap(cls)
