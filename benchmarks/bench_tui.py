@@ -8,7 +8,9 @@
    the screen has been laid out and rendered). Target: within 1.15x. Then both again in a real
    pseudo-terminal of 100x30 with Textual's own driver: the parent times from starting the process until
    the terminal's last row has been written with something other than blanks (the home screen's footer),
-   then presses Ctrl+Q. Target: within 1.15x; a cold start (empty catalogue cache) within 1.25x.
+   then presses Ctrl+Q. Target: within 1.15x; a cold start (empty catalogue cache) within 1.25x. And the
+   `codesign` command itself, the console script beside this Python as a person types it (its argument
+   parsing and all), in the same terminal against the same bare app: within 1.15x.
 2. Answering: a generated flow of 50 yes_partly_no_unsure questions in 5 sections, answered through
    Pilot by pressing "1" 50 times with `await pilot.pause()` after each; the session must be complete.
    Baseline: a bare app with an anchored VerticalScroll that mounts one Static per key press, the key
@@ -33,6 +35,7 @@ answers do not complete the session with every answer "yes", the conversation st
 question it cannot answer).
 
 Run from the repository root:  .venv/bin/python benchmarks/bench_tui.py
+  --start     only the start-up in a real terminal (the script and the command against the bare app)
   --profile   afterwards, run the codesign side once more under cProfile (start-up; the 50 answers) and
               under tracemalloc (the engagement-plan conversation, and the bare app), and print where the
               time and memory go (adds a few minutes)
@@ -54,6 +57,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 30)
+COMMAND = Path(sys.executable).parent / ("codesign.exe" if os.name == "nt" else "codesign")
 START_RUNS = 11  # per app, interleaved: at 7 a start-up ratio moved by 0.1 between runs on a noisy machine
 ANSWER_RUNS = 3
 MEMORY_RUNS = 2  # peak RSS varies by about 1 MB between runs; each run of the conversation is slow
@@ -468,8 +472,11 @@ class Child:
             environment.pop(noisy, None)
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        # "command": the codesign command itself, as a person types it (the console script beside this
+        # Python, its argument parsing and all)
+        argv = [str(COMMAND)] if name == "command" else [sys.executable, str(self.scripts[name])]
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, str(self.scripts[name])], cwd=ROOT, env=environment,
+        process = subprocess.Popen(argv, cwd=ROOT, env=environment,
                                    stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
         os.close(slave)
         output, drawn = b"", None
@@ -506,6 +513,23 @@ class Child:
 
 class ChildFailed(Exception):
     pass
+
+
+def print_terminal(terminal: dict) -> None:
+    pty_c, pty_b, command = terminal["pty_codesign"], terminal["pty_bare"], terminal["command"]
+    print(f"{'in a terminal, to last row':28}{pty_c * 1e3:>10.0f}{pty_b * 1e3:>10.0f}{pty_c / pty_b:>7.2f}x"
+          f"   (a real {SIZE[0]}x{SIZE[1]} pseudo-terminal; start to the screen's last row drawn)")
+    print_pairs(terminal["pairs"])
+    print(f"{'the codesign command':28}{command * 1e3:>10.0f}{pty_b * 1e3:>10.0f}{command / pty_b:>7.2f}x"
+          "   (the console script as a person types it, in the same terminal)")
+    print_pairs(terminal["command_pairs"])
+
+
+def print_pairs(pairs: list[float]) -> None:
+    """How far a ratio moves with the machine's noise: each run against the bare run beside it."""
+    quartile = len(pairs) // 4
+    print(f"{'  run beside run':28}{'':20}{'':>8}   ratios of the {len(pairs)} pairs: {pairs[0]:.2f}x to"
+          f" {pairs[-1]:.2f}x, middle half {pairs[quartile]:.2f}x to {pairs[-1 - quartile]:.2f}x")
 
 
 def med(values) -> float:
@@ -561,7 +585,7 @@ def measure_terminal(child: Child) -> dict:
     """First paint in a real pseudo-terminal of SIZE: from starting the process to the home screen's last
     row on the terminal, as a person sees it."""
     began = time.perf_counter()
-    runs: dict[str, list[float]] = {"pty_codesign": [], "pty_bare": []}
+    runs: dict[str, list[float]] = {"pty_codesign": [], "pty_bare": [], "command": []}
     for name in runs:  # warm: the first run in a terminal pays for what the headless runs did not load
         child.run_in_terminal(name)
     for _ in range(START_RUNS):
@@ -572,6 +596,7 @@ def measure_terminal(child: Child) -> dict:
     out = {name: med(times) for name, times in runs.items()}
     # each codesign run against the bare run beside it: how far the ratio moves with the machine's noise
     out["pairs"] = sorted(c / b for c, b in zip(runs["pty_codesign"], runs["pty_bare"]))
+    out["command_pairs"] = sorted(c / b for c, b in zip(runs["command"], runs["pty_bare"]))
     return out
 
 
@@ -703,6 +728,15 @@ def main() -> int:
         if len(flow.questions) != QUESTIONS or len(flow.sections) != SECTIONS:
             print("the generated flow has the wrong shape (a bug in this generator)", file=sys.stderr)
             return 1
+        if "--start" in sys.argv[1:]:  # start-up in a real terminal alone, a minute or two
+            try:
+                warm_up(child, flow_path)
+                terminal = measure_terminal(child)
+            except ChildFailed as error:
+                print(f"a child process failed:\n{error}", file=sys.stderr)
+                return 1
+            print_terminal(terminal)
+            return 0
         try:
             warm_up(child, flow_path)
             start = measure_start(child, failures)
@@ -727,13 +761,8 @@ def main() -> int:
         print(f"{'  paint after app built':28}{paint_c * 1e3:>10.0f}{paint_b * 1e3:>10.0f}"
               f"{paint_c / paint_b:>7.2f}x")
         print(f"{'peak memory (MB)':28}{c['maxrss']:>10.1f}{b['maxrss']:>10.1f}{c['maxrss'] / b['maxrss']:>7.2f}x")
-        pty_c, pty_b = terminal["pty_codesign"], terminal["pty_bare"]
-        print(f"{'in a terminal, to last row':28}{pty_c * 1e3:>10.0f}{pty_b * 1e3:>10.0f}{pty_c / pty_b:>7.2f}x"
-              f"   (a real {SIZE[0]}x{SIZE[1]} pseudo-terminal; start to the screen's last row drawn)")
-        pairs = terminal["pairs"]
-        quartile = len(pairs) // 4
-        print(f"{'  run beside run':28}{'':20}{'':>8}   ratios of the {len(pairs)} pairs: {pairs[0]:.2f}x to"
-              f" {pairs[-1]:.2f}x, middle half {pairs[quartile]:.2f}x to {pairs[-1 - quartile]:.2f}x")
+        print_terminal(terminal)
+        pty_c, pty_b, command = terminal["pty_codesign"], terminal["pty_bare"], terminal["command"]
 
         ca, ba = answers["codesign"], answers["bare"]
         print(f"\n2. Answering {QUESTIONS} questions through Pilot, press + pause each (median of {ANSWER_RUNS};"
@@ -759,6 +788,8 @@ def main() -> int:
               f" {verdict(c['paint'] / b['paint'], START_TARGET)};"
               f" whole process: {c['wall'] / b['wall']:.2f}x; cold (empty catalogue cache):"
               f" {cold['paint'] / b['paint']:.2f}x")
+        print(f"  the codesign command in a real terminal <= {START_TARGET}x bare:"
+              f" {verdict(command / pty_b, START_TARGET)}")
         print(f"  start-up in a real terminal <= {START_TARGET}x bare: {verdict(pty_c / pty_b, START_TARGET)};"
               f" cold <= {COLD_TARGET}x bare: {verdict(cold['paint'] / b['paint'], COLD_TARGET)}")
         print(f"  answering, wall per answer <= {ANSWER_TARGET}x bare:"

@@ -10,6 +10,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 EXIT_OK, EXIT_PROBLEMS = 0, 2
+# the subcommands, known without building the parser: `codesign` on its own, or with a flow, is how most
+# people start it, and building every subcommand's options took a twentieth of the time to the first screen
+# (tests/test_cli.py checks this list against the parser's)
+COMMANDS = ("flows", "validate", "schema", "paths", "render", "migrate", "verify", "examples", "example", "cohort",
+            "serve", "room", "map", "compare", "meeting", "handout", "sessions")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -221,14 +226,12 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _tolerant_streams()
-    parser = _parser()
-    subcommands = set(parser.get_default("commands"))
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
-    if first in subcommands or "-h" in argv or "--help" in argv:
-        options = parser.parse_args(argv)
+    if first in COMMANDS or "-h" in argv or "--help" in argv:
+        options = _parser().parse_args(argv)
     else:
-        options = _parse_conversation(parser, argv)
+        options = _parse_conversation(argv)
     try:
         if options.version:
             from . import __version__
@@ -257,7 +260,7 @@ def _tolerant_streams() -> None:
             pass
 
 
-def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+def _parse_conversation(argv: list[str]) -> argparse.Namespace:
     top = argparse.ArgumentParser(prog="codesign", add_help=False)
     top.add_argument("--plain", action="store_true")
     top.add_argument("--version", action="store_true")
@@ -269,8 +272,8 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     top.add_argument("--collect", type=Path)
     top.add_argument("flow", nargs="?", default=None)
     options, extra = top.parse_known_args(argv)
-    if extra:
-        parser.error(f"unrecognised arguments: {' '.join(extra)}")
+    if extra:  # the whole parser, for its usage and error
+        _parser().error(f"unrecognised arguments: {' '.join(extra)}")
     return options
 
 

@@ -296,6 +296,22 @@ def test_no_command_can_be_a_flow_id():
     assert set(_parser().get_default("commands")) <= COMMAND_NAMES
 
 
+def test_the_commands_known_without_the_parser_are_the_parsers():
+    """`codesign` on its own does not build the parser (for a quicker first screen): the names it tells a
+    command from a flow by are the parser's own, so that a new command is not taken for a flow."""
+    from codesign_tui.cli import COMMANDS, _parser
+
+    assert COMMANDS == _parser().get_default("commands")
+
+
+def test_an_unknown_option_beside_a_flow_gets_the_whole_commands_usage(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "codesign_tui", "engagement-plan", "--bogus"],
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert "unrecognised arguments: --bogus" in result.stderr
+    assert "codesign COMMAND ..." in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_duplicated_id_is_listed_first_with_the_errors_that_may_follow_from_it():
     path = BROKEN / "duplicate-question-id-knock-on.yaml"
     result = _codesign("validate", str(path))
