@@ -48,7 +48,8 @@ def as_text(flow_map: FlowMap, width: int = 100) -> str:
                              break_on_hyphens=False)
 
     title = f"Map of the flow “{flow_map.title}” ({flow_map.id}, version {flow_map.version})"
-    lines = [title, "=" * min(len(title), width), wrap(flow_map.summary, hang=""), "", wrap(NUMBERS, hang=""), "",
+    title = wrap(title, hang="")  # on a narrow screen, over two lines
+    lines = [title, "=" * max(len(line) for line in title.splitlines()), wrap(flow_map.summary, hang=""), "", wrap(NUMBERS, hang=""), "",
              "THE CONVERSATION", "----------------"]
     for number, section in enumerate(flow_map.sections, 1):
         lines.append(f"{number}. {section.title}" + ("" if section.reachable else "  [NEVER REACHED]"))

@@ -14,7 +14,7 @@ from textual.theme import Theme
 
 from ..flow.catalogue import FlowEntry
 from ..sessions import DamagedSession, ExportError, SessionStore, data_folder
-from .commands import ActionsProvider
+from .commands import ActionsProvider, FlowMapProvider
 
 if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw the home screen
     from ..flow.conversation import Conversation
@@ -53,7 +53,7 @@ class CodesignApp(App):
 
     CSS_PATH = "app.tcss"
     TITLE = "codesign"
-    COMMANDS = {ActionsProvider}  # the app's own actions, nothing generic
+    COMMANDS = {ActionsProvider, FlowMapProvider}  # the app's own actions and the flow's map, nothing generic
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Leave; your answers are already saved", priority=True),
         Binding("f3", "toggle_contrast", "High contrast", tooltip="Switch high contrast on or off (remembered)",

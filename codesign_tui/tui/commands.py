@@ -68,3 +68,37 @@ def _key_name(key: str) -> str:
     named = [_KEY_NAMES.get(part, part.upper() if len(parts) > 1 or part[:1] == "f" and part[1:].isdigit()
                                 else part) for part in parts]
     return "+".join(named)
+
+
+class FlowMapProvider(Provider):
+    """"Map of this flow": while a flow is being answered, the whole of it in one view (the palette alone
+    offers it, as a thing looked at now and then, not a key to remember)."""
+
+    TITLE = "Map of this flow"
+    HELP = "See every section and question in order, where the conversation turns, and how the decision is made"
+
+    def _open(self) -> Callable[[], Any] | None:
+        current = getattr(self.app, "current", None)  # the conversation in hand, if there is one
+        if current is None:
+            return None
+        flow = current.flow
+
+        def open_map() -> None:
+            from .screens.flow_map import FlowMapScreen
+
+            self.app.push_screen(FlowMapScreen(flow))
+        return open_map
+
+    async def discover(self) -> Hits:
+        run = self._open()
+        if run is not None:
+            yield DiscoveryHit(self.TITLE, run, text=self.TITLE, help=self.HELP)
+
+    async def search(self, query: str) -> Hits:
+        run = self._open()
+        if run is None:
+            return
+        matcher = self.matcher(query)
+        score = max(matcher.match(self.TITLE), matcher.match(self.HELP) * 0.8)
+        if score > 0:
+            yield Hit(score, matcher.highlight(self.TITLE), run, text=self.TITLE, help=self.HELP)
