@@ -101,3 +101,21 @@ def test_the_command_writes_each_format(tmp_path):
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "map", "no-such-flow"], capture_output=True,
                          text=True, timeout=120)
     assert run.returncode == 2 and "no flow called 'no-such-flow'" in run.stderr
+
+
+def test_a_flow_without_levels_says_it_recommends_none_instead_of_an_empty_decision():
+    """The conflicts-of-interest steps decide no level: the map said 'The decision' and 'What each level needs'
+    over nothing, and that bold questions are read by a recommendation there is not."""
+    from codesign_tui.plan.flowmap import NO_LEVELS
+    from codesign_tui.resources import flows_dir
+
+    flow_map = outline(load_flow(flows_dir() / "conflicts-of-interest.yaml"))
+    assert not flow_map.levels
+    text, page, chart = as_text(flow_map), as_html(flow_map), as_mermaid(flow_map)
+    assert " ".join(text.split()).endswith(NO_LEVELS)
+    assert "What each level needs" not in text and "* the recommendation reads" not in text
+    assert NO_LEVELS in page and "What each level needs" not in page and "<strong>bold</strong>" not in page
+    assert "subgraph decision" not in chart
+    # a flow with levels keeps its decision
+    engagement = outline(load_flow(flows_dir() / "engagement-plan.yaml"))
+    assert NO_LEVELS not in as_html(engagement) and "What each level needs" in as_html(engagement)

@@ -13,6 +13,10 @@ HOW_IT_DECIDES = ("What the work calls for is decided by the first of these rule
                   " The recommendation is that level, or lower: the highest level whose needs, and those of"
                   " every level below it, the answers meet.")
 NUMBERS = "Q1, Q2 … are the questions' numbers, as in the app, plain mode and the plan."
+# a flow without levels (the conflicts-of-interest steps) decides no level: its map says so, rather than
+# showing an empty decision
+NO_LEVELS = ("This flow recommends no level: it records the answers, and the plan lists the actions and warnings"
+             " they lead to.")
 
 
 def _rules(flow_map: FlowMap) -> list[tuple[int, str, str, str, bool]]:
@@ -49,8 +53,8 @@ def as_text(flow_map: FlowMap, width: int = 100) -> str:
 
     title = f"Map of the flow “{flow_map.title}” ({flow_map.id}, version {flow_map.version})"
     title = wrap(title, hang="")  # on a narrow screen, over two lines
-    lines = [title, "=" * max(len(line) for line in title.splitlines()), wrap(flow_map.summary, hang=""), "", wrap(NUMBERS, hang=""), "",
-             "THE CONVERSATION", "----------------"]
+    lines = [title, "=" * max(len(line) for line in title.splitlines()), wrap(flow_map.summary, hang=""), "",
+             wrap(NUMBERS, hang=""), "", "THE CONVERSATION", "----------------"]
     for number, section in enumerate(flow_map.sections, 1):
         lines.append(f"{number}. {section.title}" + ("" if section.reachable else "  [NEVER REACHED]"))
         if section.when:
@@ -66,6 +70,8 @@ def as_text(flow_map: FlowMap, width: int = 100) -> str:
             lines.append(wrap(f"→ {'if ' + turn.when + ': ' if turn.when and turn.when != 'otherwise' else ''}"
                               f"{'otherwise: ' if turn.when == 'otherwise' else ''}{turn.to}", "   "))
         lines.append("")
+    if not flow_map.levels:
+        return "\n".join([*lines, "THE DECISION", "------------", wrap(NO_LEVELS, hang="")]) + "\n"
     lines.append("* the recommendation reads this answer")
     lines += ["", "THE DECISION", "------------", wrap(HOW_IT_DECIDES, hang=""), ""]
     for number, rule_id, level_label, when, reached in _rules(flow_map):
@@ -115,6 +121,9 @@ def as_mermaid(flow_map: FlowMap) -> str:
                 out.append(f'  {ids[section.id]} -->|"{mermaid(short(turn.when, 80))}"| {target}')
             else:
                 out.append(f"  {ids[section.id]} --> {target}")
+    if not flow_map.levels:
+        out.append("  classDef unreached stroke-dasharray: 5 5,color:#555")
+        return "\n".join(out) + "\n"
     out.append('  subgraph decision["The decision: the first rule that holds decides what the work calls for"]')
     out.append("    direction TB")
     for level_index, level in enumerate(flow_map.levels):
@@ -169,8 +178,9 @@ def as_html(flow_map: FlowMap) -> str:
              f"<title>Map of the flow: {e(flow_map.title)}</title>", f"<style>{STYLE}</style>", "</head>",
              "<body>", f"<h1>Map of the flow: {e(flow_map.title)}</h1>",
              f"<p>{e(flow_map.summary)} <span class=\"when\">(flow {e(flow_map.id)}, version"
-             f" {e(flow_map.version)})</span></p>", f"<p class=\"when\">{e(NUMBERS)} Questions in"
-             " <strong>bold</strong> are read by the recommendation.</p>",
+             f" {e(flow_map.version)})</span></p>", f"<p class=\"when\">{e(NUMBERS)}"
+             + (" Questions in <strong>bold</strong> are read by the recommendation." if flow_map.levels else "")
+             + "</p>",
              '<div class="columns">', "<section>", "<h2>The conversation</h2>", '<ol class="sections">']
     for number, section in enumerate(flow_map.sections, 1):
         unreached = "" if section.reachable else " unreached"
@@ -198,8 +208,11 @@ def as_html(flow_map: FlowMap) -> str:
                 text = e(turn.to)
             parts.append(f'<p class="turn">{text}</p>')
         parts.append("</li>")
-    parts += ["</ol>", "</section>", "<section>", "<h2>The decision</h2>", f"<p>{e(HOW_IT_DECIDES)}</p>",
-              '<ol class="rules">']
+    parts += ["</ol>", "</section>", "<section>", "<h2>The decision</h2>"]
+    if not flow_map.levels:
+        parts += [f"<p>{e(NO_LEVELS)}</p>", "</section>", "</div>", "</body>", "</html>"]
+        return "\n".join(parts) + "\n"
+    parts += [f"<p>{e(HOW_IT_DECIDES)}</p>", '<ol class="rules">']
     for _number, rule_id, level_label, when, reached in _rules(flow_map):
         note = "" if reached else ' <span class="note">(no answers reach this rule)</span>'
         parts.append(f'<li><span class="level">{e(level_label)}</span>, {e(_when(when))}{note}'
