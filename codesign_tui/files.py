@@ -54,6 +54,25 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
+def own_folder(folder: Path, what: str = "data folder") -> Path:
+    """`folder` the user's alone: made 0700 as `private_folder` makes it, an existing one that others can open
+    tightened to 0700; ExportError, saying so, when it belongs to someone else or cannot be tightened. (A
+    shared data folder, 0777, was used as it was: anyone on the machine could read the sessions in it, or
+    plant one.)"""
+    from .portable import only_mine
+
+    folder = private_folder(folder)
+    try:
+        if not only_mine(os.stat(folder)):
+            os.chmod(folder, PRIVATE_FOLDER)  # refused (PermissionError) unless the folder is the user's
+            if not only_mine(os.stat(folder)):
+                raise OSError("others can still open it")
+    except OSError as error:
+        raise ExportError(f"the {what} {folder} is not yours alone and cannot be made so"
+                          f" ({error.strerror or error})") from None
+    return folder
+
+
 def write_atomically(path: Path, data: bytes, force: bool = False, mode: int | None = None) -> None:
     """Write `data` to a temporary file beside `path`, then move it into place in one step, so that
     `path` is either untouched or complete. Without `force` an existing file is never replaced, even

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import PRIVATE, ExportError, private_folder, write_atomically
+from .files import PRIVATE, ExportError, own_folder, write_atomically
 from .records import record
 
 if TYPE_CHECKING:  # the home screen lists sessions without loading flow code
@@ -197,6 +197,9 @@ class SessionStore:
     """The folder of saved sessions: the one writer and reader of session files."""
 
     def __init__(self, folder: Path | None = None, kept: Path | None = None):
+        # the user's data folder, when the sessions are in it: kept the user's alone too (a folder others can
+        # write to lets them move the sessions folder aside and put their own in its place)
+        self.home = None if folder else data_folder()
         self.folder = folder or data_folder() / "sessions"
         # the flows the sessions were answered under, one copy a fingerprint (flow/versions.py)
         self.kept = kept or self.folder.parent / "flows"
@@ -226,6 +229,13 @@ class SessionStore:
             raise KeyError(name)
         return self.folder / f"{name}{SUFFIX}"
 
+    def own_folders(self) -> None:
+        """The data folder and the sessions folder, each the user's alone (made, or tightened to 0700);
+        ExportError when one belongs to someone else."""
+        if self.home is not None:
+            own_folder(self.home)
+        own_folder(self.folder, "sessions folder")
+
     def text(self, session: Session) -> str:
         """The session as its file holds it (what `save` writes), for printing when it cannot be saved."""
         return to_yaml(session)
@@ -234,7 +244,7 @@ class SessionStore:
         """Write the session into its own file, atomically, readable by its owner alone; ExportError when
         it cannot."""
         data = session_bytes(session)
-        private_folder(self.folder)
+        self.own_folders()
         path = self.path(session.name)
         write_atomically(path, data, force=True, mode=PRIVATE)
         self.keep(session.flow)
@@ -286,7 +296,7 @@ class SessionStore:
         """Hold this session for this process; SessionOpen when another process holds it."""
         if name in self.locks:
             return
-        private_folder(self.folder)
+        self.own_folders()
         self.locks[name] = SessionLock(self.folder / f".{name}.lock")
 
     def unlock(self, name: str) -> None:

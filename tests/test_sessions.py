@@ -395,3 +395,35 @@ def test_a_long_project_name_is_cut_at_a_whole_word_in_the_file_name(appendix2, 
     session = SessionStore().new(appendix2, project=project)
     name = Conversation(session).plan_file_name("docx")
     assert name.startswith(f"appendix2-{part}-2") and name.endswith(".docx")
+
+
+def test_a_data_folder_others_can_open_is_tightened_before_a_session_goes_in_it(appendix2):
+    """From an attack: a data folder of mode 0777 was used as it was, without a word: anyone on the machine
+    could read the sessions, or move the sessions folder aside and plant their own."""
+    data = Path(os.environ["CODESIGN_DATA_DIR"])
+    data.mkdir(parents=True, exist_ok=True)
+    data.chmod(0o777)
+    (data / "sessions").mkdir(exist_ok=True)
+    (data / "sessions").chmod(0o755)
+    code, _ = talk(appendix2, ["yes", "quit"])
+    assert data.stat().st_mode & 0o777 == 0o700
+    assert sessions_folder().stat().st_mode & 0o777 == 0o700
+    assert list(sessions_folder().glob("*.session.yaml"))
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="handing a folder to another user needs root")
+def test_a_sessions_folder_of_another_user_is_refused_with_the_reason(tmp_path):
+    from codesign_tui.files import ExportError
+    from codesign_tui.flow.engine import Session
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.resources import flows_dir
+
+    folder = tmp_path / "sessions"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    os.chown(folder, 65534, 65534)
+    store = SessionStore(folder)
+    session = Session(load_flow(flows_dir() / "appendix2.yaml"), name="theirs")
+    with pytest.raises(ExportError, match="sessions folder .* is not yours alone"):
+        store.save(session)
+    assert not list(folder.iterdir())

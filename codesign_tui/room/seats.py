@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from ..files import PRIVATE, PRIVATE_FOLDER, ExportError, private_folder, write_atomically
+from ..files import PRIVATE, ExportError, own_folder, write_atomically
 from ..flow.conversation import Conversation, checked_notes, recommendation_notes
 from ..flow.model import Flow
 from ..records import record
@@ -427,18 +427,10 @@ def trusted(path: Path, what: str) -> None:
 def room_folder(folder: Path) -> Path:
     """The room folder, readable by the user alone: made 0700, an existing one tightened to 0700, or refused
     with a clear message when it belongs to someone else or cannot be tightened."""
-    from ..portable import only_mine
-
-    folder = private_folder(folder)
     try:
-        if not only_mine(os.stat(folder)):
-            os.chmod(folder, PRIVATE_FOLDER)  # refused (PermissionError) unless the folder is the user's
-            if not only_mine(os.stat(folder)):
-                raise OSError("others can still open it")
-    except OSError as error:
-        raise RoomFolderRefused(f"the room folder {folder} is not yours alone and cannot be made so"
-                                f" ({error.strerror or error}): give a folder of your own with --dir") from None
-    return folder
+        return own_folder(folder, "room folder")
+    except ExportError as error:
+        raise RoomFolderRefused(f"{error}: give a folder of your own with --dir") from None
 
 
 def _code() -> str:
