@@ -738,9 +738,8 @@ def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import PRIVATE
-    from .plan.register import names_people
-    from .plan.render import TemplateProblem, render
+    from .plan.render import TemplateProblem
+    from .plan.save import make_plan
     from .plan.word import MissingExtra
 
     options.output = _output(options.output)
@@ -796,16 +795,15 @@ def _render(options: argparse.Namespace) -> int:
         except NoRegister as error:
             return _error(str(error))
     try:
-        data = render(options.format, flow, result, given, options.templates, public=options.public,
-                      front_matter=options.front_matter, paper=options.paper, summary=options.summary,
-                      comparison=comparison, document=document)
+        plan = make_plan(options.format, flow, result, given, templates=options.templates, public=options.public,
+                         front_matter=options.front_matter, paper=options.paper, summary=options.summary,
+                         comparison=comparison, document=document)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:
         return _error(str(error))
     # a plan naming people in its register is the writer's alone until they choose to share it
-    private = options.output is not None and names_people(flow, result.answers, public=options.public)
-    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE if private else None)
+    return _deliver(options, plan.data, binary=options.format == "docx", mode=plan.mode)
 
 
 def _verify(options: argparse.Namespace) -> int:

@@ -190,6 +190,35 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
             (question_id, value)
 
 
+def test_an_answer_typed_just_before_ctrl_q_is_saved():
+    """A number and Ctrl+Q in one read: the number is a message to the conversation, Ctrl+Q runs in the app's
+    turn, and the app saved and left before the answer was given (the burst test found it). Now it takes in
+    what was typed first."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "quick.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
+    process, leader = start_in_terminal("--resume", "quick")
+    output = b""
+    try:
+        screen = b""
+        deadline = time.monotonic() + 60
+        while b"goodprovensolution" not in screen and time.monotonic() < deadline:
+            chunk = drain(leader, 0.2)
+            output += chunk
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+        assert b"goodprovensolution" in screen, "the second question never showed"
+        os.write(leader, b"3\x11")  # "A hard problem we struggle to define or solve", then Ctrl+Q
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        assert process.poll() == 0, output[-2000:]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert saved_answers(folder) == {"space_to_shape": "yes", "problem_type": "wicked"}
+
+
 def test_a_saved_draft_holding_osc_sequences_never_reaches_the_terminal():
     """From an attack: a draft saved with OSC 0, 2 and 52 set the terminal's title and wrote its clipboard on
     --resume (and again at every blink of the cursor; the title stayed after the app ended). What the real

@@ -498,15 +498,19 @@ class Conversation:
         self.session.plans = [*plans, plan][-20:]  # the latest few; a plan saved again replaces its entry
         self.save()
 
-    def plan_file_name(self, fmt: str, public: bool = False) -> str:
+    def plan_file_name(self, fmt: str, public: bool = False, *, summary: bool = False,
+                       document: str | None = None) -> str:
         """A sensible name for the plan's file, the same in every front end: flow, project, date (and
-        "public" for the version without names, so it never takes the full plan's name)."""
+        "public" for the version without names, so it never takes the full plan's name; "summary" for the
+        one-page summary, or the name of another document such as the conflicts record), ending in the
+        format's own suffix."""
         # "Young people's offer" as young-peoples-offer: an apostrophe joins, it does not split a word
         project = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", self.session.project.casefold())).strip("-")
         if len(project) > 40:  # at most 40 characters, ending at a whole word where there is one
             project = project[:41].rsplit("-", 1)[0] if "-" in project[:41] else project[:40]
-        parts = (self.flow.id, project, _dt.date.today().isoformat(), "public" if public else "")
-        return "-".join(part for part in parts if part) + f".{fmt}"
+        parts = (self.flow.id, project, _dt.date.today().isoformat(), "public" if public else "",
+                 document or ("summary" if summary else ""))
+        return "-".join(part for part in parts if part) + f".{SUFFIX.get(fmt, fmt)}"
 
     def plan_meta(self) -> AnswersFile:
         """What the plan says of who and when."""

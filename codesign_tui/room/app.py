@@ -569,7 +569,7 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
     if not seat.session.finished or not room.revealed:
         raise web.HTTPSeeOther("/plan")
     from ..plan.record import DOCUMENTS, NoRegister, register_question
-    from ..plan.render import render
+    from ..plan.save import make_plan
 
     # ?version=public: the public version; ?document=conflicts-assessment: the conflicts record
     public = request.query.get("version") == "public"
@@ -582,13 +582,12 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
         except NoRegister:
             raise web.HTTPNotFound(reason="No such download", text="This flow has no such document.") from None
     result, meta = seat.session.result(), seat.conversation.plan_meta()
-    data = await asyncio.to_thread(lambda: render(fmt, room.flow, result, meta, public=public, document=document))
-    name = seat.conversation.plan_file_name(fmt, public)
-    if document:
-        stem, _, suffix = name.rpartition(".")
-        name = f"{stem}-{document}.{suffix}"
-    return web.Response(body=data, content_type=FORMATS[fmt][1],
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    plan = await asyncio.to_thread(lambda: make_plan(fmt, room.flow, result, meta, public=public, document=document))
+    name = seat.conversation.plan_file_name(fmt, public, document=document)
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if plan.private:  # a plan naming people is not kept in the browser's cache for the next person at the laptop
+        headers["Cache-Control"] = "no-store"
+    return web.Response(body=plan.data, content_type=FORMATS[fmt][1], headers=headers)
 
 
 # -- the trainer ----------------------------------------------------------------------------------------

@@ -314,6 +314,7 @@ class CodesignApp(App):
         if conversation is not None:
             for screen in self.screen_stack:
                 if isinstance(screen, ConversationScreen):
+                    await screen.settle()  # an answer typed just before Ctrl+Q is given first
                     screen.keep_draft()  # what is typed and not sent is kept too
             conversation.save()
             name = conversation.session.name

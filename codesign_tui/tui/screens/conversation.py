@@ -9,6 +9,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
@@ -430,6 +431,33 @@ class ConversationScreen(Screen):
         with self.app.batch_update():
             await self.advance(step)
         return True
+
+    async def settle(self, most: float = 5.0) -> None:
+        """Take in first what was typed before now: the keys typed just before Ctrl+Q. Ctrl+Q runs in the
+        app's turn, while a number typed into the reply box is a key in the box's own turn, which posts a
+        message that bubbles up to this screen through each container in between; so the app saved and left
+        before the answer was given. Each widget from the focused one up to this screen has its waiting
+        messages handled, twice over (the second time for what the first posted), then any change of
+        question under way finishes. At most `most` seconds, so that leaving never hangs."""
+        async def handled(node: DOMNode) -> None:
+            reached = asyncio.Event()
+            node.call_later(reached.set)  # after the messages already waiting for `node`
+            await reached.wait()
+
+        chain: list[DOMNode] = []
+        for node in (self.focused or self).ancestors_with_self:
+            chain.append(node)
+            if node is self:
+                break
+        try:
+            async with asyncio.timeout(most):
+                for _ in range(2):
+                    for node in chain:
+                        await handled(node)
+                async with self.changing:
+                    pass
+        except TimeoutError:
+            pass
 
     def keep_draft(self) -> None:
         """Keep what is typed for the question on screen and not sent, so it is there when the person comes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,25 +17,28 @@ from ...flow.answers import AnswersFile
 from ...flow.conversation import Conversation, with_format_suffix
 from ...flow.engine import Session
 from ...flow.model import Flow
-from ...files import PRIVATE, ExportError, write_atomically
+from ...files import ExportError
 from ...flow.visible import visible
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
+
+if TYPE_CHECKING:  # the plan's rendering is loaded when a plan is first made
+    from ...plan.save import PlanFile
 
 STAYS = 24 * 60 * 60  # seconds: a message that stays until it is clicked away
 FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
 
 
-def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False,
-                 summary: bool = False, document: str | None = None) -> bytes:
+def export_plan(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False,
+                summary: bool = False, document: str | None = None) -> PlanFile:
     """The plan (or its one-page summary, or another `document` such as the conflicts record) in one of the
     export formats; ExportError says what is wrong when it cannot be made."""
-    from ...plan.render import render
+    from ...plan.save import make_plan
     from ...plan.word import MissingExtra, install_command
 
     try:
-        return render(fmt, flow, session.result(so_far=True), meta, public=public,
-                      summary=summary and document is None, document=document)
+        return make_plan(fmt, flow, session.result(so_far=True), meta, public=public, summary=summary,
+                         document=document)
     except MissingExtra:
         # said in the app's own keys, not the command line's options
         raise ExportError("Word export needs python-docx, which is not installed here. Install it with:\n"
@@ -179,10 +183,7 @@ class PlanScreen(Screen):
         self.render_plan()
 
     def file_name(self, fmt: str, document: str | None = None) -> str:
-        name = Path(Conversation(self.session).plan_file_name(fmt, self.public))
-        if document:
-            return f"{name.stem}-{document}{name.suffix}"
-        return f"{name.stem}-summary{name.suffix}" if self.summary else name.name
+        return Conversation(self.session).plan_file_name(fmt, self.public, summary=self.summary, document=document)
 
     def action_conflicts_record(self) -> None:
         from ...plan.record import NoRegister, register_question
@@ -247,12 +248,11 @@ class PlanScreen(Screen):
         self.app.push_screen(ExportDialog(FORMATS[fmt], proposed), chosen)
 
     def write(self, fmt: str, path: Path, force: bool, document: str | None = None) -> None:
-        from ...plan.register import names_people
+        from ...plan.save import save_plan
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
-            private = names_people(self.flow, self.session.answers, public=self.public)
-            write_atomically(path, data, force=force, mode=PRIVATE if private else None)
+            plan = export_plan(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
+            path = save_plan(path, plan, force=force)
         except ExportError as error:  # stays until dismissed: it may hold a command to copy
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
@@ -271,9 +271,9 @@ class PlanScreen(Screen):
         import io
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
+            plan = export_plan(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
         except ExportError as error:
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
         name = self.file_name(fmt, document)
-        self.app.deliver_binary(io.BytesIO(data), save_filename=name)
+        self.app.deliver_binary(io.BytesIO(plan.data), save_filename=name)
