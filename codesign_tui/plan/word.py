@@ -149,6 +149,8 @@ class _Writer:
         self.item_start = False
         self.table_style: str | None = None
         self.new_page = False  # after the summary's rule: the next paragraph starts a page
+        self.number = ""  # the number of the ordered list item being written
+        self.in_box: list[Any] = []  # the paragraphs of the warning box (a block quote) being written
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -164,6 +166,10 @@ class _Writer:
             self.start_page(paragraph)
             self.inline(paragraph, tokens[index + 1].children or [])
             return index + 2
+        if kind == "paragraph_open" and self.quote:
+            return self.quoted(tokens, index)
+        if kind == "paragraph_open" and self.item_start and self.lists and self.lists[-1] == "number":
+            return self.numbered(tokens, index)
         if kind == "paragraph_open":
             children = tokens[index + 1].children or []
             # a checklist's box is its item's mark: no bullet beside it as well
@@ -187,10 +193,14 @@ class _Writer:
             self.lists.pop()
         elif kind == "list_item_open":
             self.item_start = True
+            self.number = token.info or ""  # an ordered item's own number, as the Markdown gives it
         elif kind == "blockquote_open":
             self.quote += 1
         elif kind == "blockquote_close":
             self.quote -= 1
+            if self.in_box:  # the box's last paragraph ends it: kept together, not with what follows
+                self.in_box[-1].paragraph_format.keep_with_next = False
+                self.in_box = []
         elif kind == "table_open":
             return self.add_table(tokens, index)
         elif kind in ("fence", "code_block"):
@@ -201,6 +211,58 @@ class _Writer:
         elif kind == "html_block":  # not produced with html off; kept as text if a template adds it
             self.document.add_paragraph(token.content.strip())
         return index
+
+    def numbered(self, tokens: list[Any], index: int) -> int:
+        """A numbered step: its number written as text, as the Markdown numbers it, so that the full plan's
+        steps go on from the summary's and read the same pasted elsewhere (Word's own numbering would run on
+        across lists, or start again at 1); its wrapped lines start under its words."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        depth = min(len(self.lists), 3)
+        paragraph = self.document.add_paragraph(style="List Number" if depth == 1 else f"List Number {depth}")
+        numbering = OxmlElement("w:numPr")  # numId 0: the style's automatic number switched off
+        for name, value in (("w:ilvl", "0"), ("w:numId", "0")):
+            element = OxmlElement(name)
+            element.set(qn("w:val"), value)
+            numbering.append(element)
+        paragraph._p.get_or_add_pPr().append(numbering)
+        paragraph.paragraph_format.left_indent = Mm(6.35 * (depth - 1) + 8)
+        paragraph.paragraph_format.first_line_indent = Mm(-8)
+        self.start_page(paragraph)
+        paragraph.add_run(f"{self.number}.\t")
+        self.inline(paragraph, tokens[index + 1].children or [])
+        self.item_start = False
+        return index + 2
+
+    def quoted(self, tokens: list[Any], index: int) -> int:
+        """A paragraph of a warning box (a block quote, "Check:" and its list): every paragraph indented alike
+        with a rule down its left side, kept together and with the next, so that "Check:" never ends a page
+        apart from its items."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        paragraph = self.document.add_paragraph()
+        properties = paragraph._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        left = OxmlElement("w:left")
+        for name, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "B10E1E")):
+            left.set(qn(name), value)
+        borders.append(left)
+        properties.append(borders)
+        layout = paragraph.paragraph_format
+        layout.left_indent = Mm(6)
+        layout.keep_with_next = layout.keep_together = True
+        self.start_page(paragraph)
+        if self.item_start and self.lists:
+            marker = f"{self.number}. " if self.lists[-1] == "number" else "\u2022 "
+            paragraph.add_run(marker)
+        self.inline(paragraph, tokens[index + 1].children or [], boxes=self.item_start)
+        self.item_start = False
+        self.in_box.append(paragraph)
+        return index + 2
 
     def start_page(self, paragraph: Any) -> None:
         if self.new_page:
