@@ -473,7 +473,7 @@ class Conversation:
         if len(project) > 40:  # at most 40 characters, ending at a whole word where there is one
             project = project[:41].rsplit("-", 1)[0] if "-" in project[:41] else project[:40]
         parts = (self.flow.id, project, _dt.date.today().isoformat(), "public" if public else "")
-        return "-".join(part for part in parts if part) + f".{fmt}"
+        return "-".join(part for part in parts if part) + f".{SUFFIX.get(fmt, fmt)}"
 
     def plan_meta(self) -> AnswersFile:
         """What the plan says of who and when."""

@@ -39,6 +39,16 @@ def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public
     return _Plan(flow, result, meta, public).context()
 
 
+def listed_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps in the order the plan numbers them, from a context `build` made: the summary's next five,
+    then the rest, those of the answers holding the recommendation back first (what JSON, plain mode and any
+    view that counts steps say, so that every format says the same)."""
+    first = list(data["summary"]["next"])
+    shown = {a["text"] for a in first}
+    rest = [a for q in data["held_back"] for a in q["actions"]] + [a for kind in data["actions"].values() for a in kind]
+    return first + [a for a in rest if a["text"] not in shown and not shown.add(a["text"])]
+
+
 class _Plan:
     def __init__(self, flow: Flow, result: Result, meta: AnswersFile | None, public: bool):
         self.flow, self.result, self.public = flow, result, public

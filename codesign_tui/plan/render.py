@@ -83,11 +83,11 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
     out = dict(data["result"])
     # the steps as the plan lists them, in its order and words: those for a level above what the work calls for
     # left out, as in every other format (`planned_actions` keeps every one the answers call for)
-    steps = [a for q in data["held_back"] for a in q["actions"]] + [a for kind in data["actions"].values() for a in kind]
-    listed = list(data["summary"]["next"]) + [a for a in steps if a["text"] not in {n["text"] for n in data["summary"]["next"]}]
+    from .context import listed_steps
+
     out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
                steps=[{"number": n, "text": a["text"], "kind": a["kind"], "questions": a["questions"]}
-                      for n, a in enumerate(listed, 1)],
+                      for n, a in enumerate(listed_steps(data), 1)],
                sections=sections(_markdown(data, templates, False, summary)))
     if comparison is not None:
         from .compare import to_json
