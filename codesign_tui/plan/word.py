@@ -305,10 +305,17 @@ class _Writer:
                 self.entry(rows[0], row)
             return index
         table = self.new_table(width)
+        widths = _column_widths(rows, width)
+        if widths:
+            table.autofit = False
+            for column, measure in zip(table.columns, widths):  # the grid, which LibreOffice reads
+                column.width = measure
         for number, row in enumerate(rows):
             # row by row, each row's cells once: table.cell(r, c) walks the whole table every time
             added = table.add_row()
-            for cell, (header, children) in zip(added.cells, row):
+            for column, (cell, (header, children)) in enumerate(zip(added.cells, row)):
+                if widths:
+                    cell.width = widths[column]
                 self.inline(cell.paragraphs[0], children, bold=header)
             _row_rules(added, header=number == 0 and row[0][0])
         self.document.add_paragraph()
@@ -388,6 +395,25 @@ class _Writer:
             run.font.strike = True
         if state["code"]:
             run.font.name = "Consolas"
+
+
+def _column_widths(rows: list[list[tuple[bool, list[Any]]]], width: int) -> list[Any]:
+    """Columns as wide as what they hold, within the page's 170 mm: the reasons' long questions beside a short
+    answer and source read in a few lines, where equal columns made each row a dozen lines tall. Each column
+    gets at least 30 mm, so that a long word ("Recommended") is never broken."""
+    from docx.shared import Mm
+
+    if width < 2:
+        return []
+    lengths = [0.0] * width
+    for row in rows:
+        for column, (_, children) in enumerate(row[:width]):
+            lengths[column] += sum(len(c.content) for c in children if c.type in ("text", "code_inline"))
+    damped = [length ** 0.75 for length in lengths]  # a long column need not take all the width
+    total = sum(damped) or 1.0
+    least = min(30.0, 170 / width)  # mm: room for a long word ("Recommended") in bold
+    spare = 170 - least * width
+    return [Mm(least + spare * length / total) for length in damped]
 
 
 def _hyperlink(paragraph: Any, href: str, text: str, state: dict[str, bool]) -> None:
