@@ -11,7 +11,7 @@ from .answers import AnswerError, AnswersFile, SetAside, check_answer, fit_answe
 from .lint import END
 from .model import Flow, Question, Section
 from .result import (  # noqa: F401 - Result and the ladder's arithmetic, as the engine has always offered them
-    ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, is_complete, shortfalls,
+    ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, floor_of, is_complete, shortfalls,
     supported_level)
 
 
@@ -75,6 +75,7 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
     if flow.levels:
         result.calls_for_rule, result.calls_for, result.supported, result.recommendation = \
             decide(flow, active, so_far)
+        result.floor = floor_of(flow, active) if flow.floors else None
         result.shortfalls = shortfalls(flow, active, result.calls_for, so_far)
         result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
         result.support_pending = [q for q in unanswered if q in flow.requirement_reads]
@@ -132,12 +133,13 @@ class Session:
     def __init__(self, flow: Flow, answers: dict[str, Any] | None = None, *, name: str = "",
                  project: str = "", prepared_by: str = "", created: str = "", date: str = "",
                  flow_path: str = "", drafts: dict[str, Any] | None = None,
-                 unfit: dict[str, SetAside] | None = None):
+                 unfit: dict[str, SetAside] | None = None, voice: str = ""):
         self.flow = flow
         self.answers: dict[str, Any] = dict(answers or {})
         self.name = name  # its file's name in the store: the session's identity
         self.project, self.prepared_by, self.created, self.date = project, prepared_by, created, date
         self.flow_path = flow_path
+        self.voice = voice  # whose view the answers give ("VCSE partner"); "" is the commissioner's own
         self.drafts: dict[str, Any] = dict(drafts or {})
         self.unfit: dict[str, SetAside] = dict(unfit or {})
         self.migrated: Any = None  # how answers from an older version of the flow were carried (Migrated)
@@ -158,7 +160,7 @@ class Session:
         cursor = fitted.cursor if fitted.cursor is not None else given.cursor
         session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
                       created=given.created, date=given.date, flow_path=given.flow_path,
-                      drafts=drafts, unfit=fitted.set_aside)
+                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice)
         session.migrated = fitted.migrated
         session.plans = list(given.plans)
         if cursor and any(q.id == cursor for q in session._path):

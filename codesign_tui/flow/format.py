@@ -123,6 +123,16 @@ CALLS_FOR = Shape("calls_for rule", "A rule for the level the work calls for; th
     "cite": Field("text", "The source id."),
 })
 
+FLOOR = Shape("floor", "A condition that sets the lowest level both what the work calls for and the recommendation"
+              " may be, such as a statutory duty to consult; the requirements are still reported.", {
+    "id": Field("id", "Names the floor in results and plans.", required=True),
+    "level": Field("id", "The lowest level it allows.", required=True),
+    "when": Field("expression", "When the floor applies (leave out for always)."),
+    "because": Field("text", "Why, in plain words: said in the plan whenever the floor raises the level.",
+                     required=True),
+    "cite": Field("text", "The source id (the Act and section, or the guidance)."),
+})
+
 REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
     "question": Field("id", "The question.", required=True),
     "accepts": Field("word", "The answers that meet the need.", required=True, list_of=True),
@@ -199,6 +209,7 @@ FLOW = Shape("flow", "A codesign-tui decision flow.", {
     "sources": Field(SOURCE, "Documents the flow draws on.", list_of=True),
     "levels": Field(LEVEL, "The ladder, lowest first.", list_of=True),
     "calls_for": Field(CALLS_FOR, "Rules for the level the work calls for.", list_of=True),
+    "floors": Field(FLOOR, "Conditions that set the lowest level allowed (a duty to consult).", list_of=True),
     "requirements": Field("requirements", "For each level id, what it needs."),
     "flags": Field(FLAG, "Warnings for the plan.", list_of=True),
     "reading": Field(READING, "Further reading.", list_of=True),
@@ -318,6 +329,8 @@ WORKED_EXAMPLE = Shape("worked example", "A case study as answers, for training:
     "note": Field("text", "What the case shows, and what a room might argue about.", required=True),
     "expect": Field(EXPECT, "What the answers must give; checked by codesign validate.", required=True),
     "answers": Field("answers", "Question ids and the answers our reading gives.", required=True),
+    "voice": Field("text", "Whose view the example's answers give, when the case study gives more than one side"
+                   " (\"Parent carers (POINT)\"): `codesign compare EXAMPLE EXAMPLE` sets them side by side."),
     "reasons": Field("answers", "For each question id, one or two sentences on why the case gives that answer,"
                      " traced to the case study (or said to be our assumption): shown beside the case's answer"
                      " when a trainer asks for it, and in the handout's answer key."),

@@ -101,6 +101,7 @@ def _citations(flow: Flow, problems: Problems) -> None:
     known = [s.id for s in flow.sources]
     cited = [(q.cite, q.places.get("cite"), f"question {q.id!r}") for q in flow.questions]
     cited += [(r.cite, r.places.get("cite"), f"rule {r.id!r}") for r in flow.calls_for]
+    cited += [(f.cite, f.places.get("cite"), f"floor {f.id!r}") for f in flow.floors]
     cited += [(r.cite, r.place, "a requirement") for r in flow.requirements]
     cited += [(f.cite, f.places.get("cite"), f"flag {f.id!r}") for f in flow.flags]
     for cite, place, what in cited:
@@ -144,6 +145,12 @@ def _rules(flow: Flow, problems: Problems) -> None:
         elif index != len(flow.calls_for) - 1:
             _add(problems, flow.calls_for[index + 1].place, f"rule {flow.calls_for[index + 1].id!r} can"
                  f" never apply: rule {rule.id!r} before it has no `when` and always decides")
+    for floor in flow.floors:
+        if floor.level not in levels:
+            _add(problems, floor.places.get("level", floor.place), f"floor {floor.id!r} sets level {floor.level!r},"
+                 " which is not a level", did_you_mean(floor.level, levels) or "levels: " + ", ".join(levels))
+        if floor.when:
+            _expression(flow, floor.when, f"the condition of floor {floor.id!r}", problems, None)
     for requirement in flow.requirements:
         if requirement.level not in levels:
             _add(problems, requirement.places["level"], f"requirements for {requirement.level!r}, which is"

@@ -14,8 +14,8 @@ import yaml
 from . import format as fmt
 from .document import Document, Reader, read_document, to_python, where
 from .expressions import Expression, ExpressionError, excerpt
-from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Flow, Level, Migration, Option, Place,
-                    Question, Reading, RecordField, Requirement, Section, Source, Term, default_options)
+from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Floor, Flow, Level, Migration, Option,
+                    Place, Question, Reading, RecordField, Requirement, Section, Source, Term, default_options)
 from .problems import FlowError, Problems
 
 _ID = __import__("re").compile(fmt.ID_PATTERN)
@@ -85,6 +85,8 @@ class _FlowReader:
         self.no_duplicates(levels, "level")
         calls_for = [self.calls_for(n) for n in self.read.sequence(fields.get("calls_for"), "calls_for")]
         self.no_duplicates(calls_for, "rule")
+        floors = [self.floor(n) for n in self.read.sequence(fields.get("floors"), "floors")]
+        self.no_duplicates(floors, "floor")
         requirements = self.requirements(fields.get("requirements"))
         flags = [self.flag(n) for n in self.read.sequence(fields.get("flags"), "flags")]
         self.no_duplicates(flags, "flag")
@@ -123,6 +125,7 @@ class _FlowReader:
             supports_words=(words.get("supports") or "the conditions support").strip(),
             sources=_unique(s for s in sources if s), levels=_unique(l for l in levels if l),
             calls_for=tuple(c for c in calls_for if c), requirements=tuple(requirements),
+            floors=tuple(f for f in floors if f),
             flags=tuple(f for f in flags if f), reading=_unique(r for r in reading if r),
             examples=tuple(e for e in examples if e), path=self.document.name,
             file=os.path.abspath(self.document.path),
@@ -311,6 +314,17 @@ class _FlowReader:
                         self.condition(f.get("when"), f"the condition of rule {rule_id!r}"),
                         self.read.text(f.get("cite"), "cite") or "", self.place(node),
                         {key: self.place(value) for key, value in f.items()})
+
+    def floor(self, node: yaml.Node) -> Floor | None:
+        f = self.read.mapping(node, "a floor", fmt.FLOOR.fields, fmt.FLOOR.required)
+        if f is None or "id" not in f or "level" not in f:
+            return None
+        floor_id = self.ident(f["id"], "floor id") or ""
+        return Floor(floor_id, self.read.text(f["level"], "level") or "",
+                     self.read.text(f.get("because"), "because") or "",
+                     self.condition(f.get("when"), f"the condition of floor {floor_id!r}"),
+                     self.read.text(f.get("cite"), "cite") or "", self.place(node),
+                     {key: self.place(value) for key, value in f.items()})
 
     def requirements(self, node: yaml.Node | None) -> list[Requirement]:
         if node is None:

@@ -246,6 +246,20 @@ class CallsFor:
 
 
 @record(frozen=True)
+class Floor:
+    """A level that a condition makes the lowest both what the work calls for and the recommendation may be
+    (a statutory duty to consult: at least Consult, whatever else the answers say)."""
+
+    id: str
+    level: str
+    because: str
+    when: Condition | None = None
+    cite: str = ""
+    place: Place = NOWHERE
+    places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+
+
+@record(frozen=True)
 class Requirement:
     level: str
     question: str
@@ -338,6 +352,7 @@ class Flow:
     levels: tuple[Level, ...] = ()
     calls_for: tuple[CallsFor, ...] = ()
     requirements: tuple[Requirement, ...] = ()
+    floors: tuple[Floor, ...] = ()
     flags: tuple[Flag, ...] = ()
     reading: tuple[Reading, ...] = ()
     examples: tuple[Example, ...] = ()
@@ -357,7 +372,8 @@ class Flow:
         self._levels = {level.id: i for i, level in enumerate(self.levels)}
         self.order = {q.id: i for i, q in enumerate(self.questions)}
         # the questions the rules read: those deciding what the work calls for, and what it can support
-        self.calls_for_reads = frozenset(name for rule in self.calls_for if rule.when
+        # (a floor raises what the work calls for, so what it reads counts here too)
+        self.calls_for_reads = frozenset(name for rule in (*self.calls_for, *self.floors) if rule.when
                                          for name in rule.when.expression.names)
         # a requirement reads its question, and the answers its `when` reads
         self.requirement_reads = frozenset([r.question for r in self.requirements] + [

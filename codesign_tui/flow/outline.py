@@ -85,6 +85,7 @@ class FlowMap:
     levels: list[LevelMark] = field(default_factory=list)
     counted: bool = True  # whether reachability of levels and rules was worked out (not too many paths)
     rule_order: list[str] = field(default_factory=list)  # the calls_for rules in the order they are tried
+    floors: list[tuple[str, str, str, str]] = field(default_factory=list)  # (id, level label, when, because)
 
 
 def outline(flow: Flow) -> FlowMap:
@@ -96,7 +97,9 @@ def outline(flow: Flow) -> FlowMap:
     report = explore(flow)
     counted = not report.too_many
     result = FlowMap(flow.id, flow.title, flow.version, flow.summary, counted=counted,
-                     rule_order=[rule.id for rule in flow.calls_for])
+                     rule_order=[rule.id for rule in flow.calls_for],
+                     floors=[(f.id, flow.level(f.level).label if flow.has_level(f.level) else f.level,
+                              say(flow, f.when), f.because) for f in flow.floors])
     for index, section in enumerate(flow.sections):
         questions = tuple(_question(flow, q) for q in section.questions)
         result.sections.append(SectionMark(section.id, section.title, questions, say(flow, section.when),

@@ -8,7 +8,7 @@ from dataclasses import field
 from typing import Any, Iterator
 
 from ..records import record
-from .engine import decide, walk
+from .engine import decide, floor_of, walk
 from .expressions import Expression
 from .model import Flow
 
@@ -23,6 +23,7 @@ class PathReport:
     total: int = 0
     by_level: Counter = field(default_factory=Counter)
     by_rule: Counter = field(default_factory=Counter)
+    by_floor: Counter = field(default_factory=Counter)  # combinations a floor raised, by floor id
     too_many: int = 0  # the number of combinations when there were too many to try
 
     def unreachable_levels(self, flow: Flow) -> list[str]:
@@ -80,7 +81,8 @@ def count_combinations(flow: Flow) -> int:
 
 def _steering(flow: Flow) -> list[Expression]:
     """Every expression that can change the path or the level the work calls for."""
-    conditions = [rule.when for rule in flow.calls_for] + [r.when for r in flow.requirements]
+    conditions = [rule.when for rule in flow.calls_for] + [r.when for r in flow.requirements] + [
+        floor.when for floor in flow.floors]
     for section in flow.sections:
         conditions += [section.when, *(branch.when for branch in section.next),
                        *(question.when for question in section.questions)]
@@ -158,11 +160,16 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
         weight = 1
         for question in answers:
             weight *= weights[question]
-        rule, _calls_for, _supported, recommendation = decide(flow, answers)
+        rule, _calls_for, supported, recommendation = decide(flow, answers)
         report.total += weight
         report.by_level[recommendation.id] += weight
         if rule:
             report.by_rule[rule.id] += weight
+        if flow.floors:
+            floor = floor_of(flow, answers)
+            alone = min(flow.rank(rule.level if rule else flow.levels[-1].id), flow.rank(supported.id))
+            if floor is not None and flow.rank(recommendation.id) > alone:
+                report.by_floor[floor.id] += weight
     return report
 
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Iterable, Mapping
 
 from ..records import record
-from .model import CallsFor, Flow, Level, Question, Requirement
+from .model import CallsFor, Floor, Flow, Level, Question, Requirement
 
 
 @record(frozen=True)
@@ -161,6 +161,17 @@ class Result:
     path: list[Question] = field(default_factory=list, repr=False)  # the questions asked, in order
     unanswered: list[str] = field(default_factory=list)  # on the path with no answer (skipped is answered)
     so_far: bool = False  # a live view: an unanswered question holds nothing back yet
+    floor: Floor | None = None  # the floor that applies, whether or not it raised anything
+
+    @property
+    def floored(self) -> bool:
+        """Whether a floor raised the recommendation above what the rules and conditions alone give."""
+        if self.floor is None or self.recommendation is None or self.calls_for is None or self.supported is None:
+            return False
+        flow = self.flow
+        rule_level = self.calls_for_rule.level if self.calls_for_rule else flow.levels[-1].id
+        alone = min(flow.rank(rule_level), flow.rank(self.supported.id))
+        return flow.rank(self.recommendation.id) > alone
 
     @property
     def decided(self) -> bool:
@@ -452,6 +463,9 @@ class Result:
             if rule else None,
             "held_back_by": self.held_back_by,
             "if_confirmed": level(self.if_confirmed),
+            "floor": self.floor.level if self.floor else None,
+            "floored_by": self.floor.id if self.floor else None,
+            "floored": self.floored,
             "to_confirm": [item.question for item in self.to_confirm],
             "decided": self.decided,
             "calls_for_pending": self.calls_for_pending,
@@ -483,7 +497,8 @@ NOT_SURE = "unsure"  # the answer "Not sure" (or "Not decided yet"), whatever it
 def confirmed_level(flow: Flow, active: dict[str, Any]) -> Level:
     """The recommendation if every "Not sure" answer met the requirements that read it: the lower of what
     the work calls for (unchanged) and the level the conditions would then support."""
-    calls_for = calls_for_level(flow, active)[1]
+    floor = floor_of(flow, active) if flow.floors else None
+    calls_for = _raised(flow, calls_for_level(flow, active)[1], floor)
     failing = {r.level for r in flow.requirements
                if not r.met(active) and active.get(r.question) != NOT_SURE}
     best = flow.levels[0]
@@ -491,7 +506,7 @@ def confirmed_level(flow: Flow, active: dict[str, Any]) -> Level:
         if level.id in failing:
             break
         best = level
-    return calls_for if flow.rank(calls_for.id) <= flow.rank(best.id) else best
+    return _raised(flow, calls_for if flow.rank(calls_for.id) <= flow.rank(best.id) else best, floor)
 
 
 def calls_for_level(flow: Flow, active: dict[str, Any]) -> tuple[CallsFor | None, Level]:
@@ -500,14 +515,30 @@ def calls_for_level(flow: Flow, active: dict[str, Any]) -> tuple[CallsFor | None
     return rule, flow.level(rule.level) if rule else flow.levels[-1]
 
 
+def floor_of(flow: Flow, active: dict[str, Any]) -> Floor | None:
+    """The floor that applies: of those whose condition holds, the one setting the highest level (the first
+    written, of equals); None when none applies."""
+    found = [floor for floor in flow.floors if flow.has_level(floor.level)
+             and (floor.when is None or floor.when(active))]
+    return max(found, key=lambda floor: flow.rank(floor.level), default=None)
+
+
+def _raised(flow: Flow, level: Level, floor: Floor | None) -> Level:
+    return flow.level(floor.level) if floor is not None and flow.rank(floor.level) > flow.rank(level.id) else level
+
+
 def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
            ) -> tuple[CallsFor | None, Level, Level, Level]:
     """The rule that fired, the level the work calls for, the level supported, and the recommendation.
-    With `so_far`, unanswered questions do not count against what the conditions support."""
+    With `so_far`, unanswered questions do not count against what the conditions support. A floor that
+    applies raises both what the work calls for and the recommendation to at least its level; what the
+    conditions support is left as it is, so what holds the work back is still reported."""
     rule, calls_for = calls_for_level(flow, active)
+    floor = floor_of(flow, active) if flow.floors else None
+    calls_for = _raised(flow, calls_for, floor)
     supported = supported_level(flow, active, so_far)
     recommendation = calls_for if flow.rank(calls_for.id) <= flow.rank(supported.id) else supported
-    return rule, calls_for, supported, recommendation
+    return rule, calls_for, supported, _raised(flow, recommendation, floor)
 
 
 def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: bool = False) -> list[Shortfall]:

@@ -420,6 +420,16 @@ class _Plan:
 
     # -- all together -------------------------------------------------------------------------------
 
+    def floor(self) -> dict[str, Any] | None:
+        """A floor that raised the recommendation (a duty to consult): why, the level it sets, and the answers
+        that would otherwise have allowed only a lower one."""
+        result = self.result
+        if not result.floored or result.floor is None:
+            return None
+        held = [self.flow.question(q).prompt for q in result.held_back_by]
+        return {"because": result.floor.because, "level": self.level(self.flow.level(result.floor.level)),
+                "held": held, "citation": self.citation(result.floor.cite)}
+
     def context(self) -> dict[str, Any]:
         flow, result = self.flow, self.result
         intro, parts = self.parts()
@@ -440,6 +450,7 @@ class _Plan:
                      "reading": [{"title": r.title, "url": r.url, "about": r.about} for r in flow.reading]},
             "project": self.meta.project,
             "prepared_by": self.meta.prepared_by,
+            "voice": self.meta.voice,
             "date": self.date,
             "public": self.public,
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables
@@ -451,6 +462,7 @@ class _Plan:
             "recommendation": dict(self.level(result.recommendation), summary=result.level_summary)
             if result.recommendation else None,
             "confirm": self.confirm(),
+            "floor": self.floor(),
             "calls_for": self.level(result.calls_for),
             "supported": self.level(result.supported),
             "rule": {"id": rule.id, "because": rule.because, "citation": self.citation(rule.cite)} if rule else None,

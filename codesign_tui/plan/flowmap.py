@@ -70,6 +70,10 @@ def as_text(flow_map: FlowMap, width: int = 100) -> str:
     for number, rule_id, level, when, reached in _rules(flow_map):
         lines.append(wrap(f"{number}. {level}, {_when(when)} (rule {rule_id})"
                           + ("" if reached else "  [NO ANSWERS REACH THIS RULE]"), "  "))
+    if flow_map.floors:
+        lines += ["", "Floors (the lowest level allowed, whatever else the answers say):"]
+        for floor_id, level, when, because in flow_map.floors:
+            lines.append(wrap(f"- at least {level}, {_when(when)}: {because} (floor {floor_id})", "  "))
     lines += ["", "What each level needs:"]
     for index, level in enumerate(flow_map.levels):
         lines.append(f"  {level.label}" + ("" if level.reached else "  [NO ANSWERS LEAD HERE]"))
@@ -122,6 +126,9 @@ def as_mermaid(flow_map: FlowMap) -> str:
         out.append(f'    r{number}["{label(f"{number}. {short(_when(when), 80)}")}"] --> {level_ids[level]}')
         if not reached:
             out.append(f"    class r{number} unreached")
+    for index, (floor_id, level, when, _because) in enumerate(flow_map.floors):
+        out.append(f'    f{index}["{label(f"at least, {short(_when(when), 80)}")}"] -.-> {level_ids[level]}'
+                   if level in level_ids else f'    f{index}["{label(floor_id)}"]')
     out.append("  end")
     out.append("  classDef unreached stroke-dasharray: 5 5,color:#555")
     return "\n".join(out) + "\n"
@@ -196,7 +203,14 @@ def as_html(flow_map: FlowMap) -> str:
         note = "" if reached else ' <span class="note">(no answers reach this rule)</span>'
         parts.append(f'<li><span class="level">{e(level)}</span>, {e(_when(when))}{note}'
                      f' <span class="when">(rule {e(rule_id)})</span></li>')
-    parts += ["</ol>", "<h2>What each level needs</h2>"]
+    parts.append("</ol>")
+    if flow_map.floors:
+        parts.append("<h2>Floors</h2><p>The lowest level allowed, whatever else the answers say.</p><ul>")
+        for floor_id, level, when, because in flow_map.floors:
+            parts.append(f'<li>At least <span class="level">{e(level)}</span>, {e(_when(when))}: {e(because)}'
+                         f' <span class="when">(floor {e(floor_id)})</span></li>')
+        parts.append("</ul>")
+    parts += ["<h2>What each level needs</h2>"]
     for index, level in enumerate(flow_map.levels):
         note = "" if level.reached else ' <span class="note">(no answers lead here)</span>'
         parts.append(f'<h3 class="level">{e(level.label)}{note}</h3>')
