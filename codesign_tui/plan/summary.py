@@ -8,14 +8,18 @@ from typing import Any
 REASONS = 3  # with the rule's own reason, when there is one
 CHANGES = 3
 NEXT_ACTIONS = 5
+# the summary's steps together, in characters: five steps of a usual length fit, and long ones (a procurement
+# plan's run to two or three lines each) give way, three at least, so that the summary stays on one page
+NEXT_CHARACTERS = 640
+LEAST_ACTIONS = 3
 
 
 def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     """`reasons`: answered questions from `why`, those that decided what the work calls for first, then those
     whose answer is enough for the level recommended (an answer that holds the recommendation back is under
-    what holds it back instead), two or three with the rule's reason. `next`: the first five actions, those
-    that find out a "Not sure" the recommendation rests on first, then those that unlock a higher level, each
-    text once. `changes`: the first three answers holding the recommendation back; `more_changes` and
+    what holds it back instead), two or three with the rule's reason. `next`: the first five actions (fewer,
+    three at least, when they are long), those that find out a "Not sure" the recommendation rests on first,
+    then those that unlock a higher level, each text once. `changes`: the first three answers holding the recommendation back; `more_changes` and
     `more_actions` count the rest, which the full plan lists."""
     answered = [q for q in data["why"] if q.get("answered") and not q.get("held_back")]
     deciding = [q for q in answered if q.get("calls_for_effect")]
@@ -36,6 +40,12 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     # two or three reasons: one fewer when the summary also lists what to confirm or what holds it back
     room = REASONS - (1 if data.get("rule") else 0) - (1 if data.get("confirm") or held_back else 0)
     reasons = (deciding + enough)[:max(room, 1)]
-    return {"reasons": reasons, "next": unique[:NEXT_ACTIONS],
-            "more_actions": max(0, len(unique) - NEXT_ACTIONS), "changes": held_back[:CHANGES],
+    shown, length = 0, 0
+    for action in unique[:NEXT_ACTIONS]:
+        length += len(action["text"])
+        if shown >= LEAST_ACTIONS and length > NEXT_CHARACTERS:
+            break
+        shown += 1
+    return {"reasons": reasons, "next": unique[:shown],
+            "more_actions": max(0, len(unique) - shown), "changes": held_back[:CHANGES],
             "more_changes": max(0, len(held_back) - CHANGES)}

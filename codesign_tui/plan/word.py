@@ -108,11 +108,11 @@ def _page(document: Any, paper: str, title: str) -> None:
     # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
     # enough to push a one-page summary over the page
     document.styles["Title"].font.size = Pt(22)
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
-    # and 10 points after every paragraph at 1.15 lines; 6 points at Word's own 1.08 keeps the summary that
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(10)
+    # and 10 points after every paragraph at 1.15 lines; 4 points at Word's own 1.08 keeps the summary that
     # opens a plan, under its title block, on the first page
     normal = document.styles["Normal"].paragraph_format
-    normal.space_after, normal.line_spacing = Pt(6), 1.08
+    normal.space_after, normal.line_spacing = Pt(4), 1.08
 
 
 def _field(paragraph: Any, instruction: str) -> None:
