@@ -44,9 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the flow format")
     schema.set_defaults(run=_schema)
 
-    paths = commands.add_parser("paths", help="count the combinations of answers leading to each level")
-    paths.add_argument("flow", help="a flow id or file")
-    paths.add_argument("--csv", action="store_true", help="print every combination and its recommendation")
+    paths = commands.add_parser("paths", help="count the combinations of answers leading to each level, or"
+                                " what an edit to a flow changes (--diff, --diff-from)")
+    paths.usage = ("codesign paths FLOW [--csv]\n       codesign paths --diff OLD NEW [--csv] [--sessions PATH ...]"
+                   "\n       codesign paths FLOW --diff-from VERSION [--csv] [--sessions PATH ...]")
+    paths.add_argument("flow", nargs="?", help="a flow id or file")
+    paths.add_argument("--csv", action="store_true", help="print every combination and its recommendation (with"
+                       " --diff, every combination whose recommendation or what holds it back changes)")
+    paths.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
+                       help="what an edit does: every combination of answers counted by its recommendation under"
+                       " OLD and under NEW (flow files); exit 0 when nothing changes, 1 when something does")
+    paths.add_argument("--diff-from", metavar="VERSION",
+                       help="as --diff, from a released version of FLOW kept beside it (flows/released/VERSION/)")
+    paths.add_argument("--sessions", nargs="+", type=Path, metavar="PATH",
+                       help="with --diff or --diff-from: saved sessions, answers files or a room's folder; lists"
+                       " each person's plan, its old and new recommendation and what now holds it back")
     paths.set_defaults(run=_paths)
 
     render = commands.add_parser("render", help="render a plan from an answers file")
@@ -66,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
                              " change and the next five steps")
     render.add_argument("--paper", choices=("a4", "letter"), default="a4",
                         help="the page size of a Word document: A4 (the default) or US Letter")
+    render.add_argument("--document", choices=("plan", "conflicts-assessment"), default="plan",
+                        help="the plan (default), or the record of conflicts of interest the rules in force ask"
+                             " for, made from the register: the conflicts assessment of a covered procurement"
+                             " (Procurement Act 2023, s.83), the conflicts part of a Provider Selection Regime"
+                             " decision record (SI 2023/1348, reg. 24), or a conflicts of interest record")
     render.add_argument("--public", action="store_true",
                         help="leave out the register entries of people who did not agree to publication")
     render.add_argument("--front-matter", action="store_true",
@@ -83,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--flow", metavar="FLOW", help="the flow (an id or a flow file); default: the shipped"
                          " flow each file names")
     migrate.set_defaults(run=_migrate)
+
+    verify = commands.add_parser("verify", help="check that a plan follows from its answers under the flow it"
+                                 " names: exit 0 when it matches, 1 when it does not, 2 when it cannot tell")
+    verify.add_argument("plan", type=Path, metavar="PLAN", help="the plan: Markdown, a web page, Word, JSON or text")
+    verify.add_argument("--answers", required=True, type=Path, metavar="FILE",
+                        help="the answers file or saved session it was drawn from")
+    verify.add_argument("--flow", metavar="FLOW", help="the flow's file, when it is not a shipped one")
+    verify.add_argument("--format", choices=("md", "html", "docx", "json", "text"),
+                        help="the plan's format (default: from its name and content)")
+    verify.add_argument("--templates", type=Path, metavar="PATH",
+                        help="the templates it was rendered with, when not ours (render --templates)")
+    verify.set_defaults(run=_verify)
 
     examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
     examples.add_argument("--results", action="store_true", help="show each case's recommendation too, for"
@@ -155,6 +184,20 @@ def _parser() -> argparse.ArgumentParser:
     voices.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     voices.add_argument("--force", action="store_true", help="replace PATH if it exists")
     voices.set_defaults(run=_compare)
+
+    meeting = commands.add_parser("meeting", help="a sheet for the chair of one meeting: declarations, then each"
+                                  " agenda item with the registered interests it touches and a sentence for the"
+                                  " minutes")
+    meeting.add_argument("answers", type=Path, metavar="ANSWERS", help="an answers file or saved session with a"
+                         " register of interests")
+    meeting.add_argument("--agenda", type=Path, required=True, metavar="AGENDA",
+                         help="the agenda: a text file, one item a line, or YAML (items, each with optional"
+                              " `concerns:` naming organisations or people)")
+    meeting.add_argument("--format", choices=("md", "docx", "html", "text"), default="md")
+    meeting.add_argument("--paper", choices=("a4", "letter"), default="a4", help="the Word document's paper size")
+    meeting.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of the screen")
+    meeting.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    meeting.set_defaults(run=_meeting)
 
     handout = commands.add_parser("handout", help="a printable sheet for a training session: the scenario, and"
                                   " each question with its answers, discussion prompts and room to write")
@@ -241,6 +284,25 @@ def _shown(text: str, keep: str = "") -> str:
 def _output(path: Path | None) -> Path | None:
     """`-o -` means standard output, as for most commands; a file called "-" is written as ./-."""
     return None if path is not None and str(path) == "-" else path
+
+
+def _deliver(options: argparse.Namespace, data: bytes, binary: bool = False, mode: int | None = None) -> int:
+    """A command's result: on standard output without -o (its control characters shown, not obeyed, on a
+    terminal), else written to -o PATH whole or not at all, `mode` for a file that names people, and said."""
+    from .files import ExportError, write_atomically
+
+    if options.output is None:
+        if not binary and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force, mode=mode)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _error(message: str) -> int:
@@ -330,6 +392,12 @@ def _paths(options: argparse.Namespace) -> int:
     from .flow.engine import evaluate
     from .flow.paths import combinations, explore
 
+    if options.diff or options.diff_from:
+        return _paths_diff(options)
+    if options.sessions:
+        return _error("--sessions goes with --diff OLD NEW or --diff-from VERSION: it says who an edit moves")
+    if options.flow is None:
+        return _error("give a flow (an id or a file), or --diff OLD NEW")
     flow = _load(options.flow)
     if flow is None:
         return EXIT_PROBLEMS
@@ -373,8 +441,176 @@ def _paths(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+EXIT_CHANGED = 1  # paths --diff: something changes; verify: the plan does not match
+
+
+def _paths_diff(options: argparse.Namespace) -> int:
+    """`paths --diff OLD NEW` and `paths FLOW --diff-from VERSION`: what the edit does to every combination of
+    answers, and with --sessions to each saved plan."""
+    import csv
+
+    from .flow.paths import MAX_PATHS
+    from .flow.pathdiff import changed_rows, diff
+
+    if options.diff and (options.diff_from or options.flow):
+        return _error("give either --diff OLD NEW, or FLOW --diff-from VERSION, not both")
+    if options.diff_from:
+        if options.flow is None:
+            return _error("--diff-from needs the flow: codesign paths FLOW --diff-from VERSION")
+        new = _load(options.flow)
+        if new is None:
+            return EXIT_PROBLEMS
+        from .flow.versions import released, released_versions
+
+        old = new if options.diff_from == new.version else released(new, options.diff_from)
+        if old is None:
+            kept = released_versions(new)
+            return _error(f"no version {options.diff_from!r} of {new.id!r} is kept beside {new.file or new.path}"
+                          + (f"; the released versions kept: {', '.join(kept)}" if kept else
+                             "; no released versions are kept there (flows/released/VERSION/)"))
+    else:
+        old, new = _load(options.diff[0]), _load(options.diff[1])
+        if old is None or new is None:
+            return EXIT_PROBLEMS
+    if not old.levels or not new.levels:
+        return _error(f"flow {(old if not old.levels else new).id!r} has no levels, so there are no"
+                      " recommendations to compare")
+    if old.id != new.id:
+        print(_shown(f"warning: the flows have different ids ({old.id!r} and {new.id!r}); answers are compared"
+                     " question by question, without migrations"), file=sys.stderr)
+    report = diff(old, new)
+    if report.too_many:
+        return _error(f"the rules of the two versions read {len(report.questions)} questions with"
+                      f" {report.too_many:,} combinations of answers; too many to compare")
+    moves, unread = [], []
+    if options.sessions:
+        from .cohort.moves import who_moves
+
+        moves, unread = who_moves(old, new, options.sessions)
+    if options.csv:
+        if report.changing > MAX_PATHS:
+            return _error(f"{report.changing:,} combinations change; too many to list one a row (at most"
+                          f" {MAX_PATHS:,})")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([_cell(c) for c in [*report.questions, "old_recommendation", "new_recommendation",
+                                            "old_held_back_by", "new_held_back_by"]])
+        for answers, before, after in changed_rows(old, new):
+            cells = [_answer_cell(answers.get(q)) for q in report.questions]
+            writer.writerow([_cell(c) for c in [*cells, before.recommendation or "", after.recommendation or "",
+                                                "|".join(before.held_back_by), "|".join(after.held_back_by)]])
+        if moves:
+            _print_moves(moves, unread, new, file=sys.stderr)
+        return EXIT_CHANGED if report.changed or any(m.changed for m in moves) else EXIT_OK
+    _print_diff(report, old, new)
+    if options.sessions:
+        _print_moves(moves, unread, new)
+    return EXIT_CHANGED if report.changed or any(m.changed for m in moves) else EXIT_OK
+
+
+def _answer_cell(pair) -> str:
+    from .flow.pathdiff import pair_text
+
+    return pair_text(pair) if pair is not None else ""
+
+
+def _print_diff(report, old, new) -> None:
+    from .flow.pathdiff import pair_text
+
+    def level(level_id, new_side: bool) -> str:
+        return level_id if level_id is not None else "(asked again)" if new_side else "(a new answer)"
+
+    def held(ids, new_side: bool) -> str:
+        return level(None, new_side) if ids is None else ", ".join(ids) if ids else "nothing"
+
+    def example(combination) -> str:
+        return ", ".join(f"{q}={pair_text(p)}" for q, p in combination.items())
+
+    total = report.total
+    digits = max(7, len(f"{total:,}"))
+    print(_shown(f"{old.id} {old.version} → {new.id} {new.version}: {total:,} combinations of answers to"
+                 f" {len(report.questions)} questions ({', '.join(report.questions)})"))
+    changes = report.recommendation_changes
+    print(f"Recommendation: {report.moved:,} combination{'s' * (report.moved != 1)} change"
+          + ("s" * (report.moved == 1)) + (":" if changes else ""))
+    width = max((len(f"{level(a, False)} → {level(b, True)}") for (a, b), _ in changes), default=0)
+    for (before, after), count in changes:
+        share = count / total if total else 0
+        change = f"{level(before, False)} → {level(after, True)}"
+        print(_shown(f"  {change:<{width}}  {count:>{digits},}  {share:6.1%}"))
+        for combination in report.examples.get((before, after), []):
+            print(_shown(f"      e.g. {example(combination)}"))
+    unchanged = total - report.moved
+    print(f"  unchanged {unchanged:,} ({unchanged / total if total else 0:.1%})")
+    changes = report.held_back_changes
+    shown = changes[:HELD_CHANGES_SHOWN]
+    moved = sum(count for _, count in changes)
+    print(f"What holds it back: {moved:,} combination{'s' * (moved != 1)} change" + ("s" * (moved == 1))
+          + (f", in {len(changes):,} way{'s' * (len(changes) != 1)}:" if changes else ""))
+    for (before, after), count in shown:
+        print(_shown(f"  {held(before, False)} → {held(after, True)}  {count:,}"))
+        for combination in report.held_examples.get((before, after), [])[:1]:
+            print(_shown(f"      e.g. {example(combination)}"))
+    if len(changes) > len(shown):
+        print(f"  and {len(changes) - len(shown):,} more; --csv lists every combination that changes")
+    by_question = _held_by_question(report)
+    if by_question:
+        print("By question (combinations where it now also holds the recommendation back, or no longer does):")
+        for question, (added, removed) in by_question.items():
+            print(_shown(f"  {question}: " + "; ".join(
+                part for part in (f"now also {added:,}" if added else "", f"no longer {removed:,}" if removed else "")
+                if part)))
+    if any(key[1] is None for key in report.by_recommendation):
+        print("(asked again): the new version no longer offers an answer these combinations give, so a person"
+              " who gave it is asked that question again")
+    if any(key[0] is None for key in report.by_recommendation):
+        print("(a new answer): the combination gives an answer only the new version offers")
+
+
+def _held_by_question(report) -> dict:
+    """For each question: in how many combinations it now also holds the recommendation back, and in how many
+    it no longer does (combinations both versions decide)."""
+    counts: dict = {}
+    for (before, after), count in report.held_back_changes:
+        if before is None or after is None:
+            continue
+        for question in after:
+            if question not in before:
+                counts.setdefault(question, [0, 0])[0] += count
+        for question in before:
+            if question not in after:
+                counts.setdefault(question, [0, 0])[1] += count
+    return {q: tuple(v) for q, v in sorted(counts.items(), key=lambda item: -sum(item[1]))}
+
+
+HELD_CHANGES_SHOWN = 12
+
+
+def _print_moves(moves, unread, new, file=None) -> None:
+    file = file or sys.stdout
+
+    def level(level_id) -> str:
+        return new.level(level_id).label if level_id and new.has_level(level_id) else level_id or "not decided"
+
+    print(f"Saved plans ({len(moves):,}):" if moves else "No saved plans of this flow were found.", file=file)
+    for move in moves:
+        who = move.project or "(no project name)"
+        if move.prepared_by:
+            who += f", prepared by {move.prepared_by}"
+        line = f"  {move.path}: {who}: {level(move.old)}"
+        line += f" → {level(move.new)}" if move.old != move.new else " (unchanged)"
+        if move.new is None and move.pending:
+            line += "; to answer (again): " + ", ".join(move.pending)
+        elif move.held_back_by:
+            line += f"; {'now ' if move.held_back_by != move.old_held_back_by else ''}held back by " \
+                    + ", ".join(move.held_back_by)
+        elif move.old_held_back_by:
+            line += "; nothing holds it back now"
+        print(_shown(line), file=file)
+    for item in unread:
+        print(_shown(f"  skipped {item.path}: {item.reason}"), file=file)
+
+
 def _map(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .flow.outline import outline
     from .plan.flowmap import FORMATS
 
@@ -382,16 +618,7 @@ def _map(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     text = FORMATS[options.format](outline(flow))
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _voice_file(path: Path, problems: Any) -> Any:
@@ -411,8 +638,7 @@ def _voice_file(path: Path, problems: Any) -> Any:
 
 
 def _compare(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
-    from .flow.answers import check_answers, read_answers
+    from .flow.answers import check_answers
     from .flow.problems import Problems
     from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
     from .plan.compare import render_comparison
@@ -441,22 +667,54 @@ def _compare(options: argparse.Namespace) -> int:
     comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
     project = next((given.project for given in givens if given and given.project), "")
     data = render_comparison(options.format, comparison, project)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
+
+
+def _meeting(options: argparse.Namespace) -> int:
+    from .files import PRIVATE
+    from .flow.answers import check_answers, read_answers
+    from .flow.engine import evaluate
+    from .flow.problems import Problems
+    from .plan.meeting import AgendaError, read_agenda, render_sheet
+    from .plan.record import NoRegister, register_question
+    from .plan.word import MissingExtra
+
+    options.output = _output(options.output)
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o meeting.docx to write it to a file")
     try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
+        agenda = read_agenda(options.agenda)
+    except AgendaError as error:
+        print(_shown(str(error)), file=sys.stderr)
+        return EXIT_PROBLEMS
+    problems = Problems()
+    given = read_answers(options.answers, problems)
+    if given is None:
+        print(problems.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    flow = _load(given.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    try:
+        register_question(flow)
+    except NoRegister as error:
         return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    answers = check_answers(flow, given, problems, partial=True)
+    if problems.items:
+        print(problems.format(), file=sys.stderr)
+    if problems.errors:
+        return EXIT_PROBLEMS
+    _say_carried(flow, given)
+    try:
+        data = render_sheet(options.format, flow, evaluate(flow, answers, so_far=True), given, agenda,
+                            paper=options.paper)
+    except MissingExtra as error:
+        return _error(str(error))
+    # the sheet names people: the writer's alone until they choose to share it
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE)
 
 
 def _handout(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .plan.handout import examples_by_name, render_handout
     from .resources import flows_dir
 
@@ -470,25 +728,14 @@ def _handout(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     data = render_handout(options.format, flow, example, key=options.key, paper=options.paper)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
 
 
 def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import PRIVATE, ExportError, write_atomically
+    from .files import PRIVATE
     from .plan.register import names_people
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
@@ -535,28 +782,56 @@ def _render(options: argparse.Namespace) -> int:
         theirs = [check_answers(flow, other, problems, partial=True) for other in givens[1:]]  # type: ignore[arg-type]
         comparison = compare(flow, list(zip(voice_names(givens, public=options.public),  # type: ignore[arg-type]
                                             [answers, *theirs])))
+    document = None if options.document == "plan" else options.document
+    if document is not None:
+        from .plan.record import NoRegister, register_question
+
+        if options.summary or options.partners:
+            return _error(f"--document {document} is a document of its own: leave out --summary and --with")
+        try:
+            register_question(flow)
+        except NoRegister as error:
+            return _error(str(error))
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
                       front_matter=options.front_matter, paper=options.paper, summary=options.summary,
-                      comparison=comparison)
+                      comparison=comparison, document=document)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:
         return _error(str(error))
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():  # shown, not obeyed, by the terminal
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
+    # a plan naming people in its register is the writer's alone until they choose to share it
+    private = options.output is not None and names_people(flow, result.answers, public=options.public)
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE if private else None)
+
+
+def _verify(options: argparse.Namespace) -> int:
+    """Draw the plan again from the answers under the flow it names, and say whether it matches."""
+    from .plan.verify import CannotTell, verify
+
+    flow_file = None
+    if options.flow is not None:
+        flow_file = _flow_path(options.flow)
+        if flow_file is None:
+            return EXIT_PROBLEMS
     try:
-        # a plan naming people in its register is the writer's alone until they choose to share it
-        private = names_people(flow, result.answers, public=options.public)
-        write_atomically(options.output, data, force=options.force, mode=PRIVATE if private else None)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+        verdict = verify(options.plan, options.answers, flow_file=flow_file, folders=kept_folders(options.answers),
+                         templates=options.templates, format=options.format)
+    except CannotTell as error:
+        return _error(f"cannot tell whether the plan matches: {error}")
+    flow = verdict.flow
+    under = f"{flow.id} version {flow.version} ({verdict.how_found})"
+    kind = "summary" if verdict.summary else "plan"
+    if verdict.matches:
+        print(_shown(f"The {kind} matches: drawn again from {options.answers} under {under}, its recommendation,"
+                     " what the work calls for, what holds it back and the answers are the same."))
+        if verdict.public:
+            print("It is the public version, which leaves out the answers' fingerprint: its content was compared.")
+        if verdict.elsewhere:
+            print(_shown(f"Other parts differ, which do not change the decision: {verdict.elsewhere}."))
+        return EXIT_OK
+    print(_shown(f"The {kind} does not match {options.answers} under {under}: {verdict.difference}."))
+    return EXIT_CHANGED
 
 
 def kept_folders(path: Path) -> list[Path]:
@@ -653,7 +928,6 @@ def _migrate(options: argparse.Namespace) -> int:
 
 def _cohort(options: argparse.Namespace) -> int:
     from .cohort import build_cohort, render_json, render_markdown
-    from .files import ExportError, write_atomically
 
     flow = None
     if options.flow is not None:
@@ -685,16 +959,7 @@ def _cohort(options: argparse.Namespace) -> int:
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
     options.output = _output(options.output)
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _template_error(error: Exception) -> str:

@@ -178,6 +178,7 @@ class AnswersFile:
     flow_fingerprint: str = ""  # and that flow's fingerprint (flow/versions.py)
     last_recommendation: str = ""  # the level last recommended: only ever compared, never used
     plans: list[dict[str, Any]] = field(default_factory=list)  # plans saved from the session: file, version, ...
+    example: str = ""  # the worked example a session was started from ("" for one the person started)
 
 
 @record(frozen=True)
@@ -245,6 +246,7 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             and to_python(meta[key]) is not None else ""  # noqa: E731
         given.session_id, given.flow_path, given.cursor = word("id"), word("flow_path"), word("cursor")
         given.created, given.updated = word("created"), word("updated")
+        given.example = word("example")
         drafts = to_python(meta["drafts"]) if "drafts" in meta else None
         if isinstance(drafts, dict):
             given.drafts = {str(key): value for key, value in drafts.items()}

@@ -58,6 +58,10 @@ class RaisedFlag:
     id: str
     text: str
     cite: str = ""
+    # a flag whose condition asks any(REGISTER, ...): the register, and the places (from 0) of the entries
+    # that meet it, so that the warning can say whom it is about
+    register: str = ""
+    entries: tuple[int, ...] = ()
 
 
 @record(frozen=True)
@@ -349,7 +353,9 @@ class Result:
         flow, active = self.flow, self.answers
         on_path = {q.id for q in self.path}
         # live, a flag waits until every question it reads is answered, so a draft raises no false alarm
-        return [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)
+        return [RaisedFlag(f.id, " ".join([f.text, *(a.text for a in f.also if a.when(active))]), f.cite,
+                           *f.when.expression.entries(active))
+                for f in flow.flags if f.when(active)
                 and not (self.so_far and any(flow.has_question(n) and n not in active and n in on_path
                                              for n in f.when.expression.names))]
 
@@ -539,6 +545,27 @@ def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
     supported = supported_level(flow, active, so_far)
     recommendation = calls_for if flow.rank(calls_for.id) <= flow.rank(supported.id) else supported
     return rule, calls_for, supported, _raised(flow, recommendation, floor)
+
+
+def decision(flow: Flow, active: dict[str, Any]) -> tuple[Level, tuple[str, ...]]:
+    """The recommendation and the questions holding it back (`held_back_by`) for a finished set of answers,
+    as decide() and shortfalls() give them, each requirement checked once: what `paths --diff` asks of every
+    combination of answers."""
+    failing = [r for r in flow.requirements_in_order if not r.met(active)]
+    _rule, calls_for = calls_for_level(flow, active)
+    floor = floor_of(flow, active) if flow.floors else None
+    calls_for = _raised(flow, calls_for, floor)
+    failing_levels = {r.level for r in failing}
+    supported = flow.levels[0]
+    for level in flow.levels:
+        if level.id in failing_levels:
+            break
+        supported = level
+    rank = flow.rank
+    recommendation = calls_for if rank(calls_for.id) <= rank(supported.id) else supported
+    limit = rank(calls_for.id)
+    held = tuple(dict.fromkeys(r.question for r in failing if rank(r.level) <= limit))
+    return _raised(flow, recommendation, floor), held
 
 
 def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: bool = False) -> list[Shortfall]:

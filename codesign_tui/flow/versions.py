@@ -42,7 +42,8 @@ def flow_data(flow: Flow) -> dict[str, Any]:
         requirements.setdefault(r.level, []).append(
             _some(question=r.question, accepts=list(r.accepts), because=r.because, cite=r.cite, when=_text(r.when)))
     data["requirements"] = requirements
-    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite) for f in flow.flags]
+    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite,
+                           also=[{"when": _text(a.when), "text": a.text} for a in f.also]) for f in flow.flags]
     data["reading"] = [_some(title=r.title, url=r.url, about=r.about) for r in flow.reading]
     data["terms"] = [{"term": t.term, "meaning": t.meaning} for t in flow.terms]
     data["sections"] = [_section(s) for s in flow.sections]
@@ -64,6 +65,15 @@ def fingerprint(flow: Flow) -> str:
     return known
 
 
+def answers_fingerprint(flow_id: str, answers: dict[str, Any]) -> str:
+    """The SHA-256 (hex) of the answers a plan was drawn from, as canonical JSON with the flow's id: the answers
+    on the path, register entries and all, so that a plan names the very answers it follows from. Left out of a
+    public plan: with the register's names withheld, it would let anyone test a guessed name."""
+    data = {"flow": flow_id, "answers": answers}
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _some(**values: Any) -> dict[str, Any]:
     """The fields given, without those left empty (as the flow's author would have written them)."""
     return {key: value for key, value in values.items() if value not in ("", None, [], {})}
@@ -78,7 +88,8 @@ def _options(options: Iterable[Option]) -> list[dict[str, Any]]:
 
 
 def _field(spec: RecordField) -> dict[str, Any]:
-    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short)
+    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short, public=spec.public,
+                table=None if spec.table else False)
     out["required"] = spec.required
     if spec.kind in ("single", "yes_partly_no_unsure"):
         out["options"] = _options(spec.options)

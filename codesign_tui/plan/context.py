@@ -347,12 +347,24 @@ class _Plan:
         for raised in self.result.flags:
             names = self.facts.flag_names.get(raised.id, ())
             home = next((self.flow.question(n).section_id for n in names if self.flow.has_question(n)), None)
-            entry = {"id": raised.id, "text": raised.text, "citation": self.citation(raised.cite)}
+            entry = self.flag(raised)
             if home in sections:
                 sections[home]["flags"].append(entry)
             else:
                 elsewhere.append(entry)
         return elsewhere
+
+    def flag(self, raised: Any) -> dict[str, Any]:
+        """A raised flag, with whom it is about when it concerns register entries (without names in the
+        public version)."""
+        from ..flow.about import about_sentence, flag_about
+
+        about = flag_about(self.flow, self.active, raised, public=self.public)
+        sentence = about_sentence(about)
+        line = _first_sentence(raised.text)
+        return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
+                "line": f"{line} {sentence}" if sentence else line,
+                "about": about, "citation": self.citation(raised.cite)}
 
     # -- the appendix -------------------------------------------------------------------------------
 
@@ -430,6 +442,15 @@ class _Plan:
         return {"because": result.floor.because, "level": self.level(self.flow.level(result.floor.level)),
                 "held": held, "citation": self.citation(result.floor.cite)}
 
+    def drawn_from(self) -> dict[str, Any]:
+        """The flow and the answers the plan was drawn from, by fingerprint, for `codesign verify`; the answers'
+        fingerprint is left out of the public version."""
+        from ..flow.versions import answers_fingerprint, fingerprint
+
+        flow = self.flow
+        return {"flow": flow.id, "version": flow.version, "flow_fingerprint": fingerprint(flow),
+                "answers_fingerprint": None if self.public else answers_fingerprint(flow.id, self.result.answers)}
+
     def context(self) -> dict[str, Any]:
         flow, result = self.flow, self.result
         intro, parts = self.parts()
@@ -441,6 +462,9 @@ class _Plan:
         data["answers"] = answers
         if self.public:
             data["set_aside"] = public_answers(flow, result.set_aside)
+        flags = [self.flag(f) for f in result.flags]
+        data["flags"] = [dict(raised, text=shown["text"], about=shown["about"])
+                         for raised, shown in zip(data["flags"], flags)]
         plan = {
             "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
                      "audience": flow.audience,
@@ -474,8 +498,7 @@ class _Plan:
             "unlocks_all": self.level(result.unlocks_all),
             "first_step": self.first_step(),
             "actions": self.actions(),
-            "flags": [{"id": f.id, "text": f.text, "line": _first_sentence(f.text), "citation": self.citation(f.cite)}
-                      for f in result.flags],
+            "flags": flags,
             "flags_elsewhere": elsewhere,
             "parts": parts,
             "terms": self.terms(),
@@ -485,6 +508,7 @@ class _Plan:
             "set_aside": self.set_aside(),
             "answers": answers,
             "result": data,
+            "drawn_from": self.drawn_from(),
         }
         plan["summary"] = summary_of(plan)
         return plan
