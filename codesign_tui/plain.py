@@ -288,8 +288,6 @@ class PlainConversation:
                 self.refused(f"  {DATE_HINT}")
 
     def finish(self) -> None:
-        from .plan.render import render_markdown
-
         result = self.session.result()
         self.say("\n== Your result ==")
         if result.recommendation is not None:
@@ -311,18 +309,24 @@ class PlainConversation:
 
         for flag in result.flags:
             self.say(f"Flag: {flag_text(result.flow, result.answers, flag, public=False)}")
-        if result.planned_actions:
-            count = len(result.planned_actions)
-            self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")
-        plan = render_markdown(self.flow, result, self.conversation.plan_meta()).encode("utf-8")
-        self.write_plan(plan)
+        from .plan.context import build, listed_steps
 
-    def write_plan(self, plan: bytes) -> None:
+        count = len(listed_steps(build(self.flow, result, self.conversation.plan_meta())))
+        if count:  # as the plan numbers them: none for a level above what the work calls for
+            self.say(f"{count} step{'s' * (count != 1)} to take {'are' if count != 1 else 'is'} listed in the plan.")
+        self.write_plan(result)
+
+    def write_plan(self, result: Any) -> None:
         from .files import write_atomically
+        from .plan.render import render
+        from .plan.word import MissingExtra
 
         proposed = _unused(self.folder / self.conversation.plan_file_name("md"))
         try:
-            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name (or no) > ")
+            # a name ending .txt gives plain text, to paste into a board paper's template; .docx, .html, .json
+            # the other formats: every one says the same thing
+            reply = self.ask(f"\nSave the plan as {proposed.name}? Press Enter, or type another name (ending .txt"
+                             f" for plain text to paste, .docx for Word), or no > ")
         except (InputEnded, Stop):
             reply = "no"  # quitting, or the end of the input, saves no file: the session keeps the answers
         if reply.casefold() in ("no", "n", "q"):
@@ -349,7 +353,12 @@ class PlainConversation:
             if not force:
                 path = _unused(path)
         try:
+            fmt = _FORMATS.get(path.suffix.casefold(), "md")
+            plan = render(fmt, self.flow, result, self.conversation.plan_meta())
             write_atomically(path, plan, force=force)
+        except MissingExtra as error:
+            self.say(f"The plan could not be saved: {error}")
+            return
         except ExportError as error:
             self.say(f"The plan could not be saved: {error}. Render it again later with:"
                      f" codesign --plain --resume {self.session.name}")
@@ -366,6 +375,9 @@ def _field_help(spec: RecordField) -> str:
     if spec.kind == "date":
         return DATE_HINT
     return "Type it in your own words" + ("." if spec.required else "; press Enter to leave it out.")
+
+
+_FORMATS = {".txt": "text", ".docx": "docx", ".html": "html", ".htm": "html", ".json": "json"}  # else Markdown
 
 
 def _unused(path: Path) -> Path:

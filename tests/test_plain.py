@@ -242,3 +242,19 @@ def test_plain_mode_gives_a_name_typed_without_an_ending_the_plans_and_makes_a_f
     replies = ["", "", "1", "3", "1", "1", "1", "1", "1", "1", "new/plain-plan", "yes"]
     converse(appendix2, io.StringIO("\n".join(replies) + "\n"), io.StringIO(), tmp_path, store=store)
     assert (tmp_path / "new" / "plain-plan.md").read_text().startswith("# ")
+
+
+def test_plain_mode_saves_plain_text_to_paste_when_the_name_ends_txt(appendix2, tmp_path):
+    """Plain mode's save offer says how to get plain text, and a name ending .txt gives it: no Markdown, the
+    steps numbered, the same steps as the Markdown plan and as many as plain mode counts."""
+    store = SessionStore(tmp_path / "s")
+    out = io.StringIO()
+    replies = ["", "", "1", "3", "2", "2", "1", "1", "1", "1", "board-paper.txt"]  # time and money partly
+    converse(appendix2, io.StringIO("\n".join(replies) + "\n"), out, tmp_path, store=store)
+    said = " ".join(out.getvalue().split())
+    assert "ending .txt for plain text to paste" in said
+    text = (tmp_path / "board-paper.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[1].startswith("===") and "**" not in text and "](#" not in text
+    steps = [line for line in text.splitlines() if line[:1].isdigit() and ". " in line[:4]]
+    assert steps and [line.split(". ", 1)[0] for line in steps] == [str(n) for n in range(1, len(steps) + 1)]
+    assert f"{len(steps)} step{'s' * (len(steps) != 1)} to take" in said

@@ -64,11 +64,16 @@ def test_html_is_one_standalone_page_that_fetches_nothing():
 
 
 def test_html_ticked_and_open_boxes_are_clearly_different():
+    """The plan's own templates draw no boxes (a pasted plan would show them as brackets); a template that
+    does still gets marks a reader can tell apart."""
+    from codesign_tui.plan.html import to_html
+
     flow, result, meta = session("engagement-coproduce")
-    page = render_html(flow, result, meta)
+    plan_page = render_html(flow, result, meta)
+    assert 'class="box' not in plan_page and "<ol>" in plan_page
+    page = render_html(flow, result, meta).split("<body>")[0] + to_html("- [x] What co-design\n- [ ] Agree with leaders\n")
     assert 'type="checkbox"' not in page  # a disabled form control is drawn faint grey, ticked or not
-    ticked = '<span class="box ticked" role="img" aria-label="Yes">\u2611</span> What co-design'
-    assert ticked in page
+    assert '<span class="box ticked" role="img" aria-label="Yes">\u2611</span> What co-design' in page
     assert '<span class="box open" role="img" aria-label="Not yet">\u2610</span> Agree with leaders' in page
     style = page[page.index("<style>"):page.index("</style>")]
     rules = {line.split("{")[0].strip(): line for line in style.splitlines() if "{" in line}
@@ -119,26 +124,57 @@ def _xml(document) -> str:
 
 
 def test_docx_uses_words_own_styles_for_title_headings_and_lists():
-    document = _document("engagement-coproduce")
+    document = _document("engagement-board")
     styled = [(p.style.name, p.text) for p in document.paragraphs
               if p.style.name == "Title" or p.style.name.startswith("Heading")]
-    assert styled[0] == ("Title", "Neighbourhood mental health support in Bolton")
+    assert styled[0] == ("Title", "Carers' respite breaks in Oldham")
     for heading in [("Heading 1", "Recommendation"), ("Heading 1", "What to do next"),
                     ("Heading 2", "Register of interests"), ("Heading 1", "Appendix")]:
         assert heading in styled
     assert not [name for name, _ in styled if name not in ("Title", "Heading 1", "Heading 2", "Heading 3")]
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert bullets and not any(text.startswith(("\u2610", "\u2611")) for text in bullets)
-    # a checklist item's box is its mark: a list paragraph without a bullet beside it as well
-    boxed = [p.text for p in document.paragraphs if p.style.name == "List Continue"]
-    assert any(text.startswith("\u2610 Agree with leaders") for text in boxed)
+    # numbered steps carry the Markdown's own numbers as text, so that they read the same pasted elsewhere and
+    # the full plan's steps go on from the summary's (Word's own numbering would restart or run on unasked)
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered[0].startswith("1.\t") and any(text.startswith("6.\t") for text in numbered)
     assert all(t.style.name == "Table Grid" for t in document.tables)
     for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
         assert document.styles[name].paragraph_format.keep_with_next is True
-    assert document.core_properties.title == "Neighbourhood mental health support in Bolton"
-    assert document.core_properties.author == "A. Commissioner, NHS Greater Manchester"
+    assert document.core_properties.title == "Carers' respite breaks in Oldham"
+    assert document.core_properties.author == "R. Patel, Adult Social Care Commissioning"
     links = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert "https://gmsvn.org.uk/" in links
+
+
+def test_docx_title_block_is_body_text_without_the_flow_s_id_or_version():
+    document = _document("engagement-board")
+    body = document.paragraphs
+    appendix = next(i for i, p in enumerate(body) if p.style.name == "Heading 1" and p.text == "Appendix")
+    before = "\n".join(p.text for p in body[:appendix])
+    assert "Based on: Plan how to involve people in a piece of work" in before
+    assert "engagement-plan" not in before and "version 3.1" not in before
+    assert not [r for p in body[:appendix] for r in p.runs if r.font.name == "Consolas"]
+    after = "\n".join(p.text for p in body[appendix:])
+    assert "Made with flow engagement-plan, version 3.1." in after
+
+
+def test_docx_keeps_the_warning_box_with_its_checklist_and_indents_them_alike():
+    document = _document("engagement-board")
+    body = document.paragraphs
+    start = next(i for i, p in enumerate(body) if p.text == "Check:")
+    box = [body[start]]
+    for paragraph in body[start + 1:]:
+        if not paragraph.text.startswith("\u2022"):
+            break
+        box.append(paragraph)
+    # the likely bidder taking part in the decision, and helping to design the work (conflicts-of-interest 2.1)
+    assert len(box) == 3 and "financial interest" in box[1].text and "could bid" in box[2].text
+    indents = {p.paragraph_format.left_indent for p in box}
+    assert len(indents) == 1 and None not in indents, "the heading and its items are indented alike"
+    assert all(p.paragraph_format.keep_with_next for p in box[:-1]), "Check: stays with its items"
+    assert all(p.paragraph_format.keep_together for p in box)
+    assert all(p._p.pPr.find(_qn("w:pBdr")) is not None for p in box), "one box: a rule down its side"
 
 
 def test_docx_is_a4_unless_letter_is_asked_for():
@@ -157,11 +193,17 @@ def test_docx_header_names_the_project_and_footer_numbers_the_pages():
 
 
 def test_docx_ticks_are_never_a_crossed_box():
-    document = _document("engagement-coproduce")
+    from codesign_tui.plan.word import to_docx
+
+    # the plan's own templates draw no boxes; a template that does gets a ticked box, never a crossed one
+    import docx
+
+    document = docx.Document(io.BytesIO(to_docx("- [x] Done\n- [ ] Not yet\n")))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "\u2612" not in text
     assert "\u2611 " in text and "\u2610 " in text
-    assert "a ticked box means the answer is yes; an open box means not yet" in text
+    plan = "\n".join(p.text for p in _document("engagement-coproduce").paragraphs)
+    assert "\u2611" not in plan and "\u2610" not in plan and "ticked box" not in plan
 
 
 def test_docx_table_rows_never_split_and_header_rows_repeat():
@@ -234,13 +276,17 @@ def test_json_is_the_result_with_the_rendered_sections():
         assert key in data
     assert data["date"] == "2026-11-25" and data["project"] == "Neighbourhood mental health support in Bolton"
     ids = [s["id"] for s in data["sections"]]
-    assert ids[:5] == ["title", "summary", "recommendation", "why", "what-to-do-next"]
+    assert ids[:5] == ["title", "summary", "recommendation", "why", "training"]  # every step is in the summary
     # the actions as the plan lists them, those that say the same thing once, beside each one as called for
     assert [a["text"] for a in data["planned_actions"]] == [a.text for a in result.planned_actions]
     assert all(a["questions"] for a in data["planned_actions"])
     assert ids[-2:] == ["anything-else", "appendix"]
     recommendation = next(s for s in data["sections"] if s["id"] == "recommendation")
-    assert recommendation["markdown"].startswith("## Recommendation\n\nWe recommend **Co-produce**")
+    # the summary says what it recommends; the recommendation section places it on the ladder, and says it once
+    assert recommendation["markdown"].startswith("## Recommendation\n\nThe levels, lowest first:")
+    assert "We recommend **Co-produce**" in next(s for s in data["sections"] if s["id"] == "summary")["markdown"]
+    # the steps as the plan lists them, numbered as it numbers them
+    assert [step["number"] for step in data["steps"]] == list(range(1, len(data["steps"]) + 1))
     assert "".join(s["markdown"] for s in data["sections"]).count("## ") == \
         render_markdown(flow, result, meta).count("## ")
 

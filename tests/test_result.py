@@ -214,23 +214,37 @@ def test_the_plan_context_is_the_engines_result_in_words(name):
     context = build(flow, result, meta)
     level = lambda level_id: level_id and flow.level(level_id).label  # noqa: E731
     why = {item["id"]: item for item in context["why"]}
-    assert list(why) == [r.question for r in result.why]
+    # one voice: the engine's reasons, in its order, but for those that bear on no level up to what the work
+    # calls for; what-ifs and "enough for" no higher than that level
+    ceiling = flow.rank(result.calls_for.id) if result.calls_for else len(flow.levels)
+    within = lambda level_id: flow.rank(level_id) <= ceiling  # noqa: E731
+    assert list(why) == [r.question for r in result.why if r.question in why]
     for reason in result.why:
-        item, question = why[reason.question], flow.question(reason.question)
+        question = flow.question(reason.question)
+        bears = reason.allows is None and reason.what_ifs is None or bool(reason.what_ifs) or any(
+            r.question == question.id and within(r.level) for r in flow.requirements)
+        assert (reason.question in why) is bears, reason.question
+        if not bears:
+            continue
+        item = why[reason.question]
         assert item["held_back"] is reason.held_back
         effect = item["calls_for_effect"]
-        if reason.what_ifs is None:
+        if not reason.what_ifs:
             assert effect is None
         else:
             assert [(c["level"]["id"], c["labels"]) for c in effect["changes"]] == [
-                (w.level, [question.label(v) for v in w.answers]) for w in reason.what_ifs]
+                (w.level, [question.label(v) for v in w.answers]) for w in reason.what_ifs if within(w.level)]
+            assert effect["caps"] is not any(within(w.level) for w in reason.what_ifs)
         requirement = item["requirement"]
-        if reason.allows is None:
+        if reason.allows is None or not any(r.question == question.id and within(r.level) for r in flow.requirements):
             assert requirement is None
         else:
-            assert (requirement["enough_for"] or {}).get("label") == level(reason.allows.enough_for)
+            capped = reason.allows.enough_for and (reason.allows.enough_for if within(reason.allows.enough_for)
+                                                   else result.calls_for.id)
+            assert (requirement["enough_for"] or {}).get("label") == level(capped)
             assert (requirement["needs"] or {}).get("labels") == (
-                [question.label(v) for v in reason.allows.next_accepts] if reason.allows.next_level else None)
+                [question.label(v) for v in reason.allows.next_accepts]
+                if reason.allows.next_level and within(reason.allows.next_level) else None)
     assert [(h["id"], h["needs"], h["unlocks"] and h["unlocks"]["id"]) for h in context["held_back"]] == [
         (h.question, [flow.question(h.question).label(v) for v in h.needs], h.unlocks) for h in result.held_back]
     assert (context["unlocks_all"] or {}).get("id") == (result.unlocks_all.id if result.unlocks_all else None)
@@ -247,8 +261,8 @@ def test_the_plan_shows_the_engines_what_ifs_not_its_own():
     flow, result, meta = session("appendix2-codesign")
     result.why = [Reason(r.question, r.held_back, r.allows, (WhatIf("consult", ("partly",)),)
                          if r.question == "space_to_shape" else r.what_ifs) for r in result.why]
-    why = render_markdown(flow, result, meta).split("## Why")[1].split("\n- ")[1]
-    assert why.startswith("**1. Can people help shape the question")
+    why = render_markdown(flow, result, meta).split("## Why")[1].split("\n| 1. ")[1].split("\n")[0]
+    assert why.startswith("Can people help shape the question")
     assert "With “Partly, some things are fixed”, the work calls for Consult instead." in why
     assert "With “No, it is mostly decided”" not in why
 

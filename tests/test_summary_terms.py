@@ -39,4 +39,6 @@ def test_the_engagement_summary_no_longer_lists_the_whole_plans_abbreviations():
     flow = _load(given.flow)
     summary = render_markdown(flow, evaluate(flow, given.answers), given, summary=True)
     assert "- NHS means National Health Service." in summary  # "NHS Greater Manchester" prepared it
-    assert "GP means" not in summary and "CVS means" not in summary
+    # the summary says what the work is ("About this work": "... the VCSE groups that run it, and GP
+    # practices"), so it spells out VCSE and GP, and no abbreviation of the plan's other parts
+    assert "- GP means" in summary and "CVS means" not in summary and "ICB means" not in summary

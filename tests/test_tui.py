@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from textual.widgets import Input, MarkdownViewer, OptionList, Static
+from textual.widgets import Button, Input, MarkdownViewer, OptionList, Static
 
 from codesign_tui.resources import shipped_flows
 from codesign_tui.sessions import SessionStore
@@ -1162,6 +1162,29 @@ async def test_the_save_question_takes_the_letter_each_choice_shows(tmp_path):
         await press(pilot, "w")  # "Word (w)"
         assert isinstance(app.screen, ExportDialog)
         assert app.screen.query_one("#export-path", Input).value.endswith(".docx")
+
+
+async def test_the_save_question_offers_plain_text_under_x_and_it_pastes_cleanly(tmp_path):
+    """Board papers are often templates that take plain text: x (t and p are taken on the plan screen) saves
+    the plan with no Markdown, and the same steps as every other format."""
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13122211", "ctrl+o", "s")  # some answers hold it back: steps to list
+        assert isinstance(app.screen, ChoiceDialog)
+        assert "Text (x)" in [str(b.label) for b in app.screen.query(Button)]
+        await press(pilot, "x")
+        assert isinstance(app.screen, ExportDialog)
+        proposed = app.screen.query_one("#export-path", Input).value
+        assert proposed.endswith(".txt") and not proposed.endswith(".text.txt")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "board-paper")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, PlanScreen) and app.screen.sub_title.endswith("· saved as board-paper.txt")
+    text = (tmp_path / "board-paper.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[1].startswith("===")  # the title underlined
+    assert "**" not in text and "[ ]" not in text and "](#" not in text and "|---" not in text
+    assert "\n1. " in text  # steps numbered
 
 
 async def test_word_export_without_python_docx_names_the_key_and_the_command_and_stays(tmp_path, monkeypatch):

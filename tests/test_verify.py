@@ -36,11 +36,29 @@ def test_every_golden_plan_verifies_against_its_answers(golden):
     assert verdict.public == ("public" in golden) and verdict.summary == ("summary" in golden)
 
 
+def headings(golden: str) -> set[str]:
+    return {name.casefold() for name, _ in segments(blocks((GOLDEN / f"{golden}.md").read_bytes(), "md"))}
+
+
 def test_the_deciding_headings_are_in_the_plans_the_templates_write():
     # a template that renames one of these headings must rename it in plan/verify.py too
-    names = {name.casefold() for name, _ in segments(blocks((GOLDEN / "appendix2-consult-held-back.md").read_bytes(),
-                                                            "md"))}
-    assert set(DECIDING) <= names
+    full, summary = headings("appendix2-consult-held-back"), headings("appendix2-consult-held-back-summary")
+    assert set(DECIDING) - {"what holds it back"} <= full
+    # the one-page summary standing alone says what would have to change under a heading of its own
+    assert {"recommendation", "what holds it back"} <= summary and "what would have to change" not in summary
+
+
+@pytest.mark.parametrize("fmt", ["md", "text"])
+def test_an_edited_answer_in_what_holds_a_summary_back_is_caught(tmp_path, fmt):
+    # the summary alone gives each answer that holds it back beside what is needed: changing one is a
+    # difference in what carries the decision, not elsewhere
+    path, data = write(tmp_path, "appendix2-consult-held-back", fmt, summary=True)
+    answers = ANSWERS / "appendix2-consult-held-back.yaml"
+    assert verify(path, answers).matches
+    path.write_bytes(edited(fmt, data, "You said \u201cNo\u201d", "You said \u201cYes\u201d"))
+    verdict = verify(path, answers)
+    assert not verdict.matches and verdict.summary
+    assert "What holds it back".casefold() in verdict.difference.casefold()
 
 
 def write(tmp_path: Path, name: str, fmt: str, **options) -> tuple[Path, bytes]:
@@ -115,11 +133,13 @@ def test_an_edited_answer_in_the_plan_is_caught(tmp_path, fmt):
         return
     prompt = flow.question("budget").prompt
     text = data.decode("utf-8", "replace") if fmt != "docx" else ""
+    # the answers table, not the reasons' table in Why, which names the question too
     if fmt == "md":
-        row = next(line for line in text.splitlines() if line.startswith("| ") and prompt[:30] in line)
-        path.write_text(text.replace(row, row.replace("| No |", "| Yes |")))
+        answers = text.index("### Questions and answers")
+        row = next(line for line in text[answers:].splitlines() if line.startswith("| ") and prompt[:30] in line)
+        path.write_text(text[:answers] + text[answers:].replace(row, row.replace("| No |", "| Yes |")))
     elif fmt == "html":
-        start = text.index(prompt[:30])
+        start = text.index(prompt[:30], text.index("Questions and answers"))
         cell = text.index("<td>No</td>", start)
         path.write_text(text[:cell] + "<td>Yes</td>" + text[cell + len("<td>No</td>"):])
     elif fmt == "text":

@@ -39,6 +39,16 @@ def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public
     return _Plan(flow, result, meta, public).context()
 
 
+def listed_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps in the order the plan numbers them, from a context `build` made: the summary's next five,
+    then the rest, those of the answers holding the recommendation back first (what JSON, plain mode and any
+    view that counts steps say, so that every format says the same)."""
+    first = list(data["summary"]["next"])
+    shown = {a["text"] for a in first}
+    rest = [a for q in data["held_back"] for a in q["actions"]] + [a for kind in data["actions"].values() for a in kind]
+    return first + [a for a in rest if a["text"] not in shown and not shown.add(a["text"])]
+
+
 class _Plan:
     def __init__(self, flow: Flow, result: Result, meta: AnswersFile | None, public: bool):
         self.flow, self.result, self.public = flow, result, public
@@ -50,10 +60,54 @@ class _Plan:
         self.facts = _facts(flow)
         self.decision = flow.recommendation_reads
         self.held = {item.question for item in result.held_back}
+        # one voice: nothing in the plan argues for a level above what the work calls for
+        self.ceiling = flow.rank(result.calls_for.id) if result.calls_for is not None else None
+        self.planned = [a for a in result.planned_actions if self.serves(a)]
         self._questions: dict[str, dict[str, Any]] = {}
         self._citations: dict[str, dict[str, Any] | None] = {}
 
     # -- pieces -------------------------------------------------------------------------------------
+
+    def within(self, level_id: str | None) -> bool:
+        """Whether a level is at or below what the work calls for (every level is, before that is known)."""
+        return level_id is not None and (self.ceiling is None or self.flow.rank(level_id) <= self.ceiling)
+
+    def capped(self, level_id: str | None) -> Level | None:
+        """A level, or what the work calls for when that is lower: "enough for Co-produce" in a plan whose
+        work calls for Co-design says only "enough for Co-design"."""
+        if level_id is None:
+            return None
+        return self.flow.level(level_id) if self.within(level_id) else self.result.calls_for
+
+    def serves(self, action: Any) -> bool:
+        """Whether a step belongs in this plan. A step to find out or put right an answer that falls short of
+        some level's requirement is for the lowest such level: it is left out when every level it falls short
+        of is above what the work calls for (no "before you call it co-production" in a plan for co-design).
+        A step that follows from an answer deciding what the work calls for is left out when no other answer
+        to it would change that (delivery plans in work that calls for consultation), unless it is one to
+        confirm. Any other step stays."""
+        if self.ceiling is None:
+            return True
+        flow, active = self.flow, self.active
+        confirming = {item.question for item in self.result.to_confirm}
+        for question in action.questions:
+            requirements = [r for r in flow.requirements if r.question == question]
+            failing = [r for r in requirements if not r.met(active)]
+            if question in confirming:
+                return True
+            if requirements and action.kind != "do":
+                if not failing or any(self.within(r.level) for r in failing):
+                    return True
+            elif question in flow.calls_for_reads and not requirements:
+                if self.what_ifs(question):
+                    return True
+            else:
+                return True
+        return False
+
+    def what_ifs(self, question_id: str) -> tuple[Any, ...]:
+        reason = next((r for r in self.result.why if r.question == question_id), None)
+        return reason.what_ifs or () if reason is not None else ()
 
     def level(self, level: Level | None) -> dict[str, str] | None:
         if level is None:
@@ -73,8 +127,11 @@ class _Plan:
         source_id, _, detail = cite.partition(" ")
         source = self.flow.source(source_id)
         title = source.title if source else source_id
-        return {"id": source_id, "title": title, "short_title": title.partition(": ")[0], "first": True,
-                "url": source.url if source else "", "detail": detail.strip().strip("()").strip()}
+        short = title.partition(": ")[0]
+        return {"id": source_id, "title": title, "short_title": short, "first": True,
+                "url": source.url if source else "", "detail": detail.strip().strip("()").strip(),
+                # "Appendix 2.1", for "our reading of Appendix 2.1 (d)": the part a reader looks up
+                "reading": _PART.sub("", short)}
 
     def labels(self, question: Question, values: Any) -> list[str]:
         return [question.label(value) for value in values]
@@ -102,7 +159,7 @@ class _Plan:
     def _question(self, question: Question) -> dict[str, Any]:
         value = self.active.get(question.id)
         return {
-            "id": question.id, "prompt": question.prompt, "kind": question.kind,
+            "id": question.id, "prompt": question.prompt, "short": short_prompt(question.prompt), "kind": question.kind,
             "number": self.flow.number(question.id),  # as the app, plain mode and the room number it
             "section": self.flow.section(question.section_id).title,
             "guidance": question.guidance, "citation": self.citation(question.cite),
@@ -115,37 +172,49 @@ class _Plan:
     # -- the recommendation and why -----------------------------------------------------------------
 
     def ladder(self) -> list[dict[str, Any]]:
+        # `above`: a level above what the work calls for, which the plan names but never argues for
         return [dict(self.level(rung.level), recommended=rung.recommended, called_for=rung.called_for,
-                     supported=rung.supported) for rung in self.result.ladder]
+                     supported=rung.supported, above=not self.within(rung.level.id)) for rung in self.result.ladder]
 
     def why(self) -> list[dict[str, Any]]:
-        """The engine's reasons, each with its question and its effects in words."""
+        """The engine's reasons that bear on this work, each with its question and its effects in words, in
+        one voice: an answer is "enough for" at most the level the work calls for, a level above that is
+        never named, and a question whose requirements are all for higher levels and whose answer changes
+        nothing here is left out."""
         flow, items = self.flow, []
         for reason in self.result.why:
             question = flow.question(reason.question)
             item = self.question(question)
             allows, what_ifs = reason.allows, reason.what_ifs
             item["held_back"] = reason.held_back
-            item["requirement"] = None if allows is None else {
-                "enough_for": self.level(flow.level(allows.enough_for)) if allows.enough_for else None,
+            below = [r for r in flow.requirements if r.question == question.id and self.within(r.level)]
+            item["requirement"] = None if allows is None or not below else {
+                "enough_for": self.level(self.capped(allows.enough_for)),
                 "needs": {"level": self.level(flow.level(allows.next_level)),
-                          "labels": self.labels(question, allows.next_accepts)} if allows.next_level else None}
-            item["calls_for_effect"] = None if what_ifs is None else {
+                          "labels": self.labels(question, allows.next_accepts)}
+                if allows.next_level and self.within(allows.next_level) else None}
+            item["calls_for_effect"] = None if not what_ifs else {
                 "level": self.level(self.result.calls_for),
+                # what another answer would call for, when it is no higher than what this work calls for;
+                # `caps` when only a higher one would: this answer keeps the work where it is
                 "changes": [{"level": self.level(flow.level(w.level)), "labels": self.labels(question, w.answers)}
-                            for w in what_ifs]}
-            items.append(item)
+                            for w in what_ifs if self.within(w.level)],
+                "caps": not any(self.within(w.level) for w in what_ifs)}
+            if reason.allows is None and reason.what_ifs is None:  # not answered yet: still said
+                items.append(item)
+            elif item["requirement"] or item["calls_for_effect"]:
+                items.append(item)
         for item in items:  # the section, short: the source's full title is in the appendix
             if item["citation"]:
                 item["citation"]["first"] = False
         return items
 
-    def why_we_ask(self) -> list[dict[str, Any]]:
+    def why_we_ask(self, why: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The guidance of each question in `why`, said once, in the appendix: the plan's reasons give the
         answer and its effect, not the guidance again."""
         items, cited = [], set()
-        for reason in self.result.why:
-            question = self.flow.question(reason.question)
+        for reason in why:
+            question = self.flow.question(reason["id"])
             if not question.guidance:
                 continue
             citation = self.citation(question.cite)
@@ -167,7 +236,7 @@ class _Plan:
                 because=list(held.because),
                 citations=[c for c in map(self.citation, held.cites) if c],
                 unlocks=self.level(flow.level(held.unlocks)) if held.unlocks else None,
-                actions=[self.action(a) for a in self.result.planned_actions
+                actions=[self.action(a) for a in self.planned
                          if _first_held(a.questions, self.held) == held.question])
             items.append(item)
         return items
@@ -209,7 +278,7 @@ class _Plan:
 
     def actions(self) -> dict[str, list[dict[str, Any]]]:
         grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ACTION_KINDS}
-        for action in self.result.planned_actions:
+        for action in self.planned:
             # those called for by an answer that holds the recommendation back are listed with it, under
             # what would have to change
             if _first_held(action.questions, self.held) is None:
@@ -292,7 +361,9 @@ class _Plan:
 
         about = flag_about(self.flow, self.active, raised, public=self.public)
         sentence = about_sentence(about)
+        line = _first_sentence(raised.text)
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
+                "line": f"{line} {sentence}" if sentence else line,
                 "about": about, "citation": self.citation(raised.cite)}
 
     # -- the appendix -------------------------------------------------------------------------------
@@ -354,7 +425,7 @@ class _Plan:
             elif isinstance(value, list):
                 found |= _terms_in(" ".join(str(v) for item in value if isinstance(item, dict)
                                             for v in item.values()))
-        for text in (*(a.text for a in self.result.planned_actions), *(f.text for f in self.result.flags),
+        for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags),
                      self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
         return [{"term": t.term, "meaning": t.meaning} for t in facts.terms_in.terms if t.term in found]
@@ -385,6 +456,7 @@ class _Plan:
         intro, parts = self.parts()
         elsewhere = self.place_flags(parts)
         rule = result.calls_for_rule
+        why = self.why()
         answers = public_answers(flow, result.answers) if self.public else result.answers
         data = result.to_dict()
         data["answers"] = answers
@@ -420,8 +492,8 @@ class _Plan:
             "rule": {"id": rule.id, "because": rule.because, "citation": self.citation(rule.cite)} if rule else None,
             "conditions": result.conditions,
             "ladder": self.ladder(),
-            "why": self.why(),
-            "why_we_ask": self.why_we_ask(),
+            "why": why,
+            "why_we_ask": self.why_we_ask(why),
             "held_back": self.held_back(),
             "unlocks_all": self.level(result.unlocks_all),
             "first_step": self.first_step(),
@@ -440,6 +512,29 @@ class _Plan:
         }
         plan["summary"] = summary_of(plan)
         return plan
+
+
+# "Recommendation 5, Appendix 2.1" -> "Appendix 2.1"; "GM VCSE Commissioning Framework, Recommendation 5" ->
+# "Recommendation 5"
+_PART = re.compile(r"^.*, (?=(?:Appendix|Recommendation) )")
+
+
+# where a question's prompt goes on to explain itself: ", or is most of it already decided?"
+_ASIDE = re.compile(r",\s+(?:or (?:is|are|put|do|does|will)|such as|rather than|not only|without)\s+[^?]*\?$")
+
+
+def short_prompt(prompt: str) -> str:
+    """A question's prompt without its closing aside ("Will people also help deliver and evaluate the work?"
+    for "…, not only design it?"): the plan's reasons and summary name a question so, and the appendix gives
+    it whole. The prompt as it is when nothing of four words or more would be left."""
+    cut = _ASIDE.sub("?", prompt.strip())
+    return cut if cut != prompt.strip() and len(cut.split()) >= 4 else prompt
+
+
+def _first_sentence(text: str) -> str:
+    """A warning's first sentence: its point, for a line in the summary."""
+    found = re.search(r"(?<=[.!?])\s+(?=[A-Z])", text)
+    return text[:found.start()] if found else text
 
 
 def _first_held(questions: tuple[str, ...], held: set[str]) -> str | None:

@@ -95,9 +95,15 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
     `document`, also what it is made from (`record`)."""
     data = _build(flow, result, meta, public, comparison, document)
     out = dict(data["result"])
+    # the steps as the plan lists them, in its order and words: those for a level above what the work calls for
+    # left out, as in every other format (`planned_actions` keeps every one the answers call for)
+    from .context import listed_steps
+
     if document:
         out.update(document=document, record={k: v for k, v in data["record"].items() if k != "sources"})
     out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
+               steps=[{"number": n, "text": a["text"], "kind": a["kind"], "questions": a["questions"]}
+                      for n, a in enumerate(listed_steps(data), 1)],
                sections=sections(_markdown(data, templates, False, summary)))
     if comparison is not None:
         from .compare import to_json
@@ -273,7 +279,7 @@ def _make_environment(templates: Path | None) -> Any:
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
-        join_words=join_words, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
+        join_words=join_words, step_number=_step_number, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
         either=_either, level=_level, cite=_cite)
     return environment
 
@@ -633,6 +639,11 @@ def _cite(citation: Any) -> str:
     target = escape.url(citation["url"])
     text = f"[{title}]({target})" if target else title
     return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
+
+
+def _step_number(text: Any, texts: Any) -> str:
+    """The number a step has in a list of steps' texts ("2" for the second)."""
+    return str(list(texts).index(text) + 1)
 
 
 def _cells(row: Any) -> str:

@@ -1,33 +1,51 @@
 """The one-page summary's choices, made from the plan's context: the answers that most decide the
-recommendation, and the next few actions without repeats (those of the first step up first)."""
+recommendation, what holds it back, and the next few actions without repeats (those to confirm first)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-REASONS = 3
+REASONS = 3  # with the rule's own reason, when there is one
 CHANGES = 3
 NEXT_ACTIONS = 5
+# the summary's steps together, in characters: five steps of a usual length fit, and long ones (a procurement
+# plan's run to two or three lines each) give way, three at least, so that the summary stays on one page
+NEXT_CHARACTERS = 640
+LEAST_ACTIONS = 3
 
 
 def summary_of(data: dict[str, Any]) -> dict[str, Any]:
-    """`reasons`: up to three answered questions from `why`, those that decided what the work calls for
-    first, then those whose answer is enough for the level recommended (an answer that holds the
-    recommendation back is under what would have to change instead). `next`: the first five actions,
-    those that unlock a higher level first, each text once. `changes`: the first three answers holding the
-    recommendation back; `more_changes` and `more_actions` count the rest, which the full plan lists."""
+    """`reasons`: answered questions from `why`, those that decided what the work calls for first, then those
+    whose answer is enough for the level recommended (an answer that holds the recommendation back is under
+    what holds it back instead), two or three with the rule's reason. `next`: the first five actions (fewer,
+    three at least, when they are long), those that find out a "Not sure" the recommendation rests on first,
+    then those that unlock a higher level, each text once. `changes`: the first three answers holding the recommendation back; `more_changes` and
+    `more_actions` count the rest, which the full plan lists."""
     answered = [q for q in data["why"] if q.get("answered") and not q.get("held_back")]
     deciding = [q for q in answered if q.get("calls_for_effect")]
     enough = [q for q in answered if not q.get("calls_for_effect") and q.get("requirement")]
     first = {q["id"] for q in data["first_step"]["questions"]} if data.get("first_step") else set()
+    confirming = {q["id"] for q in data["confirm"]["questions"]} if data.get("confirm") else set()
     # the actions of the answers in the first step up come first, then those of the others held back
     held = sorted(data["held_back"], key=lambda q: q["id"] not in first)
     actions: list[dict[str, Any]] = [a for q in held for a in q["actions"]]
     for kind in ("find_out", "to_unlock", "do"):
         actions += data["actions"][kind]
+    # what to find out before the recommendation can stand or rise leads (policy version 3's to_confirm)
+    actions.sort(key=lambda a: not (a["kind"] == "find_out" and confirming.intersection(a["questions"])))
     seen: set[str] = set()
     unique = [a for a in actions if not (a["text"] in seen or seen.add(a["text"]))]
-    held_back = data["held_back"]
-    return {"reasons": (deciding + enough)[:REASONS], "next": unique[:NEXT_ACTIONS],
-            "more_actions": max(0, len(unique) - NEXT_ACTIONS), "changes": held_back[:CHANGES],
+    # a "Not sure" to confirm is listed under the recommendation, with what it needs: not again
+    held_back = [q for q in data["held_back"] if q["id"] not in confirming]
+    # two or three reasons: one fewer when the summary also lists what to confirm or what holds it back
+    room = REASONS - (1 if data.get("rule") else 0) - (1 if data.get("confirm") or held_back else 0)
+    reasons = (deciding + enough)[:max(room, 1)]
+    shown, length = 0, 0
+    for action in unique[:NEXT_ACTIONS]:
+        length += len(action["text"])
+        if shown >= LEAST_ACTIONS and length > NEXT_CHARACTERS:
+            break
+        shown += 1
+    return {"reasons": reasons, "next": unique[:shown],
+            "more_actions": max(0, len(unique) - shown), "changes": held_back[:CHANGES],
             "more_changes": max(0, len(held_back) - CHANGES)}

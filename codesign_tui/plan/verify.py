@@ -15,8 +15,10 @@ from ..records import record
 
 # the parts of a plan that carry the decision, by their headings (any case): the summary at the top of a full
 # plan, the recommendation (what the work calls for is said there), what would have to change, and the
-# appendix's answers table. A template that renames one of these must rename it here too.
-DECIDING = ("summary", "recommendation", "what would have to change", "questions and answers")
+# appendix's answers table; the one-page summary standing alone (--summary) says what would have to change
+# under "What holds it back", each answer given beside what is needed. A template that renames one of these
+# must rename it here too.
+DECIDING = ("summary", "recommendation", "what would have to change", "what holds it back", "questions and answers")
 FORMATS = ("md", "html", "docx", "json", "text")
 
 _FLOW = re.compile(r"Flow: ([A-Za-z][A-Za-z0-9_-]*), version (\S+?), fingerprint ([0-9a-f]{64})")

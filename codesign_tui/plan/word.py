@@ -108,11 +108,11 @@ def _page(document: Any, paper: str, title: str) -> None:
     # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
     # enough to push a one-page summary over the page
     document.styles["Title"].font.size = Pt(22)
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(14)
-    # and 10 points after every paragraph at 1.15 lines; 6 points at Word's own 1.08 keeps the summary that
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(10)
+    # and 10 points after every paragraph at 1.15 lines; 4 points at Word's own 1.08 keeps the summary that
     # opens a plan, under its title block, on the first page
     normal = document.styles["Normal"].paragraph_format
-    normal.space_after, normal.line_spacing = Pt(6), 1.08
+    normal.space_after, normal.line_spacing = Pt(4), 1.08
 
 
 def _field(paragraph: Any, instruction: str) -> None:
@@ -198,6 +198,8 @@ class _Writer:
         self.item_start = False
         self.table_style: str | None = None
         self.new_page = False  # after the summary's rule: the next paragraph starts a page
+        self.number = ""  # the number of the ordered list item being written
+        self.in_box: list[Any] = []  # the paragraphs of the warning box (a block quote) being written
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -213,6 +215,10 @@ class _Writer:
             self.start_page(paragraph)
             self.inline(paragraph, tokens[index + 1].children or [])
             return index + 2
+        if kind == "paragraph_open" and self.quote:
+            return self.quoted(tokens, index)
+        if kind == "paragraph_open" and self.item_start and self.lists and self.lists[-1] == "number":
+            return self.numbered(tokens, index)
         if kind == "paragraph_open":
             children = tokens[index + 1].children or []
             # a checklist's box is its item's mark: no bullet beside it as well
@@ -236,10 +242,14 @@ class _Writer:
             self.lists.pop()
         elif kind == "list_item_open":
             self.item_start = True
+            self.number = token.info or ""  # an ordered item's own number, as the Markdown gives it
         elif kind == "blockquote_open":
             self.quote += 1
         elif kind == "blockquote_close":
             self.quote -= 1
+            if self.in_box:  # the box's last paragraph ends it: kept together, not with what follows
+                self.in_box[-1].paragraph_format.keep_with_next = False
+                self.in_box = []
         elif kind == "table_open":
             return self.add_table(tokens, index)
         elif kind in ("fence", "code_block"):
@@ -250,6 +260,58 @@ class _Writer:
         elif kind == "html_block":  # not produced with html off; kept as text if a template adds it
             self.document.add_paragraph(token.content.strip())
         return index
+
+    def numbered(self, tokens: list[Any], index: int) -> int:
+        """A numbered step: its number written as text, as the Markdown numbers it, so that the full plan's
+        steps go on from the summary's and read the same pasted elsewhere (Word's own numbering would run on
+        across lists, or start again at 1); its wrapped lines start under its words."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        depth = min(len(self.lists), 3)
+        paragraph = self.document.add_paragraph(style="List Number" if depth == 1 else f"List Number {depth}")
+        numbering = OxmlElement("w:numPr")  # numId 0: the style's automatic number switched off
+        for name, value in (("w:ilvl", "0"), ("w:numId", "0")):
+            element = OxmlElement(name)
+            element.set(qn("w:val"), value)
+            numbering.append(element)
+        paragraph._p.get_or_add_pPr().append(numbering)
+        paragraph.paragraph_format.left_indent = Mm(6.35 * (depth - 1) + 8)
+        paragraph.paragraph_format.first_line_indent = Mm(-8)
+        self.start_page(paragraph)
+        paragraph.add_run(f"{self.number}.\t")
+        self.inline(paragraph, tokens[index + 1].children or [])
+        self.item_start = False
+        return index + 2
+
+    def quoted(self, tokens: list[Any], index: int) -> int:
+        """A paragraph of a warning box (a block quote, "Check:" and its list): every paragraph indented alike
+        with a rule down its left side, kept together and with the next, so that "Check:" never ends a page
+        apart from its items."""
+        from docx.oxml import OxmlElement
+        from docx.oxml.ns import qn
+        from docx.shared import Mm
+
+        paragraph = self.document.add_paragraph()
+        properties = paragraph._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        left = OxmlElement("w:left")
+        for name, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "8"), ("w:color", "B10E1E")):
+            left.set(qn(name), value)
+        borders.append(left)
+        properties.append(borders)
+        layout = paragraph.paragraph_format
+        layout.left_indent = Mm(6)
+        layout.keep_with_next = layout.keep_together = True
+        self.start_page(paragraph)
+        if self.item_start and self.lists:
+            marker = f"{self.number}. " if self.lists[-1] == "number" else "\u2022 "
+            paragraph.add_run(marker)
+        self.inline(paragraph, tokens[index + 1].children or [], boxes=self.item_start)
+        self.item_start = False
+        self.in_box.append(paragraph)
+        return index + 2
 
     def start_page(self, paragraph: Any) -> None:
         if self.new_page:
@@ -292,10 +354,17 @@ class _Writer:
                 self.entry(rows[0], row)
             return index
         table = self.new_table(width)
+        widths = _column_widths(rows, width)
+        if widths:
+            table.autofit = False
+            for column, measure in zip(table.columns, widths):  # the grid, which LibreOffice reads
+                column.width = measure
         for number, row in enumerate(rows):
             # row by row, each row's cells once: table.cell(r, c) walks the whole table every time
             added = table.add_row()
-            for cell, (header, children) in zip(added.cells, row):
+            for column, (cell, (header, children)) in enumerate(zip(added.cells, row)):
+                if widths:
+                    cell.width = widths[column]
                 self.inline(cell.paragraphs[0], children, bold=header)
             _row_rules(added, header=number == 0 and row[0][0])
         self.document.add_paragraph()
@@ -375,6 +444,25 @@ class _Writer:
             run.font.strike = True
         if state["code"]:
             run.font.name = "Consolas"
+
+
+def _column_widths(rows: list[list[tuple[bool, list[Any]]]], width: int) -> list[Any]:
+    """Columns as wide as what they hold, within the page's 170 mm: the reasons' long questions beside a short
+    answer and source read in a few lines, where equal columns made each row a dozen lines tall. Each column
+    gets at least 30 mm, so that a long word ("Recommended") is never broken."""
+    from docx.shared import Mm
+
+    if width < 2:
+        return []
+    lengths = [0.0] * width
+    for row in rows:
+        for column, (_, children) in enumerate(row[:width]):
+            lengths[column] += sum(len(c.content) for c in children if c.type in ("text", "code_inline"))
+    damped = [length ** 0.75 for length in lengths]  # a long column need not take all the width
+    total = sum(damped) or 1.0
+    least = min(30.0, 170 / width)  # mm: room for a long word ("Recommended") in bold
+    spare = 170 - least * width
+    return [Mm(least + spare * length / total) for length in damped]
 
 
 def _hyperlink(paragraph: Any, href: str, text: str, state: dict[str, bool]) -> None:

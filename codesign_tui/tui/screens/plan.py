@@ -26,7 +26,8 @@ if TYPE_CHECKING:  # the plan's rendering is loaded when a plan is first made
     from ...plan.save import PlanFile
 
 STAYS = 24 * 60 * 60  # seconds: a message that stays until it is clicked away
-FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data"}
+FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word document", "json": "JSON data",
+           "text": "plain text, to paste into a board paper"}
 
 
 def export_plan(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False,
@@ -61,11 +62,16 @@ class PlanScreen(Screen):
         # plain letters: nothing here takes typing, and a browser keeps most Ctrl keys for itself
         # one Save key in the footer (it asks which format); each format's own key works too, and all of
         # them are in the command palette
-        Binding("s", "save", "Save", tooltip="Save or export the plan: Markdown, Word, a web page or JSON"),
+        Binding("s", "save", "Save",
+                tooltip="Save or export the plan: Markdown, Word, a web page, plain text or JSON"),
         Binding("m", "export('md')", "Markdown", tooltip="Save the plan as a Markdown file", show=False),
         Binding("w", "export('docx')", "Word", tooltip="Save the plan as a Word document", show=False),
         Binding("h", "export('html')", "Web page", tooltip="Save the plan as one HTML file", show=False),
         Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data", show=False),
+        # x for text: t (contents) and p (public) are taken
+        Binding("x", "export('text')", "Text",
+                tooltip="Save the plan as plain text, to paste into a board paper's template or an email",
+                show=False),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
         Binding("p", "toggle_public", "Public",
                 tooltip="Withhold the name, organisation and description of each register entry not published,"
@@ -176,7 +182,8 @@ class PlanScreen(Screen):
                 self.action_export(fmt)
 
         self.app.push_screen(ChoiceDialog("Save the plan as:", [
-            ("md", "Markdown (m)"), ("docx", "Word (w)"), ("html", "Web page (h)"), ("json", "JSON (j)")]), chosen)
+            ("md", "Markdown (m)"), ("docx", "Word (w)"), ("html", "Web page (h)"), ("text", "Text (x)"),
+            ("json", "JSON (j)")]), chosen)
 
     def action_toggle_summary(self) -> None:
         self.summary = not self.summary
