@@ -317,8 +317,7 @@ class PlainConversation:
         self.write_plan(result)
 
     def write_plan(self, result: Any) -> None:
-        from .files import write_atomically
-        from .plan.render import render
+        from .plan.save import make_plan, save_plan
         from .plan.word import MissingExtra
 
         proposed = _unused(self.folder / self.conversation.plan_file_name("md"))
@@ -354,8 +353,8 @@ class PlainConversation:
                 path = _unused(path)
         try:
             fmt = _FORMATS.get(path.suffix.casefold(), "md")
-            plan = render(fmt, self.flow, result, self.conversation.plan_meta())
-            write_atomically(path, plan, force=force)
+            # as in the app: a plan naming people is its writer's alone (0600)
+            save_plan(path, make_plan(fmt, self.flow, result, self.conversation.plan_meta()), force=force)
         except MissingExtra as error:
             self.say(f"The plan could not be saved: {error}")
             return

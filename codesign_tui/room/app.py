@@ -584,10 +584,9 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
     result, meta = seat.session.result(), seat.conversation.plan_meta()
     plan = await asyncio.to_thread(lambda: make_plan(fmt, room.flow, result, meta, public=public, document=document))
     name = seat.conversation.plan_file_name(fmt, public, document=document)
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    if plan.private:  # a plan naming people is not kept in the browser's cache for the next person at the laptop
-        headers["Cache-Control"] = "no-store"
-    return web.Response(body=plan.data, content_type=FORMATS[fmt][1], headers=headers)
+    # not cached (as no page of the room is), so a plan naming people is not kept for the next person
+    return web.Response(body=plan.data, content_type=FORMATS[fmt][1],
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 # -- the trainer ----------------------------------------------------------------------------------------
