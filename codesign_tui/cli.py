@@ -98,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     cohort.add_argument("--flow", metavar="FLOW",
                         help="report on this flow alone (an id or a flow file); files for other flows are"
                              " skipped. Without it, each flow found is reported on its own")
+    cohort.add_argument("--example", metavar="EXAMPLE",
+                        help="compare the room with a worked example (from `codesign examples`): per question,"
+                             " how many gave the case's answer; the share reaching its recommendation; who"
+                             " differs most, by seat number")
     cohort.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
     cohort.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     cohort.add_argument("--force", action="store_true", help="replace the output file if it exists")
@@ -641,15 +645,36 @@ def _cohort(options: argparse.Namespace) -> int:
         flow = _load(options.flow)
         if flow is None:
             return EXIT_PROBLEMS
+    example = case = None
+    if options.example is not None:
+        from .cohort.gather import case_of
+        from .plan.handout import examples_by_name
+        from .resources import flows_dir
+
+        found = examples_by_name(flows_dir())
+        example = found.get(options.example)
+        if example is None:
+            from .flow.problems import did_you_mean
+
+            hint = did_you_mean(options.example, found)
+            return _error(f"no worked example called {_shown(options.example)!r}" + (f"; {hint}" if hint else "")
+                          + f" (the examples: {', '.join(sorted(found))})")
+        if flow is not None and flow.id != example.flow:
+            return _error(f"the example {example.name!r} answers the flow {example.flow!r}, not {flow.id!r};"
+                          " leave out --flow to use the example's")
+        flow = flow or _load(example.flow)
+        if flow is None:
+            return EXIT_PROBLEMS
+        case = case_of(flow, example)
     if options.show:
         if not sys.stdin.isatty() or not sys.stdout.isatty():
             return _error("--show needs a terminal; leave it out to print the report")
         from .tui.app import make_app
 
-        app = make_app(flow=flow, cohort=list(options.paths))
+        app = make_app(flow=flow, cohort=list(options.paths), example=example)
         app.run()
         return app.return_code or EXIT_OK
-    cohort = build_cohort(options.paths, flow=flow)
+    cohort = build_cohort(options.paths, flow=flow, case=case)
     if not cohort.answer_sets:
         for item in cohort.skipped:
             print(_shown(f"{item.path}: skipped: {item.reason}"), file=sys.stderr)

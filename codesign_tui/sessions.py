@@ -54,6 +54,8 @@ def to_yaml(session: Session, updated: str = "") -> str:
         meta["drafts"] = drafts
     if session.plans:
         meta["plans"] = session.plans
+    if session.seat:
+        meta["seat"] = session.seat
     data["session"] = meta
     return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
                      allow_unicode=True, width=100)

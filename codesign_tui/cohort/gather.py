@@ -10,26 +10,38 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..flow.answers import check_answers, read_answers
+from ..flow.answers import AnswersFile, check_answers, fit_answers, read_answers
 from ..flow.engine import evaluate
 from ..flow.model import Flow
 from ..flow.problems import FlowError, Problems, display_path
-from .model import Cohort, Skipped, Tally
+from .model import Case, Cohort, Skipped, Tally
 
 SUFFIXES = (".yaml", ".yml")
 
 
+def case_of(flow: Flow, example) -> Case:
+    """A worked example (flow/examples.py) as a case to compare a room with: its answers checked against the
+    flow as any answers are (what no longer fits is left out) and what the engine gives for them."""
+    answers = fit_answers(flow, AnswersFile(flow.id, dict(example.answers))).answers
+    return Case(example.name, example.title, answers, evaluate(flow, answers))
+
+
 def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
-                 find_flow: Callable[[str], Flow] | None = None) -> Cohort:
+                 find_flow: Callable[[str], Flow] | None = None, case: Case | None = None) -> Cohort:
     """Count every answers file (or saved session) in `paths`, files or folders read recursively.
 
     Without `flow`, each flow the files answer is counted separately, the flow found by its id among the
     shipped flows (or by `find_flow`, which raises LookupError for an id it does not know). With `flow`,
     only its answer sets count and files for any other flow are skipped. A file that cannot be counted is
-    listed in `skipped` with the reason; it never stops the others.
+    listed in `skipped` with the reason; it never stops the others. With `case` (and its `flow`), the room
+    is compared with it too (FlowCohort.case).
     """
     cohort = Cohort()
     tallies: dict[str, Tally] = {}
+    if case is not None:
+        if flow is None:
+            raise ValueError("comparing with a case needs its flow")
+        tallies[flow.id] = Tally(flow, case)
     flows = _FlowFinder(flow, find_flow or _shipped_flow)
     sessions: dict[tuple[str, str], str] = {}  # (flow, session id) -> the file counted for it
     with _no_cycle_collection():
@@ -42,7 +54,7 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
                     reason = f"could not be read ({type(error).__name__}: {error})"
             if reason:
                 cohort.skipped.append(Skipped(display_path(path), reason))
-    cohort.flows = sorted((tally.finish() for tally in tallies.values()),
+    cohort.flows = sorted((tally.finish() for tally in tallies.values() if tally.answer_sets),
                           key=lambda f: (-f.answer_sets, f.flow.id))
     return cohort
 
@@ -71,7 +83,8 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
             return f"the same session ({given.session_id}) as {first}, which is counted"
     # A blank answer is a question not answered yet, not a mistake: partial answer sets count.
     given.answers = {key: value for key, value in given.answers.items() if value is not None}
-    answers = check_answers(flow, given, problems, partial=True)
+    fitted = fit_answers(flow, given) if given.flow == flow.id else None
+    answers = check_answers(flow, given, problems, partial=True, fitted=fitted)
     if problems.errors:
         return _first(problems, "its answers do not fit the flow")
     if given.answers and not answers and problems.warnings:
@@ -80,7 +93,9 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     tally = tallies.get(key)
     if tally is None:
         tally = tallies[key] = Tally(flow)
-    tally.add(evaluate(flow, answers))
+    # a seat's place in the numbering is needed only to compare seats with a case
+    seat = (given.seat, given.created, str(path)) if tally.case is not None else (0, "", "")
+    tally.add(evaluate(flow, answers), seat, fitted.set_aside if fitted is not None else None)
     return ""
 
 
