@@ -17,6 +17,8 @@ from ..flow.problems import FlowError, Problems, display_path
 from .model import Case, Cohort, Skipped, Tally
 
 SUFFIXES = (".yaml", ".yml")
+ROOM_INDEX = ".room.json"  # a room's index (room/seats.py), which says whether the room was revealed
+ROUND = "round-"  # a round of a room: DIR/round-1, DIR/round-2, each read as a room is
 
 
 def case_of(flow: Flow, example) -> Case:
@@ -24,6 +26,36 @@ def case_of(flow: Flow, example) -> Case:
     flow as any answers are (what no longer fits is left out) and what the engine gives for them."""
     answers = fit_answers(flow, AnswersFile(flow.id, dict(example.answers))).answers
     return Case(example.name, example.title, answers, evaluate(flow, answers))
+
+
+def revealed(paths: Iterable[Path | str]) -> bool:
+    """Whether the recommendation may be shown for these answers: each path is a room (or a round of one,
+    DIR/round-N) whose index says it was revealed. Anything else (a folder of collected answers, a file)
+    waits for the trainer to reveal it. An index that cannot be read reveals nothing."""
+    import json
+
+    found = False
+    for path in map(Path, paths):
+        index, number = path / ROOM_INDEX, 0
+        if not index.is_file() and path.name.startswith(ROUND) and path.name[len(ROUND):].isdigit():
+            index, number = path.parent / ROOM_INDEX, int(path.name[len(ROUND):])
+        try:
+            with open(index, "rb") as file:
+                data = json.loads(file.read(1_000_000).decode("utf-8"))
+        except (OSError, ValueError):
+            return False
+        if not isinstance(data, dict):
+            return False
+        if number:
+            rounds = data.get("rounds")
+            state = next((r for r in rounds if isinstance(r, dict) and r.get("number") == number), None) \
+                if isinstance(rounds, list) else None
+            if not (state and state.get("revealed") is True):
+                return False
+        elif data.get("revealed") is not True:
+            return False
+        found = True
+    return found
 
 
 def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
