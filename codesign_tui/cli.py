@@ -124,7 +124,9 @@ def _parser() -> argparse.ArgumentParser:
 
     room = commands.add_parser("room", help="run a training room: the conversation as a web page for each"
                                " participant, one server, a page for the trainer")
-    room.add_argument("flow", nargs="?", default="appendix2", help="the flow the room answers (default appendix2)")
+    room.add_argument("flow", nargs="?", default="appendix2",
+                      help="the flow the room answers (default appendix2), or a worked example from `codesign"
+                           " examples`, whose scenario participants read first (its answers stay hidden)")
     room.add_argument("--dir", type=Path, required=True, metavar="DIR",
                       help="the room folder: one answers file per participant, written after every answer")
     room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
@@ -890,9 +892,12 @@ def _room(options: argparse.Namespace) -> int:
     from .room.app import make_app
     from .room.door import serve
     from .room.seats import Limits, Room
+    from .plan.handout import examples_by_name
+    from .resources import flows_dir
     from .sessions import SessionOpen
 
-    flow = _load(options.flow)
+    example = examples_by_name(flows_dir()).get(options.flow)
+    flow = _load(example.flow if example is not None else options.flow)
     if flow is None:
         return EXIT_PROBLEMS
     if options.max_participants < 1:
@@ -906,6 +911,7 @@ def _room(options: argparse.Namespace) -> int:
         return _error(f"another room is using {folder}; stop it first, or give another --dir")
     except ExportError as error:
         return _error(str(error))
+    room.example = example
     host = options.host
     if host not in LOOPBACK and not host.startswith("127."):
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
@@ -915,7 +921,8 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: a participant's answers could not be read: {_shown(damaged)}", file=sys.stderr)
     try:
         address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
-        print(f"Participants open: {address}/\n"
+        print((f"The room discusses the worked example {example.name!r}: participants read its scenario first.\n"
+               if example is not None else "") + f"Participants open: {address}/\n"
               f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
               f"Answers are saved in {folder}, one file per participant."
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."

@@ -63,6 +63,9 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app.router.add_get("/trainer/{token}/report.md", trainer_report)
     app.router.add_get("/room.css", stylesheet)
     app.router.add_get("/room.js", script)
+    from .training import add_routes
+
+    add_routes(app)  # the scenario, and the trainer's pacing
     app.on_cleanup.append(lambda app: _close(app[ROOM]))
     return app
 
@@ -234,7 +237,7 @@ async def join(request: web.Request) -> web.StreamResponse:
                        " come back with its seat code, or ask the trainer.")
     seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
                            " answers from another device, once; you then get a new code.")]
-    response = see_other("/question")
+    response = see_other("/scenario" if room.example is not None else "/question")
     give_seat(response, token)
     return response
 
@@ -343,6 +346,11 @@ async def question_page(request: web.Request) -> web.StreamResponse:
         return show_question(request, seat, question, changing=True)
     if session.current is None:
         raise web.HTTPSeeOther("/check")
+    from .training import waiting
+
+    held = waiting(request.app[ROOM], session.current)
+    if held:
+        return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
     return show_question(request, seat, session.current)
 
 
@@ -355,6 +363,13 @@ async def question_post(request: web.Request) -> web.StreamResponse:
     action = str(form.get("action", "answer"))
     asked = form.get("question")
     if current is not None and asked == current.id:
+        from .training import waiting
+
+        if waiting(room, current):  # the trainer holds the room: what was typed is kept, nothing answered
+            conversation.keep_draft(current.id, typed(current, form, room.limits) if current.kind != "record"
+                                    else conversation.draft(current.id))
+            conversation.save()
+            raise web.HTTPSeeOther("/question")
         question = current
     elif asked in session.answers and any(q.id == asked for q in session.path):
         if action == "back":  # leaving an earlier answer as it was
@@ -525,7 +540,7 @@ async def trainer_page(request: web.Request) -> web.Response:
     room = trainer(request)
     people = []
     for name, seat in room.seats.items():
-        people.append({"name": seat.name, "code": seat.code_hint, "progress": str(seat.session.progress()),
+        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint, "progress": str(seat.session.progress()),
                        "finished": seat.session.finished, "seat": name})
     notes, room.trainer_notes = room.trainer_notes, []
     new_code, room.trainer_code = room.trainer_code, ""
@@ -546,14 +561,24 @@ def for_the_page(page: str) -> str:
 
 
 def cohort_report(room: Room) -> str:
+    """The room's report: nothing about any recommendation (or the case) until the room is revealed; then,
+    with a worked example, the room against the case, people named by seat number."""
     from ..cohort import build_cohort, render_markdown
+    from ..cohort.gather import case_of
 
-    cohort = build_cohort([room.folder], flow=room.flow)
-    return render_markdown(cohort) if cohort.answer_sets else ""
+    case = case_of(room.flow, room.example) if room.example is not None and room.revealed else None
+    cohort = build_cohort([room.folder], flow=room.flow, case=case)
+    return render_markdown(cohort, reveal=room.revealed) if cohort.answer_sets else ""
 
 
 async def trainer_reveal(request: web.Request) -> web.StreamResponse:
+    """The reveal asks first (a page of its own, so it works without script) and is then final."""
+    from .training import reveal_confirmed
+
     room = trainer(request)
+    if not room.revealed and not reveal_confirmed(await request.post()):
+        return page(request, "reveal.html", "Reveal the recommendations?", token=request.match_info["token"],
+                    seat=None, wide=True)
     room.reveal()
     raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
 

@@ -13,6 +13,11 @@
       .then(function (text) {
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("[data-live]");
+        // a participant held by the trainer: once the room moves on, the page that follows is shown at once
+        if (live.hasAttribute("data-follow") && !(fresh && fresh.hasAttribute("data-follow"))) {
+          window.location.reload();
+          return;
+        }
         if (fresh && fresh.innerHTML !== live.innerHTML && !live.contains(document.activeElement)) {
           live.innerHTML = fresh.innerHTML;
         }
