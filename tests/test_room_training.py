@@ -126,3 +126,48 @@ async def test_after_the_confirmed_reveal_the_trainer_sees_the_room_against_the_
     assert room.revealed
     assert "The room against the case: POINT Oldham" in html.unescape(trainer.text)
     assert "reached the case" in trainer.text and "Furthest from the case: seats 1, 2 and 3" in trainer.text
+
+
+async def test_a_new_round_keeps_the_seats_and_gives_each_round_its_folder_and_its_reveal(open_room, appendix2,  # noqa: F811
+                                                                                          tmp_path):
+    from codesign_tui.cohort import build_cohort
+    from codesign_tui.cohort.gather import revealed
+    from codesign_tui.room.seats import Room
+
+    server, room = await example_room(open_room, appendix2)
+    ann, bo = open_room.person(server), open_room.person(server)
+    for person, name in ((ann, "Ann"), (bo, "Bo")):
+        await person.join(name)
+        await person.get("/question")
+        for value in APPENDIX2.values():
+            await person.answer(value)
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    await trainer.post(f"/trainer/{room.trainer_token}/reveal", {"confirm": "yes"})
+    await trainer.post(f"/trainer/{room.trainer_token}/round", {})
+    assert "Start a new round?" in trainer.text and room.round == 0  # it asks first
+    await trainer.post(f"/trainer/{room.trainer_token}/round", {"confirm": "yes"})
+    folder = tmp_path / "room"
+    assert room.round == 2 and not room.revealed and "Round 2 has started" in trainer.text
+    assert "The room against the case" not in trainer.text and "Consult" not in trainer.text
+    assert not list(folder.glob("*.session.yaml"))
+    assert build_cohort([folder / "round-1"]).answer_sets == 2 and build_cohort([folder / "round-2"]).answer_sets == 2
+    assert revealed([folder / "round-1"]) and not revealed([folder / "round-2"])
+    await ann.get("/question")  # the same seat, the questions from the start
+    assert ann.question == "space_to_shape" and "Round 2 has started" in ann.text
+    await ann.answer("no")
+    seats = {s.name: s.session.seat for s in room.seats.values()}
+    assert seats == {"Ann": 1, "Bo": 2}
+    files = [yaml.safe_load(p.read_text()) for p in (folder / "round-2").glob("*.session.yaml")]
+    assert sorted((f["prepared_by"], f["session"]["seat"], f["answers"]) for f in files) == [
+        ("Ann", 1, {"space_to_shape": "no"}), ("Bo", 2, {})]
+    # the room stopped and started again carries on in round 2
+    await server.close()
+    room.close()
+    again = Room(appendix2, folder, facilitate=True)
+    try:
+        assert again.round == 2 and again.rounds == {1: True} and not again.revealed
+        assert {s.session.seat: s.session.answers for s in again.seats.values()} == {
+            1: {"space_to_shape": "no"}, 2: {}}
+    finally:
+        again.close()

@@ -404,7 +404,8 @@ async def question_post(request: web.Request) -> web.StreamResponse:
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
-    seat.notes = list(step.notes)
+    # before the reveal, nothing about the recommendation (the "Settled" line) reaches a participant's page
+    seat.notes = [note for note in step.notes if room.revealed or note[0] != "level"]
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -449,7 +450,7 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther("/question")
     step = conversation.answer(records)
-    seat.notes = list(step.notes)
+    seat.notes = [note for note in step.notes if room.revealed or note[0] != "level"]
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -567,7 +568,9 @@ def cohort_report(room: Room) -> str:
     from ..cohort.gather import case_of
 
     case = case_of(room.flow, room.example) if room.example is not None and room.revealed else None
-    cohort = build_cohort([room.folder], flow=room.flow, case=case)
+    from .training import answers_folder
+
+    cohort = build_cohort([answers_folder(room)], flow=room.flow, case=case)
     return render_markdown(cohort, reveal=room.revealed) if cohort.answer_sets else ""
 
 

@@ -215,6 +215,8 @@ class Room:
         self.next_seat = 1  # seat numbers are never given twice, even to a seat freed and taken again
         self.example = None  # the worked example the room discusses (room/training.py), if any
         self.pace = None  # the trainer's pacing of the room (room/training.py), off until set
+        self.round = 0  # the round answered now (DIR/round-N), 0 until the trainer starts a second one
+        self.rounds: dict[int, bool] = {}  # every round before this one: whether it was revealed
         try:
             self.store.keep(flow)
             self._load()
@@ -329,6 +331,7 @@ class Room:
         return hmac.compare_digest(token.encode("utf-8"), self.trainer_token.encode("utf-8"))
 
     def reveal(self) -> None:
+        """Reveal the recommendations of this round (the whole room, until a second round starts)."""
         self.revealed = True
         self.save_index()
 
@@ -342,8 +345,14 @@ class Room:
     def index_data(self) -> bytes:
         # seat codes are never written: they expire with the room that gave them
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
-                "next_seat": self.next_seat, "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
+                "next_seat": self.next_seat, **self._rounds_data(), "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
         return json.dumps(data, indent=1).encode("utf-8")
+
+    def _rounds_data(self) -> dict:
+        if not self.round:
+            return {}
+        rounds = [{"number": n, "revealed": revealed} for n, revealed in sorted(self.rounds.items())]
+        return {"round": self.round, "rounds": rounds + [{"number": self.round, "revealed": self.revealed}]}
 
     def save_index(self) -> None:
         self.store.put(self.folder / INDEX, self.index_data())
@@ -391,6 +400,13 @@ class Room:
                                     f" not '{self.flow.id}': start the room with that flow, or give another --dir")
         self.trainer_token = str(data.get("trainer") or self.trainer_token)
         self.revealed = bool(data.get("revealed")) or not self.facilitate
+        number = data.get("round")
+        if isinstance(number, int) and 0 < number < 10_000:  # a room of rounds: the current one's folder
+            from .training import use_round
+
+            self.rounds = {r["number"]: r.get("revealed") is True for r in data.get("rounds") or []
+                           if isinstance(r, dict) and isinstance(r.get("number"), int) and r["number"] < number}
+            use_round(self, number)
         next_seat = data.get("next_seat")
         self.next_seat = next_seat if isinstance(next_seat, int) and 0 < next_seat < 1_000_000 else 1
         for item in data.get("seats") or []:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +29,7 @@ class Pace:
 def add_routes(app: web.Application) -> None:
     app.router.add_get("/scenario", scenario_page)
     app.router.add_post("/trainer/{token}/pace", trainer_pace)
+    app.router.add_post("/trainer/{token}/round", trainer_round)
 
 
 def waiting(room: Any, question: Question | None) -> str:
@@ -92,3 +95,86 @@ async def trainer_pace(request: web.Request) -> web.StreamResponse:
 def reveal_confirmed(form: Any) -> bool:
     """A reveal happens only when the trainer has said yes to the question that asks first."""
     return str(form.get("confirm", "")) == "yes"
+
+
+# -- rounds -----------------------------------------------------------------------------------------------
+
+ROUND = "round-"  # DIR/round-1, DIR/round-2: each round's answers, read by `codesign cohort` as a room is
+
+
+def round_folder(room: Any, number: int) -> Path:
+    return room.folder / f"{ROUND}{number}"
+
+
+def answers_folder(room: Any) -> Path:
+    """Where the current round's answers are: the room folder until a second round starts."""
+    return round_folder(room, room.round) if room.round else room.folder
+
+
+def use_round(room: Any, number: int) -> None:
+    """Answer into round `number`'s folder from now on: its own store (kept flow included); the room's
+    lock and any writes waiting go with it."""
+    from .seats import RoomStore, room_folder
+
+    old = room.store
+    store = RoomStore(room_folder(round_folder(room, number)))
+    store.pending.update(old.pending)
+    old.pending.clear()
+    store.locks.update(old.locks)  # the room folder's lock is held for as long as the room runs
+    old.locks.clear()
+    store.keep(room.flow)
+    room.store = store
+    room.round = number
+
+
+def start_round(room: Any) -> int:
+    """A new round in the same room: the same seats (secrets, codes, numbers and names) each with a fresh,
+    empty session in DIR/round-N; the answers so far stay in their round's folder (the first round's are
+    moved from the room folder into DIR/round-1). The reveal starts again, for this round. Returns N."""
+    from ..flow.conversation import Conversation
+
+    room.store.flush_now()
+    if not room.round:  # the first round's files move into a folder of their own
+        first = room_folder_of(room, 1)
+        for name in list(room.seats):
+            path = room.store.path(name)
+            if path.exists():
+                os.replace(path, first / path.name)
+        use_round(room, 1)
+    room.rounds[room.round] = room.revealed
+    use_round(room, room.round + 1)
+    seats = {}
+    for seat in room.seats.values():
+        old = seat.session
+        session = room.store.new(room.flow, room.flow_path, prepared_by=old.prepared_by, seat=old.seat)
+        seat.conversation = Conversation(session, room.store)
+        seat.conversation.save()
+        seat.notes = [("round", f"Round {room.round} has started: answer the questions again, as your table"
+                                " now sees the case.")]
+        seats[session.name] = seat
+    room.seats = seats
+    room.revealed = not room.facilitate
+    room.pace = None
+    room.save_index()
+    return room.round
+
+
+def room_folder_of(room: Any, number: int) -> Path:
+    from .seats import room_folder
+
+    return room_folder(round_folder(room, number))
+
+
+async def trainer_round(request: web.Request) -> web.StreamResponse:
+    """Start a new round, after asking (a page of its own, so it works without script)."""
+    from .app import page, trainer
+
+    room = trainer(request)
+    form = await request.post()
+    token = request.match_info["token"]
+    if str(form.get("confirm", "")) != "yes":
+        return page(request, "round.html", "Start a new round?", token=token, seat=None, wide=True)
+    number = start_round(room)
+    room.trainer_notes = [("round", f"Round {number} has started. Everyone keeps their seat; the answers of round"
+                                    f" {number - 1} are kept in {ROUND}{number - 1}.")]
+    raise web.HTTPSeeOther(f"/trainer/{token}")
