@@ -138,6 +138,9 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--passphrase", metavar="TEXT", default="",
                       help="participants type this to join (or set CODESIGN_ROOM_PASSPHRASE, which ps cannot show)")
     room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
+    room.add_argument("--seats-per-address", type=int, default=5, metavar="N",
+                      help="seats one network address may take in ten minutes (default 5); raise it when the"
+                           " whole room reaches this machine from one address, through a proxy or one router")
     room.set_defaults(run=_room)
 
     flow_map = commands.add_parser("map", help="the whole flow as one picture: its questions, branches and how"
@@ -902,11 +905,13 @@ def _room(options: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     if options.max_participants < 1:
         return _error("--max-participants must be at least 1")
+    if options.seats_per_address < 1:
+        return _error("--seats-per-address must be at least 1")
     passphrase = options.passphrase or os.environ.get("CODESIGN_ROOM_PASSPHRASE", "")
     folder = options.dir.expanduser().resolve()
     try:
         room = Room(flow, folder, own_flow_path(flow.path), facilitate=options.facilitate, passphrase=passphrase,
-                    limits=Limits(participants=options.max_participants))
+                    limits=Limits(participants=options.max_participants, joins=options.seats_per_address))
     except SessionOpen:
         return _error(f"another room is using {folder}; stop it first, or give another --dir")
     except ExportError as error:
