@@ -541,8 +541,8 @@ async def trainer_page(request: web.Request) -> web.Response:
     room = trainer(request)
     people = []
     for name, seat in room.seats.items():
-        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint, "progress": str(seat.session.progress()),
-                       "finished": seat.session.finished, "seat": name})
+        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint,
+                       "progress": str(seat.session.progress()), "finished": seat.session.finished, "seat": name})
     notes, room.trainer_notes = room.trainer_notes, []
     new_code, room.trainer_code = room.trainer_code, ""
     report = await asyncio.to_thread(cohort_report, room)

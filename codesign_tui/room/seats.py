@@ -345,7 +345,8 @@ class Room:
     def index_data(self) -> bytes:
         # seat codes are never written: they expire with the room that gave them
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
-                "next_seat": self.next_seat, **self._rounds_data(), "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
+                "next_seat": self.next_seat, **self._rounds_data(),
+                "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
         return json.dumps(data, indent=1).encode("utf-8")
 
     def _rounds_data(self) -> dict:
