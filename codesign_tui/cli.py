@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 EXIT_OK, EXIT_PROBLEMS = 0, 2
 
@@ -26,6 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="ask the questions line by line on plain input and output")
     parser.add_argument("--resume", nargs="?", const="", metavar="ID",
                         help="carry on with a saved session (the latest when no ID)")
+    parser.add_argument("--voice", metavar="WHO", help="answer as a partner, not as the commissioner: the plan and"
+                        " its file say whose view it gives (\"VCSE partner\"); see codesign compare")
     parser.add_argument("--facilitate", action="store_true",
                         help="for a room: show discussion prompts and hide the recommendation until revealed (F4)")
     # each command's usage starts "codesign COMMAND", not the three-line usage of codesign itself
@@ -227,6 +229,7 @@ def _parse_conversation(parser: argparse.ArgumentParser, argv: list[str]) -> arg
     top.add_argument("--version", action="store_true")
     top.add_argument("--resume", nargs="?", const="")
     top.add_argument("--facilitate", action="store_true")
+    top.add_argument("--voice", default="")  # a plan answered as a partner: "VCSE partner"
     # set by `codesign serve` for each browser tab's process
     top.add_argument("--served", action="store_true")
     top.add_argument("--collect", type=Path)
@@ -400,6 +403,22 @@ def _map(options: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _voice_file(path: Path, problems: Any) -> Any:
+    """An answers file or saved session, or a worked example named as `codesign examples` lists it (a case
+    study may give more than one side: `codesign compare point-oldham point-oldham-parent-carers`)."""
+    from .flow.answers import AnswersFile, read_answers
+
+    if not path.exists() and path.suffix not in (".yaml", ".yml"):
+        from .plan.handout import examples_by_name
+        from .resources import flows_dir
+
+        example = examples_by_name(flows_dir()).get(str(path))
+        if example is not None:
+            return AnswersFile(example.flow, dict(example.answers), path=example.path,
+                               voice=example.voice)
+    return read_answers(path, problems)
+
+
 def _compare(options: argparse.Namespace) -> int:
     from .files import ExportError, write_atomically
     from .flow.answers import check_answers, read_answers
@@ -412,7 +431,7 @@ def _compare(options: argparse.Namespace) -> int:
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o compare.docx to write it to a file")
     problems = Problems()
-    givens = [read_answers(path, problems) for path in options.files]
+    givens = [_voice_file(path, problems) for path in options.files]
     if problems.errors or any(given is None for given in givens):
         print(problems.format(), file=sys.stderr)
         return EXIT_PROBLEMS
@@ -723,7 +742,7 @@ def _converse(options: argparse.Namespace) -> int:
         flow = _load(options.flow or "engagement-plan")
         if flow is None:
             return EXIT_PROBLEMS
-        return converse(flow)
+        return converse(flow, voice=_voice(options))
     served = options.served
     if not served and (not sys.stdin.isatty() or not sys.stdout.isatty()):
         return _error("the full-screen app needs a terminal; use --plain to answer line by line")
@@ -736,9 +755,15 @@ def _converse(options: argparse.Namespace) -> int:
 
     if served:
         return _served(flow, options)
-    app = make_app(flow=flow, resume=resume, facilitate=options.facilitate, ask_names=resume is None)
+    app = make_app(flow=flow, resume=resume, facilitate=options.facilitate, ask_names=resume is None,
+                   voice=_voice(options))
     app.run()
     return app.return_code or EXIT_OK
+
+
+def _voice(options: argparse.Namespace) -> str:
+    """Whose view a new plan gives (`--voice "VCSE partner"`), on one line and of a sensible length."""
+    return " ".join(str(getattr(options, "voice", "") or "").split())[:80]
 
 
 def _plain_resume(name: str) -> int:

@@ -356,7 +356,7 @@ def _wrapped(line: str, width: int) -> str:
 
 def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
              folder: Path | None = None, store: SessionStore | None = None,
-             brought_back: tuple[str, ...] = ()) -> int:
+             brought_back: tuple[str, ...] = (), voice: str = "") -> int:
     """Talk a person through a flow (a new session) or a saved session, line by line."""
     from .resources import own_flow_path
 
@@ -365,7 +365,7 @@ def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdou
     new = not isinstance(session, Session)
     if new:
         # a flow file of one's own is found again by its path when the session is resumed
-        session = store.new(flow_or_session, own_flow_path(flow_or_session.path))
+        session = store.new(flow_or_session, own_flow_path(flow_or_session.path), voice=voice)
         try:
             store.lock(session.name)
         except ExportError:

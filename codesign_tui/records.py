@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 from operator import attrgetter
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, dataclass_transform
 
 T = TypeVar("T")
 
 
+@dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
 def record(cls: type[T] | None = None, /, *, frozen: bool = False, order: bool = False) -> Any:
     """Use as `@record` or `@record(frozen=True, order=True)`, with `dataclasses.field` as usual."""
 

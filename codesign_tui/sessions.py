@@ -70,6 +70,8 @@ def answers_data(session: Session) -> dict[str, Any]:
     data: dict[str, Any] = {"flow": session.flow.id, "flow_version": session.flow.version,
                             "flow_fingerprint": fingerprint(session.flow), "project": session.project,
                             "prepared_by": session.prepared_by}
+    if session.voice:
+        data["voice"] = session.voice
     if session.date:
         data["date"] = session.date
     data["answers"] = session.answers
@@ -216,7 +218,8 @@ class SessionStore:
     def copy(self, session: Session) -> Session:
         """A new session holding the same answers and drafts, saved into a file of its own."""
         return self.new(session.flow, session.flow_path, answers=session.answers, project=session.project,
-                        prepared_by=session.prepared_by, drafts=session.drafts, unfit=session.unfit)
+                        prepared_by=session.prepared_by, drafts=session.drafts, unfit=session.unfit,
+                        voice=session.voice)
 
     def path(self, name: str) -> Path:
         if not name or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:

@@ -25,6 +25,8 @@ EXPECTED = {
     "gm-learning-disability-strategy": ("co-produce", []),
     "whole-school-mental-health": ("consult", []),
     "gm-cancer-champions": ("co-design", []),  # the framework's one case it calls co-designed
+    # the same case as point-oldham from the families' side (More than one voice)
+    "point-oldham-parent-carers": ("consult", ["budget", "senior_buy_in", "learning_culture"]),
 }
 
 

@@ -338,3 +338,15 @@ async def test_the_cohort_screen_shows_a_room_with_loops(tmp_path: Path):
         source = screen.query_one(MarkdownViewer).document.source
         assert "a loop of symbolic links" in source and "pwned" in source
         assert not RAW.search(source)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx", "text"])
+def test_a_character_reference_beyond_unicode_in_a_mermaid_label_is_no_character(fmt: str, tmp_path: Path):
+    """From the third attack: #1114112; in a label ended the web page and Word exports in a chr() traceback."""
+    (tmp_path / "plan.md.j2").write_text('# Plan\n\n```mermaid\nflowchart LR\n  a["Start #1114112;'
+                                         ' #99999999999999999999;"] --> b["#65;nd"]\n```\n', encoding="utf-8")
+    run = codesign("render", "appendix2", "--answers", str(GOOD_ANSWERS), "--templates", str(tmp_path), "--format", fmt,
+                   "-o", str(tmp_path / f"plan.{fmt}"))
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    if fmt != "docx":
+        assert "Start \ufffd \ufffd" in (tmp_path / f"plan.{fmt}").read_text(encoding="utf-8")

@@ -47,6 +47,7 @@ def test_what_a_difference_changes_is_what_the_engine_gives_with_that_answer(wor
     assert len(differing) == 1
     [change] = differing[0].changes
     assert (change.voice, change.answer) == ("VCSE partner", value)
+    assert change.if_confirmed == (expected.if_confirmed.id if expected.if_confirmed else None)
     assert change.recommendation == expected.recommendation.id and change.calls_for == expected.calls_for.id
     assert change.moves == (expected.recommendation.id != first.recommendation.id
                             or expected.calls_for.id != first.calls_for.id)
@@ -68,7 +69,7 @@ def test_the_common_ground_never_recommends_more_than_any_voice_that_agrees_on_w
     comparison = compare(flow, voices)
     lowest = min(flow.rank(v.result.recommendation.id) for v in comparison.voices)
     assert flow.rank(comparison.common_result.recommendation.id) <= lowest
-    assert set(comparison.settle_first) == {d.question for d in comparison.differences if d.moves}
+    assert set(comparison.settle_first) == {d.question for d in comparison.differences if d.matters}
 
 
 def test_the_section_in_the_plan_names_voices_and_lists_only_what_moves(appendix2):
@@ -141,3 +142,61 @@ def test_render_with_a_partner_adds_the_section_after_the_summary_and_says_so_in
         assert rest.lstrip().startswith("## Where partners see it differently")
         assert ("Voice 2 answered “No” to Q4" if public else "Jo Bloggs answered “No” to Q4") in rest
         assert ("Jo Bloggs" in run.stdout) is not public  # a public plan names voices, never people
+
+
+def test_a_plan_started_as_a_partner_says_so_in_its_file_its_plan_and_a_comparison(tmp_path):
+    import os
+
+    import yaml
+
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2", "--voice", "VCSE  partner"],
+                         input="Short breaks\n\nyes\nwicked\nyes\npartly\nyes\nyes\nyes\nyes\n\n", capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    [saved] = (Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions").glob("*.session.yaml")
+    assert yaml.safe_load(saved.read_text())["voice"] == "VCSE partner"
+    [plan] = tmp_path.glob("appendix2-short-breaks-*.md")
+    assert "- Answered as: VCSE partner, not as the commissioner" in plan.read_text(encoding="utf-8")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump({"flow": "appendix2", "project": "Short breaks", "answers": {
+        "space_to_shape": "yes", "problem_type": "wicked", "time_for_relationships": "yes", "budget": "yes",
+        "senior_buy_in": "yes", "learning_culture": "yes", "shared_delivery": "yes", "shared_power": "yes"}}),
+        encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "codesign_tui", "compare", str(mine), str(saved), "--format", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert [v["name"] for v in json.loads(out.stdout)["voices"]] == ["Commissioner", "VCSE partner"]
+
+
+async def test_the_app_started_as_a_partner_saves_the_voice():
+    from codesign_tui.sessions import SessionStore
+    from codesign_tui.tui.app import make_app
+
+    store = SessionStore()
+    app = make_app(flow=load_flow(flows_dir() / "appendix2.yaml"), store=store, voice="People with lived experience")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        session = app.screen.session
+        assert session.voice == "People with lived experience"
+        assert app.screen.conversation.plan_meta().voice == "People with lived experience"
+    import yaml
+
+    assert yaml.safe_load(store.path(session.name).read_text())["voice"] == "People with lived experience"
+
+
+def test_the_two_voice_worked_example_parts_on_what_the_budget_would_make_it(appendix2):
+    """POINT Oldham from the council's side and from the families': both Consult for now; once the budget is
+    known, Co-produce in one view and still Consult in the other, because of leaders and the culture."""
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "compare", "point-oldham", "point-oldham-parent-carers",
+                          "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert [(v["name"], v["recommendation"]) for v in data["voices"]] == [("Commissioner", "consult"),
+                                                                         ("Parent carers (POINT)", "consult")]
+    changes = {d["question"]: d["changes"][0] for d in data["differences"]}
+    assert set(changes) == {"senior_buy_in", "learning_culture"}
+    assert not any(c["moves"] for c in changes.values()) and all(c["confirm_moves"] for c in changes.values())
+    assert changes["learning_culture"]["if_confirmed"] is None  # no higher than Consult once confirmed
+    note = EXAMPLES[[e.name for e in EXAMPLES].index("point-oldham-parent-carers")].note
+    assert "our reading" in note and "assumption" in note

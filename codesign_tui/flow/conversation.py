@@ -491,4 +491,5 @@ class Conversation:
         """What the plan says of who and when."""
         session = self.session
         date = session.date or session.created[:10] or _dt.date.today().isoformat()
-        return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date)
+        return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date,
+                           voice=session.voice)

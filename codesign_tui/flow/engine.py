@@ -133,13 +133,14 @@ class Session:
     def __init__(self, flow: Flow, answers: dict[str, Any] | None = None, *, name: str = "",
                  project: str = "", prepared_by: str = "", created: str = "", date: str = "",
                  flow_path: str = "", drafts: dict[str, Any] | None = None,
-                 unfit: dict[str, SetAside] | None = None, seat: int = 0):
+                 unfit: dict[str, SetAside] | None = None, voice: str = "", seat: int = 0):
         self.flow = flow
         self.seat = seat  # in a room, the seat's number, kept in its file so every report numbers it the same
         self.answers: dict[str, Any] = dict(answers or {})
         self.name = name  # its file's name in the store: the session's identity
         self.project, self.prepared_by, self.created, self.date = project, prepared_by, created, date
         self.flow_path = flow_path
+        self.voice = voice  # whose view the answers give ("VCSE partner"); "" is the commissioner's own
         self.drafts: dict[str, Any] = dict(drafts or {})
         self.unfit: dict[str, SetAside] = dict(unfit or {})
         self.migrated: Any = None  # how answers from an older version of the flow were carried (Migrated)
@@ -160,7 +161,7 @@ class Session:
         cursor = fitted.cursor if fitted.cursor is not None else given.cursor
         session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
                       created=given.created, date=given.date, flow_path=given.flow_path,
-                      drafts=drafts, unfit=fitted.set_aside, seat=given.seat)
+                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice, seat=given.seat)
         session.migrated = fitted.migrated
         session.plans = list(given.plans)
         if cursor and any(q.id == cursor for q in session._path):

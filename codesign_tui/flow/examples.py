@@ -32,6 +32,7 @@ class WorkedExample:
     check: Example  # the same answers and expectations as a flow self-test
     path: str
     reasons: dict[str, str] = field(default_factory=dict)  # question id -> why the case answers so
+    voice: str = ""  # whose view the answers give, when the case has more than one side
 
 
 def read_worked_example(path: Path, problems: Problems) -> WorkedExample | None:
@@ -76,7 +77,7 @@ def read_worked_example(path: Path, problems: Problems) -> WorkedExample | None:
     elif reasons_node is not None:
         read.error(reasons_node, "reasons should map question ids to why the case answers so")
     return WorkedExample(name, text("title"), text("flow"), text("scenario").strip(), text("note").strip(),
-                         text("source"), answers, check, document.name, reasons)
+                         text("source"), answers, check, document.name, reasons, " ".join(text("voice").split()))
 
 
 def example_paths(flows_folder: Path) -> list[Path]:

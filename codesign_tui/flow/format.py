@@ -329,6 +329,8 @@ WORKED_EXAMPLE = Shape("worked example", "A case study as answers, for training:
     "note": Field("text", "What the case shows, and what a room might argue about.", required=True),
     "expect": Field(EXPECT, "What the answers must give; checked by codesign validate.", required=True),
     "answers": Field("answers", "Question ids and the answers our reading gives.", required=True),
+    "voice": Field("text", "Whose view the example's answers give, when the case study gives more than one side"
+                   " (\"Parent carers (POINT)\"): `codesign compare EXAMPLE EXAMPLE` sets them side by side."),
     "reasons": Field("answers", "For each question id, one or two sentences on why the case gives that answer,"
                      " traced to the case study (or said to be our assumption): shown beside the case's answer"
                      " when a trainer asks for it, and in the handout's answer key."),

@@ -39,6 +39,8 @@ class Change:
     recommendation: str  # level id
     calls_for: str
     moves: bool  # the recommendation or what the work calls for is not the first voice's
+    if_confirmed: str | None = None  # what it would reach once its "Not sure" answers are confirmed
+    confirm_moves: bool = False  # that differs from the first voice's
 
 
 @record(frozen=True)
@@ -50,6 +52,11 @@ class Difference:
     @property
     def moves(self) -> bool:
         return any(change.moves for change in self.changes)
+
+    @property
+    def matters(self) -> bool:
+        """Whether it changes the recommendation now, or what it would be once "Not sure" is confirmed."""
+        return any(change.moves or change.confirm_moves for change in self.changes)
 
 
 @record
@@ -132,7 +139,10 @@ def compare(flow: Flow, voices: list[tuple[str, dict[str, Any]]]) -> Comparison:
             if not flow.levels:
                 continue
             moves = (tried.recommendation.id != first.recommendation.id or tried.calls_for.id != first.calls_for.id)
-            changes.append(Change(voice.name, answer, tried.recommendation.id, tried.calls_for.id, moves))
+            confirmed = tried.if_confirmed.id if tried.if_confirmed else None
+            first_confirmed = first.if_confirmed.id if first.if_confirmed else None
+            changes.append(Change(voice.name, answer, tried.recommendation.id, tried.calls_for.id, moves,
+                                  confirmed, confirmed != first_confirmed))
         comparison.differences.append(Difference(question_id, given, tuple(changes)))
     _common_ground(comparison)
     return comparison
@@ -175,8 +185,8 @@ def _common_ground(comparison: Comparison) -> None:
 
         def reach(difference: Difference) -> int:
             return max((abs(flow.rank(c.recommendation) - first) for c in difference.changes), default=0)
-        moving = [d for d in comparison.differences if d.moves]
-        comparison.settle_first = [d.question for d in sorted(moving, key=lambda d: -reach(d))]
+        moving = [d for d in comparison.differences if d.matters]
+        comparison.settle_first = [d.question for d in sorted(moving, key=lambda d: (not d.moves, -reach(d)))]
 
 
 def _met(flow: Flow, question_id: str, value: Any) -> int:

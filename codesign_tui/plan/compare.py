@@ -45,6 +45,10 @@ def change_words(comparison: Comparison, difference: Difference, change: Change,
     if change.calls_for != first.result.calls_for.id:
         moved += (f", and the work would call for {_label(flow, change.calls_for)} instead of"
                   f" {_label(flow, first.result.calls_for.id)}")
+    if change.confirm_moves:
+        first_confirmed = first.result.if_confirmed.id if first.result.if_confirmed else was
+        moved += (f"; once every “Not sure” is confirmed it would be {_label(flow, change.if_confirmed or change.recommendation)},"
+                  f" not {_label(flow, first_confirmed)}")
     theirs = f"“{_answer(flow, difference.question, change.answer)}”"
     about = f" to {_prompt(flow, difference.question)}" if named else ""
     not_mine = f", not “{_answer(flow, difference.question, mine)}” ({first.name})" if mine is not None else ""
@@ -62,6 +66,11 @@ def summary_line(comparison: Comparison) -> str:
         return f"Every question was answered alike by {others}, so the recommendation is the same for all."
     if not moving and all(v.result.recommendation == comparison.baseline.result.recommendation
                           for v in comparison.voices[1:]):
+        later = sum(1 for d in comparison.differences if d.matters)
+        if later:
+            return (f"Answers from {others} differ on {count} question{'s' * (count != 1)}; none changes the"
+                    f" recommendation now, but {later} would change what it becomes once every “Not sure” is"
+                    " confirmed.")
         return (f"Answers from {others} differ on {count} question{'s' * (count != 1)}, but no difference"
                 " changes the recommendation.")
     held = comparison.common_result.recommendation.id if comparison.common_result else ""
@@ -74,10 +83,10 @@ def partners_section(comparison: Comparison) -> list[str]:
     rest counted."""
     flow = comparison.flow
     lines = ["## Where partners see it differently", ""]  # whether they change it is said in the summary
-    moving = [d for d in comparison.differences if d.moves]
+    moving = [d for d in comparison.differences if d.matters]
     for difference in moving:
         for change in difference.changes:
-            if change.moves:
+            if change.moves or change.confirm_moves:
                 lines.append(f"- {md(change_words(comparison, difference, change))}")
     rest = len(comparison.differences) - len(moving)
     if moving:
@@ -96,7 +105,7 @@ def partners_section(comparison: Comparison) -> list[str]:
 def to_markdown(comparison: Comparison, project: str = "") -> str:
     flow = comparison.flow
     voices = comparison.voices
-    lines = [f"# {md(project or flow.title)}: where the voices differ", "",
+    lines = [f"# Where the voices differ: {md(project or flow.title)}", "",
              f"The same questions ({md(flow.title)}) answered by {md(join_words([v.name for v in voices]))}."
              f" The first, {md(voices[0].name)}, is the baseline: each difference is tried as a change to its"
              " answers.", "", md(summary_line(comparison)), "", "## Each voice's recommendation", "",
@@ -150,7 +159,8 @@ def to_json(comparison: Comparison, project: str = "") -> str:
                    for v in comparison.voices],
         "differences": [{"question": d.question, "answers": {voice: value for voice, value in d.answers},
                          "changes": [{"voice": c.voice, "answer": c.answer, "recommendation": c.recommendation,
-                                      "calls_for": c.calls_for, "moves": c.moves} for c in d.changes],
+                                      "calls_for": c.calls_for, "moves": c.moves, "if_confirmed": c.if_confirmed,
+                                      "confirm_moves": c.confirm_moves} for c in d.changes],
                          "moves": d.moves} for d in comparison.differences],
         "agreed": comparison.agreed,
         "common_ground": {"recommendation": level(comparison.common_result.recommendation)
@@ -174,7 +184,7 @@ def render_comparison(fmt: str, comparison: Comparison, project: str = "", paper
         from .text import to_text
 
         return to_text(markdown).encode("utf-8")
-    title = f"{project or comparison.flow.title}: where the voices differ"
+    title = f"Where the voices differ: {project or comparison.flow.title}"
     if fmt == "html":
         from markupsafe import Markup
 

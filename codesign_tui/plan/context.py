@@ -380,6 +380,7 @@ class _Plan:
                      "reading": [{"title": r.title, "url": r.url, "about": r.about} for r in flow.reading]},
             "project": self.meta.project,
             "prepared_by": self.meta.prepared_by,
+            "voice": self.meta.voice,
             "date": self.date,
             "public": self.public,
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables

@@ -89,7 +89,10 @@ def mermaid_steps(code: str) -> list[str]:
     readers (a printed page, Word) that cannot draw the chart."""
     def unescape(match: re.Match[str]) -> str:
         name = match.group(1)
-        return _NAMED.get(name) or chr(int(name))
+        if name in _NAMED:
+            return _NAMED[name]
+        # a number past Unicode's last character (#1114112;), or a long run of digits, is no character
+        return chr(int(name)) if len(name) <= 7 and int(name) <= 0x10FFFF else "\ufffd"
     return [_ENTITY.sub(unescape, label) for label in _LABEL.findall(code)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -244,8 +245,13 @@ def _make_environment(templates: Path | None) -> Any:
 
 def _budgeted(function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that refuses a size far beyond any plan's (`center(10**9)`) and a result that big."""
+    name = getattr(function, "__name__", "")
+
     def checked(*args: Any, **kwargs: Any) -> Any:
         _check_sizes(args[1:], kwargs.values())
+        # a filter that takes the environment or context has it first; the value follows
+        given = args[1:] if getattr(function, "jinja_pass_arg", None) is not None else args
+        _foresee_filter(name.removeprefix("do_").removeprefix("sync_"), given, kwargs)
         return _checked_size(function(*args, **kwargs))
 
     for attribute in ("jinja_pass_arg",):  # how Jinja knows a filter wants the environment or context
@@ -272,6 +278,73 @@ def _checked_size(value: Any) -> Any:
     elif kind is int and value.bit_length() > MAX_NUMBER_BITS:
         raise TemplateBudget("a number far larger than a plan can hold")
     return value
+
+
+_PERCENT_WIDTHS = re.compile(r"%[-#0 +]*(\d*)(?:\.(\d*))?")
+_FORMAT_WIDTHS = re.compile(r"(\d+)")
+
+
+def _check_widths(found: Iterable[Any]) -> None:
+    """Refuse a width or precision in a format that would make more text than a plan may hold, before the
+    text is made ("{:>2500000000}", "%2500000000d")."""
+    for group in found:
+        for number in (group if isinstance(group, tuple) else (group,)):
+            if number and (len(number) > 9 or int(number) > MAX_TEXT):
+                raise TemplateBudget(f"a width of {int(number):,} characters in a format; the limit is {MAX_TEXT:,}")
+
+
+def _format_specs(template: str) -> Iterator[str]:
+    import string
+
+    try:
+        for _text, _field, spec, _conversion in string.Formatter().parse(template):
+            if spec:
+                yield spec
+                yield from _format_specs(spec)  # a nested field's own spec
+    except ValueError:
+        return
+
+
+def _foresee(method: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The size of what a string method would make, worked out from its arguments before it runs:
+    `"{:>2500000000}".format`, `sep.join(items)`, `replace` with a long replacement, `expandtabs`."""
+    # the sandbox hands templates str.format wrapped (functools.update_wrapper keeps the method as __wrapped__)
+    owner = getattr(getattr(method, "__wrapped__", method), "__self__", None)
+    name = getattr(method, "__name__", "")
+    if not isinstance(owner, str) or name not in ("format", "format_map", "join", "replace", "expandtabs"):
+        return
+    if name in ("format", "format_map"):
+        for spec in _format_specs(owner):
+            _check_widths(_FORMAT_WIDTHS.findall(spec))
+        return
+    if name == "join" and args and isinstance(args[0], (list, tuple)):
+        items = args[0]
+        total = len(owner) * max(len(items) - 1, 0) + sum(len(i) for i in items if isinstance(i, str))
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        times = owner.count(args[0]) if args[0] else len(owner) + 1
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            times = min(times, args[2])
+        total = len(owner) + times * (len(args[1]) - len(args[0]))
+    elif name == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        total = len(owner) + owner.count("\t") * (size if isinstance(size, int) else 8)
+    else:
+        return
+    if total > MAX_TEXT:
+        raise TemplateBudget(f"{name} would make {total:,} characters; the limit is {MAX_TEXT:,}")
+
+
+def _foresee_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """The same for Jinja's filters of those names: `items | join(sep)`, `text | replace(a, b)`."""
+    if not args:
+        return
+    value = args[0]
+    if name == "join" and isinstance(value, (list, tuple)):
+        separator = args[1] if len(args) > 1 else kwargs.get("d", "")
+        if isinstance(separator, str):
+            _foresee(separator.join, (list(value),), {})
+    elif name == "replace" and isinstance(value, str) and len(args) >= 3:
+        _foresee(value.replace, tuple(args[1:]), {})
 
 
 class _BudgetedCode(CodeGenerator):
@@ -383,6 +456,8 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             if not isinstance(right, (int, float)) or not isinstance(left, (int, float)) or \
                     (isinstance(right, int) and abs(right) > 64 and abs(left) > 1):
                 raise TemplateBudget("a power too large for a plan (the exponent can be at most 64)")
+        elif operator == "%" and isinstance(left, str):
+            _check_widths(_PERCENT_WIDTHS.findall(left))  # "%2500000000d" % 1
         elif operator == "*":
             for count, other in ((left, right), (right, left)):
                 if isinstance(count, int) and isinstance(other, (str, list, tuple)) and \
@@ -397,6 +472,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         if args or kwargs:
             _check_sizes(args, kwargs.values())  # 'x'.ljust(10**9), 'x'.zfill(10**9)
+            _foresee(__obj, args, kwargs)  # what a string method would make, before it makes it
         return _checked_size(super().call(__context, __obj, *args, **kwargs))
 
     def getattr(self, obj: Any, attribute: str) -> Any:

@@ -74,7 +74,9 @@ def to_docx(markdown: str, *, title: str = "", author: str = "", date: str = "",
         properties.created = properties.modified = when
     _page(document, paper, one_line(title, HEADER_LIMIT))
     tokens = MarkdownIt("commonmark", {"html": False}).enable("table").parse(xml_safe(markdown))
-    _Writer(document).write(tokens)
+    blocks = _Blocks(document)
+    _Writer(blocks).write(tokens)
+    blocks.flush()
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -137,6 +139,53 @@ def _row_rules(row: Any, *, header: bool = False, keep_with_next: bool = False) 
         properties.append(OxmlElement("w:tblHeader"))
     if keep_with_next:  # Word keeps a row with the next when a paragraph in it is kept with the next
         row.cells[0].paragraphs[0].paragraph_format.keep_with_next = True
+
+
+class _Blocks:
+    """Where the writer adds paragraphs, headings and tables. python-docx adds each block by searching the
+    document's whole body for its end (and a table by searching every paragraph for the page's width), so a
+    register of thousands of entries took time growing with the square of its size. Blocks are added to a
+    small body of their own and moved to the document's end in batches, the width worked out once, so the
+    time grows in step with the plan."""
+
+    BATCH = 64
+
+    def __init__(self, document: Any):
+        from docx.document import _Body
+        from docx.oxml import OxmlElement
+
+        self.document = document
+        self.styles = document.styles
+        section = document.sections[-1]
+        self.width = section.page_width - section.left_margin - section.right_margin
+        self.body = document.element.body
+        self.end = self.body.sectPr  # the section's properties stay last
+        self.scratch = OxmlElement("w:body")
+        self.blocks = _Body(self.scratch, document)
+
+    def add_paragraph(self, text: str = "", style: Any = None) -> Any:
+        paragraph = self.blocks.add_paragraph(text, style)
+        self._added()
+        return paragraph
+
+    def add_heading(self, text: str = "", level: int = 1) -> Any:
+        return self.add_paragraph(text, "Title" if level == 0 else f"Heading {level}")
+
+    def add_table(self, rows: int, cols: int) -> Any:
+        table = self.blocks.add_table(rows, cols, self.width)
+        self._added()
+        return table
+
+    def _added(self) -> None:
+        if len(self.scratch) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for block in list(self.scratch):
+            if self.end is not None:
+                self.end.addprevious(block)
+            else:
+                self.body.append(block)
 
 
 class _Writer:

@@ -63,8 +63,9 @@ class CodesignApp(App):
     def __init__(self, flows: list[FlowEntry], store: SessionStore, start: Flow | None = None,
                  resume: str | None = None, facilitate: bool = False, example: WorkedExample | None = None,
                  collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False,
-                 served: bool = False) -> None:
+                 served: bool = False, voice: str = "") -> None:
         super().__init__()
+        self.voice = voice  # a plan started as a partner (`codesign FLOW --voice "VCSE partner"`)
         self.ask_names = ask_names  # a flow started straight away still asks what the plan needs
         self.served = served  # a browser tab's app: its saved sessions end with the tab
         self.leaving = False
@@ -156,7 +157,8 @@ class CodesignApp(App):
         if self.example is not None and not project:
             project = self.example.title
         # a flow file of one's own is found again by its full path when the session is resumed
-        session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by)
+        session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by,
+                                 voice=self.voice)
         return self.open_conversation(session)
 
     def resume(self, name: str, first: bool = False) -> None:
@@ -351,7 +353,7 @@ def _set_imports_aside() -> None:
 def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bool = False,
              store: SessionStore | None = None, example: WorkedExample | None = None,
              collect: Path | None = None, cohort: list[Path] | None = None, ask_names: bool = False,
-             served: bool = False) -> CodesignApp:
+             served: bool = False, voice: str = "") -> CodesignApp:
     """The app as the `codesign` command and the tests build it."""
     from ..flow.catalogue import cache_file, catalogue
     from ..resources import shipped_flows
@@ -362,4 +364,5 @@ def make_app(flow: Flow | None = None, resume: str | None = None, facilitate: bo
     order = {"engagement-plan": 0, "appendix2": 1, "conflicts-of-interest": 2}
     flows.sort(key=lambda f: (order.get(f.id, 9), f.title))
     return CodesignApp(flows, store or SessionStore(), start=flow, resume=resume, facilitate=facilitate,
-                       example=example, collect=collect, cohort=cohort, ask_names=ask_names, served=served)
+                       example=example, collect=collect, cohort=cohort, ask_names=ask_names, served=served,
+                       voice=voice)
