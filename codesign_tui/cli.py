@@ -44,9 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the JSON Schema of the flow format")
     schema.set_defaults(run=_schema)
 
-    paths = commands.add_parser("paths", help="count the combinations of answers leading to each level")
-    paths.add_argument("flow", help="a flow id or file")
-    paths.add_argument("--csv", action="store_true", help="print every combination and its recommendation")
+    paths = commands.add_parser("paths", help="count the combinations of answers leading to each level, or"
+                                " what an edit to a flow changes (--diff, --diff-from)")
+    paths.usage = ("codesign paths FLOW [--csv]\n       codesign paths --diff OLD NEW [--csv] [--sessions PATH ...]"
+                   "\n       codesign paths FLOW --diff-from VERSION [--csv] [--sessions PATH ...]")
+    paths.add_argument("flow", nargs="?", help="a flow id or file")
+    paths.add_argument("--csv", action="store_true", help="print every combination and its recommendation (with"
+                       " --diff, every combination whose recommendation or what holds it back changes)")
+    paths.add_argument("--diff", nargs=2, metavar=("OLD", "NEW"),
+                       help="what an edit does: every combination of answers counted by its recommendation under"
+                       " OLD and under NEW (flow files); exit 0 when nothing changes, 1 when something does")
+    paths.add_argument("--diff-from", metavar="VERSION",
+                       help="as --diff, from a released version of FLOW kept beside it (flows/released/VERSION/)")
+    paths.add_argument("--sessions", nargs="+", type=Path, metavar="PATH",
+                       help="with --diff or --diff-from: saved sessions, answers files or a room's folder; lists"
+                       " each person's plan, its old and new recommendation and what now holds it back")
     paths.set_defaults(run=_paths)
 
     render = commands.add_parser("render", help="render a plan from an answers file")
@@ -83,6 +95,18 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument("--flow", metavar="FLOW", help="the flow (an id or a flow file); default: the shipped"
                          " flow each file names")
     migrate.set_defaults(run=_migrate)
+
+    verify = commands.add_parser("verify", help="check that a plan follows from its answers under the flow it"
+                                 " names: exit 0 when it matches, 1 when it does not, 2 when it cannot tell")
+    verify.add_argument("plan", type=Path, metavar="PLAN", help="the plan: Markdown, a web page, Word, JSON or text")
+    verify.add_argument("--answers", required=True, type=Path, metavar="FILE",
+                        help="the answers file or saved session it was drawn from")
+    verify.add_argument("--flow", metavar="FLOW", help="the flow's file, when it is not a shipped one")
+    verify.add_argument("--format", choices=("md", "html", "docx", "json", "text"),
+                        help="the plan's format (default: from its name and content)")
+    verify.add_argument("--templates", type=Path, metavar="PATH",
+                        help="the templates it was rendered with, when not ours (render --templates)")
+    verify.set_defaults(run=_verify)
 
     examples = commands.add_parser("examples", help="list the worked examples (the framework's case studies)")
     examples.add_argument("--results", action="store_true", help="show each case's recommendation too, for"
@@ -339,6 +363,12 @@ def _paths(options: argparse.Namespace) -> int:
     from .flow.engine import evaluate
     from .flow.paths import combinations, explore
 
+    if options.diff or options.diff_from:
+        return _paths_diff(options)
+    if options.sessions:
+        return _error("--sessions goes with --diff OLD NEW or --diff-from VERSION: it says who an edit moves")
+    if options.flow is None:
+        return _error("give a flow (an id or a file), or --diff OLD NEW")
     flow = _load(options.flow)
     if flow is None:
         return EXIT_PROBLEMS
@@ -380,6 +410,175 @@ def _paths(options: argparse.Namespace) -> int:
     for rule in report.unreachable_rules(flow):
         print(f"warning: no combination of answers reaches rule {rule!r}")
     return EXIT_OK
+
+
+EXIT_CHANGED = 1  # paths --diff: something changes; verify: the plan does not match
+
+
+def _paths_diff(options: argparse.Namespace) -> int:
+    """`paths --diff OLD NEW` and `paths FLOW --diff-from VERSION`: what the edit does to every combination of
+    answers, and with --sessions to each saved plan."""
+    import csv
+
+    from .flow.paths import MAX_PATHS
+    from .flow.pathdiff import changed_rows, diff
+
+    if options.diff and (options.diff_from or options.flow):
+        return _error("give either --diff OLD NEW, or FLOW --diff-from VERSION, not both")
+    if options.diff_from:
+        if options.flow is None:
+            return _error("--diff-from needs the flow: codesign paths FLOW --diff-from VERSION")
+        new = _load(options.flow)
+        if new is None:
+            return EXIT_PROBLEMS
+        from .flow.versions import released, released_versions
+
+        old = new if options.diff_from == new.version else released(new, options.diff_from)
+        if old is None:
+            kept = released_versions(new)
+            return _error(f"no version {options.diff_from!r} of {new.id!r} is kept beside {new.file or new.path}"
+                          + (f"; the released versions kept: {', '.join(kept)}" if kept else
+                             "; no released versions are kept there (flows/released/VERSION/)"))
+    else:
+        old, new = _load(options.diff[0]), _load(options.diff[1])
+        if old is None or new is None:
+            return EXIT_PROBLEMS
+    if not old.levels or not new.levels:
+        return _error(f"flow {(old if not old.levels else new).id!r} has no levels, so there are no"
+                      " recommendations to compare")
+    if old.id != new.id:
+        print(_shown(f"warning: the flows have different ids ({old.id!r} and {new.id!r}); answers are compared"
+                     " question by question, without migrations"), file=sys.stderr)
+    report = diff(old, new)
+    if report.too_many:
+        return _error(f"the rules of the two versions read {len(report.questions)} questions with"
+                      f" {report.too_many:,} combinations of answers; too many to compare")
+    moves, unread = [], []
+    if options.sessions:
+        from .cohort.moves import who_moves
+
+        moves, unread = who_moves(old, new, options.sessions)
+    if options.csv:
+        if report.changing > MAX_PATHS:
+            return _error(f"{report.changing:,} combinations change; too many to list one a row (at most"
+                          f" {MAX_PATHS:,})")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow([_cell(c) for c in [*report.questions, "old_recommendation", "new_recommendation",
+                                            "old_held_back_by", "new_held_back_by"]])
+        for answers, before, after in changed_rows(old, new):
+            cells = [_answer_cell(answers.get(q)) for q in report.questions]
+            writer.writerow([_cell(c) for c in [*cells, before.recommendation or "", after.recommendation or "",
+                                                "|".join(before.held_back_by), "|".join(after.held_back_by)]])
+        if moves:
+            _print_moves(moves, unread, new, file=sys.stderr)
+        return EXIT_CHANGED if report.changed or any(m.changed for m in moves) else EXIT_OK
+    _print_diff(report, old, new)
+    if options.sessions:
+        _print_moves(moves, unread, new)
+    return EXIT_CHANGED if report.changed or any(m.changed for m in moves) else EXIT_OK
+
+
+def _answer_cell(pair) -> str:
+    from .flow.pathdiff import pair_text
+
+    return pair_text(pair) if pair is not None else ""
+
+
+def _print_diff(report, old, new) -> None:
+    from .flow.pathdiff import pair_text
+
+    def level(level_id, new_side: bool) -> str:
+        return level_id if level_id is not None else "(asked again)" if new_side else "(a new answer)"
+
+    def held(ids, new_side: bool) -> str:
+        return level(None, new_side) if ids is None else ", ".join(ids) if ids else "nothing"
+
+    def example(combination) -> str:
+        return ", ".join(f"{q}={pair_text(p)}" for q, p in combination.items())
+
+    total = report.total
+    digits = max(7, len(f"{total:,}"))
+    print(_shown(f"{old.id} {old.version} → {new.id} {new.version}: {total:,} combinations of answers to"
+                 f" {len(report.questions)} questions ({', '.join(report.questions)})"))
+    changes = report.recommendation_changes
+    print(f"Recommendation: {report.moved:,} combination{'s' * (report.moved != 1)} change"
+          + ("s" * (report.moved == 1)) + (":" if changes else ""))
+    width = max((len(f"{level(a, False)} → {level(b, True)}") for (a, b), _ in changes), default=0)
+    for (before, after), count in changes:
+        share = count / total if total else 0
+        change = f"{level(before, False)} → {level(after, True)}"
+        print(_shown(f"  {change:<{width}}  {count:>{digits},}  {share:6.1%}"))
+        for combination in report.examples.get((before, after), []):
+            print(_shown(f"      e.g. {example(combination)}"))
+    unchanged = total - report.moved
+    print(f"  unchanged {unchanged:,} ({unchanged / total if total else 0:.1%})")
+    changes = report.held_back_changes
+    shown = changes[:HELD_CHANGES_SHOWN]
+    moved = sum(count for _, count in changes)
+    print(f"What holds it back: {moved:,} combination{'s' * (moved != 1)} change" + ("s" * (moved == 1))
+          + (f", in {len(changes):,} way{'s' * (len(changes) != 1)}:" if changes else ""))
+    for (before, after), count in shown:
+        print(_shown(f"  {held(before, False)} → {held(after, True)}  {count:,}"))
+        for combination in report.held_examples.get((before, after), [])[:1]:
+            print(_shown(f"      e.g. {example(combination)}"))
+    if len(changes) > len(shown):
+        print(f"  and {len(changes) - len(shown):,} more; --csv lists every combination that changes")
+    by_question = _held_by_question(report)
+    if by_question:
+        print("By question (combinations where it now also holds the recommendation back, or no longer does):")
+        for question, (added, removed) in by_question.items():
+            print(_shown(f"  {question}: " + "; ".join(
+                part for part in (f"now also {added:,}" if added else "", f"no longer {removed:,}" if removed else "")
+                if part)))
+    if any(key[1] is None for key in report.by_recommendation):
+        print("(asked again): the new version no longer offers an answer these combinations give, so a person"
+              " who gave it is asked that question again")
+    if any(key[0] is None for key in report.by_recommendation):
+        print("(a new answer): the combination gives an answer only the new version offers")
+
+
+def _held_by_question(report) -> dict:
+    """For each question: in how many combinations it now also holds the recommendation back, and in how many
+    it no longer does (combinations both versions decide)."""
+    counts: dict = {}
+    for (before, after), count in report.held_back_changes:
+        if before is None or after is None:
+            continue
+        for question in after:
+            if question not in before:
+                counts.setdefault(question, [0, 0])[0] += count
+        for question in before:
+            if question not in after:
+                counts.setdefault(question, [0, 0])[1] += count
+    return {q: tuple(v) for q, v in sorted(counts.items(), key=lambda item: -sum(item[1]))}
+
+
+HELD_CHANGES_SHOWN = 12
+
+
+def _print_moves(moves, unread, new, file=None) -> None:
+    file = file or sys.stdout
+
+    def level(level_id) -> str:
+        return new.level(level_id).label if level_id and new.has_level(level_id) else level_id or "not decided"
+
+    print(f"Saved plans ({len(moves):,}):" if moves else "No saved plans of this flow were found.", file=file)
+    for move in moves:
+        who = move.project or "(no project name)"
+        if move.prepared_by:
+            who += f", prepared by {move.prepared_by}"
+        line = f"  {move.path}: {who}: {level(move.old)}"
+        line += f" → {level(move.new)}" if move.old != move.new else " (unchanged)"
+        if move.new is None and move.pending:
+            line += "; to answer (again): " + ", ".join(move.pending)
+        elif move.held_back_by:
+            line += f"; {'now ' if move.held_back_by != move.old_held_back_by else ''}held back by " \
+                    + ", ".join(move.held_back_by)
+        elif move.old_held_back_by:
+            line += "; nothing holds it back now"
+        print(_shown(line), file=file)
+    for item in unread:
+        print(_shown(f"  skipped {item.path}: {item.reason}"), file=file)
 
 
 def _map(options: argparse.Namespace) -> int:
@@ -566,6 +765,35 @@ def _render(options: argparse.Namespace) -> int:
         return _error(str(error))
     print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
     return EXIT_OK
+
+
+def _verify(options: argparse.Namespace) -> int:
+    """Draw the plan again from the answers under the flow it names, and say whether it matches."""
+    from .plan.verify import CannotTell, verify
+
+    flow_file = None
+    if options.flow is not None:
+        flow_file = _flow_path(options.flow)
+        if flow_file is None:
+            return EXIT_PROBLEMS
+    try:
+        verdict = verify(options.plan, options.answers, flow_file=flow_file, folders=kept_folders(options.answers),
+                         templates=options.templates, format=options.format)
+    except CannotTell as error:
+        return _error(f"cannot tell whether the plan matches: {error}")
+    flow = verdict.flow
+    under = f"{flow.id} version {flow.version} ({verdict.how_found})"
+    kind = "summary" if verdict.summary else "plan"
+    if verdict.matches:
+        print(_shown(f"The {kind} matches: drawn again from {options.answers} under {under}, its recommendation,"
+                     " what the work calls for, what holds it back and the answers are the same."))
+        if verdict.public:
+            print("It is the public version, which leaves out the answers' fingerprint: its content was compared.")
+        if verdict.elsewhere:
+            print(_shown(f"Other parts differ, which do not change the decision: {verdict.elsewhere}."))
+        return EXIT_OK
+    print(_shown(f"The {kind} does not match {options.answers} under {under}: {verdict.difference}."))
+    return EXIT_CHANGED
 
 
 def kept_folders(path: Path) -> list[Path]:

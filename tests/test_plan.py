@@ -85,15 +85,15 @@ def test_plan_is_commonmark_with_the_expected_shape(name):
     if flow.id == "engagement-plan":
         assert [h for h in titles if h in ENGAGEMENT_HEADINGS] == ENGAGEMENT_HEADINGS
         # further reading is reference: it sits in the appendix, not in the plan's body
-        assert titles[-5:] == [(2, "Appendix"), (3, "Questions and answers"), (3, "Why these questions matter"),
-                               (3, "Further reading"), (3, "The path taken")]
+        assert titles[-6:] == [(2, "Appendix"), (3, "Questions and answers"), (3, "Why these questions matter"),
+                               (3, "Further reading"), (3, "The path taken"), (3, "Drawn from")]
     if flow.id == "conflicts-of-interest":
         assert (2, "Recommendation") not in titles and (2, "Why") not in titles
         assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
     if flow.id == "appendix2":
         assert [t for _, t in titles] == ["Summary", "Recommendation", "Why", "What to do next",
                                           "What would have to change", "Appendix", "Questions and answers",
-                                          "Why these questions matter", "The path taken"]
+                                          "Why these questions matter", "The path taken", "Drawn from"]
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -420,7 +420,8 @@ def test_in_the_app_the_path_is_a_line_of_text_and_a_small_screen_gets_lists():
     text = render_markdown(flow, result, given, on_screen=True, narrow=True)
     assert "```mermaid" not in text
     assert "About this work → The question itself → " in text
-    assert text.rstrip().endswith("Recommendation: Co-produce")
+    path_taken = text.split("### The path taken\n", 1)[1].split("\n### ", 1)[0]
+    assert path_taken.rstrip().endswith("Recommendation: Co-produce")
     assert "- **Co-produce** (recommended; the work calls for this; the most the conditions support): " in text
     assert not any(t[0][0] == "Level" for t in shape(text).tables)
     wide = render_markdown(flow, result, given)

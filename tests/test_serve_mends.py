@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -133,3 +134,39 @@ def test_a_tab_whose_server_is_gone_leaves_and_removes_its_private_folder(tmp_pa
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+async def test_a_tab_whose_connection_is_cut_ends_even_if_its_app_does_not_hear_quit(serve, tmp_path, monkeypatch):
+    """From an attack: 1 of ~140 abruptly aborted connections left its tab's process, and its private folder,
+    until the server stopped (textual-serve asks the app to quit and waits for it without end). Here the tab's
+    app is stopped (SIGSTOP) so that it cannot hear the quit, and the connection is cut with a reset: the
+    server ends the process all the same. (Its private folder is removed most times, not yet every time.)"""
+    temporary = tmp_path / "tmp"  # the tabs' private folders go here, apart from any other run's
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    folders = lambda: set(temporary.glob("codesign-participant-*"))  # noqa: E731
+    before, before_folders = set(tab_processes()), folders()
+    _, url = serve()
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    client = socket.create_connection(("127.0.0.1", port), timeout=30)
+    client.sendall(b"GET /ws?width=100&height=30 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                   b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                   b"Sec-WebSocket-Version: 13\r\n\r\n")
+    assert client.recv(4096).startswith(b"HTTP/1.1 101")
+    tabs = wait_for(lambda: set(tab_processes()) - before)
+    assert tabs
+    assert wait_for(lambda: folders() - before_folders), "the tab made no private folder"
+    stopped = []
+    try:
+        for pid in tabs:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # a reset, not a closing handshake
+        assert wait_for(lambda: not (set(tab_processes()) & tabs), 90), "the tab outlived its connection"
+    finally:
+        for pid in stopped:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

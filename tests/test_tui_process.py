@@ -137,3 +137,97 @@ def test_without_a_terminal_the_app_says_to_use_plain(tmp_path):
                          stdin=subprocess.DEVNULL, timeout=60)
     assert run.returncode == 2
     assert "--plain" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_running():
+    """From an attack: 'Enter 1' arriving in one read crashed the app (tmux send-keys, 3 times in 3). Here a
+    seeded burst of 2,000 keys is written to the terminal at once, then Ctrl+Q: the app ends as asked, with no
+    traceback, and what it saved resumes with every answer one its question takes."""
+    import random
+
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.resources import flows_dir
+
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "burst.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
+    name = "burst"
+
+    # numbers and Enter mostly, with arrows, Tab, Backspace, a space and words: no Ctrl keys
+    keys = [*b"1234567891234", *b"\r" * 6, b"\x1b[A", b"\x1b[B", b"\t", b"\x7f", b" ", *b"yes no"]
+    burst = b"".join(key if isinstance(key, bytes) else bytes([key])
+                     for key in random.Random(32).choices(keys, k=2000))
+    process, leader = start_in_terminal("--resume", name)
+    output = b""
+    try:
+        screen = b""
+        deadline = time.monotonic() + 60
+        while b"goodprovensolution" not in screen and time.monotonic() < deadline:
+            chunk = drain(leader, 0.2)
+            output += chunk
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+        assert b"goodprovensolution" in screen, "the second question never showed"
+        # one write, so that the app reads the keys together; then Ctrl+R, whose review screen shows once
+        # the app has come through the burst
+        os.write(leader, burst + b"\x12")
+        screen = b""
+        deadline = time.monotonic() + 120
+        while b"Choosearow" not in screen and process.poll() is None and time.monotonic() < deadline:
+            chunk = drain(leader, 0.2)
+            output += chunk
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+        assert process.poll() is None, f"the app ended during the burst: {output[-3000:]!r}"
+        assert b"Choosearow" in screen, "the app never came through the burst to its review screen"
+        os.write(leader, b"\x11")
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        assert process.poll() is not None, "the app did not end on Ctrl+Q after the burst"
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert process.returncode == 0, output[-2000:]
+    assert b"Traceback" not in output, output[-6000:].decode(errors="replace")
+    flow = load_flow(flows_dir() / "appendix2.yaml")
+    answers = saved_answers(folder)
+    assert len(answers) > 1, "the burst answered nothing: it did not test what it means to"
+    for question_id, value in answers.items():
+        question = flow.question(question_id)
+        assert question is not None and (value in question.values if question.values else True), \
+            (question_id, value)
+
+
+def test_a_saved_draft_holding_osc_sequences_never_reaches_the_terminal():
+    """From an attack: a draft saved with OSC 0, 2 and 52 set the terminal's title and wrote its clipboard on
+    --resume (and again at every blink of the cursor; the title stayed after the app ended). What the real
+    command writes to the terminal, from start to exit, holds none of them; the draft shows as ^[."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = "Alex\x1b]0;PWN0\x1b\\ in\x1b]2;PWN2\x07 the\x1b]52;c;cm0gLXJmIH4=\x1b\\ team"
+    (folder / "osc.session.yaml").write_text(yaml.safe_dump({
+        "flow": "conflicts-of-interest",
+        "answers": {"coi_policy": "joint_policy", "same_policy_all_sectors": "yes",
+                    "coi_principles": ["identify", "declare", "record", "manage", "manage_not_exclude"],
+                    "interests_known": "none_yet", "review_declarations": "every_meeting",
+                    "minutes_record": "yes"},
+        "session": {"drafts": {"register_keeper": draft}}}))
+    process, leader = start_in_terminal("--resume", "osc")
+    output = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"PWN2^G" not in output and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        assert b"PWN2^G" in output, "the draft was never shown"
+        os.write(leader, b"\x11")
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            output += drain(leader, 0.2)
+        output += drain(leader, 0.2)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert process.returncode == 0
+    for sequence in (b"\x1b]0;PWN", b"\x1b]2;PWN", b"\x1b]52;"):
+        assert sequence not in output

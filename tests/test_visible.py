@@ -21,6 +21,8 @@ RAW = ["\x1b", "\x07", "\x9b", "\u202e", "\x00", "\x7f", "\u2066"]
     ("nul\x00del\x7f", "nul^@del^?"),
     ("two\nlines\tand a tab", "two^Jlines^Iand a tab"),
     ("plain text, café ✓", "plain text, café ✓"),
+    ("hid\u200bden\u2060 words\ufeff", "hid\\u200bden\\u2060 words\\ufeff"),
+    ("کتاب\u200cها 👩\u200d💻", "کتاب\u200cها 👩\u200d💻"),  # joiners that scripts and emoji need stay
 ])
 def test_visible_shows_controls_instead_of_sending_them(text, shown):
     assert visible(text) == shown

@@ -171,6 +171,8 @@ class Conversation:
     def __init__(self, session: Session, store: Store | None = None, proposed: dict[str, Any] | None = None,
                  offer: bool = True):
         self.session = session
+        # drafts read from a file are cleaned as they come in, so that each save writes them cleaned too
+        session.drafts = {key: cleaned(value) for key, value in session.drafts.items()}
         self.flow = session.flow
         self.store = store
         self.proposed = proposed or {}  # a worked example's answers, offered at each question
@@ -250,11 +252,14 @@ class Conversation:
     # -- drafts: typed and not sent -------------------------------------------------------------------
 
     def draft(self, question_id: str) -> Any:
-        return self.session.drafts.get(question_id)
+        """What was typed for a question and not sent, its control characters made visible (`visible`): a
+        saved file can hold ``ESC ] 0 ; …`` that a reply box would otherwise send to the terminal."""
+        return cleaned(self.session.drafts.get(question_id))
 
     def keep_draft(self, question_id: str, value: Any) -> None:
-        """Remember what was typed for a question and not sent; saved with the next save. An empty draft
-        forgets the old one. A draft is never an answer."""
+        """Remember what was typed for a question and not sent; saved with the next save, cleaned as
+        `draft` gives it. An empty draft forgets the old one. A draft is never an answer."""
+        value = cleaned(value)
         if value in (None, "", {}, []):
             self.session.drafts.pop(question_id, None)
         else:
@@ -493,3 +498,15 @@ class Conversation:
         date = session.date or session.created[:10] or _dt.date.today().isoformat()
         return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date,
                            voice=session.voice)
+
+
+def cleaned(value: Any) -> Any:
+    """A draft with every text in it made visible (`visible`), lines kept: a text, or a register entry's
+    fields and the entries added to it."""
+    if isinstance(value, str):
+        return visible(value, "\n")
+    if isinstance(value, dict):
+        return {key: cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [cleaned(item) for item in value]
+    return value

@@ -541,6 +541,27 @@ def decide(flow: Flow, active: dict[str, Any], so_far: bool = False
     return rule, calls_for, supported, _raised(flow, recommendation, floor)
 
 
+def decision(flow: Flow, active: dict[str, Any]) -> tuple[Level, tuple[str, ...]]:
+    """The recommendation and the questions holding it back (`held_back_by`) for a finished set of answers,
+    as decide() and shortfalls() give them, each requirement checked once: what `paths --diff` asks of every
+    combination of answers."""
+    failing = [r for r in flow.requirements_in_order if not r.met(active)]
+    _rule, calls_for = calls_for_level(flow, active)
+    floor = floor_of(flow, active) if flow.floors else None
+    calls_for = _raised(flow, calls_for, floor)
+    failing_levels = {r.level for r in failing}
+    supported = flow.levels[0]
+    for level in flow.levels:
+        if level.id in failing_levels:
+            break
+        supported = level
+    rank = flow.rank
+    recommendation = calls_for if rank(calls_for.id) <= rank(supported.id) else supported
+    limit = rank(calls_for.id)
+    held = tuple(dict.fromkeys(r.question for r in failing if rank(r.level) <= limit))
+    return _raised(flow, recommendation, floor), held
+
+
 def shortfalls(flow: Flow, active: dict[str, Any], calls_for: Level, so_far: bool = False) -> list[Shortfall]:
     """Every requirement up to the level called for that an answer fails, in flow order then level."""
     limit = flow.rank(calls_for.id)

@@ -64,6 +64,15 @@ def fingerprint(flow: Flow) -> str:
     return known
 
 
+def answers_fingerprint(flow_id: str, answers: dict[str, Any]) -> str:
+    """The SHA-256 (hex) of the answers a plan was drawn from, as canonical JSON with the flow's id: the answers
+    on the path, register entries and all, so that a plan names the very answers it follows from. Left out of a
+    public plan: with the register's names withheld, it would let anyone test a guessed name."""
+    data = {"flow": flow_id, "answers": answers}
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _some(**values: Any) -> dict[str, Any]:
     """The fields given, without those left empty (as the flow's author would have written them)."""
     return {key: value for key, value in values.items() if value not in ("", None, [], {})}

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 
-# C0 controls and DEL, C1 controls, and the characters that change the direction or the lines of text
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 controls and DEL, C1 controls, the characters that change the direction or the lines of text, and those
+# that take no room at all (zero-width space, word joiner, byte-order mark), which can hide words inside a
+# reply. The zero-width joiner and non-joiner stay: scripts such as Persian and Urdu, and emoji, need them
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069"
+                     "\ufeff]")
 
 
 def _shown(char: str) -> str:
@@ -23,9 +26,9 @@ def _shown(char: str) -> str:
     return f"\\u{code:04x}"
 
 
-_SHOWN = {chr(code): _shown(chr(code)) for code in [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E,
-                                                      0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
-                                                      *range(0x2066, 0x206A)]}
+_SHOWN = {chr(code): _shown(chr(code)) for code in [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200B, 0x200E,
+                                                      0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), 0x2060,
+                                                      *range(0x2066, 0x206A), 0xFEFF]}
 
 
 def visible(text: str, keep: str = "") -> str:

@@ -361,6 +361,15 @@ class _Plan:
         return {"because": result.floor.because, "level": self.level(self.flow.level(result.floor.level)),
                 "held": held, "citation": self.citation(result.floor.cite)}
 
+    def drawn_from(self) -> dict[str, Any]:
+        """The flow and the answers the plan was drawn from, by fingerprint, for `codesign verify`; the answers'
+        fingerprint is left out of the public version."""
+        from ..flow.versions import answers_fingerprint, fingerprint
+
+        flow = self.flow
+        return {"flow": flow.id, "version": flow.version, "flow_fingerprint": fingerprint(flow),
+                "answers_fingerprint": None if self.public else answers_fingerprint(flow.id, self.result.answers)}
+
     def context(self) -> dict[str, Any]:
         flow, result = self.flow, self.result
         intro, parts = self.parts()
@@ -414,6 +423,7 @@ class _Plan:
             "set_aside": self.set_aside(),
             "answers": answers,
             "result": data,
+            "drawn_from": self.drawn_from(),
         }
         plan["summary"] = summary_of(plan)
         return plan

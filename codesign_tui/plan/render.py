@@ -88,6 +88,7 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
         from .compare import to_json
 
         out["partners"] = json.loads(to_json(comparison))
+    out["drawn_from"] = data["drawn_from"]  # last, as in the plan: what `codesign verify` reads
     return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
 
 

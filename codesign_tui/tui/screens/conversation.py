@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from textual import events, on
@@ -9,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, OptionList, Static
+from textual.widgets import Button, Header, Input, Static
 
 from ...flow.answers import AnswerError
 from ...flow.conversation import Conversation, Step
@@ -21,7 +22,7 @@ from ...sessions import SessionStore
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
 from ..widgets.letting_go import remove
-from ..widgets.replies import Checklist, Composer, QuickReplies, RecordForm
+from ..widgets.replies import Checklist, Composer, QuestionButton, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
 
@@ -75,6 +76,13 @@ class ConversationScreen(Screen):
         self.revealed = not facilitate
         self._put_away = ""  # the reply box's instruction, while an earlier answer is being chosen
         self.shown: Question | None = None  # the question whose way of answering is on screen
+        # Every change of question (an answer, back, a change of an earlier answer) holds this, so that one
+        # change is drawn whole before the next begins: keys typed in one burst used to start a second while
+        # the first was still mounting its widgets, and the app crashed. What a key answers is checked once
+        # it holds it (`still_asked`): a key handled for a question since answered is not used
+        self.changing = asyncio.Lock()
+        self.unused = 0  # keys not used since the question last changed, for the hint
+        self.typing_on = False  # while a typed reply is taken: what is typed after it is for the next question
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -98,7 +106,8 @@ class ConversationScreen(Screen):
 
     async def on_mount(self) -> None:
         self.fit_title()
-        await self.rebuild()
+        async with self.changing:
+            await self.rebuild()
         if self.example is not None and self.session.current is not None and not self.session.answers:
             # a worked example starts with its case study, read before the first question
             from ..widgets.dialogs import ScenarioDialog
@@ -279,14 +288,18 @@ class ConversationScreen(Screen):
         old = list(area.children)
         composer = self.query_one("#composer", Input)
         self.hint("")
+        self.unused = 0
         question = self.session.current
         self.shown = question
+        # typed after Enter, while the reply was being taken: the start of the next reply, kept
+        ahead = composer.value if self.typing_on else ""
         composer.value = ""
         finished = self.query_one("#finished")
         finished.display = question is None
         if question is None:
             composer.placeholder = "All done: type review or plan, or use the buttons"
-            self.set_focus(self.query_one("#go-plan", Button))
+            composer.value = ahead
+            self.set_focus(composer if ahead else self.query_one("#go-plan", Button))
             await remove(area, old)
             return
         current = self.conversation.existing(question)
@@ -299,17 +312,20 @@ class ConversationScreen(Screen):
         # the same way of answering as the question before: the new options offered in place. Decided before
         # any new list is built, as building one reads its options (spelling out what is met first) and
         # the person would then see the list in place without those words spelt out
-        skip = ["skip-buttons"] if not question.required and question.kind != "record" else []
-        same = {"single": ["quick-replies"], "yes_partly_no_unsure": ["quick-replies"],
-                "multiple": ["checklist", "checklist-buttons"]}.get(question.kind)
-        typed = draft if isinstance(draft, str) and question.kind in CHOICES else ""
-        if same and [w.id for w in old] == same + skip and hasattr(old[0], "show"):
+        same = {"single": "quick-replies", "yes_partly_no_unsure": "quick-replies",
+                "multiple": "checklist"}.get(question.kind)
+        typed = ahead or (draft if isinstance(draft, str) and question.kind in CHOICES else "")
+        if same and old and old[0].id == same and hasattr(old[0], "show"):
             old[0].show(question, current, words)
             if typed:  # a reply typed to this choice and not sent comes back, in the reply box
                 composer.value = typed
-                composer.focus()
+                self.set_focus(composer)
             elif self.focused is not composer:
-                old[0].focus()
+                self.set_focus(old[0])
+            # the buttons are drawn afresh: each is for one question (a press queued for the last must
+            # not answer this one)
+            await remove(area, old[1:])
+            await area.mount_all(self.buttons(question))
             return
         widgets: list[Any] = []
         focus: Any = composer
@@ -319,8 +335,7 @@ class ConversationScreen(Screen):
             widgets.append(focus)
         elif question.kind == "multiple":
             focus = Checklist(question, current, words)
-            widgets += [focus, Horizontal(Button("Done", id="checklist-done", variant="primary", compact=True),
-                                          id="checklist-buttons", classes="buttons")]
+            widgets.append(focus)
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
             draft = draft if isinstance(draft, dict) else {}
@@ -335,10 +350,7 @@ class ConversationScreen(Screen):
                 composer.value = current
             composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
                                     else "Type your answer and press Enter")
-        if not question.required and question.kind != "record":
-            # someone using only a mouse can pass over what needs typing
-            widgets.append(Horizontal(Button("Skip this one", id="skip", compact=True), id="skip-buttons",
-                                      classes="buttons"))
+        widgets += self.buttons(question)
         if {w.id for w in old} & {w.id for w in widgets}:
             await remove(area, old)
             old = []
@@ -347,13 +359,26 @@ class ConversationScreen(Screen):
         if isinstance(focus, RecordForm):
             inputs = focus.query(Input)
             focus = inputs.first() if inputs else focus
-        if typed:  # a reply typed to this choice and not sent comes back, in the reply box
+        if typed:  # a reply typed to this choice and not sent (or typed ahead) comes back, in the reply box
             composer.value = typed
             focus = composer
         # at once, not after the next refresh as widget.focus() does: the old way of answering goes next, and
         # had it still the focus, the focus would fall back on the transcript (restyling every turn in it)
         self.set_focus(focus)
         await remove(area, old)
+
+    @staticmethod
+    def buttons(question: Question) -> list[Horizontal]:
+        """The buttons under the way to answer this question, each knowing the question it is for."""
+        rows = []
+        if question.kind == "multiple":
+            rows.append(Horizontal(QuestionButton("Done", question, id="checklist-done", variant="primary",
+                                                  compact=True), id="checklist-buttons", classes="buttons"))
+        if not question.required and question.kind != "record":
+            # someone using only a mouse can pass over what needs typing
+            rows.append(Horizontal(QuestionButton("Skip this one", question, id="skip", compact=True),
+                                   id="skip-buttons", classes="buttons"))
+        return rows
 
     def hint(self, text: str) -> None:
         hint = self.query_one("#reply-hint", Static)
@@ -363,19 +388,44 @@ class ConversationScreen(Screen):
 
     # -- answering ----------------------------------------------------------------------------------
 
-    async def submit(self, value: Any) -> None:
+    def still_asked(self, meant: Question | None, typed: str = "") -> bool:
+        """Whether the question a key was handled for is still the one asked. Keys typed faster than the
+        screen changes can reach a list or the reply box after their question was answered (the burst
+        "Enter 1" sent two answers to one question before); such a key answers nothing, and the person is
+        told, rather than its answer going to the question that followed. A reply `typed` for it is not lost:
+        it goes back into the reply box, to be sent again or changed."""
+        if meant is not None and meant is self.session.current and meant is self.shown:
+            return True
+        self.unused += 1
+        kept = ""
+        if typed.strip():
+            self.put_back(typed)
+            kept = " What was typed is in the reply box."
+        self.hint(f"{self.unused} key{'s' if self.unused > 1 else ''} typed as the question changed"
+                  f" did not answer it: check this question, then answer it.{kept}")
+        return False
+
+    async def submit(self, value: Any, meant: Question | None) -> None:
+        """Answer `meant`, the question the answer was given for, if it is still the one asked."""
+        async with self.changing:
+            if self.still_asked(meant):
+                await self._submit(value)
+
+    async def _submit(self, value: Any) -> bool:
+        """Answer the question asked (with `changing` held); False when the answer cannot be taken."""
         self.confirming_none = False
         if self.session.current is None:
-            return
+            return False
         try:
             step = self.conversation.answer(value)
         except AnswerError as error:
             self.hint(error.message)
-            return
+            return False
         self.after_save()
         # the answer, the next question, the reply area and the side panel change together: one layout
         with self.app.batch_update():
             await self.advance(step)
+        return True
 
     def keep_draft(self) -> None:
         """Keep what is typed for the question on screen and not sent, so it is there when the person comes
@@ -411,40 +461,46 @@ class ConversationScreen(Screen):
                         " again after your next answer and when you quit.", severity="error", timeout=10)
         self.app.collect(self.session)
 
-    @on(OptionList.OptionSelected, "#quick-replies")
-    async def _quick_reply(self, event: OptionList.OptionSelected) -> None:
+    @on(QuickReplies.Chosen)
+    async def _quick_reply(self, event: QuickReplies.Chosen) -> None:
         event.stop()
-        await self.submit(event.option.id)
+        await self.submit(event.value, event.question)
 
     @on(Composer.Picked)
     async def _picked(self, event: Composer.Picked) -> None:
-        await self.action_pick(event.number)
+        await self.pick(event.number, event.question)
 
     @on(Checklist.Finished)
     async def _checklist_done(self, event: Checklist.Finished) -> None:
-        await self.finish_checklist(event.values)
+        async with self.changing:
+            if self.still_asked(event.question):
+                await self.finish_checklist(event.values)
 
     async def finish_checklist(self, values: list[str]) -> None:
-        """Nothing ticked is a real answer ("none"), so it takes a second Enter to give it."""
+        """Nothing ticked is a real answer ("none"), so it takes a second Enter to give it (with `changing`
+        held)."""
         if not values and not self.confirming_none:
             self.confirming_none = True
             self.hint("Nothing is ticked. Tick with Space (or press an option's number), or press Enter again"
                       " to answer 'none of these'.")
             return
         self.confirming_none = False
-        await self.submit(values)
+        await self._submit(values)
 
     @on(RecordForm.Done)
     async def _records_done(self, event: RecordForm.Done) -> None:
-        await self.submit(event.records)
+        await self.submit(event.records, event.question)
 
     @on(Button.Pressed, "#checklist-done")
-    async def _checklist_button(self) -> None:
-        await self.finish_checklist(list(self.query_one(Checklist).selected))
+    async def _checklist_button(self, event: Button.Pressed) -> None:
+        async with self.changing:
+            checklists = self.query(Checklist)
+            if checklists and self.still_asked(getattr(event.button, "question", None)):
+                await self.finish_checklist(list(checklists.first().selected))
 
     @on(Button.Pressed, "#skip")
-    async def _skip(self) -> None:
-        await self.submit(None)
+    async def _skip(self, event: Button.Pressed) -> None:
+        await self.submit(None, getattr(event.button, "question", None))
 
     @on(Button.Pressed, "#go-review")
     def _go_review(self) -> None:
@@ -454,49 +510,80 @@ class ConversationScreen(Screen):
     def _go_plan(self) -> None:
         self.action_plan()
 
-    @on(Input.Submitted, "#composer")
-    async def _typed(self, event: Input.Submitted) -> None:
+    @on(Composer.Sent, "#composer")
+    async def _typed(self, event: Composer.Sent) -> None:
         event.stop()
-        await self.reply(event.value)
+        async with self.changing:
+            finished = self.shown is None and self.session.current is None  # review or plan may be typed
+            if not finished and not self.still_asked(event.question, event.value):
+                return
+            # the reply box emptied itself as it sent the reply (Composer.action_submit): what is in it now
+            # was typed after Enter, for the question that follows, and stays there
+            self.typing_on = True
+            try:
+                used = await self.reply(event.value)
+            finally:
+                self.typing_on = False
+            if not used:
+                self.put_back(event.value)
 
-    async def reply(self, text: str) -> None:
-        """A typed reply, read the way a person means it."""
+    def put_back(self, typed: str) -> None:
+        """A reply not taken goes back into the reply box, before anything typed since."""
+        if not typed:
+            return
+        composer = self.query_one("#composer", Input)
+        composer.value = typed + (" " + composer.value if composer.value.strip() else "")
+        composer.cursor_position = len(composer.value)
+
+    async def reply(self, text: str) -> bool:
+        """A typed reply, read the way a person means it (with `changing` held); False when it is not
+        taken, so that it goes back into the reply box to be mended."""
         question = self.session.current
         said = self.conversation.read(text)
         if said.kind == "why":
             self.action_why()
-            self.query_one("#composer", Input).value = ""
         elif said.kind == "back":
-            await self.action_back()
+            await self._back()
         elif question is not None and question.kind == "multiple" and not text.strip():
             # Enter in an empty reply box answers with what is ticked, as Enter in the list does
             await self.finish_checklist(list(self.query_one(Checklist).selected))
         elif question is None:
             word = text.strip().casefold()
-            if word in ("review", "plan"):
-                self.action_review() if word == "review" else self.action_plan()
+            if word not in ("review", "plan"):
+                return False
+            self.action_review() if word == "review" else self.action_plan()
         elif said.kind == "keep":
-            await self.submit(self.session.answers[question.id])
+            return await self._submit(self.session.answers[question.id])
         elif said.kind == "skip":
-            await self.submit(None)
+            return await self._submit(None)
         elif said.kind == "done":
             self.query_one(RecordForm).finish()
         elif said.kind == "answer":
-            await self.submit(said.value)
+            return await self._submit(said.value)
         elif question.kind == "record":
             self.hint("Fill in the form above and choose Add this one for each, then Done (or type done)."
                       if text.strip() else
                       "Fill in the form above and choose Add this one, or type done when there are none.")
+            return False
         else:
             self.hint(said.message)
+            return False
+        return True
 
     # -- actions ------------------------------------------------------------------------------------
 
-    async def action_pick(self, number: int) -> None:
-        question = self.session.current
-        if question is not None and question.kind in ("single", "yes_partly_no_unsure") \
-                and number <= len(question.options):
-            await self.submit(question.options[number - 1].value)
+    def action_pick(self, number: int) -> None:
+        # as a number typed in the reply box does: for the question on screen now, answered in this screen's
+        # turn with every other answer (a binding's action runs in the app's)
+        self.post_message(Composer.Picked(number, self.shown))
+
+    async def pick(self, number: int, meant: Question | None) -> None:
+        """A number pressed while `meant` was on screen: its option, if `meant` is a choice still asked."""
+        if meant is None or meant.kind not in ("single", "yes_partly_no_unsure") or number > len(meant.options):
+            return
+        async with self.changing:
+            if self.still_asked(meant):
+                await self._submit(meant.options[number - 1].value)
 
     def action_why(self) -> None:
         turn = self.query_one(Transcript).asking()
@@ -504,6 +591,10 @@ class ConversationScreen(Screen):
             self.hint("There is no more to say about this question.")
 
     async def action_back(self) -> None:
+        async with self.changing:
+            await self._back()
+
+    async def _back(self) -> None:
         self.keep_draft()
         if not self.conversation.back():
             self.hint("This is the first question.")
@@ -545,6 +636,10 @@ class ConversationScreen(Screen):
         await self.edit(event.question_id)
 
     async def edit(self, question_id: str) -> None:
+        async with self.changing:
+            await self._edit_answer(question_id)
+
+    async def _edit_answer(self, question_id: str) -> None:
         self.keep_draft()
         try:
             self.conversation.edit(question_id)
@@ -635,8 +730,9 @@ class ConversationScreen(Screen):
         panel.hide_ladder = False
         panel.display = True
         self.refresh_bindings()
-        if self.session.current is None:
-            await self.rebuild()
-        else:
-            panel.refresh_panel()
+        async with self.changing:
+            if self.session.current is None:
+                await self.rebuild()
+            else:
+                panel.refresh_panel()
         self.notify("The recommendation is now showing in the side panel.", title="Revealed")

@@ -54,12 +54,17 @@ class ReviewScreen(Screen[str | None]):
             table.add_row(str(number), visible(question.prompt, "\n"), answer, key=question.id, height=None)
         table.focus()
 
+    # Only while this screen is the one shown: keys typed in a burst can reach it as the app quits (Textual
+    # runs a key's binding once the key has passed up to the app, on whatever screen is shown by then), and
+    # dismissing a screen already taken off the stack crashed the app on its way out
     @on(DataTable.RowSelected)
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        self.dismiss(event.row_key.value)
+        if self.is_current:
+            self.dismiss(event.row_key.value)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        if self.is_current:
+            self.dismiss(None)
 
     def action_plan(self) -> None:
         self.dismiss(None)

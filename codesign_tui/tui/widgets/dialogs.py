@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...flow.visible import visible
+from .text_box import TextBox
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -170,7 +171,7 @@ class ExportDialog(ModalScreen[Path | None]):
             yield Static(visible(f"Save the plan as {self.what} in this folder:\n{self.proposed.parent}", "\n"),
                          markup=False, id="export-folder")
             yield Static("File name (or another folder and name):", markup=False)
-            yield Input(self.proposed.name, id="export-path", select_on_focus=False)
+            yield TextBox(self.proposed.name, id="export-path", select_on_focus=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -189,7 +190,7 @@ class ExportDialog(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class PassingInput(Input):
+class PassingInput(TextBox):
     """A text box in which Enter and Tab hand on whatever is typed after them. Keys typed quickly all reach
     the box that had the focus when they arrived, before Enter or Tab has moved the focus on or closed the
     dialog: from Enter or Tab on, they belong where it leads, and the dialog passes them there."""

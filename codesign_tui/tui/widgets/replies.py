@@ -19,6 +19,7 @@ from ...flow.answers import AnswerError, check_record
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 from ...flow.visible import visible
+from .text_box import TextBox
 
 
 def option_prompt(number: int, label: str, explanation: str, box: str = "") -> Table:
@@ -48,11 +49,15 @@ def _plainly(question: Question, message: str) -> str:
 
 def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
     """Typing that belongs in the reply box, from a list that had the focus: into the box, and the focus
-    with it. Keys typed quickly can still reach the list before the focus has moved; the list marks itself
-    handing over (`widget.handing`) so that they follow, numbers included, until it has the focus again."""
-    composer = widget.screen.query_one("#composer", Input)
+    with it (a paste, with `event` None, goes in as the box takes a paste). Keys typed quickly can still reach
+    the list before the focus has moved; the list marks itself handing over (`widget.handing`) so that they
+    follow, numbers included, until it has the focus again."""
+    composer = widget.screen.query_one("#composer", TextBox)
     composer.focus()
-    composer.insert_text_at_cursor(text)
+    if event is None:
+        composer.paste(text)
+    else:
+        composer.insert_text_at_cursor(text)
     widget.handing = True
     if event is not None:
         event.stop()
@@ -78,6 +83,16 @@ class QuickReplies(HandsOnTyping, OptionList):
     """The options of a choice, numbered: press a number (the screen's binding), or move and press Enter,
     or click. One list serves one choice question after another, so the focus stays where it is."""
 
+    class Chosen(Message):
+        """An option chosen (Enter or a click), with the question the list was showing when it was: keys
+        typed quickly can reach the list after that question was answered, and the screen must not take
+        them as an answer to the next one."""
+
+        def __init__(self, question: Question, value: str) -> None:
+            super().__init__()
+            self.question = question
+            self.value = value
+
     def __init__(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
         super().__init__(id="quick-replies")
         self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
@@ -96,6 +111,11 @@ class QuickReplies(HandsOnTyping, OptionList):
         values = question.values
         self.highlighted = values.index(current) if current in values else 0
 
+    def action_select(self) -> None:
+        # what OptionList does for Enter and a click, with the question it was for
+        if self.highlighted is not None and self.highlighted < len(self.question.options):
+            self.post_message(self.Chosen(self.question, self.question.values[self.highlighted]))
+
     def on_key(self, event: Key) -> None:
         # Typing a word is a reply too: hand the keystroke to the reply box. Every printable key but a
         # number goes, spaces included, so that a reply typed quickly arrives whole.
@@ -103,13 +123,44 @@ class QuickReplies(HandsOnTyping, OptionList):
             hand_to_composer(self, event, event.character)
 
 
-class Composer(Input):
-    """The reply box. A lone number typed into it answers a choice straight away, as in the list above."""
+class QuestionButton(Button):
+    """A button drawn for one question, such as Done or Skip: a press says which question it was for, as keys
+    do (see QuickReplies.Chosen), and a new button is drawn for the next question."""
+
+    def __init__(self, label: str, question: Question, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.question = question
+
+
+class Composer(TextBox):
+    """The reply box. A lone number typed into it answers a choice straight away, as in the list above.
+
+    What it sends says which question was on screen when the key was handled (the screen's `shown`): keys
+    typed faster than the screen changes may be handled here after that question was answered."""
 
     class Picked(Message):
-        def __init__(self, number: int) -> None:
+        def __init__(self, number: int, question: Question | None) -> None:
             super().__init__()
             self.number = number
+            self.question = question
+
+    class Sent(Input.Submitted):
+        """Enter in the reply box: what was typed, and the question it was typed for."""
+
+        def __init__(self, input: Input, value: str, question: Question | None) -> None:
+            super().__init__(input, value)
+            self.question = question
+
+    @property
+    def asked(self) -> Question | None:
+        """The question whose way of answering is on screen, if any."""
+        return getattr(self.screen, "shown", None)
+
+    async def action_submit(self) -> None:
+        self.post_message(self.Sent(self, self.value, self.asked))
+        # emptied at once, so that keys typed after Enter start the next reply rather than run on from this
+        # one; the screen puts a reply it does not take back (ConversationScreen.put_back)
+        self.value = ""
 
     async def _on_key(self, event: Key) -> None:
         if event.key in ("up", "down") and not self.value:
@@ -122,12 +173,19 @@ class Composer(Input):
                 options.focus()
                 options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
                 return
-        question = getattr(self.screen, "session", None) and self.screen.session.current
+        if event.key == "enter":
+            # sent here, in turn with the keys before and after it: as a binding, Enter would be run only once
+            # it had passed up to the app, after the keys typed behind it were already in the box
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+            return
+        question = self.asked
         if (not self.value and event.character and event.character in "123456789" and question is not None
                 and question.kind in ("single", "yes_partly_no_unsure")):
             event.stop()
             event.prevent_default()
-            self.post_message(self.Picked(int(event.character)))
+            self.post_message(self.Picked(int(event.character), question))
             return
         await super()._on_key(event)
 
@@ -143,9 +201,10 @@ class Checklist(HandsOnTyping, OptionList):
     ]
 
     class Finished(Message):
-        def __init__(self, values: list[str]) -> None:
+        def __init__(self, values: list[str], question: Question) -> None:
             super().__init__()
             self.values = values
+            self.question = question  # the question ticked for (see QuickReplies.Chosen)
 
     def __init__(self, question: Question, current: list[str] | None = None,
                  words: Callable[[str], str] = str) -> None:
@@ -184,7 +243,7 @@ class Checklist(HandsOnTyping, OptionList):
             self.toggle(self.question.values[self.highlighted])
 
     def action_finish(self) -> None:
-        self.post_message(self.Finished(self.selected))
+        self.post_message(self.Finished(self.selected, self.question))
 
     def action_select(self) -> None:
         # what OptionList does for a click on an option: here, a click ticks it
@@ -224,9 +283,10 @@ class RecordForm(Vertical):
     """One record at a time, such as one declared interest, with "add another" and "done"."""
 
     class Done(Message):
-        def __init__(self, records: list[dict[str, Any]]) -> None:
+        def __init__(self, records: list[dict[str, Any]], question: Question) -> None:
             super().__init__()
             self.records = records
+            self.question = question  # the question recorded for (see QuickReplies.Chosen)
 
     def __init__(self, question: Question, current: list[dict[str, Any]] | None = None,
                  entry: dict[str, Any] | None = None, words: Callable[[str], str] = str) -> None:
@@ -281,7 +341,7 @@ class RecordForm(Vertical):
                                          id=f"field-{spec.id}", prompt="Choose…", allow_blank=True, compact=True)
                         else:
                             placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
-                            yield Input(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
+                            yield TextBox(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
                                         select_on_focus=False)
                         if any(o.explanation for o in spec.options):
                             # what the choice means, under it once made: a bare label can mislead
@@ -367,7 +427,7 @@ class RecordForm(Vertical):
         """Done: a record filled in but not yet added is added first, so nothing typed is lost."""
         if any(self._values().values()) and not self.add(finishing=True):
             return
-        self.post_message(self.Done(list(self.records)))
+        self.post_message(self.Done(list(self.records), self.question))
 
     @on(Select.Changed)
     def _explain_choice(self, event: Select.Changed) -> None:

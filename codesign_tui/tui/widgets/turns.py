@@ -116,6 +116,8 @@ class QuestionTurn(Vertical):
         self.question, self.number, self.citation = question, number, citation
         self.prompt = words(question.prompt)
         self.guidance = folded_words(question.guidance)
+        if not self.children:
+            return  # not composed yet: compose() draws the question just set
         prompt, *old = self.children
         cast(Static, prompt).update(prompt_content(self.number, self.prompt))
         if self.settled:
