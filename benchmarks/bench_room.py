@@ -126,9 +126,20 @@ def stop(process: subprocess.Popen) -> None:
 
 # -- the room: HTTP forms --------------------------------------------------------------------------------
 
+PEOPLE_SEEN = [0]
+
+
+def own_address() -> str:
+    """A loopback address of each participant's own (127.0.0.N; Linux answers the whole 127/8): a room's
+    people are on machines of their own, and the room lets one machine take only a few seats."""
+    PEOPLE_SEEN[0] += 1
+    return f"127.0.{PEOPLE_SEEN[0] // 250}.{PEOPLE_SEEN[0] % 250 + 2}"
+
+
 async def room_person(base: str, go: asyncio.Event, joined: list[float], answers: list[float],
                       think: float = 0) -> None:
-    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+    connector = aiohttp.TCPConnector(local_addr=(own_address(), 0))
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), connector=connector) as http:
         await go.wait()
         async with http.get(base) as response:
             page = await response.text()
@@ -137,10 +148,13 @@ async def room_person(base: str, go: asyncio.Event, joined: list[float], answers
             page = await response.text()
         joined.append(time.monotonic())
         for number, value in enumerate(ANSWERS):
-            question = re.search(r'name="question" value="([^"]+)"', page).group(1)
+            found = re.search(r'name="question" value="([^"]+)"', page)
+            assert found, page[:3000]
+            question = found.group(1)
+            version = re.search(r'name="version" value="([^"]+)"', page).group(1)
             await pause(think)
             sent = time.monotonic()
-            async with http.post(base + "question", data={"csrf": csrf, "question": question,
+            async with http.post(base + "question", data={"csrf": csrf, "question": question, "version": version,
                                                           "answer": value}) as response:
                 page = await response.text()
             if number < len(ANSWERS) - 1:

@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
                              " change and the next five steps")
     render.add_argument("--paper", choices=("a4", "letter"), default="a4",
                         help="the page size of a Word document: A4 (the default) or US Letter")
+    render.add_argument("--document", choices=("plan", "conflicts-assessment"), default="plan",
+                        help="the plan (default), or the record of conflicts of interest the rules in force ask"
+                             " for, made from the register: the conflicts assessment of a covered procurement"
+                             " (Procurement Act 2023, s.83), the conflicts part of a Provider Selection Regime"
+                             " decision record (SI 2023/1348, reg. 24), or a conflicts of interest record")
     render.add_argument("--public", action="store_true",
                         help="leave out the register entries of people who did not agree to publication")
     render.add_argument("--front-matter", action="store_true",
@@ -189,6 +194,20 @@ def _parser() -> argparse.ArgumentParser:
     voices.add_argument("--force", action="store_true", help="replace PATH if it exists")
     voices.set_defaults(run=_compare)
 
+    meeting = commands.add_parser("meeting", help="a sheet for the chair of one meeting: declarations, then each"
+                                  " agenda item with the registered interests it touches and a sentence for the"
+                                  " minutes")
+    meeting.add_argument("answers", type=Path, metavar="ANSWERS", help="an answers file or saved session with a"
+                         " register of interests")
+    meeting.add_argument("--agenda", type=Path, required=True, metavar="AGENDA",
+                         help="the agenda: a text file, one item a line, or YAML (items, each with optional"
+                              " `concerns:` naming organisations or people)")
+    meeting.add_argument("--format", choices=("md", "docx", "html", "text"), default="md")
+    meeting.add_argument("--paper", choices=("a4", "letter"), default="a4", help="the Word document's paper size")
+    meeting.add_argument("-o", "--output", type=Path, metavar="FILE", help="write here instead of the screen")
+    meeting.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    meeting.set_defaults(run=_meeting)
+
     handout = commands.add_parser("handout", help="a printable sheet for a training session: the scenario, and"
                                   " each question with its answers, discussion prompts and room to write")
     handout.add_argument("name", metavar="EXAMPLE|FLOW", help="a worked example (codesign examples) or a flow")
@@ -274,6 +293,25 @@ def _shown(text: str, keep: str = "") -> str:
 def _output(path: Path | None) -> Path | None:
     """`-o -` means standard output, as for most commands; a file called "-" is written as ./-."""
     return None if path is not None and str(path) == "-" else path
+
+
+def _deliver(options: argparse.Namespace, data: bytes, binary: bool = False, mode: int | None = None) -> int:
+    """A command's result: on standard output without -o (its control characters shown, not obeyed, on a
+    terminal), else written to -o PATH whole or not at all, `mode` for a file that names people, and said."""
+    from .files import ExportError, write_atomically
+
+    if options.output is None:
+        if not binary and sys.stdout.isatty():
+            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_atomically(options.output, data, force=options.force, mode=mode)
+    except ExportError as error:
+        return _error(str(error))
+    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _error(message: str) -> int:
@@ -582,7 +620,6 @@ def _print_moves(moves, unread, new, file=None) -> None:
 
 
 def _map(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .flow.outline import outline
     from .plan.flowmap import FORMATS
 
@@ -590,16 +627,7 @@ def _map(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     text = FORMATS[options.format](outline(flow))
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _voice_file(path: Path, problems: Any) -> Any:
@@ -619,8 +647,7 @@ def _voice_file(path: Path, problems: Any) -> Any:
 
 
 def _compare(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
-    from .flow.answers import check_answers, read_answers
+    from .flow.answers import check_answers
     from .flow.problems import Problems
     from .flow.voices import VoicesDiffer, check_alike, compare, voice_names
     from .plan.compare import render_comparison
@@ -649,22 +676,54 @@ def _compare(options: argparse.Namespace) -> int:
     comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
     project = next((given.project for given in givens if given and given.project), "")
     data = render_comparison(options.format, comparison, project)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
+
+
+def _meeting(options: argparse.Namespace) -> int:
+    from .files import PRIVATE
+    from .flow.answers import check_answers, read_answers
+    from .flow.engine import evaluate
+    from .flow.problems import Problems
+    from .plan.meeting import AgendaError, read_agenda, render_sheet
+    from .plan.record import NoRegister, register_question
+    from .plan.word import MissingExtra
+
+    options.output = _output(options.output)
+    if options.format == "docx" and options.output is None and sys.stdout.isatty():
+        return _error("a Word document cannot be shown on screen; add -o meeting.docx to write it to a file")
     try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
+        agenda = read_agenda(options.agenda)
+    except AgendaError as error:
+        print(_shown(str(error)), file=sys.stderr)
+        return EXIT_PROBLEMS
+    problems = Problems()
+    given = read_answers(options.answers, problems)
+    if given is None:
+        print(problems.format(), file=sys.stderr)
+        return EXIT_PROBLEMS
+    flow = _load(given.flow)
+    if flow is None:
+        return EXIT_PROBLEMS
+    try:
+        register_question(flow)
+    except NoRegister as error:
         return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    answers = check_answers(flow, given, problems, partial=True)
+    if problems.items:
+        print(problems.format(), file=sys.stderr)
+    if problems.errors:
+        return EXIT_PROBLEMS
+    _say_carried(flow, given)
+    try:
+        data = render_sheet(options.format, flow, evaluate(flow, answers, so_far=True), given, agenda,
+                            paper=options.paper)
+    except MissingExtra as error:
+        return _error(str(error))
+    # the sheet names people: the writer's alone until they choose to share it
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE)
 
 
 def _handout(options: argparse.Namespace) -> int:
-    from .files import ExportError, write_atomically
     from .plan.handout import examples_by_name, render_handout
     from .resources import flows_dir
 
@@ -678,25 +737,14 @@ def _handout(options: argparse.Namespace) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     data = render_handout(options.format, flow, example, key=options.key, paper=options.paper)
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, data, force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, data, binary=options.format == "docx")
 
 
 def _render(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
-    from .files import PRIVATE, ExportError, write_atomically
+    from .files import PRIVATE
     from .plan.register import names_people
     from .plan.render import TemplateProblem, render
     from .plan.word import MissingExtra
@@ -743,28 +791,27 @@ def _render(options: argparse.Namespace) -> int:
         theirs = [check_answers(flow, other, problems, partial=True) for other in givens[1:]]  # type: ignore[arg-type]
         comparison = compare(flow, list(zip(voice_names(givens, public=options.public),  # type: ignore[arg-type]
                                             [answers, *theirs])))
+    document = None if options.document == "plan" else options.document
+    if document is not None:
+        from .plan.record import NoRegister, register_question
+
+        if options.summary or options.partners:
+            return _error(f"--document {document} is a document of its own: leave out --summary and --with")
+        try:
+            register_question(flow)
+        except NoRegister as error:
+            return _error(str(error))
     try:
         data = render(options.format, flow, result, given, options.templates, public=options.public,
                       front_matter=options.front_matter, paper=options.paper, summary=options.summary,
-                      comparison=comparison)
+                      comparison=comparison, document=document)
     except TemplateProblem as error:
         return _error(f"template problem: {_template_error(error)}")
     except MissingExtra as error:
         return _error(str(error))
-    if options.output is None:
-        if options.format != "docx" and sys.stdout.isatty():  # shown, not obeyed, by the terminal
-            data = _shown(data.decode("utf-8"), keep="\n\t").encode("utf-8")
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        # a plan naming people in its register is the writer's alone until they choose to share it
-        private = names_people(flow, result.answers, public=options.public)
-        write_atomically(options.output, data, force=options.force, mode=PRIVATE if private else None)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    # a plan naming people in its register is the writer's alone until they choose to share it
+    private = options.output is not None and names_people(flow, result.answers, public=options.public)
+    return _deliver(options, data, binary=options.format == "docx", mode=PRIVATE if private else None)
 
 
 def _verify(options: argparse.Namespace) -> int:
@@ -890,7 +937,6 @@ def _migrate(options: argparse.Namespace) -> int:
 
 def _cohort(options: argparse.Namespace) -> int:
     from .cohort import build_cohort, render_json, render_markdown
-    from .files import ExportError, write_atomically
 
     flow = None
     if options.flow is not None:
@@ -943,16 +989,7 @@ def _cohort(options: argparse.Namespace) -> int:
               f" {skipped:,} file{'s' if skipped != 1 else ''} (listed with the reason at the end of the"
               " report).", file=sys.stderr)
     options.output = _output(options.output)
-    if options.output is None:
-        sys.stdout.write(_shown(text, keep="\n\t") if sys.stdout.isatty() else text)
-        sys.stdout.flush()
-        return EXIT_OK
-    try:
-        write_atomically(options.output, text.encode("utf-8"), force=options.force)
-    except ExportError as error:
-        return _error(str(error))
-    print(f"Wrote {_shown(str(options.output))}", file=sys.stderr)
-    return EXIT_OK
+    return _deliver(options, text.encode("utf-8"))
 
 
 def _template_error(error: Exception) -> str:

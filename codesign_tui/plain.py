@@ -26,6 +26,16 @@ HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" 
 
 
 EXIT_NOT_SAVED = 3
+EXIT_REFUSED = 2  # piped input with a line that does not fit where it landed
+
+
+class Refused(Exception):
+    """Piped input held a line that does not fit the prompt it landed on: stop there rather than read every
+    later line against the wrong prompt."""
+
+    def __init__(self, line: int, reply: str, message: str):
+        super().__init__(message)
+        self.line, self.reply, self.message = line, reply, message
 
 
 class InputEnded(Exception):
@@ -44,7 +54,8 @@ class PlainConversation:
     """Shows what the conversation says, line by line, and passes on what the person typed."""
 
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO, folder: Path,
-                 store: SessionStore | None = None, brought_back: tuple[str, ...] = (), ask_names: bool = False):
+                 store: SessionStore | None = None, brought_back: tuple[str, ...] = (), ask_names: bool = False,
+                 piped: bool = False):
         self.store = store or SessionStore()
         self.conversation = Conversation(session, self.store)
         self.session = session
@@ -58,6 +69,11 @@ class PlainConversation:
         self.warned = False
         # on a terminal, lines are wrapped at its width between words; piped, each line is left whole
         self.width = shutil.get_terminal_size().columns if _is_terminal(stdout) else 0
+        # answers piped in from a file or a script: nothing echoes the replies, so each prompt ends its line,
+        # and a line that does not fit stops the run (naming it) instead of landing on every later prompt
+        self.piped = piped
+        self.lines_read = 0
+        self.last_reply = ""
 
     def say(self, text: str = "") -> None:
         """Everything plain mode prints goes through here: what came from a flow, a file or a person is shown
@@ -75,18 +91,21 @@ class PlainConversation:
             prompt = "\n".join(_wrapped(line, self.width - 1) for line in prompt.split("\n")) + kept
         from .flow.answers import LONGEST_TEXT
 
+        if self.piped:
+            prompt = prompt.rstrip(" ") + "\n"
         while True:
             self.stdout.write(prompt)
             self.stdout.flush()
             line = self.stdin.readline()
             if not line:
                 raise InputEnded
-            reply = line.rstrip("\r\n").strip()
+            self.lines_read += 1
+            reply = self.last_reply = line.rstrip("\r\n").strip()
             if len(reply) <= LONGEST_TEXT:
                 break
             # what is saved must be what can be read back: a session file holds 16 MB
-            self.say(f"That reply is {len(reply):,} characters long; keep it to {LONGEST_TEXT:,} or fewer"
-                     " and type it again.")
+            self.refused(f"That reply is {len(reply):,} characters long; keep it to {LONGEST_TEXT:,} or fewer"
+                         + ("." if self.piped else " and type it again."))
         if reply.casefold() in ("quit", "exit", ":q"):
             raise Stop
         return reply
@@ -110,7 +129,12 @@ class PlainConversation:
                 self.turn(question)
         except (Stop, InputEnded) as reason:
             return self.leave("Stopped" if isinstance(reason, Stop) else "Input ended", isinstance(reason, Stop))
-        self.finish()
+        except Refused as refused:
+            return self.stop_refused(refused)
+        try:
+            self.finish()
+        except Refused as refused:
+            return self.stop_refused(refused)
         return self.leave("", True)
 
     def leave(self, why: str, asked: bool) -> int:
@@ -126,6 +150,19 @@ class PlainConversation:
         self.say(f"\n{why} with {self.session.progress()} questions answered. Your answers are saved; carry on"
                  f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
+
+    def refused(self, message: str) -> None:
+        """A reply that does not fit: said, and asked again at a terminal; piped, the run stops (Refused)."""
+        if self.piped:
+            raise Refused(self.lines_read, self.last_reply, message.strip())
+        self.say(message)
+
+    def stop_refused(self, refused: Refused) -> int:
+        reply = refused.reply if len(refused.reply) <= 60 else refused.reply[:57] + "..."
+        print(visible(f"codesign: line {refused.line} of the input (\"{reply}\") does not fit: {refused.message}"
+                      " Nothing after it was read."), file=sys.stderr)
+        code = self.leave("Stopped at that line", False)
+        return EXIT_REFUSED if code != EXIT_NOT_SAVED else code
 
     def name_the_plan(self) -> None:
         """What the plan needs at its top; both can be left blank."""
@@ -182,7 +219,7 @@ class PlainConversation:
                     self.say("→ " + question.label(said.value))
                 return self.conversation.answer(said.value)
             else:
-                self.say(said.message)
+                self.refused(said.message)
 
     def explain(self, question: Question) -> None:
         if question.guidance:
@@ -205,7 +242,7 @@ class PlainConversation:
             if reply in ("n", "no", "done", ""):
                 return records
             if reply not in ("y", "yes", "add"):
-                self.say('Type "yes" to add one or "no" when you are done.')
+                self.refused('Type "yes" to add one or "no" when you are done.')
                 continue
             entry: dict[str, Any] = {}
             try:
@@ -213,7 +250,7 @@ class PlainConversation:
                     value = self.read_field(spec)
                     if value is not None:
                         entry[spec.id] = value
-            except (Stop, InputEnded):
+            except (Stop, InputEnded, Refused):
                 # a half-filled entry is a draft: it is there when the person comes back
                 self.conversation.keep_draft(question.id, {"records": records, "entry": entry})
                 raise
@@ -221,7 +258,7 @@ class PlainConversation:
                 records.append(check_record(question, entry, len(records) + 1))
                 self.say("Added.")
             except AnswerError as error:
-                self.say(f"Not added: {error.message}.")
+                self.refused(f"Not added: {error.message}.")
             self.conversation.keep_draft(question.id, {"records": records})
 
     def read_field(self, spec: RecordField) -> Any:
@@ -237,7 +274,7 @@ class PlainConversation:
             if not reply:
                 if not spec.required:
                     return None
-                self.say("  This field is needed.")
+                self.refused(f"  {spec.prompt.rstrip('?.')} is needed.")
                 continue
             try:
                 if options:
@@ -246,9 +283,9 @@ class PlainConversation:
                     return read_date(reply)
                 return reply
             except ReplyError as error:
-                self.say(f"  Sorry: {error}.")
+                self.refused(f"  Sorry: {error}.")
             except ValueError:
-                self.say(f"  {DATE_HINT}")
+                self.refused(f"  {DATE_HINT}")
 
     def finish(self) -> None:
         from .plan.render import render_markdown
@@ -270,8 +307,10 @@ class PlainConversation:
                 self.say(confirm[0])
                 for line in confirm[1:]:
                     self.say(f"  - {line}")
+        from .flow.about import flag_text
+
         for flag in result.flags:
-            self.say(f"Flag: {flag.text}")
+            self.say(f"Flag: {flag_text(result.flow, result.answers, flag, public=False)}")
         if result.planned_actions:
             count = len(result.planned_actions)
             self.say(f"{count} action{'s' * (count != 1)} to take are listed in the plan.")
@@ -356,8 +395,9 @@ def _wrapped(line: str, width: int) -> str:
 
 def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdout: TextIO | None = None,
              folder: Path | None = None, store: SessionStore | None = None,
-             brought_back: tuple[str, ...] = (), voice: str = "") -> int:
-    """Talk a person through a flow (a new session) or a saved session, line by line."""
+             brought_back: tuple[str, ...] = (), voice: str = "", piped: bool | None = None) -> int:
+    """Talk a person through a flow (a new session) or a saved session, line by line. `piped`: the replies
+    come from a file or a script, not a person at a terminal (by default: when standard input is not one)."""
     from .resources import own_flow_path
 
     store = store or SessionStore()
@@ -370,5 +410,7 @@ def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdou
             store.lock(session.name)
         except ExportError:
             pass  # a folder that cannot be made is reported when saving fails
+    if piped is None:
+        piped = stdin is None and not _is_terminal(sys.stdin)
     return PlainConversation(session, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
-                             brought_back, ask_names=new).run()
+                             brought_back, ask_names=new, piped=piped).run()

@@ -56,6 +56,8 @@ def to_yaml(session: Session, updated: str = "") -> str:
         meta["plans"] = session.plans
     if session.seat:
         meta["seat"] = session.seat
+    if session.example:
+        meta["example"] = session.example
     data["session"] = meta
     return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
                      allow_unicode=True, width=100)
@@ -219,7 +221,7 @@ class SessionStore:
         """A new session holding the same answers and drafts, saved into a file of its own."""
         return self.new(session.flow, session.flow_path, answers=session.answers, project=session.project,
                         prepared_by=session.prepared_by, drafts=session.drafts, unfit=session.unfit,
-                        voice=session.voice)
+                        voice=session.voice, example=session.example)
 
     def path(self, name: str) -> Path:
         if not name or "/" in name or "\\" in name or name.startswith(".") or "\0" in name:
@@ -314,8 +316,12 @@ class SessionStore:
         return good, damaged
 
     def latest(self) -> str | None:
+        """The session last worked on that the person started themselves: one started from a worked
+        example (its file says which) is someone else's case, opened to learn from, never the work to carry
+        on with."""
         good, _ = self.all()
-        return good[0].name if good else None
+        own = [listed for listed in good if not listed.given.example]
+        return own[0].name if own else None
 
     def delete(self, name: str) -> bool:
         try:

@@ -57,8 +57,8 @@ def test_a_saved_session_whose_aliases_expand_is_set_aside_with_its_place(tmp_pa
 
 
 def test_plain_mode_refuses_a_reply_it_could_not_read_back(tmp_path: Path):
-    """A 17 MB reply is more than a session file may hold: plain mode says so and asks again, and the
-    session it saves is one that resumes."""
+    """A 17 MB reply is more than a session file may hold: plain mode says so (piped, it stops there and
+    names the line), and the session it saves is one that resumes."""
     data = tmp_path / "data"
     reply = tmp_path / "reply.txt"
     reply.write_text("Big project\n" + "z" * 17_000_000 + "\nAnn\nquit\n", encoding="utf-8")
@@ -69,8 +69,9 @@ def test_plain_mode_refuses_a_reply_it_could_not_read_back(tmp_path: Path):
     out = (run.stdout + run.stderr).decode("utf-8", "replace")
     assert "Traceback" not in out and len(out) < 100_000, out[-2000:]
     assert "That reply is 17,000,000 characters long; keep it to 1,000,000 or fewer" in out
+    assert run.returncode == 2 and "line 2 of the input" in out  # piped: a line that does not fit stops the run
     [saved] = (data / "sessions").glob("*.session.yaml")
-    assert yaml.safe_load(saved.read_text())["prepared_by"] == "Ann"
+    assert yaml.safe_load(saved.read_text())["project"] == "Big project"
     resumed = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], cwd=ROOT,
                              capture_output=True, text=True, timeout=TIMEOUT, input="quit\n",
                              preexec_fn=_limit_memory, env={**os.environ, "CODESIGN_DATA_DIR": str(data)})

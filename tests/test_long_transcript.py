@@ -170,10 +170,15 @@ async def test_the_footer_is_redrawn_only_when_its_keys_change(engagement):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await answer(pilot, 10)
+        assert app.screen.session.current.id == "training_who"
+        app.screen.query_one("#composer", Input).focus()
+        await pilot.pause()
         footer = app.screen.query_one(Footer)
         keys = list(footer.children)
         assert app.screen.focused.id == "composer"
-        await answer(pilot, 1)  # from the reply box to a list of choices: the same keys
+        # from the reply box (a reply in words; numbers alone would tick in the list) to a list of choices:
+        # the same keys
+        await pilot.press(*"commissioners, senior leaders", "enter")
         assert app.screen.session.current.id == "own_skills" and app.screen.focused.id == "quick-replies"
         assert list(footer.children) == keys
         await pilot.press("escape")  # to the transcript, where Enter changes an answer

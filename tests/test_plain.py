@@ -77,9 +77,13 @@ def test_quit_keeps_the_answers_and_says_how_to_go_on(appendix2, tmp_path):
 
 
 def test_register_of_interests_and_branch(conflicts, tmp_path):
+    # version 2.1: after the handling, whether they may bid, the date, whether it is published, why not, a
+    # note, who agreed the handling and the review dates (all optional)
     replies = ["1", "yes", "1, 2, 3, 4, 5", "yes",
-               "yes", "Sam Jones", "Trustee", "Example CVS", "1", "Trustee of a bidder", "withdraw", "2026-10-01", "no",
-               "yes", "Jo", "Parent", "Forum", "indirect", "Partner works for a bidder", "1", "", "",
+               "yes", "Sam Jones", "Trustee", "Example CVS", "1", "Trustee of a bidder", "withdraw", "yes",
+               "2026-10-01", "1", "", "", "Chair", "", "",
+               "yes", "Jo", "Parent", "Forum", "indirect", "Partner works for a bidder", "1", "", "", "", "", "", "",
+               "", "",
                "no"]
     code, out = talk(conflicts, replies + ["1"] * 6 + [""] * 4, tmp_path)
     answers = saved_answers(tmp_path)["answers"]
@@ -88,6 +92,8 @@ def test_register_of_interests_and_branch(conflicts, tmp_path):
     assert answers["interests"][0]["declared_on"] == "2026-10-01"
     assert "declared_on" not in answers["interests"][1]
     assert answers["interests"][1]["interest_type"] == "indirect"
+    assert answers["interests"][0]["may_bid"] == "yes" and answers["interests"][0]["publish"] == "yes"
+    assert answers["interests"][0]["agreed_by"] == "Chair" and "publish" not in answers["interests"][1]
 
 
 def test_piped_into_the_command(tmp_path):

@@ -197,10 +197,12 @@ def test_register_table_has_every_interest_and_the_agreed_columns():
     found = shape(plan("engagement-coproduce"))
     register = next(t for t in found.tables if t[0][0] == "Name")
     # the flow's short labels, so that eight columns fit without breaking words
-    assert register[0] == ["Name", "Role", "Organisation", "Type", "Interest", "Handling", "Declared",
-                           "Agreed to publish"]
+    # (conflicts-of-interest 2.1: whether they may bid, and whether the entry is published; why one is
+    # withheld, who agreed the handling and the review dates are in the conflicts record, not this table)
+    assert register[0] == ["Name", "Role", "Organisation", "Type", "Interest", "Handling", "May bid", "Declared",
+                           "Published"]
     assert [row[0] for row in register[1:]] == ["Sam Jones", "Priya Shah", "Dr Chris Lee", "Jo Khan"]
-    assert register[3][6] == "14 October 2026" and register[3][7] == "Not recorded"
+    assert register[3][7] == "14 October 2026" and register[3][8] == "Not recorded"
 
 
 def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
@@ -213,27 +215,35 @@ def test_on_a_narrow_screen_the_register_is_a_list_not_a_table():
     assert render_markdown(flow, result, given) != text  # a file or export keeps the table
 
 
-def test_public_plan_leaves_out_whole_entries_without_consent():
+def test_public_plan_keeps_every_entry_and_withholds_the_details_of_those_not_published():
+    # an answers file from before version 2.1: consent_to_publish yes is published; no (Priya Shah) is withheld
+    # awaiting a decision; none given (Dr Chris Lee) is withheld until one is made
     text = plan("engagement-coproduce", public=True)
-    assert "Sam Jones" in text and "Jo Khan" in text  # agreed to publication
-    assert "Priya Shah" not in text and "Chris Lee" not in text  # said no, or was not asked
-    # a role, organisation or description identifies a person as surely as a name
-    for detail in ("Lived experience member", "Carers Forum", "Her brother works", "GP adviser",
-                   "Example Primary Care Network", "research study"):
+    assert "Sam Jones" in text and "Jo Khan" in text  # published
+    assert "Priya Shah" not in text and "Chris Lee" not in text
+    for detail in ("Carers Forum", "Her brother works", "Example Primary Care Network", "research study"):
         assert detail not in text
     register = next(t for t in shape(text).tables if t[0][0] == "Name")
-    assert [row[0] for row in register[1:]] == ["Sam Jones", "Jo Khan"]
-    assert "2 entries are left out of this public version: the people they name have not agreed" in text
+    # never dropped: each withheld entry keeps its role, type of interest and handling
+    assert [row[0] for row in register[1:]] == ["Sam Jones", "Details withheld", "Details withheld", "Jo Khan"]
+    assert register[2][1:6] == ["Lived experience member", "Details withheld", "Through someone close",
+                                "Details withheld", "Note it and take part"]
+    assert register[3][1] == "GP adviser" and register[3][5] == "Join the discussion, not the decision"
+    assert "2 entries in this public version have their details withheld" in text
+    # the warnings say which entries they are about, by number and role alone
+    assert "About: entry 3 (GP adviser)." in text and "About: entry 2 (Lived experience member)." in text
     assert not shape(text).multi_line_paragraphs  # the sentence is a paragraph of its own, as in Word
 
 
 def test_public_plan_with_every_entry_withheld_does_not_say_none_declared():
     flow, result, given = session("engagement-coproduce")
-    answers = dict(result.answers, interests=[dict(r, consent_to_publish="no") for r in result.answers["interests"]])
+    answers = dict(result.answers, interests=[dict(r, publish="withheld") for r in result.answers["interests"]])
     text = render_markdown(flow, evaluate(flow, answers), given, public=True)
     part = text.split("### Register of interests\n", 1)[1].split("\n### ", 1)[0]
-    assert "None declared" not in part and "| Name |" not in part
-    assert "4 entries are left out of this public version" in part
+    assert "None declared" not in part and "| Name |" in part
+    register = next(t for t in shape(text).tables if t[0][0] == "Name")
+    assert [row[0] for row in register[1:]] == ["Details withheld"] * 4
+    assert "4 entries in this public version have their details withheld" in part
 
 
 def test_an_empty_register_says_none_declared_as_of_the_date():
@@ -380,7 +390,7 @@ def test_hostile_plan_keeps_its_shape_and_shows_the_text():
     assert all(link.startswith("https://") or link.startswith("#") for link in found.links)
     assert "javascript:" not in " ".join(found.links)
     register = next(t for t in found.tables if t[0][0] == "Name")
-    assert len(register) == 3 and all(len(row) == 8 for row in register)
+    assert len(register) == 3 and all(len(row) == 9 for row in register)
     assert register[1][0] == "Robert'); DROP TABLE interests;-- | pipe"
     assert register[1][1] == "# heading? second line"
     assert register[1][2] == "<script>alert('x')</script>"
@@ -508,4 +518,5 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     change = text.split("## What would have to change\n\n", 1)[1].split("\n\n## ", 1)[0]
     # a grant or contract not yet weighed holds the launch since version 2.1: four answers hold it at the bottom
     assert change.count("\n- ") == 4 and "For **Launch as planned**, 14 answers would have to change in all" in change
-    assert "## Next steps (the first 5 of 15)\n" in text
+    # version 2.2: a file from before it does not say which rules apply, so finding out is one step more
+    assert "## Next steps (the first 5 of 16)\n" in text

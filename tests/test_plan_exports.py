@@ -191,15 +191,18 @@ def test_docx_register_is_one_small_table_per_entry():
     assert kept == [True] * (len(kept) - 1) + [None]
 
 
-def test_docx_public_leaves_out_whole_entries_and_keeps_hostile_text_as_text():
+def test_docx_public_withholds_details_entry_by_entry_and_keeps_hostile_text_as_text():
     document = _document("engagement-coproduce", public=True)
-    assert [e["Name"] for e in _entries(document)] == ["Sam Jones", "Jo Khan"]
+    entries = _entries(document)
+    assert [e["Name"] for e in entries] == ["Sam Jones", "Details withheld", "Details withheld", "Jo Khan"]
+    assert entries[1]["Role"] == "Lived experience member" and entries[1]["Type"] == "Through someone close"
+    assert entries[1]["Handling"] == "Note it and take part" and entries[1]["Organisation"] == "Details withheld"
     text = _xml(document)
-    for detail in ("Priya Shah", "Chris Lee", "Carers Forum", "GP adviser", "Her brother works"):
+    for detail in ("Priya Shah", "Chris Lee", "Carers Forum", "Her brother works"):
         assert detail not in text
-    assert "2 entries are left out of this public version" in text
+    assert "2 entries in this public version have their details withheld" in text
     hostile = _entries(_document("engagement-hostile"))
-    assert len(hostile) == 2 and len(hostile[0]) == 8
+    assert len(hostile) == 2 and len(hostile[0]) == 9
     assert hostile[0]["Organisation"] == "<script>alert('x')</script>"
 
 
@@ -242,21 +245,40 @@ def test_json_is_the_result_with_the_rendered_sections():
         render_markdown(flow, result, meta).count("## ")
 
 
-def test_public_json_has_no_entry_without_consent():
+def test_public_json_keeps_every_entry_with_the_details_of_those_not_published_withheld():
     flow, result, meta = session("engagement-coproduce")
     text = render_json(flow, result, meta, public=True)
     assert "Priya Shah" not in text and "Chris Lee" not in text and "Sam Jones" in text
-    assert "Carers Forum" not in text and "GP adviser" not in text
-    names = [i.get("name") for i in json.loads(text)["answers"]["interests"]]
-    assert names == ["Sam Jones", "Jo Khan"]
+    assert "Carers Forum" not in text
+    entries = json.loads(text)["answers"]["interests"]
+    assert [i.get("name") for i in entries] == ["Sam Jones", "Details withheld", "Details withheld", "Jo Khan"]
+    assert entries[2]["role"] == "GP adviser" and entries[2]["interest_type"] == "non_financial_professional"
+    assert entries[2]["management"] == "discuss_not_decide" and entries[2]["organisation"] == "Details withheld"
 
 
-def test_public_html_has_no_entry_without_consent():
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "text", "docx"])
+def test_a_public_plan_in_each_format_keeps_a_withheld_entry_s_role_type_and_handling(fmt):
+    """Version 2.1: an entry withheld for a reason, with a private note, is never dropped from the public
+    version: its role, type of interest and handling stay, its name, organisation and description do not, and
+    the note is in no public output."""
+    import docx
+
+    from codesign_tui.flow.engine import evaluate
+
     flow, result, meta = session("engagement-coproduce")
-    text = render_html(flow, result, meta, public=True)
-    assert "Sam Jones" in text and "Jo Khan" in text
-    for detail in ("Priya Shah", "Chris Lee", "Carers Forum", "GP adviser", "Her brother works"):
-        assert detail not in text
+    entries = [dict(r, publish="yes") for r in result.answers["interests"]]
+    entries[1].update(publish="withheld", withheld_reason="safety", withheld_note="Lives at 4 Secret Row")
+    answers = dict(result.answers, interests=entries)
+    data = render(fmt, flow, evaluate(flow, answers), meta, public=True)
+    text = _xml(docx.Document(io.BytesIO(data))) if fmt == "docx" else data.decode("utf-8")
+    for kept in ("Lived experience member", "Through someone close", "Note it and take part", "Details withheld",
+                 "Sam Jones", "Jo Khan"):
+        assert kept in text, kept
+    for gone in ("Priya Shah", "Carers Forum", "Her brother works", "Secret Row", "A risk to the person"):
+        assert gone not in text, gone
+    private = render(fmt, flow, evaluate(flow, answers), meta)
+    private_text = _xml(docx.Document(io.BytesIO(private))) if fmt == "docx" else private.decode("utf-8")
+    assert "Priya Shah" in private_text
 
 
 # -- writing files ------------------------------------------------------------------------------------

@@ -490,6 +490,8 @@ def test_guidance_people_asked_for(appendix2, conflicts):
     assert "months" in said["yes"] and "weeks" in said["partly"] and "days" in said["no"]
     first = conflicts.sections[0]
     assert "conflict" in first.title.lower() and "conflicts of interest" in first.intro
+    # version 2.1 asks last which rules apply, in words that say it is about conflicts of interest
+    assert conflicts.sections[-1].id == "rules" and "conflicts of interest" in conflicts.sections[-1].intro
     kind = next(f for f in conflicts.question("interests").fields if f.id == "interest_type")
     assert "trustee" in kind.option("financial").explanation
 

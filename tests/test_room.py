@@ -76,8 +76,15 @@ class Person:
         await self.get("/")
         return await self.post("/join", {"name": name, **extra})
 
+    @property
+    def version(self) -> str | None:
+        found = re.search(r'name="version" value="([^"]+)"', self.text)
+        return found.group(1) if found else None
+
     async def answer(self, value, action: str = "answer", **fields) -> str:
         data = [("question", self.question), ("action", action)]
+        if self.version:  # the version of the answer the page was drawn from, as a browser sends it
+            data.append(("version", self.version))
         for item in (value if isinstance(value, list) else [value] if value is not None else []):
             data.append(("answer", item))
         data += list(fields.items())
@@ -126,7 +133,7 @@ async def test_a_participant_joins_answers_every_question_and_gets_the_plan(open
     await ann.get("/")
     assert "VCSE (voluntary, community and social enterprise)" in ann.text
     await ann.post("/join", {"name": "Ann"})
-    assert ann.path == "/question" and ann.question == "space_to_shape"
+    assert ann.path.startswith("/question/") and ann.question == "space_to_shape"
     first = appendix2.section(appendix2.question("space_to_shape").section_id)
     assert first.intro and f'<p class="intro">{html.escape(first.intro)}</p>' in ann.text
     assert '<html lang="en-GB">' in ann.text and ann.title.startswith(appendix2.question("space_to_shape").prompt)
@@ -203,12 +210,12 @@ async def test_a_reload_a_new_tab_and_another_device_come_back_to_the_same_quest
     await ann.answer("yes")
     await ann.answer("wicked")
     await ann.get("/")  # a reload, or the room's address typed again
-    assert ann.path == "/question" and ann.question == "time_for_relationships"
+    assert ann.path.startswith("/question/") and ann.question == "time_for_relationships"
     phone = open_room.person(server)
     await phone.get("/")
     assert 'action="/join"' in phone.text  # a stranger to the room
     await phone.post("/return", {"code": code.lower()})
-    assert phone.path == "/question" and phone.question == "time_for_relationships"
+    assert phone.path.startswith("/question/") and phone.question == "time_for_relationships"
     await phone.get("/check")
     assert 'summary-answer">A hard problem we struggle to define or solve<' in phone.text
     stranger = open_room.person(server)
@@ -234,7 +241,7 @@ async def test_a_room_stopped_and_started_again_keeps_its_seats_and_its_trainer_
     back.http.cookie_jar.update_cookies({key: morsel.value for key, morsel in cookies.items()},
                                         again.make_url("/"))
     await back.get("/")
-    assert back.path == "/question" and back.question == "problem_type"
+    assert back.path.startswith("/question/") and back.question == "problem_type"
 
 
 async def test_a_second_room_cannot_use_the_same_folder(open_room, appendix2, tmp_path):
@@ -324,6 +331,68 @@ async def test_a_form_from_an_old_page_changes_nothing(open_room, appendix2, tmp
     assert session_file(tmp_path / "room")["answers"] == {"space_to_shape": "yes"}
 
 
+async def test_an_older_page_in_a_second_tab_says_it_is_out_of_date_and_overwrites_nothing(open_room, branching,
+                                                                                           tmp_path):
+    server, _ = await open_room(branching)
+    ann = open_room.person(server)
+    await ann.join()
+    await ann.answer("yes")  # open
+    await ann.get("/question/open")
+    first_tab = ann.text  # the first tab shows "Is it open?" answered Yes
+    await ann.answer("partly")  # the second tab changes it, and goes on to "How open?"
+    await ann.answer("Half open, to begin with")
+    assert session_file(tmp_path / "room")["answers"] == {"open": "partly", "detail": "Half open, to begin with"}
+    ann.text = first_tab
+    await ann.answer("no")  # the first tab, drawn when the answer was Yes
+    assert ann.status == 409 and ann.title.startswith("This page is out of date")
+    assert "Your answer to question 1 was changed in another tab or window" in html.unescape(ann.text)
+    assert session_file(tmp_path / "room")["answers"] == {"open": "partly", "detail": "Half open, to begin with"}
+    # a text typed on an older page is shown back, not lost, and not saved over the newer answer
+    await ann.get("/question/detail")
+    second_tab = ann.text
+    await ann.answer("Wide open")
+    ann.text = second_tab
+    await ann.answer("Open to everyone in the borough")
+    assert ann.status == 409 and "Open to everyone in the borough" in ann.text
+    assert session_file(tmp_path / "room")["answers"]["detail"] == "Wide open"
+    # the page as it is now works
+    await ann.get("/question/detail")
+    await ann.answer("Open to everyone in the borough")
+    assert session_file(tmp_path / "room")["answers"]["detail"] == "Open to everyone in the borough"
+
+
+async def test_a_stale_remove_button_on_the_register_removes_nothing(open_room, branching, tmp_path):
+    server, _ = await open_room(branching)
+    ann = open_room.person(server)
+    await ann.join()
+    for value in ("yes", None, "yes", "yes", ["email"], "No"):
+        await ann.answer(value, action="skip" if value is None else "answer")
+    assert ann.question == "records"
+    await ann.answer(None, action="add", **{"entry-name": "Dee", "entry-type": "paid"})
+    await ann.answer(None, action="add", **{"entry-name": "Eli", "entry-type": "unpaid"})
+    older = ann.text
+    await ann.answer(None, action="remove-0")  # Dee goes; Eli is entry 1 now
+    ann.text = older
+    await ann.answer(None, action="remove-1")  # the older page's "Remove entry 2" meant Eli
+    assert ann.status == 409
+    await ann.get("/question/records")
+    assert "Eli" in ann.text and "Dee" not in ann.text
+
+
+async def test_an_optional_text_question_left_empty_is_skipped(open_room, branching, tmp_path):
+    server, _ = await open_room(branching)
+    ann = open_room.person(server)
+    await ann.join()
+    await ann.answer("yes")
+    assert ann.question == "detail" and "Optional: you can skip it." in ann.text
+    await ann.answer("   ")  # "Save and continue" with nothing typed
+    assert ann.status == 200 and ann.question == "money" and not ann.errors
+    assert session_file(tmp_path / "room")["answers"] == {"open": "yes", "detail": None}
+    # a required one still asks for an answer
+    await ann.answer(None)
+    assert ann.status == 400 and ann.errors == ["Error: Select an answer"]
+
+
 async def test_every_kind_of_question_and_the_register_as_a_repeatable_form(open_room, branching, tmp_path):
     server, room = await open_room(branching)
     ann = open_room.person(server)
@@ -401,26 +470,45 @@ async def test_the_trainer_sees_who_joined_how_far_each_got_and_who_finished(ope
     await bo.join("Bo")
     await bo.answer("yes")
     await cy.join("")
+    al = open_room.person(server)  # joins last, and gets further than Bo
+    await al.join("Al")
+    await al.answer("yes")
+    await al.answer("wicked")
     trainer = open_room.person(server)
     await trainer.get(f"/trainer/{room.trainer_token}")
     assert trainer.status == 200
-    assert "<strong>3</strong> joined · <strong>1</strong> finished" in trainer.text
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", trainer.text)
+    # who is part-way through, as well as who has joined and who has finished
+    assert ("<strong>4</strong> joined · <strong>2</strong> in progress · <strong>1</strong> finished"
+            in trainer.text)
+    cells = (r'<tr><td data-label="Seat number">(.*?)</td><td data-label="Who">(.*?)</td>'
+             r'<td data-label="Seat code">(.*?)</td><td data-label="Answered">(.*?)</td>')
+    rows = re.findall(cells + r'<td data-label="Finished">(.*?)</td>', trainer.text)
     seat = next(s for s in room.seats.values() if not s.session.prepared_by)
-    # the trainer's page is often projected: it shows only enough of a code to tell seats apart; each seat's
-    # number is the one every report names it by (issue 29)
+    # the trainer's page is often projected: it shows only enough of a code to tell seats apart; the rows are
+    # listed by name (not in the order people joined), or by how far each has got, or by seat number; each
+    # seat's number, given in the order people joined, is the one every report names it by (issue 29)
     assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
-        ("1", "Ann", "8 of 8", "Yes"), ("2", "Bo", "1 of 8", "Not yet"),
+        ("4", "Al", "2 of 8", "Not yet"), ("1", "Ann", "8 of 8", "Yes"), ("2", "Bo", "1 of 8", "Not yet"),
         ("3", f"Seat {seat.code[:2]}····", "0 of 8", "Not yet")]
     assert all(r[2].endswith("····") for r in rows)
     assert not any(s.code in trainer.text for s in room.seats.values())
     assert "data-live" in trainer.text and 'src="/room.js"' in trainer.text
-    assert f"Participants open <strong>http://{server.host}:{server.port}/</strong>" in trainer.text
+    # the address in pieces a narrow screen may put on two lines, the port never broken
+    assert (f'Participants open <strong class="address-text"><span class="whole">http://</span><wbr><span'
+            f' class="may-break">{server.host}</span><wbr><span class="whole">:{server.port}/</span></strong>'
+            in trainer.text)
+    await trainer.get(f"/trainer/{room.trainer_token}?order=progress")
+    rows = re.findall(cells, trainer.text)
+    assert [r[1] for r in rows] == ["Ann", "Al", "Bo", f"Seat {seat.code[:2]}····"]
+    assert "Listed by how far each has got." in trainer.text and '<a href="?order=name">' in trainer.text
+    await trainer.get(f"/trainer/{room.trainer_token}?order=number")
+    assert [r[0] for r in re.findall(cells, trainer.text)] == ["1", "2", "3", "4"]
+    assert "Listed by seat number." in trainer.text
     assert "How the room answered" in trainer.text and "pie showData" not in trainer.text
     async with trainer.http.get(server.make_url(f"/trainer/{room.trainer_token}/report.md")) as response:
         report = await response.text()
         assert response.headers["Content-Disposition"].startswith("attachment")
-    assert "3 answer sets counted from 3 files" in report and "1 complete" in report
+    assert "4 answer sets counted from 4 files" in report and "1 complete" in report
     nosy = open_room.person(server)
     await nosy.get("/trainer/" + room.trainer_token[:-1] + ("A" if room.trainer_token[-1] != "A" else "B"))
     assert nosy.status == 404 and "Ann" not in nosy.text
@@ -450,6 +538,38 @@ async def test_in_facilitator_mode_the_recommendation_waits_for_one_reveal_for_t
     assert "<h3>Recommendations</h3>" in trainer.text or "Recommendations</h" in trainer.text
     await ann.get("/plan")
     assert "Recommendation:" in ann.text
+
+
+async def said_along_the_way(person, values: dict, change: tuple[str, str]) -> str:
+    """Every page a participant sees while answering, then changing one answer from the check page."""
+    pages = []
+    for value in values.values():
+        pages.append(await person.answer(value))
+    await person.get("/check")
+    pages.append(person.text)
+    await person.get(f"/question/{change[0]}")
+    pages.append(person.text)
+    pages.append(await person.answer(change[1]))
+    return html.unescape("\n".join(pages))
+
+
+async def test_before_the_reveal_no_note_names_the_recommendation(open_room, appendix2, tmp_path):
+    # without --facilitate the notes say where the answers settle it and when a change moves it ...
+    server, room = await open_room(appendix2, tmp_path / "open")
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    said = await said_along_the_way(ann, APPENDIX2, ("learning_culture", "yes"))
+    assert "Settled: " in said and "The recommendation is now " in said
+    # ... and with it, none of that shows until the trainer reveals the recommendations
+    server, room = await open_room(appendix2, tmp_path / "facilitated", facilitate=True)
+    bo = open_room.person(server)
+    await bo.join("Bo")
+    said = await said_along_the_way(bo, APPENDIX2, ("learning_culture", "yes"))
+    assert "Settled" not in said and "recommendation is now" not in said and "Co-produce" not in said
+    assert "Your answer to “Is your organisation comfortable trying things out" in said  # the change itself is said
+    room.reveal()
+    await bo.get("/question/learning_culture")
+    assert "The recommendation is now " in html.unescape(await bo.answer("no"))
 
 
 async def test_security_headers_and_cookies(open_room, appendix2):
@@ -540,7 +660,7 @@ async def test_a_wrong_passphrase_keeps_the_door_shut(open_room, appendix2, tmp_
     assert ann.status == 400 and ann.errors == ["Error: Enter the passphrase the trainer gave the room"]
     assert not room.seats
     await ann.join("Ann", passphrase="blue heron")
-    assert ann.path == "/question" and len(room.seats) == 1
+    assert ann.path.startswith("/question/") and len(room.seats) == 1
     code = next(iter(room.seats.values())).code
     phone = open_room.person(server)
     await phone.get("/")
@@ -611,3 +731,23 @@ async def test_guessing_seat_codes_pauses_after_a_few_wrong_tries(open_room, app
     await guesser.get("/")
     await guesser.post("/return", {"code": code})
     assert guesser.status == 200 and guesser.question == "space_to_shape"
+
+
+async def test_a_flow_without_a_register_offers_no_conflicts_record_or_public_version(open_room, appendix2):
+    """Issue 28: the public version and the conflicts record are offered where the flow has a register of
+    interests; asked for without one, the record is not found."""
+    server, _ = await open_room(appendix2)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    await ann.get("/plan")
+    assert "document=conflicts-assessment" not in ann.text and "version=public" not in ann.text
+    async with ann.http.get(server.make_url("/plan/md?document=conflicts-assessment")) as response:
+        assert response.status == 404
+    async with ann.http.get(server.make_url("/plan/md?document=other")) as response:
+        assert response.status == 404
+    async with ann.http.get(server.make_url("/plan/md?version=public")) as response:
+        assert response.status == 200
+        assert re.fullmatch(r'attachment; filename="appendix2-\d{4}-\d\d-\d\d-public\.md"',
+                            response.headers["Content-Disposition"])

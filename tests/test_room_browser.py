@@ -127,7 +127,7 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     trainer_context = await chromium.new_context(viewport={"width": 1200, "height": 900})
     trainer = await trainer_context.new_page()
     await trainer.goto(trainer_url)
-    await expect(trainer.locator(".counts")).to_have_text("2 joined · 1 finished")
+    await expect(trainer.locator(".counts")).to_have_text("2 joined · 1 in progress · 1 finished")
     # Bo answers one more while the trainer watches: the trainer's page catches up without a reload
     await bo.goto(url)  # back to where Bo was
     await choose(bo, "A proven solution already exists")
@@ -165,7 +165,7 @@ async def axe_clean(page, name: str) -> None:
 
 async def test_axe_finds_no_violations_on_any_kind_of_page(start_room, chromium):
     url, trainer_url, folder = start_room(str(DATA / "branching.yaml"), "--passphrase", "heron")
-    for width in (1200, 320):
+    for width in (1366, 375, 320):
         context = await chromium.new_context(viewport={"width": width, "height": 800})
         page = await context.new_page()
         heading = page.get_by_role("heading", level=1)
@@ -210,6 +210,14 @@ async def test_axe_finds_no_violations_on_any_kind_of_page(start_room, chromium)
         await page.get_by_role("link", name="Change your answer to question 1").click()
         await expect_heading(heading, "Is it open?")
         await axe_clean(page, f"{width}-change")
+        # the same page in a second tab, after the first changed the answer: out of date
+        older = await context.new_page()
+        await older.goto(page.url)
+        await choose(page, "Partly")
+        await older.get_by_role("button", name="Save and continue").click()
+        await expect_heading(older.get_by_role("heading", level=1), "This page is out of date")
+        await axe_clean(older, f"{width}-out-of-date")
+        await older.close()
         await page.goto(url + "plan")
         await expect_heading(heading, "Your plan")
         await axe_clean(page, f"{width}-plan")
@@ -264,7 +272,7 @@ async def test_the_trainers_page_at_1200px_breaks_no_heading_mid_word(start_room
     files_with(folder, lambda found: sorted(len(f["answers"]) for f in found) == [2, 2])
     trainer = await (await chromium.new_context(viewport={"width": 1200, "height": 900})).new_page()
     await trainer.goto(trainer_url)
-    await expect(trainer.locator(".counts")).to_have_text("2 joined · 0 finished")
+    await expect(trainer.locator(".counts")).to_have_text("2 joined · 2 in progress · 0 finished")
     await expect(trainer.locator(".report table").first).to_be_visible()
     if SHOTS:
         await trainer.screenshot(path=str(Path(SHOTS) / "trainer-1200.png"), full_page=True)

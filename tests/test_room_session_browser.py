@@ -96,7 +96,7 @@ async def test_a_twenty_person_training_session_from_a_worked_example(start_room
     await asyncio.gather(*(up_to_the_hold(seat) for seat in pages))
     await trainer.reload()
     said_nothing(await trainer.locator("main").inner_text(), "the trainer's page, round 1")
-    await expect(trainer.locator(".counts")).to_have_text("20 joined · 0 finished")
+    await expect(trainer.locator(".counts")).to_have_text("20 joined · 20 in progress · 0 finished")
     # released: a page with script shows the next question at once; one without, on its next refresh
     await trainer.get_by_role("button", name="Stop pacing").click()
     for seat in (1, 20):
@@ -117,7 +117,7 @@ async def test_a_twenty_person_training_session_from_a_worked_example(start_room
 
     await asyncio.gather(*(the_rest(seat) for seat in pages))
     await trainer.reload()
-    await expect(trainer.locator(".counts")).to_have_text("20 joined · 18 finished")
+    await expect(trainer.locator(".counts")).to_have_text("20 joined · 2 in progress · 18 finished")
     said_nothing(await trainer.locator("main").inner_text(), "the trainer's page, round 1")
 
     # the reveal asks first
@@ -153,7 +153,7 @@ async def test_a_twenty_person_training_session_from_a_worked_example(start_room
 
     await asyncio.gather(*(round_two(seat) for seat in pages))
     await trainer.reload()
-    await expect(trainer.locator(".counts")).to_have_text("20 joined · 20 finished")
+    await expect(trainer.locator(".counts")).to_have_text("20 joined · 0 in progress · 20 finished")
     said_nothing(await trainer.locator("main").inner_text(), "the trainer's page before round 2's reveal")
     await trainer.get_by_role("button", name="Reveal the recommendations to the room").click()
     await trainer.get_by_role("button", name="Yes, reveal them to the room").click()

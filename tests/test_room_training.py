@@ -81,7 +81,7 @@ async def test_the_trainer_holds_the_room_moves_it_on_and_pauses_it(open_room, a
     await ann.answer("yes")
     form_token = ann.csrf
     await ann.answer("wicked")
-    assert ann.path == "/question" and "Wait here" in ann.text and "waiting at question 2" in ann.text
+    assert ann.path == "/question/time_for_relationships" and "Wait here" in ann.text and "waiting at question 2" in ann.text
     assert "data-follow" in ann.text and 'http-equiv="refresh"' in ann.text  # follows with and without script
     assert ann.question is None  # no form to answer question 3 with
     # a page from before the hold cannot answer past it either: what was sent is kept as a draft, not an answer

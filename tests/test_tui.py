@@ -67,7 +67,7 @@ async def test_home_lists_flows_and_opens_one_by_keyboard(appendix2):
         assert isinstance(app.screen, HomeScreen)
         flows = app.screen.query_one("#flows", OptionList)
         assert flows.option_count == len(shipped_flows())
-        assert "27 questions" in str(flows.get_option_at_index(0).prompt)
+        assert "28 questions" in str(flows.get_option_at_index(0).prompt)  # 3.1 asks which rules apply
         await pilot.press("down", "enter")  # the appendix2 flow, second in the list
         await pilot.pause()
         await pilot.press(*"Library review", "enter")
@@ -457,6 +457,7 @@ ENGAGEMENT_REPLIES = {
     "coi_policy": "3", "same_policy_all_sectors": "no", "coi_principles": "1, 2, 3, 4, 5",
     "interests_known": "1", "interests": None,
     "review_declarations": "1", "minutes_record": "1", "register_keeper": "The commissioning team",
+    "regime": "3",  # version 3.1: which rules apply (a contract below its threshold)
     "measures": "1, 2, 5", "measures_agreed_at_start": "1", "measures_coproduced": "2",
     "notes": "Start with the carers' forum.",
 }
@@ -476,7 +477,7 @@ async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
                 await add_interest(pilot, screen.query_one("#record-form"), name="Sam Jones", role="Trustee",
                                    organisation="Carers Together", interest_type="financial",
                                    description="Trustee of a likely bidder", management="discuss_not_decide",
-                                   declared_on="31/03/2026", consent_to_publish="no")
+                                   declared_on="31/03/2026", publish="withheld")
                 await pilot.click("#record-done")
                 await pilot.pause()
             elif reply.isdigit():
@@ -690,9 +691,28 @@ async def test_the_plan_has_a_public_version_for_sharing(tmp_path):
         app.screen.query_one("#export-path", Input).value = str(tmp_path / "public.md")
         await pilot.press("enter")
         await pilot.pause()
+        # c: the record of conflicts of interest from the register, in the version shown (issue 28)
+        from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.click("#choice-md")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        proposed = Path(app.screen.query_one("#export-path", Input).value)
+        assert proposed.name.endswith("-public-conflicts-assessment.md")
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "record.md")
+        await pilot.press("enter")
+        await pilot.pause()
     exported = (tmp_path / "public.md").read_text()
     assert "Priya Shah" not in exported and "Carers Forum" not in exported  # her organisation would name her
-    assert "2 entries are left out of this public version" in exported
+    # never dropped: her entry keeps its role, type and handling (issue 28)
+    assert "2 entries in this public version have their details withheld" in exported
+    assert "| Details withheld | Lived experience member | Details withheld |" in exported
+    record = (tmp_path / "record.md").read_text()
+    assert record.startswith("# Conflicts of interest record\n") and "Sam Jones" in record
+    assert "Priya Shah" not in record and "Lived experience member" in record
 
 
 async def test_a_question_keeps_its_number_when_a_branch_skips_another():
@@ -911,7 +931,7 @@ async def test_a_facilitator_room_does_not_hear_the_recommendation_before_the_re
         assert "Settled" not in notes and "Co-design" not in notes
 
 
-async def test_enter_in_the_date_of_a_register_entry_goes_on_to_the_consent_question():
+async def test_enter_in_the_date_of_a_register_entry_goes_on_to_the_publication_question():
     app = make_app(flow=_flow("conflicts-of-interest"))
     async with app.run_test(size=(80, 24)) as pilot:
         await press(pilot, "1", "1")
@@ -925,12 +945,12 @@ async def test_enter_in_the_date_of_a_register_entry_goes_on_to_the_consent_ques
         form.query_one("#field-declared_on", Input).focus()
         await pilot.press(*"1 Dec 2026")
         await press(pilot, "enter")
-        assert form.records == []  # not added yet: the consent question comes first
-        assert app.screen.focused.id == "field-consent_to_publish"
-        form.query_one("#field-consent_to_publish").value = "yes"
+        assert form.records == []  # not added yet: whether it is published comes next (version 2.1)
+        assert app.screen.focused.id == "field-publish"
+        form.query_one("#field-publish").value = "yes"
         await pilot.click("#record-add")
         await pilot.pause()
-        assert form.records[0]["declared_on"] == "2026-12-01" and form.records[0]["consent_to_publish"] == "yes"
+        assert form.records[0]["declared_on"] == "2026-12-01" and form.records[0]["publish"] == "yes"
 
 
 async def test_a_flow_started_straight_away_asks_what_the_plan_needs_and_can_skip_it():
@@ -1251,7 +1271,8 @@ async def test_a_warning_an_answer_raises_is_said_in_the_conversation():
         await pilot.click("#record-done")
         await pilot.pause()
         notes = [str(n.render()) for n in turns(app, NoteTurn)]
-        assert f"Warning: {flag.text}" in notes
+        # and says whom it is about (issue 28)
+        assert f"Warning: {flag.text} About: Dr A. Patel (Example Trust)." in notes
 
 
 async def open_register(pilot) -> object:
@@ -1293,7 +1314,7 @@ async def test_done_typed_in_the_date_of_a_register_entry_finishes_the_form():
         await pilot.press(*"done", "enter")
         await pilot.pause()
         said = str(form.query_one("#record-error").render())
-        assert "Still to fill in: Role; Organisation; Type; Interest; Handling." in said
+        assert "Still to fill in: Role; Type; Interest; Handling." in said
         assert "empty the boxes to finish without this entry" in said
         assert current(app) == "interests"
         # the whole entry: done adds it and finishes the register

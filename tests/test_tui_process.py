@@ -167,18 +167,10 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
             output += chunk
             screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
         assert b"goodprovensolution" in screen, "the second question never showed"
-        # one write, so that the app reads the keys together; then Ctrl+R, whose review screen shows once
-        # the app has come through the burst
-        os.write(leader, burst + b"\x12")
-        screen = b""
-        deadline = time.monotonic() + 120
-        while b"Choosearow" not in screen and process.poll() is None and time.monotonic() < deadline:
-            chunk = drain(leader, 0.2)
-            output += chunk
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
-        assert process.poll() is None, f"the app ended during the burst: {output[-3000:]!r}"
-        assert b"Choosearow" in screen, "the app never came through the burst to its review screen"
-        os.write(leader, b"\x11")
+        # one write, so that the app reads the keys together, ending with Ctrl+Q. Ctrl+Q is the one key that
+        # means the same on every screen the burst can reach (a burst that finishes the flow goes on into the
+        # plan and its save dialog, where Ctrl+R, once used here to wait for the burst, means nothing)
+        os.write(leader, burst + b"\x11")
         deadline = time.monotonic() + 120
         while process.poll() is None and time.monotonic() < deadline:
             output += drain(leader, 0.2)

@@ -179,6 +179,7 @@ class AnswersFile:
     last_recommendation: str = ""  # the level last recommended: only ever compared, never used
     plans: list[dict[str, Any]] = field(default_factory=list)  # plans saved from the session: file, version, ...
     seat: int = 0  # in a room, the seat's number: how reports name a person without naming them
+    example: str = ""  # the worked example a session was started from ("" for one the person started)
 
 
 @record(frozen=True)
@@ -248,6 +249,7 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
         given.created, given.updated = word("created"), word("updated")
         seat = word("seat")
         given.seat = int(seat) if seat.isdigit() and len(seat) < 7 else 0
+        given.example = word("example")
         drafts = to_python(meta["drafts"]) if "drafts" in meta else None
         if isinstance(drafts, dict):
             given.drafts = {str(key): value for key, value in drafts.items()}

@@ -70,9 +70,11 @@ def citation(flow: Flow, cite: str) -> str:
     return f"{source.title}{' ' + detail if detail else ''}"
 
 
-def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[str]:
+def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommendation: bool = True) -> list[str]:
     """What checking a loaded session against its flow found, one sentence an answer: answers that no longer
-    fit (kept aside in the file, not used) and answers that fit again (brought back)."""
+    fit (kept aside in the file, not used) and answers that fit again (brought back). Without
+    `recommendation`, nothing that names the recommendation (a room before its reveal says that apart,
+    through `recommendation_notes`)."""
     flow = session.flow
     notes = carried_notes(flow, session.migrated)
     for key, kept in session.unfit.items():
@@ -84,8 +86,14 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = ()) -> list[
                      " file and not used." + (" The question is asked again." if flow.has_question(key) else ""))
     if brought_back:
         notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
-    notes += change_notes(session)
+    notes += change_notes(session, recommendation)
     return [visible(note) for note in notes]
+
+
+def recommendation_notes(session: Session) -> list[str]:
+    """What a change to the flow did to the recommendation, alone (the part of `checked_notes` that names
+    it)."""
+    return [visible(note) for note in _recommendation_moved(session)]
 
 
 def carried_notes(flow: Flow, migrated: Any) -> list[str]:
@@ -124,12 +132,26 @@ def _old_label(value: Any) -> str:
     return str(value)
 
 
-def change_notes(session: Session) -> list[str]:
-    """What a change to the flow did to the recommendation, and the plans it left out of date."""
+def change_notes(session: Session, recommendation: bool = True) -> list[str]:
+    """What a change to the flow did to the recommendation (unless not `recommendation`), and the plans it
+    left out of date."""
     change = session.change
     if change is None:
         return []
-    flow = session.flow
+    notes = _recommendation_moved(session) if recommendation else []
+    for plan in change.stale_plans:
+        name = str(plan.get("file") or "a plan")
+        version = plan.get("flow_version")
+        notes.append(f"The plan saved as {name}" + (f" (under version {version})" if version else "")
+                     + f" is out of date: it was drawn before the flow changed. Save the plan again to bring it"
+                     f" up to date with version {session.flow.version}.")
+    return notes
+
+
+def _recommendation_moved(session: Session) -> list[str]:
+    change = session.change
+    if change is None:
+        return []
     notes = []
     under = f"Under the flow's version {change.now}" if change.now != change.then else "Under the flow as it is now"
     if change.moved:
@@ -138,18 +160,15 @@ def change_notes(session: Session) -> list[str]:
         notes.append(text)
     elif change.before is not None and change.after is not None:
         notes.append(f"{under} your recommendation is still {change.after}.")
-    for plan in change.stale_plans:
-        name = str(plan.get("file") or "a plan")
-        version = plan.get("flow_version")
-        notes.append(f"The plan saved as {name}" + (f" (under version {version})" if version else "")
-                     + f" is out of date: it was drawn before the flow changed. Save the plan again to bring it"
-                     f" up to date with version {flow.version}.")
     return notes
 
 
 def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
     """The warnings of `result` not already raised (`flagged`), as the conversation says them."""
-    return [("flag", visible(f"Warning: {flag.text}")) for flag in result.flags if flag.id not in flagged]
+    from .about import flag_text
+
+    return [("flag", visible(f"Warning: {flag_text(result.flow, result.answers, flag, public=False)}"))
+            for flag in result.flags if flag.id not in flagged]
 
 
 def with_format_suffix(path: Path, fmt: str) -> Path:
@@ -194,9 +213,17 @@ class Conversation:
         counting as the first time they met the abbreviations in it."""
         return spell_out_first(text, self.glossary.terms, set(self.glossary.explained)) if text else text
 
-    def read_afresh(self) -> None:
-        """The transcript is drawn again from the top: abbreviations are spelt out at their first use again."""
+    def read_afresh(self, not_drawn_again: tuple[str, ...] = ()) -> None:
+        """The transcript is drawn again from the top: abbreviations are spelt out at their first use again,
+        except those the person had spelt out in texts that are not drawn again (the options of a question
+        answered, shown while it was asked): going back does not spell "VCSE" out a second time."""
+        before = self.glossary.explained
         self.glossary = Glossary(self.flow)
+        if before and not_drawn_again:
+            met: set[str] = set()
+            for text in not_drawn_again:
+                spell_out_first(text, self.glossary.terms, met)
+            self.glossary.explained |= met & before
 
     # -- what to show ---------------------------------------------------------------------------------
 
@@ -318,10 +345,11 @@ class Conversation:
         if self.jumped:
             self.jumped = False
             session.resume()
-            after = session.answers[question.id]
-            if had and after != before:
-                notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
-                                         f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
+        # an answer changed is said, however the person came back to it (a change link, Esc, or Back)
+        after = session.answers[question.id]
+        if had and after != before:
+            notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
+                                     f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
         # a warning the answer raises is said now, not only in the plan
         notes += _warnings(session.result(so_far=True), flagged)
         settled = self.settled_note()

@@ -78,8 +78,26 @@ def evaluate(flow: Flow, answers: dict[str, Any], path: list[Question] | None = 
         result.floor = floor_of(flow, active) if flow.floors else None
         result.shortfalls = shortfalls(flow, active, result.calls_for, so_far)
         result.calls_for_pending = [q for q in unanswered if q in flow.calls_for_reads]
-        result.support_pending = [q for q in unanswered if q in flow.requirement_reads]
+        result.support_pending = [q for q in unanswered if q in flow.requirement_reads
+                                   and _support_may_read(flow, q, active)]
     return result
+
+
+def _support_may_read(flow: Flow, question: str, active: dict[str, Any]) -> bool:
+    """Whether what the conditions support may still depend on this unanswered question: a requirement on
+    it applies, or may once other answers are in, or whether one applies hangs on it. A question whose every
+    requirement is ruled out by answers given (the record a regime asks for, when the regime is another) is
+    not waited for."""
+    for requirement in flow.requirements:
+        names = requirement.when.expression.names if requirement.when is not None else ()
+        if question in names:
+            return True
+        if requirement.question != question:
+            continue
+        if requirement.when is None or requirement.when(active) or any(
+                flow.has_question(name) and name not in active for name in names):
+            return True
+    return False
 
 
 MOST_TRIES = 4096  # combinations of the answers that steer the path, tried to find its longest
@@ -133,7 +151,8 @@ class Session:
     def __init__(self, flow: Flow, answers: dict[str, Any] | None = None, *, name: str = "",
                  project: str = "", prepared_by: str = "", created: str = "", date: str = "",
                  flow_path: str = "", drafts: dict[str, Any] | None = None,
-                 unfit: dict[str, SetAside] | None = None, voice: str = "", seat: int = 0):
+                 unfit: dict[str, SetAside] | None = None, voice: str = "", seat: int = 0,
+                 example: str = ""):
         self.flow = flow
         self.seat = seat  # in a room, the seat's number, kept in its file so every report numbers it the same
         self.answers: dict[str, Any] = dict(answers or {})
@@ -141,6 +160,7 @@ class Session:
         self.project, self.prepared_by, self.created, self.date = project, prepared_by, created, date
         self.flow_path = flow_path
         self.voice = voice  # whose view the answers give ("VCSE partner"); "" is the commissioner's own
+        self.example = example  # the worked example it was started from, if it was: not the person's own work
         self.drafts: dict[str, Any] = dict(drafts or {})
         self.unfit: dict[str, SetAside] = dict(unfit or {})
         self.migrated: Any = None  # how answers from an older version of the flow were carried (Migrated)
@@ -161,7 +181,8 @@ class Session:
         cursor = fitted.cursor if fitted.cursor is not None else given.cursor
         session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
                       created=given.created, date=given.date, flow_path=given.flow_path,
-                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice, seat=given.seat)
+                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice, seat=given.seat,
+                      example=given.example)
         session.migrated = fitted.migrated
         session.plans = list(given.plans)
         if cursor and any(q.id == cursor for q in session._path):

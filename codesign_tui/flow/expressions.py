@@ -393,3 +393,17 @@ class Expression:
     @property
     def names(self) -> list[str]:
         return self.node.names()
+
+    def entries(self, answers: Answers) -> tuple[str, tuple[int, ...]]:
+        """The register the first `any()` of this expression looks at, and the places (from 0) of its
+        entries that meet that any()'s condition: who a warning about register entries is about. ("", ())
+        when the expression has no any()."""
+        found = next((node for node in self.node.walk() if node.op == "call" and node.value == "any"), None)
+        if found is None:
+            return "", ()
+        record_id, condition = found.args[0].value, compile_node(found.args[1])
+        records = answers.get(record_id)
+        if not isinstance(records, list):
+            return record_id, ()
+        return record_id, tuple(index for index, record in enumerate(records)
+                                if isinstance(record, dict) and condition(record))

@@ -11,6 +11,7 @@ from ..records import record
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]*$"
 QUESTION_KINDS = ("single", "multiple", "text", "date", "yes_partly_no_unsure", "record")
 FIELD_KINDS = ("single", "text", "date", "yes_partly_no_unsure")
+FIELD_PUBLIC = ("withheld", "never")
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 YES_PARTLY_NO_UNSURE = ("yes", "partly", "no", "unsure")
 # `codesign NAME` runs the command NAME, so no flow may take one of these names as its id: the commands
@@ -67,6 +68,12 @@ RECORD_FIELD = Shape("record field", "One field of a repeatable record.", {
     "kind": Field("word", "The kind of value.", enum=FIELD_KINDS),
     "required": Field("bool", "Whether a record needs this field (default true)."),
     "options": Field(OPTION, "The choices, for single.", list_of=True),
+    "public": Field("word", "In a public version: withheld (replaced by \"Details withheld\" in an entry not"
+                            " published, such as a name) or never (left out of every public output, such as a"
+                            " note of why an entry is withheld); shown as given without it.",
+                    enum=FIELD_PUBLIC),
+    "table": Field("bool", "Whether the field is a column of the plan's register table (default true); the"
+                           " record documents show every field."),
 })
 
 QUESTION = Shape("question", "One question in the conversation.", {
@@ -142,11 +149,18 @@ REQUIREMENT = Shape("requirement", "What a level needs from one answer.", {
                                 " only in some cases."),
 })
 
+FLAG_ADDITION = Shape("flag addition", "A sentence the flag adds when this condition holds too.", {
+    "when": Field("expression", "When to add it.", required=True),
+    "text": Field("text", "The sentence.", required=True),
+})
+
 FLAG = Shape("flag", "A warning the plan shows when an expression holds.", {
     "id": Field("id", "Names the flag.", required=True),
     "when": Field("expression", "When to raise it.", required=True),
     "text": Field("text", "What is wrong and what to do.", required=True),
     "cite": Field("text", "The source id."),
+    "also": Field(FLAG_ADDITION, "Sentences added to the text when their own condition holds too, in order.",
+                  list_of=True),
 })
 
 TERM = Shape("term", "An abbreviation the flow uses, spelt out the first time a person meets it.", {

@@ -173,6 +173,8 @@ def _rules(flow: Flow, problems: Problems) -> None:
                      did_you_mean(value, question.values) or "answers: " + ", ".join(question.values))
     for flag in flow.flags:
         _expression(flow, flag.when, f"the condition of flag {flag.id!r}", problems, None)
+        for addition in flag.also:
+            _expression(flow, addition.when, f"the condition of an addition to flag {flag.id!r}", problems, None)
     for requirement in flow.requirements:
         if requirement.when is not None:
             _expression(flow, requirement.when, f"the condition of the requirement of {requirement.level!r} on"
@@ -344,7 +346,8 @@ def section_graph(flow: Flow) -> dict[str, list[str]]:
     return graph
 
 
-def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+def reachable(graph: dict[str, list[str]], start: str) -> set[str]:
+    """The sections (and the end) a section graph can reach from `start`."""
     seen = {start}
     todo = [start]
     while todo:
@@ -388,7 +391,7 @@ def _earlier_sections(flow: Flow, graph: dict[str, list[str]]) -> dict[str, int]
 def _reachability(flow: Flow, graph: dict[str, list[str]], problems: Problems) -> None:
     if not flow.sections:
         return
-    reached = _reachable(graph, flow.sections[0].id)
+    reached = reachable(graph, flow.sections[0].id)
     for section in flow.sections:
         if section.id not in reached:
             ids = ", ".join(q.id for q in section.questions)

@@ -14,8 +14,9 @@ import yaml
 from . import format as fmt
 from .document import Document, Reader, read_document, to_python, where
 from .expressions import Expression, ExpressionError, excerpt
-from .model import (Action, Branch, CallsFor, Condition, Example, Flag, Floor, Flow, Level, Migration, Option,
-                    Place, Question, Reading, RecordField, Requirement, Section, Source, Term, default_options)
+from .model import (Action, Branch, CallsFor, Condition, Example, Flag, FlagAddition, Floor, Flow, Level, Migration,
+                    Option, Place, Question, Reading, RecordField, Requirement, Section, Source, Term,
+                    default_options)
 from .problems import FlowError, Problems
 
 _ID = __import__("re").compile(fmt.ID_PATTERN)
@@ -305,26 +306,23 @@ class _FlowReader:
                      self.read.text(f.get("held_back_summary"), "held_back_summary") or "")
 
     def calls_for(self, node: yaml.Node) -> CallsFor | None:
-        f = self.read.mapping(node, "a calls_for rule", fmt.CALLS_FOR.fields, fmt.CALLS_FOR.required)
-        if f is None or "id" not in f or "level" not in f:
-            return None
-        rule_id = self.ident(f["id"], "rule id") or ""
-        return CallsFor(rule_id, self.read.text(f["level"], "level") or "",
-                        self.read.text(f.get("because"), "because") or "",
-                        self.condition(f.get("when"), f"the condition of rule {rule_id!r}"),
-                        self.read.text(f.get("cite"), "cite") or "", self.place(node),
-                        {key: self.place(value) for key, value in f.items()})
+        return self.level_rule(node, fmt.CALLS_FOR, "rule", CallsFor)
 
     def floor(self, node: yaml.Node) -> Floor | None:
-        f = self.read.mapping(node, "a floor", fmt.FLOOR.fields, fmt.FLOOR.required)
+        return self.level_rule(node, fmt.FLOOR, "floor", Floor)
+
+    def level_rule(self, node: yaml.Node, shape: fmt.Shape, word: str, make: Any) -> Any:
+        """A rule that names a level under a condition (a calls_for rule, a floor): the same fields, read the
+        same way."""
+        f = self.read.mapping(node, f"a {shape.name}", shape.fields, shape.required)
         if f is None or "id" not in f or "level" not in f:
             return None
-        floor_id = self.ident(f["id"], "floor id") or ""
-        return Floor(floor_id, self.read.text(f["level"], "level") or "",
-                     self.read.text(f.get("because"), "because") or "",
-                     self.condition(f.get("when"), f"the condition of floor {floor_id!r}"),
-                     self.read.text(f.get("cite"), "cite") or "", self.place(node),
-                     {key: self.place(value) for key, value in f.items()})
+        rule_id = self.ident(f["id"], f"{word} id") or ""
+        return make(rule_id, self.read.text(f["level"], "level") or "",
+                    self.read.text(f.get("because"), "because") or "",
+                    self.condition(f.get("when"), f"the condition of {word} {rule_id!r}"),
+                    self.read.text(f.get("cite"), "cite") or "", self.place(node),
+                    {key: self.place(value) for key, value in f.items()})
 
     def requirements(self, node: yaml.Node | None) -> list[Requirement]:
         if node is None:
@@ -367,9 +365,18 @@ class _FlowReader:
         when = self.condition(f.get("when"), f"the condition of flag {flag_id!r}")
         if when is None:
             return None
+        also = []
+        for item in self.read.sequence(f.get("also"), "also"):
+            a = self.read.mapping(item, f"an addition to flag {flag_id!r}", fmt.FLAG_ADDITION.fields,
+                                  fmt.FLAG_ADDITION.required)
+            if a is None:
+                continue
+            condition = self.condition(a.get("when"), f"the condition of an addition to flag {flag_id!r}")
+            if condition is not None:
+                also.append(FlagAddition(condition, self.read.text(a.get("text"), "text") or ""))
         return Flag(flag_id, when, self.read.text(f.get("text"), "text") or "",
                     self.read.text(f.get("cite"), "cite") or "", self.place(node),
-                    {key: self.place(value) for key, value in f.items()})
+                    {key: self.place(value) for key, value in f.items()}, tuple(also))
 
     def term(self, node: yaml.Node) -> Term | None:
         f = self.read.mapping(node, "a term", fmt.TERM.fields, fmt.TERM.required)
@@ -510,9 +517,10 @@ class _FlowReader:
             self.read.error(f["short"], f"the short label of field {field_id!r} should be one line of 1 to"
                             f" {fmt.SHORT_LABEL} characters (it has {len(short)}), so that it fits as a"
                             " column heading")
+        public = self.kind(f.get("public"), fmt.FIELD_PUBLIC, f"the public setting of field {field_id!r}") or ""
         return RecordField(field_id, self.read.text(f.get("prompt"), "prompt") or "", kind,
                            self.read.boolean(f.get("required"), "required", True), options, self.place(node),
-                           short=short)
+                           short=short, public=public, table=self.read.boolean(f.get("table"), "table", True))
 
     def kind(self, node: yaml.Node | None, allowed: tuple[str, ...], what: str) -> str | None:
         if node is None:

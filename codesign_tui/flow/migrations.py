@@ -109,9 +109,10 @@ def _step(step: Migration, values: dict[str, Any], origin: dict[str, str], how: 
         if question in values:
             before = values[question]
             if isinstance(before, list):
-                after = list(dict.fromkeys(mapping.get(v, v) if isinstance(v, str) else v for v in before))
+                after = list(dict.fromkeys(mapping.get(_said(v), v) if isinstance(_said(v), str) else v
+                                           for v in before))
             else:
-                after = mapping.get(before, before) if isinstance(before, str) else before
+                after = mapping.get(_said(before), before) if isinstance(_said(before), str) else before
             if after != before:
                 values[question] = after
                 how.setdefault(question, []).append("mapped")
@@ -129,7 +130,7 @@ def _step(step: Migration, values: dict[str, Any], origin: dict[str, str], how: 
         after = []
         for entry in entries:
             if isinstance(entry, dict):
-                entry = {k: by_field[k].get(v, v) if k in by_field and isinstance(v, str) else v
+                entry = {k: by_field[k].get(_said(v), v) if k in by_field and isinstance(_said(v), str) else v
                          for k, v in entry.items()}
             after.append(entry)
         if after != entries:
@@ -329,3 +330,9 @@ def _carry_field(later: tuple[Migration, ...], qid: str, field_id: str) -> str:
 
 def _add(problems: Problems, place: Place, message: str, hint: str = "") -> None:
     problems.add(Problem(place.path, place.line, place.column, message, "error", hint))
+
+
+def _said(value: Any) -> Any:
+    """A yes or no that YAML read elsewhere turned into true or false, as the word people meant, so that a
+    mapping of `no` carries a file written by another YAML library."""
+    return "yes" if value is True else "no" if value is False else value

@@ -131,6 +131,10 @@ class RecordField:
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
     short: str = ""  # the column heading in the plan's register; the prompt's first sentence without it
+    # in a public version: "" shown as given; "withheld" replaced by "Details withheld" in an entry not
+    # published; "never" left out of every public output
+    public: str = ""
+    table: bool = True  # a column of the plan's register table (the record documents show every field)
 
     def option(self, value: str) -> Option | None:
         return next((o for o in self.options if o.value == value), None)
@@ -282,6 +286,14 @@ class Requirement:
 
 
 @record(frozen=True)
+class FlagAddition:
+    """A sentence a raised flag adds when its own condition also holds (what a regime adds to the steps)."""
+
+    when: Condition
+    text: str
+
+
+@record(frozen=True)
 class Flag:
     id: str
     when: Condition
@@ -289,6 +301,7 @@ class Flag:
     cite: str = ""
     place: Place = NOWHERE
     places: dict[str, Place] = field(default_factory=dict, compare=False, repr=False)
+    also: tuple[FlagAddition, ...] = ()
 
 
 @record(frozen=True)

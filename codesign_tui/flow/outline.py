@@ -89,11 +89,11 @@ class FlowMap:
 
 
 def outline(flow: Flow) -> FlowMap:
-    from .lint import section_graph
+    from .lint import reachable, section_graph
     from .paths import explore
 
     graph = section_graph(flow)
-    reached = _reachable(graph, flow.sections[0].id) if flow.sections else set()
+    reached = reachable(graph, flow.sections[0].id) if flow.sections else set()
     report = explore(flow)
     counted = not report.too_many
     result = FlowMap(flow.id, flow.title, flow.version, flow.summary, counted=counted,
@@ -115,16 +115,6 @@ def outline(flow: Flow) -> FlowMap:
         result.levels.append(LevelMark(level.id, level.label, level.summary, rules, needs,
                                        not counted or bool(report.by_level[level.id])))
     return result
-
-
-def _reachable(graph: dict[str, list[str]], start: str) -> set[str]:
-    seen, todo = {start}, [start]
-    while todo:
-        for target in graph.get(todo.pop(), []):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
 
 
 def _question(flow: Flow, question: Question) -> QuestionMark:
@@ -242,6 +232,7 @@ def _value(flow: Flow, subject: Node, value: Node) -> str:
     options: Any = ()
     if flow.has_question(question_id):
         question = flow.question(question_id)
-        options = question.field(field_id).options if field_id and question.field(field_id) else question.options
+        found = question.field(field_id) if field_id else None
+        options = found.options if found is not None else question.options
     label = next((o.label for o in options if o.value == value.value), value.value)
     return f"“{label}”"

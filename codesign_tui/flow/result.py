@@ -58,6 +58,10 @@ class RaisedFlag:
     id: str
     text: str
     cite: str = ""
+    # a flag whose condition asks any(REGISTER, ...): the register, and the places (from 0) of the entries
+    # that meet it, so that the warning can say whom it is about
+    register: str = ""
+    entries: tuple[int, ...] = ()
 
 
 @record(frozen=True)
@@ -349,7 +353,9 @@ class Result:
         flow, active = self.flow, self.answers
         on_path = {q.id for q in self.path}
         # live, a flag waits until every question it reads is answered, so a draft raises no false alarm
-        return [RaisedFlag(f.id, f.text, f.cite) for f in flow.flags if f.when(active)
+        return [RaisedFlag(f.id, " ".join([f.text, *(a.text for a in f.also if a.when(active))]), f.cite,
+                           *f.when.expression.entries(active))
+                for f in flow.flags if f.when(active)
                 and not (self.so_far and any(flow.has_question(n) and n not in active and n in on_path
                                              for n in f.when.expression.names))]
 

@@ -42,7 +42,8 @@ def flow_data(flow: Flow) -> dict[str, Any]:
         requirements.setdefault(r.level, []).append(
             _some(question=r.question, accepts=list(r.accepts), because=r.because, cite=r.cite, when=_text(r.when)))
     data["requirements"] = requirements
-    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite) for f in flow.flags]
+    data["flags"] = [_some(id=f.id, when=_text(f.when), text=f.text, cite=f.cite,
+                           also=[{"when": _text(a.when), "text": a.text} for a in f.also]) for f in flow.flags]
     data["reading"] = [_some(title=r.title, url=r.url, about=r.about) for r in flow.reading]
     data["terms"] = [{"term": t.term, "meaning": t.meaning} for t in flow.terms]
     data["sections"] = [_section(s) for s in flow.sections]
@@ -87,7 +88,8 @@ def _options(options: Iterable[Option]) -> list[dict[str, Any]]:
 
 
 def _field(spec: RecordField) -> dict[str, Any]:
-    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short)
+    out = _some(id=spec.id, prompt=spec.prompt, kind=spec.kind, short=spec.short, public=spec.public,
+                table=None if spec.table else False)
     out["required"] = spec.required
     if spec.kind in ("single", "yes_partly_no_unsure"):
         out["options"] = _options(spec.options)

@@ -278,12 +278,22 @@ class _Plan:
         for raised in self.result.flags:
             names = self.facts.flag_names.get(raised.id, ())
             home = next((self.flow.question(n).section_id for n in names if self.flow.has_question(n)), None)
-            entry = {"id": raised.id, "text": raised.text, "citation": self.citation(raised.cite)}
+            entry = self.flag(raised)
             if home in sections:
                 sections[home]["flags"].append(entry)
             else:
                 elsewhere.append(entry)
         return elsewhere
+
+    def flag(self, raised: Any) -> dict[str, Any]:
+        """A raised flag, with whom it is about when it concerns register entries (without names in the
+        public version)."""
+        from ..flow.about import about_sentence, flag_about
+
+        about = flag_about(self.flow, self.active, raised, public=self.public)
+        sentence = about_sentence(about)
+        return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
+                "about": about, "citation": self.citation(raised.cite)}
 
     # -- the appendix -------------------------------------------------------------------------------
 
@@ -380,6 +390,9 @@ class _Plan:
         data["answers"] = answers
         if self.public:
             data["set_aside"] = public_answers(flow, result.set_aside)
+        flags = [self.flag(f) for f in result.flags]
+        data["flags"] = [dict(raised, text=shown["text"], about=shown["about"])
+                         for raised, shown in zip(data["flags"], flags)]
         plan = {
             "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
                      "audience": flow.audience,
@@ -413,7 +426,7 @@ class _Plan:
             "unlocks_all": self.level(result.unlocks_all),
             "first_step": self.first_step(),
             "actions": self.actions(),
-            "flags": [{"id": f.id, "text": f.text, "citation": self.citation(f.cite)} for f in result.flags],
+            "flags": flags,
             "flags_elsewhere": elsewhere,
             "parts": parts,
             "terms": self.terms(),

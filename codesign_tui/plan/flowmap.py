@@ -67,13 +67,13 @@ def as_text(flow_map: FlowMap, width: int = 100) -> str:
         lines.append("")
     lines.append("* the recommendation reads this answer")
     lines += ["", "THE DECISION", "------------", wrap(HOW_IT_DECIDES, hang=""), ""]
-    for number, rule_id, level, when, reached in _rules(flow_map):
-        lines.append(wrap(f"{number}. {level}, {_when(when)} (rule {rule_id})"
+    for number, rule_id, level_label, when, reached in _rules(flow_map):
+        lines.append(wrap(f"{number}. {level_label}, {_when(when)} (rule {rule_id})"
                           + ("" if reached else "  [NO ANSWERS REACH THIS RULE]"), "  "))
     if flow_map.floors:
         lines += ["", "Floors (the lowest level allowed, whatever else the answers say):"]
-        for floor_id, level, when, because in flow_map.floors:
-            lines.append(wrap(f"- at least {level}, {_when(when)}: {because} (floor {floor_id})", "  "))
+        for floor_id, level_label, when, because in flow_map.floors:
+            lines.append(wrap(f"- at least {level_label}, {_when(when)}: {because} (floor {floor_id})", "  "))
     lines += ["", "What each level needs:"]
     for index, level in enumerate(flow_map.levels):
         lines.append(f"  {level.label}" + ("" if level.reached else "  [NO ANSWERS LEAD HERE]"))
@@ -122,13 +122,13 @@ def as_mermaid(flow_map: FlowMap) -> str:
         if not level.reached:
             out.append(f"    class l{level_index} unreached")
     level_ids = {level.label: f"l{i}" for i, level in enumerate(flow_map.levels)}
-    for number, rule_id, level, when, reached in _rules(flow_map):
-        out.append(f'    r{number}["{label(f"{number}. {short(_when(when), 80)}")}"] --> {level_ids[level]}')
+    for number, rule_id, level_label, when, reached in _rules(flow_map):
+        out.append(f'    r{number}["{label(f"{number}. {short(_when(when), 80)}")}"] --> {level_ids[level_label]}')
         if not reached:
             out.append(f"    class r{number} unreached")
-    for index, (floor_id, level, when, _because) in enumerate(flow_map.floors):
-        out.append(f'    f{index}["{label(f"at least, {short(_when(when), 80)}")}"] -.-> {level_ids[level]}'
-                   if level in level_ids else f'    f{index}["{label(floor_id)}"]')
+    for index, (floor_id, level_label, when, _because) in enumerate(flow_map.floors):
+        out.append(f'    f{index}["{label(f"at least, {short(_when(when), 80)}")}"] -.-> {level_ids[level_label]}'
+                   if level_label in level_ids else f'    f{index}["{label(floor_id)}"]')
     out.append("  end")
     out.append("  classDef unreached stroke-dasharray: 5 5,color:#555")
     return "\n".join(out) + "\n"
@@ -199,15 +199,15 @@ def as_html(flow_map: FlowMap) -> str:
         parts.append("</li>")
     parts += ["</ol>", "</section>", "<section>", "<h2>The decision</h2>", f"<p>{e(HOW_IT_DECIDES)}</p>",
               '<ol class="rules">']
-    for _number, rule_id, level, when, reached in _rules(flow_map):
+    for _number, rule_id, level_label, when, reached in _rules(flow_map):
         note = "" if reached else ' <span class="note">(no answers reach this rule)</span>'
-        parts.append(f'<li><span class="level">{e(level)}</span>, {e(_when(when))}{note}'
+        parts.append(f'<li><span class="level">{e(level_label)}</span>, {e(_when(when))}{note}'
                      f' <span class="when">(rule {e(rule_id)})</span></li>')
     parts.append("</ol>")
     if flow_map.floors:
         parts.append("<h2>Floors</h2><p>The lowest level allowed, whatever else the answers say.</p><ul>")
-        for floor_id, level, when, because in flow_map.floors:
-            parts.append(f'<li>At least <span class="level">{e(level)}</span>, {e(_when(when))}: {e(because)}'
+        for floor_id, level_label, when, because in flow_map.floors:
+            parts.append(f'<li>At least <span class="level">{e(level_label)}</span>, {e(_when(when))}: {e(because)}'
                          f' <span class="when">(floor {e(floor_id)})</span></li>')
         parts.append("</ul>")
     parts += ["<h2>What each level needs</h2>"]

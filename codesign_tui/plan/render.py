@@ -40,19 +40,27 @@ class TemplateProblem(TemplateError):
 
 def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
                     *, public: bool = False, front_matter: bool = False, narrow: bool = False,
-                    on_screen: bool = False, summary: bool = False, comparison: Any = None) -> str:
+                    on_screen: bool = False, summary: bool = False, comparison: Any = None,
+                    document: str | None = None) -> str:
     """The plan as CommonMark with GitHub tables, one line per paragraph. `on_screen` is for the app's
     viewer, which shows a Mermaid chart as its code: the path taken is a line of text instead. `narrow`
     is for a small screen: wide tables (the levels, the register) become lists. `summary`: the
     one-page summary instead of the whole plan."""
-    data = _build(flow, result, meta, public, comparison)
+    data = _build(flow, result, meta, public, comparison, document)
     data["narrow"], data["on_screen"] = narrow, on_screen
     return _markdown(data, templates, front_matter, summary)
 
 
-def _build(flow: Flow, result: Result, meta: AnswersFile | None, public: bool, comparison: Any) -> dict[str, Any]:
-    """The templates' context; with other voices' answers (`render --with`), what they change."""
+def _build(flow: Flow, result: Result, meta: AnswersFile | None, public: bool, comparison: Any,
+           document: str | None = None) -> dict[str, Any]:
+    """The templates' context; with other voices' answers (`render --with`), what they change; for a
+    `document` other than the plan (`conflicts-assessment`), what it is made from."""
     data = build(flow, result, meta, public=public)
+    data["document"] = document
+    if document is not None:
+        from .record import conflicts_record
+
+        data["record"] = conflicts_record(flow, result, public=public)
     data["partners"], data["partners_line"] = "", ""
     if comparison is not None:
         from .compare import partners_section, summary_line
@@ -64,24 +72,31 @@ def _build(flow: Flow, result: Result, meta: AnswersFile | None, public: bool, c
 
 
 def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False, summary: bool = False, comparison: Any = None) -> str:
+                *, public: bool = False, summary: bool = False, comparison: Any = None,
+                document: str | None = None) -> str:
     """The plan as one standalone HTML page: its own small stylesheet, nothing fetched from elsewhere."""
     from markupsafe import Markup
 
     from .html import to_html
 
-    data = _build(flow, result, meta, public, comparison)
-    body = to_html(_markdown(data, templates, False, summary))
+    data = _build(flow, result, meta, public, comparison, document)
+    markdown = _markdown(data, templates, False, summary)
+    body = to_html(markdown)
     # a control character in a title would reach the browser's tab and any terminal the page is shown on
-    page = dict(data, body=Markup(body), title=visible(data["project"] or data["flow"]["title"]))
+    title = _first_heading(markdown) if document else data["project"] or data["flow"]["title"]
+    page = dict(data, body=Markup(body), title=visible(title))
     return _render(templates, PAGE, page)
 
 
 def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, templates: Path | None = None,
-                *, public: bool = False, summary: bool = False, comparison: Any = None) -> str:
-    """The engine's result, who and when, and the plan's sections (or the summary's) as Markdown."""
-    data = _build(flow, result, meta, public, comparison)
+                *, public: bool = False, summary: bool = False, comparison: Any = None,
+                document: str | None = None) -> str:
+    """The engine's result, who and when, and the plan's sections (or the summary's) as Markdown; for a
+    `document`, also what it is made from (`record`)."""
+    data = _build(flow, result, meta, public, comparison, document)
     out = dict(data["result"])
+    if document:
+        out.update(document=document, record={k: v for k, v in data["record"].items() if k != "sources"})
     out.update(project=data["project"], prepared_by=data["prepared_by"], date=data["date"], public=public,
                sections=sections(_markdown(data, templates, False, summary)))
     if comparison is not None:
@@ -94,31 +109,37 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
 def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
            templates: Path | None = None, *, public: bool = False, front_matter: bool = False,
-           paper: str = "a4", summary: bool = False, comparison: Any = None) -> bytes:
+           paper: str = "a4", summary: bool = False, comparison: Any = None, document: str | None = None) -> bytes:
     """The plan in one of FORMATS, ready to write to a file (a Word document on `paper`, "a4" or
     "letter"). Raises TemplateProblem, and for docx MissingExtra when python-docx is not installed."""
     if format == "md":
         return render_markdown(flow, result, meta, templates, public=public, front_matter=front_matter,
-                               summary=summary, comparison=comparison).encode("utf-8")
+                               summary=summary, comparison=comparison, document=document).encode("utf-8")
     if format == "html":
         return render_html(flow, result, meta, templates, public=public, summary=summary,
-                           comparison=comparison).encode("utf-8")
+                           comparison=comparison, document=document).encode("utf-8")
     if format == "json":
         return render_json(flow, result, meta, templates, public=public, summary=summary,
-                           comparison=comparison).encode("utf-8")
+                           comparison=comparison, document=document).encode("utf-8")
     if format == "text":
         from .text import to_text
 
         return to_text(render_markdown(flow, result, meta, templates, public=public, summary=summary,
-                                       comparison=comparison)).encode("utf-8")
+                                       comparison=comparison, document=document)).encode("utf-8")
     if format == "docx":
         from .word import to_docx
 
-        data = _build(flow, result, meta, public, comparison)
-        return to_docx(_markdown(data, templates, False, summary), title=data["project"] or data["flow"]["title"],
-                       author=data["prepared_by"], date=data["date"], subject=data["flow"]["title"],
-                       paper=paper)
+        data = _build(flow, result, meta, public, comparison, document)
+        markdown = _markdown(data, templates, False, summary)
+        title = _first_heading(markdown) if document else data["project"] or data["flow"]["title"]
+        return to_docx(markdown, title=title, author=data["prepared_by"], date=data["date"],
+                       subject=data["flow"]["title"], paper=paper)
     raise ValueError(f"unknown format {format!r}; the formats are {', '.join(FORMATS)}")
+
+
+def _first_heading(markdown: str) -> str:
+    """A document's title: its first line, without the heading mark."""
+    return markdown.split("\n", 1)[0].lstrip("#").strip()
 
 
 def sections(markdown: str) -> list[dict[str, str]]:
@@ -141,7 +162,20 @@ def sections(markdown: str) -> list[dict[str, str]]:
 
 
 def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool, summary: bool = False) -> str:
+    if data.get("document"):
+        from .record import DOCUMENTS
+
+        return tidy(_render(templates, DOCUMENTS[data["document"]], dict(data, front_matter=False)))
+    if summary and data.get("terms"):
+        data = dict(data, terms=_terms_used(data["terms"], _render(templates, SUMMARY, dict(
+            data, front_matter=front_matter, terms=[]))))
     return tidy(_render(templates, SUMMARY if summary else MAIN, dict(data, front_matter=front_matter)))
+
+
+def _terms_used(terms: list[dict[str, str]], text: str) -> list[dict[str, str]]:
+    """The abbreviations a text uses, of those the whole plan uses: the one-page summary shows much less
+    than the plan, and spells out only what it shows (it spelt out "NHS", which it never used)."""
+    return [t for t in terms if re.search(rf"(?<![\w-]){re.escape(t['term'])}(?![\w-])", text)]
 
 
 def tidy(text: str) -> str:
@@ -246,13 +280,13 @@ def _make_environment(templates: Path | None) -> Any:
 
 def _budgeted(function: Callable[..., Any]) -> Callable[..., Any]:
     """A filter that refuses a size far beyond any plan's (`center(10**9)`) and a result that big."""
-    name = getattr(function, "__name__", "")
+    name = getattr(function, "__name__", "").removeprefix("do_").removeprefix("sync_")
+    # a filter that takes the environment or context has it first; the value follows
+    skip = 1 if getattr(function, "jinja_pass_arg", None) is not None else 0
 
     def checked(*args: Any, **kwargs: Any) -> Any:
         _check_sizes(args[1:], kwargs.values())
-        # a filter that takes the environment or context has it first; the value follows
-        given = args[1:] if getattr(function, "jinja_pass_arg", None) is not None else args
-        _foresee_filter(name.removeprefix("do_").removeprefix("sync_"), given, kwargs)
+        _foresee_filter(name, args[skip:], kwargs)
         return _checked_size(function(*args, **kwargs))
 
     for attribute in ("jinja_pass_arg",):  # how Jinja knows a filter wants the environment or context

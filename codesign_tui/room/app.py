@@ -5,11 +5,15 @@ answer goes through it and is saved by it."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
+import html
+import json
 import re
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
@@ -18,7 +22,7 @@ from ..flow.answers import AnswerError
 from ..flow.confirming import confirm_lines
 from ..flow.conversation import answer_label
 from ..flow.model import Question
-from .forms import Invalid, entry_typed, read_answer, read_entry, records_draft, typed
+from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
 from .door import NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
 
@@ -53,7 +57,9 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app.router.add_post("/join", join)
     app.router.add_post("/return", come_back)
     app.router.add_get("/question", question_page)
+    app.router.add_get("/question/{id}", question_page)
     app.router.add_post("/question", question_post)
+    app.router.add_post("/question/{id}", question_post)
     app.router.add_get("/check", check_page)
     app.router.add_get("/plan", plan_page)
     app.router.add_get("/plan/{fmt}", plan_download)
@@ -172,7 +178,35 @@ def seated(request: web.Request) -> Seat:
 
 
 def where(seat: Seat) -> str:
-    return "/question" if seat.session.current is not None else "/check"
+    current = seat.session.current
+    return address_of(current) if current is not None else "/check"
+
+
+def address_of(question: Question) -> str:
+    """Each question has its own address, so that the browser's Back and Forward move between them."""
+    return "/question/" + quote(question.id, safe="")
+
+
+def told(request: web.Request, seat: Seat) -> list[tuple[str, str]]:
+    """What the seat's next page says, said once. Before the trainer's reveal nothing names the
+    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown."""
+    notes, seat.notes = seat.notes, []
+    if request.app[ROOM].revealed:
+        return notes
+    return [(kind, text) for kind, text in notes if kind != "level"]
+
+
+def answer_version(seat: Seat, question: Question) -> str:
+    """The version of a question's answer that a page was drawn from, carried in its form: a form whose
+    version is no longer the answer's (changed in another tab since) is out of date and changes nothing.
+    For the register, its entries so far count too (a stale "Remove entry 2" would remove another)."""
+    session = seat.session
+    drawn: list[Any] = [question.id, session.answers.get(question.id, "<not answered>")
+                        if question.id in session.answers else "<not answered>"]
+    if question.kind == "record":
+        drawn.append(records_draft(seat.conversation.draft(question.id), session.answers.get(question.id))[0])
+    text = json.dumps(drawn, sort_keys=True, default=str, ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def give_seat(response: web.StreamResponse, token: str) -> None:
@@ -310,7 +344,7 @@ def show_question(request: web.Request, seat: Seat, question: Question, errors: 
     elif values is None:
         values = draft if draft not in (None, "", []) else given
     chosen = values if isinstance(values, list) else [values] if values is not None else []
-    notes, seat.notes = seat.notes, []
+    notes = told(request, seat)
     title = ("Error: " if errors else "") + question.prompt
     section = conversation.flow.section(question.section_id)
     opens_section = next((q.id for q in session.path if q.section_id == section.id), None) == question.id
@@ -322,7 +356,8 @@ def show_question(request: web.Request, seat: Seat, question: Question, errors: 
                 citation=conversation.citation(question), changing=changing or conversation.jumped,
                 answered_before=question.id in session.answers, progress=str(session.progress()),
                 turns=transcript(seat, question), facilitate=request.app[ROOM].facilitate,
-                entries_left=request.app[ROOM].limits.entries - len(records))
+                entries_left=request.app[ROOM].limits.entries - len(records),
+                version=answer_version(seat, question), address=address_of(question))
 
 
 def record_summary(question: Question, record: dict[str, Any]) -> list[tuple[str, str]]:
@@ -337,21 +372,47 @@ def record_summary(question: Question, record: dict[str, Any]) -> list[tuple[str
 async def question_page(request: web.Request) -> web.StreamResponse:
     seat = seated(request)
     session = seat.session
-    change = request.query.get("change")
-    if change:
-        # only shown: the answer changes when the form is sent, so a link followed by mistake changes nothing
-        question = next((q for q in session.path if q.id == change and q.id in session.answers), None)
-        if question is None:
-            raise web.HTTPSeeOther(where(seat))
-        return show_question(request, seat, question, changing=True)
-    if session.current is None:
-        raise web.HTTPSeeOther("/check")
-    from .training import waiting
+    wanted = request.match_info.get("id") or request.query.get("change")
+    if not wanted:
+        raise web.HTTPSeeOther(where(seat))
+    if "id" not in request.match_info:  # the older address of a change link
+        raise web.HTTPSeeOther("/question/" + quote(wanted, safe=""))
+    current = session.current
+    if current is not None and wanted == current.id:
+        from .training import waiting
 
-    held = waiting(request.app[ROOM], session.current)
-    if held:
-        return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
-    return show_question(request, seat, session.current)
+        held = waiting(request.app[ROOM], current)
+        if held:
+            return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
+        return show_question(request, seat, current)
+    # an earlier answer (a change link, or the browser's Back): only shown; the answer changes when the form
+    # is sent, so a page opened by mistake changes nothing
+    question = next((q for q in session.path if q.id == wanted and q.id in session.answers), None)
+    if question is None:
+        if not any(q.id == wanted for q in session.path):
+            seat.notes = [("stale", "That question does not apply to your answers as they are now. Here is where"
+                                    " you are.")]
+        raise web.HTTPSeeOther(where(seat))
+    return show_question(request, seat, question, changing=True)
+
+
+def asked_question(seat: Seat, asked: str) -> Question | None:
+    """The question a form was for, when it is being asked or was answered on the way here."""
+    session = seat.session
+    current = session.current
+    if current is not None and asked == current.id:
+        return current
+    if asked in session.answers:
+        return next((q for q in session.path if q.id == asked), None)
+    return None
+
+
+def out_of_date(request: web.Request, seat: Seat, question: Question, sent: str) -> web.Response:
+    """A form drawn from an answer that has changed since (in another tab or window): nothing is changed,
+    and what was typed on it is shown so that it is not lost."""
+    return page(request, "stale.html", "This page is out of date", status=409, question=question,
+                number=seat.conversation.number(question), address=address_of(question), sent=sent,
+                carry_on=where(seat))
 
 
 async def question_post(request: web.Request) -> web.StreamResponse:
@@ -359,26 +420,30 @@ async def question_post(request: web.Request) -> web.StreamResponse:
     seat = seated(request)
     conversation, session = seat.conversation, seat.session
     form = await request.post()
-    current = session.current
     action = str(form.get("action", "answer"))
-    asked = form.get("question")
-    if current is not None and asked == current.id:
+    asked = str(form.get("question") or request.match_info.get("id") or "")
+    question = asked_question(seat, asked)
+    if question is None:
+        # a page from before that no longer fits at all (a question not asked now)
+        seat.notes = [("stale", "That page was out of date, so nothing was changed. Here is where you are.")]
+        raise web.HTTPSeeOther(where(seat))
+    version = form.get("version")
+    if isinstance(version, str) and version and version != answer_version(seat, question):
+        return out_of_date(request, seat, question, typed(question, form, room.limits)
+                           if question.kind in ("text", "date") else "")
+    current = session.current
+    if current is not None and question.id == current.id:
         from .training import waiting
 
         if waiting(room, current):  # the trainer holds the room: what was typed is kept, nothing answered
             conversation.keep_draft(current.id, typed(current, form, room.limits) if current.kind != "record"
                                     else conversation.draft(current.id))
             conversation.save()
-            raise web.HTTPSeeOther("/question")
-        question = current
-    elif asked in session.answers and any(q.id == asked for q in session.path):
+            raise web.HTTPSeeOther(address_of(current))
+    if current is None or question.id != current.id:
         if action == "back":  # leaving an earlier answer as it was
             raise web.HTTPSeeOther(where(seat))
-        question = conversation.edit(str(asked))  # keeping or changing it then returns to where they were
-    else:
-        # a page from before (another tab, the browser's back button): show where the person is now
-        seat.notes = [("stale", "That page was out of date, so nothing was changed. Here is where you are.")]
-        raise web.HTTPSeeOther(where(seat))
+        question = conversation.edit(question.id)  # keeping or changing it then returns to where they were
     if question.kind == "record":
         return await register_post(request, seat, question, form, action)
     if action == "back" and conversation.jumped and question.id in session.answers:
@@ -391,8 +456,8 @@ async def question_post(request: web.Request) -> web.StreamResponse:
             seat.notes = [("first", "This is the first question.")]
         raise web.HTTPSeeOther(where(seat))
     try:
-        if action == "skip" and not question.required:
-            step = conversation.skip()
+        if not question.required and (action == "skip" or action == "answer" and nothing_sent(question, form)):
+            step = conversation.skip()  # an optional question left empty is skipped, as the page says it may be
         elif action == "none" and question.kind == "multiple":
             step = conversation.answer([])
         else:
@@ -405,7 +470,7 @@ async def question_post(request: web.Request) -> web.StreamResponse:
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
     # before the reveal, nothing about the recommendation (the "Settled" line) reaches a participant's page
-    seat.notes = [note for note in step.notes if room.revealed or note[0] != "level"]
+    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -422,7 +487,7 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
             seat.notes = [("removed", f"Entry {index + 1} removed.")]
         conversation.keep_draft(question.id, {"records": records})
         conversation.save()
-        raise web.HTTPSeeOther("/question")
+        raise web.HTTPSeeOther(address_of(question))
     typed_entry = entry_typed(question, form, room.limits)
     if action == "back" and conversation.jumped and question.id in seat.session.answers:
         conversation.keep_draft(question.id, None)
@@ -448,9 +513,9 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         conversation.keep_draft(question.id, {"records": records})
         conversation.save()
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
-        raise web.HTTPSeeOther("/question")
+        raise web.HTTPSeeOther(address_of(question))
     step = conversation.answer(records)
-    seat.notes = [note for note in step.notes if room.revealed or note[0] != "level"]
+    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -464,7 +529,7 @@ async def check_page(request: web.Request) -> web.Response:
         rows.append({"id": question.id, "number": conversation.number(question), "prompt": question.prompt,
                      "answered": question.id in session.answers,
                      "answer": answer_label(question, session.answers.get(question.id))})
-    notes, seat.notes = seat.notes, []
+    notes = told(request, seat)
     return page(request, "check.html", "Check your answers", rows=rows, notes=notes, finished=session.finished,
                 progress=str(session.progress()))
 
@@ -482,8 +547,11 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
         from ..plan.render import render_markdown
 
         markdown = render_markdown(room.flow, result, seat.conversation.plan_meta())
-        plan = unboxed(to_html(demote(markdown)))
+        plan = stacked(unboxed(to_html(demote(markdown))))
+    from ..plan.register import names_register
+
     return page(request, "plan.html", "Your plan", result=result, plan=plan, formats=available_formats(),
+                register=any(names_register(q) for q in room.flow.questions),
                 live=LIVE_SECONDS if not room.revealed else 0,
                 levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
                 held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
@@ -518,11 +586,25 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound(reason="No such download", text="The plan comes as Markdown, Word, a web page or JSON.")
     if not seat.session.finished or not room.revealed:
         raise web.HTTPSeeOther("/plan")
+    from ..plan.record import DOCUMENTS, NoRegister, register_question
     from ..plan.render import render
 
+    # ?version=public: the public version; ?document=conflicts-assessment: the conflicts record
+    public = request.query.get("version") == "public"
+    document = request.query.get("document") or None
+    if document is not None:
+        try:
+            if document not in DOCUMENTS:
+                raise NoRegister("no such document")
+            register_question(room.flow)
+        except NoRegister:
+            raise web.HTTPNotFound(reason="No such download", text="This flow has no such document.") from None
     result, meta = seat.session.result(), seat.conversation.plan_meta()
-    data = await asyncio.to_thread(render, fmt, room.flow, result, meta)
-    name = seat.conversation.plan_file_name(fmt)
+    data = await asyncio.to_thread(lambda: render(fmt, room.flow, result, meta, public=public, document=document))
+    name = seat.conversation.plan_file_name(fmt, public)
+    if document:
+        stem, _, suffix = name.rpartition(".")
+        name = f"{stem}-{document}.{suffix}"
     return web.Response(body=data, content_type=FORMATS[fmt][1],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -537,21 +619,80 @@ def trainer(request: web.Request) -> Room:
     return room
 
 
+ORDERS = {"name": "name", "progress": "how far each has got", "number": "seat number"}
+
+
 async def trainer_page(request: web.Request) -> web.Response:
     room = trainer(request)
+    order = request.query.get("order", "name")
+    order = order if order in ORDERS else "name"
     people = []
     for name, seat in room.seats.items():
-        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint,
-                       "progress": str(seat.session.progress()), "finished": seat.session.finished, "seat": name})
+        progress = seat.session.progress()
+        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint, "progress": str(progress),
+                       "answered": progress.answered, "finished": seat.session.finished, "seat": name})
+    if order == "progress":  # furthest first: who has finished, then who has answered most
+        people.sort(key=lambda p: (not p["finished"], -p["answered"], p["name"].casefold()))
+    elif order == "number":  # the number every report names a seat by
+        people.sort(key=lambda p: (p["number"], p["seat"]))
+    else:
+        people.sort(key=lambda p: (p["name"].casefold(), p["seat"]))
     notes, room.trainer_notes = room.trainer_notes, []
     new_code, room.trainer_code = room.trainer_code, ""
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html
 
-    return page(request, "trainer.html", "The room", people=people, finished=sum(p["finished"] for p in people),
-                report=for_the_page(to_html(demote(report))) if report else "",
-                address=request.app[ADDRESS] or f"{request.scheme}://{request.host}", token=request.match_info["token"],
+    finished = sum(p["finished"] for p in people)
+    return page(request, "trainer.html", "The room", people=people, finished=finished,
+                in_progress=sum(1 for p in people if p["answered"] and not p["finished"]),
+                report=stacked(for_the_page(to_html(demote(report)))) if report else "",
+                address=address_parts(request.app[ADDRESS] or f"{request.scheme}://{request.host}"),
+                token=request.match_info["token"], order=order, orders=ORDERS,
                 live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code)
+
+
+def address_parts(address: str) -> list[tuple[str, bool]]:
+    """The room's address in pieces that a narrow screen may put on separate lines, each piece whole
+    where breaking it would misread (a port broken in two reads as another number): (text, may break)."""
+    scheme, sep, rest = address.rstrip("/").partition("://")
+    if not sep:
+        return [(address + "/", True)]
+    host, colon, port = rest.rpartition(":") if re.search(r":\d+$", rest) else (rest, "", "")
+    parts = [(scheme + "://", False), (host, True)]
+    parts.append((colon + port + "/", False) if colon else ("/", False))
+    return parts
+
+
+def stacked(page: str) -> str:
+    """Each data cell of a page's tables labelled with its column's heading (data-label), so that on a
+    narrow screen each row can be shown as a stack of labelled lines instead of a table wider than the
+    screen."""
+    def one_table(match: re.Match[str]) -> str:
+        table = match.group(0)
+        head = re.search(r"<thead>(.*?)</thead>", table, flags=re.S)
+        if head is None:
+            return table
+        labels = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                  for cell in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), flags=re.S)]
+
+        def one_row(row: re.Match[str]) -> str:
+            cells = iter(labels)
+            return re.sub(r"<td([^>]*)>", lambda cell: f'<td{cell.group(1)} data-label="'
+                          f'{html.escape(next(cells, ""), quote=True)}">', row.group(0))
+
+        body_start = table.find("<tbody>")
+        if body_start < 0:
+            return table
+        return table[:body_start] + re.sub(r"<tr>.*?</tr>", one_row, table[body_start:], flags=re.S)
+
+    return re.sub(r"<table[^>]*>.*?</table>", lambda table: _stack_class(one_table(table)), page, flags=re.S)
+
+
+def _stack_class(table: str) -> str:
+    head, rest = table.split(">", 1)
+    if 'class="' in head:
+        return head.replace('class="', 'class="stack ', 1) + ">" + rest
+    return head + ' class="stack">' + rest
 
 
 def for_the_page(page: str) -> str:

@@ -122,3 +122,10 @@ def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[s
         records = answer if isinstance(answer, list) else []
     entry = draft.get("entry")
     return [dict(r) for r in records if isinstance(r, Mapping)], dict(entry) if isinstance(entry, Mapping) else {}
+
+
+def nothing_sent(question: Question, form: Form) -> bool:
+    """Whether a form for a question that is not a register was sent with nothing typed or chosen."""
+    if question.kind == "record":
+        return False
+    return not any(isinstance(v, str) and v.strip() for v in form.getall("answer", []))

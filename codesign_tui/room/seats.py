@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..files import PRIVATE, PRIVATE_FOLDER, ExportError, private_folder, write_atomically
-from ..flow.conversation import Conversation, checked_notes
+from ..flow.conversation import Conversation, checked_notes, recommendation_notes
 from ..flow.model import Flow
 from ..records import record
 from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
@@ -418,7 +418,9 @@ class Room:
                 seat = Seat(Conversation(session, self.store), "", [str(t) for t in item.get("tokens") or []])
                 # what checking the answers against the flow found (answers carried from an older version of
                 # it, a recommendation that moved) is said on the participant's next page
-                seat.notes = [("checked", note) for note in checked_notes(session, brought_back)]
+                # (the recommendation's own note as "level": a room before its reveal does not show it)
+                seat.notes = [("checked", note) for note in checked_notes(session, brought_back, recommendation=False)]
+                seat.notes += [("level", note) for note in recommendation_notes(session)]
                 if session.migrated is not None or session.change is not None:
                     seat.conversation.save()  # written with the room's next write, or when it closes
             except DamagedSession as damaged:

@@ -154,11 +154,12 @@ class CodesignApp(App):
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> Conversation:
         from ..resources import own_flow_path
 
+        example = self.example.name if self.example is not None and self.example.flow == flow.id else ""
         if self.example is not None and not project:
             project = self.example.title
         # a flow file of one's own is found again by its full path when the session is resumed
         session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by,
-                                 voice=self.voice)
+                                 voice=self.voice, example=example)
         return self.open_conversation(session)
 
     def resume(self, name: str, first: bool = False) -> None:

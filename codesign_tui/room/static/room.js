@@ -1,8 +1,69 @@
-// Only an enhancement: the live parts of a page ([data-live]) are fetched again every few seconds and
-// replaced when they change, so the trainer's page and a participant waiting for the reveal stay current
-// without a reload. Without script, the page refreshes itself instead.
+// Only enhancements: every page works without script. Three of them:
+// - the live parts of a page ([data-live]) are fetched again every few seconds and replaced when they change,
+//   so the trainer's page and a participant waiting for the reveal stay current without a reload (without
+//   script, the page refreshes itself instead);
+// - an error page moves the focus to its summary of errors, as the GOV.UK Design System's pattern does;
+// - what is typed in an answer's boxes is kept in this tab's session storage as it is sent, and put back
+//   when the send did not arrive (the connection dropped): the page carries the version of the answer it
+//   was drawn from, and a send that arrived changes it.
 (function () {
   "use strict";
+
+  var summary = document.querySelector(".error-summary");
+  if (summary) summary.focus();
+
+  function say(before, text, kind) {
+    var note = document.createElement("div");
+    note.className = "note note-" + kind;
+    note.setAttribute("role", "status");
+    var paragraph = document.createElement("p");
+    paragraph.textContent = text;
+    note.appendChild(paragraph);
+    var old = document.querySelector(".note-unsent, .note-offline");
+    if (old) old.remove();
+    before.parentNode.insertBefore(note, before);
+    return note;
+  }
+
+  var form = document.querySelector("form.answer-form");
+  var store = null;
+  try { store = window.sessionStorage; } catch (e) { store = null; }
+  if (form && store) {
+    var key = "room-unsent:" + form.getAttribute("data-question");
+    var version = form.getAttribute("data-version");
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("textarea, input[type=text]"));
+    var kept = null;
+    try { kept = JSON.parse(store.getItem(key) || "null"); } catch (e) { kept = null; }
+    if (kept && kept.version === version && kept.values) {
+      var back = false;
+      boxes.forEach(function (box) {
+        var value = kept.values[box.name];
+        if (value && value !== box.value) { box.value = value; back = true; }
+      });
+      if (back) {
+        say(form, "What you typed did not reach the room (the connection may have dropped), so it is back in"
+                  + " the box. Press Save and continue to send it again.", "unsent");
+      } else {
+        store.removeItem(key);  // the room has it
+      }
+    } else if (kept) {
+      store.removeItem(key);  // the answer changed since: the send arrived, or it was changed elsewhere
+    }
+    form.addEventListener("submit", function (event) {
+      var values = {};
+      var any = false;
+      boxes.forEach(function (box) { if (box.value.trim()) { values[box.name] = box.value; any = true; } });
+      if (any) {
+        try { store.setItem(key, JSON.stringify({ version: version, values: values })); } catch (e) { /* full */ }
+      }
+      if (navigator.onLine === false) {
+        event.preventDefault();
+        say(form, "You are offline, so nothing was sent. What you typed is kept here: press Save and continue"
+                  + " again once you are connected.", "offline");
+      }
+    });
+  }
+
   var live = document.querySelector("[data-live]");
   if (!live || !window.fetch || !window.DOMParser) return;
   var seconds = 5;

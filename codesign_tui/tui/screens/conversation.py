@@ -152,7 +152,10 @@ class ConversationScreen(Screen):
         before that question."""
         transcript = self.query_one(Transcript)
         await transcript.clear()
-        self.conversation.read_afresh()
+        # the options of the questions answered are not drawn again: what they spelt out stays spelt out
+        self.conversation.read_afresh(tuple(
+            text for question in self.session.path if question.id in self.session.answers
+            for option in question.options for text in (option.label, option.explanation) if text))
         along = self.conversation.notes_along_path()
         said_along = {text for pairs in along.values() for _, text in pairs}
         # what the last change said that the answers along the path say already is not said twice
@@ -257,15 +260,33 @@ class ConversationScreen(Screen):
         return NoteTurn("\n".join(lines), "finished")
 
     def fit_title(self) -> None:
-        """The work's name (where given) and the flow's title, and how far the person is, in the header: the
-        title is shortened rather than the count when both do not fit (the header's icon and margins take
-        about 20 columns)."""
-        # the person's own name for the work first, where they gave one: it is what tells two plans apart
-        project = self.session.project.strip()
-        title = visible(f"{project} · {self.flow.title}" if project else self.flow.title)
-        count = f"{self.session.progress()} answered"
-        room = self.app.size.width - 20 - len(" — ") - len(count)
-        self.title = title if len(title) <= room else title[:max(room - 1, 0)].rstrip() + "…"
+        """The work's name (where given) and the flow's title, and how far the person is, in the header. When
+        they do not all fit, the flow's title goes first, then the word "answered", and the work's name is
+        cut only when it cannot fit alone: it is what tells two plans apart. (The header's icon and margins
+        take about 20 columns.)"""
+        progress = str(self.session.progress())
+        count = f"{progress} answered"
+
+        def room(count: str) -> int:
+            return self.app.size.width - 20 - len(" — ") - len(count)
+
+        def cut(text: str, width: int) -> str:
+            return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
+
+        project = visible(" ".join(self.session.project.split()))
+        title = visible(self.flow.title)
+        if not project:
+            title = cut(title, room(count))
+        elif len(f"{project} · {title}") <= room(count):
+            title = f"{project} · {title}"
+        elif room(count) - len(f"{project} · ") >= 12:  # enough of the flow's title to tell what it is
+            title = cut(f"{project} · {title}", room(count))
+        elif len(project) <= room(count):
+            title = project
+        else:
+            count = progress
+            title = cut(project, room(count))
+        self.title = title
         self.sub_title = count
 
     async def refresh_status(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 
@@ -25,20 +26,24 @@ FORMATS = {"md": "Markdown", "html": "a web page (HTML)", "docx": "a Word docume
 
 
 def export_bytes(fmt: str, flow: Flow, session: Session, meta: AnswersFile, public: bool = False,
-                 summary: bool = False) -> bytes:
-    """The plan (or its one-page summary) in one of the export formats; ExportError says what is wrong
-    when it cannot be made."""
+                 summary: bool = False, document: str | None = None) -> bytes:
+    """The plan (or its one-page summary, or another `document` such as the conflicts record) in one of the
+    export formats; ExportError says what is wrong when it cannot be made."""
     from ...plan.render import render
     from ...plan.word import MissingExtra, install_command
 
     try:
-        return render(fmt, flow, session.result(so_far=True), meta, public=public, summary=summary)
+        return render(fmt, flow, session.result(so_far=True), meta, public=public,
+                      summary=summary and document is None, document=document)
     except MissingExtra:
         # said in the app's own keys, not the command line's options
         raise ExportError("Word export needs python-docx, which is not installed here. Install it with:\n"
                           f"  {install_command()}\n"
                           "then press w again. Or press m for Markdown or h for a web page, which need"
                           " nothing more.") from None
+
+
+DRAWING = "# Your plan\n\nDrawing the plan from your answers…"
 
 
 class PlanScreen(Screen):
@@ -59,8 +64,11 @@ class PlanScreen(Screen):
         Binding("j", "export('json')", "JSON", tooltip="Save the result as JSON data", show=False),
         Binding("t", "toggle_toc", "Contents", tooltip="Show or hide the table of contents"),
         Binding("p", "toggle_public", "Public",
-                tooltip="Leave out the register entries of people who have not agreed to publication, here and"
-                        " in exports"),
+                tooltip="Withhold the name, organisation and description of each register entry not published,"
+                        " here and in exports"),
+        Binding("c", "conflicts_record", "Conflicts record",
+                tooltip="Save the record of conflicts of interest the rules in force ask for, made from the"
+                        " register (the conflicts assessment of a covered procurement, for one)", show=False),
         Binding("o", "toggle_summary", "One page",
                 tooltip="Show the one-page summary, or the whole plan again; exports follow what is shown"),
     ]
@@ -71,7 +79,7 @@ class PlanScreen(Screen):
         self.session = session
         self.plan_meta = meta  # who and when; dated when the session began, so the same answers give the same plan
         self.reveal = reveal
-        self.public = False  # the public version: register entries without consent to publish left out
+        self.public = False  # the public version: the details of register entries not published withheld
         self.summary = False  # the one-page summary instead of the whole plan, here and in exports
         self.saved_as = ""  # the file last saved from here, named in the title bar
 
@@ -80,7 +88,8 @@ class PlanScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield MarkdownViewer(id="plan", show_table_of_contents=True)
+        # something at once: a long plan takes a second or two to draw, and the screen was blank meanwhile
+        yield MarkdownViewer(DRAWING, id="plan", show_table_of_contents=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -92,7 +101,7 @@ class PlanScreen(Screen):
     def show_state(self) -> None:
         state = "complete" if self.session.is_complete else f"draft: {self.session.progress()} answered"
         self.sub_title = (state + (" · one-page summary" if self.summary else "")
-                          + (" · public version (entries without consent left out)" if self.public else "")
+                          + (" · public version (details of entries not published withheld)" if self.public else "")
                           + (f" · saved as {self.saved_as}" if self.saved_as else ""))
 
     @work(exclusive=True, group="render")
@@ -103,8 +112,10 @@ class PlanScreen(Screen):
 
         try:
             # a draft's unanswered questions hold nothing back; the plan lists them as still to answer
-            text = render_markdown(self.flow, self.session.result(so_far=True), self.meta(), public=self.public,
-                                   narrow=self.app.size.width < 140, on_screen=True, summary=self.summary)
+            # in a thread, so that the screen shows and answers keys while the plan is drawn
+            text = await asyncio.to_thread(render_markdown, self.flow, self.session.result(so_far=True),
+                                           self.meta(), public=self.public, narrow=self.app.size.width < 140,
+                                           on_screen=True, summary=self.summary)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
             self.notify("The plan template has a problem; see the message.", severity="error")
@@ -147,8 +158,9 @@ class PlanScreen(Screen):
 
     def action_toggle_public(self) -> None:
         self.public = not self.public
-        self.notify("Public version: the register entries of people who have not agreed to publication are left"
-                    " out, here and in every export." if self.public else "Full version: every entry in the"
+        self.notify("Public version: each register entry not published keeps its role, type and handling, and its"
+                    " other details are withheld, here and in every export." if self.public else "Full version:"
+                    " every entry in the"
                     " register is shown, here and in every export.", title="Plan")
         self.render_plan()
 
@@ -166,17 +178,37 @@ class PlanScreen(Screen):
         self.summary = not self.summary
         self.render_plan()
 
-    def file_name(self, fmt: str) -> str:
+    def file_name(self, fmt: str, document: str | None = None) -> str:
         name = Path(Conversation(self.session).plan_file_name(fmt, self.public))
+        if document:
+            return f"{name.stem}-{document}{name.suffix}"
         return f"{name.stem}-summary{name.suffix}" if self.summary else name.name
 
-    def action_export(self, fmt: str) -> None:
+    def action_conflicts_record(self) -> None:
+        from ...plan.record import NoRegister, register_question
+        from ..widgets.dialogs import ChoiceDialog
+
+        try:
+            register_question(self.flow)
+        except NoRegister:
+            self.notify("This flow has no register of interests, so there is no conflicts record to make.",
+                        title="Conflicts record", timeout=8)
+            return
+
+        def chosen(fmt: str | None) -> None:
+            if fmt in FORMATS:
+                self.action_export(fmt, "conflicts-assessment")
+
+        self.app.push_screen(ChoiceDialog("Save the conflicts record as:", [
+            ("docx", "Word"), ("md", "Markdown"), ("html", "Web page"), ("json", "JSON")]), chosen)
+
+    def action_export(self, fmt: str, document: str | None = None) -> None:
         if self.app.is_web:
-            self.deliver(fmt)
+            self.deliver(fmt, document)
             return
         # the folder last saved to for this session, so that several saves are not typed again each time
         folder = self.app.plan_folders.get(self.session.name, Path.cwd())
-        proposed = folder / self.file_name(fmt)
+        proposed = folder / self.file_name(fmt, document)
 
         def chosen(path: Path | None) -> None:
             if path is None:
@@ -203,22 +235,22 @@ class PlanScreen(Screen):
             if path.exists():
                 def replace(yes: bool | None) -> None:
                     if yes:
-                        self.write(fmt, path, force=True)
+                        self.write(fmt, path, force=True, document=document)
                     else:
                         self.notify(visible(f"The plan was not saved: {path.name} was kept as it was."),
                                     title="Not saved", timeout=STAYS)
                 self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?", "Replace", "Keep it"),
                                      replace)
             else:
-                self.write(fmt, path, force=False)
+                self.write(fmt, path, force=False, document=document)
 
         self.app.push_screen(ExportDialog(FORMATS[fmt], proposed), chosen)
 
-    def write(self, fmt: str, path: Path, force: bool) -> None:
+    def write(self, fmt: str, path: Path, force: bool, document: str | None = None) -> None:
         from ...plan.register import names_people
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary)
+            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
             private = names_people(self.flow, self.session.answers, public=self.public)
             write_atomically(path, data, force=force, mode=PRIVATE if private else None)
         except ExportError as error:  # stays until dismissed: it may hold a command to copy
@@ -227,7 +259,7 @@ class PlanScreen(Screen):
         self.app.exported.append(path)
         self.app.plan_folders[self.session.name] = path.parent
         self.app.exported_answers = copy.deepcopy(self.session.answers)
-        if self.app.current is not None and self.app.current.session is self.session:
+        if document is None and self.app.current is not None and self.app.current.session is self.session:
             self.app.current.plan_saved(path)  # so that a later change to the flow can say it is out of date
         # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
         # as it covers part of the plan on a small screen, while the title bar keeps the name
@@ -235,13 +267,13 @@ class PlanScreen(Screen):
         self.saved_as = visible(path.name)
         self.show_state()
 
-    def deliver(self, fmt: str) -> None:
+    def deliver(self, fmt: str, document: str | None = None) -> None:
         import io
 
         try:
-            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary)
+            data = export_bytes(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
         except ExportError as error:
             self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
             return
-        name = self.file_name(fmt)
+        name = self.file_name(fmt, document)
         self.app.deliver_binary(io.BytesIO(data), save_filename=name)

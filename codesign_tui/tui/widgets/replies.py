@@ -187,6 +187,17 @@ class Composer(TextBox):
             event.prevent_default()
             self.post_message(self.Picked(int(event.character), question))
             return
+        if (event.character and event.character.isdigit() and question is not None and question.kind == "multiple"
+                and not any(c.isalpha() for c in self.value)):
+            # a number ticks, wherever the focus was left (the reply box, after a list answered in words):
+            # only a reply with a word already in it ("2 and 4") takes numbers as typing
+            checklist = self.screen.query("#checklist").results(Checklist)
+            found = next(checklist, None)
+            if found is not None and found.tick_number(event.character):
+                event.stop()
+                event.prevent_default()
+                found.focus()
+                return
         await super()._on_key(event)
 
 
@@ -238,6 +249,17 @@ class Checklist(HandsOnTyping, OptionList):
         index = self.question.values.index(value)
         self.replace_option_prompt_at_index(index, self._prompt(index + 1, self.question.options[index]))
 
+    def tick_number(self, character: str, typed: str = "", ticks: list[str] | None = None) -> bool:
+        """Tick (or untick) the option with this number, as part of a list of numbers being typed; False
+        when the character is not an option's number."""
+        if not (character.isdigit() and 1 <= int(character) <= self.option_count):
+            return False
+        self.highlighted = int(character) - 1
+        value = self.question.values[int(character) - 1]
+        self.toggle(value)
+        self._typed, self._typed_ticks = typed + character, [*(ticks or []), value]
+        return True
+
     def action_tick(self) -> None:
         if self.highlighted is not None:
             self.toggle(self.question.values[self.highlighted])
@@ -258,11 +280,7 @@ class Checklist(HandsOnTyping, OptionList):
             return
         typed, self._typed = self._typed, ""
         ticks, self._typed_ticks = self._typed_ticks, []
-        if character.isdigit() and 1 <= int(character) <= self.option_count:
-            self.highlighted = int(character) - 1
-            value = self.question.values[int(character) - 1]
-            self.toggle(value)
-            self._typed, self._typed_ticks = typed + character, [*ticks, value]
+        if self.tick_number(character, typed, ticks):
             event.stop()
             event.prevent_default()
         elif character == "," or (character == " " and typed):

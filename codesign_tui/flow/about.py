@@ -1,0 +1,54 @@
+"""Whom a warning is about: the register entries a raised flag names, said the same way in the plan, the
+conversation and the records, and without names in a public version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Flow, Question
+
+# By convention a register's person is the field `name`, their organisation `organisation` and their part in
+# the work `role`; a flow that has none of them is named by entry number alone.
+NAME_FIELD = "name"
+ORGANISATION_FIELD = "organisation"
+ROLE_FIELD = "role"
+
+
+def entry_label(question: Question, record: dict[str, Any], index: int, *, public: bool) -> str:
+    """An entry as a warning names it: "Sam Jones (Example Community Trust)"; in a public version, by its
+    number and role alone ("entry 2 (Lived experience member)"), since names are left out there."""
+    def value(field_id: str) -> str:
+        given = record.get(field_id) if question.field(field_id) is not None else None
+        return str(given).strip() if given not in (None, "") else ""
+
+    name, organisation, role = value(NAME_FIELD), value(ORGANISATION_FIELD), value(ROLE_FIELD)
+    if public or not name:
+        return f"entry {index + 1}" + (f" ({role})" if role else "")
+    return name + (f" ({organisation})" if organisation else "")
+
+
+def flag_about(flow: Flow, answers: dict[str, Any], flag: Any, *, public: bool) -> list[str]:
+    """The entries a raised flag is about, as `entry_label` says them (empty for a flag about no register)."""
+    register = getattr(flag, "register", "")
+    if not register or not flow.has_question(register):
+        return []
+    records = answers.get(register)
+    if not isinstance(records, list):
+        return []
+    question = flow.question(register)
+    return [entry_label(question, records[i], i, public=public) for i in flag.entries
+            if i < len(records) and isinstance(records[i], dict)]
+
+
+def about_sentence(labels: list[str]) -> str:
+    """ "About: Sam Jones (Example Community Trust)." or "About 2 entries: …; …." """
+    if not labels:
+        return ""
+    lead = "About" if len(labels) == 1 else f"About {len(labels)} entries"
+    return f"{lead}: {'; '.join(labels)}."
+
+
+def flag_text(flow: Flow, answers: dict[str, Any], flag: Any, *, public: bool) -> str:
+    """A raised flag's text, with whom it is about when it concerns register entries."""
+    about = about_sentence(flag_about(flow, answers, flag, public=public))
+    return f"{flag.text} {about}" if about else flag.text

@@ -1,0 +1,132 @@
+"""The full-screen app after a second trial (issue 26), through Pilot: numbers tick in a tick-box question
+wherever the focus was left, a changed answer is said after Ctrl+B as after Esc, and at 80x24 the header
+keeps the work's name."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from codesign_tui.tui.app import make_app
+from codesign_tui.tui.widgets.turns import NoteTurn
+
+from test_tui import _flow, current, engagement_before, press
+
+
+async def test_a_number_ticks_in_a_tick_box_list_after_a_list_answered_in_words():
+    """From a trial: after a tick-box question answered in words, the next one's numbers went into the reply
+    box ("123", then "Sorry: choose a number from 1 to 5") instead of ticking."""
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        topics = list(app.screen.flow.question("training_topics").values)
+        await press(pilot, *"1 and 2", "enter")  # in words: the reply box keeps the focus
+        assert app.screen.session.answers["training_topics"] == topics[:2]
+        assert current(app) == "training_who"
+        composer = app.screen.query_one("#composer", Input)
+        who = list(app.screen.flow.question("training_who").values)
+        await press(pilot, "1", "3")
+        assert composer.value == "" and app.screen.query_one("#checklist").selected == [who[0], who[2]]
+        await press(pilot, "enter")
+        assert app.screen.session.answers["training_who"] == [who[0], who[2]]
+
+
+async def test_numbers_in_a_reply_with_a_word_are_still_typing():
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        topics = list(app.screen.flow.question("training_topics").values)
+        app.screen.query_one("#composer", Input).focus()
+        await pilot.pause()
+        await press(pilot, *"1 and 3", "enter")  # begun with a number in the reply box, then a word: read whole
+        assert app.screen.session.answers["training_topics"] == [topics[0], topics[2]]
+        who = list(app.screen.flow.question("training_who").values)
+        await press(pilot, *"2 and 4", "enter")
+        assert app.screen.session.answers["training_who"] == [who[1], who[3]]
+
+
+async def test_changing_an_answer_after_ctrl_b_says_what_changed():
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await press(pilot, "1", "1")
+        assert current(app) == "time_for_relationships"
+        await press(pilot, "ctrl+b")
+        assert current(app) == "problem_type"
+        await press(pilot, "2")
+        flow = app.screen.flow
+        problem = flow.question("problem_type")
+        said = " ".join(" ".join(str(turn.render()).split()) for turn in app.screen.query(NoteTurn))
+        assert (f"Your answer to “{problem.prompt.rstrip('?')}” is now {problem.options[1].label} (it was"
+                f" {problem.options[0].label})." in said)
+
+
+async def test_at_80_columns_the_header_keeps_the_works_name():
+    name = "Short breaks for unpaid carers across Bolton"  # 44 characters
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.session.project = name
+        screen.fit_title()
+        await pilot.pause()
+        assert screen.title == name and "…" not in screen.title
+        # wider, the flow's title comes back beside it
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert screen.title == f"{name} · {screen.flow.title}"
+        assert screen.sub_title.endswith(" answered")
+
+
+async def test_the_plan_screen_shows_something_at_once_while_the_plan_is_drawn(monkeypatch):
+    """From a trial: the plan screen was blank for 1.8 s (160x50) before the plan appeared."""
+    import threading
+
+    from textual.widgets import MarkdownViewer
+
+    import codesign_tui.plan.render as rendering
+    from codesign_tui.tui.screens.plan import PlanScreen
+
+    drawing, go_on = threading.Event(), threading.Event()
+    real = rendering.render_markdown
+
+    def slow(*args, **kwargs):  # a long plan: drawing takes a while
+        drawing.set()
+        go_on.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(rendering, "render_markdown", slow)
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        await press(pilot, "1", "1")
+        await press(pilot, "ctrl+o")
+        screen = app.screen
+        assert isinstance(screen, PlanScreen)
+        while not drawing.is_set():
+            await pilot.pause()
+        await pilot.pause()
+        # while the plan is drawn, the screen says so (and answers keys), rather than showing nothing
+        viewer = screen.query_one(MarkdownViewer)
+        assert "Drawing the plan from your answers" in viewer.document.source
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "Drawing the plan" not in viewer.document.source and "## " in viewer.document.source
+
+
+async def test_going_back_does_not_spell_out_an_abbreviation_a_second_time():
+    """From a trial: "VCSE" was spelt out at question 11 (an option) and again at question 15, after Ctrl+B
+    had drawn the transcript again (the options of question 11 are not drawn again)."""
+    from test_tui import QuestionTurn
+
+    app, vcse = engagement_before("training_topics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await press(pilot, "1", "enter")
+        await press(pilot, "2", "enter")  # question 11's options spelt VCSE out
+        await press(pilot, "1", "1", "1")
+        assert current(app) == "vcse_same_guidance"
+        await press(pilot, "ctrl+b", "1")
+        assert current(app) == "vcse_same_guidance"
+        prompt = str(app.screen.query(QuestionTurn).last().query_one(".prompt").render())
+        assert "VCSE partners" in prompt and vcse.meaning not in prompt
