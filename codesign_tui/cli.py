@@ -1206,7 +1206,9 @@ def _room(options: argparse.Namespace) -> int:
         return _error(f"another room is using {folder}; stop it first, or give another --dir")
     except ExportError as error:
         return _error(str(error))
-    room.example = example
+    if example is not None:  # otherwise the one the room's index keeps, if the trainer chose one
+        room.example = example
+        room.save_index()
     host = options.host
     if host not in LOOPBACK and not host.startswith("127."):
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
@@ -1216,8 +1218,8 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: a participant's answers could not be read: {_shown(damaged)}", file=sys.stderr)
     try:
         address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
-        print((f"The room discusses the worked example {example.name!r}: participants read its scenario first.\n"
-               if example is not None else "") + f"Participants open: {address}/\n"
+        print((f"The room discusses the worked example {room.example.name!r}: participants read its scenario"
+               " first.\n" if room.example is not None else "") + f"Participants open: {address}/\n"
               f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
               f"Answers are saved in {folder}, one file per participant."
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."

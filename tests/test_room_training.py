@@ -6,6 +6,7 @@ case."""
 from __future__ import annotations
 
 import html
+import json
 
 import yaml
 
@@ -171,3 +172,87 @@ async def test_a_new_round_keeps_the_seats_and_gives_each_round_its_folder_and_i
             1: {"space_to_shape": "no"}, 2: {}}
     finally:
         again.close()
+
+
+async def test_the_trainer_chooses_a_worked_example_on_the_room_page_before_anyone_answers(open_room, appendix2,  # noqa: F811
+                                                                                           tmp_path):
+    from codesign_tui.room.seats import Room
+
+    server, room = await open_room(appendix2, facilitate=True)
+    early = open_room.person(server)
+    await early.join("Early")  # seated before the choice: told on the next page
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    assert "Have the room discuss a worked example" in trainer.text
+    assert f'<option value="point-oldham">{OLDHAM.title}</option>' in html.unescape(trainer.text)
+    await trainer.post(f"/trainer/{room.trainer_token}/example", {"example": "point-oldham"})
+    assert room.example is not None and room.example.name == "point-oldham"
+    assert "participants read its scenario first" in trainer.text
+    for secret in ("Our assumption", *LEVELS):  # the page may be projected: the case's answers stay hidden
+        assert secret not in trainer.text
+    late = open_room.person(server)
+    await late.join("Late")
+    assert late.path == "/scenario" and "parent carer forum" in late.text
+    await early.get("/question")
+    assert "read its scenario" in html.unescape(early.text) and '<a href="/scenario">The scenario</a>' in early.text
+    await early.answer("yes")
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    assert "Discuss another example" not in trainer.text  # someone has answered: the case is fixed
+    await trainer.post(f"/trainer/{room.trainer_token}/example", {"example": "bolton-co-design-toolkit"})
+    assert room.example.name == "point-oldham" and "start a new round" in trainer.text
+    room.close()  # the choice outlives the room: its index keeps it
+    assert json.loads((tmp_path / "room" / ".room.json").read_text())["example"] == "point-oldham"
+    again = Room(appendix2, tmp_path / "room", facilitate=True)
+    try:
+        assert again.example is not None and again.example.name == "point-oldham"
+    finally:
+        again.close()
+
+
+async def test_a_room_folder_of_rounds_is_reported_as_its_current_round(open_room, appendix2, tmp_path):  # noqa: F811
+    from codesign_tui.cohort import build_cohort, render_json, render_markdown
+
+    server, room = await example_room(open_room, appendix2)
+    people = [open_room.person(server) for _ in range(3)]
+    for number, person in enumerate(people):
+        await person.join(f"Person {number}")
+        await person.get("/question")
+        for value in APPENDIX2.values():
+            await person.answer(value)
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    await trainer.post(f"/trainer/{room.trainer_token}/round", {"confirm": "yes"})
+    await people[0].get("/question")
+    await people[0].answer("no")
+    await room.settle()
+    folder = tmp_path / "room"
+    cohort = build_cohort([folder])
+    # each seat once: round 2's three answer sets, not round 1's and round 2's together
+    assert cohort.answer_sets == 3 and cohort.files == 3
+    assert next(q for q in cohort.flows[0].questions if q.question.id == "space_to_shape").answered == 1
+    report = render_markdown(cohort)
+    assert "is a room of 2 rounds: this report reads the current one" in report and "round-2" in report
+    assert "round-1 for round 1" in report
+    assert json.loads(render_json(cohort))["rounds"] == cohort.rounds
+    assert build_cohort([folder / "round-1"]).answer_sets == 3 and not build_cohort([folder / "round-1"]).rounds
+
+
+async def test_a_background_refresh_leaves_the_new_round_note_for_the_page_the_person_reads(open_room, appendix2):  # noqa: F811
+    server, room = await example_room(open_room, appendix2)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    await ann.get("/question")
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    await ann.get("/plan")
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    await trainer.post(f"/trainer/{room.trainer_token}/round", {"confirm": "yes"})
+    # the waiting plan page fetches itself again (room.js), follows the room into round 2, then reloads
+    async with ann.http.get(server.make_url("/plan"), headers={"X-Room-Refresh": "1"}) as response:
+        fetched = await response.text()
+    assert response.url.path.startswith("/question/") and "data-follow" not in fetched
+    await ann.get(str(response.url.path))  # the reload: the page the person reads
+    assert "Round 2 has started" in ann.text
+    await ann.get(str(response.url.path))  # and said once
+    assert "Round 2 has started" not in ann.text

@@ -32,19 +32,13 @@ def revealed(paths: Iterable[Path | str]) -> bool:
     """Whether the recommendation may be shown for these answers: each path is a room (or a round of one,
     DIR/round-N) whose index says it was revealed. Anything else (a folder of collected answers, a file)
     waits for the trainer to reveal it. An index that cannot be read reveals nothing."""
-    import json
-
     found = False
     for path in map(Path, paths):
         index, number = path / ROOM_INDEX, 0
         if not index.is_file() and path.name.startswith(ROUND) and path.name[len(ROUND):].isdigit():
             index, number = path.parent / ROOM_INDEX, int(path.name[len(ROUND):])
-        try:
-            with open(index, "rb") as file:
-                data = json.loads(file.read(1_000_000).decode("utf-8"))
-        except (OSError, ValueError):
-            return False
-        if not isinstance(data, dict):
+        data = _room_index(index)
+        if data is None:
             return False
         if number:
             rounds = data.get("rounds")
@@ -56,6 +50,36 @@ def revealed(paths: Iterable[Path | str]) -> bool:
             return False
         found = True
     return found
+
+
+def _room_index(index: Path) -> dict | None:
+    """A room's index as data, or None when it cannot be read (bounded: an index is a few kilobytes)."""
+    import json
+
+    try:
+        with open(index, "rb") as file:
+            data = json.loads(file.read(1_000_000).decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def current_round(folder: Path) -> tuple[Path, list[int]] | None:
+    """A room folder whose trainer started a second round: its current round's folder (DIR/round-N, as the
+    room's index says, or the highest-numbered one when the index cannot be read) and every round's number.
+    None for any other path. Reading the whole folder would count each seat once a round."""
+    try:
+        numbers = sorted(int(entry.name[len(ROUND):]) for entry in os.scandir(folder)
+                         if entry.name.startswith(ROUND) and entry.name[len(ROUND):].isdigit()
+                         and len(entry.name) < len(ROUND) + 7 and entry.is_dir())
+    except OSError:
+        return None
+    if not numbers:
+        return None
+    number = (_room_index(folder / ROOM_INDEX) or {}).get("round")
+    if not (isinstance(number, int) and number in numbers):
+        number = numbers[-1]
+    return folder / f"{ROUND}{number}", numbers
 
 
 def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
@@ -74,6 +98,19 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
         if flow is None:
             raise ValueError("comparing with a case needs its flow")
         tallies[flow.id] = Tally(flow, case)
+    read = []
+    for path in map(Path, paths):
+        rounds = current_round(path)
+        if rounds is not None:  # a room of rounds: its current round, as the trainer's page reports it
+            path, numbers = rounds
+            earlier = [n for n in numbers if str(n) != path.name[len(ROUND):]]
+            cohort.rounds.append(
+                f"{display_path(path.parent)} is a room of {len(numbers)} rounds: this report reads the current"
+                f" one, {display_path(path)}, alone (each seat answered once a round)"
+                + (f"; give {display_path(path.parent / f'{ROUND}{earlier[0]}')} for"
+                   f" round {earlier[0]}." if earlier else "."))
+        read.append(path)
+    paths = read
     flows = _FlowFinder(flow, find_flow or _shipped_flow)
     sessions: dict[tuple[str, str], str] = {}  # (flow, session id) -> the file counted for it
     with _no_cycle_collection():

@@ -188,6 +188,7 @@ class Cohort:
     skipped: list[Skipped] = field(default_factory=list)
     set_aside: list[Any] = field(default_factory=list)  # problems (warnings): answers counted without, and why
     files: int = 0
+    rounds: list[str] = field(default_factory=list)  # a room of rounds given by its folder: which round was read
 
     @property
     def answer_sets(self) -> int:

@@ -46,6 +46,8 @@ def render_markdown(cohort: Cohort, on_screen: bool = False, narrow: bool = Fals
     if skipped:
         summary += f"; {skipped:,} file{'s' if skipped != 1 else ''} skipped (listed at the end)"
     out += [summary + ".", ""]
+    for said in cohort.rounds:
+        out += [md(said), ""]
     if len(cohort.flows) > 1:
         out += ["The files answer more than one flow, so each flow is reported on its own, the flow with the"
                 " most answer sets first.", ""]
@@ -287,6 +289,7 @@ def to_data(cohort: Cohort, reveal: bool = True) -> dict[str, Any]:
         "disagreement_measure": MEASURE,
         "flows": [_flow_data(f, reveal) for f in cohort.flows],
         "skipped": [{"path": s.path, "reason": s.reason} for s in cohort.skipped],
+        "rounds": list(cohort.rounds),
     }
 
 

@@ -187,10 +187,18 @@ def address_of(question: Question) -> str:
     return "/question/" + quote(question.id, safe="")
 
 
+REFRESH = "X-Room-Refresh"  # sent by room.js when it fetches a page again in the background
+
+
 def told(request: web.Request, seat: Seat) -> list[tuple[str, str]]:
     """What the seat's next page says, said once. Before the trainer's reveal nothing names the
-    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown."""
-    notes, seat.notes = seat.notes, []
+    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown.
+    A page fetched again in the background (room.js) leaves them for the page the person will read: that
+    fetch may follow the room into a new round, and the page it then loads must still say so."""
+    if request.headers.get(REFRESH) == "1":
+        notes = list(seat.notes)
+    else:
+        notes, seat.notes = seat.notes, []
     if request.app[ROOM].revealed:
         return notes
     return [(kind, text) for kind, text in notes if kind != "level"]
@@ -639,6 +647,8 @@ async def trainer_page(request: web.Request) -> web.Response:
         people.sort(key=lambda p: (p["name"].casefold(), p["seat"]))
     notes, room.trainer_notes = room.trainer_notes, []
     new_code, room.trainer_code = room.trainer_code, ""
+    from .training import example_choice
+
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html
 
@@ -647,7 +657,7 @@ async def trainer_page(request: web.Request) -> web.Response:
                 in_progress=sum(1 for p in people if p["answered"] and not p["finished"]),
                 report=stacked(for_the_page(to_html(demote(report)))) if report else "",
                 address=address_parts(request.app[ADDRESS] or f"{request.scheme}://{request.host}"),
-                token=request.match_info["token"], order=order, orders=ORDERS,
+                token=request.match_info["token"], order=order, orders=ORDERS, **example_choice(room),
                 live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code)
 
 

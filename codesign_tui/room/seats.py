@@ -346,6 +346,7 @@ class Room:
         # seat codes are never written: they expire with the room that gave them
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
                 "next_seat": self.next_seat, **self._rounds_data(),
+                **({"example": self.example.name} if self.example is not None else {}),
                 "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
         return json.dumps(data, indent=1).encode("utf-8")
 
@@ -408,6 +409,10 @@ class Room:
             self.rounds = {r["number"]: r.get("revealed") is True for r in data.get("rounds") or []
                            if isinstance(r, dict) and isinstance(r.get("number"), int) and r["number"] < number}
             use_round(self, number)
+        if isinstance(data.get("example"), str):  # chosen on the trainer's page, or given when it started
+            from .training import examples_for
+
+            self.example = examples_for(self).get(data["example"])
         next_seat = data.get("next_seat")
         self.next_seat = next_seat if isinstance(next_seat, int) and 0 < next_seat < 1_000_000 else 1
         for item in data.get("seats") or []:

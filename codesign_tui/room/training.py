@@ -30,6 +30,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/scenario", scenario_page)
     app.router.add_post("/trainer/{token}/pace", trainer_pace)
     app.router.add_post("/trainer/{token}/round", trainer_round)
+    app.router.add_post("/trainer/{token}/example", trainer_example)
 
 
 def waiting(room: Any, question: Question | None) -> str:
@@ -178,3 +179,49 @@ async def trainer_round(request: web.Request) -> web.StreamResponse:
     room.trainer_notes = [("round", f"Round {number} has started. Everyone keeps their seat; the answers of round"
                                     f" {number - 1} are kept in {ROUND}{number - 1}.")]
     raise web.HTTPSeeOther(f"/trainer/{token}")
+
+
+# -- choosing a worked example on the trainer's page ----------------------------------------------------
+
+def examples_for(room: Any) -> dict[str, Any]:
+    """The worked examples that answer the room's flow, by name (flows/examples/)."""
+    from ..plan.handout import examples_by_name
+    from ..resources import flows_dir
+
+    return {name: example for name, example in examples_by_name(flows_dir()).items() if example.flow == room.flow.id}
+
+
+def may_choose_example(room: Any) -> bool:
+    """A worked example is chosen before anyone in the round has answered: a scenario changed under answers
+    already given would make them answers to another case."""
+    return not any(seat.session.answers for seat in room.seats.values())
+
+
+def example_choice(room: Any) -> dict[str, Any]:
+    """What the trainer's page needs to offer a worked example for the room."""
+    return {"examples": sorted(examples_for(room).values(), key=lambda example: example.title),
+            "may_choose_example": may_choose_example(room)}
+
+
+async def trainer_example(request: web.Request) -> web.StreamResponse:
+    """The room discusses the worked example the trainer chose: participants read its scenario first (those
+    seated already are told on their next page); kept in the room's index, so a room started again keeps it."""
+    from .app import trainer
+
+    room = trainer(request)
+    form = await request.post()
+    chosen = examples_for(room).get(str(form.get("example", "")))
+    if chosen is None:
+        room.trainer_notes = [("example", "Choose one of the worked examples listed.")]
+    elif not may_choose_example(room):
+        room.trainer_notes = [("example", "Someone has answered already, so the example stays as it is: start a new"
+                                          " round to discuss another.")]
+    elif room.example is None or room.example.name != chosen.name:
+        room.example = chosen
+        room.save_index()
+        for seat in room.seats.values():
+            seat.notes.append(("scenario", f"The room discusses a worked example, {chosen.title}: read its scenario"
+                                           " (the link The scenario) before you answer."))
+        room.trainer_notes = [("example", f"The room discusses {chosen.title}: participants read its scenario"
+                                          " first. Its answers stay hidden.")]
+    raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")

@@ -69,7 +69,9 @@
   var seconds = 5;
   function refresh() {
     if (document.visibilityState === "hidden") return;
-    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    // marked as a background fetch, so that what the room has to tell the person (a new round has started)
+    // is left for the page they will read, not taken by this one
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", headers: { "X-Room-Refresh": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (text) {
         if (!text) return;
