@@ -134,6 +134,10 @@ def _parser() -> argparse.ArgumentParser:
     cohort.add_argument("--flow", metavar="FLOW",
                         help="report on this flow alone (an id or a flow file); files for other flows are"
                              " skipped. Without it, each flow found is reported on its own")
+    cohort.add_argument("--example", metavar="EXAMPLE",
+                        help="compare the room with a worked example (from `codesign examples`): per question,"
+                             " how many gave the case's answer; the share reaching its recommendation; who"
+                             " differs most, by seat number")
     cohort.add_argument("--format", choices=("md", "json"), default="md", help="Markdown (default) or JSON")
     cohort.add_argument("-o", "--output", type=Path, metavar="PATH", help="write here instead of the screen")
     cohort.add_argument("--force", action="store_true", help="replace the output file if it exists")
@@ -156,7 +160,9 @@ def _parser() -> argparse.ArgumentParser:
 
     room = commands.add_parser("room", help="run a training room: the conversation as a web page for each"
                                " participant, one server, a page for the trainer")
-    room.add_argument("flow", nargs="?", default="appendix2", help="the flow the room answers (default appendix2)")
+    room.add_argument("flow", nargs="?", default="appendix2",
+                      help="the flow the room answers (default appendix2), or a worked example from `codesign"
+                           " examples`, whose scenario participants read first (its answers stay hidden)")
     room.add_argument("--dir", type=Path, required=True, metavar="DIR",
                       help="the room folder: one answers file per participant, written after every answer")
     room.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine)")
@@ -168,6 +174,9 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--passphrase", metavar="TEXT", default="",
                       help="participants type this to join (or set CODESIGN_ROOM_PASSPHRASE, which ps cannot show)")
     room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
+    room.add_argument("--seats-per-address", type=int, default=5, metavar="N",
+                      help="seats one network address may take in ten minutes (default 5); raise it when the"
+                           " whole room reaches this machine from one address, through a proxy or one router")
     room.set_defaults(run=_room)
 
     flow_map = commands.add_parser("map", help="the whole flow as one picture: its questions, branches and how"
@@ -935,15 +944,36 @@ def _cohort(options: argparse.Namespace) -> int:
         flow = _load(options.flow)
         if flow is None:
             return EXIT_PROBLEMS
+    example = case = None
+    if options.example is not None:
+        from .cohort.gather import case_of
+        from .plan.handout import examples_by_name
+        from .resources import flows_dir
+
+        found = examples_by_name(flows_dir())
+        example = found.get(options.example)
+        if example is None:
+            from .flow.problems import did_you_mean
+
+            hint = did_you_mean(options.example, found)
+            return _error(f"no worked example called {_shown(options.example)!r}" + (f"; {hint}" if hint else "")
+                          + f" (the examples: {', '.join(sorted(found))})")
+        if flow is not None and flow.id != example.flow:
+            return _error(f"the example {example.name!r} answers the flow {example.flow!r}, not {flow.id!r};"
+                          " leave out --flow to use the example's")
+        flow = flow or _load(example.flow)
+        if flow is None:
+            return EXIT_PROBLEMS
+        case = case_of(flow, example)
     if options.show:
         if not sys.stdin.isatty() or not sys.stdout.isatty():
             return _error("--show needs a terminal; leave it out to print the report")
         from .tui.app import make_app
 
-        app = make_app(flow=flow, cohort=list(options.paths))
+        app = make_app(flow=flow, cohort=list(options.paths), example=example)
         app.run()
         return app.return_code or EXIT_OK
-    cohort = build_cohort(options.paths, flow=flow)
+    cohort = build_cohort(options.paths, flow=flow, case=case)
     if not cohort.answer_sets:
         for item in cohort.skipped:
             print(_shown(f"{item.path}: skipped: {item.reason}"), file=sys.stderr)
@@ -1156,22 +1186,30 @@ def _room(options: argparse.Namespace) -> int:
     from .room.app import make_app
     from .room.door import serve
     from .room.seats import Limits, Room
+    from .plan.handout import examples_by_name
+    from .resources import flows_dir
     from .sessions import SessionOpen
 
-    flow = _load(options.flow)
+    example = examples_by_name(flows_dir()).get(options.flow)
+    flow = _load(example.flow if example is not None else options.flow)
     if flow is None:
         return EXIT_PROBLEMS
     if options.max_participants < 1:
         return _error("--max-participants must be at least 1")
+    if options.seats_per_address < 1:
+        return _error("--seats-per-address must be at least 1")
     passphrase = options.passphrase or os.environ.get("CODESIGN_ROOM_PASSPHRASE", "")
     folder = options.dir.expanduser().resolve()
     try:
         room = Room(flow, folder, own_flow_path(flow.path), facilitate=options.facilitate, passphrase=passphrase,
-                    limits=Limits(participants=options.max_participants))
+                    limits=Limits(participants=options.max_participants, joins=options.seats_per_address))
     except SessionOpen:
         return _error(f"another room is using {folder}; stop it first, or give another --dir")
     except ExportError as error:
         return _error(str(error))
+    if example is not None:  # otherwise the one the room's index keeps, if the trainer chose one
+        room.example = example
+        room.save_index()
     host = options.host
     if host not in LOOPBACK and not host.startswith("127."):
         print(f"Warning: listening on {host}: anyone who can reach this machine on that network can open the room."
@@ -1181,7 +1219,8 @@ def _room(options: argparse.Namespace) -> int:
         print(f"Warning: a participant's answers could not be read: {_shown(damaged)}", file=sys.stderr)
     try:
         address = options.public_url.rstrip("/") if options.public_url else public_url(host, options.port)
-        print(f"Participants open: {address}/\n"
+        print((f"The room discusses the worked example {room.example.name!r}: participants read its scenario"
+               " first.\n" if room.example is not None else "") + f"Participants open: {address}/\n"
               f"Your page (keep it to yourself): {address}/trainer/{room.trainer_token}\n"
               f"Answers are saved in {folder}, one file per participant."
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."

@@ -54,6 +54,8 @@ def to_yaml(session: Session, updated: str = "") -> str:
         meta["drafts"] = drafts
     if session.plans:
         meta["plans"] = session.plans
+    if session.seat:
+        meta["seat"] = session.seat
     if session.example:
         meta["example"] = session.example
     data["session"] = meta

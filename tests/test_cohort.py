@@ -516,7 +516,10 @@ def test_cli_names_each_answer_set_aside_on_stderr():
     assert run.returncode == 0, run.stderr
     assert "not-an-option.yaml:4:11: warning: budget: 'maybe' is not one of the answers" in run.stderr
     assert "unknown-id.yaml:4:3: warning: 'budgett' is not a question of flow 'engagement-plan'" in run.stderr
-    assert "set aside" in run.stderr and "maybe" not in run.stdout
+    assert "set aside" in run.stderr
+    # the report names them per question (issue 29), where "1 partial" alone said nothing
+    assert "1 answer not counted: 'maybe' is not an answer." in run.stdout
+    assert "- **“budgett”** 1 answer not counted: not a question of this flow." in run.stdout
 
 
 def test_the_report_says_how_many_would_be_higher_once_confirmed(tmp_path):

@@ -158,6 +158,8 @@ async def test_facilitator_mode_hides_the_recommendation_until_revealed():
         assert "F4" in str(screen.query_one("#reply-hint").render())
         await pilot.press("f4")
         await pilot.pause()
+        await pilot.click("#yes")  # F4 asks first (issue 29)
+        await pilot.pause()
         ladder = str(screen.query_one("#ladder").render())
         assert "★ ◆ ✓ Co-produce" in ladder and "★ The recommendation" in ladder
         assert "Recommendation: Co-produce" in str(screen.query(NoteTurn).last().render())

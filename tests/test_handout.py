@@ -57,8 +57,9 @@ def test_an_unknown_question_in_an_examples_reasons_is_an_error(tmp_path):
     shutil.copy(flows_dir() / "appendix2.yaml", tmp_path / "appendix2.yaml")
     (tmp_path / "examples").mkdir()
     text = (flows_dir() / "examples" / "point-oldham.yaml").read_text(encoding="utf-8")
-    (tmp_path / "examples" / "point-oldham.yaml").write_text(text + "reasons:\n  budjet: Nothing said.\n",
-                                                             encoding="utf-8")
+    text = text.replace("\n  budget: The case never", "\n  budjet: The case never")  # a misspelt question id
+    assert "budjet:" in text
+    (tmp_path / "examples" / "point-oldham.yaml").write_text(text, encoding="utf-8")
     problems = validate_paths([tmp_path / "appendix2.yaml"]).problems
     assert [(p.message, p.hint) for p in problems.errors] == [
         ("example 'point-oldham': a reason for 'budjet', which is not a question of 'appendix2'", "did you mean 'budget'?")]

@@ -480,15 +480,17 @@ async def test_the_trainer_sees_who_joined_how_far_each_got_and_who_finished(ope
     # who is part-way through, as well as who has joined and who has finished
     assert ("<strong>4</strong> joined · <strong>2</strong> in progress · <strong>1</strong> finished"
             in trainer.text)
-    cells = r'<tr><td data-label="Who">(.*?)</td><td data-label="Seat code">(.*?)</td><td data-label="Answered">(.*?)</td>'
+    cells = (r'<tr><td data-label="Seat number">(.*?)</td><td data-label="Who">(.*?)</td>'
+             r'<td data-label="Seat code">(.*?)</td><td data-label="Answered">(.*?)</td>')
     rows = re.findall(cells + r'<td data-label="Finished">(.*?)</td>', trainer.text)
     seat = next(s for s in room.seats.values() if not s.session.prepared_by)
     # the trainer's page is often projected: it shows only enough of a code to tell seats apart; the rows are
-    # listed by name (not in the order people joined), or by how far each has got
-    assert [(r[0], r[2], r[3]) for r in rows] == [("Al", "2 of 8", "Not yet"), ("Ann", "8 of 8", "Yes"),
-                                                  ("Bo", "1 of 8", "Not yet"),
-                                                  (f"Seat {seat.code[:2]}····", "0 of 8", "Not yet")]
-    assert all(r[1].endswith("····") for r in rows)
+    # listed by name (not in the order people joined), or by how far each has got, or by seat number; each
+    # seat's number, given in the order people joined, is the one every report names it by (issue 29)
+    assert [(r[0], r[1], r[3], r[4]) for r in rows] == [
+        ("4", "Al", "2 of 8", "Not yet"), ("1", "Ann", "8 of 8", "Yes"), ("2", "Bo", "1 of 8", "Not yet"),
+        ("3", f"Seat {seat.code[:2]}····", "0 of 8", "Not yet")]
+    assert all(r[2].endswith("····") for r in rows)
     assert not any(s.code in trainer.text for s in room.seats.values())
     assert "data-live" in trainer.text and 'src="/room.js"' in trainer.text
     # the address in pieces a narrow screen may put on two lines, the port never broken
@@ -497,8 +499,11 @@ async def test_the_trainer_sees_who_joined_how_far_each_got_and_who_finished(ope
             in trainer.text)
     await trainer.get(f"/trainer/{room.trainer_token}?order=progress")
     rows = re.findall(cells, trainer.text)
-    assert [r[0] for r in rows] == ["Ann", "Al", "Bo", f"Seat {seat.code[:2]}····"]
+    assert [r[1] for r in rows] == ["Ann", "Al", "Bo", f"Seat {seat.code[:2]}····"]
     assert "Listed by how far each has got." in trainer.text and '<a href="?order=name">' in trainer.text
+    await trainer.get(f"/trainer/{room.trainer_token}?order=number")
+    assert [r[0] for r in re.findall(cells, trainer.text)] == ["1", "2", "3", "4"]
+    assert "Listed by seat number." in trainer.text
     assert "How the room answered" in trainer.text and "pie showData" not in trainer.text
     async with trainer.http.get(server.make_url(f"/trainer/{room.trainer_token}/report.md")) as response:
         report = await response.text()
@@ -524,8 +529,13 @@ async def test_in_facilitator_mode_the_recommendation_waits_for_one_reveal_for_t
     await trainer.post(f"/trainer/{room.trainer_token}/reveal", {}, csrf=False)
     assert trainer.status == 403 and not room.revealed
     await trainer.get(f"/trainer/{room.trainer_token}")
+    assert "### Recommendations" not in trainer.text and "Consult" not in trainer.text
     await trainer.post(f"/trainer/{room.trainer_token}/reveal", {})
+    # the reveal asks first (issue 29): a page of its own, so that it works without script
+    assert not room.revealed and "Reveal the recommendations?" in trainer.text and "Not yet" in trainer.text
+    await trainer.post(f"/trainer/{room.trainer_token}/reveal", {"confirm": "yes"})
     assert room.revealed and "The recommendations are revealed" in trainer.text
+    assert "<h3>Recommendations</h3>" in trainer.text or "Recommendations</h" in trainer.text
     await ann.get("/plan")
     assert "Recommendation:" in ann.text
 

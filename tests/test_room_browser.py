@@ -133,6 +133,7 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     await choose(bo, "A proven solution already exists")
     await expect(trainer.locator("tbody tr").nth(1)).to_contain_text("2 of 8", timeout=20_000)
     await trainer.get_by_role("button", name="Reveal the recommendations to the room").click()
+    await trainer.get_by_role("button", name="Yes, reveal them to the room").click()  # it asks first (issue 29)
     await expect(trainer.get_by_text("The recommendations are revealed")).to_be_visible()
     # Ann's waiting page shows the recommendation without a reload
     await expect(ann.get_by_role("heading", name=re.compile("^Recommendation: "))).to_be_visible(timeout=20_000)

@@ -10,26 +10,107 @@ import os
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..flow.answers import check_answers, read_answers
+from ..flow.answers import AnswersFile, check_answers, fit_answers, read_answers
 from ..flow.engine import evaluate
 from ..flow.model import Flow
 from ..flow.problems import FlowError, Problems, display_path
-from .model import Cohort, Skipped, Tally
+from .model import Case, Cohort, Skipped, Tally
 
 SUFFIXES = (".yaml", ".yml")
+ROOM_INDEX = ".room.json"  # a room's index (room/seats.py), which says whether the room was revealed
+ROUND = "round-"  # a round of a room: DIR/round-1, DIR/round-2, each read as a room is
+
+
+def case_of(flow: Flow, example) -> Case:
+    """A worked example (flow/examples.py) as a case to compare a room with: its answers checked against the
+    flow as any answers are (what no longer fits is left out) and what the engine gives for them."""
+    answers = fit_answers(flow, AnswersFile(flow.id, dict(example.answers))).answers
+    return Case(example.name, example.title, answers, evaluate(flow, answers))
+
+
+def revealed(paths: Iterable[Path | str]) -> bool:
+    """Whether the recommendation may be shown for these answers: each path is a room (or a round of one,
+    DIR/round-N) whose index says it was revealed. Anything else (a folder of collected answers, a file)
+    waits for the trainer to reveal it. An index that cannot be read reveals nothing."""
+    found = False
+    for path in map(Path, paths):
+        index, number = path / ROOM_INDEX, 0
+        if not index.is_file() and path.name.startswith(ROUND) and path.name[len(ROUND):].isdigit():
+            index, number = path.parent / ROOM_INDEX, int(path.name[len(ROUND):])
+        data = _room_index(index)
+        if data is None:
+            return False
+        if number:
+            rounds = data.get("rounds")
+            state = next((r for r in rounds if isinstance(r, dict) and r.get("number") == number), None) \
+                if isinstance(rounds, list) else None
+            if not (state and state.get("revealed") is True):
+                return False
+        elif data.get("revealed") is not True:
+            return False
+        found = True
+    return found
+
+
+def _room_index(index: Path) -> dict | None:
+    """A room's index as data, or None when it cannot be read (bounded: an index is a few kilobytes)."""
+    import json
+
+    try:
+        with open(index, "rb") as file:
+            data = json.loads(file.read(1_000_000).decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def current_round(folder: Path) -> tuple[Path, list[int]] | None:
+    """A room folder whose trainer started a second round: its current round's folder (DIR/round-N, as the
+    room's index says, or the highest-numbered one when the index cannot be read) and every round's number.
+    None for any other path. Reading the whole folder would count each seat once a round."""
+    try:
+        numbers = sorted(int(entry.name[len(ROUND):]) for entry in os.scandir(folder)
+                         if entry.name.startswith(ROUND) and entry.name[len(ROUND):].isdigit()
+                         and len(entry.name) < len(ROUND) + 7 and entry.is_dir())
+    except OSError:
+        return None
+    if not numbers:
+        return None
+    number = (_room_index(folder / ROOM_INDEX) or {}).get("round")
+    if not (isinstance(number, int) and number in numbers):
+        number = numbers[-1]
+    return folder / f"{ROUND}{number}", numbers
 
 
 def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
-                 find_flow: Callable[[str], Flow] | None = None) -> Cohort:
+                 find_flow: Callable[[str], Flow] | None = None, case: Case | None = None) -> Cohort:
     """Count every answers file (or saved session) in `paths`, files or folders read recursively.
 
     Without `flow`, each flow the files answer is counted separately, the flow found by its id among the
     shipped flows (or by `find_flow`, which raises LookupError for an id it does not know). With `flow`,
     only its answer sets count and files for any other flow are skipped. A file that cannot be counted is
-    listed in `skipped` with the reason; it never stops the others.
+    listed in `skipped` with the reason; it never stops the others. With `case` (and its `flow`), the room
+    is compared with it too (FlowCohort.case).
     """
     cohort = Cohort()
     tallies: dict[str, Tally] = {}
+    if case is not None:
+        if flow is None:
+            raise ValueError("comparing with a case needs its flow")
+        tallies[flow.id] = Tally(flow, case)
+    read = []
+    for path in map(Path, paths):
+        rounds = current_round(path)
+        if rounds is not None:  # a room of rounds: its current round, as the trainer's page reports it
+            path, numbers = rounds
+            earlier = [n for n in numbers if str(n) != path.name[len(ROUND):]]
+            cohort.rounds.append(
+                f"{display_path(path.parent)} is a room of {len(numbers)} rounds: this report reads the current"
+                f" one, {display_path(path)}, alone (each seat answered once a round)"
+                + (f"; give {display_path(path.parent / f'{ROUND}{earlier[0]}')} for"
+                   f" round {earlier[0]}." if earlier else "."))
+        read.append(path)
+    paths = read
     flows = _FlowFinder(flow, find_flow or _shipped_flow)
     sessions: dict[tuple[str, str], str] = {}  # (flow, session id) -> the file counted for it
     with _no_cycle_collection():
@@ -42,7 +123,7 @@ def build_cohort(paths: Iterable[Path | str], flow: Flow | None = None,
                     reason = f"could not be read ({type(error).__name__}: {error})"
             if reason:
                 cohort.skipped.append(Skipped(display_path(path), reason))
-    cohort.flows = sorted((tally.finish() for tally in tallies.values()),
+    cohort.flows = sorted((tally.finish() for tally in tallies.values() if tally.answer_sets),
                           key=lambda f: (-f.answer_sets, f.flow.id))
     return cohort
 
@@ -71,7 +152,8 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
             return f"the same session ({given.session_id}) as {first}, which is counted"
     # A blank answer is a question not answered yet, not a mistake: partial answer sets count.
     given.answers = {key: value for key, value in given.answers.items() if value is not None}
-    answers = check_answers(flow, given, problems, partial=True)
+    fitted = fit_answers(flow, given) if given.flow == flow.id else None
+    answers = check_answers(flow, given, problems, partial=True, fitted=fitted)
     if problems.errors:
         return _first(problems, "its answers do not fit the flow")
     if given.answers and not answers and problems.warnings:
@@ -80,7 +162,9 @@ def _count(path: Path, flows: "_FlowFinder", tallies: dict[str, Tally], sessions
     tally = tallies.get(key)
     if tally is None:
         tally = tallies[key] = Tally(flow)
-    tally.add(evaluate(flow, answers))
+    # a seat's place in the numbering is needed only to compare seats with a case
+    seat = (given.seat, given.created, str(path)) if tally.case is not None else (0, "", "")
+    tally.add(evaluate(flow, answers), seat, fitted.set_aside if fitted is not None else None)
     return ""
 
 

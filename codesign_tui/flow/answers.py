@@ -179,6 +179,7 @@ class AnswersFile:
     flow_fingerprint: str = ""  # and that flow's fingerprint (flow/versions.py)
     last_recommendation: str = ""  # the level last recommended: only ever compared, never used
     plans: list[dict[str, Any]] = field(default_factory=list)  # plans saved from the session: file, version, ...
+    seat: int = 0  # in a room, the seat's number: how reports name a person without naming them
     example: str = ""  # the worked example a session was started from ("" for one the person started)
 
 
@@ -247,6 +248,8 @@ def read_answers(path: Path, problems: Problems) -> AnswersFile | None:
             and to_python(meta[key]) is not None else ""  # noqa: E731
         given.session_id, given.flow_path, given.cursor = word("id"), word("flow_path"), word("cursor")
         given.created, given.updated = word("created"), word("updated")
+        seat = word("seat")
+        given.seat = int(seat) if seat.isdigit() and len(seat) < 7 else 0
         given.example = word("example")
         drafts = to_python(meta["drafts"]) if "drafts" in meta else None
         if isinstance(drafts, dict):
@@ -355,10 +358,12 @@ def _misfit(flow: Flow, key: str, value: Any, into: dict[str, Any]) -> tuple[str
 
 
 def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: bool = False,
-                  unfit: str = "warning", missing: str = "give one, or use --partial") -> dict[str, Any]:
+                  unfit: str = "warning", missing: str = "give one, or use --partial",
+                  fitted: Fitted | None = None) -> dict[str, Any]:
     """The answers that fit, in stored form. Each answer that does not fit is set aside, with a problem of
     severity `unfit` at its place (an error where the answers are part of the flow, as in its examples); a
-    file for another flow, and (unless `partial`) a missing answer, is an error."""
+    file for another flow, and (unless `partial`) a missing answer, is an error. `fitted` is
+    `fit_answers(flow, given)` when the caller has it already (to count what was set aside, say)."""
     from .engine import walk
 
     def add(key: str, message: str, severity: str = "error", hint: str = "") -> None:
@@ -369,7 +374,7 @@ def check_answers(flow: Flow, given: AnswersFile, problems: Problems, partial: b
     if given.flow != flow.id:
         add("answers", f"this answers file is for flow {given.flow!r}, not {flow.id!r}")
         return {}
-    fitted = fit_answers(flow, given)
+    fitted = fitted or fit_answers(flow, given)
     for key, kept in fitted.set_aside.items():
         if key in given.answers:
             place = key if flow.has_question(key) else f"key:{key}"

@@ -187,13 +187,16 @@ def prompts(flow: Flow, question_ids: tuple[str, ...]) -> str:
 class Conversation:
     """One person's conversation with one flow, saved after every answer through the store it is handed."""
 
-    def __init__(self, session: Session, store: Store | None = None, proposed: dict[str, Any] | None = None):
+    def __init__(self, session: Session, store: Store | None = None, proposed: dict[str, Any] | None = None,
+                 offer: bool = True):
         self.session = session
         # drafts read from a file are cleaned as they come in, so that each save writes them cleaned too
         session.drafts = {key: cleaned(value) for key, value in session.drafts.items()}
         self.flow = session.flow
         self.store = store
         self.proposed = proposed or {}  # a worked example's answers, offered at each question
+        # whether they are offered: a facilitator's room answers first and asks for the case's answer after
+        self.offer = offer
         self.jumped = False  # moved to an earlier answer to change it: keeping it goes back to where we were
         self.save_error: str | None = None  # why the last save failed, until one succeeds
         self.saved_once = False
@@ -243,7 +246,16 @@ class Conversation:
         return proposed
 
     def proposed_answer(self, question: Question) -> Any:
-        if question.id in self.session.answers or question.id not in self.proposed:
+        if not self.offer or question.id in self.session.answers or question.id not in self.proposed:
+            return None
+        try:
+            return check_answer(question, self.proposed[question.id])
+        except AnswerError:
+            return None
+
+    def case_answer(self, question: Question) -> Any:
+        """The worked example's answer to `question` in stored form, offered or not; None when it has none."""
+        if question.id not in self.proposed:
             return None
         try:
             return check_answer(question, self.proposed[question.id])

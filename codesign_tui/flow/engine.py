@@ -151,8 +151,10 @@ class Session:
     def __init__(self, flow: Flow, answers: dict[str, Any] | None = None, *, name: str = "",
                  project: str = "", prepared_by: str = "", created: str = "", date: str = "",
                  flow_path: str = "", drafts: dict[str, Any] | None = None,
-                 unfit: dict[str, SetAside] | None = None, voice: str = "", example: str = ""):
+                 unfit: dict[str, SetAside] | None = None, voice: str = "", seat: int = 0,
+                 example: str = ""):
         self.flow = flow
+        self.seat = seat  # in a room, the seat's number, kept in its file so every report numbers it the same
         self.answers: dict[str, Any] = dict(answers or {})
         self.name = name  # its file's name in the store: the session's identity
         self.project, self.prepared_by, self.created, self.date = project, prepared_by, created, date
@@ -179,7 +181,8 @@ class Session:
         cursor = fitted.cursor if fitted.cursor is not None else given.cursor
         session = cls(flow, fitted.answers, name=name, project=given.project, prepared_by=given.prepared_by,
                       created=given.created, date=given.date, flow_path=given.flow_path,
-                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice, example=given.example)
+                      drafts=drafts, unfit=fitted.set_aside, voice=given.voice, seat=given.seat,
+                      example=given.example)
         session.migrated = fitted.migrated
         session.plans = list(given.plans)
         if cursor and any(q.id == cursor for q in session._path):

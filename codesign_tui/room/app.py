@@ -69,6 +69,9 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app.router.add_get("/trainer/{token}/report.md", trainer_report)
     app.router.add_get("/room.css", stylesheet)
     app.router.add_get("/room.js", script)
+    from .training import add_routes
+
+    add_routes(app)  # the scenario, and the trainer's pacing
     app.on_cleanup.append(lambda app: _close(app[ROOM]))
     return app
 
@@ -184,10 +187,18 @@ def address_of(question: Question) -> str:
     return "/question/" + quote(question.id, safe="")
 
 
+REFRESH = "X-Room-Refresh"  # sent by room.js when it fetches a page again in the background
+
+
 def told(request: web.Request, seat: Seat) -> list[tuple[str, str]]:
     """What the seat's next page says, said once. Before the trainer's reveal nothing names the
-    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown."""
-    notes, seat.notes = seat.notes, []
+    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown.
+    A page fetched again in the background (room.js) leaves them for the page the person will read: that
+    fetch may follow the room into a new round, and the page it then loads must still say so."""
+    if request.headers.get(REFRESH) == "1":
+        notes = list(seat.notes)
+    else:
+        notes, seat.notes = seat.notes, []
     if request.app[ROOM].revealed:
         return notes
     return [(kind, text) for kind, text in notes if kind != "level"]
@@ -268,7 +279,7 @@ async def join(request: web.Request) -> web.StreamResponse:
                        " come back with its seat code, or ask the trainer.")
     seat.notes = [("seat", f"Your seat code is {seat.code}. Write it down: with it you can come back to your"
                            " answers from another device, once; you then get a new code.")]
-    response = see_other("/question")
+    response = see_other("/scenario" if room.example is not None else "/question")
     give_seat(response, token)
     return response
 
@@ -376,6 +387,11 @@ async def question_page(request: web.Request) -> web.StreamResponse:
         raise web.HTTPSeeOther("/question/" + quote(wanted, safe=""))
     current = session.current
     if current is not None and wanted == current.id:
+        from .training import waiting
+
+        held = waiting(request.app[ROOM], current)
+        if held:
+            return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
         return show_question(request, seat, current)
     # an earlier answer (a change link, or the browser's Back): only shown; the answer changes when the form
     # is sent, so a page opened by mistake changes nothing
@@ -423,7 +439,16 @@ async def question_post(request: web.Request) -> web.StreamResponse:
     if isinstance(version, str) and version and version != answer_version(seat, question):
         return out_of_date(request, seat, question, typed(question, form, room.limits)
                            if question.kind in ("text", "date") else "")
-    if session.current is None or question.id != session.current.id:
+    current = session.current
+    if current is not None and question.id == current.id:
+        from .training import waiting
+
+        if waiting(room, current):  # the trainer holds the room: what was typed is kept, nothing answered
+            conversation.keep_draft(current.id, typed(current, form, room.limits) if current.kind != "record"
+                                    else conversation.draft(current.id))
+            conversation.save()
+            raise web.HTTPSeeOther(address_of(current))
+    if current is None or question.id != current.id:
         if action == "back":  # leaving an earlier answer as it was
             raise web.HTTPSeeOther(where(seat))
         question = conversation.edit(question.id)  # keeping or changing it then returns to where they were
@@ -452,7 +477,8 @@ async def question_post(request: web.Request) -> web.StreamResponse:
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
-    seat.notes = list(step.notes)
+    # before the reveal, nothing about the recommendation (the "Settled" line) reaches a participant's page
+    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -497,7 +523,7 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther(address_of(question))
     step = conversation.answer(records)
-    seat.notes = list(step.notes)
+    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -599,7 +625,7 @@ def trainer(request: web.Request) -> Room:
     return room
 
 
-ORDERS = {"name": "name", "progress": "how far each has got"}
+ORDERS = {"name": "name", "progress": "how far each has got", "number": "seat number"}
 
 
 async def trainer_page(request: web.Request) -> web.Response:
@@ -609,14 +635,18 @@ async def trainer_page(request: web.Request) -> web.Response:
     people = []
     for name, seat in room.seats.items():
         progress = seat.session.progress()
-        people.append({"name": seat.name, "code": seat.code_hint, "progress": str(progress),
+        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint, "progress": str(progress),
                        "answered": progress.answered, "finished": seat.session.finished, "seat": name})
     if order == "progress":  # furthest first: who has finished, then who has answered most
         people.sort(key=lambda p: (not p["finished"], -p["answered"], p["name"].casefold()))
+    elif order == "number":  # the number every report names a seat by
+        people.sort(key=lambda p: (p["number"], p["seat"]))
     else:
         people.sort(key=lambda p: (p["name"].casefold(), p["seat"]))
     notes, room.trainer_notes = room.trainer_notes, []
     new_code, room.trainer_code = room.trainer_code, ""
+    from .training import example_choice
+
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html
 
@@ -625,7 +655,7 @@ async def trainer_page(request: web.Request) -> web.Response:
                 in_progress=sum(1 for p in people if p["answered"] and not p["finished"]),
                 report=stacked(for_the_page(to_html(demote(report)))) if report else "",
                 address=address_parts(request.app[ADDRESS] or f"{request.scheme}://{request.host}"),
-                token=request.match_info["token"], order=order, orders=ORDERS,
+                token=request.match_info["token"], order=order, orders=ORDERS, **example_choice(room),
                 live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code)
 
 
@@ -681,14 +711,26 @@ def for_the_page(page: str) -> str:
 
 
 def cohort_report(room: Room) -> str:
+    """The room's report: nothing about any recommendation (or the case) until the room is revealed; then,
+    with a worked example, the room against the case, people named by seat number."""
     from ..cohort import build_cohort, render_markdown
+    from ..cohort.gather import case_of
 
-    cohort = build_cohort([room.folder], flow=room.flow)
-    return render_markdown(cohort) if cohort.answer_sets else ""
+    case = case_of(room.flow, room.example) if room.example is not None and room.revealed else None
+    from .training import answers_folder
+
+    cohort = build_cohort([answers_folder(room)], flow=room.flow, case=case)
+    return render_markdown(cohort, reveal=room.revealed) if cohort.answer_sets else ""
 
 
 async def trainer_reveal(request: web.Request) -> web.StreamResponse:
+    """The reveal asks first (a page of its own, so it works without script) and is then final."""
+    from .training import reveal_confirmed
+
     room = trainer(request)
+    if not room.revealed and not reveal_confirmed(await request.post()):
+        return page(request, "reveal.html", "Reveal the recommendations?", token=request.match_info["token"],
+                    seat=None, wide=True)
     room.reveal()
     raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
 

@@ -212,6 +212,11 @@ class Room:
         self.damaged: list[str] = []  # seats whose files could not be read, said when the room starts
         self.trainer_notes: list[tuple[str, str]] = []  # what the trainer's next page says
         self.trainer_code = ""  # a signed-out seat's new code, shown to the trainer once, folded away
+        self.next_seat = 1  # seat numbers are never given twice, even to a seat freed and taken again
+        self.example = None  # the worked example the room discusses (room/training.py), if any
+        self.pace = None  # the trainer's pacing of the room (room/training.py), off until set
+        self.round = 0  # the round answered now (DIR/round-N), 0 until the trainer starts a second one
+        self.rounds: dict[int, bool] = {}  # every round before this one: whether it was revealed
         try:
             self.store.keep(flow)
             self._load()
@@ -228,7 +233,8 @@ class Room:
             raise RoomFull
         if self.joins.count(client) >= self.limits.joins:
             raise TooManyJoins
-        session = self.store.new(self.flow, self.flow_path, prepared_by=display_name.strip()[: self.limits.name])
+        session = self.store.new(self.flow, self.flow_path, prepared_by=display_name.strip()[: self.limits.name],
+                                 seat=self._seat_number())
         token = secrets.token_urlsafe(32)
         seat = Seat(Conversation(session, self.store), self._fresh_code(), [digest(token)])
         seat.conversation.save()
@@ -236,6 +242,12 @@ class Room:
         self.joins.add(client)
         self.save_index()
         return token, seat
+
+    def _seat_number(self) -> int:
+        """The next seat number: how every report names this person (their name stays on the trainer's page)."""
+        number = max([self.next_seat, *(seat.session.seat + 1 for seat in self.seats.values())])
+        self.next_seat = number + 1
+        return number
 
     def _fresh_code(self) -> str:
         codes = {seat.code for seat in self.seats.values()}
@@ -319,6 +331,7 @@ class Room:
         return hmac.compare_digest(token.encode("utf-8"), self.trainer_token.encode("utf-8"))
 
     def reveal(self) -> None:
+        """Reveal the recommendations of this round (the whole room, until a second round starts)."""
         self.revealed = True
         self.save_index()
 
@@ -332,8 +345,16 @@ class Room:
     def index_data(self) -> bytes:
         # seat codes are never written: they expire with the room that gave them
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
+                "next_seat": self.next_seat, **self._rounds_data(),
+                **({"example": self.example.name} if self.example is not None else {}),
                 "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
         return json.dumps(data, indent=1).encode("utf-8")
+
+    def _rounds_data(self) -> dict:
+        if not self.round:
+            return {}
+        rounds = [{"number": n, "revealed": revealed} for n, revealed in sorted(self.rounds.items())]
+        return {"round": self.round, "rounds": rounds + [{"number": self.round, "revealed": self.revealed}]}
 
     def save_index(self) -> None:
         self.store.put(self.folder / INDEX, self.index_data())
@@ -381,6 +402,19 @@ class Room:
                                     f" not '{self.flow.id}': start the room with that flow, or give another --dir")
         self.trainer_token = str(data.get("trainer") or self.trainer_token)
         self.revealed = bool(data.get("revealed")) or not self.facilitate
+        number = data.get("round")
+        if isinstance(number, int) and 0 < number < 10_000:  # a room of rounds: the current one's folder
+            from .training import use_round
+
+            self.rounds = {r["number"]: r.get("revealed") is True for r in data.get("rounds") or []
+                           if isinstance(r, dict) and isinstance(r.get("number"), int) and r["number"] < number}
+            use_round(self, number)
+        if isinstance(data.get("example"), str):  # chosen on the trainer's page, or given when it started
+            from .training import examples_for
+
+            self.example = examples_for(self).get(data["example"])
+        next_seat = data.get("next_seat")
+        self.next_seat = next_seat if isinstance(next_seat, int) and 0 < next_seat < 1_000_000 else 1
         for item in data.get("seats") or []:
             try:
                 name = str(item["session"])
@@ -403,6 +437,10 @@ class Room:
             # nothing today): each seat gets a new one, shown on its owner's next page
             seat.code = self._fresh_code()
             self.seats[session.name] = seat
+        for seat in self.seats.values():
+            if not seat.session.seat:  # a seat from before rooms numbered them
+                seat.session.seat = self._seat_number()
+                seat.conversation.save()
         self.save_index()
 
     def close(self) -> None:

@@ -90,7 +90,7 @@ class CodesignApp(App):
         if self.cohort_paths is not None:
             from .screens.cohort import CohortScreen
 
-            self.push_screen(CohortScreen(self.cohort_paths, self.start))
+            self.push_screen(CohortScreen(self.cohort_paths, self.start, self.example))
         elif self.resume_id is not None:
             self.resume(self.resume_id, first=True)
         elif self.start is not None and self.ask_names and self.example is None:

@@ -69,11 +69,18 @@
   var seconds = 5;
   function refresh() {
     if (document.visibilityState === "hidden") return;
-    fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
+    // marked as a background fetch, so that what the room has to tell the person (a new round has started)
+    // is left for the page they will read, not taken by this one
+    fetch(window.location.href, { credentials: "same-origin", cache: "no-store", headers: { "X-Room-Refresh": "1" } })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (text) {
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("[data-live]");
+        // a participant held by the trainer: once the room moves on, the page that follows is shown at once
+        if (live.hasAttribute("data-follow") && !(fresh && fresh.hasAttribute("data-follow"))) {
+          window.location.reload();
+          return;
+        }
         if (fresh && fresh.innerHTML !== live.innerHTML && !live.contains(document.activeElement)) {
           live.innerHTML = fresh.innerHTML;
         }

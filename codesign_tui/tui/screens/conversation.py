@@ -51,7 +51,10 @@ class ConversationScreen(Screen):
         Binding("ctrl+r", "review", "Review", tooltip="See every answer in one table"),
         Binding("ctrl+o", "plan", "Plan", tooltip="See the plan so far, and save or export it"),
         Binding("f2", "toggle_panel", "Panel", tooltip="Show or hide the side panel: sections and the ladder", show=False),
-        Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder"),
+        Binding("f4", "reveal", "Reveal", tooltip="Show the room the recommendation and the ladder, after asking"),
+        Binding("f5", "case_answer", "The case's answer",
+                tooltip="Show the worked example's answer to this question, and why the case gives it"),
+        Binding("f6", "scenario", "Scenario", tooltip="Read the worked example's scenario again"),
         # a number answers a choice wherever the focus is, even between one question and the next
         *[Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)],
         # the transcript scrolls by page wherever the focus is (the reply list would take the keys otherwise)
@@ -66,7 +69,9 @@ class ConversationScreen(Screen):
         self.example = example
         self.flow = flow
         self.session = session
-        self.conversation = Conversation(session, store, proposed=example.answers if example else None)
+        # a facilitator's room answers first: the example's answer is shown when asked for (F5), not chosen
+        self.conversation = Conversation(session, store, proposed=example.answers if example else None,
+                                         offer=not facilitate)
         self.facilitate = facilitate
         self.confirming_none = False
         self.revealed = not facilitate
@@ -158,9 +163,8 @@ class ConversationScreen(Screen):
         notes = self._notes([(kind, text) for kind, text in said if text not in said_along])
         turns: list[Any] = []
         if self.example is not None:
-            turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\nAt each"
-                                  " question the example's answer is chosen for you: press Enter to accept it,"
-                                  " or choose another.", "scenario"))
+            turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\n"
+                                  + self._example_note(), "scenario"))
         turns += [NoteTurn(note, "set-aside") for note in self.checked]
         current = self.session.current
         section = None
@@ -222,6 +226,14 @@ class ConversationScreen(Screen):
                 await remove(transcript, [last])
             await self.refresh_status()
 
+    def _example_note(self) -> str:
+        if self.facilitate:
+            return ("The room answers each question first; F5 shows the case's answer and why, when you ask for"
+                    " it. F6 shows this scenario again.")
+        from ..widgets.dialogs import PROPOSED
+
+        return PROPOSED + " F5 says why the case answers so; F6 shows this scenario again."
+
     def _finished_note(self) -> NoteTurn:
         result = self.session.result()
         lines = ["All questions answered."]
@@ -235,10 +247,15 @@ class ConversationScreen(Screen):
                 differ = "; ".join(f"question {self.conversation.number(q)}, {answer_label(q, mine)}"
                                    f" where the example says {answer_label(q, theirs)}"
                                    for q, theirs, mine in departures)
-                lines.append(f"Your answers differ from the example's: {differ}. The case's own account,"
-                             f" with the example's answers: {self.example.note}")
-            else:
+                lines.append(f"Your answers differ from the example's: {differ}."
+                             + ("" if self.facilitate else
+                                f" The case's own account, with the example's answers: {self.example.note}"))
+            elif not self.facilitate:
                 lines.append(f"What the case shows: {self.example.note}")
+            if self.facilitate:
+                # the case's reasoning, question by question, is on F5: the end keeps to a few lines, so
+                # the recommendation's own lines stay on screen
+                lines.append("Why the case answers each question so: go back to it (Esc) and press F5.")
         lines.append("Press Ctrl+R to review your answers or Ctrl+O to see the plan." if self.revealed else
                      "Press F4 to reveal the recommendation to the room, then Ctrl+O to see the plan.")
         return NoteTurn("\n".join(lines), "finished")
@@ -693,6 +710,10 @@ class ConversationScreen(Screen):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal":
             return self.facilitate and not self.revealed
+        if action == "scenario":
+            return self.example is not None
+        if action == "case_answer":
+            return self.example is not None and self._asked() is not None
         if action == "why":  # about the question being asked: not while an earlier answer is being chosen
             return not isinstance(self.focused, Transcript)
         return True
@@ -710,7 +731,49 @@ class ConversationScreen(Screen):
         panel = self.query_one(SidePanel)
         panel.display = not panel.display
 
-    async def action_reveal(self) -> None:
+    def _asked(self) -> Question | None:
+        """The question the case's answer is for: the one being asked, else the earlier one being chosen."""
+        transcript = self.query(Transcript).first() if self.is_mounted and self.query(Transcript) else None
+        if transcript is not None and self.focused is transcript and transcript.chosen is not None:
+            return transcript.chosen.question
+        return self.session.current
+
+    def action_scenario(self) -> None:
+        if self.example is None:
+            return
+        from ..widgets.dialogs import ScenarioDialog
+
+        self.app.push_screen(ScenarioDialog(self.example.title, self.example.scenario, note="", button="Back"))
+
+    def action_case_answer(self) -> None:
+        """The case's answer to this question, with why the case gives it: asked for, never offered first."""
+        question = self._asked()
+        if self.example is None or question is None:
+            return
+        from ..widgets.dialogs import ScenarioDialog
+
+        answer = self.conversation.case_answer(question)
+        said = (f"{answer_label(question, answer)}." if answer is not None else
+                "The case does not answer this question: it is not on the case's path.")
+        reason = self.example.reasons.get(question.id, "")
+        self.app.push_screen(ScenarioDialog(
+            self.example.title, said + (f"\n\n{reason}" if reason else ""), note="", button="Back",
+            heading=f"The case's answer to question {self.conversation.number(question)}"))
+
+    def action_reveal(self) -> None:
+        """F4 asks first: a reveal pressed by accident at question 2 of 8 would spoil the room's discussion."""
+        if self.revealed:
+            return
+        from ..widgets.dialogs import ConfirmDialog
+
+        async def confirmed(yes: bool | None) -> None:
+            if yes:
+                await self.reveal()
+
+        self.app.push_screen(ConfirmDialog("Show the room the recommendation and the ladder? Once shown, they"
+                                           " stay shown.", yes="Reveal", no="Not yet"), confirmed)
+
+    async def reveal(self) -> None:
         self.revealed = True
         panel = self.query_one(SidePanel)
         panel.hide_ladder = False

@@ -103,8 +103,12 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+PROPOSED = "At each question the example's answer is chosen for you: press Enter to accept it, or choose another."
+
+
 class ScenarioDialog(ModalScreen[None]):
-    """A worked example's case study, read before its first question."""
+    """A worked example's case study, read before its first question and again whenever asked for; or, with
+    `heading`, one of the case's answers and why (the facilitator's F5)."""
 
     DEFAULT_CSS = """
     ScenarioDialog { align: center middle; }
@@ -114,21 +118,25 @@ class ScenarioDialog(ModalScreen[None]):
     ScenarioDialog .buttons { height: auto; margin-top: 1; }
     ScenarioDialog .title { text-style: bold; margin: 1 0; }
     """
-    BINDINGS = [Binding("escape", "start", "Start")]
+    BINDINGS = [Binding("escape", "start", "Close")]
 
-    def __init__(self, title: str, scenario: str) -> None:
+    def __init__(self, title: str, scenario: str, note: str = PROPOSED, button: str = "Start",
+                 heading: str = "") -> None:
         super().__init__()
         self.case_title = title
         self.scenario = scenario
+        self.note = note
+        self.button = button
+        self.heading = heading or f"Worked example: {title}"
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Worked example: {visible(self.case_title)}", classes="title", markup=False)
+            yield Static(visible(self.heading), classes="title", markup=False)
             with VerticalScroll(can_focus=True):
-                yield Static(visible(self.scenario, "\n") + "\n\nAt each question the example's answer is chosen"
-                             " for you: press Enter to accept it, or choose another.", markup=False)
+                yield Static(visible(self.scenario, "\n") + (f"\n\n{visible(self.note)}" if self.note else ""),
+                             markup=False)
             with Horizontal(classes="buttons"):
-                yield Button("Start", id="start", variant="primary")
+                yield Button(self.button, id="start", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#start", Button).focus()
