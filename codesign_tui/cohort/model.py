@@ -344,10 +344,11 @@ class Tally:
         self.complete += result.complete
         # a set counts for the recommendation once it has answered every question the recommendation reads
         if result.decided and result.recommendation is not None:
+            levels = result.levels
             self.decided += 1
-            self.recommended[result.recommendation.id] += 1
-            self.calls_for[result.calls_for.id] += 1
-            self.supported[result.supported.id] += 1
+            self.recommended[levels.recommendation.id] += 1
+            self.calls_for[levels.calls_for.id] += 1
+            self.supported[levels.supported.id] += 1
             if result.if_confirmed is not None:
                 self.confirmed[result.recommendation.id][result.if_confirmed.id] += 1
             for qid in result.held_back_by:

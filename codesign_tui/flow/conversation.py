@@ -478,6 +478,13 @@ class Conversation:
         self.saved_once = True
         return True
 
+    def save_failed(self, error: str) -> None:
+        """A save the store took and then could not write (a store that writes later, as the room's does):
+        kept in `save_error`, so that nobody is told their answers are saved, and handed to the store again,
+        to be tried at its next write."""
+        self.save_error = error
+        if self.store is not None:
+            self.store.save(self.session)
 
     def farewell(self, resume: str) -> str:
         """What to say on leaving: honest about whether the answers are saved. `resume` is the command

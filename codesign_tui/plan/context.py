@@ -14,7 +14,7 @@ from ..flow.engine import Result
 from ..flow.model import Flow, Level, Question, Section
 from .escape import anchor, long_date
 from .register import public_answers, register_table
-from .summary import summary_of
+from .summary import first_of_each, summary_of
 
 ACTION_KINDS = ("find_out", "to_unlock", "do")
 
@@ -43,10 +43,8 @@ def listed_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
     """The steps in the order the plan numbers them, from a context `build` made: the summary's next five,
     then the rest, those of the answers holding the recommendation back first (what JSON, plain mode and any
     view that counts steps say, so that every format says the same)."""
-    first = list(data["summary"]["next"])
-    shown = {a["text"] for a in first}
     rest = [a for q in data["held_back"] for a in q["actions"]] + [a for kind in data["actions"].values() for a in kind]
-    return first + [a for a in rest if a["text"] not in shown and not shown.add(a["text"])]
+    return first_of_each([*data["summary"]["next"], *rest])
 
 
 class _Plan:
@@ -173,7 +171,7 @@ class _Plan:
 
     def ladder(self) -> list[dict[str, Any]]:
         # `above`: a level above what the work calls for, which the plan names but never argues for
-        return [dict(self.level(rung.level), recommended=rung.recommended, called_for=rung.called_for,
+        return [dict(self.level(rung.level) or {}, recommended=rung.recommended, called_for=rung.called_for,
                      supported=rung.supported, above=not self.within(rung.level.id)) for rung in self.result.ladder]
 
     def why(self) -> list[dict[str, Any]]:
@@ -483,7 +481,7 @@ class _Plan:
             "unanswered": [flow.question(q).prompt for q in result.unanswered],
             "pending": [flow.question(q).prompt for q in result.pending],
             "intro": intro,
-            "recommendation": dict(self.level(result.recommendation), summary=result.level_summary)
+            "recommendation": dict(self.level(result.recommendation) or {}, summary=result.level_summary)
             if result.recommendation else None,
             "confirm": self.confirm(),
             "floor": self.floor(),

@@ -219,7 +219,7 @@ def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
     environment = _environment(templates)
     token = _STEPS.set([0])
     try:
-        pieces = []
+        pieces: list[str] = []
         size = 0
         add = pieces.append
         for piece in environment.get_template(name).generate(data):
@@ -591,7 +591,7 @@ def describe(error: BaseException, message: str = "") -> str:
                     break
             tb = tb.tb_next
     if not message:
-        message = str(error.message if getattr(error, "message", None) else error) or type(error).__name__
+        message = str(getattr(error, "message", None) or error) or type(error).__name__
         if isinstance(error, TemplateNotFound):
             message = f"no template called {message!r}"
         elif isinstance(error, UndefinedError):

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+
+def first_of_each(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The actions in order, each text once (its first place): a step is said once in a plan."""
+    firsts: dict[str, dict[str, Any]] = {}
+    for action in actions:
+        firsts.setdefault(action["text"], action)
+    return list(firsts.values())
+
 REASONS = 3  # with the rule's own reason, when there is one
 CHANGES = 3
 NEXT_ACTIONS = 5
@@ -33,8 +41,7 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
         actions += data["actions"][kind]
     # what to find out before the recommendation can stand or rise leads (policy version 3's to_confirm)
     actions.sort(key=lambda a: not (a["kind"] == "find_out" and confirming.intersection(a["questions"])))
-    seen: set[str] = set()
-    unique = [a for a in actions if not (a["text"] in seen or seen.add(a["text"]))]
+    unique = first_of_each(actions)
     # a "Not sure" to confirm is listed under the recommendation, with what it needs: not again
     held_back = [q for q in data["held_back"] if q["id"] not in confirming]
     # two or three reasons: one fewer when the summary also lists what to confirm or what holds it back

@@ -173,8 +173,10 @@ async def open_door(app: Any, host: str, port: int, header_seconds: float, conne
     runner = web.AppRunner(app, handle_signals=handle_signals, access_log=None, keepalive_timeout=header_seconds,
                            lingering_time=LINGER, max_line_size=16 * 1024)
     await runner.setup()
+    handler = runner.server  # made by setup()
+    assert handler is not None, "aiohttp's runner made no server"
     try:
-        server = await asyncio.get_running_loop().create_server(door.protocol(runner.server), host, port,
+        server = await asyncio.get_running_loop().create_server(door.protocol(handler), host, port,
                                                                 reuse_address=True, backlog=128)
     except BaseException:
         await runner.cleanup()

@@ -3,17 +3,17 @@ as the GOV.UK Design System words them: say what to do, name the field."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+from typing import Any, Mapping
+
+from multidict import MultiMapping
 
 from ..flow.answers import AnswerError, check_record, read_date
 from ..flow.model import Question, RecordField
 from .seats import Limits
 
 
-class Form(Protocol):
-    def get(self, key: str, default: Any = None) -> Any: ...
-
-    def getall(self, key: str, default: Any = None) -> list[Any]: ...
+# a posted form, as aiohttp reads it: a field may come more than once (the ticks of a multiple choice)
+Form = MultiMapping[Any]
 
 
 class Invalid(Exception):

@@ -14,13 +14,16 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..files import PRIVATE, ExportError, own_folder, write_atomically
 from ..flow.conversation import Conversation, checked_notes, recommendation_notes
 from ..flow.model import Flow
 from ..records import record
 from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
+
+if TYPE_CHECKING:  # the trainer's pacing is loaded with the room's pages (it needs aiohttp)
+    from .training import Pace
 
 # no 0/O, 1/I/L: read aloud or copied from a phone without doubt
 CODE_LETTERS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -214,7 +217,7 @@ class Room:
         self.trainer_code = ""  # a signed-out seat's new code, shown to the trainer once, folded away
         self.next_seat = 1  # seat numbers are never given twice, even to a seat freed and taken again
         self.example = None  # the worked example the room discusses (room/training.py), if any
-        self.pace = None  # the trainer's pacing of the room (room/training.py), off until set
+        self.pace: Pace | None = None  # the trainer's pacing of the room (room/training.py), off until set
         self.round = 0  # the round answered now (DIR/round-N), 0 until the trainer starts a second one
         self.rounds: dict[int, bool] = {}  # every round before this one: whether it was revealed
         try:
@@ -366,8 +369,7 @@ class Room:
         for path, error in await self.store.flush():
             seat = self.seats.get(path.name.removesuffix(SUFFIX))
             if seat is not None and path.name.endswith(SUFFIX):
-                seat.conversation.save_error = str(error)
-                seat.conversation.store.put(path, to_yaml(seat.session).encode("utf-8"))
+                seat.conversation.save_failed(str(error))
                 # the participant is told what to do; the folder's name is for the trainer's terminal alone
                 seat.notes.append(("error", "Your answers could not be saved just now: tell the trainer."
                                             " They are kept here and saved again with your next answer."))
