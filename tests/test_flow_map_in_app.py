@@ -36,6 +36,8 @@ async def test_the_palette_opens_the_map_of_the_flow_being_answered_and_esc_come
             if isinstance(app.screen, FlowMapScreen):
                 break
         assert isinstance(app.screen, FlowMapScreen)
+        await app.screen.workers.wait_for_complete()  # the map is worked out in a thread, the app live
+        await pilot.pause()
         text = str(app.screen.query_one("#map-text", Static).content)
         for question in flow.questions:  # every question, in the flow's order
             assert question.prompt.split()[0] in text
@@ -61,3 +63,23 @@ async def test_the_map_is_offered_only_while_a_flow_is_answered():
         assert [hit.text async for hit in FlowMapProvider(app.screen).discover()] == ["Map of this flow"]
         # found by the words a person reaches for, in its help where its name does not say them
         assert [hit.text async for hit in FlowMapProvider(app.screen).search("questions")] == ["Map of this flow"]
+
+
+async def test_the_app_stays_live_while_a_large_flows_map_is_worked_out():
+    """engagement-plan's map takes seconds to work out (every combination of answers is tried): the screen
+    says it is drawing, Esc goes back at once, and the map arriving after the screen has closed is let go."""
+    from codesign_tui.tui.screens.flow_map import FlowMapScreen as Map
+
+    app = make_app(flow=load_flow(flows_dir() / "engagement-plan.yaml"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = Map(app.current.flow)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert str(screen.query_one("#map-text", Static).content).startswith("Drawing the map")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen)
+        await screen.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConversationScreen) and screen.map is None
