@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 EXIT_OK, EXIT_PROBLEMS = 0, 2
 # the subcommands, known without building the parser: `codesign` on its own, or with a flow, is how most
 # people start it, and building every subcommand's options took a twentieth of the time to the first screen
-# (tests/test_cli.py checks this list against the parser's)
+# (tests/process/test_cli.py checks this list against the parser's)
 COMMANDS = ("flows", "validate", "schema", "paths", "render", "migrate", "verify", "examples", "example", "cohort",
             "serve", "room", "map", "compare", "meeting", "handout", "sessions")
 

@@ -2,7 +2,7 @@
 
 Nothing else in the package imports `fcntl`, `msvcrt`, `termios`, `pwd`, `grp` or `resource`, or calls
 `os.getuid`: each system's way is chosen here by what it has (not by its name), so a test can stand in
-for Windows by hiding what Windows lacks (tests/unit/test_portable.py, tests/test_windows_stand_in.py).
+for Windows by hiding what Windows lacks (tests/unit/test_portable.py, tests/process/test_windows_stand_in.py).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,22 @@ def engagement():
 @pytest.fixture(scope="session")
 def branching():
     return load_flow(DATA / "branching.yaml")
+
+
+# The tests come in three tiers, each a folder: unit (the engine, the conversation, the plan: no Textual, no
+# process), app (the full-screen app through Pilot, and its snapshots), process (the codesign command as a
+# separate process, the room's server, browsers). `pytest tests/unit` is the quick check; each test carries
+# its tier as a mark too (`-m "not process"`). A test module may import another's helpers by name
+# (`from test_cli import codesign`), wherever it lives: every tier's folder is on the import path.
+TIERS = ("unit", "app", "process")
+for _tier in TIERS:
+    _folder = str(Path(__file__).parent / _tier)
+    if _folder not in sys.path:
+        sys.path.insert(0, _folder)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = Path(str(item.fspath)).parent.name
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))

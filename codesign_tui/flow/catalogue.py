@@ -9,7 +9,7 @@ list, as before. Without a usable cache folder every start reads the flows, as i
 The shipped flows also come with their entries worked out (`flows/catalogue.json`, written by
 `python -m codesign_tui.flow.catalogue`), each with a SHA-256 of the flow and of every file it includes: the
 first start checks those instead of reading the YAML and checking the flows (about 70 ms, a fifth of a start).
-A flow edited since is read as before; tests/test_catalogue.py keeps the shipped file up to date.
+A flow edited since is read as before; tests/unit/test_catalogue.py keeps the shipped file up to date.
 """
 
 from __future__ import annotations

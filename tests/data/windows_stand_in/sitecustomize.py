@@ -1,5 +1,5 @@
 """A stand-in for Windows on a POSIX machine, loaded by Python at start-up when this folder is on PYTHONPATH
-(tests/test_windows_stand_in.py): the modules Windows lacks cannot be imported, the `os` names it lacks are
+(tests/process/test_windows_stand_in.py): the modules Windows lacks cannot be imported, the `os` names it lacks are
 gone, and `msvcrt` (beside this file) is there instead. It proves the import guards, not Windows itself."""
 
 import os

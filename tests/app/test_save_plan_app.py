@@ -1,0 +1,29 @@
+"""One way to save a plan (plan/save.py): a plan that names people in its register is its writer's alone.
+
+The tests of it that drive the full-screen app; tests/process/test_save_plan.py holds the rest."""
+
+from __future__ import annotations
+
+from test_save_plan import NAMES_PEOPLE, mode, pytestmark, saved_session  # noqa: F401  (helpers and fixtures)
+
+
+async def test_the_app_saves_a_plan_naming_people_for_its_writer_alone(tmp_path):
+    from textual.widgets import Input
+
+    from codesign_tui.tui.app import make_app
+    from codesign_tui.tui.screens.plan import PlanScreen
+
+    app = make_app(resume=saved_session(NAMES_PEOPLE))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, PlanScreen)
+        await app.screen.workers.wait_for_complete()
+        await pilot.press("m")
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "board")  # no ending typed
+        await pilot.press("enter")
+        await pilot.pause()
+    path = tmp_path / "board.md"  # the format's ending added, as the name proposed would have had
+    assert mode(path) == 0o600 and "Helen Ward" in path.read_text()

@@ -1,0 +1,31 @@
+"""Worked examples from the framework's case studies, and facilitator mode for a room.
+
+The tests of it that run the codesign command, a room or a browser; tests/app/test_examples_and_facilitator.py holds the rest."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from test_examples_and_facilitator import EXPECTED  # noqa: F401  (helpers and fixtures)
+
+
+def test_examples_command_lists_them_without_results_unless_asked(appendix2):
+    """The list may be on a projector before a session: each case's result only with --results."""
+    for results in (False, True):
+        run = subprocess.run([sys.executable, "-m", "codesign_tui", "examples", *(["--results"] if results else [])],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == 0
+        rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
+        assert set(rows) == set(EXPECTED)
+        assert ("recommendation" in run.stdout.splitlines()[0]) is results
+        for name, (level, _held) in EXPECTED.items():
+            label = appendix2.level(level).label
+            assert (f"  {label}  " in rows[name]) is results, rows[name]
+
+
+def test_an_unknown_example_names_the_known_ones():
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "example", "point-oldam"], capture_output=True,
+                         text=True, timeout=60)
+    assert run.returncode == 2
+    assert "did you mean 'point-oldham'?" in run.stderr and "bolton-co-design-toolkit" in run.stderr
