@@ -75,5 +75,17 @@ def read_choices(question: Question, text: str) -> list[str]:
     if len(parts) > 1 and not all(p.strip().isdigit() for p in parts):
         # words with spaces, such as "return on investment": try the whole of each comma part first
         parts = [p for p in re.split(r"[,;]", text) if p.strip()]
-    chosen = [_match(part, question.options).value for part in parts]
+    chosen = [value for part in parts for value in _each(part, question.options)]
     return [o.value for o in question.options if o.value in chosen]
+
+
+def _each(part: str, options: tuple[Option, ...]) -> list[str]:
+    """The options one comma part of a reply names: itself when it names one ("Training and development"),
+    else each side of its "and" or "&" ("email and post", the end of "email, post and meetings")."""
+    try:
+        return [_match(part, options).value]
+    except ReplyError:
+        sides = [side for side in re.split(r"\s+and\s+|\s*&\s*", part.strip()) if side.strip()]
+        if len(sides) < 2:
+            raise
+        return [_match(side, options).value for side in sides]

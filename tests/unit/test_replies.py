@@ -32,3 +32,22 @@ def test_several_answers_by_number_or_word(engagement):
     question = engagement.question("training_topics")
     assert read_choices(question, "1, 3") == ["what_they_are", "evaluating"]
     assert read_choices(question, "none") == []
+
+
+def test_ticks_named_in_words_joined_by_and(branching):
+    """A person types "email and post": the reply was refused (only "1 and 2" or "email, post" worked)."""
+    channels = branching.question("channels")
+    assert read_choices(channels, "email and post") == ["email", "post"]
+    assert read_choices(channels, "email, post and meetings") == ["email", "post", "meetings"]
+    assert read_choices(channels, "Email & Post") == ["email", "post"]
+    with pytest.raises(ReplyError, match="1 email"):
+        read_choices(channels, "email and fax")
+
+
+def test_an_option_with_and_in_its_name_is_one_option():
+    from codesign_tui.flow.model import Option, Question
+
+    question = Question(id="topics", prompt="Which?", kind="multiple", section_id="about",
+                        options=(Option("training", "Training and development"), Option("money", "Money")))
+    assert read_choices(question, "Training and development, money") == ["training", "money"]
+    assert read_choices(question, "training and development and money") == ["training", "money"]
