@@ -262,6 +262,16 @@ class Conversation:
         except AnswerError:
             return None
 
+    def beside_the_case(self) -> list[tuple[Question, Any, Any]]:
+        """Each question on the path that the worked example answers, in the order asked: the example's answer
+        and the one given (None when not given), for a room to compare after its reveal."""
+        out = []
+        for question in self.session.path:
+            theirs = self.case_answer(question)
+            if theirs is not None:
+                out.append((question, theirs, self.session.answers.get(question.id)))
+        return out
+
     def departures(self) -> list[tuple[Question, Any, Any]]:
         """Where the answers given part from a worked example's own: each question, in the flow's order,
         with the example's answer and the one given."""

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from ..flow.answers import AnswerError
 from ..flow.confirming import confirm_lines
-from ..flow.conversation import answer_label
+from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
 from .door import NOTICES
@@ -559,12 +559,26 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
     from ..plan.register import names_register
 
     return page(request, "plan.html", "Your plan", result=result, plan=plan, formats=available_formats(),
+                case=beside_the_case(room, seat) if room.revealed else [],
                 register=any(names_register(q) for q in room.flow.questions),
                 live=LIVE_SECONDS if not room.revealed else 0,
                 levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
                 held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
                            for q in result.held_back_by],
                 confirm=confirm_lines(room.flow, result))
+
+
+def beside_the_case(room: Room, seat: Seat) -> list[dict[str, Any]]:
+    """After the reveal, in a room about a worked example: each answer beside the case's, with the case's
+    reasoning for it (from the example file), the differences marked."""
+    example = room.example
+    if example is None:
+        return []
+    case = Conversation(seat.session, proposed=dict(example.answers), offer=False)  # reads, never saves
+    return [{"prompt": question.prompt, "case": answer_label(question, theirs),
+             "yours": answer_label(question, given) if given is not None else "Not answered",
+             "reason": example.reasons.get(question.id, ""), "differs": given != theirs}
+            for question, theirs, given in case.beside_the_case()]
 
 
 def demote(markdown: str) -> str:

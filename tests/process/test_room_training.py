@@ -6,6 +6,7 @@ case."""
 from __future__ import annotations
 
 import html
+import re
 import json
 
 import yaml
@@ -256,3 +257,27 @@ async def test_a_background_refresh_leaves_the_new_round_note_for_the_page_the_p
     assert "Round 2 has started" in ann.text
     await ann.get(str(response.url.path))  # and said once
     assert "Round 2 has started" not in ann.text
+
+
+async def test_after_the_reveal_each_answer_is_beside_the_cases_with_its_reasoning(open_room, appendix2):  # noqa: F811
+    """Issue 29, item 6 in the room: the case's answer to each question, with the case's reasoning, is shown
+    after the round's reveal (never before), each difference marked."""
+    server, room = await example_room(open_room, appendix2)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    await ann.get("/question")
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    await ann.get("/plan")
+    assert "beside the case" not in ann.text and OLDHAM.reasons["budget"][:40] not in html.unescape(ann.text)
+    room.reveal()
+    await ann.get("/plan")
+    page = html.unescape(ann.text)
+    assert "Your answers beside the case's" in page
+    rows = re.findall(r"<tr( class=\"differs\")?><th scope=\"row\">(.*?)</th><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>"
+                      r"<td[^>]*>(.*?)</td>", page, flags=re.S)
+    assert [prompt for _, prompt, *_ in rows] == [appendix2.question(q).prompt for q in OLDHAM.answers]
+    for (differs, prompt, yours, theirs, reason), question_id in zip(rows, OLDHAM.answers):
+        assert bool(differs) == (APPENDIX2[question_id] != OLDHAM.answers[question_id]), prompt
+        assert reason == OLDHAM.reasons[question_id]
+    assert sum(1 for row in rows if row[0]) == sum(APPENDIX2[q] != OLDHAM.answers[q] for q in OLDHAM.answers)
