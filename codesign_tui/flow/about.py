@@ -12,6 +12,10 @@ from .model import Flow, Question
 NAME_FIELD = "name"
 ORGANISATION_FIELD = "organisation"
 ROLE_FIELD = "role"
+# a warning about many entries names the first few and counts the rest, which the register lists: a long
+# register once made one warning a paragraph of 250 names
+ABOUT_MOST = 6
+ABOUT_NAMED = 5
 
 
 def entry_label(question: Question, record: dict[str, Any], index: int, *, public: bool) -> str:
@@ -45,6 +49,9 @@ def about_sentence(labels: list[str]) -> str:
     if not labels:
         return ""
     lead = "About" if len(labels) == 1 else f"About {len(labels)} entries"
+    if len(labels) > ABOUT_MOST:
+        rest = len(labels) - ABOUT_NAMED
+        return f"{lead}: {'; '.join(labels[:ABOUT_NAMED])}; and {rest} more, each listed in the register."
     return f"{lead}: {'; '.join(labels)}."
 
 

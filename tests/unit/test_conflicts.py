@@ -251,3 +251,19 @@ def test_the_record_is_headed_as_its_regime_needs(regime, heading):
 
 def _sheet(agenda: Path, *more: str) -> subprocess.CompletedProcess:
     return codesign("meeting", str(DATA / "jane-okafor.yaml"), "--agenda", str(agenda), *more)
+
+
+def test_a_warning_about_many_entries_names_five_and_counts_the_rest():
+    """A register of 250 people, each with a financial interest and deciding: the warning named all 250 in one
+    paragraph, in the plan, the conversation and the record. It names five; the register lists them all."""
+    shipped, result, given = jane()
+    entry = dict(result.answers["interests"][0], management="note_and_participate", interest_type="financial")
+    many = [dict(entry, name=f"Person {n}") for n in range(1, 251)]
+    again = evaluate(shipped, dict(result.answers, interests=many))
+    raised = next(f for f in again.flags if f.id == "financial-interest-deciding")
+    assert len(raised.entries) == 250
+    text = render_markdown(shipped, again, given)
+    line = next(line for line in text.splitlines() if "financial interest" in line and "About" in line)
+    assert "About 250 entries: Person 1 (Example Wellbeing CIC);" in line and "Person 5 (" in line
+    assert "Person 6 (" not in line and line.endswith("and 245 more, each listed in the register.")
+    assert "Person 250" in text  # the register itself still lists every one
