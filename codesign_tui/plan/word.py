@@ -176,6 +176,17 @@ class _Blocks:
         self._added()
         return table
 
+    def add_copy(self, model: Any) -> Any:
+        """A copy of a table already written (its element), added as the next block: a Table to fill in."""
+        import copy
+
+        from docx.table import Table
+
+        element = copy.deepcopy(model)
+        self.scratch.append(element)
+        self._added()
+        return Table(element, self.blocks)
+
     def _added(self) -> None:
         if len(self.scratch) >= self.BATCH:
             self.flush()
@@ -200,6 +211,9 @@ class _Writer:
         self.new_page = False  # after the summary's rule: the next paragraph starts a page
         self.number = ""  # the number of the ordered list item being written
         self.in_box: list[Any] = []  # the paragraphs of the warning box (a block quote) being written
+        # the first entry of a wide table, by its headings: the entries after it are copies with their own
+        # values, as building each row, cell and rule through python-docx took most of a long register's time
+        self.entry_models: dict[tuple, Any] = {}
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -382,18 +396,33 @@ class _Writer:
     def entry(self, headings: list[tuple[bool, list[Any]]], row: list[tuple[bool, list[Any]]]) -> None:
         """One row of a wide table as a small table of its own: each heading beside its value, kept on
         one page."""
+        from docx.oxml.ns import qn
         from docx.shared import Mm
+        from docx.table import _Cell
 
+        last = min(len(headings), len(row)) - 1
+        key = (tuple(tuple((c.type, c.content) for c in heading) for _, heading in headings), last)
+        model = self.entry_models.get(key)
+        if model is not None:
+            table = self.document.add_copy(model)
+            for number, (tr, (_, value)) in enumerate(zip(table._tbl.tr_lst, row)):
+                paragraph = _Cell(tr.tc_lst[1], table).paragraphs[0]
+                for child in list(paragraph._p):  # the model's value goes; its paragraph's rules stay
+                    if child.tag != qn("w:pPr"):
+                        paragraph._p.remove(child)
+                self.inline(paragraph, value, bold=number == 0)
+            self.document.add_paragraph()
+            return
         table = self.new_table(2)
         table.autofit = False
         table.columns[0].width, table.columns[1].width = Mm(55), Mm(115)
-        last = min(len(headings), len(row)) - 1
         for number, ((_, heading), (_, value)) in enumerate(zip(headings, row)):
             added = table.add_row()
             name, text = added.cells
             self.inline(name.paragraphs[0], heading, bold=True)
             self.inline(text.paragraphs[0], value, bold=number == 0)
             _row_rules(added, keep_with_next=number < last)
+        self.entry_models[key] = table._tbl
         self.document.add_paragraph()  # apart, or Word joins the tables into one
 
     def inline(self, paragraph: Any, children: list[Any], *, boxes: bool = False, bold: bool = False) -> None:
