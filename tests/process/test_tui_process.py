@@ -139,6 +139,35 @@ def test_without_a_terminal_the_app_says_to_use_plain(tmp_path):
     assert "--plain" in run.stderr and "Traceback" not in run.stderr
 
 
+def resumed_at_the_second_question(name: str) -> tuple[subprocess.Popen, int, bytes]:
+    """The app started on a saved appendix2 session whose first question is answered, once the second
+    question is on the screen: the process, the terminal's leader end, and what it wrote so far."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
+    process, leader = start_in_terminal("--resume", name)
+    output = screen = b""
+    deadline = time.monotonic() + 60
+    while b"goodprovensolution" not in screen and time.monotonic() < deadline:
+        chunk = drain(leader, 0.2)
+        output += chunk
+        screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
+    if b"goodprovensolution" not in screen:
+        os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+        raise AssertionError("the second question never showed")
+    return process, leader, output
+
+
+def until_it_ends(process: subprocess.Popen, leader: int, seconds: float) -> bytes:
+    """What the app writes until it ends, or `seconds` pass."""
+    output = b""
+    deadline = time.monotonic() + seconds
+    while process.poll() is None and time.monotonic() < deadline:
+        output += drain(leader, 0.2)
+    return output
+
+
 def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_running():
     """From an attack: 'Enter 1' arriving in one read crashed the app (tmux send-keys, 3 times in 3). Here a
     seeded burst of 2,000 keys is written to the terminal at once, then Ctrl+Q: the app ends as asked, with no
@@ -149,31 +178,17 @@ def test_two_thousand_keys_in_one_write_to_a_resumed_session_leave_the_app_runni
     from codesign_tui.resources import flows_dir
 
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "burst.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
-    name = "burst"
-
     # numbers and Enter mostly, with arrows, Tab, Backspace, a space and words: no Ctrl keys
     keys = [*b"1234567891234", *b"\r" * 6, b"\x1b[A", b"\x1b[B", b"\t", b"\x7f", b" ", *b"yes no"]
     burst = b"".join(key if isinstance(key, bytes) else bytes([key])
                      for key in random.Random(32).choices(keys, k=2000))
-    process, leader = start_in_terminal("--resume", name)
-    output = b""
+    process, leader, output = resumed_at_the_second_question("burst")
     try:
-        screen = b""
-        deadline = time.monotonic() + 60
-        while b"goodprovensolution" not in screen and time.monotonic() < deadline:
-            chunk = drain(leader, 0.2)
-            output += chunk
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
-        assert b"goodprovensolution" in screen, "the second question never showed"
         # one write, so that the app reads the keys together, ending with Ctrl+Q. Ctrl+Q is the one key that
         # means the same on every screen the burst can reach (a burst that finishes the flow goes on into the
         # plan and its save dialog, where Ctrl+R, once used here to wait for the burst, means nothing)
         os.write(leader, burst + b"\x11")
-        deadline = time.monotonic() + 120
-        while process.poll() is None and time.monotonic() < deadline:
-            output += drain(leader, 0.2)
+        output += until_it_ends(process, leader, 120)
         assert process.poll() is not None, "the app did not end on Ctrl+Q after the burst"
     finally:
         if process.poll() is None:
@@ -195,22 +210,10 @@ def test_an_answer_typed_just_before_ctrl_q_is_saved():
     turn, and the app saved and left before the answer was given (the burst test found it). Now it takes in
     what was typed first."""
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "quick.session.yaml").write_text("flow: appendix2\nanswers:\n  space_to_shape: 'yes'\nsession: {}\n")
-    process, leader = start_in_terminal("--resume", "quick")
-    output = b""
+    process, leader, output = resumed_at_the_second_question("quick")
     try:
-        screen = b""
-        deadline = time.monotonic() + 60
-        while b"goodprovensolution" not in screen and time.monotonic() < deadline:
-            chunk = drain(leader, 0.2)
-            output += chunk
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", chunk)
-        assert b"goodprovensolution" in screen, "the second question never showed"
         os.write(leader, b"3\x11")  # "A hard problem we struggle to define or solve", then Ctrl+Q
-        deadline = time.monotonic() + 60
-        while process.poll() is None and time.monotonic() < deadline:
-            output += drain(leader, 0.2)
+        output += until_it_ends(process, leader, 60)
         assert process.poll() == 0, output[-2000:]
     finally:
         if process.poll() is None:
