@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .files import ExportError
-from .flow.confirming import confirm_lines
 from .flow.answers import AnswerError, check_record, read_date
 from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
@@ -289,26 +288,23 @@ class PlainConversation:
 
     def finish(self) -> None:
         result = self.session.result()
+        said = self.conversation.finished()
         self.say("\n== Your result ==")
-        if result.recommendation is not None:
-            self.say(f"Recommendation: {result.recommendation.label}.")
-            self.say(self.flow.levels_sentence(result.calls_for, result.supported))
-            if result.calls_for_rule:
-                self.say(f"Why: {result.calls_for_rule.because}")
-            if result.held_back_by:
+        if said.recommendation:
+            self.say(f"Recommendation: {said.recommendation}.")
+            self.say(said.levels)
+            if said.why:
+                self.say(f"Why: {said.why}")
+            if said.held_back:
                 self.say("Held back by your answers to:")
-                for question_id in result.held_back_by:
-                    question = self.flow.question(question_id)
-                    self.say(f"  - {question.prompt} (you answered: {question.label(result.answers.get(question_id))})")
-            confirm = confirm_lines(self.flow, result)
-            if confirm:
-                self.say(confirm[0])
-                for line in confirm[1:]:
+                for prompt, given in said.held_back:
+                    self.say(f"  - {prompt} (you answered: {given})")
+            if said.confirm:
+                self.say(said.confirm[0])
+                for line in said.confirm[1:]:
                     self.say(f"  - {line}")
-        from .flow.about import flag_text
-
-        for flag in result.flags:
-            self.say(f"Flag: {flag_text(result.flow, result.answers, flag, public=False)}")
+        for flag in said.flags:
+            self.say(f"Flag: {flag}")
         from .plan.context import build, listed_steps
 
         count = len(listed_steps(build(self.flow, result, self.conversation.plan_meta())))

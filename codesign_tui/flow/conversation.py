@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..records import record
+from .about import flag_text
 from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .confirming import confirm_lines
 from .engine import Change, Session
@@ -41,6 +42,20 @@ class Reply:
     kind: str
     value: Any = None
     message: str = ""
+
+
+@record(frozen=True)
+class Finished:
+    """What the end of a conversation says, the same in plain mode, the app and the room: each draws it.
+    Empty strings and tuples where there is nothing to say (a flow without levels recommends none)."""
+
+    recommendation: str = ""  # the level's label
+    summary: str = ""  # what the level means
+    levels: str = ""  # what the work calls for, and what the conditions support
+    why: str = ""  # the rule that decided what the work calls for
+    held_back: tuple[tuple[str, str], ...] = ()  # each question holding it back, with the answer given
+    confirm: tuple[str, ...] = ()  # a "Not sure" to confirm: the heading line, then one line a question
+    flags: tuple[str, ...] = ()  # each warning raised, with whom it is about
 
 
 @record(frozen=True)
@@ -261,6 +276,21 @@ class Conversation:
             return check_answer(question, self.proposed[question.id])
         except AnswerError:
             return None
+
+    def finished(self) -> Finished:
+        """What to say once every question is answered."""
+        result = self.session.result()
+        flags = tuple(flag_text(self.flow, result.answers, flag, public=False) for flag in result.flags)
+        if result.recommendation is None or result.calls_for is None or result.supported is None:
+            return Finished(flags=flags)
+        flow = self.flow
+        return Finished(
+            recommendation=result.recommendation.label, summary=result.level_summary,
+            levels=flow.levels_sentence(result.calls_for, result.supported),
+            why=result.calls_for_rule.because if result.calls_for_rule else "",
+            held_back=tuple((flow.question(q).prompt, answer_label(flow.question(q), result.answers.get(q)))
+                            for q in result.held_back_by),
+            confirm=tuple(confirm_lines(flow, result)), flags=flags)
 
     def beside_the_case(self) -> list[tuple[Question, Any, Any]]:
         """Each question on the path that the worked example answers, in the order asked: the example's answer

@@ -19,7 +19,6 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
 from ..flow.answers import AnswerError
-from ..flow.confirming import confirm_lines
 from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
@@ -562,10 +561,7 @@ async def plan_page(request: web.Request) -> web.StreamResponse:
                 case=beside_the_case(room, seat) if room.revealed else [],
                 register=any(names_register(q) for q in room.flow.questions),
                 live=LIVE_SECONDS if not room.revealed else 0,
-                levels=room.flow.levels_sentence(result.calls_for, result.supported) if result.calls_for else "",
-                held_back=[(room.flow.question(q).prompt, answer_label(room.flow.question(q), result.answers.get(q)))
-                           for q in result.held_back_by],
-                confirm=confirm_lines(room.flow, result))
+                said=seat.conversation.finished())
 
 
 def beside_the_case(room: Room, seat: Seat) -> list[dict[str, Any]]:

@@ -235,11 +235,10 @@ class ConversationScreen(Screen):
         return PROPOSED + " F5 says why the case answers so; F6 shows this scenario again."
 
     def _finished_note(self) -> NoteTurn:
-        result = self.session.result()
+        said = self.conversation.finished()
         lines = ["All questions answered."]
-        if result.recommendation is not None and self.revealed:
-            lines.append(f"Recommendation: {result.recommendation.label}."
-                         f" {self.flow.levels_sentence(result.calls_for, result.supported)}")
+        if said.recommendation and self.revealed:
+            lines.append(f"Recommendation: {said.recommendation}. {said.levels}")
         if self.example is not None and self.revealed:
             departures = self.conversation.departures()
             if departures:
