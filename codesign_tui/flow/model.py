@@ -7,6 +7,7 @@ from dataclasses import field
 from typing import Any
 
 from ..records import record
+from .dates import long_date
 from .expressions import Expression
 from .format import YES_PARTLY_NO_UNSURE
 
@@ -187,14 +188,17 @@ class Question:
         return next((f for f in self.fields if f.id == field_id), None)
 
     def label(self, value: Any) -> str:
-        """An answer as a person reads it."""
+        """An answer as a person reads it, the same in the conversation, the plan and the room: the one
+        labeller (ticks none chosen, a register with nothing recorded, a date in words)."""
         if value is None:
             return "(not answered)"
         if isinstance(value, list) and self.kind == "multiple":
             # labels often hold commas of their own, so a semicolon keeps them apart
-            return "; ".join(self.label(v) for v in value) or "(none)"
+            return "; ".join(self.label(v) for v in value) or "None chosen"
         if isinstance(value, list):
-            return f"{len(value)} recorded" if value else "(none)"
+            return f"{len(value)} recorded" if value else "None"
+        if self.kind == "date":
+            return long_date(value)
         option = self.option(value)
         return option.label if option else str(value)
 

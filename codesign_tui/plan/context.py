@@ -12,7 +12,7 @@ from typing import Any
 from ..flow.answers import AnswersFile
 from ..flow.engine import Result
 from ..flow.model import Flow, Level, Question, Section
-from .escape import anchor, long_date
+from .escape import anchor
 from .register import public_answers, register_table
 from .summary import first_of_each, summary_of
 
@@ -137,14 +137,7 @@ class _Plan:
     def answer_label(self, question: Question) -> str:
         if question.id not in self.active or self.active[question.id] is None:
             return ""
-        value = self.active[question.id]
-        if question.kind == "multiple":
-            return "; ".join(self.labels(question, value)) or "None chosen"
-        if question.kind == "record":
-            return f"{len(value)} recorded" if value else "None"
-        if question.kind == "date":
-            return long_date(value)
-        return question.label(value)
+        return question.label(self.active[question.id])
 
     def question(self, question: Question) -> dict[str, Any]:
         """What a template needs to show a question and its answer (a fresh copy each time, so that
@@ -397,13 +390,7 @@ class _Plan:
             if not self.flow.has_question(question_id):
                 continue
             question = self.flow.question(question_id)
-            if question.kind == "record":
-                label = f"{len(value)} recorded" if value else "None"
-            elif isinstance(value, list):
-                label = "; ".join(self.labels(question, value)) or "None chosen"
-            else:
-                label = question.label(value)
-            out.append({"id": question_id, "prompt": question.prompt, "answer_label": label})
+            out.append({"id": question_id, "prompt": question.prompt, "answer_label": question.label(value)})
         return out
 
     def terms(self) -> list[dict[str, str]]:

@@ -3,12 +3,12 @@ Mermaid labels and YAML front matter."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import re
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
+
 
 # Every ASCII punctuation character that can start or end inline markup in CommonMark or GitHub's
 # extensions ($ is GitHub's maths, ~ its strikethrough) gets a backslash, which always makes it literal;
@@ -94,19 +94,6 @@ def mermaid_steps(code: str) -> list[str]:
         # a number past Unicode's last character (#1114112;), or a long run of digits, is no character
         return chr(int(name)) if len(name) <= 7 and int(name) <= 0x10FFFF else "\ufffd"
     return [_ENTITY.sub(unescape, label) for label in _LABEL.findall(code)]
-
-
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
-
-
-def long_date(value: Any) -> str:
-    """2026-11-25 as "25 November 2026"; anything that is not such a date unchanged."""
-    try:
-        day = _dt.date.fromisoformat(str(value))
-    except ValueError:
-        return str(value)
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def yaml_string(text: Any) -> str:

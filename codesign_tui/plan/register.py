@@ -7,7 +7,7 @@ from typing import Any
 
 from ..flow.about import NAME_FIELD
 from ..flow.model import Flow, Question, RecordField
-from .escape import long_date
+from ..flow.dates import long_date
 
 # An entry is published when its field `publish` is `yes` (or, in a flow from before version 2.1 of the
 # conflicts flow, `consent_to_publish`). The public version keeps every entry: in one not published, each

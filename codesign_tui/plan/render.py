@@ -19,6 +19,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..flow.answers import AnswersFile
+from ..flow.dates import long_date
 from ..flow.document import Unreadable, read_regular_file
 from ..flow.engine import Result
 from ..flow.model import Flow
@@ -278,7 +279,7 @@ def _make_environment(templates: Path | None) -> Any:
     environment.filters.update({name: _budgeted(function) for name, function in environment.filters.items()})
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
-        mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=escape.long_date, quoted=_quoted,
+        mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=long_date, quoted=_quoted,
         join_words=join_words, step_number=_step_number, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
         either=_either, level=_level, cite=_cite)
     return environment
