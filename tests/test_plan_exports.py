@@ -560,3 +560,25 @@ def test_a_plan_naming_people_is_written_for_its_writer_alone_unless_public(tmp_
     # what is meant to be shared, and a plan naming no one, get the umask's mode
     assert render_to("public", "engagement-coproduce", "--public").stat().st_mode & 0o777 == 0o644
     assert render_to("none", "engagement-consult-none-declared").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize("summary", [True, False])
+def test_docx_sets_what_the_plan_was_drawn_from_in_small_print_and_verify_still_reads_it(summary, tmp_path):
+    """The fingerprints `codesign verify` reads are for it, not the reader: small print, so that the one-page
+    summary that ends with them keeps to its page (they ran onto page 2 of four summaries)."""
+    from docx.shared import Pt
+
+    from codesign_tui.plan.verify import verify
+
+    document = _document("grants-core-heavy", summary=summary)
+    body = document.paragraphs
+    start = max(i for i, p in enumerate(body) if p.text == "Drawn from")
+    after = [p for p in body[start + 1:] if p.text.strip()]
+    assert after and any("fingerprint" in p.text for p in after)
+    assert all(r.font.size is not None and r.font.size <= Pt(8) for p in after for r in p.runs)
+    before = [r for p in body[:start] for r in p.runs if r.text.strip()]
+    assert not any(r.font.size is not None and r.font.size <= Pt(8) for r in before), "only the last lines"
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    verdict = verify(path, ANSWERS / "grants-core-heavy.yaml")
+    assert verdict.matches and verdict.summary == summary, verdict.difference

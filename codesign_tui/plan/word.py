@@ -23,6 +23,9 @@ PAPERS = ("a4", "letter")
 # a table with more columns than this is written as one small two-column table per row: eight columns
 # across a portrait page break words in the middle
 WIDEST_TABLE = 4
+# the heading of the plan's last lines (templates/drawn-from.md.j2), set in small print of this size
+SMALL_PRINT_HEADING = "Drawn from"
+SMALL_PRINT_POINTS = 7
 PROPERTY_LIMIT = 255  # Word's limit on a document property such as the title
 HEADER_LIMIT = 120
 # what XML 1.0 cannot hold: python-docx refuses it, so it is shown as a terminal would (^A, ^[)
@@ -200,6 +203,16 @@ class _Writer:
         self.new_page = False  # after the summary's rule: the next paragraph starts a page
         self.number = ""  # the number of the ordered list item being written
         self.in_box: list[Any] = []  # the paragraphs of the warning box (a block quote) being written
+        self.small_print = False  # under the plan's last heading, "Drawn from"
+
+    @staticmethod
+    def shrink(paragraph: Any) -> None:
+        from docx.shared import Pt
+
+        paragraph.paragraph_format.space_before = Pt(2)
+        paragraph.paragraph_format.space_after = Pt(1)
+        for run in paragraph.runs:
+            run.font.size = Pt(SMALL_PRINT_POINTS)
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -214,6 +227,12 @@ class _Writer:
             paragraph = self.document.add_heading(level=min(int(token.tag[1:]) - 1, 9))
             self.start_page(paragraph)
             self.inline(paragraph, tokens[index + 1].children or [])
+            # the plan's last lines, the flow and answers it was drawn from by fingerprint, are for `codesign
+            # verify` rather than the reader: small print, so that the one-page summary that ends with them
+            # keeps to its page
+            self.small_print = tokens[index + 1].content == SMALL_PRINT_HEADING
+            if self.small_print:
+                self.shrink(paragraph)
             return index + 2
         if kind == "paragraph_open" and self.quote:
             return self.quoted(tokens, index)
@@ -232,6 +251,8 @@ class _Writer:
                 paragraph.paragraph_format.first_line_indent = Mm(-5)
             self.start_page(paragraph)
             self.inline(paragraph, children, boxes=self.item_start)
+            if self.small_print:
+                self.shrink(paragraph)
             if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
                 paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
             self.item_start = False
