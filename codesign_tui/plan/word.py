@@ -25,7 +25,7 @@ PAPERS = ("a4", "letter")
 WIDEST_TABLE = 4
 # the heading of the plan's last lines (templates/drawn-from.md.j2), set in small print of this size
 SMALL_PRINT_HEADING = "Drawn from"
-SMALL_PRINT_POINTS = 7
+SMALL_PRINT_POINTS = 6.5
 PROPERTY_LIMIT = 255  # Word's limit on a document property such as the title
 HEADER_LIMIT = 120
 # what XML 1.0 cannot hold: python-docx refuses it, so it is shown as a terminal would (^A, ^[)
@@ -109,9 +109,10 @@ def _page(document: Any, paper: str, title: str) -> None:
         style.keep_with_next = True
         style.keep_together = True
     # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
-    # enough to push a one-page summary over the page
+    # enough to push a one-page summary over the page (6 points above a section's heading: at 10, a tender's
+    # summary with three long answers holding it back ran its last lines onto page 2)
     document.styles["Title"].font.size = Pt(22)
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(10)
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(6)
     # and 10 points after every paragraph at 1.15 lines; 4 points at Word's own 1.08 keeps the summary that
     # opens a plan, under its title block, on the first page
     normal = document.styles["Normal"].paragraph_format
