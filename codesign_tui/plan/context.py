@@ -17,6 +17,11 @@ from .register import public_answers, register_table
 from .summary import first_of_each, summary_of
 
 ACTION_KINDS = ("find_out", "to_unlock", "do")
+# A warning longer than this many words is said in the plan's body by its point (its first sentence) and whom it
+# is about, and in full, with its references and its source, in the appendix ("The warnings in full"): the
+# longest, such as a likely bidder helping to design the work under the Procurement Act 2023, ran to 170 words
+# beside the register and put the board's plan over its 1,200 words. A shorter one is said whole where it is.
+IN_FULL_WORDS = 40
 
 class _Terms:
     """Finds the abbreviations a flow declares (`terms:`) in a text, to spell each out once near the top
@@ -343,6 +348,8 @@ class _Plan:
                 sections[home]["flags"].append(entry)
             else:
                 elsewhere.append(entry)
+        for section in sections.values():
+            section["checks"] = checks(section["flags"])
         return elsewhere
 
     def flag(self, raised: Any) -> dict[str, Any]:
@@ -355,7 +362,8 @@ class _Plan:
         line = _first_sentence(raised.text)
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
                 "line": f"{line} {sentence}" if sentence else line,
-                "about": about, "citation": self.citation(raised.cite)}
+                "about": about, "citation": self.citation(raised.cite), "point": line, "about_line": sentence,
+                "brief": line != raised.text and len(raised.text.split()) > IN_FULL_WORDS}
 
     # -- the appendix -------------------------------------------------------------------------------
 
@@ -485,6 +493,8 @@ class _Plan:
             "actions": self.actions(),
             "flags": flags,
             "flags_elsewhere": elsewhere,
+            "checks_elsewhere": checks(elsewhere),
+            "flags_in_full": [f for f in flags if f["brief"]],
             "parts": parts,
             "terms": self.terms(),
             "ticks": any(b["type"] == "checklist" for part in parts for s in part["sections"] for b in s["blocks"]),
@@ -514,6 +524,27 @@ def short_prompt(prompt: str) -> str:
     it whole. The prompt as it is when nothing of four words or more would be left."""
     cut = _ASIDE.sub("?", prompt.strip())
     return cut if cut != prompt.strip() and len(cut.split()) >= 4 else prompt
+
+
+def checks(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Warnings as the plan's body says them: a long one (`brief`) by its point, those about the same register
+    entries together under one "About: …" (two warnings about one likely bidder are one item), each item
+    pointing to the appendix for the whole text; a short one whole, as it is."""
+    items: list[dict[str, Any]] = []
+    together: dict[str, dict[str, Any]] = {}
+    for flag in flags:
+        if not flag["brief"]:
+            items.append({"text": flag["text"], "points": []})
+            continue
+        key = flag["about_line"]
+        if key and key in together:
+            together[key]["points"].append(flag["point"])
+            continue
+        item = {"text": "", "points": [flag["point"]], "about_line": key}
+        items.append(item)
+        if key:
+            together[key] = item
+    return items
 
 
 def _first_sentence(text: str) -> str:

@@ -20,13 +20,20 @@ NEXT_ACTIONS = 5
 # plan's run to two or three lines each) give way, three at least, so that the summary stays on one page
 NEXT_CHARACTERS = 640
 LEAST_ACTIONS = 3
+# the page as a whole, in characters of what varies on it (what the work is, the warnings, what to confirm or
+# what holds it back, and the steps): past this, steps give way, two at least, the rest counted ("Next steps (2 of
+# 16)"). Measured in Word on A4 (benchmarks/look_at_word.py --check): a board's plan with two warnings and five
+# steps (about 1,090) fits; a tender with three long answers holding it back and three steps (about 1,190) ran
+# two lines onto page 2, as did a plan with four warnings about register entries (about 1,470)
+PAGE_CHARACTERS = 1100
+LEAST_ON_A_FULL_PAGE = 2
 
 
 def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     """`reasons`: answered questions from `why`, those that decided what the work calls for first, then those
     whose answer is enough for the level recommended (an answer that holds the recommendation back is under
     what holds it back instead), two or three with the rule's reason. `next`: the first five actions (fewer,
-    three at least, when they are long), those that find out a "Not sure" the recommendation rests on first,
+    three at least, when they are long; two at least when the page is full), those that find out a "Not sure" the recommendation rests on first,
     then those that unlock a higher level, each text once. `changes`: the first three answers holding the recommendation back; `more_changes` and
     `more_actions` count the rest, which the full plan lists."""
     answered = [q for q in data["why"] if q.get("answered") and not q.get("held_back")]
@@ -53,6 +60,21 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
         if shown >= LEAST_ACTIONS and length > NEXT_CHARACTERS:
             break
         shown += 1
+    page = _rest_of_page(data, held_back)
+    while shown > LEAST_ON_A_FULL_PAGE and page + sum(len(a["text"]) for a in unique[:shown]) > PAGE_CHARACTERS:
+        shown -= 1
     return {"reasons": reasons, "next": unique[:shown],
             "more_actions": max(0, len(unique) - shown), "changes": held_back[:CHANGES],
             "more_changes": max(0, len(held_back) - CHANGES)}
+
+
+def _rest_of_page(data: dict[str, Any], held_back: list[dict[str, Any]]) -> int:
+    """The characters of what else varies on the summary's page: what the work is, each warning's line, what to
+    confirm, and what holds it back (the first three)."""
+    first = data.get("first_step")
+    holding = first["questions"][:3] if first else held_back[:CHANGES]
+    confirm = data["confirm"]["questions"] if data.get("confirm") else []
+    return (sum(len(str(item.get("text") or "")) for item in data.get("intro") or [])
+            + sum(len(flag.get("line") or "") for flag in data.get("flags") or [])
+            + sum(len(q.get("short") or "") + len(q.get("answer_label") or "") for q in holding)
+            + sum(len(q.get("short") or "") + len(q.get("confirm") or "") for q in confirm))

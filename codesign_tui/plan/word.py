@@ -23,6 +23,9 @@ PAPERS = ("a4", "letter")
 # a table with more columns than this is written as one small two-column table per row: eight columns
 # across a portrait page break words in the middle
 WIDEST_TABLE = 4
+# the heading of the plan's last lines (templates/drawn-from.md.j2), set in small print of this size
+SMALL_PRINT_HEADING = "Drawn from"
+SMALL_PRINT_POINTS = 6.5
 PROPERTY_LIMIT = 255  # Word's limit on a document property such as the title
 HEADER_LIMIT = 120
 # what XML 1.0 cannot hold: python-docx refuses it, so it is shown as a terminal would (^A, ^[)
@@ -106,9 +109,10 @@ def _page(document: Any, paper: str, title: str) -> None:
         style.keep_with_next = True
         style.keep_together = True
     # python-docx's own template has a 28-point title and two lines' space above each heading: roomy
-    # enough to push a one-page summary over the page
+    # enough to push a one-page summary over the page (6 points above a section's heading: at 10, a tender's
+    # summary with three long answers holding it back ran its last lines onto page 2)
     document.styles["Title"].font.size = Pt(22)
-    document.styles["Heading 1"].paragraph_format.space_before = Pt(10)
+    document.styles["Heading 1"].paragraph_format.space_before = Pt(6)
     # and 10 points after every paragraph at 1.15 lines; 4 points at Word's own 1.08 keeps the summary that
     # opens a plan, under its title block, on the first page
     normal = document.styles["Normal"].paragraph_format
@@ -214,6 +218,16 @@ class _Writer:
         # the first entry of a wide table, by its headings: the entries after it are copies with their own
         # values, as building each row, cell and rule through python-docx took most of a long register's time
         self.entry_models: dict[tuple, Any] = {}
+        self.small_print = False  # under the plan's last heading, "Drawn from"
+
+    @staticmethod
+    def shrink(paragraph: Any) -> None:
+        from docx.shared import Pt
+
+        paragraph.paragraph_format.space_before = Pt(2)
+        paragraph.paragraph_format.space_after = Pt(1)
+        for run in paragraph.runs:
+            run.font.size = Pt(SMALL_PRINT_POINTS)
 
     def write(self, tokens: list[Any]) -> None:
         index = 0
@@ -228,6 +242,12 @@ class _Writer:
             paragraph = self.document.add_heading(level=min(int(token.tag[1:]) - 1, 9))
             self.start_page(paragraph)
             self.inline(paragraph, tokens[index + 1].children or [])
+            # the plan's last lines, the flow and answers it was drawn from by fingerprint, are for `codesign
+            # verify` rather than the reader: small print, so that the one-page summary that ends with them
+            # keeps to its page
+            self.small_print = tokens[index + 1].content == SMALL_PRINT_HEADING
+            if self.small_print:
+                self.shrink(paragraph)
             return index + 2
         if kind == "paragraph_open" and self.quote:
             return self.quoted(tokens, index)
@@ -246,6 +266,8 @@ class _Writer:
                 paragraph.paragraph_format.first_line_indent = Mm(-5)
             self.start_page(paragraph)
             self.inline(paragraph, children, boxes=self.item_start)
+            if self.small_print:
+                self.shrink(paragraph)
             if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
                 paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
             self.item_start = False

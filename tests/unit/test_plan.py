@@ -92,9 +92,12 @@ def test_plan_is_commonmark_with_the_expected_shape(name):
         # what a register's entries mean is reference too
         key = (3, "What the entries in the register of interests mean")
         assert (key in titles) == any(len(t) > 1 and t[0][0] == "Name" for t in found.tables)
-        assert [t for t in titles if t != key][-6:] == [
-            (2, "Appendix"), (3, "Questions and answers"), (3, "Why these questions matter"), (3, "Further reading"),
-            (3, "The path taken"), (3, "Drawn from")]
+        # a long warning is said in full first in the appendix, where the plan's body points to it
+        in_full = (3, "Warnings in full")
+        assert (in_full in titles) == ("](#warnings-in-full)" in text)
+        assert [t for t in titles if t != key][-7 if in_full in titles else -6:] == [
+            (2, "Appendix"), *[in_full] * (in_full in titles), (3, "Questions and answers"),
+            (3, "Why these questions matter"), (3, "Further reading"), (3, "The path taken"), (3, "Drawn from")]
     if flow.id == "conflicts-of-interest":
         assert (2, "Recommendation") not in titles and (2, "Why") not in titles
         assert (2, "Further reading") not in titles  # the flow has no reading list: no empty section
@@ -146,7 +149,9 @@ def test_what_would_have_to_change_names_the_answers_and_the_level():
 def test_steps_are_numbered_once_across_the_plan_and_name_no_markup():
     text = plan("engagement-hostile")
     part = next(s["markdown"] for s in sections(text) if s["id"] == "what-to-do-next")
-    assert [t for _, t in shape(part).headings] == ["What to do next", "What would have to change", "Other steps"]
+    # its four warnings leave the summary's page room for two steps: the rest follow, numbered on from 3
+    assert [t for _, t in shape(part).headings] == ["What to do next", "What would have to change", "Find out",
+                                                    "Other steps"]
     flow, result, _ = session("engagement-hostile")
     assert len(result.planned_actions) < len(result.actions)  # the two money actions are one
     summary = text.split("## Summary", 1)[1].split("\n---\n", 1)[0]
@@ -389,6 +394,8 @@ def test_hostile_plan_keeps_its_shape_and_shows_the_text():
     expected.insert(expected.index((2, "Appendix")), (2, "Anything else"))
     # policy version 3: the hostile set's answers hold its recommendation back (the calm set's do not)
     expected.insert(expected.index((2, "What to do next")) + 1, (3, "What would have to change"))
+    # its four warnings leave the summary room for two steps: finding out follows in the full plan
+    expected.insert(expected.index((3, "What would have to change")) + 1, (3, "Find out"))
     assert found.headings[1:] == expected
     assert not found.html and not found.images and found.fences == ["mermaid"]
     assert all(link.startswith("https://") or link.startswith("#") for link in found.links)
@@ -541,6 +548,7 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     assert change.count("\n- ") == 3 and "For **Launch as planned**, 14 answers in all, listed in the full plan with" \
         " what each needs." in change
     assert "You said \u201cOne large or high-value lot, with no extra help\u201d.\n" in change
-    # long steps give way, three at least, so that the summary stays on one page; version 2.2: a file from before
-    # it does not say which rules apply, so finding out is one step more
-    assert "## Next steps (3 of 16)\n" in text
+    # long steps give way, three at least, so that the summary stays on one page, and on a page as full as this one
+    # (three long answers holding it back, two warnings) two; version 2.2: a file from before it does not say
+    # which rules apply, so finding out is one step more
+    assert "## Next steps (2 of 16)\n" in text

@@ -168,8 +168,9 @@ def test_docx_keeps_the_warning_box_with_its_checklist_and_indents_them_alike():
         if not paragraph.text.startswith("\u2022"):
             break
         box.append(paragraph)
-    # the likely bidder taking part in the decision, and helping to design the work (conflicts-of-interest 2.1)
-    assert len(box) == 3 and "financial interest" in box[1].text and "could bid" in box[2].text
+    # the likely bidder taking part in the decision, and helping to design the work (conflicts-of-interest 2.1):
+    # two warnings about one person, said together by their points, in full in the appendix
+    assert len(box) == 2 and "financial interest" in box[1].text and "could bid" in box[1].text
     indents = {p.paragraph_format.left_indent for p in box}
     assert len(indents) == 1 and None not in indents, "the heading and its items are indented alike"
     assert all(p.paragraph_format.keep_with_next for p in box[:-1]), "Check: stays with its items"
@@ -460,3 +461,25 @@ def umask_022():
     previous = os.umask(0o022)  # the commands below inherit it
     yield
     os.umask(previous)
+
+
+@pytest.mark.parametrize("summary", [True, False])
+def test_docx_sets_what_the_plan_was_drawn_from_in_small_print_and_verify_still_reads_it(summary, tmp_path):
+    """The fingerprints `codesign verify` reads are for it, not the reader: small print, so that the one-page
+    summary that ends with them keeps to its page (they ran onto page 2 of four summaries)."""
+    from docx.shared import Pt
+
+    from codesign_tui.plan.verify import verify
+
+    document = _document("grants-core-heavy", summary=summary)
+    body = document.paragraphs
+    start = max(i for i, p in enumerate(body) if p.text == "Drawn from")
+    after = [p for p in body[start + 1:] if p.text.strip()]
+    assert after and any("fingerprint" in p.text for p in after)
+    assert all(r.font.size is not None and r.font.size <= Pt(8) for p in after for r in p.runs)
+    before = [r for p in body[:start] for r in p.runs if r.text.strip()]
+    assert not any(r.font.size is not None and r.font.size <= Pt(8) for r in before), "only the last lines"
+    path = tmp_path / "plan.docx"
+    document.save(str(path))
+    verdict = verify(path, ANSWERS / "grants-core-heavy.yaml")
+    assert verdict.matches and verdict.summary == summary, verdict.difference
