@@ -200,3 +200,28 @@ def render_comparison(fmt: str, comparison: Comparison, project: str = "", paper
 
         return to_docx(markdown, title=title, subject=comparison.flow.title, paper=paper)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def panel_view(comparison: Comparison, revealed: bool) -> dict[str, Any]:
+    """What the room's trainer's page shows of a panel: each question where the answers given so far differ,
+    each voice's answer in words and, once the round is revealed, what the difference changes and each
+    voice's recommendation. Before the reveal nothing names a level: the page may be on a projector."""
+    flow = comparison.flow
+    differing, waiting = [], 0
+    for difference in comparison.differences:
+        given = {repr(sorted(v) if isinstance(v, list) else v) for _, v in difference.answers if v is not None}
+        if len(given) < 2:  # a voice has not answered it yet; the rest agree so far
+            waiting += 1
+            continue
+        differing.append({
+            "number": flow.number(difference.question), "prompt": flow.question(difference.question).prompt,
+            "answers": [(voice, "Not answered yet" if value is None else _answer(flow, difference.question, value))
+                        for voice, value in difference.answers],
+            "changes": [change_words(comparison, difference, change, named=False) for change in difference.changes]
+            if revealed and flow.levels else []})
+    recommendations = [(voice.name, voice.result.levels.recommendation.label) for voice in comparison.voices] \
+        if revealed and flow.levels else []
+    held = comparison.common_result.levels.recommendation.label \
+        if revealed and flow.levels and comparison.common_result is not None else ""
+    return {"differences": differing, "agreed": len(comparison.agreed), "waiting": waiting,
+            "recommendations": recommendations, "common": held, "baseline": comparison.baseline.name}
