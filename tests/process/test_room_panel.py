@@ -130,3 +130,22 @@ async def test_a_panel_form_without_its_token_changes_nothing(open_room, appendi
     await trainer.post(f"/trainer/{room.trainer_token}/panel", [("seat", n) for n in seat_names(room).values()],
                        csrf=False)
     assert trainer.status == 403 and room.panel == []
+
+
+async def test_a_new_round_keeps_the_panel_and_a_freed_seat_leaves_it(open_room, appendix2):  # noqa: F811
+    server, room, trainer, people = await panel_room(open_room, appendix2)
+    names = seat_names(room)
+    await trainer.post(f"/trainer/{room.trainer_token}/panel", [("seat", n) for n in names.values()])
+    await trainer.post(f"/trainer/{room.trainer_token}/round", {"confirm": "yes"})
+    assert room.round == 2 and [m.voice for m in room.panel] == ["Ann", "Bo", "Cy"]
+    assert "The panel: Ann (seat 1); Bo (seat 2); Cy (seat 3)." in html.unescape(trainer.text)
+    assert "No differences yet." in trainer.text  # round 2's answers, none yet
+    await people["Cy"].get("/question")
+    await people["Cy"].answer("no")
+    await people["Ann"].get("/question")
+    await people["Ann"].answer("yes")
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    assert "Question 1:" in trainer.text
+    room.free(seat_names(room)["Cy"])
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    assert "Cy left the room, so is no longer compared." in trainer.text and "Question 1:" not in trainer.text
