@@ -117,6 +117,10 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
                      + " | ".join(md(v.result.levels.calls_for.label) for v in voices) + " |")
         lines.append("| Held back by | " + " | ".join(
             md(", ".join(f"Q{flow.number(q)}" for q in v.result.held_back_by) or "nothing") for v in voices) + " |")
+        held = [q.id for q in flow.questions if any(q.id in v.result.held_back_by for v in voices)]
+        if held:  # a reader of a board paper should not have to look the question numbers up
+            lines += ["", "What holds a recommendation back is the answer to:", ""]
+            lines += [f"- {md(_prompt(flow, q))}" for q in held]
     lines += ["", "## Where the answers differ", ""]
     if not comparison.differences:
         lines += ["Every question was answered alike.", ""]
@@ -134,7 +138,8 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
     if flow.levels and comparison.common_result is not None:
         result = comparison.common_result
         lines += ["## A recommendation that holds on what everyone agrees", "",
-                  f"{md(result.levels.recommendation.label)}. {md(CAUTION)}", ""]
+                  f"On what everyone agrees, the recommendation is {md(result.levels.recommendation.label)}."
+                  f" {md(CAUTION)}", ""]
         for question_id, voice in comparison.cautious.items():
             lines.append(f"- {md(_prompt(flow, question_id))}: {md(_answer(flow, question_id, comparison.common[question_id]))}"
                          f" (answered by {md(voice)})")
