@@ -1,6 +1,6 @@
 """The room's panel of voices in headless Chromium (issue 31, item 4): the trainer makes a panel on the trainer's
 page at a projector's 1366x768, sees where its answers differ without a reload, and each voice's recommendation
-only after the reveal; axe-core finds nothing on the page before or after.
+only after the reveal; axe-core finds nothing on the page before or after, nor on a phone's 320 pixels.
 
 Needs Debian's chromium at /usr/bin/chromium, Playwright for Python and axe-playwright-python."""
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from playwright.async_api import expect
 
 from test_room_browser import SHOTS, axe_clean, chromium, choose, files_with, start_room  # noqa: F401  (fixtures)
+from test_room_phone import SIDEWAYS
 
 VOICES = (("Ann", "Commissioner", ["Yes, it is genuinely open", "A hard problem we struggle to define or solve"]),
           ("Bo", "VCSE partner", ["Yes, it is genuinely open", "A proven solution already exists"]),
@@ -66,3 +67,13 @@ async def test_the_trainer_makes_a_panel_and_sees_its_differences_then_its_recom
     if SHOTS:
         await panel.scroll_into_view_if_needed()
         await trainer.screenshot(path=str(Path(SHOTS) / "1366-trainer-panel-revealed-projected.png"))
+
+    # on a phone the same page needs no sideways scrolling: each table stacks into labelled lines
+    await trainer.set_viewport_size({"width": 320, "height": 640})
+    await trainer.reload()
+    await expect(panel.get_by_role("table", name="Each voice's recommendation")).to_be_visible()
+    assert await trainer.evaluate(SIDEWAYS) == 0
+    await axe_clean(trainer, "320-trainer-panel-revealed")
+    if SHOTS:
+        await panel.scroll_into_view_if_needed()
+        await trainer.screenshot(path=str(Path(SHOTS) / "320-trainer-panel-revealed-phone.png"))
