@@ -649,6 +649,18 @@ def _voice_file(path: Path, problems: Any) -> Any:
     return read_answers(path, problems)
 
 
+def _example_title(path: Path) -> str:
+    """A worked example's title when `path` names one (it has no `project:`), so that a comparison of worked
+    examples says which case it is about; else ""."""
+    if path.exists():
+        return ""
+    from .plan.handout import examples_by_name
+    from .resources import flows_dir
+
+    example = examples_by_name(flows_dir()).get(str(path))
+    return example.title if example is not None else ""
+
+
 def _compare(options: argparse.Namespace) -> int:
     from .flow.answers import check_answers
     from .flow.problems import Problems
@@ -678,6 +690,7 @@ def _compare(options: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
     project = next((given.project for given in givens if given and given.project), "")
+    project = project or _example_title(options.files[0])
     data = render_comparison(options.format, comparison, project)
     return _deliver(options, data, binary=options.format == "docx")
 

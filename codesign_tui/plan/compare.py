@@ -117,6 +117,10 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
                      + " | ".join(md(v.result.levels.calls_for.label) for v in voices) + " |")
         lines.append("| Held back by | " + " | ".join(
             md(", ".join(f"Q{flow.number(q)}" for q in v.result.held_back_by) or "nothing") for v in voices) + " |")
+        held = [q.id for q in flow.questions if any(q.id in v.result.held_back_by for v in voices)]
+        if held:  # a reader of a board paper should not have to look the question numbers up
+            lines += ["", "What holds a recommendation back is the answer to:", ""]
+            lines += [f"- {md(_prompt(flow, q))}" for q in held]
     lines += ["", "## Where the answers differ", ""]
     if not comparison.differences:
         lines += ["Every question was answered alike.", ""]
@@ -134,7 +138,8 @@ def to_markdown(comparison: Comparison, project: str = "") -> str:
     if flow.levels and comparison.common_result is not None:
         result = comparison.common_result
         lines += ["## A recommendation that holds on what everyone agrees", "",
-                  f"{md(result.levels.recommendation.label)}. {md(CAUTION)}", ""]
+                  f"On what everyone agrees, the recommendation is {md(result.levels.recommendation.label)}."
+                  f" {md(CAUTION)}", ""]
         for question_id, voice in comparison.cautious.items():
             lines.append(f"- {md(_prompt(flow, question_id))}: {md(_answer(flow, question_id, comparison.common[question_id]))}"
                          f" (answered by {md(voice)})")
@@ -200,3 +205,28 @@ def render_comparison(fmt: str, comparison: Comparison, project: str = "", paper
 
         return to_docx(markdown, title=title, subject=comparison.flow.title, paper=paper)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def panel_view(comparison: Comparison, revealed: bool) -> dict[str, Any]:
+    """What the room's trainer's page shows of a panel: each question where the answers given so far differ,
+    each voice's answer in words and, once the round is revealed, what the difference changes and each
+    voice's recommendation. Before the reveal nothing names a level: the page may be on a projector."""
+    flow = comparison.flow
+    differing, waiting = [], 0
+    for difference in comparison.differences:
+        given = {repr(sorted(v) if isinstance(v, list) else v) for _, v in difference.answers if v is not None}
+        if len(given) < 2:  # a voice has not answered it yet; the rest agree so far
+            waiting += 1
+            continue
+        differing.append({
+            "number": flow.number(difference.question), "prompt": flow.question(difference.question).prompt,
+            "answers": [(voice, "Not answered yet" if value is None else _answer(flow, difference.question, value))
+                        for voice, value in difference.answers],
+            "changes": [change_words(comparison, difference, change, named=False) for change in difference.changes]
+            if revealed and flow.levels else []})
+    recommendations = [(voice.name, voice.result.levels.recommendation.label) for voice in comparison.voices] \
+        if revealed and flow.levels else []
+    held = comparison.common_result.levels.recommendation.label \
+        if revealed and flow.levels and comparison.common_result is not None else ""
+    return {"differences": differing, "agreed": len(comparison.agreed), "waiting": waiting,
+            "recommendations": recommendations, "common": held, "baseline": comparison.baseline.name}

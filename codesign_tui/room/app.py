@@ -71,6 +71,9 @@ def make_app(room: Room, address: str = "") -> web.Application:
     from .training import add_routes
 
     add_routes(app)  # the scenario, and the trainer's pacing
+    from .panel import add_routes as add_panel_routes
+
+    add_panel_routes(app)  # the trainer's panel of voices
     app.on_cleanup.append(lambda app: _close(app[ROOM]))
     return app
 
@@ -659,14 +662,20 @@ async def trainer_page(request: web.Request) -> web.Response:
 
     report = await asyncio.to_thread(cohort_report, room)
     from ..plan.html import to_html
+    from .panel import LARGEST, SMALLEST, default_voice, panel_view
 
+    panel = await asyncio.to_thread(panel_view, room)
+    chooser = sorted(((seat.session.seat, name, seat.name, default_voice(seat)) for name, seat in room.seats.items()),
+                     key=lambda row: row[0])
+    in_panel = {member.seat: member.voice for member in room.panel}
     finished = sum(p["finished"] for p in people)
     return page(request, "trainer.html", "The room", people=people, finished=finished,
                 in_progress=sum(1 for p in people if p["answered"] and not p["finished"]),
                 report=stacked(for_the_page(to_html(demote(report)))) if report else "",
                 address=address_parts(request.app[ADDRESS] or f"{request.scheme}://{request.host}"),
                 token=request.match_info["token"], order=order, orders=ORDERS, **example_choice(room),
-                live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code)
+                live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code, panel=panel,
+                chooser=chooser, in_panel=in_panel, smallest=SMALLEST, largest=LARGEST)
 
 
 def address_parts(address: str) -> list[tuple[str, bool]]:

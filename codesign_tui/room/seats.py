@@ -220,6 +220,7 @@ class Room:
         self.pace: Pace | None = None  # the trainer's pacing of the room (room/training.py), off until set
         self.round = 0  # the round answered now (DIR/round-N), 0 until the trainer starts a second one
         self.rounds: dict[int, bool] = {}  # every round before this one: whether it was revealed
+        self.panel: list = []  # the seats the trainer grouped as voices on one piece of work (room/panel.py)
         try:
             self.store.keep(flow)
             self._load()
@@ -350,6 +351,7 @@ class Room:
         data = {"flow": self.flow.id, "trainer": self.trainer_token, "revealed": self.revealed,
                 "next_seat": self.next_seat, **self._rounds_data(),
                 **({"example": self.example.name} if self.example is not None else {}),
+                **({"panel": [{"seat": m.seat, "voice": m.voice} for m in self.panel]} if self.panel else {}),
                 "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
         return json.dumps(data, indent=1).encode("utf-8")
 
@@ -415,6 +417,10 @@ class Room:
             from .training import examples_for
 
             self.example = examples_for(self).get(data["example"])
+        if data.get("panel"):  # grouped on the trainer's page: seats by number, which every round keeps
+            from .panel import members_from
+
+            self.panel = members_from(data["panel"])
         next_seat = data.get("next_seat")
         self.next_seat = next_seat if isinstance(next_seat, int) and 0 < next_seat < 1_000_000 else 1
         for item in data.get("seats") or []:

@@ -131,7 +131,8 @@ async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_downlo
     # Bo answers one more while the trainer watches: the trainer's page catches up without a reload
     await bo.goto(url)  # back to where Bo was
     await choose(bo, "A proven solution already exists")
-    await expect(trainer.locator("tbody tr").nth(1)).to_contain_text("2 of 8", timeout=20_000)
+    joined = trainer.get_by_role("region", name="Who has joined")  # the panel's form has a table of seats too
+    await expect(joined.locator("tbody tr").nth(1)).to_contain_text("2 of 8", timeout=20_000)
     await trainer.get_by_role("button", name="Reveal the recommendations to the room").click()
     await trainer.get_by_role("button", name="Yes, reveal them to the room").click()  # it asks first (issue 29)
     await expect(trainer.get_by_text("The recommendations are revealed")).to_be_visible()

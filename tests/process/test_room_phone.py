@@ -209,5 +209,5 @@ async def test_the_trainers_page_at_320px(start_room, chromium):
     assert lines and all(count == 1 for count in lines), lines
     await shot(trainer, "320-trainer")
     await trainer.get_by_role("link", name="List by how far each has got").click()
-    await expect(trainer.locator("tbody tr").first).to_contain_text("Ann")
+    await expect(trainer.get_by_role("region", name="Who has joined").locator("tbody tr").first).to_contain_text("Ann")
     await context.close()

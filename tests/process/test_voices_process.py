@@ -93,3 +93,16 @@ def test_the_two_voice_worked_example_parts_on_what_the_budget_would_make_it(app
     assert changes["learning_culture"]["if_confirmed"] is None  # no higher than Consult once confirmed
     note = EXAMPLES[[e.name for e in EXAMPLES].index("point-oldham-parent-carers")].note
     assert "our reading" in note and "assumption" in note
+
+
+def test_a_comparison_of_worked_examples_reads_on_its_own_as_a_board_paper(appendix2):
+    """Looked at as a Word page: the title names the case (a worked example has no `project:`), the question
+    numbers in "Held back by" are spelt out, and the common ground is a sentence, not a bare level."""
+    run = subprocess.run([sys.executable, "-m", "codesign_tui", "compare", "point-oldham", "point-oldham-parent-carers",
+                          "--format", "md"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# Where the voices differ: POINT Oldham's parent carer forum\n")
+    budget = appendix2.question("budget").prompt
+    assert f"What holds a recommendation back is the answer to:\n\n- Q4 “{budget}”\n" in run.stdout
+    assert "## A recommendation that holds on what everyone agrees\n\nOn what everyone agrees, the recommendation is" \
+           " Consult. Where" in run.stdout
