@@ -171,6 +171,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="the address participants open, when it is not this machine's own (a proxy, a name)")
     room.add_argument("--facilitate", action="store_true",
                       help="hide every recommendation until the trainer reveals them, once, for the room")
+    room.add_argument("--voices", action="store_true",
+                      help="ask each person who joins whose view they give (\"VCSE partner\"), for a panel of voices")
     room.add_argument("--passphrase", metavar="TEXT", default="",
                       help="participants type this to join (or set CODESIGN_ROOM_PASSPHRASE, which ps cannot show)")
     room.add_argument("--max-participants", type=int, default=60, metavar="N", help="seats in the room (default 60)")
@@ -1042,7 +1044,9 @@ def _converse(options: argparse.Namespace) -> int:
 
 def _voice(options: argparse.Namespace) -> str:
     """Whose view a new plan gives (`--voice "VCSE partner"`), on one line and of a sensible length."""
-    return " ".join(str(getattr(options, "voice", "") or "").split())[:80]
+    from .flow.voices import voice_of
+
+    return voice_of(getattr(options, "voice", ""))
 
 
 def _plain_resume(name: str) -> int:
@@ -1215,7 +1219,7 @@ def _room(options: argparse.Namespace) -> int:
     folder = options.dir.expanduser().resolve()
     try:
         room = Room(flow, folder, own_flow_path(flow.path), facilitate=options.facilitate, passphrase=passphrase,
-                    limits=Limits(participants=options.max_participants, joins=options.seats_per_address))
+                    voices=options.voices, limits=Limits(participants=options.max_participants, joins=options.seats_per_address))
     except SessionOpen:
         return _error(f"another room is using {folder}; stop it first, or give another --dir")
     except ExportError as error:

@@ -82,6 +82,15 @@ class Comparison:
             d.moves for d in self.differences)
 
 
+VOICE_MOST = 80  # characters: a voice names a perspective ("People with lived experience"), not a paragraph
+
+
+def voice_of(text: object) -> str:
+    """Whose view a plan gives, as typed on a command line or a form: on one line, of a sensible length; ""
+    for the commissioner's own."""
+    return " ".join(str(text or "").split())[:VOICE_MOST]
+
+
 def voice_names(givens: list[AnswersFile], public: bool = False) -> list[str]:
     """Each file's voice: its `voice:`, the commissioner's for the first file without one, else the file's
     name; a name given twice is told apart by its file. In a public plan a file's name (which may be a

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 from ..flow.answers import AnswerError
 from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
+from ..flow.voices import VOICE_MOST
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
 from .door import NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
@@ -52,6 +53,7 @@ def make_app(room: Room, address: str = "") -> web.Application:
     # read once a process: the pages do not change while the room runs
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, auto_reload=False)
+    app[PAGES].globals["voice_most"] = VOICE_MOST
     app.router.add_get("/", home)
     app.router.add_post("/join", join)
     app.router.add_post("/return", come_back)
@@ -268,10 +270,14 @@ async def join(request: web.Request) -> web.StreamResponse:
         errors.append(("passphrase", "Enter the passphrase the trainer gave the room"))
     if len(name) > room.limits.name:
         errors.append(("name", f"Keep your name to {room.limits.name} characters or fewer"))
+    voice = " ".join(str(form.get("voice", "")).split()) if room.voices else ""
+    if len(voice) > VOICE_MOST:
+        errors.append(("voice", f"Keep whose view you give to {VOICE_MOST} characters or fewer"))
     if errors:
-        return page(request, "join.html", "Error: Join the room", status=400, errors=errors, values={"name": name})
+        return page(request, "join.html", "Error: Join the room", status=400, errors=errors,
+                    values={"name": name, "voice": voice})
     try:
-        token, seat = room.join(name, client(request))
+        token, seat = room.join(name, client(request), voice)
     except RoomFull:
         return problem(request, 503, "The room is full", f"All {room.limits.participants} seats are taken."
                        " Ask the trainer to make room.")

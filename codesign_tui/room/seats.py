@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from ..files import PRIVATE, ExportError, own_folder, write_atomically
 from ..flow.conversation import Conversation, checked_notes, recommendation_notes
 from ..flow.model import Flow
+from ..flow.voices import voice_of
 from ..records import record
 from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
 
@@ -193,7 +194,8 @@ class Room:
     the index that ties each seat's secret to its file. Nothing a participant types names a file."""
 
     def __init__(self, flow: Flow, folder: Path, flow_path: str = "", facilitate: bool = False,
-                 passphrase: str = "", limits: Limits | None = None, clock: Callable[[], float] = time.monotonic):
+                 passphrase: str = "", limits: Limits | None = None, clock: Callable[[], float] = time.monotonic,
+                 voices: bool = False):
         self.flow = flow
         self.flow_path = flow_path
         self.folder = room_folder(Path(folder))
@@ -201,6 +203,7 @@ class Room:
         self.store.lock("room")  # SessionOpen when another room is using this folder
         self.facilitate = facilitate
         self.passphrase = passphrase
+        self.voices = voices  # whether joining asks whose view a person gives (codesign room --voices)
         self.limits = limits or Limits()
         self.seats: dict[str, Seat] = {}  # by session name
         self.trainer_token = secrets.token_urlsafe(24)
@@ -230,7 +233,7 @@ class Room:
 
     # -- seats ----------------------------------------------------------------------------------------
 
-    def join(self, display_name: str = "", client: str = "") -> tuple[str, Seat]:
+    def join(self, display_name: str = "", client: str = "", voice: str = "") -> tuple[str, Seat]:
         """A new seat and the secret that holds it; RoomFull when every seat is taken, TooManyJoins when this
         client has taken its share of seats for now."""
         if len(self.seats) >= self.limits.participants:
@@ -238,7 +241,7 @@ class Room:
         if self.joins.count(client) >= self.limits.joins:
             raise TooManyJoins
         session = self.store.new(self.flow, self.flow_path, prepared_by=display_name.strip()[: self.limits.name],
-                                 seat=self._seat_number())
+                                 seat=self._seat_number(), voice=voice_of(voice) if self.voices else "")
         token = secrets.token_urlsafe(32)
         seat = Seat(Conversation(session, self.store), self._fresh_code(), [digest(token)])
         seat.conversation.save()

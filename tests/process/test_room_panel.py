@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 import json
 
+import yaml
+
 from codesign_tui.flow.voices import compare
 from codesign_tui.plan.compare import change_words
 
@@ -149,3 +151,36 @@ async def test_a_new_round_keeps_the_panel_and_a_freed_seat_leaves_it(open_room,
     room.free(seat_names(room)["Cy"])
     await trainer.get(f"/trainer/{room.trainer_token}")
     assert "Cy left the room, so is no longer compared." in trainer.text and "Question 1:" not in trainer.text
+
+
+async def test_a_room_that_asks_for_voices_keeps_each_ones_view_on_its_plan(open_room, appendix2, tmp_path):  # noqa: F811
+    """Issue 31, item 1 in the room: `codesign room --voices` asks each person who joins whose view they give;
+    the session keeps it, the plan says it, and the panel takes it as the voice's name. A room without the
+    option asks nothing and keeps nothing posted."""
+    server, room = await open_room(appendix2, voices=True)
+    ann = open_room.person(server)
+    await ann.get("/")
+    assert 'name="voice"' in ann.text and "Whose view are you giving?" in ann.text
+    await ann.post("/join", {"name": "Ann", "voice": "  VCSE   partner "})
+    [path] = (tmp_path / "room").glob("*.session.yaml")
+    assert yaml.safe_load(path.read_text())["voice"] == "VCSE partner"
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    async with ann.http.get(server.make_url("/plan/md")) as response:
+        assert "Answered as: VCSE partner" in await response.text()
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    assert 'value="VCSE partner"' in trainer.text  # the panel's form names the seat by its voice
+    bea = open_room.person(server)
+    await bea.get("/")
+    await bea.post("/join", {"name": "Bea", "voice": "x" * 81})
+    assert bea.status == 400 and "Keep whose view you give to 80 characters or fewer" in bea.text
+    assert 'value="' + "x" * 81 + '"' in bea.text  # what was typed is kept
+
+    server, room = await open_room(appendix2, tmp_path / "other")
+    cy = open_room.person(server)
+    await cy.get("/")
+    assert 'name="voice"' not in cy.text
+    await cy.post("/join", {"name": "Cy", "voice": "VCSE partner"})
+    [path] = (tmp_path / "other").glob("*.session.yaml")
+    assert "voice" not in yaml.safe_load(path.read_text())
