@@ -215,9 +215,6 @@ class _Writer:
         self.new_page = False  # after the summary's rule: the next paragraph starts a page
         self.number = ""  # the number of the ordered list item being written
         self.in_box: list[Any] = []  # the paragraphs of the warning box (a block quote) being written
-        # the first entry of a wide table, by its headings: the entries after it are copies with their own
-        # values, as building each row, cell and rule through python-docx took most of a long register's time
-        self.entry_models: dict[tuple, Any] = {}
         self.small_print = False  # under the plan's last heading, "Drawn from"
 
     @staticmethod
@@ -386,8 +383,11 @@ class _Writer:
             return index
         width = max(len(row) for row in rows)
         if width > WIDEST_TABLE and len(rows) > 1 and rows[0][0][0]:
+            # the first entry is built; the entries after it are copies of it with their own values, as building
+            # each row, cell and rule through python-docx took most of a long register's time
+            model = None
             for row in rows[1:]:
-                self.entry(rows[0], row)
+                model = self.entry(rows[0], row, model)
             return index
         table = self.new_table(width)
         widths = _column_widths(rows, width)
@@ -415,26 +415,27 @@ class _Writer:
             table._tbl.tblPr.style = self.table_style
         return table
 
-    def entry(self, headings: list[tuple[bool, list[Any]]], row: list[tuple[bool, list[Any]]]) -> None:
+    def entry(self, headings: list[tuple[bool, list[Any]]], row: list[tuple[bool, list[Any]]],
+              model: Any = None) -> Any:
         """One row of a wide table as a small table of its own: each heading beside its value, kept on
-        one page."""
+        one page. Given the table element of an entry before it with as many rows (`model`), a copy of that
+        with this row's values; returns the element the next entry may copy."""
         from docx.oxml.ns import qn
         from docx.shared import Mm
         from docx.table import _Cell
 
         last = min(len(headings), len(row)) - 1
-        key = (tuple(tuple((c.type, c.content) for c in heading) for _, heading in headings), last)
-        model = self.entry_models.get(key)
-        if model is not None:
+        if model is not None and len(model.tr_lst) == last + 1:
             table = self.document.add_copy(model)
+            rules = qn("w:pPr")
             for number, (tr, (_, value)) in enumerate(zip(table._tbl.tr_lst, row)):
                 paragraph = _Cell(tr.tc_lst[1], table).paragraphs[0]
                 for child in list(paragraph._p):  # the model's value goes; its paragraph's rules stay
-                    if child.tag != qn("w:pPr"):
+                    if child.tag != rules:
                         paragraph._p.remove(child)
                 self.inline(paragraph, value, bold=number == 0)
             self.document.add_paragraph()
-            return
+            return model
         table = self.new_table(2)
         table.autofit = False
         table.columns[0].width, table.columns[1].width = Mm(55), Mm(115)
@@ -444,8 +445,8 @@ class _Writer:
             self.inline(name.paragraphs[0], heading, bold=True)
             self.inline(text.paragraphs[0], value, bold=number == 0)
             _row_rules(added, keep_with_next=number < last)
-        self.entry_models[key] = table._tbl
         self.document.add_paragraph()  # apart, or Word joins the tables into one
+        return table._tbl
 
     def inline(self, paragraph: Any, children: list[Any], *, boxes: bool = False, bold: bool = False) -> None:
         """Runs for one line of inline Markdown: bold, italic, code, links, and a task box at the start."""
