@@ -26,6 +26,18 @@ async def example_room(open_room, appendix2, **options):  # noqa: F811
     return server, room
 
 
+async def finished_in_example_room(open_room, appendix2):  # noqa: F811
+    """A room about point-oldham where Ann has answered every question and is on her plan's page."""
+    server, room = await example_room(open_room, appendix2)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    await ann.get("/question")
+    for value in APPENDIX2.values():
+        await ann.answer(value)
+    await ann.get("/plan")
+    return server, room, ann
+
+
 async def test_a_room_from_a_worked_example_shows_its_scenario_first_and_never_its_answers(open_room, appendix2):  # noqa: F811
     server, room = await example_room(open_room, appendix2)
     ann = open_room.person(server)
@@ -239,13 +251,7 @@ async def test_a_room_folder_of_rounds_is_reported_as_its_current_round(open_roo
 
 
 async def test_a_background_refresh_leaves_the_new_round_note_for_the_page_the_person_reads(open_room, appendix2):  # noqa: F811
-    server, room = await example_room(open_room, appendix2)
-    ann = open_room.person(server)
-    await ann.join("Ann")
-    await ann.get("/question")
-    for value in APPENDIX2.values():
-        await ann.answer(value)
-    await ann.get("/plan")
+    server, room, ann = await finished_in_example_room(open_room, appendix2)
     trainer = open_room.person(server)
     await trainer.get(f"/trainer/{room.trainer_token}")
     await trainer.post(f"/trainer/{room.trainer_token}/round", {"confirm": "yes"})
@@ -262,13 +268,7 @@ async def test_a_background_refresh_leaves_the_new_round_note_for_the_page_the_p
 async def test_after_the_reveal_each_answer_is_beside_the_cases_with_its_reasoning(open_room, appendix2):  # noqa: F811
     """Issue 29, item 6 in the room: the case's answer to each question, with the case's reasoning, is shown
     after the round's reveal (never before), each difference marked."""
-    server, room = await example_room(open_room, appendix2)
-    ann = open_room.person(server)
-    await ann.join("Ann")
-    await ann.get("/question")
-    for value in APPENDIX2.values():
-        await ann.answer(value)
-    await ann.get("/plan")
+    server, room, ann = await finished_in_example_room(open_room, appendix2)
     assert "beside the case" not in ann.text and OLDHAM.reasons["budget"][:40] not in html.unescape(ann.text)
     room.reveal()
     await ann.get("/plan")
