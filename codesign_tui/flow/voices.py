@@ -85,10 +85,15 @@ class Comparison:
 VOICE_MOST = 80  # characters: a voice names a perspective ("People with lived experience"), not a paragraph
 
 
+def one_line(text: object) -> str:
+    """What was typed for a voice, on one line with single spaces (a form checks its length on this)."""
+    return " ".join(str(text or "").split())
+
+
 def voice_of(text: object) -> str:
     """Whose view a plan gives, as typed on a command line or a form: on one line, of a sensible length; ""
     for the commissioner's own."""
-    return " ".join(str(text or "").split())[:VOICE_MOST]
+    return one_line(text)[:VOICE_MOST]
 
 
 def voice_names(givens: list[AnswersFile], public: bool = False) -> list[str]:

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader
 from ..flow.answers import AnswerError
 from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
-from ..flow.voices import VOICE_MOST
+from ..flow.voices import VOICE_MOST, one_line
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
 from .door import NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
@@ -270,7 +270,7 @@ async def join(request: web.Request) -> web.StreamResponse:
         errors.append(("passphrase", "Enter the passphrase the trainer gave the room"))
     if len(name) > room.limits.name:
         errors.append(("name", f"Keep your name to {room.limits.name} characters or fewer"))
-    voice = " ".join(str(form.get("voice", "")).split()) if room.voices else ""
+    voice = one_line(form.get("voice", "")) if room.voices else ""
     if len(voice) > VOICE_MOST:
         errors.append(("voice", f"Keep whose view you give to {VOICE_MOST} characters or fewer"))
     if errors:
