@@ -27,8 +27,11 @@ def start_in_terminal(*args: str, columns: int = 100, rows: int = 30) -> tuple[s
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(columns), LINES=str(rows))
+    # a hang-up does to the app what it does to any program in a terminal, however the tests were started: under
+    # `nohup` the child would inherit SIGHUP ignored, and the closed-terminal test would test something else
     process = subprocess.Popen([sys.executable, "-m", "codesign_tui", *args], stdin=follower,
-                               stdout=follower, stderr=follower, env=env, start_new_session=True)
+                               stdout=follower, stderr=follower, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
     os.close(follower)
     return process, leader
 
