@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import yaml
-from playwright.async_api import expect
+from playwright.async_api import Error as PlaywrightError, expect
 
 from test_room_browser import chromium, start_room  # noqa: F401  (fixtures)
 
@@ -142,7 +142,11 @@ async def test_a_twenty_person_training_session_from_a_worked_example(start_room
         # a waiting plan page with script moves to round 2 by itself; one without (seat 20), or a question
         # page left open (seats 12 and 17 stopped part way), when next loaded
         if seat in (12, 17, 20):
-            await page.goto(url + "question")
+            try:
+                await page.goto(url + "question")
+            except PlaywrightError as error:  # the page's own script moved it to round 2 at that moment
+                if "ERR_ABORTED" not in str(error):
+                    raise
         await expect(page.get_by_role("heading", level=1)).to_contain_text("Can people help shape", timeout=20_000)
         for question in ORDER:  # this time everyone gives the case's answers, the budget known
             value = {"space_to_shape": "partly", "problem_type": "partly_known", "learning_culture": "partly"}.get(
