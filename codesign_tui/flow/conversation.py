@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from ..records import record
 from .about import flag_text
@@ -16,6 +16,7 @@ from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
+from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
 from .visible import visible
 
@@ -23,15 +24,6 @@ WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
 # what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
 DONE_WORDS = frozenset({"done", "finish", "finished", "none", "no more", "that's all", "thats all"})
 DATE_HINT = "Write the date as 31/03/2026, 31 March 2026 or 2026-03-31."
-
-
-class Store(Protocol):
-    """Where a session is kept: handed to the conversation, which never picks one."""
-
-    def save(self, session: Session) -> object: ...
-
-    def text(self, session: Session) -> str:
-        """The session as its file holds it."""
 
 
 @record(frozen=True)
@@ -507,11 +499,9 @@ class Conversation:
         at the next save) so that no one is told their answers are saved when they are not."""
         if self.store is None:
             return True
-        from ..files import ExportError
-
         try:
             self.store.save(self.session)
-        except ExportError as error:
+        except StoreError as error:
             self.save_error = str(error)
             return False
         self.save_error = None
