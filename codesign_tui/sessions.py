@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from .files import PRIVATE, ExportError, own_folder, private_folder, write_atomically
-from .flow.store import StoreError
+from .flow import StoreError  # the package alone: the home screen loads no flow module for it
 from .records import record
 
 if TYPE_CHECKING:  # the home screen lists sessions without loading flow code

@@ -6,18 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from . import StoreError
+
 if TYPE_CHECKING:
     from .engine import Session
 
 
-class StoreError(Exception):
-    """A session that could not be kept; the message says why and what to do. What was kept before stays."""
-
-
 class Store(Protocol):
     """Keeps sessions. A save is written at once, unless the store's writes are deferred: then the latest
-    snapshot of each session is held and written at the next `flush` (the room writes a page's changes
-    together before it replies; a block that saves more than once writes once)."""
+    snapshot of each session is held and written at the next `flush` (the room writes what a page changed
+    together, in worker threads, before the page replies; the app and plain mode write at once)."""
 
     def save(self, session: Session) -> object:
         """Keep `session` (written now, or held while writes are deferred); StoreError when it cannot be."""
@@ -30,3 +28,6 @@ class Store(Protocol):
 
     def flush(self) -> list[tuple[Path, StoreError]]:
         """Write what is held; each file that could not be written, with why."""
+
+
+__all__ = ["Store", "StoreError"]
