@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from .files import ExportError
-from .flow.answers import AnswerError, check_record, read_date
 from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
 from .flow.model import Flow, Question, RecordField
 from .flow.problems import MAX_LISTED
-from .flow.replies import ReplyError, read_choice
+from .flow.replies import EntryError, read_entry, read_field
 from .flow.visible import visible
 from .sessions import SessionStore
 
@@ -254,37 +253,24 @@ class PlainConversation:
                 self.conversation.keep_draft(question.id, {"records": records, "entry": entry})
                 raise
             try:
-                records.append(check_record(question, entry, len(records) + 1))
+                records.append(read_entry(question, entry, len(records) + 1) or {})
                 self.say("Added.")
-            except AnswerError as error:
-                self.refused(f"Not added: {error.message}.")
+            except EntryError as error:
+                self.refused(f"Not added: {error}.")
             self.conversation.keep_draft(question.id, {"records": records})
 
     def read_field(self, spec: RecordField) -> Any:
-        options = spec.options
-        for number, option in enumerate(options, 1):
+        for number, option in enumerate(spec.options, 1):
             self.say(f"    {number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
         while True:
-            optional = "" if spec.required else " (optional)"
-            reply = self.ask(f"  {spec.prompt}{optional} > ")
+            reply = self.ask(f"  {spec.prompt}{'' if spec.required else ' (optional)'} > ")
             if reply.casefold() in ("?", "why", "help"):
                 self.say("  " + _field_help(spec))
                 continue
-            if not reply:
-                if not spec.required:
-                    return None
-                self.refused(f"  {spec.prompt.rstrip('?.')} is needed.")
-                continue
             try:
-                if options:
-                    return read_choice(None, reply, options)
-                if spec.kind == "date":
-                    return read_date(reply)
-                return reply
-            except ReplyError as error:
-                self.refused(f"  Sorry: {error}.")
-            except ValueError:
-                self.refused(f"  {DATE_HINT}")
+                return read_field(spec, reply)
+            except EntryError as error:
+                self.refused(f"  {error}.")
 
     def finish(self) -> None:
         result = self.session.result()
