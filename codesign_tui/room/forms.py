@@ -3,7 +3,7 @@ as the GOV.UK Design System words them: say what to do, name the field."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from multidict import MultiMapping
 
@@ -85,16 +85,6 @@ def typed(question: Question, form: Form, limits: Limits) -> Any:
 def entry_typed(question: Question, form: Form, limits: Limits) -> dict[str, str]:
     return {spec.id: value[: limits.text] for spec in question.fields
             if (value := text(form, f"entry-{spec.id}", limits))}
-
-
-def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The entries so far and the half-filled entry: from the draft, else the answer already given."""
-    draft = draft if isinstance(draft, Mapping) else {}
-    records = draft.get("records")
-    if not isinstance(records, list):
-        records = answer if isinstance(answer, list) else []
-    entry = draft.get("entry")
-    return [dict(r) for r in records if isinstance(r, Mapping)], dict(entry) if isinstance(entry, Mapping) else {}
 
 
 def nothing_sent(question: Question, form: Form) -> bool:
