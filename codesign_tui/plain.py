@@ -13,7 +13,7 @@ from .files import ExportError
 from .flow.catalogue import how_long
 from .flow.conversation import DATE_HINT, Conversation, Step, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
-from .flow.model import Flow, Question, RecordField
+from .flow.model import Flow, Option, Question, RecordField
 from .flow.problems import MAX_LISTED
 from .flow.shown import QuestionView
 from .flow.replies import EntryError, read_entry, read_field
@@ -193,8 +193,7 @@ class PlainConversation:
 
     def read_answer(self, view: QuestionView) -> Step:
         question = view.question
-        for number, option in enumerate(question.options, 1):
-            self.say(f"  {number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
+        self.say_options(question.options, "  ")
         if question.kind == "multiple":
             self.say("Choose any: numbers or words separated by commas, or none.")
         if question.kind == "record":
@@ -211,6 +210,10 @@ class PlainConversation:
                 return self.conversation.act(said)
             else:
                 self.refused(said.message)
+
+    def say_options(self, options: tuple[Option, ...], indent: str) -> None:
+        for number, option in enumerate(options, 1):
+            self.say(f"{indent}{number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
 
     def explain(self, view: QuestionView) -> None:
         guidance, cite = view.question.guidance, view.citation
@@ -248,8 +251,7 @@ class PlainConversation:
             self.conversation.keep_draft(question.id, {"records": records})
 
     def read_field(self, spec: RecordField) -> Any:
-        for number, option in enumerate(spec.options, 1):
-            self.say(f"    {number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
+        self.say_options(spec.options, "    ")
         while True:
             reply = self.ask(f"  {spec.prompt}{'' if spec.required else ' (optional)'} > ")
             if reply.casefold() in ("?", "why", "help"):
