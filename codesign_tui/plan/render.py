@@ -15,7 +15,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.runtime import LoopContext
+from jinja2.runtime import LoopContext, Macro
+from jinja2.utils import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..flow.answers import AnswersFile
@@ -281,7 +282,7 @@ def _make_environment(templates: Path | None) -> Any:
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=long_date, quoted=_quoted,
         join_words=join_words, step_number=_step_number, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
-        either=_either, level=_level, cite=_cite)
+        either=_either, level=_level, cite=_cite, effect=_effect)
     return environment
 
 
@@ -400,12 +401,25 @@ class _BudgetedCode(CodeGenerator):
             node.budgeted = True  # type: ignore[attr-defined]
         super().visit_For(node, frame)
 
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        # the loop counter is ours: called directly, not through the sandbox's checks for a template's calls
+        # (a tenth of a plan's calls went there)
+        if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name == "budgeted_steps":
+            self.write("environment.budgeted_steps(")
+            self.visit(node.args[0], frame)
+            self.write(")")
+            return
+        super().visit_Call(node, frame, forward_caller=forward_caller)
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.budgeted_text(")
         super().visit_Concat(node, frame)
         self.write(")")
 
 
+# The version of the code _BudgetedCode writes: part of each cached template's name, so that a template
+# compiled by an earlier version is compiled again rather than run as it was
+COMPILER = 2
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 
 
@@ -429,10 +443,11 @@ def _bytecode_cache() -> Any:
         if not only_mine(folder.stat()):
             return None  # someone else's folder, or one others can write to: do not load code from it
         _prune(folder)
-        # the name says which compiler made an entry: the budgeted one, with this version of Jinja
+        # the name says which compiler made an entry: ours (COMPILER, raised whenever _BudgetedCode writes
+        # different code), with this version of Jinja
         import jinja2
 
-        return FileSystemBytecodeCache(str(folder), pattern=f"plan-{jinja2.__version__}-%s.cache")
+        return FileSystemBytecodeCache(str(folder), pattern=f"plan{COMPILER}-{jinja2.__version__}-%s.cache")
     except (OSError, RuntimeError):
         return None
 
@@ -457,9 +472,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     `q.prompt` on a dict makes Jinja try the attribute first, fail with an exception, and only then read
     the key; most of a plan's time went there. A plain dict's key is exactly what the sandbox returns for
     `q["prompt"]` without any check, so returning it at once is as safe. The same holds for the public
-    attributes of a `loop` (`loop.index`, `loop.first`) and of an imported macro module (`m.cite`), which
-    the sandbox would only check against names starting with "_". Anything else (a dict method such as
-    `items`, a name starting with "_", any other object) takes the sandbox's usual path."""
+    attributes of a `loop` (`loop.index`, `loop.first`), of an imported macro module (`m.cite`) and of a
+    `namespace()` (`ns.parts`), which the sandbox would only check against names starting with "_" (its
+    other checks are for functions, types, frames and mutable containers, none of which these are).
+    Anything else (a dict method such as `items`, a name starting with "_", any other object) takes the
+    sandbox's usual path."""
 
     code_generator_class = _BudgetedCode
     intercepted_binops = frozenset({"+", "*", "**", "//", "%"})
@@ -512,6 +529,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return _checked_size(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if type(__obj) is Macro:
+            # a template's own macro: nothing for the sandbox to refuse (it has no `unsafe_callable` or
+            # `alters_data`), so it is called as Context.call calls it (with the evaluation context first, for
+            # autoescaping), without the two layers of checks on the way
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            if args or kwargs:
+                _check_sizes(args, kwargs.values())
+            try:
+                return _checked_size(__obj(__context.eval_ctx, *args, **kwargs))
+            except StopIteration:
+                return __context.environment.undefined("value was undefined because a callable raised a"
+                                                       " StopIteration exception")
         if args or kwargs:
             _check_sizes(args, kwargs.values())  # 'x'.ljust(10**9), 'x'.zfill(10**9)
             _foresee(__obj, args, kwargs)  # what a string method would make, before it makes it
@@ -525,7 +555,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     return obj[attribute]
                 except KeyError:
                     pass
-            elif kind is LoopContext or kind is TemplateModule:
+            elif kind is LoopContext or kind is TemplateModule or kind is Namespace:
                 try:
                     return getattr(obj, attribute)
                 except AttributeError:
@@ -640,6 +670,35 @@ def _cite(citation: Any) -> str:
     target = escape.url(citation["url"])
     text = f"[{title}]({target})" if target else title
     return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
+
+
+def _effect(reason: Any, calls_for: Any) -> str:
+    """What an answer in the plan's reasons (`why`) does, in words: what another answer would call for (or that
+    this one keeps the work where it is), then whether it is enough for a level and what that level needs.
+    `calls_for` is the flow's wording for "the work calls for"."""
+    parts = []
+    says = escape.md(calls_for)
+    effect = reason["calls_for_effect"]
+    if effect:
+        for change in effect["changes"]:
+            parts.append(f"With {_either(change['labels'])}, {says} {escape.md(change['level']['label'])} instead.")
+        if effect["caps"]:
+            parts.append(f"So {says} no more than {escape.md(effect['level']['label'])}.")
+    need = reason["requirement"]
+    if not need or not reason["answered"]:
+        pass
+    elif reason["held_back"]:
+        parts.append(f"Not enough for {escape.md(need['needs']['level']['label'])}: see [what would have to"
+                     " change](#what-would-have-to-change).")
+    elif not need["needs"]:
+        parts.append(f"Enough for {escape.md(need['enough_for']['label'])}.")
+    elif need["enough_for"]:
+        parts.append(f"Enough for {escape.md(need['enough_for']['label'])}, not for"
+                     f" {escape.md(need['needs']['level']['label'])}, which needs {_either(need['needs']['labels'])}.")
+    else:
+        parts.append(f"Not enough for {escape.md(need['needs']['level']['label'])}, which needs"
+                     f" {_either(need['needs']['labels'])}.")
+    return " ".join(parts)
 
 
 def _step_number(text: Any, texts: Any) -> str:
