@@ -871,9 +871,13 @@ def kept_folders(path: Path) -> list[Path]:
 def _say_carried(flow, given) -> None:
     """One line on stderr for each answer the flow's migrations carried from an older version."""
     from .flow.answers import fit_answers
+
+    migrated = fit_answers(flow, given).migrated
+    if migrated is None:  # nothing carried (most files), and no need for the conversation's code
+        return
     from .flow.conversation import carried_notes
 
-    for line in carried_notes(flow, fit_answers(flow, given).migrated):
+    for line in carried_notes(flow, migrated):
         print(_shown(f"{given.path}: {line}"), file=sys.stderr)
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from .files import ExportError
-from .flow.answers import AnswerError, check_record, read_date
 from .flow.catalogue import how_long
-from .flow.conversation import DATE_HINT, Conversation, answer_label, checked_notes, with_format_suffix
+from .flow.conversation import DATE_HINT, Conversation, Step, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
-from .flow.model import Flow, Question, RecordField
+from .flow.model import Flow, Option, Question, RecordField
 from .flow.problems import MAX_LISTED
-from .flow.replies import ReplyError, read_choice
+from .flow.shown import QuestionView
+from .flow.replies import EntryError, read_entry, read_field
 from .flow.visible import visible
 from .sessions import ELSEWHERE, CannotResume, Sessions, SessionStore
 
@@ -127,7 +127,7 @@ class PlainConversation:
         try:
             if self.ask_names:
                 self.name_the_plan()
-            while (question := self.session.current) is not None:
+            while (question := self.conversation.current) is not None:
                 self.turn(question)
         except (Stop, InputEnded) as reason:
             return self.leave("Stopped" if isinstance(reason, Stop) else "Input ended", isinstance(reason, Stop))
@@ -155,7 +155,7 @@ class PlainConversation:
         if not kept:
             self.say(f"\n{why} before anything was answered, so no session was kept.")
             return 0 if asked else 1
-        self.say(f"\n{why} with {self.session.progress()} questions answered. Your answers are saved; carry on"
+        self.say(f"\n{why} with {self.conversation.progress()} questions answered. Your answers are saved; carry on"
                  f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
 
@@ -179,19 +179,16 @@ class PlainConversation:
         self.session.prepared_by = self.ask("Who is preparing the plan? > ")
 
     def turn(self, question: Question) -> None:
-        section = self.flow.section(question.section_id)
-        if section.id != self.section_shown:
-            self.section_shown = section.id
-            self.say(f"\n== {section.title} ==")
-            if section.intro:
-                self.say(section.intro)
-        self.say(f"\nQuestion {self.conversation.number(question)} ({self.session.progress()} answered)")
+        view = self.conversation.view(question)
+        if view.section.id != self.section_shown:
+            self.section_shown = view.section.id
+            self.say(f"\n== {view.section.title} ==" + (f"\n{view.section.intro}" if view.section.intro else ""))
+        self.say(f"\nQuestion {view.number} ({view.progress} answered)")
         self.say(question.prompt + ("  (optional: press Enter to skip)" if not question.required else ""))
-        if question.id in self.session.answers:
-            self.say(f"Your answer was: {answer_label(question, self.session.answers[question.id])}."
-                     " Press Enter to keep it, or give another.")
+        if view.answered:
+            self.say(f"Your answer was: {answer_label(question, view.existing)}. Press Enter to keep it, or give another.")
         try:
-            step = self.read_answer(question)
+            step = self.read_answer(view)
         except _Back:
             if not self.conversation.back():
                 self.say("This is the first question.")
@@ -203,48 +200,41 @@ class PlainConversation:
         for kind, text in step.notes:
             self.say(text)
 
-    def read_answer(self, question: Question):
-        if question.is_choice:
-            for number, option in enumerate(question.options, 1):
-                extra = f" - {option.explanation}" if option.explanation else ""
-                self.say(f"  {number}  {option.label}{extra}")
-            if question.kind == "multiple":
-                self.say("Choose any: numbers or words separated by commas, or none.")
+    def read_answer(self, view: QuestionView) -> Step:
+        question = view.question
+        self.say_options(question.options, "  ")
+        if question.kind == "multiple":
+            self.say("Choose any: numbers or words separated by commas, or none.")
         if question.kind == "record":
-            return self.conversation.answer(self.read_records(question))
+            return self.conversation.answer(self.read_records(view))
         while True:
             said = self.conversation.read(self.ask(), question)
             if said.kind == "why":
-                self.explain(question)
+                self.explain(view)
             elif said.kind == "back":
                 raise _Back
-            elif said.kind == "keep":
-                return self.conversation.keep()
-            elif said.kind == "skip":
-                return self.conversation.skip()
-            elif said.kind == "answer":
-                if question.is_choice:
+            elif said.kind in ("keep", "skip", "answer"):
+                if said.kind == "answer" and question.is_choice:
                     self.say("→ " + question.label(said.value))
-                return self.conversation.answer(said.value)
+                return self.conversation.act(said)
             else:
                 self.refused(said.message)
 
-    def explain(self, question: Question) -> None:
-        if question.guidance:
-            cite = self.conversation.citation(question)
-            self.say(f"Why we ask: {question.guidance}" + (f" (Source: {cite})" if cite else ""))
-        else:
-            self.say("There is no more to say about this question.")
+    def say_options(self, options: tuple[Option, ...], indent: str) -> None:
+        for number, option in enumerate(options, 1):
+            self.say(f"{indent}{number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
 
-    def read_records(self, question: Question) -> list[dict[str, Any]]:
-        draft = self.conversation.draft(question.id)
-        draft = draft if isinstance(draft, dict) else {}
-        records: list[dict[str, Any]] = list(draft.get("records") or self.session.answers.get(question.id) or [])
+    def explain(self, view: QuestionView) -> None:
+        guidance, cite = view.question.guidance, view.citation
+        self.say(f"Why we ask: {guidance}" + (f" (Source: {cite})" if cite else "") if guidance else
+                 "There is no more to say about this question.")
+
+    def read_records(self, view: QuestionView) -> list[dict[str, Any]]:
+        question, records = view.question, view.records
         if question.guidance:
-            self.explain(question)
+            self.explain(view)
         while True:
-            verb = "another" if records else "one"
-            reply = self.ask(f"{len(records)} recorded. Add {verb}? (yes/no) > ").casefold()
+            reply = self.ask(f"{len(records)} recorded. Add {'another' if records else 'one'}? (yes/no) > ").casefold()
             if reply == "back":
                 raise _Back
             if reply in ("n", "no", "done", ""):
@@ -263,37 +253,23 @@ class PlainConversation:
                 self.conversation.keep_draft(question.id, {"records": records, "entry": entry})
                 raise
             try:
-                records.append(check_record(question, entry, len(records) + 1))
+                records.append(read_entry(question, entry, len(records) + 1) or {})
                 self.say("Added.")
-            except AnswerError as error:
-                self.refused(f"Not added: {error.message}.")
+            except EntryError as error:
+                self.refused(f"Not added: {error}.")
             self.conversation.keep_draft(question.id, {"records": records})
 
     def read_field(self, spec: RecordField) -> Any:
-        options = spec.options
-        for number, option in enumerate(options, 1):
-            self.say(f"    {number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
+        self.say_options(spec.options, "    ")
         while True:
-            optional = "" if spec.required else " (optional)"
-            reply = self.ask(f"  {spec.prompt}{optional} > ")
+            reply = self.ask(f"  {spec.prompt}{'' if spec.required else ' (optional)'} > ")
             if reply.casefold() in ("?", "why", "help"):
                 self.say("  " + _field_help(spec))
                 continue
-            if not reply:
-                if not spec.required:
-                    return None
-                self.refused(f"  {spec.prompt.rstrip('?.')} is needed.")
-                continue
             try:
-                if options:
-                    return read_choice(None, reply, options)
-                if spec.kind == "date":
-                    return read_date(reply)
-                return reply
-            except ReplyError as error:
-                self.refused(f"  Sorry: {error}.")
-            except ValueError:
-                self.refused(f"  {DATE_HINT}")
+                return read_field(spec, reply)
+            except EntryError as error:
+                self.refused(f"  {error}.")
 
     def finish(self) -> None:
         result = self.session.result()

@@ -51,12 +51,13 @@ def branching():
     return load_flow(DATA / "branching.yaml")
 
 
-# The tests come in three tiers, each a folder: unit (the engine, the conversation, the plan: no Textual, no
-# process), app (the full-screen app through Pilot, and its snapshots), process (the codesign command as a
-# separate process, the room's server, browsers). `pytest tests/unit` is the quick check; each test carries
-# its tier as a mark too (`-m "not process"`). A test module may import another's helpers by name
+# The tests come in four tiers, each a folder: unit (the engine, the conversation, the plan: no Textual, no
+# process), exhaustive (every combination of answers tried one by one, a minute or more each), app (the
+# full-screen app through Pilot, and its snapshots), process (the codesign command as a separate process, the
+# room's server, browsers). `pytest tests/unit` is the quick check; each test carries its tier as a mark too
+# (`-m "not process"`). A test module may import another's helpers by name
 # (`from test_cli import codesign`), wherever it lives: every tier's folder is on the import path.
-TIERS = ("unit", "app", "process")
+TIERS = ("unit", "exhaustive", "app", "process")
 for _tier in TIERS:
     _folder = str(Path(__file__).parent / _tier)
     if _folder not in sys.path:

@@ -21,11 +21,23 @@ ABOUT_NAMED = 5
 def entry_label(question: Question, record: dict[str, Any], index: int, *, public: bool) -> str:
     """An entry as a warning names it: "Sam Jones (Example Community Trust)"; in a public version, by its
     number and role alone ("entry 2 (Lived experience member)"), since names are left out there."""
+    return _label(_label_fields(question), record, index, public)
+
+
+def _label_fields(question: Question) -> tuple[str, str, str]:
+    """The register's name, organisation and role fields, each "" when the register has no such field (looked
+    up once for a warning about many entries, not three times an entry)."""
+    name, organisation, role = (field_id if question.field(field_id) is not None else ""
+                                for field_id in (NAME_FIELD, ORGANISATION_FIELD, ROLE_FIELD))
+    return name, organisation, role
+
+
+def _label(fields: tuple[str, str, str], record: dict[str, Any], index: int, public: bool) -> str:
     def value(field_id: str) -> str:
-        given = record.get(field_id) if question.field(field_id) is not None else None
+        given = record.get(field_id) if field_id else None
         return str(given).strip() if given not in (None, "") else ""
 
-    name, organisation, role = value(NAME_FIELD), value(ORGANISATION_FIELD), value(ROLE_FIELD)
+    name, organisation, role = (value(field_id) for field_id in fields)
     if public or not name:
         return f"entry {index + 1}" + (f" ({role})" if role else "")
     return name + (f" ({organisation})" if organisation else "")
@@ -40,7 +52,8 @@ def flag_about(flow: Flow, answers: dict[str, Any], flag: Any, *, public: bool) 
     if not isinstance(records, list):
         return []
     question = flow.question(register)
-    return [entry_label(question, records[i], i, public=public) for i in flag.entries
+    fields = _label_fields(question)
+    return [_label(fields, records[i], i, public) for i in flag.entries
             if i < len(records) and isinstance(records[i], dict)]
 
 

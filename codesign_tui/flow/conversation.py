@@ -16,6 +16,7 @@ from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import ReplyError, read_choice, read_choices
+from .shown import QuestionView, Row, records_draft
 from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
 from .visible import visible
@@ -491,6 +492,91 @@ class Conversation:
         if not result.decided or result.recommendation is None:
             return None
         return result.recommendation.label
+
+    # -- what a view draws, and where a view goes -----------------------------------------------------
+
+    def view(self, question: Question | None = None) -> QuestionView:
+        """The question being asked (or `question`, an earlier one shown to change) as a view draws it."""
+        question = question or self.current
+        assert question is not None, "every question is answered"
+        path, answers = self.session.path, self.session.answers
+        section = self.flow.section(question.section_id)
+        existing, draft = self.existing(question), self.draft(question.id)
+        records, entry = records_draft(draft, existing) if question.kind == "record" else ([], {})
+        return QuestionView(
+            question, self.number(question), self.citation(question), section,
+            next((q.id for q in path if q.section_id == section.id), None) == question.id, question.id in answers,
+            existing, self.proposed_answer(question) is not None, draft,
+            self.jumped or self.current is None or question.id != self.current.id, self.progress(), records, entry)
+
+    def rows(self, upto: Question | None = None) -> list[Row]:
+        """Each question on the path (those before `upto`, when given), answered or not, as the check page,
+        the review table and a transcript list them."""
+        rows = []
+        for question in self.session.path:
+            if upto is not None and question.id == upto.id:
+                break
+            rows.append(Row(question, self.number(question), self.flow.section(question.section_id),
+                            question.id in self.session.answers,
+                            answer_label(question, self.session.answers.get(question.id))))
+        return rows
+
+    def progress(self) -> str:
+        """How far the person has got: "3 of 8" answered."""
+        return str(self.session.progress())
+
+    def shown(self, wanted: str) -> Question | None:
+        """The question to show for a wanted one (a change link, a browser's Back, a form sent): the one being
+        asked, or an earlier answer (shown only: it changes once an answer for it is sent, through `edit`);
+        None for any other, and the view shows where the person is. `applies` says whether it is on the path."""
+        current = self.current
+        if current is not None and wanted == current.id:
+            return current
+        return next((q for q in self.session.path if q.id == wanted and q.id in self.session.answers), None)
+
+    def applies(self, question_id: str) -> bool:
+        return any(q.id == question_id for q in self.session.path)
+
+    def leave(self, draft: Any = None) -> bool:
+        """Back, from the question being asked: after changing an earlier answer (`edit`) the answer is kept
+        as it was and the conversation returns to where the person was; else what was typed is kept as a
+        draft and the question before is asked. False at the first question, where nothing moves."""
+        question = self.current
+        if question is not None and self.jumped and question.id in self.session.answers:
+            self.keep()
+            return True
+        if question is not None:
+            self.keep_typed(question, draft)
+        if self.back():
+            return True
+        self.save()
+        return False
+
+    def keep_typed(self, question: Question, typed: Any) -> None:
+        """Keep what was typed for `question` and not sent as its draft; what only repeats the answer given
+        (a register's entries as they were, nothing half-filled) is no draft."""
+        given = self.session.answers.get(question.id)
+        same = typed == (given or "") or (isinstance(typed, dict) and "entry" not in typed
+                                          and typed.get("records") == (given or []))
+        self.keep_draft(question.id, None if same else typed)
+
+    def act(self, reply: Reply) -> Step:
+        """Do what a reply of kind `answer`, `keep` or `skip` says (AnswerError when an answer does not fit)."""
+        return self.keep() if reply.kind == "keep" else self.skip() if reply.kind == "skip" else self.answer(reply.value)
+
+    def version(self, question: Question) -> str:
+        """The version of a question's answer a page was drawn from: a form whose version is no longer the
+        answer's (changed in another tab since) is out of date and changes nothing. A register's entries so
+        far count too (a stale "Remove entry 2" would remove another)."""
+        import hashlib
+        import json
+
+        answers = self.session.answers
+        drawn: list[Any] = [question.id, answers[question.id] if question.id in answers else "<not answered>"]
+        if question.kind == "record":
+            drawn.append(records_draft(self.draft(question.id), answers.get(question.id))[0])
+        text = json.dumps(drawn, sort_keys=True, default=str, ensure_ascii=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
     # -- saving ---------------------------------------------------------------------------------------
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Mapping
 
-from .model import Option, Question
+from .answers import AnswerError, check_record, read_date
+from .model import Option, Question, RecordField
 
 
 class ReplyError(ValueError):
@@ -89,3 +91,60 @@ def _each(part: str, options: tuple[Option, ...]) -> list[str]:
         if len(sides) < 2:
             raise
         return [_match(side, options).value for side in sides]
+
+
+class EntryError(ValueError):
+    """A register entry that does not fit: each field at fault with what to do, as (field, message) pairs in
+    the order of the form; `missing` names the required fields left empty."""
+
+    def __init__(self, problems: list[tuple[RecordField, str]], missing: tuple[RecordField, ...] = ()):
+        super().__init__("; ".join(message for _, message in problems))
+        self.problems, self.missing = problems, missing
+
+
+def read_field(spec: RecordField, text: str, longest: int = 0) -> Any:
+    """One register field's typed text as its value (a choice by its number or words, a date as people write
+    one); None when nothing was typed. EntryError saying what to do when it does not fit."""
+    text = text.strip()
+    prompt = spec.prompt.rstrip("?.")
+    if not text:
+        if spec.required:
+            raise EntryError([(spec, f"{'Select' if spec.options else 'Enter'} “{prompt}”")], (spec,))
+        return None
+    if longest and len(text) > longest:
+        raise EntryError([(spec, f"Keep “{spec.prompt}” to {longest:,} characters or fewer")])
+    try:
+        if spec.options:
+            return read_choice(None, text, spec.options)
+        return read_date(text) if spec.kind == "date" else text
+    except ReplyError as error:
+        raise EntryError([(spec, f"For “{prompt}”, {error}")]) from None
+    except ValueError:
+        raise EntryError([(spec, f"Enter a real date for “{spec.prompt}”, for example 31/03/2026")]) from None
+
+
+def read_entry(question: Question, texts: Mapping[str, str], number: int, longest: int = 0,
+               blank: bool = False) -> dict[str, Any] | None:
+    """One register entry from the texts typed in its fields, by field id, the same in every front end: None
+    when nothing was typed (unless `blank`, when it is read as it is), else the entry checked (the `number`th);
+    EntryError naming every field at fault."""
+    if not blank and not any(str(texts.get(spec.id, "")).strip() for spec in question.fields):
+        return None
+    entry: dict[str, Any] = {}
+    problems: list[tuple[RecordField, str]] = []
+    missing: list[RecordField] = []
+    for spec in question.fields:
+        try:
+            value = read_field(spec, str(texts.get(spec.id, "")), longest)
+        except EntryError as error:
+            problems += error.problems
+            missing += error.missing
+            continue
+        if value is not None:
+            entry[spec.id] = value
+    if problems:
+        raise EntryError(problems, tuple(missing))
+    try:
+        return check_record(question, entry, number)
+    except AnswerError as error:  # the checks above should have caught it; said rather than lost
+        raise EntryError([(question.fields[0], error.message)]) from None

@@ -68,6 +68,7 @@ class _Plan:
         self.planned = [a for a in result.planned_actions if self.serves(a)]
         self._questions: dict[str, dict[str, Any]] = {}
         self._citations: dict[str, dict[str, Any] | None] = {}
+        self._flags: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     # -- pieces -------------------------------------------------------------------------------------
 
@@ -354,7 +355,15 @@ class _Plan:
 
     def flag(self, raised: Any) -> dict[str, Any]:
         """A raised flag, with whom it is about when it concerns register entries (without names in the
-        public version)."""
+        public version): worked out once a plan, a fresh copy each time (its section's and the plan's list)."""
+        known = self._flags.get(id(raised))
+        if known is None or known[0] is not raised:
+            known = self._flags[id(raised)] = (raised, self._flag(raised))
+        entry = known[1]
+        return dict(entry, about=list(entry["about"]),
+                    citation=dict(entry["citation"]) if entry["citation"] else None)
+
+    def _flag(self, raised: Any) -> dict[str, Any]:
         from ..flow.about import about_sentence, flag_about
 
         about = flag_about(self.flow, self.active, raised, public=self.public)

@@ -15,7 +15,8 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
 from jinja2.environment import TemplateModule
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.runtime import LoopContext
+from jinja2.runtime import LoopContext, Macro
+from jinja2.utils import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..flow.answers import AnswersFile
@@ -151,12 +152,14 @@ def _first_heading(markdown: str) -> str:
 
 def sections(markdown: str) -> list[dict[str, str]]:
     """The plan cut at its second-level headings: the title block, then one entry per heading."""
-    from markdown_it import MarkdownIt
-
     lines = markdown.splitlines(keepends=True)
-    tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
-    starts = [(t.map[0], tokens[i + 1].content) for i, t in enumerate(tokens)
-              if t.type == "heading_open" and t.tag == "h2" and t.map]
+    starts = _second_level_headings(markdown)
+    if starts is None:  # a plan whose shape a line at a time cannot settle: as a CommonMark reader sees it
+        from markdown_it import MarkdownIt
+
+        tokens = MarkdownIt("commonmark").enable("table").parse(markdown)
+        starts = [(t.map[0], tokens[i + 1].content) for i, t in enumerate(tokens)
+                  if t.type == "heading_open" and t.tag == "h2" and t.map]
     cuts = [(0, "")] + starts + [(len(lines), None)]
     out = []
     for (start, title), (end, _) in zip(cuts, cuts[1:]):
@@ -166,6 +169,77 @@ def sections(markdown: str) -> list[dict[str, str]]:
         out.append({"id": escape.anchor(title) if title else "title", "title": title or "",
                     "markdown": text + "\n"})
     return out
+
+
+# Finding a plan's second-level headings a line at a time, as markdown-it finds them (its parse took three
+# quarters of the JSON export's time). A line can only be such a heading, or hide one, in a few ways; a plan
+# with a line that could be any of them in a way this does not follow exactly is left to markdown-it.
+_ODD_BREAKS = re.compile("[\r\0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")  # lines split or read differently
+_MARKERS = "[ \t>*+\\-0-9.)]*"  # what may stand before a block's start inside a list item or a quote
+_COULD_BE_HEADING = re.compile(_MARKERS + "##(?:[ \t]|$)")
+_COULD_BE_FENCE = re.compile(_MARKERS + "(?:```|~~~)")
+_COULD_BE_HTML = re.compile(_MARKERS + "<")
+_COULD_BE_UNDERLINE = re.compile("[ \t>*+0-9.)-]*-[ \t>*+0-9.)-]*$")  # "---" under a paragraph is a heading
+_HEADING = re.compile(" {0,3}##(?=[ \t]|$)")
+_FENCE = re.compile("(`{3,}|~{3,})(.*)")
+_COULD_BE_DELIMITER_ROW = re.compile("[ \t|:-]*-[ \t|:-]*$")  # under a line, it makes that line a table's header
+_TRIMMED = " \t\xa0\u1680\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+
+
+def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
+    """The line number and text of each second-level heading (`## Title`), or None when a line could be one,
+    or could hide one, in a way only a full CommonMark parse settles: a heading or fence that does not follow a
+    blank line at the top level, a heading or fence inside a list item or quote, indented code, HTML, a line
+    of dashes under a paragraph (a heading too), or a character that breaks lines differently."""
+    if _ODD_BREAKS.search(markdown):
+        return None
+    starts: list[tuple[int, str]] = []
+    fence = ""  # inside a fenced block: the run of backticks or tildes that closes it
+    blank = True  # the line before is blank (or there is none)
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
+        if fence:
+            inside = line.lstrip(" ")
+            if len(line) - len(inside) <= 3 and inside.startswith(fence) and not inside.rstrip(" \t").strip(fence[0]):
+                fence = ""
+            blank = False
+            continue
+        if not line.strip(" \t"):
+            blank = True
+            continue
+        if _COULD_BE_HEADING.match(line) or _COULD_BE_FENCE.match(line):
+            if number + 1 < len(lines) and _COULD_BE_DELIMITER_ROW.match(lines[number + 1]):
+                return None
+        if _COULD_BE_HEADING.match(line):
+            found = _HEADING.match(line)
+            if found is None or not blank:
+                return None
+            title = _heading_text(line, found.end())
+            if title is None:
+                return None
+            starts.append((number, title))
+        elif _COULD_BE_FENCE.match(line):
+            opened = _FENCE.match(line)
+            if opened is None or not blank or (opened.group(1)[0] == "`" and "`" in opened.group(2)):
+                return None
+            fence = opened.group(1)
+        elif _COULD_BE_HTML.match(line) or (not blank and _COULD_BE_UNDERLINE.match(line)):
+            return None
+        blank = False
+    return starts
+
+
+def _heading_text(line: str, start: int) -> str | None:
+    """A heading's text as markdown-it gives it: without the closing run of #s, trimmed; None when the ends hold
+    a character whose trimming only markdown-it knows."""
+    end = max(len(line.rstrip(" \t")), start)
+    hashes = len(line[:end].rstrip("#"))
+    if start < hashes < end and line[hashes - 1] in " \t":  # "## Title ##"
+        end = hashes
+    text = line[start:end].strip(" \t")
+    if text and (text[0].isspace() or text[-1].isspace() or text[0] in _TRIMMED or text[-1] in _TRIMMED):
+        return None
+    return text
 
 
 def _markdown(data: dict[str, Any], templates: Path | None, front_matter: bool, summary: bool = False) -> str:
@@ -281,7 +355,7 @@ def _make_environment(templates: Path | None) -> Any:
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=long_date, quoted=_quoted,
         join_words=join_words, step_number=_step_number, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
-        either=_either, level=_level, cite=_cite)
+        either=_either, level=_level, cite=_cite, effect=_effect)
     return environment
 
 
@@ -400,12 +474,89 @@ class _BudgetedCode(CodeGenerator):
             node.budgeted = True  # type: ignore[attr-defined]
         super().visit_For(node, frame)
 
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        # the loop counter is ours: called directly, not through the sandbox's checks for a template's calls
+        # (a tenth of a plan's calls went there)
+        if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name == "budgeted_steps":
+            self.write("environment.budgeted_steps(")
+            self.visit(node.args[0], frame)
+            self.write(")")
+            return
+        super().visit_Call(node, frame, forward_caller=forward_caller)
+
+    # A plan is a few hundred lines made of some thousand pieces, each passed up through every template that
+    # includes the one that made it: the two methods below hand up fewer, longer pieces (a quarter of the
+    # time of drawing a plan went on handing them up). What each template writes is unchanged.
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        """A run of text and {{ values }} with nothing between them handed up as one piece, not one each."""
+        if frame.buffer is not None or frame.require_output_check or len(node.nodes) < 2:
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        body: list[Any] = []
+        for child in node.nodes:  # as Jinja does: constant text joined when the template is compiled
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except (nodes.Impossible, Exception):
+                body.append(child)
+                continue
+            if body and isinstance(body[-1], list):
+                body[-1].append(const)
+            else:
+                body.append([const])
+        if len(body) == 1:
+            super().visit_Output(node, frame)
+            return
+        self.writeline("yield concat((")
+        self.indent()
+        for item in body:
+            if isinstance(item, list):
+                self.writeline(self._output_const_repr(item) + ",")
+            else:
+                self.newline(item)  # the template's line, for a message about a mistake in this value
+                self._output_child_pre(item, frame, finalize)
+                self.visit(item, frame)
+                self._output_child_post(item, frame, finalize)
+                self.write(",")
+        self.outdent()
+        self.writeline("))")
+
+    def visit_Include(self, node: nodes.Include, frame: Frame) -> None:
+        """An included template's pieces handed up with `yield from`, rather than a loop taking each in turn."""
+        if frame.buffer is not None or not node.with_context or node.ignore_missing or self.environment.is_async:
+            super().visit_Include(node, frame)
+            return
+        function = "get_or_select_template"
+        if isinstance(node.template, nodes.Const):
+            if isinstance(node.template.value, str):
+                function = "get_template"
+            elif isinstance(node.template.value, (tuple, list)):
+                function = "select_template"
+        elif isinstance(node.template, (nodes.Tuple, nodes.List)):
+            function = "select_template"
+        self.writeline(f"template = environment.{function}(", node)
+        self.visit(node.template, frame)
+        self.write(f", {self.name!r})")
+        self.writeline("gen = template.root_render_func(template.new_context(context.get_all(), True,"
+                       f" {self.dump_local_context(frame)}))")
+        self.writeline("try:")
+        self.indent()
+        self.writeline("yield from gen")
+        self.outdent()
+        self.writeline("finally: gen.close()")
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.budgeted_text(")
         super().visit_Concat(node, frame)
         self.write(")")
 
 
+# The version of the code _BudgetedCode writes: part of each cached template's name, so that a template
+# compiled by an earlier version is compiled again rather than run as it was
+COMPILER = 3
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 
 
@@ -429,10 +580,11 @@ def _bytecode_cache() -> Any:
         if not only_mine(folder.stat()):
             return None  # someone else's folder, or one others can write to: do not load code from it
         _prune(folder)
-        # the name says which compiler made an entry: the budgeted one, with this version of Jinja
+        # the name says which compiler made an entry: ours (COMPILER, raised whenever _BudgetedCode writes
+        # different code), with this version of Jinja
         import jinja2
 
-        return FileSystemBytecodeCache(str(folder), pattern=f"plan-{jinja2.__version__}-%s.cache")
+        return FileSystemBytecodeCache(str(folder), pattern=f"plan{COMPILER}-{jinja2.__version__}-%s.cache")
     except (OSError, RuntimeError):
         return None
 
@@ -457,9 +609,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     `q.prompt` on a dict makes Jinja try the attribute first, fail with an exception, and only then read
     the key; most of a plan's time went there. A plain dict's key is exactly what the sandbox returns for
     `q["prompt"]` without any check, so returning it at once is as safe. The same holds for the public
-    attributes of a `loop` (`loop.index`, `loop.first`) and of an imported macro module (`m.cite`), which
-    the sandbox would only check against names starting with "_". Anything else (a dict method such as
-    `items`, a name starting with "_", any other object) takes the sandbox's usual path."""
+    attributes of a `loop` (`loop.index`, `loop.first`), of an imported macro module (`m.cite`) and of a
+    `namespace()` (`ns.parts`), which the sandbox would only check against names starting with "_" (its
+    other checks are for functions, types, frames and mutable containers, none of which these are).
+    Anything else (a dict method such as `items`, a name starting with "_", any other object) takes the
+    sandbox's usual path."""
 
     code_generator_class = _BudgetedCode
     intercepted_binops = frozenset({"+", "*", "**", "//", "%"})
@@ -512,6 +666,19 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return _checked_size(super().call_binop(context, operator, left, right))
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        if type(__obj) is Macro:
+            # a template's own macro: nothing for the sandbox to refuse (it has no `unsafe_callable` or
+            # `alters_data`), so it is called as Context.call calls it (with the evaluation context first, for
+            # autoescaping), without the two layers of checks on the way
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+            if args or kwargs:
+                _check_sizes(args, kwargs.values())
+            try:
+                return _checked_size(__obj(__context.eval_ctx, *args, **kwargs))
+            except StopIteration:
+                return __context.environment.undefined("value was undefined because a callable raised a"
+                                                       " StopIteration exception")
         if args or kwargs:
             _check_sizes(args, kwargs.values())  # 'x'.ljust(10**9), 'x'.zfill(10**9)
             _foresee(__obj, args, kwargs)  # what a string method would make, before it makes it
@@ -525,7 +692,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     return obj[attribute]
                 except KeyError:
                     pass
-            elif kind is LoopContext or kind is TemplateModule:
+            elif kind is LoopContext or kind is TemplateModule or kind is Namespace:
                 try:
                     return getattr(obj, attribute)
                 except AttributeError:
@@ -640,6 +807,35 @@ def _cite(citation: Any) -> str:
     target = escape.url(citation["url"])
     text = f"[{title}]({target})" if target else title
     return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
+
+
+def _effect(reason: Any, calls_for: Any) -> str:
+    """What an answer in the plan's reasons (`why`) does, in words: what another answer would call for (or that
+    this one keeps the work where it is), then whether it is enough for a level and what that level needs.
+    `calls_for` is the flow's wording for "the work calls for"."""
+    parts = []
+    says = escape.md(calls_for)
+    effect = reason["calls_for_effect"]
+    if effect:
+        for change in effect["changes"]:
+            parts.append(f"With {_either(change['labels'])}, {says} {escape.md(change['level']['label'])} instead.")
+        if effect["caps"]:
+            parts.append(f"So {says} no more than {escape.md(effect['level']['label'])}.")
+    need = reason["requirement"]
+    if not need or not reason["answered"]:
+        pass
+    elif reason["held_back"]:
+        parts.append(f"Not enough for {escape.md(need['needs']['level']['label'])}: see [what would have to"
+                     " change](#what-would-have-to-change).")
+    elif not need["needs"]:
+        parts.append(f"Enough for {escape.md(need['enough_for']['label'])}.")
+    elif need["enough_for"]:
+        parts.append(f"Enough for {escape.md(need['enough_for']['label'])}, not for"
+                     f" {escape.md(need['needs']['level']['label'])}, which needs {_either(need['needs']['labels'])}.")
+    else:
+        parts.append(f"Not enough for {escape.md(need['needs']['level']['label'])}, which needs"
+                     f" {_either(need['needs']['labels'])}.")
+    return " ".join(parts)
 
 
 def _step_number(text: Any, texts: Any) -> str:

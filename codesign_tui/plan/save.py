@@ -10,7 +10,6 @@ from typing import Any
 
 from ..files import PRIVATE, write_atomically
 from ..flow.answers import AnswersFile
-from ..flow.conversation import with_format_suffix
 from ..flow.model import Flow
 from ..flow.result import Result
 from ..records import record
@@ -46,6 +45,8 @@ def save_plan(path: Path, plan: PlanFile, *, force: bool = False, exact: bool = 
     a command line's `-o` is written as given); ExportError says why when it cannot be. Returns the path
     written."""
     if not exact:
+        from ..flow.conversation import with_format_suffix  # not on `codesign render`'s way: it saves with -o as given
+
         path = with_format_suffix(path, plan.format)
     write_atomically(path, plan.data, force=force, mode=plan.mode)
     return path

@@ -1,14 +1,12 @@
 """The room's web pages (aiohttp, server-rendered, no script needed): joining, one question a page, checking
-answers, the plan and its downloads, and the trainer's page. A view of the conversation controller: every
-answer goes through it and is saved by it."""
+answers, the plan and its downloads (the trainer's pages are in trainer.py). A view of the conversation
+controller: it draws what the controller describes, and every answer goes through it and is saved by it."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import html
-import json
 import re
 import secrets
 from pathlib import Path
@@ -21,8 +19,9 @@ from jinja2 import Environment, FileSystemLoader
 from ..flow.answers import AnswerError
 from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
+from ..flow.shown import entry_lines
 from ..flow.voices import VOICE_MOST, one_line
-from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
+from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, typed
 from .door import NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
 
@@ -64,14 +63,12 @@ def make_app(room: Room, address: str = "") -> web.Application:
     app.router.add_get("/check", check_page)
     app.router.add_get("/plan", plan_page)
     app.router.add_get("/plan/{fmt}", plan_download)
-    app.router.add_get("/trainer/{token}", trainer_page)
-    app.router.add_post("/trainer/{token}/reveal", trainer_reveal)
-    app.router.add_post("/trainer/{token}/seat", trainer_seat)
-    app.router.add_get("/trainer/{token}/report.md", trainer_report)
     app.router.add_get("/room.css", stylesheet)
     app.router.add_get("/room.js", script)
+    from .trainer import add_routes as add_trainer_routes
     from .training import add_routes
 
+    add_trainer_routes(app)  # the trainer's page, the reveal, seats and the report
     add_routes(app)  # the scenario, and the trainer's pacing
     from .panel import add_routes as add_panel_routes
 
@@ -182,7 +179,7 @@ def seated(request: web.Request) -> Seat:
 
 
 def where(seat: Seat) -> str:
-    current = seat.session.current
+    current = seat.conversation.current
     return address_of(current) if current is not None else "/check"
 
 
@@ -206,19 +203,6 @@ def told(request: web.Request, seat: Seat) -> list[tuple[str, str]]:
     if request.app[ROOM].revealed:
         return notes
     return [(kind, text) for kind, text in notes if kind != "level"]
-
-
-def answer_version(seat: Seat, question: Question) -> str:
-    """The version of a question's answer that a page was drawn from, carried in its form: a form whose
-    version is no longer the answer's (changed in another tab since) is out of date and changes nothing.
-    For the register, its entries so far count too (a stale "Remove entry 2" would remove another)."""
-    session = seat.session
-    drawn: list[Any] = [question.id, session.answers.get(question.id, "<not answered>")
-                        if question.id in session.answers else "<not answered>"]
-    if question.kind == "record":
-        drawn.append(records_draft(seat.conversation.draft(question.id), session.answers.get(question.id))[0])
-    text = json.dumps(drawn, sort_keys=True, default=str, ensure_ascii=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def give_seat(response: web.StreamResponse, token: str) -> None:
@@ -330,97 +314,45 @@ def wait_a_minute(request: web.Request) -> web.Response:
 
 # -- questions ------------------------------------------------------------------------------------------
 
-def transcript(seat: Seat, upto: Question | None) -> list[dict[str, Any]]:
-    """The answers given before the question being asked, each with its number and a way to change it."""
-    conversation, session = seat.conversation, seat.session
-    turns = []
-    for question in session.path:
-        if upto is not None and question.id == upto.id:
-            break
-        if question.id in session.answers:
-            turns.append({"id": question.id, "number": conversation.number(question), "prompt": question.prompt,
-                          "answer": answer_label(question, session.answers[question.id]),
-                          "section": room_section(seat, question)})
-    return turns
-
-
-def room_section(seat: Seat, question: Question) -> str:
-    return seat.conversation.flow.section(question.section_id).title
-
-
 def show_question(request: web.Request, seat: Seat, question: Question, errors: list[tuple[str, str]] | None = None,
-                  values: Any = None, entry: dict[str, str] | None = None, changing: bool = False) -> web.Response:
-    conversation, session = seat.conversation, seat.session
-    draft = conversation.draft(question.id)
-    given = session.answers.get(question.id)
-    records: list[dict[str, Any]] = []
-    if question.kind == "record":
-        records, kept_entry = records_draft(draft, given)
-        entry = entry if entry is not None else kept_entry
-    elif values is None:
-        values = draft if draft not in (None, "", []) else given
+                  values: Any = None, entry: dict[str, str] | None = None) -> web.Response:
+    conversation = seat.conversation
+    view = conversation.view(question)
+    values = view.value if values is None and question.kind != "record" else values
     chosen = values if isinstance(values, list) else [values] if values is not None else []
-    notes = told(request, seat)
-    title = ("Error: " if errors else "") + question.prompt
-    section = conversation.flow.section(question.section_id)
-    opens_section = next((q.id for q in session.path if q.section_id == section.id), None) == question.id
-    return page(request, "question.html", title, status=400 if errors else 200, question=question,
-                number=conversation.number(question),
-                section=section, intro=section.intro if opens_section else "", errors=errors or [],
+    return page(request, "question.html", ("Error: " if errors else "") + question.prompt, status=400 if errors else 200,
+                question=question, number=view.number, section=view.section, errors=errors or [],
+                intro=view.section.intro if view.opens_section else "", citation=view.citation,
                 value=values if isinstance(values, str) else "", chosen=[str(c) for c in chosen],
-                records=[record_summary(question, r) for r in records], entry=entry or {}, notes=notes,
-                citation=conversation.citation(question), changing=changing or conversation.jumped,
-                answered_before=question.id in session.answers, progress=str(session.progress()),
-                turns=transcript(seat, question), facilitate=request.app[ROOM].facilitate,
-                entries_left=request.app[ROOM].limits.entries - len(records),
-                version=answer_version(seat, question), address=address_of(question))
-
-
-def record_summary(question: Question, record: dict[str, Any]) -> list[tuple[str, str]]:
-    out = []
-    for spec in question.fields:
-        if spec.id in record:
-            option = spec.option(record[spec.id]) if spec.options else None
-            out.append((spec.prompt, option.label if option else str(record[spec.id])))
-    return out
+                records=[entry_lines(question, r) for r in view.records], entry=view.entry if entry is None else entry,
+                notes=told(request, seat), changing=view.changing, progress=view.progress,
+                turns=[row for row in conversation.rows(question) if row.answered],
+                facilitate=request.app[ROOM].facilitate, entries_left=request.app[ROOM].limits.entries
+                - len(view.records), version=conversation.version(question), address=address_of(question))
 
 
 async def question_page(request: web.Request) -> web.StreamResponse:
     seat = seated(request)
-    session = seat.session
     wanted = request.match_info.get("id") or request.query.get("change")
     if not wanted:
         raise web.HTTPSeeOther(where(seat))
     if "id" not in request.match_info:  # the older address of a change link
         raise web.HTTPSeeOther("/question/" + quote(wanted, safe=""))
-    current = session.current
-    if current is not None and wanted == current.id:
-        from .training import waiting
-
-        held = waiting(request.app[ROOM], current)
-        if held:
-            return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
-        return show_question(request, seat, current)
-    # an earlier answer (a change link, or the browser's Back): only shown; the answer changes when the form
+    # an earlier answer (a change link, or the browser's Back) is only shown; the answer changes when the form
     # is sent, so a page opened by mistake changes nothing
-    question = next((q for q in session.path if q.id == wanted and q.id in session.answers), None)
+    question = seat.conversation.shown(wanted)
     if question is None:
-        if not any(q.id == wanted for q in session.path):
+        if not seat.conversation.applies(wanted):
             seat.notes = [("stale", "That question does not apply to your answers as they are now. Here is where"
                                     " you are.")]
         raise web.HTTPSeeOther(where(seat))
-    return show_question(request, seat, question, changing=True)
+    if question is seat.conversation.current:
+        from .training import waiting
 
-
-def asked_question(seat: Seat, asked: str) -> Question | None:
-    """The question a form was for, when it is being asked or was answered on the way here."""
-    session = seat.session
-    current = session.current
-    if current is not None and asked == current.id:
-        return current
-    if asked in session.answers:
-        return next((q for q in session.path if q.id == asked), None)
-    return None
+        held = waiting(request.app[ROOM], question)
+        if held:
+            return page(request, "wait.html", "Wait here", waiting=held, live=LIVE_SECONDS)
+    return show_question(request, seat, question)
 
 
 def out_of_date(request: web.Request, seat: Seat, question: Question, sent: str) -> web.Response:
@@ -434,43 +366,38 @@ def out_of_date(request: web.Request, seat: Seat, question: Question, sent: str)
 async def question_post(request: web.Request) -> web.StreamResponse:
     room = request.app[ROOM]
     seat = seated(request)
-    conversation, session = seat.conversation, seat.session
+    conversation = seat.conversation
     form = await request.post()
     action = str(form.get("action", "answer"))
-    asked = str(form.get("question") or request.match_info.get("id") or "")
-    question = asked_question(seat, asked)
+    question = conversation.shown(str(form.get("question") or request.match_info.get("id") or ""))
     if question is None:
         # a page from before that no longer fits at all (a question not asked now)
         seat.notes = [("stale", "That page was out of date, so nothing was changed. Here is where you are.")]
         raise web.HTTPSeeOther(where(seat))
     version = form.get("version")
-    if isinstance(version, str) and version and version != answer_version(seat, question):
+    if isinstance(version, str) and version and version != conversation.version(question):
         return out_of_date(request, seat, question, typed(question, form, room.limits)
                            if question.kind in ("text", "date") else "")
-    current = session.current
-    if current is not None and question.id == current.id:
-        from .training import waiting
+    from .training import waiting
 
-        if waiting(room, current):  # the trainer holds the room: what was typed is kept, nothing answered
-            conversation.keep_draft(current.id, typed(current, form, room.limits) if current.kind != "record"
-                                    else conversation.draft(current.id))
-            conversation.save()
-            raise web.HTTPSeeOther(address_of(current))
-    if current is None or question.id != current.id:
+    if question is conversation.current and waiting(room, question):
+        # the trainer holds the room: what was typed is kept, nothing answered
+        if question.kind != "record":
+            conversation.keep_draft(question.id, typed(question, form, room.limits))
+        conversation.save()
+        raise web.HTTPSeeOther(address_of(question))
+    if question is not conversation.current:
         if action == "back":  # leaving an earlier answer as it was
             raise web.HTTPSeeOther(where(seat))
         question = conversation.edit(question.id)  # keeping or changing it then returns to where they were
-    if question.kind == "record":
-        return await register_post(request, seat, question, form, action)
-    if action == "back" and conversation.jumped and question.id in session.answers:
-        conversation.keep()  # leaving an earlier answer as it was, after a try that did not fit
-        raise web.HTTPSeeOther(where(seat))
+    records = conversation.view(question).records
     if action == "back":
-        conversation.keep_draft(question.id, typed(question, form, room.limits))
-        if not conversation.back():
-            conversation.save()
+        if not conversation.leave({"records": records, "entry": entry_typed(question, form, room.limits)}
+                                  if question.kind == "record" else typed(question, form, room.limits)):
             seat.notes = [("first", "This is the first question.")]
         raise web.HTTPSeeOther(where(seat))
+    if question.kind == "record":
+        return register_post(request, seat, question, form, action, records)
     try:
         if not question.required and (action == "skip" or action == "answer" and nothing_sent(question, form)):
             step = conversation.skip()  # an optional question left empty is skipped, as the page says it may be
@@ -480,22 +407,20 @@ async def question_post(request: web.Request) -> web.StreamResponse:
             step = conversation.answer(read_answer(question, form, room.limits))
     except Invalid as invalid:
         kept = typed(question, form, room.limits)
-        conversation.keep_draft(question.id, kept)
+        conversation.keep_typed(question, kept)
         conversation.save()
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
-    # before the reveal, nothing about the recommendation (the "Settled" line) reaches a participant's page
     seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
-async def register_post(request: web.Request, seat: Seat, question: Question, form: Any,
-                        action: str) -> web.StreamResponse:
+def register_post(request: web.Request, seat: Seat, question: Question, form: Any, action: str,
+                  records: list[dict[str, Any]]) -> web.Response:
     """The register of interests: add an entry, remove one, or save the list and carry on."""
-    room = request.app[ROOM]
+    limits = request.app[ROOM].limits
     conversation = seat.conversation
-    records, _ = records_draft(conversation.draft(question.id), seat.session.answers.get(question.id))
     if action.startswith("remove-"):
         index = int(action.removeprefix("remove-")) if action.removeprefix("remove-").isdigit() else -1
         if 0 <= index < len(records):
@@ -504,20 +429,11 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         conversation.keep_draft(question.id, {"records": records})
         conversation.save()
         raise web.HTTPSeeOther(address_of(question))
-    typed_entry = entry_typed(question, form, room.limits)
-    if action == "back" and conversation.jumped and question.id in seat.session.answers:
-        conversation.keep_draft(question.id, None)
-        conversation.keep()
-        raise web.HTTPSeeOther(where(seat))
-    if action == "back":
-        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
-        if not conversation.back():
-            conversation.save()
-        raise web.HTTPSeeOther(where(seat))
+    typed_entry = entry_typed(question, form, limits)
     try:
-        entry = read_entry(question, form, room.limits, len(records) + 1)
-        if entry is not None and len(records) >= room.limits.entries:
-            raise Invalid([(f"entry-{question.fields[0].id}", f"A register here holds up to {room.limits.entries}"
+        entry = read_entry(question, form, limits, len(records) + 1)
+        if entry is not None and len(records) >= limits.entries:
+            raise Invalid([(f"entry-{question.fields[0].id}", f"A register here holds up to {limits.entries}"
                                                               " entries; keep the rest in your own register")])
     except Invalid as invalid:
         conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
@@ -530,8 +446,7 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
         conversation.save()
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther(address_of(question))
-    step = conversation.answer(records)
-    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
+    seat.notes = list(conversation.answer(records).notes)  # told() keeps the recommendation out until the reveal
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -539,15 +454,8 @@ async def register_post(request: web.Request, seat: Seat, question: Question, fo
 
 async def check_page(request: web.Request) -> web.Response:
     seat = seated(request)
-    conversation, session = seat.conversation, seat.session
-    rows = []
-    for question in session.path:
-        rows.append({"id": question.id, "number": conversation.number(question), "prompt": question.prompt,
-                     "answered": question.id in session.answers,
-                     "answer": answer_label(question, session.answers.get(question.id))})
-    notes = told(request, seat)
-    return page(request, "check.html", "Check your answers", rows=rows, notes=notes, finished=session.finished,
-                progress=str(session.progress()))
+    return page(request, "check.html", "Check your answers", rows=seat.conversation.rows(), notes=told(request, seat),
+                finished=seat.conversation.current is None, progress=seat.conversation.progress())
 
 
 async def plan_page(request: web.Request) -> web.StreamResponse:
@@ -634,68 +542,6 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-# -- the trainer ----------------------------------------------------------------------------------------
-
-def trainer(request: web.Request) -> Room:
-    room = request.app[ROOM]
-    if not room.is_trainer(request.match_info["token"]):
-        raise web.HTTPNotFound(reason="Page not found", text="Check the address: the trainer's address is the one"
-                               " printed when the room started.")
-    return room
-
-
-ORDERS = {"name": "name", "progress": "how far each has got", "number": "seat number"}
-
-
-async def trainer_page(request: web.Request) -> web.Response:
-    room = trainer(request)
-    order = request.query.get("order", "name")
-    order = order if order in ORDERS else "name"
-    people = []
-    for name, seat in room.seats.items():
-        progress = seat.session.progress()
-        people.append({"number": seat.session.seat, "name": seat.name, "code": seat.code_hint, "progress": str(progress),
-                       "answered": progress.answered, "finished": seat.session.finished, "seat": name})
-    if order == "progress":  # furthest first: who has finished, then who has answered most
-        people.sort(key=lambda p: (not p["finished"], -p["answered"], p["name"].casefold()))
-    elif order == "number":  # the number every report names a seat by
-        people.sort(key=lambda p: (p["number"], p["seat"]))
-    else:
-        people.sort(key=lambda p: (p["name"].casefold(), p["seat"]))
-    notes, room.trainer_notes = room.trainer_notes, []
-    new_code, room.trainer_code = room.trainer_code, ""
-    from .training import example_choice
-
-    report = await asyncio.to_thread(cohort_report, room)
-    from ..plan.html import to_html
-    from .panel import LARGEST, SMALLEST, default_voice, panel_view
-
-    panel = await asyncio.to_thread(panel_view, room)
-    chooser = sorted(((seat.session.seat, name, seat.name, default_voice(seat)) for name, seat in room.seats.items()),
-                     key=lambda row: row[0])
-    in_panel = {member.seat: member.voice for member in room.panel}
-    finished = sum(p["finished"] for p in people)
-    return page(request, "trainer.html", "The room", people=people, finished=finished,
-                in_progress=sum(1 for p in people if p["answered"] and not p["finished"]),
-                report=stacked(for_the_page(to_html(demote(report)))) if report else "",
-                address=address_parts(request.app[ADDRESS] or f"{request.scheme}://{request.host}"),
-                token=request.match_info["token"], order=order, orders=ORDERS, **example_choice(room),
-                live=LIVE_SECONDS, seat=None, wide=True, notes=notes, new_code=new_code, panel=panel,
-                chooser=chooser, in_panel=in_panel, smallest=SMALLEST, largest=LARGEST)
-
-
-def address_parts(address: str) -> list[tuple[str, bool]]:
-    """The room's address in pieces that a narrow screen may put on separate lines, each piece whole
-    where breaking it would misread (a port broken in two reads as another number): (text, may break)."""
-    scheme, sep, rest = address.rstrip("/").partition("://")
-    if not sep:
-        return [(address + "/", True)]
-    host, colon, port = rest.rpartition(":") if re.search(r":\d+$", rest) else (rest, "", "")
-    parts = [(scheme + "://", False), (host, True)]
-    parts.append((colon + port + "/", False) if colon else ("/", False))
-    return parts
-
-
 def stacked(page: str) -> str:
     """Each data cell of a page's tables labelled with its column's heading (data-label), so that on a
     narrow screen each row can be shown as a stack of labelled lines instead of a table wider than the
@@ -726,62 +572,3 @@ def _stack_class(table: str) -> str:
     if 'class="' in head:
         return head.replace('class="', 'class="stack ', 1) + ">" + rest
     return head + ' class="stack">' + rest
-
-
-def for_the_page(page: str) -> str:
-    """The report as a web page shows it: the bar column gets a name that screen readers say (the Markdown
-    leaves its heading blank), and the chart written for Mermaid, which the table above already shows, goes."""
-    page = re.sub(r"<th([^>]*)></th>", r'<th\1><span class="visually-hidden">Share, as a bar</span></th>', page)
-    return re.sub(r'<pre><code class="language-mermaid">.*?</code></pre>\n?', "", page, flags=re.S)
-
-
-def cohort_report(room: Room) -> str:
-    """The room's report: nothing about any recommendation (or the case) until the room is revealed; then,
-    with a worked example, the room against the case, people named by seat number."""
-    from ..cohort import build_cohort, render_markdown
-    from ..cohort.gather import case_of
-
-    case = case_of(room.flow, room.example) if room.example is not None and room.revealed else None
-    from .training import answers_folder
-
-    cohort = build_cohort([answers_folder(room)], flow=room.flow, case=case)
-    return render_markdown(cohort, reveal=room.revealed) if cohort.answer_sets else ""
-
-
-async def trainer_reveal(request: web.Request) -> web.StreamResponse:
-    """The reveal asks first (a page of its own, so it works without script) and is then final."""
-    from .training import reveal_confirmed
-
-    room = trainer(request)
-    if not room.revealed and not reveal_confirmed(await request.post()):
-        return page(request, "reveal.html", "Reveal the recommendations?", token=request.match_info["token"],
-                    seat=None, wide=True)
-    room.reveal()
-    raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
-
-
-async def trainer_seat(request: web.Request) -> web.StreamResponse:
-    """Free a seat (one taken by mistake or in play) or sign it out of its browsers (a lost laptop)."""
-    room = trainer(request)
-    form = await request.post()
-    name, action = str(form.get("seat", "")), str(form.get("action", ""))
-    seat = room.seats.get(name)
-    if seat is not None and action == "free":
-        who = seat.name
-        kept = room.free(name)
-        where_kept = kept.name if kept else "the room folder"
-        room.trainer_notes = [("freed", f"{who}'s seat is free. Their answers are kept in {where_kept}, which"
-                                        " the room's report no longer counts.")]
-    elif seat is not None and action == "sign-out":
-        room.sign_out(name)
-        room.trainer_notes = [("signed-out", f"{seat.name} is signed out of every browser. They come back with"
-                                             " the seat's new code: give it to them alone.")]
-        room.trainer_code = seat.code
-    raise web.HTTPSeeOther(f"/trainer/{request.match_info['token']}")
-
-
-async def trainer_report(request: web.Request) -> web.Response:
-    room = trainer(request)
-    report = await asyncio.to_thread(cohort_report, room) or "No answers yet.\n"
-    return web.Response(text=report, content_type="text/markdown", headers={
-        "Content-Disposition": f'attachment; filename="{room.flow.id}-room-report.md"'})

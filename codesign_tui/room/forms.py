@@ -3,12 +3,13 @@ as the GOV.UK Design System words them: say what to do, name the field."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 from multidict import MultiMapping
 
-from ..flow.answers import AnswerError, check_record, read_date
-from ..flow.model import Question, RecordField
+from ..flow.answers import read_date
+from ..flow.model import Question
+from ..flow.replies import EntryError, read_entry as entry_of
 from .seats import Limits
 
 
@@ -63,41 +64,13 @@ def read_answer(question: Question, form: Form, limits: Limits) -> Any:
 
 
 def read_entry(question: Question, form: Form, limits: Limits, number: int) -> dict[str, Any] | None:
-    """One register entry from the form's blank entry: None when nothing was filled in, else the entry
-    checked; Invalid naming each field that needs something."""
-    raw: dict[str, str] = {}
-    for spec in question.fields:
-        value = text(form, f"entry-{spec.id}", limits)
-        if value:
-            raw[spec.id] = value
-    if not raw:
-        return None
-    errors = []
-    for spec in question.fields:
-        value = raw.get(spec.id, "")
-        if len(value) > limits.text:
-            errors.append((f"entry-{spec.id}", f"Keep “{spec.prompt}” to {limits.text:,} characters or fewer"))
-        elif not value and spec.required:
-            errors.append((f"entry-{spec.id}", field_missing(spec)))
-        elif value and spec.options and value not in {o.value for o in spec.options}:
-            errors.append((f"entry-{spec.id}", f"Select one of the answers for “{spec.prompt}”"))
-        elif value and spec.kind == "date":
-            try:
-                raw[spec.id] = read_date(value)
-            except ValueError:
-                errors.append((f"entry-{spec.id}",
-                               f"Enter a real date for “{spec.prompt}”, for example 31/03/2026"))
-    if errors:
-        raise Invalid(errors)
+    """One register entry from the form's blank entry (flow.replies.read_entry): None when nothing was filled
+    in; Invalid naming each field at fault."""
     try:
-        return check_record(question, raw, number)
-    except AnswerError as error:  # the checks above should have caught it; say it rather than lose it
-        raise Invalid([(f"entry-{question.fields[0].id}", error.message)]) from None
-
-
-def field_missing(spec: RecordField) -> str:
-    verb = "Select" if spec.options else "Enter"
-    return f"{verb} “{spec.prompt.rstrip('?.')}”"
+        return entry_of(question, {spec.id: text(form, f"entry-{spec.id}", limits) for spec in question.fields},
+                        number, limits.text)
+    except EntryError as error:
+        raise Invalid([(f"entry-{spec.id}", message) for spec, message in error.problems]) from None
 
 
 def typed(question: Question, form: Form, limits: Limits) -> Any:
@@ -112,16 +85,6 @@ def typed(question: Question, form: Form, limits: Limits) -> Any:
 def entry_typed(question: Question, form: Form, limits: Limits) -> dict[str, str]:
     return {spec.id: value[: limits.text] for spec in question.fields
             if (value := text(form, f"entry-{spec.id}", limits))}
-
-
-def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The entries so far and the half-filled entry: from the draft, else the answer already given."""
-    draft = draft if isinstance(draft, Mapping) else {}
-    records = draft.get("records")
-    if not isinstance(records, list):
-        records = answer if isinstance(answer, list) else []
-    entry = draft.get("entry")
-    return [dict(r) for r in records if isinstance(r, Mapping)], dict(entry) if isinstance(entry, Mapping) else {}
 
 
 def nothing_sent(question: Question, form: Form) -> bool:

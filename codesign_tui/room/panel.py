@@ -83,7 +83,7 @@ def chosen(room: Any, form: Any) -> tuple[list[Member], str]:
 async def trainer_panel(request: web.Request) -> web.StreamResponse:
     """Make a panel of the seats the trainer ticked, or end it. Kept in the room's index, so a room started
     again keeps it, and kept across rounds (a seat keeps its number)."""
-    from .app import trainer
+    from .trainer import trainer
 
     room = trainer(request)
     form = await request.post()

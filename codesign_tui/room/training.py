@@ -62,7 +62,7 @@ async def scenario_page(request: web.Request) -> web.Response:
 
 async def trainer_pace(request: web.Request) -> web.StreamResponse:
     """Hold the room at a question, move everyone on to the next, pause or carry on, or stop pacing."""
-    from .app import trainer
+    from .trainer import trainer
 
     room = trainer(request)
     form = await request.post()
@@ -164,7 +164,8 @@ def room_folder_of(room: Any, number: int) -> Path:
 
 async def trainer_round(request: web.Request) -> web.StreamResponse:
     """Start a new round, after asking (a page of its own, so it works without script)."""
-    from .app import page, trainer
+    from .app import page
+    from .trainer import trainer
 
     room = trainer(request)
     form = await request.post()
@@ -202,7 +203,7 @@ def example_choice(room: Any) -> dict[str, Any]:
 async def trainer_example(request: web.Request) -> web.StreamResponse:
     """The room discusses the worked example the trainer chose: participants read its scenario first (those
     seated already are told on their next page); kept in the room's index, so a room started again keeps it."""
-    from .app import trainer
+    from .trainer import trainer
 
     room = trainer(request)
     form = await request.post()

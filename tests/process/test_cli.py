@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -13,15 +12,11 @@ import pytest
 import yaml
 
 from codesign_tui.flow.document import FlowLoader
+from commands import codesign
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent.parent / "data"
 ANSWERS = DATA / "answers" / "appendix2-codesign.yaml"
-
-
-def codesign(*args: str, cwd: Path | None = None, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, input=stdin, timeout=120)
 
 
 def assert_no_traceback(run: subprocess.CompletedProcess) -> None:

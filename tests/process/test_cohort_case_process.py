@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 import pytest
 
-from test_cohort_case import ROOM, codesign  # noqa: F401  (helpers and fixtures)
+from commands import codesign
+from test_cohort_case import ROOM
 
 
 def test_cli_compares_with_an_example():

@@ -10,7 +10,8 @@ import subprocess
 import sys
 import pytest
 
-from test_cohort import BAD, PROBE, ROOM, ROOT, UNFIT, codesign, parse  # noqa: F401  (helpers and fixtures)
+from commands import ROOT, codesign
+from test_cohort import BAD, PROBE, ROOM, UNFIT
 
 
 def test_cli_writes_the_report_and_lists_skips_on_stderr():

@@ -10,7 +10,12 @@ import re
 import pytest
 
 from codesign_tui.resources import flows_dir
-from test_conflicts import DATA, ROOT, _sheet, codesign  # noqa: F401  (helpers and fixtures)
+from commands import ROOT, codesign
+from test_conflicts import DATA
+
+
+def _sheet(agenda, *more: str):
+    return codesign("meeting", str(DATA / "jane-okafor.yaml"), "--agenda", str(agenda), *more)
 
 
 def test_an_old_file_with_consent_no_renders_with_the_awaiting_decision_warning_naming_the_entry():

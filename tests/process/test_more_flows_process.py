@@ -9,7 +9,25 @@ import pytest
 
 from codesign_tui.plan.escape import md
 from codesign_tui.resources import flows_dir
-from test_more_flows import PLANS, codesign, rendered  # noqa: F401  (helpers and fixtures)
+from codesign_tui.flow.answers import check_answers, read_answers
+from codesign_tui.flow.engine import evaluate
+from codesign_tui.flow.loader import load_flow
+from codesign_tui.flow.problems import Problems
+from commands import codesign
+from test_more_flows import ANSWERS, PLANS
+
+
+def rendered(name: str) -> tuple[str, object]:
+    """A worked example's plan as `codesign render` writes it, and the engine's result for its answers."""
+    path = ANSWERS / name
+    flow_id = "accessible-procurement" if name.startswith("procurement-") else "grant-design"
+    run = codesign("render", flow_id, "--answers", str(path), "--format", "md")
+    assert run.returncode == 0, run.stderr
+    flow = load_flow(flows_dir() / f"{flow_id}.yaml")
+    problems = Problems()
+    answers = check_answers(flow, read_answers(path, problems), problems)
+    assert not problems.items, problems.format()
+    return run.stdout, evaluate(flow, answers)
 
 
 def test_validate_passes_on_both_flows():

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from test_plan_support import ANSWERS
-from test_plan_exports import _awkward_answers, _xml, codesign, umask_022  # noqa: F401  (helpers and fixtures)
+from commands import codesign
+from test_plan_exports import _awkward_answers, _xml, umask_022  # noqa: F401  (umask_022 is a fixture)
 
 
 def test_cli_without_python_docx_exits_2_with_the_command(tmp_path):

@@ -4,20 +4,16 @@ with its template and line, never shown as a traceback."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from commands import codesign
 from test_plan_support import ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ANSWERS / "appendix2-codesign.yaml"
 
-
-def codesign(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
 
 
 def render_with(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess:

@@ -362,7 +362,7 @@ async def test_an_error_of_ours_is_a_page_with_the_headers_and_one_short_line(op
     server, room = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join("Ann")
-    monkeypatch.setattr(room_app, "transcript", lambda *a: 1 / 0)
+    monkeypatch.setattr(room_app, "show_question", lambda *a: 1 / 0)
     for _ in range(5):
         async with ann.http.get(server.make_url("/question")) as response:
             text = await response.text()

@@ -18,14 +18,14 @@ import yaml
 from codesign_tui import files
 from codesign_tui.plain import converse
 from codesign_tui.sessions import SessionOpen, SessionStore
+from commands import codesign as run_codesign
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def codesign(*args: str, stdin: str = "", cwd: Path | None = None, umask: int | None = None):
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          input=stdin, cwd=cwd or Path.cwd(), timeout=120,
-                          preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
+def codesign(*args: str, cwd: Path | None = None, **kwargs):
+    """The command run from the test's own folder unless told otherwise."""
+    return run_codesign(*args, cwd=cwd or Path.cwd(), **kwargs)
 
 
 def sessions_folder() -> Path:

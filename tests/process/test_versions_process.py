@@ -5,6 +5,8 @@ The tests of it that run the codesign command, a room or a browser; tests/unit/t
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -14,7 +16,13 @@ from codesign_tui.flow.validate import validate_paths
 from codesign_tui.flow.versions import fingerprint
 from codesign_tui.resources import flows_dir
 from codesign_tui.sessions import SessionStore
-from test_versions import BAD, DATA, EXPECTED, OLD_SESSIONS, TRIAL, given_of, run, trial_session  # noqa: F401  (helpers and fixtures)
+from commands import codesign
+from test_versions import BAD, DATA, EXPECTED, OLD_SESSIONS, TRIAL, given_of, trial_session  # noqa: F401  (trial_session is a fixture)
+
+
+def run(*args: str, **kwargs):
+    """The command run from the test's own folder."""
+    return codesign(*args, cwd=Path.cwd(), **kwargs)
 
 
 def test_render_json_names_the_flow_it_decided_under(tmp_path):

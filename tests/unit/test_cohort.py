@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -385,10 +383,6 @@ def test_json_has_the_numbers(engagement):
 
 
 # --- the command ---------------------------------------------------------------------------------------
-
-def codesign(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
 
 
 # --- no Textual in the headless command ----------------------------------------------------------------

@@ -6,8 +6,6 @@ over random rooms."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from fractions import Fraction
 from pathlib import Path
@@ -248,10 +246,6 @@ def test_the_comparison_agrees_with_a_plain_count(tmp_path_factory, appendix2, o
 
 
 # --- the command ---------------------------------------------------------------------------------------
-
-def codesign(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
 
 
 def test_a_sessions_seat_number_is_kept_in_its_file_and_read_back(tmp_path, appendix2):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,11 +20,6 @@ from codesign_tui.resources import flows_dir
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent.parent / "data" / "conflicts"
 REGIMES = ("psr", "procurement_act", "below_threshold", "grant", "unsure")
-
-
-def codesign(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
 
 
 def flow(flow_id: str):
@@ -248,9 +241,6 @@ def test_the_record_is_headed_as_its_regime_needs(regime, heading):
 
 
 # -- 6. a sheet for each meeting ----------------------------------------------------------------------------
-
-def _sheet(agenda: Path, *more: str) -> subprocess.CompletedProcess:
-    return codesign("meeting", str(DATA / "jane-okafor.yaml"), "--agenda", str(agenda), *more)
 
 
 def test_a_warning_about_many_entries_names_five_and_counts_the_rest():

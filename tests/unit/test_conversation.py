@@ -23,12 +23,8 @@ def say(conversation: Conversation, text: str) -> tuple[str, tuple[str, ...], st
         return "edit", (), conversation.current.id if conversation.current else None
     reply = conversation.read(text)
     notes: tuple = ()
-    if reply.kind == "answer":
-        notes = conversation.answer(reply.value).notes
-    elif reply.kind == "keep":
-        notes = conversation.keep().notes
-    elif reply.kind == "skip":
-        notes = conversation.skip().notes
+    if reply.kind in ("answer", "keep", "skip"):
+        notes = conversation.act(reply).notes
     elif reply.kind == "back":
         conversation.back()
     current = conversation.current
@@ -109,3 +105,120 @@ def test_an_error_says_what_would_fit():
     reply = conversation.read("Fairly open")
     assert reply.kind == "error" and "1 Yes, 2 Partly, 3 No" in reply.message
     assert conversation.read("").message.startswith("This one needs an answer")
+
+
+def do(conversation: Conversation, action: str) -> tuple[str, object, str | None]:
+    """What a page did (the room's protocol, the app's Back): "show:ID" (a change link or the browser's Back:
+    which question is shown, None for where the person is), "open:ID" (a form sent for an earlier answer:
+    changing it), "leave" (Back, with what was typed: True when it moved), or a typed reply. Each gives what
+    was done, what it said, and the question then asked."""
+    kind, _, rest = action.partition(":")
+    if kind == "show":
+        shown = conversation.shown(rest)
+        said: object = shown.id if shown is not None else ("stale" if not conversation.applies(rest) else None)
+    elif kind == "open":
+        said = conversation.edit(rest).id
+    elif kind == "leave":
+        said = conversation.leave(rest or None)
+    else:
+        reply = conversation.read(action)
+        said = tuple(k for k, _ in conversation.act(reply).notes) if reply.kind in ("answer", "keep", "skip") \
+            else reply.kind
+    current = conversation.current
+    return kind if kind in ("show", "open", "leave") else "reply", said, current.id if current else None
+
+
+# the keep / jump / back protocol the room's pages and the app's Back use: for each thing done, what it said
+# and the question then asked
+PROTOCOL = {
+    "a change link shows an earlier answer and changes nothing; one not answered, or not asked, shows where we are": [
+        ("yes", "reply", (), "detail"),
+        ("show:open", "show", "open", "detail"),
+        ("show:detail", "show", "detail", "detail"),
+        ("show:money", "show", None, "detail"),
+        ("show:extra_note", "show", "stale", "detail"),
+    ],
+    "Back after opening an earlier answer keeps it and returns to where the person was": [
+        ("yes", "reply", (), "detail"),
+        ("", "reply", (), "money"),
+        ("open:open", "open", "open", "open"),
+        ("leave", "leave", True, "money"),
+    ],
+    "an earlier answer changed returns to where the person was, the path mended": [
+        ("yes", "reply", (), "detail"),
+        ("", "reply", (), "money"),
+        ("yes", "reply", (), "people"),
+        ("open:open", "open", "open", "open"),
+        ("partly", "reply", ("changed",), "people"),
+    ],
+    "Back otherwise asks the question before; at the first nothing moves": [
+        ("leave", "leave", False, "open"),
+        ("yes", "reply", (), "detail"),
+        ("leave:Fairly op", "leave", True, "open"),
+        ("", "reply", (), "detail"),
+    ],
+}
+
+
+@pytest.mark.parametrize("steps", PROTOCOL.values(), ids=PROTOCOL.keys())
+def test_what_a_page_does_leads_to_one_place(steps):
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    for action, done, said, following in steps:
+        assert do(conversation, action) == (done, said, following), action
+
+
+def test_back_keeps_what_was_typed_and_the_question_shows_it_again():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    do(conversation, "yes")
+    assert conversation.view().value is None and not conversation.view().answered
+    conversation.leave("Fairly op")  # typed at "How open?", then Back
+    view = conversation.view()
+    assert (view.question.id, view.answered, view.value, view.changing) == ("open", True, "yes", False)
+    conversation.keep()
+    view = conversation.view()
+    assert (view.question.id, view.draft, view.value, view.typed) == ("detail", "Fairly op", "Fairly op", "Fairly op")
+    conversation.answer("Fairly open")
+    conversation.back()
+    conversation.leave("Fairly open")  # what only repeats the answer given is no draft
+    assert conversation.draft("detail") is None
+
+
+def test_a_question_is_described_with_its_section_number_citation_and_progress():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    view = conversation.view()
+    assert (view.number, view.section.title, view.opens_section, view.citation, view.progress) == (
+        1, "Start", True, "A source", "0 of up to 7")
+    do(conversation, "yes")
+    assert conversation.view().opens_section is False  # the section's introduction went with its first question
+    do(conversation, "")
+    assert (conversation.view().section.title, conversation.view().opens_section) == ("Means", True)
+    shown = conversation.view(conversation.shown("open"))
+    assert shown.changing and shown.answered and shown.existing == "yes"  # an earlier answer, shown to change
+
+
+def test_the_answers_so_far_are_listed_with_their_labels():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    for text in ("yes", "", "yes", "yes", "email and post"):
+        do(conversation, text)
+    rows = conversation.rows()
+    assert [(r.id, r.number, r.section.title, r.answered, r.answer) for r in rows] == [
+        ("open", 1, "Start", True, "Yes"), ("detail", 2, "Start", True, "Skipped"), ("money", 3, "Means", True, "Yes"),
+        ("people", 4, "Means", True, "Yes"), ("channels", 5, "Means", True, "email; post"),
+        ("extra_note", 6, "Extra", False, "Skipped"), ("records", 7, "Last", False, "Skipped")]
+    assert [r.id for r in conversation.rows(upto=conversation.flow.question("money"))] == ["open", "detail"]
+
+
+def test_a_register_shows_its_entries_so_far_and_its_half_filled_entry():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    do(conversation, "no")  # a closed question jumps to the register
+    assert (conversation.view().records, conversation.view().entry) == ([], {})
+    conversation.keep_draft("records", {"records": [{"name": "Dee", "type": "paid"}], "entry": {"name": "Al"}})
+    view = conversation.view()
+    assert (view.records, view.entry) == ([{"name": "Dee", "type": "paid"}], {"name": "Al"})
+    before = conversation.version(view.question)
+    conversation.answer(view.records)
+    assert conversation.version(view.question) != before  # a page drawn before the answer is out of date
+    conversation.back()
+    assert conversation.view().records == [{"name": "Dee", "type": "paid"}]  # the answer given
+    conversation.keep_typed(conversation.view().question, {"records": [{"name": "Dee", "type": "paid"}]})
+    assert conversation.draft("records") is None  # the entries as they were are no draft

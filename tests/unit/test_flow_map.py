@@ -3,6 +3,7 @@ answers reach marked."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -11,16 +12,23 @@ import pytest
 from codesign_tui.flow.loader import load_flow
 from codesign_tui.flow.outline import outline, say
 from codesign_tui.plan.flowmap import as_html, as_mermaid, as_text
-from codesign_tui.resources import shipped_flows
+from codesign_tui.resources import flows_dir, shipped_flows
 
 DATA = Path(__file__).parent.parent / "data"
 SHIPPED = shipped_flows()
 
 
+@functools.cache
+def mapped(path: Path):
+    """A shipped flow and its map, worked out once for the tests that only read them (a large flow's map takes
+    seconds: it tries the answers that reach each part)."""
+    flow = load_flow(path)
+    return flow, outline(flow)
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_every_question_rule_and_level_of_a_shipped_flow_is_on_its_map(path):
-    flow = load_flow(path)
-    flow_map = outline(flow)
+    flow, flow_map = mapped(path)
     text, page = as_text(flow_map), as_html(flow_map)
     flat = " ".join(text.split())
     for question in flow.questions:
@@ -35,7 +43,7 @@ def test_every_question_rule_and_level_of_a_shipped_flow_is_on_its_map(path):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_the_web_page_stands_alone_and_needs_no_script(path):
-    page = as_html(outline(load_flow(path)))
+    page = as_html(mapped(path)[1])
     assert "<script" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)  # nothing from other sites
     assert "default-src 'none'" in page and '<html lang="en-GB">' in page
@@ -44,7 +52,7 @@ def test_the_web_page_stands_alone_and_needs_no_script(path):
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_the_mermaid_chart_joins_only_nodes_it_defines(path):
-    chart = as_mermaid(outline(load_flow(path)))
+    chart = as_mermaid(mapped(path)[1])
     lines = chart.splitlines()
     assert lines[0] == "flowchart TD"
     defined = {m.group(1) for m in re.finditer(r"^\s*(\w+)[\[(]", chart, re.M)}
@@ -57,13 +65,13 @@ def test_the_mermaid_chart_joins_only_nodes_it_defines(path):
             assert '"' not in label  # a quote would end the label early
 
 
-def test_conditions_read_in_words_with_the_options_own_labels(appendix2, engagement):
+def test_conditions_read_in_words_with_the_options_own_labels(appendix2):
     rule = next(r for r in appendix2.calls_for if r.id == "decided-and-proven")
     assert say(appendix2, rule.when) == ("Q1 is “No, it is mostly decided” and Q2 is “A proven solution already"
                                          " exists”")
     shared = next(r for r in appendix2.calls_for if r.id == "shared-delivery")
     assert "Q1 is “Yes, it is genuinely open” or “Partly, some things are fixed”" in say(appendix2, shared.when)
-    register = next(s for s in outline(engagement).sections if any(t.when for t in s.turns))
+    register = next(s for s in mapped(flows_dir() / "engagement-plan.yaml")[1].sections if any(t.when for t in s.turns))
     assert [(turn.to, turn.when) for turn in register.turns] == [
         ("Register of interests", "Q19 is “Yes, we have declarations to record”"),
         ("Keeping it up to date", "otherwise")]
@@ -93,7 +101,6 @@ def test_a_flow_without_levels_says_it_recommends_none_instead_of_an_empty_decis
     """The conflicts-of-interest steps decide no level: the map said 'The decision' and 'What each level needs'
     over nothing, and that bold questions are read by a recommendation there is not."""
     from codesign_tui.plan.flowmap import NO_LEVELS
-    from codesign_tui.resources import flows_dir
 
     flow_map = outline(load_flow(flows_dir() / "conflicts-of-interest.yaml"))
     assert not flow_map.levels
@@ -103,5 +110,5 @@ def test_a_flow_without_levels_says_it_recommends_none_instead_of_an_empty_decis
     assert NO_LEVELS in page and "What each level needs" not in page and "<strong>bold</strong>" not in page
     assert "subgraph decision" not in chart
     # a flow with levels keeps its decision
-    engagement = outline(load_flow(flows_dir() / "engagement-plan.yaml"))
+    engagement = mapped(flows_dir() / "engagement-plan.yaml")[1]
     assert NO_LEVELS not in as_html(engagement) and "What each level needs" in as_html(engagement)

@@ -4,8 +4,6 @@ says, and each plan lists every barrier found with its remedy."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -44,11 +42,6 @@ def procurement():
 @pytest.fixture(scope="module")
 def grants():
     return load_flow(flows_dir() / "grant-design.yaml")
-
-
-def codesign(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120)
 
 
 def actions(result, question: str, kind: str | None = None) -> list[str]:
@@ -337,18 +330,6 @@ def test_a_strategic_grant_needs_no_one_else_able_to_do_the_work(grants, others,
 
 PLANS = sorted(p.name for p in ANSWERS.glob("procurement-*.yaml")) + \
     sorted(p.name for p in ANSWERS.glob("grants-*.yaml"))
-
-
-def rendered(name: str) -> tuple[str, object]:
-    path = ANSWERS / name
-    flow_id = "accessible-procurement" if name.startswith("procurement-") else "grant-design"
-    run = codesign("render", flow_id, "--answers", str(path), "--format", "md")
-    assert run.returncode == 0, run.stderr
-    flow = load_flow(flows_dir() / f"{flow_id}.yaml")
-    problems = Problems()
-    answers = check_answers(flow, read_answers(path, problems), problems)
-    assert not problems.items, problems.format()
-    return run.stdout, evaluate(flow, answers)
 
 
 def test_there_are_plans_for_both_flows():

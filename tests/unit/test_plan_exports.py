@@ -7,7 +7,6 @@ import errno
 import io
 import json
 import os
-import subprocess
 import sys
 import zipfile
 from html.parser import HTMLParser
@@ -22,11 +21,6 @@ from codesign_tui.plan.word import MissingExtra
 from test_plan_support import ANSWERS, session
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def codesign(*args: str, python: str = "") -> subprocess.CompletedProcess:
-    command = [sys.executable, "-c", python, *args] if python else [sys.executable, "-m", "codesign_tui", *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
 # -- html ---------------------------------------------------------------------------------------------

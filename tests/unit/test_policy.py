@@ -265,20 +265,6 @@ def test_engagement_rows(engagement, changes, expected):
     assert result == spec(answers, engagement=True)
 
 
-def test_engagement_plan_every_combination_of_its_added_questions(engagement):
-    # every combination of the five added questions, each with a spread of appendix2's answers: the
-    # question open or not or unsure, the problem wicked, proven or unsure, delivery shared or not, and
-    # the conditions all yes, all partly or all unsure
-    for extra in itertools.product(YPNU, RECOMPENSE, YPNU, POLICIES, YPNU):
-        for space, problem, delivery, level in itertools.product(
-                ["yes", "no", "unsure"], ["wicked", "existing_solution", "unsure"], ["yes", "no"],
-                ["yes", "partly", "unsure"]):
-            answers = {**BASE, "space_to_shape": space, "problem_type": problem, "shared_delivery": delivery,
-                       "time_for_relationships": level, "budget": level, "senior_buy_in": level,
-                       **dict(zip(ENGAGEMENT_EXTRA, extra)), "interests_known": "none_yet"}
-            assert got(engagement, answers) == spec(answers, engagement=True), answers
-
-
 complete_answers = st.fixed_dictionaries({
     q: st.sampled_from(PROBLEM if q == "problem_type" else YPNU) for q in QUESTIONS})
 

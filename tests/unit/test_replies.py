@@ -51,3 +51,49 @@ def test_an_option_with_and_in_its_name_is_one_option():
                         options=(Option("training", "Training and development"), Option("money", "Money")))
     assert read_choices(question, "Training and development, money") == ["training", "money"]
     assert read_choices(question, "training and development and money") == ["training", "money"]
+
+
+# one register-entry reader for every front end (the app's form, plain mode, the room's page): the texts typed
+# in an entry's fields, by field id, and what they read as, or what each field at fault is told
+ENTRIES = {
+    "nothing typed is no entry": ({}, None, []),
+    "a choice by its number, a date as people write it": (
+        {"name": " Dee ", "type": "1", "on": "31/03/2026"}, {"name": "Dee", "type": "paid", "on": "2026-03-31"}, []),
+    "an optional field left out": ({"name": "Dee", "type": "unpaid"}, {"name": "Dee", "type": "unpaid"}, []),
+    "every field at fault is named, in the form's order": (
+        {"on": "soon"}, ..., ["Enter “Name”", "Select “Type”", "Enter a real date for “When”, for example 31/03/2026"]),
+    "a choice that is none of the answers says which are": (
+        {"name": "Dee", "type": "7"}, ..., ["For “Type”, choose a number from 1 to 2"]),
+}
+
+
+@pytest.mark.parametrize("texts, entry, said", ENTRIES.values(), ids=ENTRIES.keys())
+def test_a_register_entry_is_read_from_its_fields_texts(texts, entry, said):
+    from pathlib import Path
+
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.flow.replies import EntryError, read_entry
+
+    question = load_flow(Path(__file__).resolve().parents[1] / "data" / "branching.yaml").question("records")
+    if said:
+        with pytest.raises(EntryError) as error:
+            read_entry(question, texts, 1)
+        assert [message for _, message in error.value.problems] == said
+        assert [spec.id for spec in error.value.missing] == [s.id for s, m in error.value.problems
+                                                             if m.startswith(("Enter “", "Select “"))]
+    else:
+        assert read_entry(question, texts, 1) == entry
+
+
+def test_a_register_entry_with_nothing_typed_is_read_when_asked_to_and_a_long_field_is_refused():
+    from pathlib import Path
+
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.flow.replies import EntryError, read_entry
+
+    question = load_flow(Path(__file__).resolve().parents[1] / "data" / "branching.yaml").question("records")
+    with pytest.raises(EntryError) as error:
+        read_entry(question, {}, 1, blank=True)  # the app's form: Add with nothing filled in says what it needs
+    assert [spec.id for spec in error.value.missing] == ["name", "type"]
+    with pytest.raises(EntryError, match="Keep “Name” to 10 characters or fewer"):
+        read_entry(question, {"name": "x" * 11, "type": "paid"}, 1, longest=10)

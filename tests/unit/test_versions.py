@@ -4,8 +4,6 @@ and checked), saying when a recommendation moved, `render --as-answered`, `migra
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -52,11 +50,6 @@ def given_of(path: Path) -> AnswersFile:
     given = read_answers(path, problems)
     assert given is not None and not problems.errors, problems.format()
     return given
-
-
-def run(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codesign_tui", *args], capture_output=True, text=True,
-                          timeout=120, cwd=cwd, **kwargs)
 
 
 # -- the fingerprint and kept copies -------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from codesign_tui.resources import flows_dir
 
 EXAMPLES = worked_examples(flows_dir())
 PAIRS = [(worked, question_id, value) for worked in EXAMPLES
-         for question_id in load_flow(flows_dir() / f"{worked.flow}.yaml").recommendation_reads
+         for question_id in sorted(load_flow(flows_dir() / f"{worked.flow}.yaml").recommendation_reads)
          for value in load_flow(flows_dir() / f"{worked.flow}.yaml").question(question_id).values
          if worked.answers.get(question_id) not in (None, value)]
 

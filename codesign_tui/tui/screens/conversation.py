@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from ...flow.answers import AnswerError
-from ...flow.conversation import Conversation, Step
+from ...flow.conversation import Conversation, Reply, Step
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
@@ -26,9 +26,6 @@ from ..widgets.letting_go import remove
 from ..widgets.replies import Checklist, Composer, QuestionButton, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
-
-
-CHOICES = ("single", "yes_partly_no_unsure", "multiple")  # questions answered from a list of options
 
 
 class ConversationScreen(Screen):
@@ -109,7 +106,7 @@ class ConversationScreen(Screen):
         self.fit_title()
         async with self.changing:
             await self.rebuild()
-        if self.example is not None and self.session.current is not None and not self.session.answers:
+        if self.example is not None and self.conversation.current is not None and not self.session.answers:
             # a worked example starts with its case study, read before the first question
             from ..widgets.dialogs import ScenarioDialog
 
@@ -154,9 +151,9 @@ class ConversationScreen(Screen):
         transcript = self.query_one(Transcript)
         await transcript.clear()
         # the options of the questions answered are not drawn again: what they spelt out stays spelt out
-        self.conversation.read_afresh(tuple(
-            text for question in self.session.path if question.id in self.session.answers
-            for option in question.options for text in (option.label, option.explanation) if text))
+        rows = self.conversation.rows()
+        self.conversation.read_afresh(tuple(text for row in rows if row.answered for option in row.question.options
+                                            for text in (option.label, option.explanation) if text))
         along = self.conversation.notes_along_path()
         said_along = {text for pairs in along.values() for _, text in pairs}
         # what the last change said that the answers along the path say already is not said twice
@@ -166,9 +163,10 @@ class ConversationScreen(Screen):
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\n"
                                   + self._example_note(), "scenario"))
         turns += [NoteTurn(note, "set-aside") for note in self.checked]
-        current = self.session.current
+        current = self.conversation.current
         section = None
-        for question in self.session.path:
+        for row in rows:
+            question = row.question
             if question.section_id != section:
                 section = question.section_id
                 turns.append(self._section_note(question))
@@ -179,12 +177,11 @@ class ConversationScreen(Screen):
                     turns += notes
                 turns.append(self._question_turn(question))
                 break
-            if question.id not in self.session.answers:
+            if not row.answered:
                 turns.append(self._question_turn(question))
                 continue
-            turns.append(AskedTurn(question, self.conversation.number(question),
-                                   self.conversation.words(question.prompt)))
-            turns.append(AnswerTurn(question, answer_label(question, self.session.answers[question.id])))
+            turns += [AskedTurn(question, row.number, self.conversation.words(question.prompt)),
+                      AnswerTurn(question, row.answer)]
             turns += self._notes(along.get(question.id, []))
         if current is None:
             turns += notes
@@ -195,10 +192,11 @@ class ConversationScreen(Screen):
     async def advance(self, step: Step) -> None:
         """After an answer: add it and the next question, or redraw when the path changed behind us."""
         question = step.question
-        current = self.session.current
+        current = self.conversation.current
         transcript = self.query_one(Transcript)
         last = transcript.asking()
-        ids = [q.id for q in self.session.path]
+        rows = self.conversation.rows()
+        ids = [row.id for row in rows]
         position = ids.index(question.id) if question.id in ids else -1
         # only the next question may be appended; after a jump back, the answers in between are redrawn
         follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
@@ -212,7 +210,7 @@ class ConversationScreen(Screen):
             # settle into lines, so the transcript holds the same few widgets however long it grows
             await transcript.settle()
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
-                                AnswerTurn(question, answer_label(question, self.session.answers[question.id])),
+                                AnswerTurn(question, rows[position].answer),
                                 *self._notes(step.notes)]
             if current is not None:
                 if current.section_id != question.section_id:
@@ -264,7 +262,7 @@ class ConversationScreen(Screen):
         they do not all fit, the flow's title goes first, then the word "answered", and the work's name is
         cut only when it cannot fit alone: it is what tells two plans apart. (The header's icon and margins
         take about 20 columns.)"""
-        progress = str(self.session.progress())
+        progress = self.conversation.progress()
         count = f"{progress} answered"
 
         def room(count: str) -> int:
@@ -310,8 +308,7 @@ class ConversationScreen(Screen):
         composer = self.query_one("#composer", Input)
         self.hint("")
         self.unused = 0
-        question = self.session.current
-        self.shown = question
+        question = self.shown = self.conversation.current
         # typed after Enter, while the reply was being taken: the start of the next reply, kept
         ahead = composer.value if self.typing_on else ""
         composer.value = ""
@@ -323,9 +320,9 @@ class ConversationScreen(Screen):
             self.set_focus(composer if ahead else self.query_one("#go-plan", Button))
             await remove(area, old)
             return
-        current = self.conversation.existing(question)
-        draft = self.conversation.draft(question.id)
-        if self.conversation.proposed_answer(question) is not None:
+        view = self.conversation.view(question)
+        current = view.existing
+        if view.offered:
             self.hint(f"The example answers: {answer_label(question, current)}. Press Enter to accept it,"
                       " or choose another.")
         area.set_class(question.kind == "record", "-record")
@@ -335,7 +332,7 @@ class ConversationScreen(Screen):
         # the person would then see the list in place without those words spelt out
         same = {"single": "quick-replies", "yes_partly_no_unsure": "quick-replies",
                 "multiple": "checklist"}.get(question.kind)
-        typed = ahead or (draft if isinstance(draft, str) and question.kind in CHOICES else "")
+        typed = ahead or (view.typed if question.is_choice else "")
         if same and old and old[0].id == same and hasattr(old[0], "show"):
             old[0].show(question, current, words)
             if typed:  # a reply typed to this choice and not sent comes back, in the reply box
@@ -359,16 +356,12 @@ class ConversationScreen(Screen):
             widgets.append(focus)
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
-            draft = draft if isinstance(draft, dict) else {}
-            focus = RecordForm(question, draft.get("records", current), entry=draft.get("entry"), words=words)
+            focus = RecordForm(question, view.records, entry=view.entry, words=words)
             widgets.append(focus)
             composer.placeholder = "Use the form above; type done when there are no more"
         else:
             # what was typed and not sent comes back before the answer already given
-            if isinstance(draft, str):
-                composer.value = draft
-            elif isinstance(current, str):
-                composer.value = current
+            composer.value = view.value if isinstance(view.value, str) else ""
             composer.placeholder = ("Type a date such as 2026-03-31" if question.kind == "date"
                                     else "Type your answer and press Enter")
         widgets += self.buttons(question)
@@ -415,7 +408,7 @@ class ConversationScreen(Screen):
         "Enter 1" sent two answers to one question before); such a key answers nothing, and the person is
         told, rather than its answer going to the question that followed. A reply `typed` for it is not lost:
         it goes back into the reply box, to be sent again or changed."""
-        if meant is not None and meant is self.session.current and meant is self.shown:
+        if meant is not None and meant is self.conversation.current and meant is self.shown:
             return True
         self.unused += 1
         kept = ""
@@ -433,12 +426,13 @@ class ConversationScreen(Screen):
                 await self._submit(value)
 
     async def _submit(self, value: Any) -> bool:
-        """Answer the question asked (with `changing` held); False when the answer cannot be taken."""
+        """Answer the question asked with `value`, or as a typed Reply says (with `changing` held); False when
+        the answer cannot be taken."""
         self.confirming_none = False
-        if self.session.current is None:
+        if self.conversation.current is None:
             return False
         try:
-            step = self.conversation.answer(value)
+            step = self.conversation.act(value if isinstance(value, Reply) else Reply("answer", value))
         except AnswerError as error:
             self.hint(error.message)
             return False
@@ -479,22 +473,12 @@ class ConversationScreen(Screen):
         """Keep what is typed for the question on screen and not sent, so it is there when the person comes
         back to that question (after a change elsewhere, after going back, after quitting)."""
         question = self.shown
-        if question is None or question.id != getattr(self.session.current, "id", None):
+        if question is None or question.id != getattr(self.conversation.current, "id", None):
             return
-        if question.kind in ("text", "date"):
-            typed = self.query_one("#composer", Input).value
-            answered = self.session.answers.get(question.id)
-            self.conversation.keep_draft(question.id, "" if typed == (answered or "") else typed)
-        elif question.kind == "record":
-            forms = self.query(RecordForm)
-            if forms:
-                form = forms.first()
-                draft = form.draft()
-                if draft.get("records") == (self.session.answers.get(question.id) or []) and "entry" not in draft:
-                    draft = {}
-                self.conversation.keep_draft(question.id, draft)
-        else:  # a choice: words typed as the reply and not sent ("not su") are kept too
-            self.conversation.keep_draft(question.id, self.query_one("#composer", Input).value)
+        if question.kind != "record":  # a choice too: words typed as the reply and not sent ("not su")
+            self.conversation.keep_typed(question, self.query_one("#composer", Input).value)
+        elif self.query(RecordForm):
+            self.conversation.keep_typed(question, self.query(RecordForm).first().draft())
 
     def save(self) -> None:
         """Keep the draft on screen and save now (on leaving the screen or the app)."""
@@ -562,7 +546,7 @@ class ConversationScreen(Screen):
     async def _typed(self, event: Composer.Sent) -> None:
         event.stop()
         async with self.changing:
-            finished = self.shown is None and self.session.current is None  # review or plan may be typed
+            finished = self.shown is None and self.conversation.current is None  # review or plan may be typed
             if not finished and not self.still_asked(event.question, event.value):
                 return
             # the reply box emptied itself as it sent the reply (Composer.action_submit): what is in it now
@@ -586,7 +570,7 @@ class ConversationScreen(Screen):
     async def reply(self, text: str) -> bool:
         """A typed reply, read the way a person means it (with `changing` held); False when it is not
         taken, so that it goes back into the reply box to be mended."""
-        question = self.session.current
+        question = self.conversation.current
         said = self.conversation.read(text)
         if said.kind == "why":
             self.action_why()
@@ -600,14 +584,10 @@ class ConversationScreen(Screen):
             if word not in ("review", "plan"):
                 return False
             self.action_review() if word == "review" else self.action_plan()
-        elif said.kind == "keep":
-            return await self._submit(self.session.answers[question.id])
-        elif said.kind == "skip":
-            return await self._submit(None)
+        elif said.kind in ("keep", "skip", "answer"):
+            return await self._submit(said)
         elif said.kind == "done":
             self.query_one(RecordForm).finish()
-        elif said.kind == "answer":
-            return await self._submit(said.value)
         elif question.kind == "record":
             self.hint("Fill in the form above and choose Add this one for each, then Done (or type done)."
                       if text.strip() else
@@ -704,7 +684,7 @@ class ConversationScreen(Screen):
             if question_id:
                 await self.edit(question_id)
 
-        self.app.push_screen(ReviewScreen(self.session), chosen)
+        self.app.push_screen(ReviewScreen(self.conversation), chosen)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal":
@@ -735,7 +715,7 @@ class ConversationScreen(Screen):
         transcript = self.query(Transcript).first() if self.is_mounted and self.query(Transcript) else None
         if transcript is not None and self.focused is transcript and transcript.chosen is not None:
             return transcript.chosen.question
-        return self.session.current
+        return self.conversation.current
 
     def action_scenario(self) -> None:
         if self.example is None:
@@ -779,7 +759,7 @@ class ConversationScreen(Screen):
         panel.display = True
         self.refresh_bindings()
         async with self.changing:
-            if self.session.current is None:
+            if self.conversation.current is None:
                 await self.rebuild()
             else:
                 panel.refresh_panel()

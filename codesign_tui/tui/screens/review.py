@@ -8,10 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from ...flow.engine import Session
+from ...flow.conversation import Conversation
 from ...flow.visible import visible
 from ..widgets.footer import Footer
-from ..widgets.turns import answer_label
 
 
 class ReviewScreen(Screen[str | None]):
@@ -22,18 +21,18 @@ class ReviewScreen(Screen[str | None]):
         Binding("ctrl+o", "plan", "Plan", tooltip="See the plan, and save or export it"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, conversation: Conversation) -> None:
         super().__init__()
-        self.session = session
+        self.conversation = conversation
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"{self.session.progress()} questions answered. Choose a row and press Enter (or click it) to"
+        yield Static(f"{self.conversation.progress()} questions answered. Choose a row and press Enter (or click it) to"
                      " change that answer.", id="review-intro", markup=False)
         yield DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
-        set_aside = self.session.set_aside
+        set_aside = self.conversation.session.set_aside
         if set_aside:
-            names = visible("; ".join(self.session.flow.question(q).prompt for q in set_aside))
+            names = visible("; ".join(self.conversation.flow.question(q).prompt for q in set_aside))
             yield Static(f"Set aside, as they no longer apply: {names}", id="review-set-aside", markup=False)
         yield Footer()
 
@@ -46,12 +45,10 @@ class ReviewScreen(Screen[str | None]):
         table.add_column("#", width=3)
         table.add_column("Question", width=max(20, width - answer_width - 12))
         table.add_column("Answer", width=answer_width)
-        for question in self.session.path:
-            number = self.session.flow.number(question.id)
-            answer = answer_label(question, self.session.answers[question.id]) \
-                if question.id in self.session.answers else "(not answered yet)"
+        for row in self.conversation.rows():
             # rows grow to fit, so a long question or answer wraps rather than being cut off
-            table.add_row(str(number), visible(question.prompt, "\n"), answer, key=question.id, height=None)
+            table.add_row(str(row.number), visible(row.prompt, "\n"), row.answer if row.answered else
+                          "(not answered yet)", key=row.id, height=None)
         table.focus()
 
     # Only while this screen is the one shown: keys typed in a burst can reach it as the app quits (Textual

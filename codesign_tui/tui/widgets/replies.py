@@ -15,9 +15,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option as ListOption
 
-from ...flow.answers import AnswerError, check_record
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
+from ...flow.replies import EntryError, read_entry
 from ...flow.visible import visible
 from .text_box import TextBox
 
@@ -38,13 +38,6 @@ def option_prompt(number: int, label: str, explanation: str, box: str = "") -> T
     grid.add_column(ratio=1)
     grid.add_row(*cells, Text(f"{number} ", style="bold"), text)
     return grid
-
-
-def _plainly(question: Question, message: str) -> str:
-    """An answer problem in the form's own words: field prompts rather than field ids."""
-    for spec in question.fields:
-        message = message.replace(f"{question.id}.{spec.id}", spec.prompt).replace(f"'{spec.id}'", spec.prompt)
-    return message
 
 
 def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
@@ -419,15 +412,12 @@ class RecordForm(Vertical):
         error = self.query_one("#record-error", Static)
         then = (" Fill in what it needs and choose Done again, or empty the boxes to finish without this entry."
                 if finishing else "")
-        missing = [spec.short or spec.prompt for spec in self.question.fields
-                   if spec.required and spec.id not in values]
-        if missing:
-            error.update(visible("Not added yet. Still to fill in: " + "; ".join(missing) + "." + then))
-            return False
         try:
-            record = check_record(self.question, values, len(self.records) + 1)
-        except AnswerError as problem:
-            error.update(visible(f"Not added yet: {_plainly(self.question, problem.message)}.{then}"))
+            record = read_entry(self.question, values, len(self.records) + 1, blank=True) or {}
+        except EntryError as problem:
+            missing = [spec.short or spec.prompt for spec in problem.missing]
+            error.update(visible("Not added yet. Still to fill in: " + "; ".join(missing) + "." + then if missing
+                                 else f"Not added yet: {problem}.{then}"))
             return False
         self.records.append(record)
         error.update("")
