@@ -332,19 +332,12 @@ class Conversation:
                 out.append((question, theirs, self.session.answers.get(question.id)))
         return out
 
-    def departures(self) -> list[tuple[Question, Any, Any]]:
-        """Where the answers given part from a worked example's own: each question, in the flow's order,
-        with the example's answer and the one given."""
-        out = []
-        for question in self.flow.questions:
-            if question.id in self.proposed and question.id in self.session.answers:
-                try:
-                    theirs = check_answer(question, self.proposed[question.id])
-                except AnswerError:
-                    continue
-                if theirs != self.session.answers[question.id]:
-                    out.append((question, theirs, self.session.answers[question.id]))
-        return out
+    def departures(self) -> str:
+        """Where the answers given on the path part from a worked example's own, in words ("" where they do not):
+        "question 3, No where the example says Yes; …"."""
+        return "; ".join(f"question {self.number(q)}, {answer_label(q, mine)} where the example says"
+                         f" {answer_label(q, theirs)}" for q, theirs, mine in self.beside_the_case()
+                         if q.id in self.session.answers and mine != theirs)
 
     # -- drafts: typed and not sent -------------------------------------------------------------------
 

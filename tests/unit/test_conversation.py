@@ -309,3 +309,12 @@ def test_the_end_in_plain_text():
     conversation.answer([])
     said = conversation.finished()
     assert said.lines()[:2] == [f"Recommendation: {said.recommendation}.", said.levels]
+
+
+def test_where_the_answers_part_from_the_example_is_said_in_words():
+    conversation = Conversation(Session(load_flow(BRANCHING)), proposed={"open": "yes", "detail": "Very", "money": "no"})
+    assert conversation.departures() == ""
+    for text in ("partly", "Quite", ""):  # the example's "open" and "detail" declined, its "money" taken (Enter)
+        conversation.respond(text)
+    assert conversation.departures() == ("question 1, Partly where the example says Yes; question 2, Quite where"
+                                         " the example says Very")

@@ -243,12 +243,8 @@ class ConversationScreen(Screen):
         if said.recommendation:
             lines.append(f"Recommendation: {said.recommendation}. {said.levels}")
         if self.example is not None and self.revealed:
-            departures = self.conversation.departures()
-            if departures:
-                # the case's own account follows the example's answers, not these: say where they part
-                differ = "; ".join(f"question {self.conversation.number(q)}, {answer_label(q, mine)}"
-                                   f" where the example says {answer_label(q, theirs)}"
-                                   for q, theirs, mine in departures)
+            differ = self.conversation.departures()
+            if differ:  # the case's own account follows the example's answers, not these: say where they part
                 lines.append(f"Your answers differ from the example's: {differ}."
                              + ("" if self.facilitate else
                                 f" The case's own account, with the example's answers: {self.example.note}"))
