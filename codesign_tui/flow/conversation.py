@@ -245,7 +245,8 @@ class Conversation:
         self.jumped = False  # moved to an earlier answer to change it: keeping it goes back to where we were
         self.save_error: str | None = None  # why the last save failed, until one succeeds
         self.saved_once = False
-        self.settled = self.live_level()  # the recommendation once the answers settle it, to say when it moves
+        # the recommendation once the answers settle it, to say when it moves
+        self.settled = self._settled(session.result(so_far=True), None)[0]
         self.glossary = Glossary(self.flow)
 
     def words(self, text: str) -> str:
@@ -287,16 +288,11 @@ class Conversation:
         """The answer already given, else a worked example's answer (checked), else None."""
         if question.id in self.session.answers:
             return self.session.answers[question.id]
-        proposed = self.proposed_answer(question)
-        return proposed
+        return self.proposed_answer(question)
 
     def proposed_answer(self, question: Question) -> Any:
-        if not self.offer or question.id in self.session.answers or question.id not in self.proposed:
-            return None
-        try:
-            return check_answer(question, self.proposed[question.id])
-        except AnswerError:
-            return None
+        """The worked example's answer, offered (checked) while the question is not answered; else None."""
+        return self.case_answer(question) if self.offer and question.id not in self.session.answers else None
 
     def case_answer(self, question: Question) -> Any:
         """The worked example's answer to `question` in stored form, offered or not; None when it has none."""
@@ -346,14 +342,16 @@ class Conversation:
         saved file can hold ``ESC ] 0 ; …`` that a reply box would otherwise send to the terminal."""
         return cleaned(self.session.drafts.get(question_id))
 
-    def keep_draft(self, question_id: str, value: Any) -> None:
-        """Remember what was typed for a question and not sent; saved with the next save, cleaned as
-        `draft` gives it. An empty draft forgets the old one. A draft is never an answer."""
+    def keep_draft(self, question_id: str, value: Any, save: bool = False) -> None:
+        """Remember what was typed for a question and not sent; saved with the next save (now, if `save`),
+        cleaned as `draft` gives it. An empty draft forgets the old one. A draft is never an answer."""
         value = cleaned(value)
         if value in (None, "", {}, []):
             self.session.drafts.pop(question_id, None)
         else:
             self.session.drafts[question_id] = value
+        if save:
+            self.save()
 
     # -- reading a reply ------------------------------------------------------------------------------
 
@@ -518,13 +516,6 @@ class Conversation:
         """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""
         return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in question_ids)
 
-    def live_level(self) -> str | None:
-        """The recommendation's label as far as the answers so far settle it."""
-        result = self.session.result(so_far=True)
-        if not result.decided or result.recommendation is None:
-            return None
-        return result.recommendation.label
-
     # -- what a view draws, and where a view goes -----------------------------------------------------
 
     def view(self, question: Question | None = None) -> QuestionView:
@@ -584,13 +575,13 @@ class Conversation:
         self.save()
         return False
 
-    def keep_typed(self, question: Question, typed: Any) -> None:
+    def keep_typed(self, question: Question, typed: Any, save: bool = False) -> None:
         """Keep what was typed for `question` and not sent as its draft; what only repeats the answer given
         (a register's entries as they were, nothing half-filled) is no draft."""
         given = self.session.answers.get(question.id)
         same = typed == (given or "") or (isinstance(typed, dict) and "entry" not in typed
                                           and typed.get("records") == (given or []))
-        self.keep_draft(question.id, None if same else typed)
+        self.keep_draft(question.id, None if same else typed, save)
 
     def act(self, reply: Reply) -> Step:
         """Do what a reply of kind `answer`, `keep` or `skip` says (AnswerError when an answer does not fit)."""

@@ -408,8 +408,7 @@ async def question_post(request: web.Request) -> web.StreamResponse:
             step = conversation.answer(read_answer(question, form, room.limits))
     except Invalid as invalid:
         kept = typed(question, form, room.limits)
-        conversation.keep_typed(question, kept)
-        conversation.save()
+        conversation.keep_typed(question, kept, save=True)
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
@@ -427,8 +426,7 @@ def register_post(request: web.Request, seat: Seat, question: Question, form: An
         if 0 <= index < len(records):
             records.pop(index)
             seat.notes = [("removed", f"Entry {index + 1} removed.")]
-        conversation.keep_draft(question.id, {"records": records})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records}, save=True)
         raise web.HTTPSeeOther(address_of(question))
     typed_entry = entry_typed(question, form, limits)
     try:
@@ -437,14 +435,12 @@ def register_post(request: web.Request, seat: Seat, question: Question, form: An
             raise Invalid([(f"entry-{question.fields[0].id}", f"A register here holds up to {limits.entries}"
                                                               " entries; keep the rest in your own register")])
     except Invalid as invalid:
-        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry}, save=True)
         return show_question(request, seat, question, invalid.errors, entry=typed_entry)
     if entry is not None:
         records.append(entry)
     if action == "add":
-        conversation.keep_draft(question.id, {"records": records})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records}, save=True)
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther(address_of(question))
     seat.notes = list(conversation.answer(records).notes)
