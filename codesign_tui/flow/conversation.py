@@ -80,7 +80,7 @@ class Finished:
         out = [f"Recommendation: {self.recommendation}.", self.levels] if self.recommendation else []
         out += [f"Why: {self.why}"] if self.recommendation and self.why else []
         if self.held_back:
-            out += ["Held back by your answers to:", *(f"  - {p} (you answered: {given})" for p, given in self.held_back)]
+            out += ["Held back by your answers to:", *(f"  - {p} (you answered: {a})" for p, a in self.held_back)]
         if self.confirm:
             out += [self.confirm[0], *(f"  - {line}" for line in self.confirm[1:])]
         return out + [f"Flag: {flag}" for flag in self.flags]

@@ -103,7 +103,7 @@ class ConversationScreen(Screen):
                 yield Static("", id="reply-hint", markup=False)
                 yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
                                select_on_focus=False)
-            yield SidePanel(self.session, hide_ladder=not self.revealed)
+            yield SidePanel(self.conversation)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -754,7 +754,6 @@ class ConversationScreen(Screen):
     async def reveal(self) -> None:
         self.conversation.revealed = True
         panel = self.query_one(SidePanel)
-        panel.hide_ladder = False
         panel.display = True
         self.refresh_bindings()
         async with self.changing:
