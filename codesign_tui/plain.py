@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from .files import ExportError
 from .flow.catalogue import how_long
-from .flow.conversation import DATE_HINT, Conversation, Step, answer_label, checked_notes, with_format_suffix
+from .flow.conversation import Conversation, Reply, Step, answer_label, checked_notes, with_format_suffix
 from .flow.engine import Session
 from .flow.model import Flow, Option, Question, RecordField
 from .flow.problems import MAX_LISTED
 from .flow.shown import QuestionView
-from .flow.replies import EntryError, read_entry, read_field
+from .flow.replies import EntryError, field_help, read_entry, read_field
 from .flow.visible import visible
 from .sessions import ELSEWHERE, CannotResume, Sessions, SessionStore
 
@@ -46,10 +46,6 @@ class InputEnded(Exception):
 
 class Stop(Exception):
     """The person asked to stop."""
-
-
-class _Back(Exception):
-    """The person asked to go back."""
 
 
 class PlainConversation:
@@ -187,11 +183,8 @@ class PlainConversation:
         self.say(question.prompt + ("  (optional: press Enter to skip)" if not question.required else ""))
         if view.answered:
             self.say(f"Your answer was: {answer_label(question, view.existing)}. Press Enter to keep it, or give another.")
-        try:
-            step = self.read_answer(view)
-        except _Back:
-            if not self.conversation.back():
-                self.say("This is the first question.")
+        step = self.read_answer(view)
+        if step is None:  # went back
             return
         if self.conversation.save_error is not None and not self.warned:
             self.say(f"Warning: your answers could not be saved ({self.conversation.save_error}). Saving is"
@@ -200,43 +193,42 @@ class PlainConversation:
         for kind, text in step.notes:
             self.say(text)
 
-    def read_answer(self, view: QuestionView) -> Step:
+    def read_answer(self, view: QuestionView) -> Step | None:
+        """The question answered as the person says; None when they went back."""
         question = view.question
         self.say_options(question.options, "  ")
         if question.kind == "multiple":
             self.say("Choose any: numbers or words separated by commas, or none.")
-        if question.kind == "record":
-            return self.conversation.answer(self.read_records(view))
         while True:
-            said = self.conversation.read(self.ask(), question)
-            if said.kind == "why":
-                self.explain(view)
-            elif said.kind == "back":
-                raise _Back
-            elif said.kind in ("keep", "skip", "answer"):
+            if question.kind == "record":
+                records = self.read_records(view)
+                said = self.conversation.respond("back", question) if records is None else \
+                    Reply("answer", step=self.conversation.answer(records))
+            else:
+                said = self.conversation.respond(self.ask(), question)
+            if said.step is not None:
                 if said.kind == "answer" and question.is_choice:
                     self.say("→ " + question.label(said.value))
-                return self.conversation.act(said)
-            else:
-                self.refused(said.message)
+                return said.step
+            if said.kind == "back":
+                if said.message:
+                    self.say(said.message)
+                return None
+            self.say(said.message) if said.kind == "why" else self.refused(said.message)
 
     def say_options(self, options: tuple[Option, ...], indent: str) -> None:
         for number, option in enumerate(options, 1):
             self.say(f"{indent}{number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
 
-    def explain(self, view: QuestionView) -> None:
-        guidance, cite = view.question.guidance, view.citation
-        self.say(f"Why we ask: {guidance}" + (f" (Source: {cite})" if cite else "") if guidance else
-                 "There is no more to say about this question.")
-
-    def read_records(self, view: QuestionView) -> list[dict[str, Any]]:
+    def read_records(self, view: QuestionView) -> list[dict[str, Any]] | None:
+        """A register's entries, one field at a time; None when the person went back."""
         question, records = view.question, view.records
         if question.guidance:
-            self.explain(view)
+            self.say(self.conversation.why(question))
         while True:
             reply = self.ask(f"{len(records)} recorded. Add {'another' if records else 'one'}? (yes/no) > ").casefold()
             if reply == "back":
-                raise _Back
+                return None
             if reply in ("n", "no", "done", ""):
                 return records
             if reply not in ("y", "yes", "add"):
@@ -264,7 +256,7 @@ class PlainConversation:
         while True:
             reply = self.ask(f"  {spec.prompt}{'' if spec.required else ' (optional)'} > ")
             if reply.casefold() in ("?", "why", "help"):
-                self.say("  " + _field_help(spec))
+                self.say("  " + field_help(spec))
                 continue
             try:
                 return read_field(spec, reply)
@@ -275,21 +267,8 @@ class PlainConversation:
         result = self.session.result()
         said = self.conversation.finished()
         self.say("\n== Your result ==")
-        if said.recommendation:
-            self.say(f"Recommendation: {said.recommendation}.")
-            self.say(said.levels)
-            if said.why:
-                self.say(f"Why: {said.why}")
-            if said.held_back:
-                self.say("Held back by your answers to:")
-                for prompt, given in said.held_back:
-                    self.say(f"  - {prompt} (you answered: {given})")
-            if said.confirm:
-                self.say(said.confirm[0])
-                for line in said.confirm[1:]:
-                    self.say(f"  - {line}")
-        for flag in said.flags:
-            self.say(f"Flag: {flag}")
+        for line in said.lines():
+            self.say(line)
         from .plan.context import build, listed_steps
 
         count = len(listed_steps(build(self.flow, result, self.conversation.plan_meta())))
@@ -345,16 +324,6 @@ class PlainConversation:
             return
         self.conversation.plan_saved(path)
         self.say(f"The plan is in {path}.")
-
-
-def _field_help(spec: RecordField) -> str:
-    """What "?" says in a register field: what each choice means, or how to write the answer."""
-    meanings = " ".join(f"{o.label}: {o.explanation}" for o in spec.options if o.explanation)
-    if meanings:
-        return meanings
-    if spec.kind == "date":
-        return DATE_HINT
-    return "Type it in your own words" + ("." if spec.required else "; press Enter to leave it out.")
 
 
 _FORMATS = {".txt": "text", ".docx": "docx", ".html": "html", ".htm": "html", ".json": "json"}  # else Markdown

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 from ..records import record
 from .about import flag_text
@@ -15,7 +15,7 @@ from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
-from .replies import ReplyError, read_choice, read_choices
+from .replies import DATE_HINT, ReplyError, read_choice, read_choices
 from .shown import QuestionView, Row, records_draft
 from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
@@ -24,17 +24,34 @@ from .visible import visible
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
 # what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
 DONE_WORDS = frozenset({"done", "finish", "finished", "none", "no more", "that's all", "thats all"})
-DATE_HINT = "Write the date as 31/03/2026, 31 March 2026 or 2026-03-31."
+FIRST_QUESTION = "This is the first question."  # Back, where there is no question before
+NO_MORE = "There is no more to say about this question."  # "?", where a question has no guidance
+FORM_FIRST = "Fill in the form above and choose Add this one"  # a reply typed to a register (the app's form)
 
 
 @record(frozen=True)
 class Reply:
     """What a typed reply means: `why`, `back`, `keep`, `skip`, `done` (no more records), `answer` (with
-    its `value`), or `error` (with a `message` saying what would fit)."""
+    its `value`), or `error` (with a `message` saying what would fit). Once done (`respond`), what it did for
+    a view to draw: the `step` an answer, keep or skip took; why we ask, or that Back could not move, in
+    `message`."""
 
     kind: str
     value: Any = None
     message: str = ""
+    step: Step | None = None
+
+
+NoteKind = Literal["changed", "flag", "level", "set-aside", "restored"]
+
+
+class Note(NamedTuple):
+    """What the conversation says before the next question: `changed` (an earlier answer changed), `flag` (a
+    warning raised), `level` (where the recommendation settled, or that it moved: never while it is hidden),
+    `set-aside` or `restored` (questions that no longer apply, or apply again)."""
+
+    kind: NoteKind
+    text: str
 
 
 @record(frozen=True)
@@ -50,15 +67,24 @@ class Finished:
     confirm: tuple[str, ...] = ()  # a "Not sure" to confirm: the heading line, then one line a question
     flags: tuple[str, ...] = ()  # each warning raised, with whom it is about
 
+    def lines(self) -> list[str]:
+        """The end as lines of plain text, each said apart (plain mode)."""
+        out = [f"Recommendation: {self.recommendation}.", self.levels] if self.recommendation else []
+        out += [f"Why: {self.why}"] if self.recommendation and self.why else []
+        if self.held_back:
+            out += ["Held back by your answers to:", *(f"  - {p} (you answered: {a})" for p, a in self.held_back)]
+        if self.confirm:
+            out += [self.confirm[0], *(f"  - {line}" for line in self.confirm[1:])]
+        return out + [f"Flag: {flag}" for flag in self.flags]
+
 
 @record(frozen=True)
 class Step:
-    """What an answer did: the change to the path, and notes to show before the next question, each a
-    (kind, text) pair; kind is `set-aside`, `restored`, `changed`, `flag` (a warning raised) or `level`."""
+    """What an answer did: the change to the path, and the notes to show before the next question."""
 
     question: Question
     change: Change
-    notes: tuple[tuple[str, str], ...] = ()
+    notes: tuple[Note, ...] = ()
 
 
 def answer_label(question: Question, value: Any) -> str:
@@ -171,11 +197,11 @@ def _recommendation_moved(session: Session) -> list[str]:
     return notes
 
 
-def _warnings(result: Any, flagged: set[str]) -> list[tuple[str, str]]:
+def _warnings(result: Any, flagged: set[str]) -> list[Note]:
     """The warnings of `result` not already raised (`flagged`), as the conversation says them."""
     from .about import flag_text
 
-    return [("flag", visible(f"Warning: {flag_text(result.flow, result.answers, flag, public=False)}"))
+    return [Note("flag", visible(f"Warning: {flag_text(result.flow, result.answers, flag, public=False)}"))
             for flag in result.flags if flag.id not in flagged]
 
 
@@ -196,7 +222,7 @@ class Conversation:
     """One person's conversation with one flow, saved after every answer through the store it is handed."""
 
     def __init__(self, session: Session, store: Store | None = None, proposed: dict[str, Any] | None = None,
-                 offer: bool = True):
+                 offer: bool = True, revealed: bool = True):
         self.session = session
         # drafts read from a file are cleaned as they come in, so that each save writes them cleaned too
         session.drafts = {key: cleaned(value) for key, value in session.drafts.items()}
@@ -205,10 +231,14 @@ class Conversation:
         self.proposed = proposed or {}  # a worked example's answers, offered at each question
         # whether they are offered: a facilitator's room answers first and asks for the case's answer after
         self.offer = offer
+        # whether the recommendation may be shown: not in a facilitated room before its reveal, when no note,
+        # end or plan the conversation hands over names it
+        self.revealed = revealed
         self.jumped = False  # moved to an earlier answer to change it: keeping it goes back to where we were
         self.save_error: str | None = None  # why the last save failed, until one succeeds
         self.saved_once = False
-        self.settled = self.live_level()  # the recommendation once the answers settle it, to say when it moves
+        # the recommendation once the answers settle it, to say when it moves
+        self.settled = self._settled(session.result(so_far=True), None)[0]
         self.glossary = Glossary(self.flow)
 
     def words(self, text: str) -> str:
@@ -250,16 +280,11 @@ class Conversation:
         """The answer already given, else a worked example's answer (checked), else None."""
         if question.id in self.session.answers:
             return self.session.answers[question.id]
-        proposed = self.proposed_answer(question)
-        return proposed
+        return self.proposed_answer(question)
 
     def proposed_answer(self, question: Question) -> Any:
-        if not self.offer or question.id in self.session.answers or question.id not in self.proposed:
-            return None
-        try:
-            return check_answer(question, self.proposed[question.id])
-        except AnswerError:
-            return None
+        """The worked example's answer, offered (checked) while the question is not answered; else None."""
+        return self.case_answer(question) if self.offer and question.id not in self.session.answers else None
 
     def case_answer(self, question: Question) -> Any:
         """The worked example's answer to `question` in stored form, offered or not; None when it has none."""
@@ -274,7 +299,7 @@ class Conversation:
         """What to say once every question is answered."""
         result = self.session.result()
         flags = tuple(flag_text(self.flow, result.answers, flag, public=False) for flag in result.flags)
-        if result.recommendation is None or result.calls_for is None or result.supported is None:
+        if not self.revealed or result.recommendation is None or result.calls_for is None or result.supported is None:
             return Finished(flags=flags)
         flow = self.flow
         return Finished(
@@ -295,19 +320,12 @@ class Conversation:
                 out.append((question, theirs, self.session.answers.get(question.id)))
         return out
 
-    def departures(self) -> list[tuple[Question, Any, Any]]:
-        """Where the answers given part from a worked example's own: each question, in the flow's order,
-        with the example's answer and the one given."""
-        out = []
-        for question in self.flow.questions:
-            if question.id in self.proposed and question.id in self.session.answers:
-                try:
-                    theirs = check_answer(question, self.proposed[question.id])
-                except AnswerError:
-                    continue
-                if theirs != self.session.answers[question.id]:
-                    out.append((question, theirs, self.session.answers[question.id]))
-        return out
+    def departures(self) -> str:
+        """Where the answers given on the path part from a worked example's own, in words ("" where they do not):
+        "question 3, No where the example says Yes; …"."""
+        return "; ".join(f"question {self.number(q)}, {answer_label(q, mine)} where the example says"
+                         f" {answer_label(q, theirs)}" for q, theirs, mine in self.beside_the_case()
+                         if q.id in self.session.answers and mine != theirs)
 
     # -- drafts: typed and not sent -------------------------------------------------------------------
 
@@ -316,14 +334,16 @@ class Conversation:
         saved file can hold ``ESC ] 0 ; …`` that a reply box would otherwise send to the terminal."""
         return cleaned(self.session.drafts.get(question_id))
 
-    def keep_draft(self, question_id: str, value: Any) -> None:
-        """Remember what was typed for a question and not sent; saved with the next save, cleaned as
-        `draft` gives it. An empty draft forgets the old one. A draft is never an answer."""
+    def keep_draft(self, question_id: str, value: Any, save: bool = False) -> None:
+        """Remember what was typed for a question and not sent; saved with the next save (now, if `save`),
+        cleaned as `draft` gives it. An empty draft forgets the old one. A draft is never an answer."""
         value = cleaned(value)
         if value in (None, "", {}, []):
             self.session.drafts.pop(question_id, None)
         else:
             self.session.drafts[question_id] = value
+        if save:
+            self.save()
 
     # -- reading a reply ------------------------------------------------------------------------------
 
@@ -345,6 +365,8 @@ class Conversation:
                 return Reply("answer", proposed)
             if not question.required:
                 return Reply("skip")
+            if question.kind == "record":
+                return Reply("error", message=f"{FORM_FIRST}, or type done when there are none.")
             return Reply("error", message="This one needs an answer. Type ? to see why we ask.")
         try:
             if question.kind == "multiple":
@@ -354,7 +376,7 @@ class Conversation:
             if question.kind == "record":
                 if word in DONE_WORDS or word == "no":
                     return Reply("done")
-                return Reply("error", message="Fill in the form for each one, then say done.")
+                return Reply("error", message=f"{FORM_FIRST} for each, then Done (or type done).")
             if question.kind == "date":
                 return Reply("answer", read_date(text))
         except ReplyError as error:
@@ -374,25 +396,25 @@ class Conversation:
         had, before = question.id in session.answers, session.answers.get(question.id)
         flagged = {flag.id for flag in session.result(so_far=True).flags}
         change = session.answer(question.id, value)
-        notes: list[tuple[str, str]] = []
+        notes: list[Note] = []
         if self.jumped:
             self.jumped = False
             session.resume()
         # an answer changed is said, however the person came back to it (a change link, Esc, or Back)
         after = session.answers[question.id]
         if had and after != before:
-            notes.append(("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
+            notes.append(Note("changed", f"Your answer to “{visible(question.prompt.rstrip('.?'))}” is now"
                                      f" {answer_label(question, after)} (it was {answer_label(question, before)})."))
         # a warning the answer raises is said now, not only in the plan
         notes += _warnings(session.result(so_far=True), flagged)
         settled = self.settled_note()
-        if settled:
-            notes.append(("level", settled))
+        if settled and self.revealed:
+            notes.append(Note("level", settled))
         if change.set_aside:
-            notes.append(("set-aside", f"Set aside, as they no longer apply: {prompts(self.flow, change.set_aside)}."
+            notes.append(Note("set-aside", f"Set aside, as they no longer apply: {prompts(self.flow, change.set_aside)}."
                                        " They come back if you change this answer back."))
         if change.restored:
-            notes.append(("restored", f"Brought back, as they apply again: {prompts(self.flow, change.restored)}."))
+            notes.append(Note("restored", f"Brought back, as they apply again: {prompts(self.flow, change.restored)}."))
         self.save()
         return Step(question, change, tuple(notes))
 
@@ -457,14 +479,14 @@ class Conversation:
             text += " " + " ".join(confirm)
         return level, visible(text)
 
-    def notes_along_path(self) -> dict[str, list[tuple[str, str]]]:
+    def notes_along_path(self) -> dict[str, list[Note]]:
         """What the answers on the path said as they were given, by question: each warning after the answer
         that raised it, and the recommendation where it settled and wherever it moved. For a transcript drawn
         again from the session (after going back, changing an answer, resuming), which would otherwise lose
         them. Worked out by giving the answers again one at a time, in the order of the path."""
         from .engine import evaluate
 
-        notes: dict[str, list[tuple[str, str]]] = {}
+        notes: dict[str, list[Note]] = {}
         given: dict[str, Any] = {}
         flagged: set[str] = set()
         level: str | None = None
@@ -476,8 +498,8 @@ class Conversation:
             said = _warnings(result, flagged)
             flagged |= {flag.id for flag in result.flags}
             level, settled = self._settled(result, level)
-            if settled:
-                said.append(("level", settled))
+            if settled and self.revealed:
+                said.append(Note("level", settled))
             if said:
                 notes[question.id] = said
         return notes
@@ -485,13 +507,6 @@ class Conversation:
     def _quoted(self, question_ids: list[str]) -> str:
         """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""
         return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in question_ids)
-
-    def live_level(self) -> str | None:
-        """The recommendation's label as far as the answers so far settle it."""
-        result = self.session.result(so_far=True)
-        if not result.decided or result.recommendation is None:
-            return None
-        return result.recommendation.label
 
     # -- what a view draws, and where a view goes -----------------------------------------------------
 
@@ -552,17 +567,49 @@ class Conversation:
         self.save()
         return False
 
-    def keep_typed(self, question: Question, typed: Any) -> None:
+    def keep_typed(self, question: Question, typed: Any, save: bool = False) -> None:
         """Keep what was typed for `question` and not sent as its draft; what only repeats the answer given
         (a register's entries as they were, nothing half-filled) is no draft."""
         given = self.session.answers.get(question.id)
         same = typed == (given or "") or (isinstance(typed, dict) and "entry" not in typed
                                           and typed.get("records") == (given or []))
-        self.keep_draft(question.id, None if same else typed)
+        self.keep_draft(question.id, None if same else typed, save)
 
     def act(self, reply: Reply) -> Step:
         """Do what a reply of kind `answer`, `keep` or `skip` says (AnswerError when an answer does not fit)."""
         return self.keep() if reply.kind == "keep" else self.skip() if reply.kind == "skip" else self.answer(reply.value)
+
+    def respond(self, text: str, question: Question | None = None, typed: Any = None) -> Reply:
+        """Do what a typed reply says for `question` (the one asked), the same in every view: say why we ask,
+        go back (keeping `typed`, what else was typed for the question and not sent, as its draft), answer,
+        keep or skip it (the reply's `step`); else say what would fit."""
+        question = question or self.current
+        reply = self.read(text, question)
+        if reply.kind == "why":
+            return Reply("why", message=self.why(question))
+        if reply.kind == "back":
+            if question is not None and typed is not None:
+                self.keep_typed(question, typed)
+            return Reply("back", message="" if self.back() else FIRST_QUESTION)
+        if reply.kind in ("answer", "keep", "skip"):
+            try:
+                return Reply(reply.kind, reply.value, step=self.act(reply))
+            except AnswerError as error:
+                return Reply("error", message=error.message)
+        return reply
+
+    def why(self, question: Question | None = None) -> str:
+        """Why we ask `question` (the one asked), with its source; NO_MORE when the flow says nothing."""
+        question = question or self.current
+        if question is None or not question.guidance:
+            return NO_MORE
+        cite = self.citation(question)
+        return f"Why we ask: {question.guidance}" + (f" (Source: {cite})" if cite else "")
+
+    def told(self, notes: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Of notes kept to say later (on a room's next page), those that may be said now: none that names the
+        recommendation (kind `level`) while it is hidden."""
+        return [note for note in notes if self.revealed or note[0] != "level"]
 
     def version(self, question: Question) -> str:
         """The version of a question's answer a page was drawn from: a form whose version is no longer the

@@ -9,6 +9,9 @@ from .answers import AnswerError, check_record, read_date
 from .model import Option, Question, RecordField
 
 
+DATE_HINT = "Write the date as 31/03/2026, 31 March 2026 or 2026-03-31."
+
+
 class ReplyError(ValueError):
     """A reply that fits none of the options, or more than one; the message says what would."""
 
@@ -121,6 +124,16 @@ def read_field(spec: RecordField, text: str, longest: int = 0) -> Any:
         raise EntryError([(spec, f"For “{prompt}”, {error}")]) from None
     except ValueError:
         raise EntryError([(spec, f"Enter a real date for “{spec.prompt}”, for example 31/03/2026")]) from None
+
+
+def field_help(spec: RecordField) -> str:
+    """What "?" says in a register field: what each choice means, or how to write the answer."""
+    meanings = " ".join(f"{o.label}: {o.explanation}" for o in spec.options if o.explanation)
+    if meanings:
+        return meanings
+    if spec.kind == "date":
+        return DATE_HINT
+    return "Type it in your own words" + ("." if spec.required else "; press Enter to leave it out.")
 
 
 def read_entry(question: Question, texts: Mapping[str, str], number: int, longest: int = 0,

@@ -17,7 +17,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
 from ..flow.answers import AnswerError
-from ..flow.conversation import Conversation, answer_label
+from ..flow.conversation import FIRST_QUESTION, Conversation, answer_label
 from ..flow.model import Question
 from ..flow.shown import entry_lines
 from ..flow.voices import VOICE_MOST, one_line
@@ -168,7 +168,11 @@ def page(request: web.Request, template: str, title: str, status: int = 200, **c
 
 
 def seat_of(request: web.Request) -> Seat | None:
-    return request.app[ROOM].seat(request.cookies.get(SEAT_COOKIE))
+    """The seat this browser holds, its conversation told whether the trainer has revealed the room."""
+    seat = request.app[ROOM].seat(request.cookies.get(SEAT_COOKIE))
+    if seat is not None:
+        seat.conversation.revealed = request.app[ROOM].revealed
+    return seat
 
 
 def seated(request: web.Request) -> Seat:
@@ -192,17 +196,14 @@ REFRESH = "X-Room-Refresh"  # sent by room.js when it fetches a page again in th
 
 
 def told(request: web.Request, seat: Seat) -> list[tuple[str, str]]:
-    """What the seat's next page says, said once. Before the trainer's reveal nothing names the
-    recommendation: the notes of kind "level" (where the answers settled it, that it moved) are not shown.
-    A page fetched again in the background (room.js) leaves them for the page the person will read: that
-    fetch may follow the room into a new round, and the page it then loads must still say so."""
-    if request.headers.get(REFRESH) == "1":
-        notes = list(seat.notes)
-    else:
-        notes, seat.notes = seat.notes, []
-    if request.app[ROOM].revealed:
-        return notes
-    return [(kind, text) for kind, text in notes if kind != "level"]
+    """What the seat's next page says, said once, as the conversation lets it (nothing naming the
+    recommendation before the reveal). A page fetched again in the background (room.js) leaves them for the
+    page the person will read: that fetch may follow the room into a new round, and the page it then loads
+    must still say so."""
+    notes = seat.notes
+    if request.headers.get(REFRESH) != "1":
+        seat.notes = []
+    return seat.conversation.told(notes)
 
 
 def give_seat(response: web.StreamResponse, token: str) -> None:
@@ -394,7 +395,7 @@ async def question_post(request: web.Request) -> web.StreamResponse:
     if action == "back":
         if not conversation.leave({"records": records, "entry": entry_typed(question, form, room.limits)}
                                   if question.kind == "record" else typed(question, form, room.limits)):
-            seat.notes = [("first", "This is the first question.")]
+            seat.notes = [("first", FIRST_QUESTION)]
         raise web.HTTPSeeOther(where(seat))
     if question.kind == "record":
         return register_post(request, seat, question, form, action, records)
@@ -407,12 +408,11 @@ async def question_post(request: web.Request) -> web.StreamResponse:
             step = conversation.answer(read_answer(question, form, room.limits))
     except Invalid as invalid:
         kept = typed(question, form, room.limits)
-        conversation.keep_typed(question, kept)
-        conversation.save()
+        conversation.keep_typed(question, kept, save=True)
         return show_question(request, seat, question, invalid.errors, values=kept)
     except AnswerError as error:
         return show_question(request, seat, question, [("answer", error.message)])
-    seat.notes = list(step.notes)  # told() keeps the recommendation out of them until the reveal
+    seat.notes = list(step.notes)
     raise web.HTTPSeeOther(where(seat))
 
 
@@ -426,8 +426,7 @@ def register_post(request: web.Request, seat: Seat, question: Question, form: An
         if 0 <= index < len(records):
             records.pop(index)
             seat.notes = [("removed", f"Entry {index + 1} removed.")]
-        conversation.keep_draft(question.id, {"records": records})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records}, save=True)
         raise web.HTTPSeeOther(address_of(question))
     typed_entry = entry_typed(question, form, limits)
     try:
@@ -436,17 +435,15 @@ def register_post(request: web.Request, seat: Seat, question: Question, form: An
             raise Invalid([(f"entry-{question.fields[0].id}", f"A register here holds up to {limits.entries}"
                                                               " entries; keep the rest in your own register")])
     except Invalid as invalid:
-        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records, "entry": typed_entry}, save=True)
         return show_question(request, seat, question, invalid.errors, entry=typed_entry)
     if entry is not None:
         records.append(entry)
     if action == "add":
-        conversation.keep_draft(question.id, {"records": records})
-        conversation.save()
+        conversation.keep_draft(question.id, {"records": records}, save=True)
         seat.notes = [("added", f"Entry {len(records)} added. Add another, or save and continue.")]
         raise web.HTTPSeeOther(address_of(question))
-    seat.notes = list(conversation.answer(records).notes)  # told() keeps the recommendation out until the reveal
+    seat.notes = list(conversation.answer(records).notes)
     raise web.HTTPSeeOther(where(seat))
 
 

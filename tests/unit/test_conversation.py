@@ -222,3 +222,99 @@ def test_a_register_shows_its_entries_so_far_and_its_half_filled_entry():
     assert conversation.view().records == [{"name": "Dee", "type": "paid"}]  # the answer given
     conversation.keep_typed(conversation.view().question, {"records": [{"name": "Dee", "type": "paid"}]})
     assert conversation.draft("records") is None  # the entries as they were are no draft
+
+
+def respond(conversation: Conversation, text: str) -> tuple[str, str, tuple[str, ...], str | None]:
+    """Type `text` and let the conversation do it: what it was, what it says, the kinds of the notes of the
+    step it took, and the question then asked."""
+    said = conversation.respond(text)
+    notes = tuple(note.kind for note in said.step.notes) if said.step is not None else ()
+    current = conversation.current
+    return said.kind, said.message, notes, current.id if current else None
+
+
+# each reply done as every view does it (Conversation.respond): what it did, what it says, where it led
+RESPONSES = {
+    "Back at the first question says so, and nothing moves": [
+        ("back", "back", "This is the first question.", (), "open"),
+        ("?", "why", "There is no more to say about this question.", (), "open"),
+    ],
+    "an answer takes a step; Back then moves and says nothing": [
+        ("yes", "answer", "", (), "detail"),
+        ("back", "back", "", (), "open"),
+        ("", "keep", "", (), "detail"),
+    ],
+    "a question with no guidance has no more to say": [
+        ("yes", "answer", "", (), "detail"),
+        ("why", "why", "There is no more to say about this question.", (), "detail"),
+    ],
+    "an answer that fits nothing says what would, and the question stays": [
+        ("Fairly open", "error", "Sorry: that is not one of the answers: 1 Yes, 2 Partly, 3 No, 4 Not sure.", (),
+         "open"),
+    ],
+    "a reply typed to a register points to its form, and done ends it": [
+        ("no", "answer", "", ("level",), "records"),
+        ("", "error", "Fill in the form above and choose Add this one, or type done when there are none.", (),
+         "records"),
+        ("Dee, paid", "error", "Fill in the form above and choose Add this one for each, then Done (or type done).",
+         (), "records"),
+        ("done", "done", "", (), "records"),
+    ],
+}
+
+
+@pytest.mark.parametrize("steps", RESPONSES.values(), ids=RESPONSES.keys())
+def test_each_reply_done_says_one_thing(steps):
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    for text, kind, message, notes, following in steps:
+        assert respond(conversation, text) == (kind, message, notes, following), text
+
+
+def test_why_we_ask_names_the_source():
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows" / "appendix2.yaml")
+    conversation = Conversation(Session(flow))
+    said = conversation.respond("why")
+    assert said.message == f"Why we ask: {flow.questions[0].guidance} (Source: {conversation.citation(flow.questions[0])})"
+
+
+def test_back_keeps_what_else_was_typed_as_the_draft():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    conversation.respond("yes")
+    conversation.respond("back", typed="Fairly op")  # typed at "How open?", then "back" sent
+    conversation.keep()
+    assert conversation.draft("detail") == "Fairly op"
+
+
+def test_a_hidden_recommendation_is_in_no_note_and_not_at_the_end():
+    hidden = Conversation(Session(load_flow(BRANCHING)), revealed=False)
+    shown = Conversation(Session(load_flow(BRANCHING)))
+    for conversation in (hidden, shown):
+        for text in ("no", "done"):
+            said = conversation.respond(text)
+        conversation.answer([])
+    assert [kind for kind, _ in shown.notes_along_path()["open"]] == ["level"]
+    assert hidden.notes_along_path() == {}
+    assert shown.finished().recommendation and not hidden.finished().recommendation
+    kept = [("seat", "Your seat code is K7M2QD."), ("level", "Settled: Involve.")]
+    assert hidden.told(kept) == kept[:1] and shown.told(kept) == kept
+    hidden.revealed = True  # the room is revealed: what was hidden may be said
+    assert hidden.told(kept) == kept and hidden.finished().recommendation == shown.finished().recommendation
+    assert said.kind == "done"
+
+
+def test_the_end_in_plain_text():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    for text in ("no", "done"):
+        conversation.respond(text)
+    conversation.answer([])
+    said = conversation.finished()
+    assert said.lines()[:2] == [f"Recommendation: {said.recommendation}.", said.levels]
+
+
+def test_where_the_answers_part_from_the_example_is_said_in_words():
+    conversation = Conversation(Session(load_flow(BRANCHING)), proposed={"open": "yes", "detail": "Very", "money": "no"})
+    assert conversation.departures() == ""
+    for text in ("partly", "Quite", ""):  # the example's "open" and "detail" declined, its "money" taken (Enter)
+        conversation.respond(text)
+    assert conversation.departures() == ("question 1, Partly where the example says Yes; question 2, Quite where"
+                                         " the example says Very")

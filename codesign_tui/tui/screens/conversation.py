@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from ...flow.answers import AnswerError
-from ...flow.conversation import Conversation, Reply, Step
+from ...flow.conversation import Conversation, Note, Reply, Step
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question
@@ -68,10 +68,9 @@ class ConversationScreen(Screen):
         self.session = session
         # a facilitator's room answers first: the example's answer is shown when asked for (F5), not chosen
         self.conversation = Conversation(session, store, proposed=example.answers if example else None,
-                                         offer=not facilitate)
+                                         offer=not facilitate, revealed=not facilitate)
         self.facilitate = facilitate
         self.confirming_none = False
-        self.revealed = not facilitate
         self._put_away = ""  # the reply box's instruction, while an earlier answer is being chosen
         self.shown: Question | None = None  # the question whose way of answering is on screen
         # Every change of question (an answer, back, a change of an earlier answer) holds this, so that one
@@ -81,6 +80,11 @@ class ConversationScreen(Screen):
         self.changing = asyncio.Lock()
         self.unused = 0  # keys not used since the question last changed, for the hint
         self.typing_on = False  # while a typed reply is taken: what is typed after it is for the next question
+
+    @property
+    def revealed(self) -> bool:
+        """Whether the recommendation may show: the conversation's to say (a facilitator's room, before F4)."""
+        return self.conversation.revealed
 
     # -- layout -------------------------------------------------------------------------------------
 
@@ -99,7 +103,7 @@ class ConversationScreen(Screen):
                 yield Static("", id="reply-hint", markup=False)
                 yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
                                select_on_focus=False)
-            yield SidePanel(self.session, hide_ladder=not self.revealed)
+            yield SidePanel(self.conversation)
         yield Footer()
 
     async def on_mount(self) -> None:
@@ -138,13 +142,14 @@ class ConversationScreen(Screen):
         words = self.conversation.words
         return NoteTurn(words(section.title) + (f"\n{words(section.intro)}" if section.intro else ""), "section")
 
-    def _notes(self, said: tuple[tuple[str, str], ...] | list[tuple[str, str]]) -> list[NoteTurn]:
+    @staticmethod
+    def _notes(said: tuple[Note, ...] | list[Note]) -> list[NoteTurn]:
         """Notes as the conversation said them: a changed answer's note reads as ordinary text, a moved
-        recommendation as good news, a warning as one; the recommendation not before the room's reveal."""
+        recommendation as good news, a warning as one."""
         styles = {"changed": "note", "level": "restored", "flag": "set-aside"}
-        return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said if self.revealed or kind != "level"]
+        return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said]
 
-    async def rebuild(self, said: tuple[tuple[str, str], ...] = ()) -> None:
+    async def rebuild(self, said: tuple[Note, ...] = ()) -> None:
         """Draw the whole transcript from the session: every answer up to the question being asked, with the
         warnings and the settling of the recommendation each raised, and what the last change `said` just
         before that question."""
@@ -157,7 +162,7 @@ class ConversationScreen(Screen):
         along = self.conversation.notes_along_path()
         said_along = {text for pairs in along.values() for _, text in pairs}
         # what the last change said that the answers along the path say already is not said twice
-        notes = self._notes([(kind, text) for kind, text in said if text not in said_along])
+        notes = self._notes([note for note in said if note.text not in said_along])
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\n"
@@ -235,15 +240,11 @@ class ConversationScreen(Screen):
     def _finished_note(self) -> NoteTurn:
         said = self.conversation.finished()
         lines = ["All questions answered."]
-        if said.recommendation and self.revealed:
+        if said.recommendation:
             lines.append(f"Recommendation: {said.recommendation}. {said.levels}")
         if self.example is not None and self.revealed:
-            departures = self.conversation.departures()
-            if departures:
-                # the case's own account follows the example's answers, not these: say where they part
-                differ = "; ".join(f"question {self.conversation.number(q)}, {answer_label(q, mine)}"
-                                   f" where the example says {answer_label(q, theirs)}"
-                                   for q, theirs, mine in departures)
+            differ = self.conversation.departures()
+            if differ:  # the case's own account follows the example's answers, not these: say where they part
                 lines.append(f"Your answers differ from the example's: {differ}."
                              + ("" if self.facilitate else
                                 f" The case's own account, with the example's answers: {self.example.note}"))
@@ -426,20 +427,16 @@ class ConversationScreen(Screen):
                 await self._submit(value)
 
     async def _submit(self, value: Any) -> bool:
-        """Answer the question asked with `value`, or as a typed Reply says (with `changing` held); False when
-        the answer cannot be taken."""
+        """Answer the question asked with `value` (with `changing` held); False when it cannot be taken."""
         self.confirming_none = False
         if self.conversation.current is None:
             return False
         try:
-            step = self.conversation.act(value if isinstance(value, Reply) else Reply("answer", value))
+            step = self.conversation.answer(value)
         except AnswerError as error:
             self.hint(error.message)
             return False
-        self.after_save()
-        # the answer, the next question, the reply area and the side panel change together: one layout
-        with self.app.batch_update():
-            await self.advance(step)
+        await self.draw(Reply("answer", value, step=step))
         return True
 
     async def settle(self, most: float = 5.0) -> None:
@@ -469,16 +466,21 @@ class ConversationScreen(Screen):
         except TimeoutError:
             pass
 
+    def typed(self) -> Any:
+        """What is typed for the question on screen and not sent (a choice's too: "not su"); None when that
+        is not the question asked."""
+        question = self.shown
+        if question is None or question.id != getattr(self.conversation.current, "id", None):
+            return None
+        if question.kind != "record":
+            return self.query_one("#composer", Input).value
+        return self.query(RecordForm).first().draft() if self.query(RecordForm) else None
+
     def keep_draft(self) -> None:
         """Keep what is typed for the question on screen and not sent, so it is there when the person comes
         back to that question (after a change elsewhere, after going back, after quitting)."""
-        question = self.shown
-        if question is None or question.id != getattr(self.conversation.current, "id", None):
-            return
-        if question.kind != "record":  # a choice too: words typed as the reply and not sent ("not su")
-            self.conversation.keep_typed(question, self.query_one("#composer", Input).value)
-        elif self.query(RecordForm):
-            self.conversation.keep_typed(question, self.query(RecordForm).first().draft())
+        if (typed := self.typed()) is not None and self.shown is not None:
+            self.conversation.keep_typed(self.shown, typed)
 
     def save(self) -> None:
         """Keep the draft on screen and save now (on leaving the screen or the app)."""
@@ -568,33 +570,37 @@ class ConversationScreen(Screen):
         composer.cursor_position = len(composer.value)
 
     async def reply(self, text: str) -> bool:
-        """A typed reply, read the way a person means it (with `changing` held); False when it is not
+        """A typed reply, done as the conversation reads it (with `changing` held); False when it is not
         taken, so that it goes back into the reply box to be mended."""
-        question = self.conversation.current
-        said = self.conversation.read(text)
-        if said.kind == "why":
-            self.action_why()
-        elif said.kind == "back":
-            await self._back()
-        elif question is not None and question.kind == "multiple" and not text.strip():
+        question, word = self.conversation.current, text.strip().casefold()
+        if question is not None and question.kind == "multiple" and not word:
             # Enter in an empty reply box answers with what is ticked, as Enter in the list does
             await self.finish_checklist(list(self.query_one(Checklist).selected))
-        elif question is None:
-            word = text.strip().casefold()
-            if word not in ("review", "plan"):
-                return False
+        elif question is None and word in ("review", "plan"):
             self.action_review() if word == "review" else self.action_plan()
-        elif said.kind in ("keep", "skip", "answer"):
-            return await self._submit(said)
+        else:
+            return await self.draw(self.conversation.respond(text, typed=self.typed()))
+        return True
+
+    async def draw(self, said: Reply) -> bool:
+        """What a reply did (Conversation.respond), drawn; False when it was not taken."""
+        if said.kind == "why":
+            self.action_why()
+        elif said.kind == "back" and said.message:
+            self.hint(said.message)
+        elif said.kind == "back":
+            await self.rebuild()
+        elif said.step is not None:
+            self.confirming_none = False
+            self.after_save()
+            # the answer, the next question, the reply area and the side panel change together: one layout
+            with self.app.batch_update():
+                await self.advance(said.step)
         elif said.kind == "done":
             self.query_one(RecordForm).finish()
-        elif question.kind == "record":
-            self.hint("Fill in the form above and choose Add this one for each, then Done (or type done)."
-                      if text.strip() else
-                      "Fill in the form above and choose Add this one, or type done when there are none.")
-            return False
-        else:
-            self.hint(said.message)
+        else:  # once every question is answered, only review and plan are taken, and nothing needs saying
+            if self.conversation.current is not None:
+                self.hint(said.message)
             return False
         return True
 
@@ -616,18 +622,11 @@ class ConversationScreen(Screen):
     def action_why(self) -> None:
         turn = self.query_one(Transcript).asking()
         if turn is None or not turn.toggle_guidance():
-            self.hint("There is no more to say about this question.")
+            self.hint(self.conversation.why())
 
     async def action_back(self) -> None:
         async with self.changing:
-            await self._back()
-
-    async def _back(self) -> None:
-        self.keep_draft()
-        if not self.conversation.back():
-            self.hint("This is the first question.")
-            return
-        await self.rebuild()
+            await self.draw(self.conversation.respond("back", typed=self.typed()))
 
     CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
 
@@ -753,9 +752,8 @@ class ConversationScreen(Screen):
                                            " stay shown.", yes="Reveal", no="Not yet"), confirmed)
 
     async def reveal(self) -> None:
-        self.revealed = True
+        self.conversation.revealed = True
         panel = self.query_one(SidePanel)
-        panel.hide_ladder = False
         panel.display = True
         self.refresh_bindings()
         async with self.changing:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.style import Style
@@ -13,6 +15,9 @@ from textual.widgets import Static
 from ...flow.engine import Session
 from ...flow.model import Flow
 from ...flow.visible import visible
+
+if TYPE_CHECKING:
+    from ...flow.conversation import Conversation
 
 
 def progress_text(session: Session) -> SectionsProgress:
@@ -125,10 +130,9 @@ def _answers(flow: Flow, pending: list[str]) -> str:
 class SidePanel(VerticalScroll):
     """Progress through the sections and the live ladder; folds away on narrow terminals."""
 
-    def __init__(self, session: Session, hide_ladder: bool = False) -> None:
+    def __init__(self, conversation: Conversation) -> None:
         super().__init__(id="side-panel")
-        self.session = session
-        self.hide_ladder = hide_ladder
+        self.conversation = conversation  # the ladder shows once it may show the recommendation (`revealed`)
 
     def compose(self):
         yield Static(id="progress")
@@ -138,9 +142,10 @@ class SidePanel(VerticalScroll):
         self.refresh_panel()
 
     def refresh_panel(self) -> None:
-        _show(self.query_one("#progress", Static), progress_text(self.session))
+        session = self.conversation.session
+        _show(self.query_one("#progress", Static), progress_text(session))
         ladder = self.query_one("#ladder", Static)
-        _show(ladder, ladder_text(self.session, self.hide_ladder, ladder.size.width))
+        _show(ladder, ladder_text(session, not self.conversation.revealed, ladder.size.width))
 
     def on_resize(self) -> None:
         self.refresh_panel()  # the ladder's marked lines are wrapped to its width
