@@ -1054,41 +1054,11 @@ def _voice(options: argparse.Namespace) -> str:
 
 
 def _plain_resume(name: str) -> int:
-    """Carry on with a saved session in plain mode: checked against its flow, held for this process alone."""
-    from .plain import converse
-    from .sessions import DamagedSession, SessionOpen, SessionStore
+    """Carry on with a saved session in plain mode (sessions.Sessions decides which, and whether it may be
+    written here); a flow that cannot be read is reported as every command reports one."""
+    from .plain import resume
 
-    store = SessionStore()
-    try:
-        name = name or store.latest() or ""
-        if not name:
-            return _error("there is no saved session to resume; `codesign sessions` lists them")
-        given = store.load(name)
-    except KeyError:
-        return _error(f"cannot resume: there is no saved session {name!r}; `codesign sessions` lists them")
-    except DamagedSession as problem:
-        return _error(f"cannot resume: {problem}")
-    flow = _load(given.flow_path or given.flow)
-    if flow is None:
-        return EXIT_PROBLEMS
-    session, brought_back = store.open(flow, name, given)
-    try:
-        store.lock(name)
-    except SessionOpen:
-        print(f"Session {name} is open in another window, so this one will not change it. Type copy to carry on"
-              " in a copy of it (a new session), or view to see its answers; anything else stops.")
-        reply = sys.stdin.readline().strip().casefold()
-        if reply == "copy":
-            session = store.copy(session)
-            store.lock(session.name)
-        elif reply == "view":
-            for question in session.path:
-                if question.id in session.answers:
-                    print(_shown(f"{question.prompt}  {question.label(session.answers[question.id])}"))
-            return EXIT_OK
-        else:
-            return EXIT_OK
-    return converse(session, store=store, brought_back=brought_back)
+    return resume(name, lambda given: _load(given.flow_path or given.flow))
 
 
 def _examples(options: argparse.Namespace) -> int:
@@ -1299,15 +1269,16 @@ def _served(flow, options: argparse.Namespace) -> int:
 
 
 def _sessions(options: argparse.Namespace) -> int:
-    from .sessions import SessionStore, describe, when
+    from .sessions import Sessions, when
 
-    store = SessionStore()
+    sessions = Sessions()
+    store = sessions.store
     if options.delete:
-        if store.delete(options.delete):
+        if sessions.delete(options.delete):
             print(f"Deleted saved session {options.delete}.")
             return EXIT_OK
         return _error(f"no saved session {options.delete!r}; `codesign sessions` lists them")
-    saved, damaged = store.all()
+    saved, damaged = sessions.listed(lambda given: _quiet_load(given.flow_path or given.flow))
     for item in damaged:
         print(_shown(f"warning: {item.name} could not be read ({item.reason}); kept as {item.kept_as}"),
               file=sys.stderr)
@@ -1315,14 +1286,7 @@ def _sessions(options: argparse.Namespace) -> int:
         print(f"No saved sessions in {store.folder}.")
         return EXIT_OK
     print(f"Saved sessions in {store.folder} (newest first):")
-    flows: dict[str, object] = {}
-    rows = []
-    for item in saved:
-        key = item.given.flow_path or item.flow
-        if key not in flows:
-            flows[key] = _quiet_load(key)
-        item = describe(item, flows[key])
-        rows.append((item.name, item.flow, item.state, when(item.updated), item.project))
+    rows = [(item.name, item.flow, item.state, when(item.updated), item.project) for item in saved]
     # each column as wide as its longest entry, so that a long state ("16 of up to 27 answered") keeps the
     # dates in line
     flow_width = max(len(flow) for _, flow, _, _, _ in rows)

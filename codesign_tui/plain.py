@@ -7,7 +7,7 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from .files import ExportError
 from .flow.catalogue import how_long
@@ -18,7 +18,10 @@ from .flow.problems import MAX_LISTED
 from .flow.shown import QuestionView
 from .flow.replies import EntryError, field_help, read_entry, read_field
 from .flow.visible import visible
-from .sessions import SessionStore
+from .sessions import ELSEWHERE, CannotResume, Sessions, SessionStore
+
+if TYPE_CHECKING:
+    from .flow.answers import AnswersFile
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
         ' "quit" stops (your answers are kept).')
@@ -51,8 +54,8 @@ class PlainConversation:
     def __init__(self, session: Session, stdin: TextIO, stdout: TextIO, folder: Path,
                  store: SessionStore | None = None, brought_back: tuple[str, ...] = (), ask_names: bool = False,
                  piped: bool = False):
-        self.store = store or SessionStore()
-        self.conversation = Conversation(session, self.store)
+        self.sessions = Sessions(store)
+        self.conversation = Conversation(session, self.sessions.store)
         self.session = session
         self.flow = session.flow
         self.stdin = stdin
@@ -133,15 +136,21 @@ class PlainConversation:
         return self.leave("", True)
 
     def leave(self, why: str, asked: bool) -> int:
-        """Say honestly whether the answers are saved; non-zero when they are not, or input ended early."""
+        """Say honestly whether the answers are saved; non-zero when they are not, or input ended early. A
+        session given nothing (input that ended, or a quit, before the first answer) leaves no file behind:
+        a script run again and again leaves no trail of empty sessions, and `--resume` finds the last one
+        with something in it."""
         conversation = self.conversation
-        conversation.save()
+        kept = self.sessions.end(conversation)
         if conversation.save_error is not None:
             # the last resort: the answers on the screen, where they can be copied into a file
             self.say("\n" + conversation.farewell(""))
             return EXIT_NOT_SAVED
         if not why:
             return 0
+        if not kept:
+            self.say(f"\n{why} before anything was answered, so no session was kept.")
+            return 0 if asked else 1
         self.say(f"\n{why} with {self.conversation.progress()} questions answered. Your answers are saved; carry on"
                  f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
@@ -352,17 +361,44 @@ def converse(flow_or_session: Flow | Session, stdin: TextIO | None = None, stdou
     come from a file or a script, not a person at a terminal (by default: when standard input is not one)."""
     from .resources import own_flow_path
 
-    store = store or SessionStore()
-    session = flow_or_session
-    new = not isinstance(session, Session)
-    if new:
-        # a flow file of one's own is found again by its path when the session is resumed
-        session = store.new(flow_or_session, own_flow_path(flow_or_session.path), voice=voice)
-        try:
-            store.lock(session.name)
-        except ExportError:
-            pass  # a folder that cannot be made is reported when saving fails
+    sessions = Sessions(store)
+    new = not isinstance(flow_or_session, Session)
+    if isinstance(flow_or_session, Session):
+        session = flow_or_session
+    else:  # a flow file of one's own is found again by its path when the session is resumed
+        session = sessions.start(flow_or_session, own_flow_path(flow_or_session.path), voice=voice)
     if piped is None:
         piped = stdin is None and not _is_terminal(sys.stdin)
-    return PlainConversation(session, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(), store,
-                             brought_back, ask_names=new, piped=piped).run()
+    return PlainConversation(session, stdin or sys.stdin, stdout or sys.stdout, folder or Path.cwd(),
+                             sessions.store, brought_back, ask_names=new, piped=piped).run()
+
+
+def resume(name: str, flow_for: Callable[[AnswersFile], Flow | None], stdin: TextIO | None = None,
+           stdout: TextIO | None = None, folder: Path | None = None, store: SessionStore | None = None) -> int:
+    """Carry on with a saved session in plain mode (`name`, or the person's latest): checked against its flow
+    (`flow_for`), held for this process alone; one open in another window is offered as a copy or a look."""
+    sessions = Sessions(store)
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    try:
+        resumed = sessions.resume(name, flow_for)
+    except CannotResume as problem:
+        where = "" if problem.damaged else "; `codesign sessions` lists them"
+        print(visible(f"codesign: cannot resume: {problem}{where}"), file=sys.stderr)
+        return EXIT_REFUSED
+    session = resumed.session
+    if resumed.elsewhere:
+        stdout.write(visible(f"Session {session.name} {ELSEWHERE} Type copy to carry on in a copy of it (a new"
+                             " session), or view to see its answers; anything else stops.") + "\n")
+        stdout.flush()
+        reply = stdin.readline().strip().casefold()
+        if reply == "view":
+            for question in session.path:
+                if question.id in session.answers:
+                    stdout.write(visible(f"{question.prompt}  {question.label(session.answers[question.id])}")
+                                 + "\n")
+        if reply != "copy":
+            return 0
+        session = sessions.copy(resumed)
+    piped = stdin is sys.stdin and not _is_terminal(sys.stdin)
+    return PlainConversation(session, stdin, stdout, folder or Path.cwd(), sessions.store, resumed.brought_back,
+                             piped=piped).run()

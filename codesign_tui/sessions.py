@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
-from .files import PRIVATE, ExportError, own_folder, write_atomically
+from .files import PRIVATE, ExportError, own_folder, private_folder, write_atomically
+from .flow import StoreError  # the package alone: the home screen loads no flow module for it
 from .records import record
 
 if TYPE_CHECKING:  # the home screen lists sessions without loading flow code
     from .flow.answers import AnswersFile
+    from .flow.conversation import Conversation
     from .flow.engine import Session
     from .flow.model import Flow
 
@@ -99,14 +102,19 @@ def answers_yaml(data: dict[str, Any]) -> str:
                      allow_unicode=True, width=100)
 
 
+class NotSaved(ExportError, StoreError):
+    """A session (or a file kept with the sessions) that could not be written: the store's error to the
+    conversation, a file's error (ExportError) to the commands that write files."""
+
+
 def session_bytes(session: Session) -> bytes:
-    """The session's file as it would be written; ExportError when it would be larger than the reader
+    """The session's file as it would be written; NotSaved when it would be larger than the reader
     takes (one limit for both, so that nothing is saved that cannot be read back)."""
     from .flow.document import MAX_BYTES
 
     data = to_yaml(session).encode("utf-8")
     if len(data) > MAX_BYTES:
-        raise ExportError(f"the session would be {len(data):,} bytes, more than the {MAX_BYTES:,} a saved session"
+        raise NotSaved(f"the session would be {len(data):,} bytes, more than the {MAX_BYTES:,} a saved session"
                           " may hold; shorten the longest answer (what was saved before is kept)")
     return data
 
@@ -207,6 +215,11 @@ class SessionStore:
         self.kept = kept or self.folder.parent / "flows"
         self.kept_prints: set[str] = set()
         self.locks: dict[str, SessionLock] = {}
+        # deferred writes (defer, flush): the latest bytes of each file, written at the next flush, one
+        # write at a time for each file however many threads flush at once
+        self.deferred = False
+        self.waiting: dict[Path, bytes] = {}
+        self.writing: dict[Path, threading.Lock] = {}
 
     def new(self, flow: Flow, flow_path: str = "", **about: Any) -> Session:
         """A new session under a name no other file has."""
@@ -243,25 +256,84 @@ class SessionStore:
         return to_yaml(session)
 
     def save(self, session: Session) -> Path:
-        """Write the session into its own file, atomically, readable by its owner alone; ExportError when
-        it cannot."""
-        data = session_bytes(session)
-        self.own_folders()
+        """Write the session into its own file, atomically, readable by its owner alone (or, while writes
+        are deferred, hold it for the next flush); NotSaved when it cannot."""
         path = self.path(session.name)
-        write_atomically(path, data, force=True, mode=PRIVATE)
+        self.write(path, session_bytes(session))
         self.keep(session.flow)
         return path
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Write a file of the sessions folder (a session, or a room's index) as a session is written: at
+        once, or at the next flush while writes are deferred. NotSaved when it cannot be."""
+        if self.deferred:
+            self.waiting[path] = data
+            return
+        try:
+            self.own_folders()
+            write_atomically(path, data, force=True, mode=PRIVATE)
+        except NotSaved:
+            raise
+        except ExportError as error:
+            raise NotSaved(str(error)) from None
+
+    def defer(self) -> None:
+        """Hold every write from now on until `flush`: the room writes what one page changed together, in
+        worker threads, before the page replies (writing a file safely waits for the disk)."""
+        self.deferred = True
+
+    def held(self) -> list[Path]:
+        """The files waiting to be written."""
+        return list(self.waiting)
+
+    def write_held(self, path: Path) -> tuple[Path, StoreError] | None:
+        """Write the latest bytes waiting for `path` (none when another flush wrote them first); the file
+        and why, when it could not be written. Safe from several threads: one write a file at a time, and
+        the later snapshot always lands last."""
+        with self.writing.setdefault(path, threading.Lock()):
+            data = self.waiting.pop(path, None)
+            if data is None:
+                return None
+            try:
+                self.own_folders()
+                write_atomically(path, data, force=True, mode=PRIVATE)
+            except ExportError as error:
+                return path, NotSaved(str(error))
+        return None
+
+    def flush(self) -> list[tuple[Path, StoreError]]:
+        """Write everything waiting, here and now; each file that could not be written, with why."""
+        return [failed for path in self.held() if (failed := self.write_held(path)) is not None]
+
+    def drop(self, name: str) -> None:
+        """Forget a write waiting for the session `name` (the trainer freed its seat)."""
+        self.waiting.pop(self.path(name), None)
+
+    def put_aside(self, session: Session, ending: str) -> Path:
+        """Keep the session as NAME.session.yaml + `ending`, out of every list and report, and remove its
+        file; what it holds is never deleted. NotSaved when it cannot be."""
+        self.drop(session.name)
+        path = self.path(session.name)
+        kept = path.with_name(path.name + ending)
+        try:
+            write_atomically(kept, to_yaml(session).encode("utf-8"), force=True, mode=PRIVATE)
+            path.unlink(missing_ok=True)
+        except ExportError as error:
+            raise NotSaved(str(error)) from None
+        except OSError as error:
+            raise NotSaved(f"cannot remove {path}: {error.strerror or error}") from None
+        return kept
 
     def keep(self, flow: Flow) -> None:
         """Keep a copy of the flow the sessions are answered under, once a fingerprint; a copy that cannot be
         written never stops an answer being saved (the flow's released versions remain)."""
-        from .flow.versions import fingerprint, keep
+        from .flow.versions import fingerprint
 
         printed = fingerprint(flow)
         if printed in self.kept_prints:
             return
         try:
-            keep(flow, self.kept)
+            keep_flow(flow, self.kept)
         except OSError:
             return
         self.kept_prints.add(printed)
@@ -374,5 +446,165 @@ class DamagedSession(Exception):
         self.damaged = damaged
 
 
-__all__ = ["SessionStore", "Damaged", "DamagedSession", "ExportError", "Listed", "SessionOpen", "data_folder",
-           "describe", "to_yaml"]
+def keep_flow(flow: Flow, folder: Path) -> Path:
+    """Write the flow's canonical JSON into `folder` under its fingerprint, once: a copy already there is the
+    same flow and is left alone. OSError when it cannot be written."""
+    from .flow.versions import fingerprint, kept_name, kept_text
+
+    path = folder / kept_name(flow.id, fingerprint(flow))
+    if path.is_file():
+        return path
+    try:
+        private_folder(folder)
+        write_atomically(path, kept_text(flow).encode("utf-8"), force=True, mode=PRIVATE)
+    except ExportError as error:
+        raise OSError(str(error)) from None
+    return path
+
+
+# -- a session's life: started, resumed (or found open elsewhere), ended, handed in ------------------------
+
+class CannotResume(Exception):
+    """Why a saved session cannot be carried on with, in words a person reads. `damaged` when its file
+    could not be read: it has been set aside, and the message says where."""
+
+    def __init__(self, message: str, damaged: Damaged | None = None):
+        super().__init__(message)
+        self.damaged = damaged
+
+
+@record
+class Resumed:
+    """A saved session opened again, its answers checked against its flow as the flow is now: the ids of
+    answers brought back, and whether another window holds it (then it is never written here: carry on
+    in a copy, or look at it)."""
+
+    session: Session
+    brought_back: tuple[str, ...] = ()
+    elsewhere: bool = False
+
+
+ELSEWHERE = "is open in another window, so this one will not change it."  # after "This session"
+
+
+class Sessions:
+    """The one place a session's life is decided, for the app, plain mode and the room alike: a new one
+    started and held for this process, a saved one resumed by name or the person's latest (one open in
+    another window offered as a copy or a look, a damaged one set aside and said so), one ended (kept when
+    it holds anything a person gave), a finished one handed in, and the list of them. Each front end asks
+    and draws; none touches the store's files or locks."""
+
+    def __init__(self, store: SessionStore | None = None):
+        self.store = store or SessionStore()
+
+    def start(self, flow: Flow, flow_path: str = "", hold: bool = True, **about: Any) -> Session:
+        """A new session, under a name no other file has, held for this process (a room holds its whole
+        folder instead: `hold=False`). Nothing is written until there is something to keep."""
+        session = self.store.new(flow, flow_path, **about)
+        if hold:
+            self.hold(session)
+        return session
+
+    def hold(self, session: Session) -> None:
+        try:
+            self.store.lock(session.name)
+        except (SessionOpen, ExportError):
+            pass  # a new session's name is new; a folder that cannot be made is said when saving fails
+
+    def find(self, name: str = "") -> tuple[str, AnswersFile]:
+        """The saved session called `name`, or without one the latest the person started themselves (never
+        a worked example's); CannotResume, saying why, when there is none or it is damaged (set aside)."""
+        wanted = name
+        try:
+            name = name or self.store.latest() or ""
+            if not name:
+                raise CannotResume("there is no saved session to resume")
+            return name, self.store.load(name)
+        except KeyError:
+            raise CannotResume(f"there is no saved session {wanted!r}") from None
+        except DamagedSession as problem:
+            raise CannotResume(str(problem), problem.damaged) from None
+
+    def resume(self, name: str, flow_for: Callable[[AnswersFile], Flow | None], hold: bool = True) -> Resumed:
+        """Open a saved session (see `find`) against the flow `flow_for` gives for it, and hold it for this
+        process; `elsewhere` when another process holds it. Answers carried from an older version of the
+        flow are written back at once, so that the file says what the person is told. CannotResume when it
+        cannot be opened."""
+        name, given = self.find(name)
+        flow = flow_for(given)
+        if flow is None:
+            raise CannotResume(f"the flow {given.flow!r} is not available")
+        session, brought_back = self.store.open(flow, name, given)
+        if hold:
+            try:
+                self.store.lock(name)
+            except SessionOpen:
+                return Resumed(session, brought_back, elsewhere=True)
+            except ExportError as error:
+                raise CannotResume(str(error)) from None
+        if session.migrated is not None or session.change is not None:
+            try:
+                self.store.save(session)
+            except StoreError:
+                pass  # tried again with the next answer, where a failure is said
+        return Resumed(session, brought_back)
+
+    def copy(self, resumed: Resumed) -> Session:
+        """Carry on with a session open elsewhere in a copy: a new session of its own, held here."""
+        session = self.store.copy(resumed.session)
+        self.hold(session)
+        return session
+
+    def end(self, conversation: Conversation) -> bool:
+        """Leave a conversation: saved when it holds anything the person gave (an answer, a draft, a name for
+        the work) or was saved before, then let go. False when there was nothing to keep, and no file is
+        left behind (a run whose input ended before its first answer is no half-finished session)."""
+        session = conversation.session
+        kept = worth_keeping(session) or conversation.saved_once or self.store.path(session.name).exists()
+        if kept:
+            conversation.save()
+        self.store.unlock(session.name)
+        return kept
+
+    def let_go(self, session: Session) -> None:
+        """Stop holding a session without saving it (a new plan cancelled before it was named)."""
+        self.store.unlock(session.name)
+
+    def hand_in(self, session: Session, folder: Path) -> Path | None:
+        """A finished session's answers, handed to a trainer's folder under a name no one else has, with the
+        flow they were answered under kept beside them (hidden, for `codesign cohort` and --as-answered).
+        None when the session is not finished; ExportError when it cannot be written."""
+        if not session.is_complete or session.current is not None:
+            return None
+        path = folder / f"{session.flow.id}-{session.name}.yaml"
+        write_atomically(path, to_yaml(session).encode("utf-8"), force=path.exists(), mode=PRIVATE)
+        try:
+            keep_flow(session.flow, folder / ".flows")
+        except OSError:
+            pass
+        return path
+
+    def listed(self, flow_for: Callable[[AnswersFile], Flow | None]) -> tuple[list[Listed], list[Damaged]]:
+        """Every saved session, newest first, each described against its flow (`flow_for`, asked once a
+        flow), and the damaged ones, each set aside once."""
+        saved, damaged = self.store.all()
+        flows: dict[str, Flow | None] = {}
+        for item in saved:
+            key = f"{item.given.flow_path}\0{item.flow}"
+            if key not in flows:
+                flows[key] = flow_for(item.given)
+            describe(item, flows[key])
+        return saved, damaged
+
+    def delete(self, name: str) -> bool:
+        return self.store.delete(name)
+
+
+def worth_keeping(session: Session) -> bool:
+    """Whether a session holds anything a person gave: an answer, one set aside, a draft, a name."""
+    return bool(session.answers or session.unfit or session.project or session.prepared_by
+                or any(value not in (None, "", {}, []) for value in session.drafts.values()))
+
+
+__all__ = ["CannotResume", "Damaged", "DamagedSession", "ELSEWHERE", "ExportError", "Listed", "NotSaved",
+           "Resumed", "SessionOpen", "SessionStore", "Sessions", "data_folder", "describe", "keep_flow", "to_yaml"]

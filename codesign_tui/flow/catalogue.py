@@ -165,13 +165,24 @@ def _valid(value: Any) -> bool:
 
 
 def _write(cache: Path, flows: dict[str, Any]) -> None:
-    from ..files import ExportError, write_atomically
+    """Write the cache whole or not at all (a temporary file beside it, moved into place); a cache that cannot
+    be written is no cache, and the next start reads the flows again. A torn one is read as damaged and
+    rebuilt, so it needs no more care than this (nor the session files' writer in files.py)."""
+    import tempfile
 
+    temporary = ""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(cache, json.dumps({"version": VERSION, "flows": flows}).encode("utf-8"), force=True)
-    except (OSError, ExportError):
-        pass  # no cache: the next start reads the flows again
+        handle, temporary = tempfile.mkstemp(prefix=f".{cache.name}.", suffix=".part", dir=cache.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(json.dumps({"version": VERSION, "flows": flows}).encode("utf-8"))
+        os.replace(temporary, cache)
+    except OSError:
+        if temporary:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, Protocol
+from typing import Any, Literal, NamedTuple
 
 from ..records import record
 from .about import flag_text
@@ -17,6 +17,7 @@ from .engine import Change, Session
 from .model import Flow, Question
 from .replies import DATE_HINT, ReplyError, read_choice, read_choices
 from .shown import QuestionView, Row, records_draft
+from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
 from .visible import visible
 
@@ -26,15 +27,6 @@ DONE_WORDS = frozenset({"done", "finish", "finished", "none", "no more", "that's
 FIRST_QUESTION = "This is the first question."  # Back, where there is no question before
 NO_MORE = "There is no more to say about this question."  # "?", where a question has no guidance
 FORM_FIRST = "Fill in the form above and choose Add this one"  # a reply typed to a register (the app's form)
-
-
-class Store(Protocol):
-    """Where a session is kept: handed to the conversation, which never picks one."""
-
-    def save(self, session: Session) -> object: ...
-
-    def text(self, session: Session) -> str:
-        """The session as its file holds it."""
 
 
 @record(frozen=True)
@@ -640,11 +632,9 @@ class Conversation:
         at the next save) so that no one is told their answers are saved when they are not."""
         if self.store is None:
             return True
-        from ..files import ExportError
-
         try:
             self.store.save(self.session)
-        except ExportError as error:
+        except StoreError as error:
             self.save_error = str(error)
             return False
         self.save_error = None

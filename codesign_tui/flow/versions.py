@@ -131,21 +131,9 @@ def kept_name(flow_id: str, print_: str) -> str:
     return f"{flow_id}-{print_}.json"
 
 
-def keep(flow: Flow, folder: Path) -> Path:
-    """Write the flow's canonical JSON into `folder` under its fingerprint, once: a copy already there is the
-    same flow and is left alone. OSError when it cannot be written."""
-    from ..files import PRIVATE, ExportError, private_folder, write_atomically
-
-    path = folder / kept_name(flow.id, fingerprint(flow))
-    if path.is_file():
-        return path
-    try:
-        private_folder(folder)
-        text = json.dumps(flow_data(flow), indent=1, ensure_ascii=False) + "\n"
-        write_atomically(path, text.encode("utf-8"), force=True, mode=PRIVATE)
-    except ExportError as error:
-        raise OSError(str(error)) from None
-    return path
+def kept_text(flow: Flow) -> str:
+    """What a kept copy of the flow holds (its canonical JSON); sessions.keep_flow writes it."""
+    return json.dumps(flow_data(flow), indent=1, ensure_ascii=False) + "\n"
 
 
 def kept(folders: Iterable[Path], flow_id: str, print_: str) -> Flow | None:

@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from ..files import PRIVATE, ExportError, own_folder, write_atomically
+from ..files import ExportError, own_folder
 from ..flow.conversation import Conversation, checked_notes, recommendation_notes
 from ..flow.model import Flow
+from ..flow.store import StoreError
 from ..flow.voices import voice_of
 from ..records import record
-from ..sessions import SUFFIX, DamagedSession, SessionStore, session_bytes, to_yaml
+from ..sessions import SUFFIX, CannotResume, NotSaved, Sessions, SessionStore
 
 if TYPE_CHECKING:  # the trainer's pacing is loaded with the room's pages (it needs aiohttp)
     from .training import Pace
@@ -141,48 +142,33 @@ class Seat:
 
 
 class RoomStore(SessionStore):
-    """The room folder's sessions, saved the moment the conversation asks (a snapshot of the answers) and
-    written by a worker thread before the page replies: writing a file safely waits for the disk, and the
-    server keeps serving the rest of the room meanwhile. The latest snapshot of a file wins; one write at a
-    time for each file."""
+    """The room folder's sessions, their writes deferred for as long as the room runs: what a page changed is
+    held (the latest snapshot of each file) and written by worker threads before the page replies, since
+    writing a file safely waits for the disk and the server keeps serving the rest of the room meanwhile."""
 
     def __init__(self, folder: Path):
         super().__init__(folder, kept=folder / KEPT)
-        self.pending: dict[Path, bytes] = {}
-        self.writing: dict[Path, asyncio.Lock] = {}
+        self.defer()
 
-    def save(self, session) -> Path:
-        path = self.path(session.name)
-        self.pending[path] = session_bytes(session)
-        return path
-
-    def put(self, path: Path, data: bytes) -> None:
-        self.pending[path] = data
-
-    async def flush(self) -> list[tuple[Path, ExportError]]:
-        """Write everything waiting; the files that could not be written, with why."""
-        results = await asyncio.gather(*(self._write(path) for path in list(self.pending)))
+    async def flush_async(self) -> list[tuple[Path, StoreError]]:
+        """Write everything waiting, each file in a worker thread; the files that could not be written."""
+        results = await asyncio.gather(*(asyncio.to_thread(self.write_held, path) for path in self.held()))
         return [failed for failed in results if failed is not None]
 
-    async def _write(self, path: Path) -> tuple[Path, ExportError] | None:
-        async with self.writing.setdefault(path, asyncio.Lock()):
-            data = self.pending.pop(path, None)
-            if data is None:  # written already, by the request that came first
-                return None
-            try:
-                await asyncio.to_thread(write_atomically, path, data, force=True, mode=PRIVATE)
-            except ExportError as error:
-                return path, error
-        return None
-
     def flush_now(self) -> None:
-        """Write everything waiting, here and now (when the room closes)."""
-        while self.pending:
-            path, data = self.pending.popitem()
-            try:
-                write_atomically(path, data, force=True, mode=PRIVATE)
-            except ExportError as error:
-                print(f"codesign room: {error}", file=sys.stderr)
+        """Write everything waiting, here and now (when the room closes, or a round starts)."""
+        for _, error in self.flush():
+            print(f"codesign room: {error}", file=sys.stderr)
+
+    def moved(self, folder: Path) -> RoomStore:
+        """The store for another of the room's folders (a new round's): the writes waiting and the locks
+        held (the room folder's, for as long as the room runs) go with it."""
+        store = RoomStore(folder)
+        store.waiting.update(self.waiting)
+        self.waiting.clear()
+        store.locks.update(self.locks)
+        self.locks.clear()
+        return store
 
 
 def digest(token: str) -> str:
@@ -240,8 +226,9 @@ class Room:
             raise RoomFull
         if self.joins.count(client) >= self.limits.joins:
             raise TooManyJoins
-        session = self.store.new(self.flow, self.flow_path, prepared_by=display_name.strip()[: self.limits.name],
-                                 seat=self._seat_number(), voice=voice_of(voice) if self.voices else "")
+        session = self.sessions.start(self.flow, self.flow_path, hold=False,
+                                      prepared_by=display_name.strip()[: self.limits.name], seat=self._seat_number(),
+                                      voice=voice_of(voice) if self.voices else "")
         token = secrets.token_urlsafe(32)
         seat = Seat(Conversation(session, self.store), self._fresh_code(), [digest(token)])
         seat.conversation.save()
@@ -299,13 +286,10 @@ class Room:
         if seat is None:
             return None
         self.signed_out.update(seat.tokens)
-        path = self.store.path(name)
-        self.store.pending.pop(path, None)
-        kept = path.with_name(path.name + ".freed")
+        kept: Path | None = None
         try:
-            write_atomically(kept, to_yaml(seat.session).encode("utf-8"), force=True, mode=PRIVATE)
-            path.unlink(missing_ok=True)
-        except (ExportError, OSError) as error:
+            kept = self.store.put_aside(seat.session, ".freed")
+        except NotSaved as error:
             print(f"codesign room: {error}", file=sys.stderr)
         self.save_index()
         return kept
@@ -364,14 +348,19 @@ class Room:
         rounds = [{"number": n, "revealed": revealed} for n, revealed in sorted(self.rounds.items())]
         return {"round": self.round, "rounds": rounds + [{"number": self.round, "revealed": self.revealed}]}
 
+    @property
+    def sessions(self) -> Sessions:
+        """The participants' sessions' lives (started, opened again), in this round's folder."""
+        return Sessions(self.store)
+
     def save_index(self) -> None:
-        self.store.put(self.folder / INDEX, self.index_data())
+        self.store.write(self.folder / INDEX, self.index_data())  # with the room's next write
 
     async def settle(self) -> None:
         """Write every change waiting; a participant whose file could not be written is told on their next
         page, and the conversation keeps trying at every answer. The index is tried again at the next
         change, as a session is, so that a seat outlives a disk that was full for a moment."""
-        for path, error in await self.store.flush():
+        for path, error in await self.store.flush_async():
             seat = self.seats.get(path.name.removesuffix(SUFFIX))
             if seat is not None and path.name.endswith(SUFFIX):
                 seat.conversation.save_failed(str(error))
@@ -379,7 +368,7 @@ class Room:
                 seat.notes.append(("error", "Your answers could not be saved just now: tell the trainer."
                                             " They are kept here and saved again with your next answer."))
             elif path.name == INDEX:
-                self.store.pending.setdefault(path, self.index_data())
+                self.save_index()
             print(f"codesign room: {error}", file=sys.stderr)
 
     def _load(self) -> None:
@@ -430,17 +419,18 @@ class Room:
             try:
                 name = str(item["session"])
                 trusted(self.store.path(name), "a participant's answers")
-                session, brought_back = self.store.open(self.flow, name)
+                # held by the room's own lock on its folder, not one a session
+                resumed = self.sessions.resume(name, lambda given: self.flow, hold=False)
+                session, brought_back = resumed.session, resumed.brought_back
                 seat = Seat(Conversation(session, self.store), "", [str(t) for t in item.get("tokens") or []])
                 # what checking the answers against the flow found (answers carried from an older version of
                 # it, a recommendation that moved) is said on the participant's next page
                 # (the recommendation's own note as "level": a room before its reveal does not show it)
                 seat.notes = [("checked", note) for note in checked_notes(session, brought_back, recommendation=False)]
                 seat.notes += [("level", note) for note in recommendation_notes(session)]
-                if session.migrated is not None or session.change is not None:
-                    seat.conversation.save()  # written with the room's next write, or when it closes
-            except DamagedSession as damaged:
-                self.damaged.append(str(damaged))
+            except CannotResume as problem:
+                if problem.damaged is not None:  # set aside; said when the room starts
+                    self.damaged.append(str(problem))
                 continue
             except (KeyError, TypeError, AttributeError, FileNotFoundError):  # a seat whose file is gone
                 continue

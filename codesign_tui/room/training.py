@@ -115,14 +115,9 @@ def answers_folder(room: Any) -> Path:
 def use_round(room: Any, number: int) -> None:
     """Answer into round `number`'s folder from now on: its own store (kept flow included); the room's
     lock and any writes waiting go with it."""
-    from .seats import RoomStore, room_folder
+    from .seats import room_folder
 
-    old = room.store
-    store = RoomStore(room_folder(round_folder(room, number)))
-    store.pending.update(old.pending)
-    old.pending.clear()
-    store.locks.update(old.locks)  # the room folder's lock is held for as long as the room runs
-    old.locks.clear()
+    store = room.store.moved(room_folder(round_folder(room, number)))
     store.keep(room.flow)
     room.store = store
     room.round = number
@@ -147,7 +142,8 @@ def start_round(room: Any) -> int:
     seats = {}
     for seat in room.seats.values():
         old = seat.session
-        session = room.store.new(room.flow, room.flow_path, prepared_by=old.prepared_by, seat=old.seat)
+        session = room.sessions.start(room.flow, room.flow_path, hold=False, prepared_by=old.prepared_by,
+                                      seat=old.seat)
         seat.conversation = Conversation(session, room.store)
         seat.conversation.save()
         seat.notes = [("round", f"Round {room.round} has started: answer the questions again, as your table"

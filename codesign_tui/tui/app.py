@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.theme import Theme
 
 from ..flow.catalogue import FlowEntry
-from ..sessions import DamagedSession, ExportError, SessionStore, data_folder
+from ..sessions import ExportError, Sessions, SessionStore, data_folder
 from .commands import ActionsProvider, FlowMapProvider
 
 if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw the home screen
@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw 
     from ..flow.engine import Session
     from ..flow.examples import WorkedExample
     from ..flow.model import Flow
+    from ..sessions import Resumed
 
 HIGH_CONTRAST = Theme(
     name="codesign-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
@@ -75,6 +76,7 @@ class CodesignApp(App):
         self.flows = flows
         self.loaded: dict[str, Flow] = {_key(start.path): start} if start is not None and start.path else {}
         self.store = store
+        self.sessions = Sessions(store)  # started, resumed, ended, handed in: decided there, drawn here
         self.start = start
         self.resume_id = resume
         self.facilitate = facilitate
@@ -101,11 +103,9 @@ class CodesignApp(App):
             self.show_home()
 
     def show_home(self) -> None:
-        from ..sessions import describe
         from .screens.home import HomeScreen
 
-        saved, damaged = self.store.all()
-        saved = [describe(s, self.load(s.flow, s.given.flow_path)) for s in saved]
+        saved, damaged = self.sessions.listed(lambda given: self.load(given.flow, given.flow_path))
         self.push_screen(HomeScreen(self.flows, saved, damaged))
 
     def load(self, flow_id: str, path: str = "") -> Flow | None:
@@ -141,7 +141,7 @@ class CodesignApp(App):
         def named(names: tuple[str, str] | None) -> None:
             if names is None and skip == "Cancel":
                 self.current = None
-                self.store.unlock(session.name)
+                self.sessions.let_go(session)
                 self.pop_screen()
                 return
             session.project, session.prepared_by = names or ("", "")
@@ -158,74 +158,57 @@ class CodesignApp(App):
         if self.example is not None and not project:
             project = self.example.title
         # a flow file of one's own is found again by its full path when the session is resumed
-        session = self.store.new(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by,
-                                 voice=self.voice, example=example)
+        session = self.sessions.start(flow, own_flow_path(flow.path), project=project, prepared_by=prepared_by,
+                                      voice=self.voice, example=example)
         return self.open_conversation(session)
 
     def resume(self, name: str, first: bool = False) -> None:
-        """Open a saved session, every answer checked against its flow as the flow is now."""
-        from ..sessions import SessionOpen
+        """Open a saved session (the person's latest when no name), every answer checked against its flow as
+        the flow is now."""
+        from ..flow.conversation import checked_notes
+        from ..sessions import CannotResume
 
-        given = None
         try:
-            name = name or self.store.latest() or ""
-            given = self.store.load(name) if name else None
-        except KeyError:
-            given = None
-        except DamagedSession as damaged:
-            self.notify(str(damaged), severity="error", timeout=10)
-        flow = self.load(given.flow, given.flow_path) if given else None
-        if given is None or flow is None:
-            what = "no saved session to resume" if given is None else f"the flow {given.flow!r} is not available"
-            self.notify(f"Sorry: {what}.", severity="warning", timeout=8)
+            resumed = self.sessions.resume(name, lambda given: self.load(given.flow, given.flow_path))
+        except CannotResume as problem:
+            self.notify(f"Sorry: {problem}.", severity="error" if problem.damaged else "warning", timeout=10)
             if first:
                 self.show_home()
             return
-        session, brought_back = self.store.open(flow, name, given)
-        try:
-            self.store.lock(name)
-        except SessionOpen:
-            self.open_elsewhere(session, first)
+        if resumed.elsewhere:
+            self.open_elsewhere(resumed, first)
             return
-        from ..flow.conversation import checked_notes
+        self.open_conversation(resumed.session, notes=checked_notes(resumed.session, resumed.brought_back))
 
-        conversation = self.open_conversation(session, locked=True, notes=checked_notes(session, brought_back))
-        if session.migrated is not None or session.change is not None:
-            conversation.save()  # the file holds, from now on, the answers as they were just said to be carried
-
-    def open_elsewhere(self, session: Session, first: bool) -> None:
+    def open_elsewhere(self, resumed: Resumed, first: bool) -> None:
         """The session is open in another window: never write over it; offer a copy or a look."""
+        from ..sessions import ELSEWHERE
         from .widgets.dialogs import ChoiceDialog
 
         def chosen(choice: str | None) -> None:
             if choice == "copy":
-                self.open_conversation(self.store.copy(session))
+                self.open_conversation(self.sessions.copy(resumed))
             elif choice == "view":
                 from ..flow.conversation import Conversation
                 from .screens.plan import PlanScreen
 
                 if first:
                     self.show_home()  # what closing the plan comes back to
+                session = resumed.session
                 self.push_screen(PlanScreen(session.flow, session, Conversation(session).plan_meta()))
             elif first:
                 self.show_home()
 
         self.push_screen(ChoiceDialog(
-            "This session is open in another window, so this one will not change it. You can carry on in a"
-            " copy of it (saved as a new session), or look at its plan as it was last saved.",
+            f"This session {ELSEWHERE} You can carry on in a copy of it (saved as a new session), or look at its plan as it"
+            " was last saved.",
             [("copy", "Carry on in a copy"), ("view", "Look at its plan"), ("cancel", "Cancel")]), chosen)
 
-    def open_conversation(self, session: Session, locked: bool = False,
-                          notes: list[str] | None = None) -> Conversation:
-        """Talk through `session`; `notes` (what checking it against its flow found) head the transcript."""
-        from ..sessions import SessionOpen
+    def open_conversation(self, session: Session, notes: list[str] | None = None) -> Conversation:
+        """Talk through `session` (held for this process by `sessions`); `notes` (what checking it against
+        its flow found) head the transcript."""
         from .screens.conversation import ConversationScreen
 
-        if not locked:
-            try:
-                self.store.lock(session.name)
-            except (SessionOpen, ExportError):
-                pass  # a new session's name is new; a folder that cannot be made is reported on saving
         flow = session.flow
         example = self.example if self.example is not None and self.example.flow == flow.id else None
         screen = ConversationScreen(flow, session, self.store, facilitate=self.facilitate, example=example,
@@ -236,23 +219,12 @@ class CodesignApp(App):
 
     def collect(self, session: Session) -> None:
         """Hand a finished session's answers to the trainer's folder, under a name no one else has."""
-        if self.collect_dir is None or not session.is_complete or session.current is not None:
+        if self.collect_dir is None:
             return
-        from ..files import PRIVATE, write_atomically
-        from ..sessions import to_yaml
-
-        path = self.collect_dir / f"{session.flow.id}-{session.name}.yaml"
         try:
-            write_atomically(path, to_yaml(session).encode("utf-8"), force=path.exists(), mode=PRIVATE)
+            self.sessions.hand_in(session, self.collect_dir)
         except ExportError as error:
             self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
-            return
-        from ..flow.versions import keep
-
-        try:  # beside them, hidden, the flow they were answered under, for `codesign cohort` and --as-answered
-            keep(session.flow, self.collect_dir / ".flows")
-        except OSError:
-            pass
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
@@ -307,8 +279,8 @@ class CodesignApp(App):
 
             self.push_screen(ConfirmDialog(f"Leave the app? {where}", yes="Leave", no="Stay"), chosen)
             return
-        if not self.keep_new_plan():  # a plan not even named: no session to keep
-            self.store.unlock(self.current.session.name)
+        if not self.keep_new_plan() and self.current is not None:  # a plan not even named: nothing to keep
+            self.sessions.let_go(self.current.session)
             self.current = None
         conversation = self.current
         if conversation is not None:
@@ -316,7 +288,7 @@ class CodesignApp(App):
                 if isinstance(screen, ConversationScreen):
                     await screen.settle()  # an answer typed just before Ctrl+Q is given first
                     screen.keep_draft()  # what is typed and not sent is kept too
-            conversation.save()
+            self.sessions.end(conversation)  # saved when it holds anything given, and let go
             name = conversation.session.name
             self.farewell = conversation.farewell(f"codesign --resume {name}")
             if conversation.save_error is None and conversation.session.finished:
@@ -329,7 +301,6 @@ class CodesignApp(App):
                                       f" with them, {again}")
                 else:
                     self.farewell += f"\nThe plan was saved as:{exported}"
-            self.store.unlock(name)
         self.exit(message=self.farewell or None)
 
 

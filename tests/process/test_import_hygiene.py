@@ -62,6 +62,8 @@ def test_the_layers_hold():
 @pytest.mark.parametrize("where, line, contract", [
     ("flow/engine.py", "from ..plan import render", "The engine and the conversation know no plan"),
     ("flow/conversation.py", "from .. import sessions", "The engine and the conversation know no plan"),
+    ("flow/conversation.py", "from ..files import ExportError", "The engine and the conversation know no plan"),
+    ("flow/catalogue.py", "from ..files import write_atomically", "The engine and the conversation know no plan"),
     ("sessions.py", "import textual", "never load the full-screen app"),
     ("cohort/report.py", "from ..tui import app", "never load the full-screen app"),
     ("sessions.py", "from .plan import render", "Saving a session is not rendering a plan"),

@@ -89,3 +89,58 @@ async def test_resume_without_an_id_takes_the_latest_session_the_person_started(
     assert "example" not in saved(mine)["session"]
     run = plain("--resume", replies="")
     assert f"session {mine}" in run.stdout and theirs not in run.stdout, run.stdout
+
+
+# -- piped runs leave no trail of half-finished sessions ----------------------------------------------------
+
+def session_files() -> list[Path]:
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    return sorted(folder.glob("*.session.yaml")) if folder.is_dir() else []
+
+
+def test_a_piped_run_that_ends_before_any_answer_leaves_no_session_behind():
+    # no input at all, the plan's two names left blank, a first answer refused: a script run again and again
+    for replies in ("", "\n\n", "\n\nperhaps\n"):
+        run = plain("appendix2", replies=replies)
+        assert run.returncode in (1, 2) and "Traceback" not in run.stderr, run.stdout + run.stderr
+        assert "before anything was answered, so no session was kept" in run.stdout, run.stdout
+        assert "--resume" not in run.stdout  # nothing to carry on with, so no command for it
+    assert session_files() == []
+    run = plain("--resume", replies="")
+    assert run.returncode == 2 and "cannot resume: there is no saved session to resume" in run.stderr
+
+
+def test_a_piped_run_that_ends_part_way_keeps_its_answers_says_how_to_resume_once_and_resume_carries_on():
+    run = plain("appendix2", replies="\n\nyes\n")
+    assert run.returncode == 1 and "Input ended with 1 of 8 questions answered" in run.stdout, run.stdout
+    name = session_of(run)
+    assert run.stdout.count(f"codesign --plain --resume {name}") == 1
+    assert [path.name for path in session_files()] == [f"{name}.session.yaml"]
+    # the latest is carried on, in the same file: piping the rest of the answers leaves one session
+    run = plain("--resume", replies="wicked\n")
+    assert f"session {name}" in run.stdout and run.stdout.count(f"codesign --plain --resume {name}") == 1
+    assert [path.name for path in session_files()] == [f"{name}.session.yaml"]
+    assert saved(name)["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
+
+
+def test_the_latest_session_open_in_another_window_is_offered_as_a_copy_and_never_written():
+    from codesign_tui.sessions import SessionStore
+
+    first = plain("appendix2", replies="\n\nyes\n")
+    name = session_of(first)
+    path = session_files()[0]
+    before = path.read_bytes()
+    holder = SessionStore()
+    holder.lock(name)  # another window has it open
+    try:
+        run = plain("--resume", replies="view\n")
+        assert f"Session {name} is open in another window, so this one will not change it." in run.stdout
+        assert "Can people help shape" in run.stdout and run.returncode == 0  # its answers, to look at
+        assert session_files() == [path] and path.read_bytes() == before
+        run = plain("--resume", replies="copy\nwicked\nquit\n")
+        assert run.returncode == 0, run.stdout + run.stderr
+        [copy] = [p for p in session_files() if p != path]
+        assert yaml.safe_load(copy.read_text())["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
+        assert path.read_bytes() == before
+    finally:
+        holder.unlock(name)

@@ -257,10 +257,10 @@ def test_the_codesign_room_command_refuses_a_folder_of_another_flow(appendix2, t
 
 async def test_an_index_that_could_not_be_written_is_written_at_the_next_change(open_room, appendix2, tmp_path,
                                                                                   monkeypatch):
-    from codesign_tui.room import seats
+    from codesign_tui import sessions
     from codesign_tui.files import ExportError
 
-    real = seats.write_atomically
+    real = sessions.write_atomically
     full = [True]
 
     def disk(path, data, **options):
@@ -269,7 +269,7 @@ async def test_an_index_that_could_not_be_written_is_written_at_the_next_change(
             raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
         return real(path, data, **options)
 
-    monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
+    monkeypatch.setattr("codesign_tui.sessions.write_atomically", disk)
     server, room = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join("Ann")
@@ -296,7 +296,7 @@ async def test_a_save_that_failed_tells_the_participant_without_the_servers_fold
     server, room = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join("Ann")
-    monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
+    monkeypatch.setattr("codesign_tui.sessions.write_atomically", disk)
     await ann.answer("yes")
     assert "could not be saved" in ann.text and str(tmp_path) not in ann.text
 

@@ -14,10 +14,11 @@ from codesign_tui.flow.engine import Session, evaluate
 from codesign_tui.flow.loader import load_flow
 from codesign_tui.flow.problems import Problems
 from codesign_tui.flow.validate import validate_paths
-from codesign_tui.flow.versions import (answered_under, canonical_json, fingerprint, keep, kept, recorded_version,
+from codesign_tui.flow.versions import (answered_under, canonical_json, fingerprint, kept, recorded_version,
                                         released)
 from codesign_tui.resources import flows_dir, shipped_flows
 from codesign_tui.sessions import SessionStore
+from codesign_tui.sessions import keep_flow as keep
 
 DATA = Path(__file__).parent.parent / "data"
 TRIAL = DATA / "versioned" / "trial.yaml"

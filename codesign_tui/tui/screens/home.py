@@ -138,7 +138,7 @@ class HomeScreen(Screen):
         session_id = (option.id or "").partition(":")[2]
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.app.store.delete(session_id):
+            if yes and self.app.sessions.delete(session_id):
                 self.saved = [s for s in self.saved if s.name != session_id]
                 saved_list.remove_option(option.id or "")
                 self._show_saved()
