@@ -22,7 +22,7 @@ from .pastes import PasteSplitter
 
 class WholePastesDriver(LinuxDriver):
     """LinuxDriver whose input loop hands a paste to the app as one Paste event, ESC and line breaks included
-    as text, never as keys."""
+    as text, never as keys; and Escape then a digit, read together, as those two keys, not Alt+digit."""
 
     def run_input_thread(self) -> None:
         selector = selectors.SelectSelector()
@@ -35,6 +35,8 @@ class WholePastesDriver(LinuxDriver):
             for kind, text in pieces:
                 if kind == "paste":
                     self.process_message(events.Paste(text))
+                elif kind == "escape":
+                    self.process_message(events.Key("escape", "\x1b"))
                 else:
                     for event in parser.feed(text):
                         self.process_message(event)

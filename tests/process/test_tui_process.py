@@ -284,3 +284,23 @@ def test_a_paste_holding_esc_is_taken_whole_as_text_and_submits_nothing():
     session = saved_session(folder, "pasted")
     assert session["answers"] == {"space_to_shape": "yes"}
     assert session["session"]["drafts"] == {"problem_type": "Summary of work^[[31m red 2 TAIL"}
+
+
+def test_escape_then_a_digit_in_one_read_types_no_alt_characters():
+    """From a flood: Escape then a digit read together came out of Textual's parser as Alt+digit, which it types
+    as the character macOS gives Option+digit, and `¡™£` were kept as the reply's draft. Now they are Escape
+    and the digit: the reply holds what was typed and none of those characters."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    process, leader, output = resumed_at_the_second_question("alt")
+    try:
+        os.write(leader, b"x\x1b1\x1b2\x1b3\x11")
+        output += until_it_ends(process, leader, 60)
+        assert process.poll() == 0, output[-2000:]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    session = saved_session(folder, "alt")
+    assert session["answers"] == {"space_to_shape": "yes"}
+    draft = session["session"]["drafts"]["problem_type"]
+    assert "x" in draft and set(draft) <= set("x123"), draft

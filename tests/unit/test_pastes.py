@@ -46,7 +46,7 @@ def test_an_escape_key_on_its_own_waits_only_until_nothing_more_comes():
     splitter = PasteSplitter()
     assert splitter.feed("\x1b") == []  # it may be the start of a paste
     assert splitter.holding
-    assert splitter.flush() == [("keys", "\x1b")]
+    assert splitter.flush() == [("escape", "")]
     assert not splitter.holding
 
 
@@ -63,3 +63,17 @@ def test_a_paste_not_yet_ended_is_kept_for_the_next_read():
     assert splitter.feed("\x1b[200~one\x1b") == []
     assert splitter.flush() == []  # not keys: still inside the paste
     assert splitter.feed("\x1b[201~") == [("paste", "one\x1b")]
+
+
+@pytest.mark.parametrize("reads, keys", [
+    (("x\x1b1\x1b2\x1b3",), "x<esc>1<esc>2<esc>3"),
+    (("x\x1b", "1\x1b", "2\x1b", "3"), "x<esc>1<esc>2<esc>3"),
+    (("x\x1b\x1b1\x1b", "2\x1b3"), "x<esc><esc>1<esc>2<esc>3"),
+])
+def test_escape_then_a_digit_read_together_is_escape_and_the_digit_not_alt_digit(reads, keys):
+    """From a flood: Escape then 1 in one read came out of Textual's parser as Alt+1, which it types as "¡"."""
+    assert "".join(text if kind == "keys" else "<esc>" for kind, text in split(*reads)) == keys
+
+
+def test_other_escape_sequences_still_go_to_the_parser_whole():
+    assert joined(split("\x1b[A\x1bOP\x1b[1;5C")) == [("keys", "\x1b[A\x1bOP\x1b[1;5C")]
