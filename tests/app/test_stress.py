@@ -301,6 +301,39 @@ async def test_a_paste_of_many_lines_into_a_one_line_box_is_kept_whole_and_said(
         assert composer.value == "not sure" and current(app) == "space_to_shape"
 
 
+async def test_a_one_megabyte_answer_shows_its_start_in_the_transcript_and_is_kept_whole():
+    """From an attack: a 1 MB answer was wrapped again in full at every resize (1.3 to 5.4 s of CPU each;
+    measured in benchmarks/bench_tui.py --resize). The transcript shows its first 2,000 characters at most and
+    says how much more is kept; the answer itself is kept whole and resumes whole."""
+    text = ("Our neighbourhood mental health support, redesigned with the people who use it. " * 12_500).strip()
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "work_summary"
+        app.screen.query_one("#composer", Input).value = text
+        await press(pilot, "enter")
+        assert app.screen.session.answers["work_summary"] == text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        turn = next(t for t in app.screen.query_one(Transcript).answers() if t.question.id == "work_summary")
+        shown = str(turn.visual)
+        assert shown.startswith("Our neighbourhood mental health support") and len(shown) < 2_100
+        assert shown.endswith(f"… and {len(text) - shown.index(' …'):,} more characters, kept whole in your"
+                              " answer and the plan")
+        assert turn.size.height < 40
+    saved, _ = app.store.all()
+    assert [s.given.answers["work_summary"] for s in saved] == [text]
+
+
+def test_an_answer_of_many_short_lines_shows_forty_of_them_and_a_short_one_shows_whole():
+    from codesign_tui.tui.widgets.turns import answer_content
+
+    shown = str(answer_content("\n".join(f"line {n}" for n in range(10_000))))
+    assert shown.count("\n") == 39 and shown.startswith("line 0\nline 1") and "line 40" not in shown
+    assert shown.endswith("more characters, kept whole in your answer and the plan")
+    assert str(answer_content("Partly\x1b]2;x")) == "Partly^[]2;x"
+
+
 @pytest.mark.parametrize("narrow", [False, True])
 def test_a_long_register_on_screen_shows_its_first_entries_and_the_saved_plan_all(narrow):
     """From an attack: the plan screen of 10,000 register entries ran out of memory (7.5 GB), as the app's
