@@ -90,6 +90,7 @@ async def _close(room: Room) -> None:
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every response carries the security headers, an error included; every form needs its token, stays
     within limits and arrives in time; nothing a client sends ends in a traceback."""
+    unsaved: list[Seat] = []
     try:
         if len(request.raw_path) > LONGEST_URL:
             raise web.HTTPRequestURITooLong(reason="That address is too long",
@@ -100,7 +101,8 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
             response = await handler(request)
         finally:
             if request.method == "POST":  # every change is in its file before the reply says it is
-                await request.app[ROOM].settle()
+                unsaved = await request.app[ROOM].settle()
+        response = await _saved_or_said(request, unsaved) or response
     except web.HTTPRequestEntityTooLarge:
         response = problem(request, 413, "Too much was sent", "That was more than one page of answers can hold."
                            " Shorten your answer and try again.")
@@ -110,7 +112,10 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
             if error.status == 408:  # what is still trickling in is not waited for
                 response.force_close()
         else:
-            raise
+            said = await _saved_or_said(request, unsaved)
+            if said is None:
+                raise
+            response = said
     except (asyncio.CancelledError, ConnectionError):
         raise
     except Exception as error:  # a mistake of ours: the person sees a page, the terminal one short line
@@ -143,6 +148,34 @@ async def _check_form(request: web.Request) -> None:
     if not isinstance(sent, str) or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
         raise web.HTTPForbidden(reason="This form has expired",
                                 text="Go back to the start of the room and try again. Your answers so far are kept.")
+
+
+async def _saved_or_said(request: web.Request, unsaved: list[Seat]) -> web.Response | None:
+    """When the answer a participant just sent could not be written (the disk is full): in place of the next
+    question, an error page (507) that says so and holds what they sent, so that nothing typed is lost. The
+    room keeps the answer and writes it again with the next change. A join keeps its own page: it carries the
+    new seat's cookie, and the seat's first page says the save failed."""
+    seat = seat_of(request)
+    if seat is None or seat not in unsaved or not request.path.startswith("/question"):
+        return None
+    seat.notes = [note for note in seat.notes if note[0] != "error"]  # this page says it
+    form = await request.post()
+    question = asked_question(seat, str(form.get("question") or request.match_info.get("id") or ""))
+    sent = what_was_sent(question, form, request.app[ROOM].limits) if question is not None else []
+    return page(request, "unsaved.html", "Your answer could not be saved", status=507, sent=sent,
+                number=seat.conversation.number(question) if question is not None else None, carry_on=where(seat))
+
+
+def what_was_sent(question: Question, form: Any, limits: Any) -> list[tuple[str, str]]:
+    """A question's form as the person filled it, in words: (what it asked, what they gave)."""
+    if question.kind == "record":
+        return [(spec.prompt, value) for spec in question.fields
+                if (value := entry_typed(question, form, limits).get(spec.id))]
+    given = typed(question, form, limits)
+    values = given if isinstance(given, list) else [given]
+    labels = [option.label if (option := question.option(v)) is not None else v for v in values] \
+        if question.options else values
+    return [(question.prompt, "; ".join(label for label in labels if label))] if any(labels) else []
 
 
 def problem(request: web.Request, status: int, heading: str, text: str) -> web.Response:

@@ -367,13 +367,16 @@ class Room:
     def save_index(self) -> None:
         self.store.put(self.folder / INDEX, self.index_data())
 
-    async def settle(self) -> None:
+    async def settle(self) -> list[Seat]:
         """Write every change waiting; a participant whose file could not be written is told on their next
         page, and the conversation keeps trying at every answer. The index is tried again at the next
-        change, as a session is, so that a seat outlives a disk that was full for a moment."""
+        change, as a session is, so that a seat outlives a disk that was full for a moment. The seats whose
+        answers could not be written."""
+        unsaved: list[Seat] = []
         for path, error in await self.store.flush():
             seat = self.seats.get(path.name.removesuffix(SUFFIX))
             if seat is not None and path.name.endswith(SUFFIX):
+                unsaved.append(seat)
                 seat.conversation.save_failed(str(error))
                 # the participant is told what to do; the folder's name is for the trainer's terminal alone
                 seat.notes.append(("error", "Your answers could not be saved just now: tell the trainer."
@@ -381,6 +384,7 @@ class Room:
             elif path.name == INDEX:
                 self.store.pending.setdefault(path, self.index_data())
             print(f"codesign room: {error}", file=sys.stderr)
+        return unsaved
 
     def _load(self) -> None:
         """Carry on a room that was stopped: the same trainer address, the same seats, every answer. The

@@ -288,17 +288,54 @@ async def test_an_index_that_could_not_be_written_is_written_at_the_next_change(
 
 async def test_a_save_that_failed_tells_the_participant_without_the_servers_folder(open_room, appendix2, tmp_path,
                                                                                      monkeypatch):
+    """A full disk as a participant answers: an error page (507) with the security headers, without the server's
+    folder, holding what they sent; the room keeps the answer and writes it once the disk has room again."""
     from codesign_tui.files import ExportError
+    from codesign_tui.room import seats
+
+    real, full = seats.write_atomically, [True]
 
     def disk(path, data, **options):
-        raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+        if full[0]:
+            raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+        return real(path, data, **options)
 
     server, room = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join("Ann")
     monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
     await ann.answer("yes")
-    assert "could not be saved" in ann.text and str(tmp_path) not in ann.text
+    assert ann.status == 507 and "Your answer could not be saved" in ann.text
+    assert all(ann.headers.get(name) == value for name, value in HEADERS.items())
+    assert str(tmp_path) not in ann.text and "disk is full" not in ann.text
+    # what was sent is on the page, in words: "yes" is the option's label
+    assert appendix2.question("space_to_shape").option("yes").label in html.unescape(ann.text)
+    await ann.get("/")
+    assert ann.question == "problem_type" and "could not be saved" not in ann.text  # said once, on the page
+    full[0] = False
+    await ann.answer("wicked")
+    assert ann.status == 200
+    saved = yaml.safe_load(next((tmp_path / "room").glob("*.session.yaml")).read_text())
+    assert saved["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
+
+
+async def test_a_text_answer_that_could_not_be_saved_is_on_the_error_page_whole(open_room, engagement, tmp_path,
+                                                                                 monkeypatch):
+    from codesign_tui.files import ExportError
+
+    def disk(path, data, **options):
+        raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+
+    server, room = await open_room(engagement)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    assert ann.question == "work_summary"
+    monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
+    typed = "A pilot <b>with</b> ten families\nand their carers, over the summer"
+    await ann.answer(typed)
+    assert ann.status == 507 and str(tmp_path) not in ann.text
+    assert typed in html.unescape(ann.text) and "<b>with</b>" not in ann.text  # kept, and escaped
+    assert all(ann.headers.get(name) == value for name, value in HEADERS.items())
 
 
 def test_a_damaged_session_is_reported_when_the_room_starts(appendix2, tmp_path):
