@@ -23,7 +23,7 @@ from ..flow.conversation import Conversation, answer_label
 from ..flow.model import Question
 from ..flow.voices import VOICE_MOST, one_line
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, records_draft, typed
-from .door import NOTICES
+from .door import HEADERS, NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
 
 HERE = Path(__file__).parent
@@ -36,11 +36,6 @@ ADDRESS: web.AppKey[str] = web.AppKey("address", str)
 FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
                                                            "wordprocessingml.document"),
            "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
-# nothing from other sites; the one script only refreshes the live parts of a page
-POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self';"
-          " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 LIVE_SECONDS = 5
 LONGEST_URL = 2000  # characters: the room's own addresses are far shorter
 

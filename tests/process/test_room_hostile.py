@@ -568,3 +568,60 @@ def test_a_seat_whose_file_is_gone_is_passed_over(appendix2, tmp_path):
     again = Room(appendix2, folder)
     again.close()
     assert len(again.seats) == 1
+
+
+def _send(port: int, request: bytes, timeout: float = 10) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        chunks = []
+        try:
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:  # closed with the request still unread behind the answer
+            pass
+    return b"".join(chunks)
+
+
+def test_requests_too_large_for_the_web_server_get_the_headers_and_no_traceback(tmp_path):
+    """A request line over 16 KB, a header over 8 KB, too many headers, or a line that is not HTTP: aiohttp
+    answers those itself, before the room's own checks, and its answer lacked the security headers. Each
+    gets them, and the room's terminal gets a line a kind a second, never a traceback."""
+    port = _port()
+    process = subprocess.Popen([sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir",
+                                str(tmp_path / "room"), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               preexec_fn=_low_limits, start_new_session=True, cwd=ROOT)
+    guard = threading.Timer(120, os.killpg, (process.pid, signal.SIGKILL))
+    guard.start()
+    try:
+        for line in process.stdout:
+            if line.startswith(b"Press Ctrl+C"):
+                break
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert _get(port).startswith(b"HTTP/1.1 200")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the room never answered"
+                time.sleep(0.1)
+        host = b"Host: 127.0.0.1\r\nConnection: close\r\n"
+        for request in (b"GET /question?" + b"a" * 17_000 + b" HTTP/1.1\r\n" + host + b"\r\n",
+                        b"GET / HTTP/1.1\r\n" + host + b"X-Big: " + b"b" * 9_000 + b"\r\n\r\n",
+                        b"GET / HTTP/1.1\r\n" + host + b"".join(b"X-%d: 1\r\n" % n for n in range(200)) + b"\r\n",
+                        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http\r\n\r\n") * 20:
+            reply = _send(port, request)
+            head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            assert re.match(r"HTTP/1\.[01] 4\d\d ", head), head
+            for name, value in HEADERS.items():
+                assert f"\r\n{name}: {value}\r\n".lower() in (head + "\r\n").lower(), (name, head)
+            assert b"Traceback" not in reply and str(tmp_path).encode() not in reply
+        assert _get(port).startswith(b"HTTP/1.1 200")
+    finally:
+        guard.cancel()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    err = process.stderr.read().decode("utf-8", "replace")
+    assert "Traceback" not in err and err.count("\n") < 40, err[-3000:]
+    assert process.returncode == 0
