@@ -73,6 +73,46 @@ async def test_one_client_guessing_seat_codes_locks_out_no_one_else(open_room, a
     assert guesser.status == 429
 
 
+async def test_a_restart_lifts_no_wait_and_revives_no_ended_seat(open_room, appendix2, clients, tmp_path):
+    """Wrong tries by client, joins by client and the seats the trainer signed out are in the room's index:
+    stopping and starting the room does not give a guesser a fresh minute, and a browser whose seat was
+    signed out is still told so, its old cookie opening nothing."""
+    folder = tmp_path / "room"
+    server, room = await open_room(appendix2, folder, passphrase="blue heron", limits=Limits(joins=2))
+    guesser = from_client(open_room.person(server), "10.0.0.66")
+    for _ in range(22):
+        await guesser.get("/")
+        await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+    assert guesser.status == 429
+    ann = from_client(open_room.person(server), "10.0.0.7")
+    await ann.join("Ann", passphrase="blue heron")
+    await ann.answer("yes")
+    await from_client(open_room.person(server), "10.0.0.7").join("Ann's tablet", passphrase="blue heron")
+    ann_seat = next(name for name, seat in room.seats.items() if seat.name == "Ann")
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    await trainer.post(f"/trainer/{room.trainer_token}/seat", {"seat": ann_seat, "action": "sign-out"})
+    cookies = ann.http.cookie_jar.filter_cookies(server.make_url("/"))
+    await server.close()
+    room.close()
+
+    again, room = await open_room(appendix2, folder, passphrase="blue heron", limits=Limits(joins=2))
+    guesser = from_client(open_room.person(again), "10.0.0.66")
+    await guesser.get("/")
+    await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+    assert guesser.status == 429  # still waiting out the minute it started before the restart
+    later = from_client(open_room.person(again), "10.0.0.7")
+    await later.join("Ann's third", passphrase="blue heron")
+    assert later.status == 429  # the two joins from that address still count
+    back = open_room.person(again)
+    back.http.cookie_jar.update_cookies({key: morsel.value for key, morsel in cookies.items()}, again.make_url("/"))
+    await back.get("/question")
+    assert back.path == "/" and "signed your seat out" in back.text
+    other = from_client(open_room.person(again), "10.0.0.8")
+    await other.join("Bo", passphrase="blue heron")
+    assert other.path.startswith("/question/")
+
+
 async def test_wrong_passphrases_with_one_seat_code_pause_that_code_alone(open_room, appendix2, clients):
     server, room = await open_room(appendix2, passphrase="blue heron", limits=Limits(code_tries=3))
     ann, bo = from_client(open_room.person(server), "10.0.0.1"), from_client(open_room.person(server), "10.0.0.2")
