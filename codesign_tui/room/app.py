@@ -33,6 +33,7 @@ SEAT_DAYS = 14
 ROOM: web.AppKey[Room] = web.AppKey("room", Room)
 PAGES: web.AppKey[Environment] = web.AppKey("pages", Environment)
 ADDRESS: web.AppKey[str] = web.AppKey("address", str)
+PROXIED: web.AppKey[bool] = web.AppKey("proxied", bool)
 FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
                                                            "wordprocessingml.document"),
            "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
@@ -40,11 +41,13 @@ LIVE_SECONDS = 5
 LONGEST_URL = 2000  # characters: the room's own addresses are far shorter
 
 
-def make_app(room: Room, address: str = "") -> web.Application:
-    """The room's web application; `address` is where participants open it, shown on the trainer's page."""
+def make_app(room: Room, address: str = "", proxied: bool = False) -> web.Application:
+    """The room's web application; `address` is where participants open it, shown on the trainer's page;
+    `proxied`: reached through a reverse proxy that says who is asking in X-Forwarded-For (--trust-proxy)."""
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
     app[ADDRESS] = address
+    app[PROXIED] = proxied
     # read once a process: the pages do not change while the room runs
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, auto_reload=False)
@@ -279,6 +282,14 @@ async def home(request: web.Request) -> web.Response:
 
 
 def client(request: web.Request) -> str:
+    """Who is asking, for the limits counted by client: the connection's address, or behind a reverse proxy
+    the room was told to trust (--trust-proxy), the last address in X-Forwarded-For, the one that proxy added
+    (the ones before it are whatever the client sent, so a guesser could name anyone there)."""
+    if request.app[PROXIED]:
+        forwarded = request.headers.getall("X-Forwarded-For", [])
+        last = forwarded[-1].split(",")[-1].strip() if forwarded else ""
+        if last:
+            return client_of(last)
     return client_of(request.remote)
 
 

@@ -191,13 +191,15 @@ def request_handler(server: Any, loop: asyncio.AbstractEventLoop, **options: Any
 
 
 async def open_door(app: Any, host: str, port: int, header_seconds: float, connections: int = 0,
-                    handle_signals: bool = False) -> tuple[Any, asyncio.AbstractServer, Door]:
-    """The room listening behind its door: aiohttp's runner, the listening server and the door."""
+                    handle_signals: bool = False, proxied: bool = False) -> tuple[Any, asyncio.AbstractServer, Door]:
+    """The room listening behind its door: aiohttp's runner, the listening server and the door. `proxied`:
+    every connection comes from the reverse proxy, which may hold all of them (no cap by client)."""
     from aiohttp import web
 
     from ..portable import open_file_limit
 
-    door = Door(connections or connection_cap(open_file_limit()))
+    cap = connections or connection_cap(open_file_limit())
+    door = Door(cap, per_client=cap if proxied else 0)
     # the keep-alive timeout also closes a connection that has not sent a whole request's headers in time
     # and a body left unread after the reply is read for two seconds at most (aiohttp's default is ten)
     # and an address up to 16 KB reaches the room, which answers a long one with its own page and headers
@@ -218,7 +220,8 @@ async def open_door(app: Any, host: str, port: int, header_seconds: float, conne
     return runner, server, door
 
 
-def serve(app: Any, host: str, port: int, header_seconds: float, connections: int = 0) -> None:
+def serve(app: Any, host: str, port: int, header_seconds: float, connections: int = 0,
+          proxied: bool = False) -> None:
     """Run the room's web application until Ctrl+C (or SIGTERM), behind the door. OSError when it cannot
     listen there."""
     from aiohttp import web
@@ -232,7 +235,7 @@ def serve(app: Any, host: str, port: int, header_seconds: float, connections: in
     opened = None
     try:
         opened = loop.run_until_complete(open_door(app, host, port, header_seconds, connections,
-                                                   handle_signals=True))
+                                                   handle_signals=True, proxied=proxied))
         loop.run_forever()
     except (web.GracefulExit, KeyboardInterrupt):
         pass

@@ -113,6 +113,56 @@ async def test_a_restart_lifts_no_wait_and_revives_no_ended_seat(open_room, appe
     assert other.path.startswith("/question/")
 
 
+@pytest.mark.parametrize("proxied", [True, False])
+async def test_behind_a_trusted_proxy_clients_are_counted_by_the_address_it_adds(appendix2, tmp_path, proxied):
+    """--trust-proxy: every request comes from the proxy's address, so the limits count clients by the last
+    address in X-Forwarded-For, the one the proxy added. Without it the header is not believed (a guesser
+    could name a fresh address at every try), so everyone behind one address is one client."""
+    from test_room import Person
+
+    room = Room(appendix2, tmp_path / "room", passphrase="blue heron")
+    server = TestServer(make_app(room, proxied=proxied))
+    await server.start_server()
+    people: list[Person] = []
+    try:
+        def behind_the_proxy(*addresses: str) -> Person:
+            people.append(Person(server))
+            people[-1].http.headers["X-Forwarded-For"] = ", ".join(addresses)
+            return people[-1]
+
+        guesser = behind_the_proxy("10.0.0.66")
+        for number in range(22):
+            if number % 2:  # naming another address before the proxy's own changes nothing
+                guesser.http.headers["X-Forwarded-For"] = f"192.0.2.{number}, 10.0.0.66"
+            await guesser.get("/")
+            await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+        assert guesser.status == 429
+        ann = behind_the_proxy("10.0.0.7")
+        await ann.join("Ann", passphrase="blue heron")
+        if proxied:
+            assert ann.status == 200 and ann.path.startswith("/question/")
+        else:  # everyone arrives from 127.0.0.1 here: one client, waiting
+            assert ann.status == 429
+    finally:
+        for person in people:
+            await person.http.close()
+        await server.close()
+        room.close()
+
+
+async def test_behind_a_trusted_proxy_the_door_holds_the_proxys_connections_up_to_the_whole_cap(appendix2, tmp_path):
+    from codesign_tui.room.door import open_door
+
+    room = Room(appendix2, tmp_path / "room")
+    for proxied, per_client in ((True, 40), (False, 10)):
+        runner, server, door = await open_door(make_app(room, proxied=proxied), "127.0.0.1", 0, 5, 40,
+                                               proxied=proxied)
+        server.close()
+        await runner.cleanup()
+        assert (door.cap, door.per_client) == (40, per_client)
+    room.close()
+
+
 async def test_wrong_passphrases_with_one_seat_code_pause_that_code_alone(open_room, appendix2, clients):
     server, room = await open_room(appendix2, passphrase="blue heron", limits=Limits(code_tries=3))
     ann, bo = from_client(open_room.person(server), "10.0.0.1"), from_client(open_room.person(server), "10.0.0.2")
