@@ -16,6 +16,7 @@ from codesign_tui.sessions import SessionStore
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.widgets.turns import AnswerTurn, Transcript, answer_label
+from codesign_tui.tui.widgets.text_box import FieldBox
 
 from test_tui import _flow, current, press
 
@@ -228,7 +229,7 @@ async def test_a_saved_draft_holding_osc_sequences_is_shown_visibly_and_saved_cl
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
-            boxes = list(screen.query(Input))
+            boxes = [*screen.query(Input), *screen.query(FieldBox)]
             values = " ".join(box.value for box in boxes)
             assert "^[]0;PWN0^[\\" in values or "^[]2;PWN2^G" in values, (name, values)
             for box in boxes:
@@ -254,7 +255,7 @@ async def test_typed_and_pasted_escapes_are_text_in_the_reply_box_and_the_regist
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "interests"
-        field = app.screen.query_one("#field-name", Input)
+        field = app.screen.query_one("#field-name", FieldBox)
         field.focus()
         await pilot.pause()
         field.post_message(Paste(f"A{TITLE2}{CLIPBOARD} tail"))

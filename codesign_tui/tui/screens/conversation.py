@@ -378,8 +378,7 @@ class ConversationScreen(Screen):
         if widgets:
             await area.mount_all(widgets)
         if isinstance(focus, RecordForm):
-            inputs = focus.query(Input)
-            focus = inputs.first() if inputs else focus
+            focus = focus.first_box() or focus
         if typed:  # a reply typed to this choice and not sent (or typed ahead) comes back, in the reply box
             composer.value = typed
             focus = composer
