@@ -159,3 +159,30 @@ async def test_at_80x24_a_long_interest_wraps_in_its_box_and_is_read_whole():
             box.region.bottom <= form.query_one("#record-fields").region.bottom  # the whole box in view
         await press(pilot, "ctrl+q")
     assert saved_drafts()["interests"]["entry"]["description"] == typed
+
+
+async def test_f2_never_squeezes_the_conversation_on_a_narrow_screen():
+    """From a trial: F2 at 80x24 was reported to squeeze the conversation until little but the side panel's
+    ladder showed. Not seen at 80x24 itself (the conversation keeps 44 columns there), but on any narrower
+    window the panel kept its 34 columns: at 45 the conversation was 3 columns wide. F2 now shows the panel
+    only where both fit, says so where they do not, and a panel shown folds away when the window narrows."""
+    from codesign_tui.tui.widgets.side_panel import SidePanel
+
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        panel, main = screen.query_one(SidePanel), screen.query_one("#main")
+        assert panel.region.width == 0
+        await press(pilot, "f2")
+        assert panel.region.width >= 34 and main.region.width >= 44
+        for width in (60, 45):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            assert panel.region.width == 0 and main.region.width == width, width
+        await press(pilot, "f2")
+        assert panel.region.width == 0 and main.region.width == 45
+        assert any("needs a window 78 columns wide" in n.message for n in app._notifications)
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert panel.region.width > 0  # a wide window shows it, as it always has
