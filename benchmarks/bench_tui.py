@@ -34,8 +34,17 @@ nothing about speed. Exit code 0, or 1 when a correctness check fails (a home sc
 answers do not complete the session with every answer "yes", the conversation stalls or meets a kind of
 question it cannot answer).
 
+4. (--resize only) Resizing with a long answer on screen: an engagement-plan session resumed with a 1 MB answer
+   to its first text question (in the transcript), and again with the same 1 MB as that question's unsent
+   draft (in the reply box), each against the same session with a 100-character answer: 40 resizes
+   alternating 80x24 and 140x44 through Pilot, a pause after each. CPU per resize and its ratio, RSS once
+   the screen is up and after the resizes, and peak RSS. Target (the answer in the transcript): within 1.5x of
+   the short answer; RSS after the resizes no more than 10 MB above where it started. (A 1 MB answer was wrapped in full at every
+   resize: 3.8 s of CPU each, 33x, before the transcript showed at most its first 2,000 characters.)
+
 Run from the repository root:  .venv/bin/python benchmarks/bench_tui.py
   --start     only the start-up in a real terminal (the script and the command against the bare app)
+  --resize    only resizing with a 1 MB answer against a short one (a few minutes)
   --profile   afterwards, run the codesign side once more under cProfile (start-up; the 50 answers) and
               under tracemalloc (the engagement-plan conversation, and the bare app), and print where the
               time and memory go (adds a few minutes)
@@ -313,6 +322,45 @@ async def drive():
 report(asyncio.run(drive()))
 """ % SIZE
 
+RESIZE = PRELUDE + """
+import asyncio
+import yaml
+from pathlib import Path
+from codesign_tui.sessions import SessionStore
+from codesign_tui.tui.app import make_app
+length, where, resizes = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+text = ("Our neighbourhood mental health support, redesigned with the people who use it. " * (length // 80 + 1))[:length]
+folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+folder.mkdir(parents=True, exist_ok=True)
+given = {"answers": {"work_summary": text}, "session": {}} if where == "answer" else \
+    {"answers": {}, "session": {"drafts": {"work_summary": text}}}
+(folder / "long.session.yaml").write_text(yaml.safe_dump({"flow": "engagement-plan", **given}), encoding="utf-8")
+app = make_app(resume="long", store=SessionStore(folder))
+
+async def drive():
+    out = {"cpu": []}
+    async with app.run_test(size=(%d, %d)) as pilot:
+        await pilot.pause()
+        out["screen"] = type(app.screen).__name__
+        session = app.screen.session
+        out["current"] = session.current.id if session.current else None
+        out["kept"] = len(session.answers.get("work_summary", "")) if where == "answer" else \
+            len(app.screen.query_one("#composer").value)
+        out["rss_first_screen_kb"] = rss_now_kb()
+        for number in range(resizes):
+            cpu = time.process_time()
+            await pilot.resize_terminal(*((80, 24) if number %% 2 else (140, 44)))
+            await pilot.pause()
+            out["cpu"].append(time.process_time() - cpu)
+        out["rss_after_kb"] = rss_now_kb()
+    return out
+
+report(asyncio.run(drive()))
+""" % SIZE
+RESIZES = 40
+LONG_ANSWER = 1_000_000
+RESIZE_TARGET = 1.5
+
 
 # The same two start-ups in a real terminal: Textual's own driver, its size read from the pseudo-terminal.
 # They stay open (an app that exits at once may never write its frame); the parent, having seen the last
@@ -418,7 +466,7 @@ class Child:
         for name, text in (("start_codesign", START_CODESIGN), ("start_bare", START_BARE),
                            ("answer_codesign", ANSWER_CODESIGN), ("bare_presses", BARE_PRESSES),
                            ("engagement", ENGAGEMENT), ("pty_codesign", PTY_CODESIGN),
-                           ("pty_bare", PTY_BARE)):
+                           ("pty_bare", PTY_BARE), ("resize", RESIZE)):
             path = folder / f"{name}.py"
             path.write_text(text, encoding="utf-8")
             self.scripts[name] = path
@@ -663,6 +711,42 @@ def memory_figures(reports: list[dict]) -> dict:
             "detached_kinds": reports[-1]["widgets_detached"]}
 
 
+def measure_resizes(child: Child, failures: list[str]) -> bool:
+    """Resizing with a 1 MB answer on screen, and with it in the reply box, against a short one; True when
+    within the targets."""
+    began = time.perf_counter()
+    child.run("resize", "100", "answer", "2")  # warm: bytecode and page cache
+    print(f"\n4. Resizing, {RESIZES} times between 80x24 and 140x44 (CPU ms per resize, median; RSS in MB)")
+    header = f"{'':34}{'1 MB':>10}{'100 ch':>10}{'ratio':>8}{'RSS first':>11}{'after':>8}{'peak':>8}"
+    print(header)
+    print("-" * len(header))
+    met = True
+    for where, label in (("answer", "a 1 MB answer in the transcript"), ("draft", "1 MB typed in the reply box")):
+        figures = {}
+        for length in (LONG_ANSWER, 100):
+            report, _, _ = child.run("resize", str(length), where, str(RESIZES), timeout=3600)
+            if report.get("screen") != "ConversationScreen" or report.get("current") is None or \
+                    report.get("kept") != length:
+                failures.append(f"resize, {label}: the session did not resume with all {length:,} characters"
+                                f" ({report.get('screen')}, at {report.get('current')}, {report.get('kept')} kept)")
+            figures[length] = report
+        long, short = figures[LONG_ANSWER], figures[100]
+        ratio = med(long["cpu"]) / med(short["cpu"])
+        first, after = long["rss_first_screen_kb"] / 1024, long["rss_after_kb"] / 1024
+        print(f"{label:34}{med(long['cpu']) * 1e3:>10.1f}{med(short['cpu']) * 1e3:>10.1f}{ratio:>7.2f}x"
+              f"{first:>11.1f}{after:>8.1f}{long['maxrss_kb'] / 1024:>8.1f}")
+        if where == "answer":
+            print(f"  CPU per resize <= {RESIZE_TARGET}x the short answer: {verdict(ratio, RESIZE_TARGET)};"
+                  f" RSS grew {after - first:.1f} MB over the resizes (target <= 10)")
+            met = met and ratio <= RESIZE_TARGET and after - first <= 10
+        else:
+            print(f"  (no target: Textual's one-line Input measures its whole value at each draw, a constant"
+                  f" {(med(long['cpu']) - med(short['cpu'])) * 1e3:.0f} ms a resize here; RSS grew"
+                  f" {after - first:.1f} MB)")
+    print(f"  ({time.perf_counter() - began:.0f} s)")
+    return met
+
+
 # -- optional profiles --------------------------------------------------------------------------------
 
 def profile(child: Child, flow_path: Path) -> None:
@@ -737,6 +821,15 @@ def main() -> int:
                 return 1
             print_terminal(terminal)
             return 0
+        if "--resize" in sys.argv[1:]:
+            try:
+                measure_resizes(child, failures)
+            except ChildFailed as error:
+                print(f"a child process failed:\n{error}", file=sys.stderr)
+                return 1
+            for failure in failures:
+                print(f"correctness check FAILED: {failure}")
+            return 1 if failures else 0
         try:
             warm_up(child, flow_path)
             start = measure_start(child, failures)

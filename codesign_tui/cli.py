@@ -179,6 +179,10 @@ def _parser() -> argparse.ArgumentParser:
     room.add_argument("--seats-per-address", type=int, default=5, metavar="N",
                       help="seats one network address may take in ten minutes (default 5); raise it when the"
                            " whole room reaches this machine from one address, through a proxy or one router")
+    room.add_argument("--trust-proxy", action="store_true",
+                      help="the room is reached only through a reverse proxy that adds the client's address to"
+                           " X-Forwarded-For: count wrong tries and seats by that address (never set it without"
+                           " such a proxy: anyone could then name any address)")
     room.set_defaults(run=_room)
 
     flow_map = commands.add_parser("map", help="the whole flow as one picture: its questions, branches and how"
@@ -1217,7 +1221,8 @@ def _room(options: argparse.Namespace) -> int:
               + (f" {len(room.seats)} participant{'s' if len(room.seats) != 1 else ''} carried on from before."
                  if room.seats else "") + "\nPress Ctrl+C to close the room; the answers stay in the folder.",
               flush=True)  # what the trainer needs goes to stdout; warnings and errors to stderr
-        serve(make_app(room, address), host, options.port, room.limits.header_seconds, room.limits.connections)
+        serve(make_app(room, address, proxied=options.trust_proxy), host, options.port, room.limits.header_seconds,
+              room.limits.connections, proxied=options.trust_proxy)
     except OSError as error:
         return _error(f"cannot listen on {host}:{options.port}: {error.strerror or error}")
     except KeyboardInterrupt:

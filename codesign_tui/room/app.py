@@ -22,7 +22,7 @@ from ..flow.model import Question
 from ..flow.shown import entry_lines
 from ..flow.voices import VOICE_MOST, one_line
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, typed
-from .door import NOTICES
+from .door import HEADERS, NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
 
 HERE = Path(__file__).parent
@@ -32,23 +32,21 @@ SEAT_DAYS = 14
 ROOM: web.AppKey[Room] = web.AppKey("room", Room)
 PAGES: web.AppKey[Environment] = web.AppKey("pages", Environment)
 ADDRESS: web.AppKey[str] = web.AppKey("address", str)
+PROXIED: web.AppKey[bool] = web.AppKey("proxied", bool)
 FORMATS = {"md": ("Markdown", "text/markdown"), "docx": ("Word", "application/vnd.openxmlformats-officedocument."
                                                            "wordprocessingml.document"),
            "html": ("web page", "text/html"), "json": ("JSON", "application/json")}
-# nothing from other sites; the one script only refreshes the live parts of a page
-POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self';"
-          " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-           "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
 LIVE_SECONDS = 5
 LONGEST_URL = 2000  # characters: the room's own addresses are far shorter
 
 
-def make_app(room: Room, address: str = "") -> web.Application:
-    """The room's web application; `address` is where participants open it, shown on the trainer's page."""
+def make_app(room: Room, address: str = "", proxied: bool = False) -> web.Application:
+    """The room's web application; `address` is where participants open it, shown on the trainer's page;
+    `proxied`: reached through a reverse proxy that says who is asking in X-Forwarded-For (--trust-proxy)."""
     app = web.Application(client_max_size=room.limits.request_bytes, middlewares=[guard])
     app[ROOM] = room
     app[ADDRESS] = address
+    app[PROXIED] = proxied
     # read once a process: the pages do not change while the room runs
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, auto_reload=False)
@@ -87,6 +85,7 @@ async def _close(room: Room) -> None:
 async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every response carries the security headers, an error included; every form needs its token, stays
     within limits and arrives in time; nothing a client sends ends in a traceback."""
+    unsaved: list[Seat] = []
     try:
         if len(request.raw_path) > LONGEST_URL:
             raise web.HTTPRequestURITooLong(reason="That address is too long",
@@ -97,7 +96,8 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
             response = await handler(request)
         finally:
             if request.method == "POST":  # every change is in its file before the reply says it is
-                await request.app[ROOM].settle()
+                unsaved = await request.app[ROOM].settle()
+        response = await _saved_or_said(request, unsaved) or response
     except web.HTTPRequestEntityTooLarge:
         response = problem(request, 413, "Too much was sent", "That was more than one page of answers can hold."
                            " Shorten your answer and try again.")
@@ -107,7 +107,10 @@ async def guard(request: web.Request, handler: Any) -> web.StreamResponse:
             if error.status == 408:  # what is still trickling in is not waited for
                 response.force_close()
         else:
-            raise
+            said = await _saved_or_said(request, unsaved)
+            if said is None:
+                raise
+            response = said
     except (asyncio.CancelledError, ConnectionError):
         raise
     except Exception as error:  # a mistake of ours: the person sees a page, the terminal one short line
@@ -140,6 +143,34 @@ async def _check_form(request: web.Request) -> None:
     if not isinstance(sent, str) or not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
         raise web.HTTPForbidden(reason="This form has expired",
                                 text="Go back to the start of the room and try again. Your answers so far are kept.")
+
+
+async def _saved_or_said(request: web.Request, unsaved: list[Seat]) -> web.Response | None:
+    """When the answer a participant just sent could not be written (the disk is full): in place of the next
+    question, an error page (507) that says so and holds what they sent, so that nothing typed is lost. The
+    room keeps the answer and writes it again with the next change. A join keeps its own page: it carries the
+    new seat's cookie, and the seat's first page says the save failed."""
+    seat = seat_of(request)
+    if seat is None or seat not in unsaved or not request.path.startswith("/question"):
+        return None
+    seat.notes = [note for note in seat.notes if note[0] != "error"]  # this page says it
+    form = await request.post()
+    question = seat.conversation.shown(str(form.get("question") or request.match_info.get("id") or ""))
+    sent = what_was_sent(question, form, request.app[ROOM].limits) if question is not None else []
+    return page(request, "unsaved.html", "Your answer could not be saved", status=507, sent=sent,
+                number=seat.conversation.number(question) if question is not None else None, carry_on=where(seat))
+
+
+def what_was_sent(question: Question, form: Any, limits: Any) -> list[tuple[str, str]]:
+    """A question's form as the person filled it, in words: (what it asked, what they gave)."""
+    if question.kind == "record":
+        return [(spec.prompt, value) for spec in question.fields
+                if (value := entry_typed(question, form, limits).get(spec.id))]
+    given = typed(question, form, limits)
+    values = given if isinstance(given, list) else [given]
+    labels = [option.label if (option := question.option(v)) is not None else v for v in values] \
+        if question.options else values
+    return [(question.prompt, "; ".join(label for label in labels if label))] if any(labels) else []
 
 
 def problem(request: web.Request, status: int, heading: str, text: str) -> web.Response:
@@ -236,6 +267,14 @@ async def home(request: web.Request) -> web.Response:
 
 
 def client(request: web.Request) -> str:
+    """Who is asking, for the limits counted by client: the connection's address, or behind a reverse proxy
+    the room was told to trust (--trust-proxy), the last address in X-Forwarded-For, the one that proxy added
+    (the ones before it are whatever the client sent, so a guesser could name anyone there)."""
+    if request.app[PROXIED]:
+        forwarded = request.headers.getall("X-Forwarded-For", [])
+        last = forwarded[-1].split(",")[-1].strip() if forwarded else ""
+        if last:
+            return client_of(last)
     return client_of(request.remote)
 
 

@@ -12,9 +12,19 @@ import asyncio
 import logging
 import sys
 import time
+from functools import partial
 from typing import Any, Callable, TextIO
 
 from ..flow.visible import visible
+
+# nothing from other sites; the one script only refreshes the live parts of a page
+POLICY = ("default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self';"
+          " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# on every response, an error included: the room's own pages (app.py's middleware) and what the web server
+# answers itself before a request reaches the room (RoomRequestHandler)
+HEADERS = {"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+           "X-Frame-Options": "DENY", "Cache-Control": "no-store"}
+UNREADABLE = "The room could not read that request: it was too long or not a web request. Check the address.\n"
 
 # files the room needs besides its connections: its listening socket, the session files it writes, the
 # lock, the templates and Python's own
@@ -159,32 +169,59 @@ class Counted(asyncio.Protocol):
             self.inner.resume_writing()
 
 
+def request_handler(server: Any, loop: asyncio.AbstractEventLoop, **options: Any) -> Any:
+    """aiohttp's handler of one connection, answering a request it cannot read (a request line over
+    `max_line_size`, a header too large, too many headers, bytes that are not HTTP) in the room's words and with
+    its headers. aiohttp answers those itself, before the application and its middleware see anything, with
+    a bare 400 (`RequestHandler.handle_error`); the application's `on_response_prepare` is not sent for them
+    either. Its failures are logged as before (one line a kind a second, see NoticeHandler)."""
+    from aiohttp import web
+
+    class RoomRequestHandler(web.RequestHandler):
+        def handle_error(self, request: Any, status: int = 500, exc: BaseException | None = None,
+                         message: str | None = None) -> web.StreamResponse:
+            response = super().handle_error(request, status, exc, message)  # logs it; may raise ConnectionError
+            answer = web.Response(status=response.status, text=UNREADABLE if status < 500 else
+                                  "Something went wrong in the room. Try again; if it happens again, tell the"
+                                  " trainer.\n", content_type="text/plain", headers=HEADERS)
+            answer.force_close()
+            return answer
+
+    return RoomRequestHandler(server, loop=loop, **options)
+
+
 async def open_door(app: Any, host: str, port: int, header_seconds: float, connections: int = 0,
-                    handle_signals: bool = False) -> tuple[Any, asyncio.AbstractServer, Door]:
-    """The room listening behind its door: aiohttp's runner, the listening server and the door."""
+                    handle_signals: bool = False, proxied: bool = False) -> tuple[Any, asyncio.AbstractServer, Door]:
+    """The room listening behind its door: aiohttp's runner, the listening server and the door. `proxied`:
+    every connection comes from the reverse proxy, which may hold all of them (no cap by client)."""
     from aiohttp import web
 
     from ..portable import open_file_limit
 
-    door = Door(connections or connection_cap(open_file_limit()))
+    cap = connections or connection_cap(open_file_limit())
+    door = Door(cap, per_client=cap if proxied else 0)
     # the keep-alive timeout also closes a connection that has not sent a whole request's headers in time
     # and a body left unread after the reply is read for two seconds at most (aiohttp's default is ten)
     # and an address up to 16 KB reaches the room, which answers a long one with its own page and headers
-    runner = web.AppRunner(app, handle_signals=handle_signals, access_log=None, keepalive_timeout=header_seconds,
-                           lingering_time=LINGER, max_line_size=16 * 1024)
+    options: dict[str, Any] = {"access_log": None, "keepalive_timeout": header_seconds,
+                               "lingering_time": LINGER, "max_line_size": 16 * 1024}
+    runner = web.AppRunner(app, handle_signals=handle_signals, **options)
     await runner.setup()
-    handler = runner.server  # made by setup()
-    assert handler is not None, "aiohttp's runner made no server"
+    manager = runner.server  # made by setup(): it keeps the connections that its handlers report
+    assert manager is not None, "aiohttp's runner made no server"
+    loop = asyncio.get_running_loop()
+    # each connection's handler made as aiohttp's server makes it (Server.__call__), with the same options
+    handler = partial(request_handler, manager, loop, **options)
     try:
-        server = await asyncio.get_running_loop().create_server(door.protocol(handler), host, port,
-                                                                reuse_address=True, backlog=128)
+        server = await loop.create_server(door.protocol(handler), host, port, reuse_address=True, backlog=128)
     except BaseException:
         await runner.cleanup()
         raise
     return runner, server, door
 
 
-def serve(app: Any, host: str, port: int, header_seconds: float, connections: int = 0) -> None:
+def serve(app: Any, host: str, port: int, header_seconds: float, connections: int = 0,
+          proxied: bool = False) -> None:
     """Run the room's web application until Ctrl+C (or SIGTERM), behind the door. OSError when it cannot
     listen there."""
     from aiohttp import web
@@ -198,7 +235,7 @@ def serve(app: Any, host: str, port: int, header_seconds: float, connections: in
     opened = None
     try:
         opened = loop.run_until_complete(open_door(app, host, port, header_seconds, connections,
-                                                   handle_signals=True))
+                                                   handle_signals=True, proxied=proxied))
         loop.run_forever()
     except (web.GracefulExit, KeyboardInterrupt):
         pass

@@ -14,7 +14,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..files import ExportError, own_folder
 from ..flow.conversation import Conversation, checked_notes, recommendation_notes
@@ -54,6 +54,7 @@ class Limits:
 
 
 WINDOW = 60  # seconds over which wrong tries are counted
+SIGNED_OUT_KEPT = 2000  # secrets the trainer ended, kept in the index to say so to their browsers
 JOIN_WINDOW = 600  # seconds over which a client's joins are counted
 CLIENTS = 10_000  # addresses remembered at once: counting never grows without bound
 
@@ -74,6 +75,24 @@ class Counts:
         else:
             self.times.pop(key, None)
         return len(kept)
+
+    def kept(self, now: float) -> dict[str, list[float]]:
+        """What is still counted, for the room's index: each time as seconds since the epoch (`now`, the
+        wall clock, is when this clock reads its own now), so that a restart carries the count on."""
+        here = self.clock()
+        return {key: [round(now - (here - when), 3) for when in times if here - when < self.window]
+                for key, times in self.times.items() if times and here - times[-1] < self.window}
+
+    def bring_back(self, kept: Any, now: float) -> None:
+        """Counts as `kept` wrote them, read from an index that may be damaged: what does not fit is left out."""
+        if not isinstance(kept, dict):
+            return
+        here = self.clock()
+        for key, times in list(kept.items())[:CLIENTS]:
+            if isinstance(key, str) and isinstance(times, list):
+                ago = [now - t for t in times[:100] if isinstance(t, (int, float)) and 0 <= now - t < self.window]
+                if ago:
+                    self.times[key[:64]] = sorted(here - a for a in ago)
 
     def add(self, key: str) -> None:
         if len(self.times) >= CLIENTS:
@@ -317,6 +336,7 @@ class Room:
         self.misses.add(client)
         if code:
             self.code_misses.add(code)
+        self.save_index()  # a restart does not lift a wait
 
     def is_trainer(self, token: str) -> bool:
         return hmac.compare_digest(token.encode("utf-8"), self.trainer_token.encode("utf-8"))
@@ -339,8 +359,18 @@ class Room:
                 "next_seat": self.next_seat, **self._rounds_data(),
                 **({"example": self.example.name} if self.example is not None else {}),
                 **({"panel": [{"seat": m.seat, "voice": m.voice} for m in self.panel]} if self.panel else {}),
-                "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()]}
+                "seats": [{"session": name, "tokens": seat.tokens} for name, seat in self.seats.items()],
+                # wrong tries and joins by client, and the secrets the trainer ended, so that stopping and
+                # starting the room lifts no wait and its pages still say a seat was signed out (wrong tries
+                # by seat code are not kept: the codes themselves are new after a restart)
+                **self._counts_data()}
         return json.dumps(data, indent=1).encode("utf-8")
+
+    def _counts_data(self) -> dict:
+        now = time.time()
+        data: dict[str, Any] = {"wrong_tries": self.misses.kept(now), "joins": self.joins.kept(now),
+                                "signed_out": sorted(self.signed_out)[-SIGNED_OUT_KEPT:]}
+        return {key: value for key, value in data.items() if value}
 
     def _rounds_data(self) -> dict:
         if not self.round:
@@ -356,13 +386,16 @@ class Room:
     def save_index(self) -> None:
         self.store.write(self.folder / INDEX, self.index_data())  # with the room's next write
 
-    async def settle(self) -> None:
+    async def settle(self) -> list[Seat]:
         """Write every change waiting; a participant whose file could not be written is told on their next
         page, and the conversation keeps trying at every answer. The index is tried again at the next
-        change, as a session is, so that a seat outlives a disk that was full for a moment."""
+        change, as a session is, so that a seat outlives a disk that was full for a moment. The seats whose
+        answers could not be written."""
+        unsaved: list[Seat] = []
         for path, error in await self.store.flush_async():
             seat = self.seats.get(path.name.removesuffix(SUFFIX))
             if seat is not None and path.name.endswith(SUFFIX):
+                unsaved.append(seat)
                 seat.conversation.save_failed(str(error))
                 # the participant is told what to do; the folder's name is for the trainer's terminal alone
                 seat.notes.append(("error", "Your answers could not be saved just now: tell the trainer."
@@ -370,6 +403,7 @@ class Room:
             elif path.name == INDEX:
                 self.save_index()
             print(f"codesign room: {error}", file=sys.stderr)
+        return unsaved
 
     def _load(self) -> None:
         """Carry on a room that was stopped: the same trainer address, the same seats, every answer. The
@@ -413,6 +447,12 @@ class Room:
             from .panel import members_from
 
             self.panel = members_from(data["panel"])
+        now = time.time()
+        self.misses.bring_back(data.get("wrong_tries"), now)
+        self.joins.bring_back(data.get("joins"), now)
+        ended = data.get("signed_out")
+        if isinstance(ended, list):
+            self.signed_out.update(d for d in ended[:SIGNED_OUT_KEPT] if isinstance(d, str) and len(d) == 64)
         next_seat = data.get("next_seat")
         self.next_seat = next_seat if isinstance(next_seat, int) and 0 < next_seat < 1_000_000 else 1
         for item in data.get("seats") or []:

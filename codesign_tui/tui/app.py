@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
+from textual.driver import Driver
 from textual.binding import Binding
 from textual.theme import Theme
 
@@ -85,6 +86,17 @@ class CodesignApp(App):
         self.exported: list[Path] = []
         self.plan_folders: dict[str, Path] = {}  # the folder each session last saved its plan to
         self.exported_answers: dict | None = None  # the answers as they were when a plan was last saved
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; for a POSIX terminal, one that takes a paste whole as text (an
+        ESC in a paste reached the app as keys, see tui/terminal.py). A driver named in TEXTUAL_DRIVER (the
+        browser tabs of `codesign serve`) is used as it is."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from .terminal import WholePastesDriver
+
+            return WholePastesDriver
+        return driver
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)

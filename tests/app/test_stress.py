@@ -16,6 +16,7 @@ from codesign_tui.sessions import SessionStore
 from codesign_tui.tui.app import make_app
 from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.widgets.turns import AnswerTurn, Transcript, answer_label
+from codesign_tui.tui.widgets.text_box import FieldBox
 
 from test_tui import _flow, current, press
 
@@ -228,7 +229,7 @@ async def test_a_saved_draft_holding_osc_sequences_is_shown_visibly_and_saved_cl
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
             screen = app.screen
-            boxes = list(screen.query(Input))
+            boxes = [*screen.query(Input), *screen.query(FieldBox)]
             values = " ".join(box.value for box in boxes)
             assert "^[]0;PWN0^[\\" in values or "^[]2;PWN2^G" in values, (name, values)
             for box in boxes:
@@ -254,7 +255,7 @@ async def test_typed_and_pasted_escapes_are_text_in_the_reply_box_and_the_regist
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert current(app) == "interests"
-        field = app.screen.query_one("#field-name", Input)
+        field = app.screen.query_one("#field-name", FieldBox)
         field.focus()
         await pilot.pause()
         field.post_message(Paste(f"A{TITLE2}{CLIPBOARD} tail"))
@@ -299,6 +300,39 @@ async def test_a_paste_of_many_lines_into_a_one_line_box_is_kept_whole_and_said(
         app.screen.query_one("#quick-replies").post_message(Paste("not\nsure"))
         await pilot.pause()
         assert composer.value == "not sure" and current(app) == "space_to_shape"
+
+
+async def test_a_one_megabyte_answer_shows_its_start_in_the_transcript_and_is_kept_whole():
+    """From an attack: a 1 MB answer was wrapped again in full at every resize (1.3 to 5.4 s of CPU each;
+    measured in benchmarks/bench_tui.py --resize). The transcript shows its first 2,000 characters at most and
+    says how much more is kept; the answer itself is kept whole and resumes whole."""
+    text = ("Our neighbourhood mental health support, redesigned with the people who use it. " * 12_500).strip()
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert current(app) == "work_summary"
+        app.screen.query_one("#composer", Input).value = text
+        await press(pilot, "enter")
+        assert app.screen.session.answers["work_summary"] == text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        turn = next(t for t in app.screen.query_one(Transcript).answers() if t.question.id == "work_summary")
+        shown = str(turn.visual)
+        assert shown.startswith("Our neighbourhood mental health support") and len(shown) < 2_100
+        assert shown.endswith(f"… and {len(text) - shown.index(' …'):,} more characters, kept whole in your"
+                              " answer and the plan")
+        assert turn.size.height < 40
+    saved, _ = app.store.all()
+    assert [s.given.answers["work_summary"] for s in saved] == [text]
+
+
+def test_an_answer_of_many_short_lines_shows_forty_of_them_and_a_short_one_shows_whole():
+    from codesign_tui.tui.widgets.turns import answer_content
+
+    shown = str(answer_content("\n".join(f"line {n}" for n in range(10_000))))
+    assert shown.count("\n") == 39 and shown.startswith("line 0\nline 1") and "line 40" not in shown
+    assert shown.endswith("more characters, kept whole in your answer and the plan")
+    assert str(answer_content("Partly\x1b]2;x")) == "Partly^[]2;x"
 
 
 @pytest.mark.parametrize("narrow", [False, True])

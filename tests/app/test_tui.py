@@ -16,6 +16,7 @@ from codesign_tui.tui.screens.home import HomeScreen
 from codesign_tui.tui.screens.plan import PlanScreen
 from codesign_tui.tui.screens.review import ReviewScreen
 from codesign_tui.tui.widgets.side_panel import SidePanel
+from codesign_tui.tui.widgets.text_box import FieldBox
 from codesign_tui.tui.widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
@@ -837,15 +838,15 @@ async def test_a_half_filled_register_entry_is_there_after_changing_an_earlier_a
         await press(pilot, "1")
         assert current(app) == "interests"
         form = app.screen.query_one("#record-form")
-        form.query_one("#field-name", Input).value = "Sam Jones"
-        form.query_one("#field-role", Input).value = "Trustee"
+        form.query_one("#field-name", FieldBox).value = "Sam Jones"
+        form.query_one("#field-role", FieldBox).value = "Trustee"
         await press(pilot, "escape", "enter")  # change "interests known"...
         assert current(app) == "interests_known"
         await press(pilot, "enter")  # ...and keep it
         assert current(app) == "interests"
         form = app.screen.query_one("#record-form")
-        assert form.query_one("#field-name", Input).value == "Sam Jones"
-        assert form.query_one("#field-role", Input).value == "Trustee"
+        assert form.query_one("#field-name", FieldBox).value == "Sam Jones"
+        assert form.query_one("#field-role", FieldBox).value == "Trustee"
         assert "interests" not in app.screen.session.answers  # a draft is never an answer
 
 
@@ -1332,7 +1333,7 @@ async def test_done_typed_in_the_date_of_a_register_entry_finishes_the_form():
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_register(pilot)
         # half an entry: done says what it still needs, and how to finish without it
-        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-name", FieldBox).value = "Sam Jones"
         form.query_one("#field-declared_on", Input).focus()
         await pilot.press(*"done", "enter")
         await pilot.pause()
@@ -1381,7 +1382,7 @@ async def test_the_register_form_keeps_the_first_label_in_view_names_done_truly_
         assert await label_in_view()
         done = form.query_one("#record-done")
         assert str(done.label) == "Done: none to record"
-        form.query_one("#field-name", Input).value = "Sam Jones"
+        form.query_one("#field-name", FieldBox).value = "Sam Jones"
         await pilot.pause()
         assert str(done.label) == "Add it and finish"
         await add_interest(pilot, form, role="Trustee", organisation="Example CVS", interest_type="financial",

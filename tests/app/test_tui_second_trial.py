@@ -130,3 +130,59 @@ async def test_going_back_does_not_spell_out_an_abbreviation_a_second_time():
         assert current(app) == "vcse_same_guidance"
         prompt = str(app.screen.query(QuestionTurn).last().query_one(".prompt").render())
         assert "VCSE partners" in prompt and vcse.meaning not in prompt
+
+
+async def test_at_80x24_a_long_interest_wraps_in_its_box_and_is_read_whole():
+    """From a trial: at 80x24 the register's one-line "What is the interest?" box showed only the end of what
+    was typed. The form's text boxes wrap: every word typed is on screen, in a box of several lines kept in
+    view, and the entry added (and the draft kept) is the text as typed, on one line."""
+    from test_stress import BEFORE_THE_REGISTER, drawn, saved_drafts, session_file
+
+    session_file("long-interest", BEFORE_THE_REGISTER, {})
+    typed = ("Her partner chairs the board of Example CVS, which is bidding to deliver the service; she also"
+             " volunteers there on Saturdays")
+    app = make_app(resume="long-interest")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        form = app.screen.query_one("#record-form")
+        for field_id, value in (("name", "Sam Jones"), ("role", "Trustee")):
+            form.query_one(f"#field-{field_id}").value = value
+        form.query_one("#field-interest_type").value = "indirect"
+        box = form.query_one("#field-description")
+        box.focus()
+        await pilot.pause()
+        await press(pilot, *typed)
+        assert box.value == typed and box.size.height >= 2
+        shown = " ".join(drawn(box).split())
+        assert shown == typed  # all of it, wrapped: nothing scrolled out of the box
+        assert box.region.y >= form.query_one("#record-fields").region.y and \
+            box.region.bottom <= form.query_one("#record-fields").region.bottom  # the whole box in view
+        await press(pilot, "ctrl+q")
+    assert saved_drafts()["interests"]["entry"]["description"] == typed
+
+
+async def test_f2_never_squeezes_the_conversation_on_a_narrow_screen():
+    """From a trial: F2 at 80x24 was reported to squeeze the conversation until little but the side panel's
+    ladder showed. Not seen at 80x24 itself (the conversation keeps 44 columns there), but on any narrower
+    window the panel kept its 34 columns: at 45 the conversation was 3 columns wide. F2 now shows the panel
+    only where both fit, says so where they do not, and a panel shown folds away when the window narrows."""
+    from codesign_tui.tui.widgets.side_panel import SidePanel
+
+    app, _ = engagement_before("training_topics")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        panel, main = screen.query_one(SidePanel), screen.query_one("#main")
+        assert panel.region.width == 0
+        await press(pilot, "f2")
+        assert panel.region.width >= 34 and main.region.width >= 44
+        for width in (60, 45):
+            await pilot.resize_terminal(width, 24)
+            await pilot.pause()
+            assert panel.region.width == 0 and main.region.width == width, width
+        await press(pilot, "f2")
+        assert panel.region.width == 0 and main.region.width == 45
+        assert any("needs a window 78 columns wide" in n.message for n in app._notifications)
+        await pilot.resize_terminal(160, 50)
+        await pilot.pause()
+        assert panel.region.width > 0  # a wide window shows it, as it always has

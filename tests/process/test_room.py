@@ -49,6 +49,7 @@ class Person:
         async with self.http.post(self.server.make_url(path), data=data) as response:
             self.status, self.text, self.path = response.status, await response.text(), response.url.path
             self.history = response.history
+            self.headers = response.headers
         return self.text
 
     @property

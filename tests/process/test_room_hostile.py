@@ -73,6 +73,96 @@ async def test_one_client_guessing_seat_codes_locks_out_no_one_else(open_room, a
     assert guesser.status == 429
 
 
+async def test_a_restart_lifts_no_wait_and_revives_no_ended_seat(open_room, appendix2, clients, tmp_path):
+    """Wrong tries by client, joins by client and the seats the trainer signed out are in the room's index:
+    stopping and starting the room does not give a guesser a fresh minute, and a browser whose seat was
+    signed out is still told so, its old cookie opening nothing."""
+    folder = tmp_path / "room"
+    server, room = await open_room(appendix2, folder, passphrase="blue heron", limits=Limits(joins=2))
+    guesser = from_client(open_room.person(server), "10.0.0.66")
+    for _ in range(22):
+        await guesser.get("/")
+        await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+    assert guesser.status == 429
+    ann = from_client(open_room.person(server), "10.0.0.7")
+    await ann.join("Ann", passphrase="blue heron")
+    await ann.answer("yes")
+    await from_client(open_room.person(server), "10.0.0.7").join("Ann's tablet", passphrase="blue heron")
+    ann_seat = next(name for name, seat in room.seats.items() if seat.name == "Ann")
+    trainer = open_room.person(server)
+    await trainer.get(f"/trainer/{room.trainer_token}")
+    await trainer.post(f"/trainer/{room.trainer_token}/seat", {"seat": ann_seat, "action": "sign-out"})
+    cookies = ann.http.cookie_jar.filter_cookies(server.make_url("/"))
+    await server.close()
+    room.close()
+
+    again, room = await open_room(appendix2, folder, passphrase="blue heron", limits=Limits(joins=2))
+    guesser = from_client(open_room.person(again), "10.0.0.66")
+    await guesser.get("/")
+    await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+    assert guesser.status == 429  # still waiting out the minute it started before the restart
+    later = from_client(open_room.person(again), "10.0.0.7")
+    await later.join("Ann's third", passphrase="blue heron")
+    assert later.status == 429  # the two joins from that address still count
+    back = open_room.person(again)
+    back.http.cookie_jar.update_cookies({key: morsel.value for key, morsel in cookies.items()}, again.make_url("/"))
+    await back.get("/question")
+    assert back.path == "/" and "signed your seat out" in back.text
+    other = from_client(open_room.person(again), "10.0.0.8")
+    await other.join("Bo", passphrase="blue heron")
+    assert other.path.startswith("/question/")
+
+
+@pytest.mark.parametrize("proxied", [True, False])
+async def test_behind_a_trusted_proxy_clients_are_counted_by_the_address_it_adds(appendix2, tmp_path, proxied):
+    """--trust-proxy: every request comes from the proxy's address, so the limits count clients by the last
+    address in X-Forwarded-For, the one the proxy added. Without it the header is not believed (a guesser
+    could name a fresh address at every try), so everyone behind one address is one client."""
+    from test_room import Person
+
+    room = Room(appendix2, tmp_path / "room", passphrase="blue heron")
+    server = TestServer(make_app(room, proxied=proxied))
+    await server.start_server()
+    people: list[Person] = []
+    try:
+        def behind_the_proxy(*addresses: str) -> Person:
+            people.append(Person(server))
+            people[-1].http.headers["X-Forwarded-For"] = ", ".join(addresses)
+            return people[-1]
+
+        guesser = behind_the_proxy("10.0.0.66")
+        for number in range(22):
+            if number % 2:  # naming another address before the proxy's own changes nothing
+                guesser.http.headers["X-Forwarded-For"] = f"192.0.2.{number}, 10.0.0.66"
+            await guesser.get("/")
+            await guesser.post("/return", {"code": "AAAAAA", "return_passphrase": "blue heron"})
+        assert guesser.status == 429
+        ann = behind_the_proxy("10.0.0.7")
+        await ann.join("Ann", passphrase="blue heron")
+        if proxied:
+            assert ann.status == 200 and ann.path.startswith("/question/")
+        else:  # everyone arrives from 127.0.0.1 here: one client, waiting
+            assert ann.status == 429
+    finally:
+        for person in people:
+            await person.http.close()
+        await server.close()
+        room.close()
+
+
+async def test_behind_a_trusted_proxy_the_door_holds_the_proxys_connections_up_to_the_whole_cap(appendix2, tmp_path):
+    from codesign_tui.room.door import open_door
+
+    room = Room(appendix2, tmp_path / "room")
+    for proxied, per_client in ((True, 40), (False, 10)):
+        runner, server, door = await open_door(make_app(room, proxied=proxied), "127.0.0.1", 0, 5, 40,
+                                               proxied=proxied)
+        server.close()
+        await runner.cleanup()
+        assert (door.cap, door.per_client) == (40, per_client)
+    room.close()
+
+
 async def test_wrong_passphrases_with_one_seat_code_pause_that_code_alone(open_room, appendix2, clients):
     server, room = await open_room(appendix2, passphrase="blue heron", limits=Limits(code_tries=3))
     ann, bo = from_client(open_room.person(server), "10.0.0.1"), from_client(open_room.person(server), "10.0.0.2")
@@ -288,17 +378,54 @@ async def test_an_index_that_could_not_be_written_is_written_at_the_next_change(
 
 async def test_a_save_that_failed_tells_the_participant_without_the_servers_folder(open_room, appendix2, tmp_path,
                                                                                      monkeypatch):
+    """A full disk as a participant answers: an error page (507) with the security headers, without the server's
+    folder, holding what they sent; the room keeps the answer and writes it once the disk has room again."""
     from codesign_tui.files import ExportError
+    from codesign_tui.room import seats
+
+    real, full = seats.write_atomically, [True]
 
     def disk(path, data, **options):
-        raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+        if full[0]:
+            raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+        return real(path, data, **options)
 
     server, room = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join("Ann")
     monkeypatch.setattr("codesign_tui.sessions.write_atomically", disk)
     await ann.answer("yes")
-    assert "could not be saved" in ann.text and str(tmp_path) not in ann.text
+    assert ann.status == 507 and "Your answer could not be saved" in ann.text
+    assert all(ann.headers.get(name) == value for name, value in HEADERS.items())
+    assert str(tmp_path) not in ann.text and "disk is full" not in ann.text
+    # what was sent is on the page, in words: "yes" is the option's label
+    assert appendix2.question("space_to_shape").option("yes").label in html.unescape(ann.text)
+    await ann.get("/")
+    assert ann.question == "problem_type" and "could not be saved" not in ann.text  # said once, on the page
+    full[0] = False
+    await ann.answer("wicked")
+    assert ann.status == 200
+    saved = yaml.safe_load(next((tmp_path / "room").glob("*.session.yaml")).read_text())
+    assert saved["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
+
+
+async def test_a_text_answer_that_could_not_be_saved_is_on_the_error_page_whole(open_room, engagement, tmp_path,
+                                                                                 monkeypatch):
+    from codesign_tui.files import ExportError
+
+    def disk(path, data, **options):
+        raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+
+    server, room = await open_room(engagement)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    assert ann.question == "work_summary"
+    monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
+    typed = "A pilot <b>with</b> ten families\nand their carers, over the summer"
+    await ann.answer(typed)
+    assert ann.status == 507 and str(tmp_path) not in ann.text
+    assert typed in html.unescape(ann.text) and "<b>with</b>" not in ann.text  # kept, and escaped
+    assert all(ann.headers.get(name) == value for name, value in HEADERS.items())
 
 
 def test_a_damaged_session_is_reported_when_the_room_starts(appendix2, tmp_path):
@@ -531,3 +658,60 @@ def test_a_seat_whose_file_is_gone_is_passed_over(appendix2, tmp_path):
     again = Room(appendix2, folder)
     again.close()
     assert len(again.seats) == 1
+
+
+def _send(port: int, request: bytes, timeout: float = 10) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(request)
+        chunks = []
+        try:
+            while chunk := connection.recv(65536):
+                chunks.append(chunk)
+        except ConnectionResetError:  # closed with the request still unread behind the answer
+            pass
+    return b"".join(chunks)
+
+
+def test_requests_too_large_for_the_web_server_get_the_headers_and_no_traceback(tmp_path):
+    """A request line over 16 KB, a header over 8 KB, too many headers, or a line that is not HTTP: aiohttp
+    answers those itself, before the room's own checks, and its answer lacked the security headers. Each
+    gets them, and the room's terminal gets a line a kind a second, never a traceback."""
+    port = _port()
+    process = subprocess.Popen([sys.executable, "-m", "codesign_tui", "room", "appendix2", "--dir",
+                                str(tmp_path / "room"), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                               preexec_fn=_low_limits, start_new_session=True, cwd=ROOT)
+    guard = threading.Timer(120, os.killpg, (process.pid, signal.SIGKILL))
+    guard.start()
+    try:
+        for line in process.stdout:
+            if line.startswith(b"Press Ctrl+C"):
+                break
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                assert _get(port).startswith(b"HTTP/1.1 200")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the room never answered"
+                time.sleep(0.1)
+        host = b"Host: 127.0.0.1\r\nConnection: close\r\n"
+        for request in (b"GET /question?" + b"a" * 17_000 + b" HTTP/1.1\r\n" + host + b"\r\n",
+                        b"GET / HTTP/1.1\r\n" + host + b"X-Big: " + b"b" * 9_000 + b"\r\n\r\n",
+                        b"GET / HTTP/1.1\r\n" + host + b"".join(b"X-%d: 1\r\n" % n for n in range(200)) + b"\r\n",
+                        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http\r\n\r\n") * 20:
+            reply = _send(port, request)
+            head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+            assert re.match(r"HTTP/1\.[01] 4\d\d ", head), head
+            for name, value in HEADERS.items():
+                assert f"\r\n{name}: {value}\r\n".lower() in (head + "\r\n").lower(), (name, head)
+            assert b"Traceback" not in reply and str(tmp_path).encode() not in reply
+        assert _get(port).startswith(b"HTTP/1.1 200")
+    finally:
+        guard.cancel()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=30)
+    err = process.stderr.read().decode("utf-8", "replace")
+    assert "Traceback" not in err and err.count("\n") < 40, err[-3000:]
+    assert process.returncode == 0

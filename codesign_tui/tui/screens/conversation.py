@@ -298,6 +298,7 @@ class ConversationScreen(Screen):
 
     def on_resize(self) -> None:
         self.fit_title()
+        self._panel_fits()
         self.call_after_refresh(self.query_one(Transcript).fit)
 
     async def show_reply_area(self) -> None:
@@ -372,8 +373,7 @@ class ConversationScreen(Screen):
         if widgets:
             await area.mount_all(widgets)
         if isinstance(focus, RecordForm):
-            inputs = focus.query(Input)
-            focus = inputs.first() if inputs else focus
+            focus = focus.first_box() or focus
         if typed:  # a reply typed to this choice and not sent (or typed ahead) comes back, in the reply box
             composer.value = typed
             focus = composer
@@ -705,9 +705,25 @@ class ConversationScreen(Screen):
         self.app.push_screen(PlanScreen(self.flow, self.session, self.conversation.plan_meta(),
                                         reveal=self.revealed))
 
+    # the side panel's narrowest (34 columns, app.tcss) and the conversation's beside it: shown by F2 on a
+    # narrower screen, the panel kept its width and squeezed the conversation until little but the panel showed
+    NARROWEST_WITH_PANEL = 34 + 44
+
     def action_toggle_panel(self) -> None:
         panel = self.query_one(SidePanel)
+        if not panel.display and self.size.width < self.NARROWEST_WITH_PANEL:
+            self.notify(f"The side panel needs a window {self.NARROWEST_WITH_PANEL} columns wide, beside the"
+                        f" conversation; this one is {self.size.width}. Widen the window to see it.",
+                        title="Side panel")
+            return
         panel.display = not panel.display
+
+    def _panel_fits(self) -> None:
+        """A panel shown with F2 goes back to the stylesheet's say (folded on a narrow screen) once the
+        window is too narrow for it beside the conversation."""
+        panel = self.query_one(SidePanel)
+        if self.size.width < self.NARROWEST_WITH_PANEL and panel.styles.has_rule("display"):
+            panel.styles.clear_rule("display")
 
     def _asked(self) -> Question | None:
         """The question the case's answer is for: the one being asked, else the earlier one being chosen."""

@@ -19,7 +19,7 @@ from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 from ...flow.replies import EntryError, read_entry
 from ...flow.visible import visible
-from .text_box import TextBox
+from .text_box import FieldBox, TextBox
 
 
 def option_prompt(number: int, label: str, explanation: str, box: str = "") -> Table:
@@ -307,9 +307,14 @@ class RecordForm(Vertical):
         self.records: list[dict[str, Any]] = list(current or [])
         self.entry = dict(entry or {})  # a half-filled entry from a draft, put back in the fields
 
+    def first_box(self) -> Widget | None:
+        """The first box to type in, where the focus goes as the form is shown and after each entry."""
+        boxes = self.query("#record-fields Input, #record-fields FieldBox")
+        return boxes.first() if boxes else None
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         # at the first box, its label in view too, not only the box (on a narrow screen the label is above it)
-        first = self.query("#record-fields Input, #record-fields Select").first()
+        first = self.query("#record-fields Input, #record-fields FieldBox, #record-fields Select").first()
         if event.widget is first:
             self.call_after_refresh(self.query_one("#record-fields", VerticalScroll).scroll_home, animate=False)
 
@@ -322,7 +327,7 @@ class RecordForm(Vertical):
             if isinstance(widget, Select):
                 if any(o.value == value for o in spec.options):
                     widget.value = value
-            elif isinstance(widget, Input):
+            elif isinstance(widget, (Input, FieldBox)):
                 widget.value = str(value)
 
     def draft(self) -> dict[str, Any]:
@@ -350,10 +355,11 @@ class RecordForm(Vertical):
                         if spec.options:
                             yield Select([(visible(words(o.label)), o.value) for o in spec.options],
                                          id=f"field-{spec.id}", prompt="Choose…", allow_blank=True, compact=True)
-                        else:
-                            placeholder = "for example 31/03/2026" if spec.kind == "date" else ""
-                            yield TextBox(placeholder=placeholder, id=f"field-{spec.id}", compact=True,
-                                        select_on_focus=False)
+                        elif spec.kind == "date":
+                            yield TextBox(placeholder="for example 31/03/2026", id=f"field-{spec.id}", compact=True,
+                                          select_on_focus=False)
+                        else:  # wraps what is typed, so that a long answer can be read as it is typed
+                            yield FieldBox(id=f"field-{spec.id}")
                         if any(o.explanation for o in spec.options):
                             # what the choice means, under it once made: a bare label can mislead
                             yield Static("", id=f"explain-{spec.id}", classes="field-explanation", markup=False)
@@ -396,7 +402,7 @@ class RecordForm(Vertical):
             if isinstance(widget, Select):
                 if widget.value is not Select.NULL:
                     values[spec.id] = widget.value
-            elif isinstance(widget, Input) and widget.value.strip():
+            elif isinstance(widget, (Input, FieldBox)) and widget.value.strip():
                 values[spec.id] = widget.value.strip()
         return values
 
@@ -421,12 +427,12 @@ class RecordForm(Vertical):
             return False
         self.records.append(record)
         error.update("")
-        for widget in self.query(Input):
-            widget.value = ""
+        for widget in self.query("#record-fields Input, #record-fields FieldBox"):
+            widget.value = ""  # type: ignore[attr-defined]
         for select in self.query(Select):
             select.clear()
         self._refresh()
-        first = self.query(Input).first() if self.query(Input) else None
+        first = self.first_box()
         if first is not None:
             first.focus()
         return True
@@ -453,30 +459,36 @@ class RecordForm(Vertical):
         self.add()
 
     @on(Input.Submitted)
-    def _field_submitted(self, event: Input.Submitted) -> None:
+    @on(FieldBox.Submitted)
+    def _field_submitted(self, event: Input.Submitted | FieldBox.Submitted) -> None:
         event.stop()
-        said = event.value.strip().casefold()
-        field_id = (event.input.id or "").removeprefix("field-")
+        box = event.input if isinstance(event, Input.Submitted) else event.box
+        said = box.value.strip().casefold()
+        field_id = (box.id or "").removeprefix("field-")
         spec = self.question.field(field_id)
         # "done" means no more to add, as the hints say: typed into an otherwise empty form, or into a date
         # (which it cannot be). An entry filled in above it is added first, or the form says what it still needs.
         alone = list(self._values()) == [field_id]
         if said in DONE_WORDS and (alone or (spec is not None and spec.kind == "date")):
-            event.input.value = ""
+            box.value = ""
             self.finish()
             return
         # Enter moves on through the form, choices included (a choice after the last text box, such as
         # consent to publish, must not be passed over); on the form's last field it adds the record
-        fields = [w for w in self.query("#record-fields *") if isinstance(w, (Input, Select))]
-        if event.input is fields[-1]:
+        fields = [w for w in self.query("#record-fields *") if isinstance(w, (Input, FieldBox, Select))]
+        if box is fields[-1]:
             self.add()
         else:
             self.screen.focus_next()
 
     @on(Input.Changed)
+    @on(FieldBox.Changed)
     @on(Select.Changed)
-    def _typed(self) -> None:
+    def _typed(self, event: Message) -> None:
         self.query_one("#record-done", Button).label = self._done_label()
+        if isinstance(event, FieldBox.Changed) and event.text_area.has_focus:
+            # a box that grew as its text wrapped: all of it in view, not only its first line
+            self.call_after_refresh(event.text_area.scroll_visible, animate=False)
 
     @on(Button.Pressed, "#record-remove")
     def _remove_pressed(self) -> None:

@@ -172,6 +172,27 @@ class AskedTurn(LightTurn):
         self.prompt = prompt  # as the person read it, abbreviations spelt out where they first met them
 
 
+# The most of an answer the transcript shows: a 1 MB answer (a pasted document) was wrapped again in full at
+# every resize, 3.8 s of CPU each (benchmarks/bench_tui.py --resize); 2,000 characters fill a 100x30 screen
+LONGEST_SHOWN = 2_000
+MOST_LINES_SHOWN = 40
+
+
+def answer_content(label: str) -> Content:
+    """An answer as the transcript shows it: whole, or its start and how much more there is, said plainly."""
+    cut = len(label)
+    if cut > LONGEST_SHOWN:
+        cut = label.rfind(" ", LONGEST_SHOWN // 2, LONGEST_SHOWN)
+        cut = cut if cut > 0 else LONGEST_SHOWN
+    lines = label.count("\n", 0, cut)
+    if lines >= MOST_LINES_SHOWN:
+        cut = [index for index, char in enumerate(label[:cut]) if char == "\n"][MOST_LINES_SHOWN - 1]
+    if cut == len(label):
+        return Content.from_markup("$label", label=visible(label, "\n"))
+    return Content.from_markup("$label [dim]… and $more more characters, kept whole in your answer and the "
+                               "plan[/dim]", label=visible(label[:cut], "\n"), more=f"{len(label) - cut:,}")
+
+
 class AnswerTurn(LightTurn):
     """The person's answer. Click it, or choose it in the transcript and press Enter, to change it."""
 
@@ -179,8 +200,7 @@ class AnswerTurn(LightTurn):
     question: Question  # an answer is always to a question
 
     def __init__(self, question: Question, label: str) -> None:
-        super().__init__(Content.from_markup("$label", label=visible(label, "\n")), "turn answer-turn",
-                         (question, label))
+        super().__init__(answer_content(label), "turn answer-turn", (question, label))
         self.question = question
         self.tooltip = self.TIP
 
