@@ -380,10 +380,10 @@ async def test_a_save_that_failed_tells_the_participant_without_the_servers_fold
                                                                                      monkeypatch):
     """A full disk as a participant answers: an error page (507) with the security headers, without the server's
     folder, holding what they sent; the room keeps the answer and writes it once the disk has room again."""
+    from codesign_tui import sessions
     from codesign_tui.files import ExportError
-    from codesign_tui.room import seats
 
-    real, full = seats.write_atomically, [True]
+    real, full = sessions.write_atomically, [True]
 
     def disk(path, data, **options):
         if full[0]:
@@ -420,7 +420,7 @@ async def test_a_text_answer_that_could_not_be_saved_is_on_the_error_page_whole(
     ann = open_room.person(server)
     await ann.join("Ann")
     assert ann.question == "work_summary"
-    monkeypatch.setattr("codesign_tui.room.seats.write_atomically", disk)
+    monkeypatch.setattr("codesign_tui.sessions.write_atomically", disk)
     typed = "A pilot <b>with</b> ten families\nand their carers, over the summer"
     await ann.answer(typed)
     assert ann.status == 507 and str(tmp_path) not in ann.text
