@@ -155,7 +155,9 @@ class Composer(TextBox):
         # one; the screen puts a reply it does not take back (ConversationScreen.put_back)
         self.value = ""
 
-    async def _on_key(self, event: Key) -> None:
+    async def on_key(self, event: Key) -> None:
+        # runs before Input's own key handling (the class nearest in line first); a key taken here stops it,
+        # any other goes on to Input as it is
         if event.key in ("up", "down") and not self.value:
             # the arrows choose among the answers above, wherever the typing cursor is
             choices = self.screen.query("#quick-replies, #checklist").results(OptionList)
@@ -191,7 +193,6 @@ class Composer(TextBox):
                 event.prevent_default()
                 found.focus()
                 return
-        await super()._on_key(event)
 
 
 class Checklist(HandsOnTyping, OptionList):
