@@ -89,13 +89,19 @@ class CodesignApp(App):
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; for a POSIX terminal, one that takes a paste whole as text (an
-        ESC in a paste reached the app as keys, see tui/terminal.py). A driver named in TEXTUAL_DRIVER (the
-        browser tabs of `codesign serve`) is used as it is."""
+        ESC in a paste reached the app as keys, see tui/terminal.py), and the same for Textual's web driver,
+        which textual-serve names in TEXTUAL_DRIVER for the browser tabs of `codesign serve` (tui/web.py).
+        Any other driver (Windows', or another named in TEXTUAL_DRIVER) is used as it is."""
         driver = super().get_driver_class()
-        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+        picked = (driver.__module__, driver.__name__)
+        if picked == ("textual.drivers.linux_driver", "LinuxDriver"):
             from .terminal import WholePastesDriver
 
             return WholePastesDriver
+        if picked == ("textual.drivers.web_driver", "WebDriver"):
+            from .web import WholePastesWebDriver
+
+            return WholePastesWebDriver
         return driver
 
     def on_mount(self) -> None:

@@ -7,7 +7,7 @@ import os
 import selectors
 from codecs import getincrementaldecoder
 
-from textual import constants, events
+from textual import constants
 # Textual has no hook for what its parser reads, so the driver's input loop below is Textual's own
 # (textual/drivers/linux_driver.py, LinuxDriver.run_input_thread, 8.2) with the paste split in front of the
 # parser; the parser itself is used as it is. Upstream, the parser's bracketed-paste branch reads an ESC in a
@@ -18,6 +18,7 @@ from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 
 from .pastes import PasteSplitter
+from .split_input import read_events
 
 
 class WholePastesDriver(LinuxDriver):
@@ -32,14 +33,8 @@ class WholePastesDriver(LinuxDriver):
         decode = getincrementaldecoder("utf-8")().decode
 
         def hand_on(pieces: list[tuple[str, str]]) -> None:
-            for kind, text in pieces:
-                if kind == "paste":
-                    self.process_message(events.Paste(text))
-                elif kind == "escape":
-                    self.process_message(events.Key("escape", "\x1b"))
-                else:
-                    for event in parser.feed(text):
-                        self.process_message(event)
+            for event in read_events(pieces, parser):
+                self.process_message(event)
 
         def read(ready: list[tuple[selectors.SelectorKey, int]], final: bool = False) -> None:
             for index, (_key, mask) in enumerate(ready):

@@ -20,6 +20,7 @@ import yaml
 from playwright.async_api import expect
 
 from test_browser import ARGS, CHROMIUM, free_port
+from test_room import open_room  # noqa: F401  (the fixture)
 
 DATA = Path(__file__).parent.parent / "data"
 SHOTS = os.environ.get("CODESIGN_ROOM_SHOTS")  # a folder to keep screenshots in, to look at the pages
@@ -279,3 +280,36 @@ async def test_the_trainers_page_at_1200px_breaks_no_heading_mid_word(start_room
     found = await trainer.evaluate(SPLIT_WORDS)
     assert found["headings"] >= 6 and found["split"] == [], found
     assert found["bars"] >= 4 and found["brokenBars"] == 0, found
+
+
+async def test_axe_finds_no_violations_on_the_page_saying_an_answer_could_not_be_saved(open_room, appendix2, chromium,
+                                                                                      monkeypatch):
+    """The 507 page (room/templates/unsaved.html), reached as a participant reaches it: Chromium answering in a
+    room whose disk is full (in this process, as in tests/process/test_room_hostile.py), at each width."""
+    from codesign_tui import sessions
+    from codesign_tui.files import ExportError
+
+    real, full = sessions.write_atomically, [False]
+
+    def disk(path, data, **options):
+        if full[0]:
+            raise ExportError(f"cannot write {path}: the disk is full; nothing was written")
+        return real(path, data, **options)
+
+    monkeypatch.setattr("codesign_tui.sessions.write_atomically", disk)
+    server, _room = await open_room(appendix2)
+    label = appendix2.question("space_to_shape").option("yes").label
+    for width in (1366, 375, 320):
+        full[0] = False
+        context = await chromium.new_context(viewport={"width": width, "height": 800})
+        page = await context.new_page()
+        heading = page.get_by_role("heading", level=1)
+        await page.goto(str(server.make_url("/")))
+        await page.get_by_role("button", name="Start").click()
+        await expect(page.get_by_label(label, exact=True)).to_be_visible()
+        full[0] = True
+        await choose(page, label)
+        await expect_heading(heading, "Your answer could not be saved")
+        await expect(page.locator("blockquote.kept")).to_have_text(label)
+        await axe_clean(page, f"{width}-unsaved")
+        await context.close()

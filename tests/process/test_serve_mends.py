@@ -3,7 +3,9 @@ terminals and tabs capped; every tab's process ends when the server does, even k
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import signal
 import socket
 import struct
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+import yaml
 
 from test_browser import free_port
 
@@ -170,3 +173,83 @@ async def test_a_tab_whose_connection_is_cut_ends_even_if_its_app_does_not_hear_
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+class Tab:
+    """A browser tab's connection to `codesign serve`, spoken as the page's script speaks it: what the terminal
+    sends goes as ["stdin", text]; what the app draws comes back as the terminal's bytes."""
+
+    def __init__(self, websocket) -> None:
+        self.websocket = websocket
+        self.drawn = ""
+
+    async def send(self, text: str) -> None:
+        await self.websocket.send_json(["stdin", text])
+
+    async def until(self, check, seconds: float = 60):
+        """`check()` once it gives something true, reading what the app draws meanwhile (a tab that is not read
+        holds its app up: the app waits to write); what it last gave after `seconds`."""
+        deadline = time.monotonic() + seconds
+        while not (found := check()) and time.monotonic() < deadline:
+            try:
+                message = await self.websocket.receive(timeout=0.2)
+            except asyncio.TimeoutError:
+                continue
+            if message.type == aiohttp.WSMsgType.BINARY:
+                self.drawn += re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", message.data.decode(errors="replace"))
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR):
+                return check()
+        return found
+
+    async def shows(self, text: str, seconds: float = 60) -> bool:
+        """Whether `text` is drawn (escape sequences taken out) within `seconds`."""
+        return await self.until(lambda: text in self.drawn, seconds)
+
+
+def session_answers(temporary: Path) -> dict:
+    """The answers the one tab's app has saved in its private folder (under `temporary`)."""
+    for path in temporary.glob("codesign-participant-*/sessions/*.session.yaml"):
+        try:
+            return yaml.safe_load(path.read_text()).get("answers") or {}
+        except (OSError, yaml.YAMLError, AttributeError):
+            return {}  # caught between writes; the next look sees it whole
+    return {}
+
+
+@pytest.fixture
+def private_tabs(tmp_path, monkeypatch) -> Path:
+    temporary = tmp_path / "tmp"  # the tabs' private folders go here, apart from any other run's
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    return temporary
+
+
+async def test_a_paste_holding_esc_in_a_browser_tab_is_taken_whole_as_text(serve, private_tabs):
+    """As in the terminal (tests/process/test_tui_process.py): in a bracketed paste, what followed an ESC
+    reached the tab's app as keystrokes, so `Summary of work ESC[31m red` + lines was mangled and its own
+    Enter answered. The browser's terminal sends a paste bracketed, as ["stdin", ...]; the reply box now holds
+    it whole, ESC shown as ^[ and lines joined, and the paste's own Enter answers nothing."""
+    _, url = serve()
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") as websocket:
+            tab = Tab(websocket)
+            assert await tab.shows("help shape"), "the first question was never drawn"
+            await tab.send("1")
+            assert await tab.until(lambda: session_answers(private_tabs)) == {"space_to_shape": "yes"}
+            await tab.send("\x1b[200~Summary of work\x1b[31m red\r2\r\rTAIL\r\x1b[201~")
+            assert await tab.shows("Summary of work^[[31m red 2 TAIL"), tab.drawn[-2000:]
+            assert session_answers(private_tabs) == {"space_to_shape": "yes"}
+
+
+async def test_escape_then_a_digit_in_a_browser_tab_is_escape_and_the_digit(serve, private_tabs):
+    """As in the terminal: Escape then a digit, read together, came out of Textual's parser as Alt+digit, which
+    types ¡ for 1 and ™ for 2 into the reply box. Now they are Escape (with no answer yet to change, nothing
+    to do on the first question) and the digits, typed into the box."""
+    _, url = serve()
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") as websocket:
+            tab = Tab(websocket)
+            assert await tab.shows("help shape"), "the first question was never drawn"
+            await tab.send("x\x1b1\x1b2")
+            assert await tab.shows(" x12 "), tab.drawn[-2000:]
+            assert "¡" not in tab.drawn and "™" not in tab.drawn
