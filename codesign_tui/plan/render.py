@@ -1,4 +1,4 @@
-"""Rendering a result into a plan: Markdown through sandboxed Jinja2 templates, and HTML and JSON from it."""
+"""Rendering a result into a plan: Markdown through Jinja2 templates (a person's own in a sandbox), and HTML and JSON from it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from jinja2 import (BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateError,
+from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, nodes, select_autoescape)
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.loaders import split_template_path
@@ -319,6 +319,9 @@ def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
 
 
 def _environment(templates: Path | None) -> Any:
+    """Our own templates render in an ordinary Jinja environment (they are our code; answers reach them only
+    as values); any template a person gives (`--templates`, a file or a folder, even one that stands in for
+    only some of ours) puts every template of that plan in the sandbox, with its limits."""
     key = os.path.abspath(templates) if templates else ""
     environment = _ENVIRONMENTS.get(key)
     if environment is None:
@@ -326,7 +329,10 @@ def _environment(templates: Path | None) -> Any:
     return environment
 
 
-def _make_environment(templates: Path | None) -> Any:
+def _make_environment(templates: Path | None, sandboxed: bool | None = None) -> Any:
+    """The environment for `templates` (None: ours alone). `sandboxed` is for tests, which render ours
+    through both to hold them to the same plans; by default, the sandbox exactly when a person's templates
+    are in play."""
     from ..resources import templates_dir
 
     ours = _Folder(str(templates_dir()))
@@ -340,23 +346,30 @@ def _make_environment(templates: Path | None) -> Any:
             loader = ChoiceLoader([_OneFile(path, ours), ours])
         else:
             raise TemplateProblem(f"{visible(str(path))}: no such template file or folder")
+    if sandboxed is None:
+        sandboxed = templates is not None
     # auto_reload off: a process reads each template once, instead of checking every file it includes
     # on disk again at every plan (13 stats a plan, a tenth of the time of drawing it)
-    environment = _Sandbox(
-        loader=loader, bytecode_cache=_bytecode_cache(), auto_reload=False, undefined=StrictUndefined,
-        keep_trailing_newline=True, trim_blocks=True,
+    environment = (_Sandbox if sandboxed else _Ours)(
+        loader=loader, bytecode_cache=_bytecode_cache("plan" if sandboxed else "ours"), auto_reload=False,
+        undefined=StrictUndefined, keep_trailing_newline=True, trim_blocks=True,
         lstrip_blocks=True, autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False,
                                                          default_for_string=False),
-        finalize=lambda value: "" if value is None else value)
-    # Jinja's own filters can be asked for sizes (`center(10**9)`) or make large values; ours below
-    # make text in proportion to what they are given
-    environment.filters.update({name: _budgeted(function) for name, function in environment.filters.items()})
+        finalize=_finalize)
+    if sandboxed:
+        # Jinja's own filters can be asked for sizes (`center(10**9)`) or make large values; ours below
+        # make text in proportion to what they are given
+        environment.filters.update({name: _budgeted(function) for name, function in environment.filters.items()})
     environment.filters.update(
         md=escape.md, paragraphs=escape.paragraphs, url=escape.url, anchor=escape.anchor,
         mermaid=escape.mermaid, yaml=escape.yaml_string, long_date=long_date, quoted=_quoted,
         join_words=join_words, step_number=_step_number, lower_first=_lower_first, upper_first=_upper_first, cells=_cells,
         either=_either, level=_level, cite=_cite, effect=_effect)
     return environment
+
+
+def _finalize(value: Any) -> Any:
+    return "" if value is None else value
 
 
 def _budgeted(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -463,30 +476,12 @@ def _foresee_filter(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
         _foresee(value.replace, tuple(args[1:]), {})
 
 
-class _BudgetedCode(CodeGenerator):
-    """Compiles templates so that every loop counts its steps against the plan's budget and every
-    joined string is checked for size: two nested `range(100000)` loops stop after a million steps."""
+class _FastCode(CodeGenerator):
+    """Compiles templates, ours and a user's alike, so that they hand up fewer, longer pieces.
 
-    def visit_For(self, node: nodes.For, frame: Frame) -> None:
-        if not getattr(node, "budgeted", False):
-            node.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted_steps"), [node.iter], [], None, None,
-                                   lineno=node.lineno)
-            node.budgeted = True  # type: ignore[attr-defined]
-        super().visit_For(node, frame)
-
-    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
-        # the loop counter is ours: called directly, not through the sandbox's checks for a template's calls
-        # (a tenth of a plan's calls went there)
-        if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name == "budgeted_steps":
-            self.write("environment.budgeted_steps(")
-            self.visit(node.args[0], frame)
-            self.write(")")
-            return
-        super().visit_Call(node, frame, forward_caller=forward_caller)
-
-    # A plan is a few hundred lines made of some thousand pieces, each passed up through every template that
-    # includes the one that made it: the two methods below hand up fewer, longer pieces (a quarter of the
-    # time of drawing a plan went on handing them up). What each template writes is unchanged.
+    A plan is a few hundred lines made of some thousand pieces, each passed up through every template that
+    includes the one that made it: the two methods below hand up fewer, longer pieces (a quarter of the
+    time of drawing a plan went on handing them up). What each template writes is unchanged."""
 
     def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
         """A run of text and {{ values }} with nothing between them handed up as one piece, not one each."""
@@ -548,24 +543,47 @@ class _BudgetedCode(CodeGenerator):
         self.outdent()
         self.writeline("finally: gen.close()")
 
+
+class _BudgetedCode(_FastCode):
+    """Compiles templates so that every loop counts its steps against the plan's budget and every
+    joined string is checked for size: two nested `range(100000)` loops stop after a million steps."""
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        if not getattr(node, "budgeted", False):
+            node.iter = nodes.Call(nodes.EnvironmentAttribute("budgeted_steps"), [node.iter], [], None, None,
+                                   lineno=node.lineno)
+            node.budgeted = True  # type: ignore[attr-defined]
+        super().visit_For(node, frame)
+
+    def visit_Call(self, node: nodes.Call, frame: Frame, forward_caller: bool = False) -> None:
+        # the loop counter is ours: called directly, not through the sandbox's checks for a template's calls
+        # (a tenth of a plan's calls went there)
+        if isinstance(node.node, nodes.EnvironmentAttribute) and node.node.name == "budgeted_steps":
+            self.write("environment.budgeted_steps(")
+            self.visit(node.args[0], frame)
+            self.write(")")
+            return
+        super().visit_Call(node, frame, forward_caller=forward_caller)
+
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         self.write("environment.budgeted_text(")
         super().visit_Concat(node, frame)
         self.write(")")
 
 
-# The version of the code _BudgetedCode writes: part of each cached template's name, so that a template
-# compiled by an earlier version is compiled again rather than run as it was
+# The version of the code _FastCode and _BudgetedCode write: part of each cached template's name, so that a
+# template compiled by an earlier version is compiled again rather than run as it was
 COMPILER = 3
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 
 
-def _bytecode_cache() -> Any:
+def _bytecode_cache(kind: str = "plan") -> Any:
     """Compiled templates kept between runs: compiling them took most of a `codesign render` command's
     own time. They are kept in our cache folder (CODESIGN_CACHE_DIR, or the user's cache folder), in a
     folder only this user can read, and pruned to the newest CACHE_ENTRIES; entries are keyed by template
     file and checked against the template's text, so an edited template is compiled afresh. Without a
-    usable cache folder there is simply no cache."""
+    usable cache folder there is simply no cache. `kind` is part of each entry's name: "plan" for templates
+    compiled for the sandbox, "ours" for our own compiled without it, which the sandbox must never load."""
     from jinja2 import FileSystemBytecodeCache
 
     from ..flow.catalogue import cache_file
@@ -584,7 +602,7 @@ def _bytecode_cache() -> Any:
         # different code), with this version of Jinja
         import jinja2
 
-        return FileSystemBytecodeCache(str(folder), pattern=f"plan{COMPILER}-{jinja2.__version__}-%s.cache")
+        return FileSystemBytecodeCache(str(folder), pattern=f"{kind}{COMPILER}-{jinja2.__version__}-%s.cache")
     except (OSError, RuntimeError):
         return None
 
@@ -697,6 +715,25 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                     return getattr(obj, attribute)
                 except AttributeError:
                     pass
+        return super().getattr(obj, attribute)
+
+
+class _Ours(Environment):
+    """The environment for our own templates alone: no sandbox, no budget, the same plans.
+
+    It reads attributes as the sandbox does (`_Sandbox.getattr`): a plain dict's key first, so that
+    `entry.items` is the entry's field called "items" in both, not the dict's method. Nothing a person
+    types or a flow holds is ever compiled here: it reaches the templates only as values, and only our
+    templates folder is read."""
+
+    code_generator_class = _FastCode
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute[:1] != "_" and type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
         return super().getattr(obj, attribute)
 
 
