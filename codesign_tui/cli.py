@@ -368,8 +368,9 @@ def _flow_path(name: str) -> Path | None:
     return path
 
 
-def _load(name: str):
-    """The flow, or None after printing every problem."""
+def _load(name: str, examples: bool = True):
+    """The flow, or None after printing every problem; `examples` False for a command that never reads its
+    worked examples (see load_flow)."""
     from .flow.loader import load_flow
     from .flow.problems import FlowError
 
@@ -377,7 +378,7 @@ def _load(name: str):
     if path is None:
         return None
     try:
-        return load_flow(path)
+        return load_flow(path, examples=examples)
     except FlowError as error:
         print(error.problems.format(), file=sys.stderr)
         print(f"codesign: {_shown(str(path))} has problems; fix them and try again", file=sys.stderr)
@@ -798,7 +799,7 @@ def _render(options: argparse.Namespace) -> int:
     options.output = _output(options.output)
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o plan.docx to write it to a file")
-    flow = _load(options.flow)
+    flow = _load(options.flow, examples=False)  # a plan never shows the flow's worked examples
     if flow is None:
         return EXIT_PROBLEMS
     problems = Problems()

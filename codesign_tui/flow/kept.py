@@ -32,6 +32,7 @@ _RECORDS = (Place, Condition, Option, Action, RecordField, Question, Branch, Sec
             Floor, Requirement, FlagAddition, Flag, Term, Reading, Example, Migration, Flow)
 _CLASSES = {cls.__name__: cls for cls in _RECORDS}
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORDS}
+_EXAMPLES = 2 + _FIELDS[Flow].index("examples")  # where a flow's worked examples are in its entry
 
 # What the loader read while it loaded a flow: [name as given, the file it is, its SHA-256], with "" for a
 # link that must still lead to the same file, and None for a file that must still not exist (a tests file).
@@ -113,8 +114,10 @@ def _schema() -> str:
     return __version__ + ";" + ";".join(f"{cls.__name__}:{','.join(names)}" for cls, names in _FIELDS.items())
 
 
-def load(place: Path, name: str) -> Flow | None:
-    """The flow kept under `name`, when the entry is sound and every file it was read from is unchanged."""
+def load(place: Path, name: str, examples: bool = True) -> Flow | None:
+    """The flow kept under `name`, when the entry is sound and every file it was read from is unchanged.
+    Without `examples`, its worked examples are left unread (a third of the time): for a command that never
+    runs them, such as `render` (they were checked when the flow was first read, and passed)."""
     try:
         text = (place / f"{name}.json").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -130,7 +133,10 @@ def load(place: Path, name: str) -> Flow | None:
             raise Unkept("not an entry")
         if not all(_unchanged(file) for file in entry["files"]):
             return None
-        flow = _Decoder(entry["paths"]).decode(entry["flow"])
+        encoded = entry["flow"]
+        if not examples and type(encoded) is list and len(encoded) > _EXAMPLES and encoded[:2] == ["r", "Flow"]:
+            encoded = [*encoded[:_EXAMPLES], ["t"], *encoded[_EXAMPLES + 1:]]
+        flow = _Decoder(entry["paths"]).decode(encoded)
         if type(flow) is not Flow:
             raise Unkept("not a flow")
         return flow

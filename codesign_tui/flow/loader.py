@@ -645,13 +645,15 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def load_flow(path: Path | str) -> Flow:
+def load_flow(path: Path | str, *, examples: bool = True) -> Flow:
     """Load and check a flow, raising FlowError listing every problem when it has errors. A flow that loaded
-    without errors before, from files unchanged since, comes from the cache (flow/kept.py)."""
+    without errors before, from files unchanged since, comes from the cache (flow/kept.py); without `examples`
+    it may come without its worked examples, for a caller that never reads them (they are read and checked
+    whenever the flow is read from its YAML)."""
     path = Path(path)
     place, name = _kept_entry(path)
     if place is not None and name:
-        found = kept.load(place, name)
+        found = kept.load(place, name, examples)
         if found is not None:
             return found
     from .lint import lint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import os
 import re
@@ -174,15 +175,23 @@ def sections(markdown: str) -> list[dict[str, str]]:
 # Finding a plan's second-level headings a line at a time, as markdown-it finds them (its parse took three
 # quarters of the JSON export's time). A line can only be such a heading, or hide one, in a few ways; a plan
 # with a line that could be any of them in a way this does not follow exactly is left to markdown-it.
-_ODD_BREAKS = re.compile("[\r\0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")  # lines split or read differently
+# (The patterns are compiled when a plan is first cut, not when the module is imported: `codesign render` of
+# Markdown never uses them.)
 _MARKERS = "[ \t>*+\\-0-9.)]*"  # what may stand before a block's start inside a list item or a quote
-_COULD_BE_HEADING = re.compile(_MARKERS + "##(?:[ \t]|$)")
-_COULD_BE_FENCE = re.compile(_MARKERS + "(?:```|~~~)")
-_COULD_BE_HTML = re.compile(_MARKERS + "<")
-_COULD_BE_UNDERLINE = re.compile("[ \t>*+0-9.)-]*-[ \t>*+0-9.)-]*$")  # "---" under a paragraph is a heading
-_HEADING = re.compile(" {0,3}##(?=[ \t]|$)")
-_FENCE = re.compile("(`{3,}|~{3,})(.*)")
-_COULD_BE_DELIMITER_ROW = re.compile("[ \t|:-]*-[ \t|:-]*$")  # under a line, it makes that line a table's header
+
+
+@functools.lru_cache(maxsize=None)
+def _line_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in (
+        "[\r\0\x0b\x0c\x1c-\x1f\x85\u2028\u2029]",  # lines split or read differently
+        _MARKERS + "##(?:[ \t]|$)",  # could be a heading
+        _MARKERS + "(?:```|~~~)",  # could be a fence
+        _MARKERS + "<",  # could be HTML
+        "[ \t>*+0-9.)-]*-[ \t>*+0-9.)-]*$",  # could be an underline: "---" under a paragraph is a heading
+        " {0,3}##(?=[ \t]|$)",  # a heading
+        "(`{3,}|~{3,})(.*)",  # a fence
+        "[ \t|:-]*-[ \t|:-]*$",  # could be a delimiter row: under a line, it makes that line a table's header
+    ))
 _TRIMMED = " \t\xa0\u1680\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 
 
@@ -191,7 +200,9 @@ def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
     or could hide one, in a way only a full CommonMark parse settles: a heading or fence that does not follow a
     blank line at the top level, a heading or fence inside a list item or quote, indented code, HTML, a line
     of dashes under a paragraph (a heading too), or a character that breaks lines differently."""
-    if _ODD_BREAKS.search(markdown):
+    (odd_breaks, could_be_heading, could_be_fence, could_be_html, could_be_underline, heading, fence_start,
+     could_be_delimiter_row) = _line_patterns()
+    if odd_breaks.search(markdown):
         return None
     starts: list[tuple[int, str]] = []
     fence = ""  # inside a fenced block: the run of backticks or tildes that closes it
@@ -207,23 +218,23 @@ def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
         if not line.strip(" \t"):
             blank = True
             continue
-        if _COULD_BE_HEADING.match(line) or _COULD_BE_FENCE.match(line):
-            if number + 1 < len(lines) and _COULD_BE_DELIMITER_ROW.match(lines[number + 1]):
+        if could_be_heading.match(line) or could_be_fence.match(line):
+            if number + 1 < len(lines) and could_be_delimiter_row.match(lines[number + 1]):
                 return None
-        if _COULD_BE_HEADING.match(line):
-            found = _HEADING.match(line)
+        if could_be_heading.match(line):
+            found = heading.match(line)
             if found is None or not blank:
                 return None
             title = _heading_text(line, found.end())
             if title is None:
                 return None
             starts.append((number, title))
-        elif _COULD_BE_FENCE.match(line):
-            opened = _FENCE.match(line)
+        elif could_be_fence.match(line):
+            opened = fence_start.match(line)
             if opened is None or not blank or (opened.group(1)[0] == "`" and "`" in opened.group(2)):
                 return None
             fence = opened.group(1)
-        elif _COULD_BE_HTML.match(line) or (not blank and _COULD_BE_UNDERLINE.match(line)):
+        elif could_be_html.match(line) or (not blank and could_be_underline.match(line)):
             return None
         blank = False
     return starts

@@ -211,3 +211,17 @@ def test_without_a_cache_folder_flows_are_read_as_before(tmp_path, monkeypatch):
     path = copy_flow(tmp_path, "appendix2")
     assert load_flow(path).id == "appendix2"
     assert entries() == []
+
+
+def test_a_kept_flow_can_come_without_its_worked_examples_and_otherwise_the_same(tmp_path):
+    path = copy_flow(tmp_path)
+    first = load_flow(path, examples=False)  # read from its YAML: examples and all, checked
+    assert first.examples
+    lean = load_flow(path, examples=False)
+    assert lean.examples == ()
+    whole = load_flow(path)
+    assert whole.examples and as_written(whole) == as_written(first)
+    from dataclasses import replace
+
+    assert as_written(lean) == as_written(replace(whole, examples=()))
+
