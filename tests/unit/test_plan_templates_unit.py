@@ -45,7 +45,8 @@ def _through_the_sandbox(monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["md", "html", "json", "text"])
 def test_our_templates_make_the_same_plans_outside_the_sandbox_as_in_it(monkeypatch, fmt):
-    from codesign_tui.plan.render import _Ours, _Sandbox, _environment, render
+    from codesign_tui.plan.render import _Ours, _environment, render
+    from codesign_tui.plan.sandbox import _Sandbox
     from test_plan import VARIANTS
 
     variants = [(name, options) for name, options in VARIANTS.values()]
@@ -77,7 +78,8 @@ def test_the_golden_plans_come_from_our_templates_outside_the_sandbox():
     "{{ range.__self__ }}",
 ])
 def test_a_templates_folder_still_renders_in_the_sandbox(tmp_path, template):
-    from codesign_tui.plan.render import _environment, _Sandbox
+    from codesign_tui.plan.render import _environment
+    from codesign_tui.plan.sandbox import _Sandbox
 
     (tmp_path / "plan.md.j2").write_text(template)
     flow, result, meta = session("appendix2-codesign")
