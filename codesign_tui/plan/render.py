@@ -343,9 +343,11 @@ def _make_environment(templates: Path | None, sandboxed: bool | None = None) -> 
     are in play."""
     from ..resources import templates_dir
 
+    if sandboxed is None:
+        sandboxed = templates is not None
     ours = _Folder(str(templates_dir()))
     if templates is None:
-        loader: Any = ours
+        loader: Any = ours if sandboxed else _Bundled(str(templates_dir()))
     else:
         path = Path(templates)
         if path.is_dir():
@@ -354,8 +356,6 @@ def _make_environment(templates: Path | None, sandboxed: bool | None = None) -> 
             loader = ChoiceLoader([_OneFile(path, ours), ours])
         else:
             raise TemplateProblem(f"{visible(str(path))}: no such template file or folder")
-    if sandboxed is None:
-        sandboxed = templates is not None
     if sandboxed:
         from .sandbox import _budgeted, _Sandbox
     # auto_reload off: a process reads each template once, instead of checking every file it includes
@@ -454,6 +454,7 @@ class _FastCode(CodeGenerator):
 # template compiled by an earlier version is compiled again rather than run as it was
 COMPILER = 3
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
+BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
 
 def _bytecode_cache(kind: str = "plan") -> Any:
@@ -548,6 +549,74 @@ class _Folder(FileSystemLoader):
                                       " link); templates must be inside the folder given")
             return _read_template(Path(path)), os.path.normpath(path), lambda: True
         raise TemplateNotFound(template)
+
+
+class _Bundled(_Folder):
+    """Our own templates, compiled together and kept in one file of our cache folder beside the compiled
+    templates (BUNDLE), so that a process loads them with one read instead of a file, a checksum and a cache
+    entry each (seventeen of them took a twentieth of a `codesign render` command). The file is used while
+    every template in the folder has the size, modification time and inode it had when it was made; any
+    change, or a file that cannot be read as one, and they are compiled afresh and kept again. Without a
+    usable cache folder each template is loaded on its own, as any folder's are."""
+
+    bundle: dict[str, Any] | None = None
+
+    def load(self, environment: Any, name: str, globals: Any = None) -> Any:
+        if self.bundle is None:
+            self.bundle = _bundle(environment, self) or {}
+        code = self.bundle.get(name)
+        if code is None:
+            return super().load(environment, name, globals)
+        return environment.template_class.from_code(environment, code, {} if globals is None else globals,
+                                                    lambda: True)
+
+
+def _bundle(environment: Any, loader: _Folder) -> dict[str, Any] | None:
+    """Our templates' compiled code by name, from the bundle when it is current, else compiled and kept."""
+    import marshal
+    from types import CodeType
+
+    cache = environment.bytecode_cache
+    if cache is None:
+        return None
+    where = Path(cache.directory) / BUNDLE.format(compiler=COMPILER, jinja=_jinja_version())
+    folder = loader.searchpath[0]
+    try:
+        with os.scandir(folder) as scan:
+            stamp = (os.path.abspath(folder), tuple(sorted(
+                (entry.name, info.st_size, info.st_mtime_ns, info.st_ino)
+                for entry in scan if entry.name.endswith(".j2") for info in (entry.stat(),))))
+    except OSError:
+        return None
+    try:
+        kept_stamp, codes = marshal.loads(where.read_bytes())
+        if kept_stamp == stamp and type(codes) is dict and all(type(code) is CodeType for code in codes.values()):
+            return codes
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    codes = {}
+    try:
+        for name, *_ in stamp[1]:
+            source, filename, _ = loader.get_source(environment, name)
+            codes[name] = environment.compile(source, name, filename)
+    except TemplateError:
+        return None  # a mistake in one of ours: each is loaded on its own, and the one at fault named
+    temporary = where.with_name(f".{where.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(marshal.dumps((stamp, codes)))
+        os.replace(temporary, where)
+    except (OSError, ValueError):
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+    return codes
+
+
+def _jinja_version() -> str:
+    import jinja2
+
+    return jinja2.__version__
 
 
 def _read_template(path: Path) -> str:

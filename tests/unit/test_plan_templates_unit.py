@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from jinja2 import Environment
+
 from codesign_tui.plan.render import TemplateProblem, render_markdown
 from codesign_tui.resources import templates_dir
 from test_plan_support import session
@@ -119,3 +121,67 @@ def test_our_compiled_templates_are_kept_apart_from_the_sandboxs(tmp_path, monke
     names = sorted(p.name for p in (tmp_path / "cache" / "templates").iterdir())
     assert any(name.startswith(f"plan{render.COMPILER}-") for name in names)
     assert len([n for n in names if n.startswith("ours")]) == len(cached)
+
+
+@pytest.fixture
+def our_templates_copied(tmp_path, monkeypatch):
+    """Our templates in a folder of the test's own, standing in for the installed ones."""
+    import shutil
+
+    from codesign_tui import resources
+    from codesign_tui.plan import render
+
+    folder = tmp_path / "installed-templates"
+    shutil.copytree(templates_dir(), folder)
+    monkeypatch.setattr(resources, "templates_dir", lambda: folder)
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    return folder
+
+
+def test_our_templates_are_loaded_from_one_bundle_kept_while_none_changes(our_templates_copied, monkeypatch):
+    import os
+    from pathlib import Path
+
+    from codesign_tui.plan import render
+
+    flow, result, meta = session("appendix2-codesign")
+    first = render.render_markdown(flow, result, meta)
+    bundles = list(Path(render._environment(None).bytecode_cache.directory).glob("*bundle*"))
+    assert [b.name.startswith(f"ours{render.COMPILER}-") for b in bundles] == [True]
+    made = bundles[0].stat().st_mtime_ns
+
+    # a new process (a fresh environment) takes the bundle: nothing compiled
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    compiled = []
+
+    def compile(self, *args, **kwargs):
+        compiled.append(args)
+        return Environment.compile(self, *args, **kwargs)
+
+    monkeypatch.setattr(render._Ours, "compile", compile)
+    assert render.render_markdown(flow, result, meta) == first
+    assert compiled == [] and bundles[0].stat().st_mtime_ns == made
+
+    # one template edited: the bundle is made again, with the edit
+    title = our_templates_copied / "title.md.j2"
+    title.write_text("Edited title\n\n" + title.read_text())
+    stat = title.stat()
+    os.utime(title, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    edited = render.render_markdown(flow, result, meta)
+    assert edited.startswith("Edited title") and compiled
+
+
+def test_a_damaged_bundle_is_made_again(our_templates_copied, monkeypatch):
+    from pathlib import Path
+
+    from codesign_tui.plan import render
+
+    flow, result, meta = session("appendix2-codesign")
+    first = render.render_markdown(flow, result, meta)
+    [bundle] = Path(render._environment(None).bytecode_cache.directory).glob("*bundle*")
+    for damage in (b"", b"not marshal", bundle.read_bytes()[:1000]):
+        bundle.write_bytes(damage)
+        monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+        assert render.render_markdown(flow, result, meta) == first
+        assert bundle.read_bytes() != damage
