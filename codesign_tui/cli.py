@@ -17,7 +17,9 @@ COMMANDS = ("flows", "validate", "schema", "paths", "render", "migrate", "verify
             "serve", "room", "map", "compare", "meeting", "handout", "sessions")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, the options of that command alone are built (a command's run
+    need not build the other sixteen's: a tenth of `codesign render`'s own time)."""
     parser = argparse.ArgumentParser(
         prog="codesign",
         description="Work through a decision from the Greater Manchester (GM) voluntary, community and social"
@@ -36,7 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--facilitate", action="store_true",
                         help="for a room: show discussion prompts and hide the recommendation until revealed (F4)")
     # each command's usage starts "codesign COMMAND", not the three-line usage of codesign itself
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codesign")
+    commands: Any = parser.add_subparsers(dest="command", metavar="COMMAND", prog="codesign")
+    if only is not None:
+        commands = _OnlyOne(commands, only)
 
     flows = commands.add_parser("flows", help="list the available flows")
     flows.set_defaults(run=_flows)
@@ -234,8 +238,31 @@ def _parser() -> argparse.ArgumentParser:
     sessions.add_argument("--delete", metavar="ID", help="delete this saved session")
     sessions.set_defaults(run=_sessions)
     # which first words are commands, not flows (no flow may take one as its id: flow/format.py COMMAND_NAMES)
-    parser.set_defaults(commands=tuple(commands.choices))
+    parser.set_defaults(commands=COMMANDS if only is not None else tuple(commands.choices))
     return parser
+
+
+class _OnlyOne:
+    """The subcommands when one is run: its parser built, the others' left unmade (what is said to them is
+    dropped)."""
+
+    def __init__(self, commands: Any, only: str):
+        self.commands, self.only = commands, only
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        return self.commands.add_parser(name, **kwargs) if name == self.only else _Unmade()
+
+
+class _Unmade:
+    """A subcommand's parser that is not built: its options and defaults go nowhere."""
+
+    usage = ""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def set_defaults(self, **kwargs: Any) -> None:
+        pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -243,7 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _tolerant_streams()
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     # `codesign FLOW` and `codesign COMMAND` share the first position: decide which before parsing
-    if first in COMMANDS or "-h" in argv or "--help" in argv:
+    if argv and argv[0] in COMMANDS and "-h" not in argv and "--help" not in argv:
+        options = _parser(only=argv[0]).parse_args(argv)  # a command's run needs only its own options
+    elif first in COMMANDS or "-h" in argv or "--help" in argv:
         options = _parser().parse_args(argv)
     else:
         options = _parse_conversation(argv)
@@ -343,8 +372,9 @@ def _flow_path(name: str) -> Path | None:
     return path
 
 
-def _load(name: str):
-    """The flow, or None after printing every problem."""
+def _load(name: str, examples: bool = True):
+    """The flow, or None after printing every problem; `examples` False for a command that never reads its
+    worked examples (see load_flow)."""
     from .flow.loader import load_flow
     from .flow.problems import FlowError
 
@@ -352,7 +382,7 @@ def _load(name: str):
     if path is None:
         return None
     try:
-        return load_flow(path)
+        return load_flow(path, examples=examples)
     except FlowError as error:
         print(error.problems.format(), file=sys.stderr)
         print(f"codesign: {_shown(str(path))} has problems; fix them and try again", file=sys.stderr)
@@ -763,17 +793,17 @@ def _handout(options: argparse.Namespace) -> int:
 
 
 def _render(options: argparse.Namespace) -> int:
-    from .flow.answers import check_answers, read_answers
+    from .flow.answers import check_answers, fit_answers, read_answers
     from .flow.engine import evaluate
     from .flow.problems import Problems
+    from .plan import MissingExtra
     from .plan.render import TemplateProblem
     from .plan.save import make_plan
-    from .plan.word import MissingExtra
 
     options.output = _output(options.output)
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o plan.docx to write it to a file")
-    flow = _load(options.flow)
+    flow = _load(options.flow, examples=False)  # a plan never shows the flow's worked examples
     if flow is None:
         return EXIT_PROBLEMS
     problems = Problems()
@@ -788,9 +818,11 @@ def _render(options: argparse.Namespace) -> int:
                           " not kept here: neither a copy beside the saved sessions nor a released version. Leave"
                           " out --as-answered to decide under the flow as it is now")
         flow = then
-    answers = check_answers(flow, given, problems, partial=options.partial) if given else {}
-    if given is not None and not problems.errors:
-        _say_carried(flow, given)
+    # the answers fitted to the flow once: carried from an older version of it, if need be, then checked
+    fitted = fit_answers(flow, given) if given is not None and given.flow == flow.id else None
+    answers = check_answers(flow, given, problems, partial=options.partial, fitted=fitted) if given else {}
+    if fitted is not None and not problems.errors:
+        _say_carried(flow, given, fitted.migrated)
     if problems.items:  # answers set aside are warnings, said on stderr; anything else stops here
         print(problems.format(), file=sys.stderr)
     if problems.errors:
@@ -872,11 +904,13 @@ def kept_folders(path: Path) -> list[Path]:
     return [folder / ".flows", folder.parent / "flows", data_folder() / "flows"]
 
 
-def _say_carried(flow, given) -> None:
-    """One line on stderr for each answer the flow's migrations carried from an older version."""
-    from .flow.answers import fit_answers
+def _say_carried(flow, given, migrated: Any = False) -> None:
+    """One line on stderr for each answer the flow's migrations carried from an older version (`migrated`:
+    what they carried, when the caller has it from fitting the answers)."""
+    if migrated is False:
+        from .flow.answers import fit_answers
 
-    migrated = fit_answers(flow, given).migrated
+        migrated = fit_answers(flow, given).migrated
     if migrated is None:  # nothing carried (most files), and no need for the conversation's code
         return
     from .flow.conversation import carried_notes

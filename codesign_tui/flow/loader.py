@@ -12,7 +12,9 @@ from typing import Any
 import yaml
 
 from . import format as fmt
-from .document import Document, Reader, read_document, to_python, where
+from . import kept
+from .document import (MAX_BYTES, Document, Reader, Unreadable, parse_document, read_regular_file, to_python,
+                       where)
 from .expressions import Expression, ExpressionError, excerpt
 from .model import (Action, Branch, CallsFor, Condition, Example, Flag, FlagAddition, Floor, Flow, Level, Migration,
                     Option, Place, Question, Reading, RecordField, Requirement, Section, Source, Term,
@@ -20,6 +22,9 @@ from .model import (Action, Branch, CallsFor, Condition, Example, Flag, FlagAddi
 from .problems import FlowError, Problems
 
 _ID = __import__("re").compile(fmt.ID_PATTERN)
+# The version of what the loader makes of a flow file: part of the name of each flow kept between runs
+# (flow/kept.py), so raise it whenever the same YAML would load into a different model
+VERSION = 1
 
 
 def place_of(document: Document, node: yaml.Node) -> Place:
@@ -157,6 +162,7 @@ class _FlowReader:
         # cannot make the app read, and quote in its messages, any other file on the machine
         folder = (self.stack[0] if self.stack else here).parent
         target = Path(os.path.realpath(here.parent / relative))
+        kept.linked(here.parent / relative, target)
         if Path(relative).is_absolute() or not target.is_relative_to(folder):
             self.read.error(fields["include"], f"include {excerpt(relative)} is outside the flow's folder;"
                             " an include names a file in the same folder as the flow, or below it")
@@ -200,9 +206,12 @@ class _FlowReader:
     def sibling_examples(self) -> list[Example | None]:
         path = self.document.path
         sibling = path.with_name(path.name.rsplit(".", 1)[0] + ".tests.yaml")
-        if path.name.endswith(".tests.yaml") or not sibling.exists():
+        if path.name.endswith(".tests.yaml"):
             return []
-        document = read_document(sibling, self.problems)
+        if not sibling.exists():
+            kept.absent(sibling)
+            return []
+        document = _read_document(sibling, self.problems)
         if document is None or document.root is None:
             return []
         other = _FlowReader(document, self.problems, self.stack)
@@ -589,11 +598,24 @@ def _unique(items: Any) -> tuple:
 def read_flow(path: Path, problems: Problems, stack: tuple[Path, ...] = ()) -> Flow | None:
     """Read one flow file (and what it includes) into a Flow, adding problems; None when unreadable."""
     with _no_cycle_collection():
-        document = read_document(path, problems)
+        document = _read_document(path, problems)
         if document is None:
             return None
         _tabs_in_text(document, problems)
         return _FlowReader(document, problems, stack).flow()
+
+
+def _read_document(path: Path, problems: Problems) -> Document | None:
+    """document.read_document, telling flow/kept.py what was read, for a flow kept between runs."""
+    from .problems import Problem, display_path
+
+    try:
+        raw = read_regular_file(path, MAX_BYTES, "a flow")
+    except Unreadable as refused:
+        problems.add(Problem(display_path(path), 1, 1, refused.message))
+        return None
+    kept.reading(path, raw)
+    return parse_document(raw, path, problems)
 
 
 def _tabs_in_text(document: Any, problems: Problems) -> None:
@@ -623,15 +645,40 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def load_flow(path: Path | str) -> Flow:
-    """Load and check a flow, raising FlowError listing every problem when it has errors."""
+def load_flow(path: Path | str, *, examples: bool = True) -> Flow:
+    """Load and check a flow, raising FlowError listing every problem when it has errors. A flow that loaded
+    without errors before, from files unchanged since, comes from the cache (flow/kept.py); without `examples`
+    it may come without its worked examples, for a caller that never reads them (they are read and checked
+    whenever the flow is read from its YAML)."""
+    path = Path(path)
+    place, name = _kept_entry(path)
+    if place is not None and name:
+        found = kept.load(place, name, examples)
+        if found is not None:
+            return found
     from .lint import lint
 
     problems = Problems()
-    flow = read_flow(Path(path), problems)
+    with kept.recording() as files:
+        flow = read_flow(path, problems)
     if flow is not None and not problems.errors:
         with _no_cycle_collection():
             lint(flow, problems)
     if flow is None or problems.errors:
         raise FlowError(problems)
+    if place is not None and name:
+        kept.keep(place, name, flow, files)
     return flow
+
+
+def _kept_entry(path: Path) -> tuple[Path | None, str]:
+    """The cache folder and the name a flow file's entry has there; (None, "") without a usable folder or
+    when the file cannot be read (reading it as a flow then says why)."""
+    place = kept.folder()
+    if place is None:
+        return None, ""
+    try:
+        raw = read_regular_file(path, MAX_BYTES, "a flow")
+    except Unreadable:
+        return None, ""
+    return place, kept.key(path, raw, VERSION)

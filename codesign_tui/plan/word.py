@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from ..flow.visible import visible
+from . import MissingExtra  # noqa: F401  (raised here; importers have long found it here)
 from .escape import mermaid_steps
 from .escape import url as web_address
 
@@ -30,10 +31,6 @@ PROPERTY_LIMIT = 255  # Word's limit on a document property such as the title
 HEADER_LIMIT = 120
 # what XML 1.0 cannot hold: python-docx refuses it, so it is shown as a terminal would (^A, ^[)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-class MissingExtra(Exception):
-    """python-docx is not installed; the message gives the command that installs it."""
 
 
 def install_command() -> str:

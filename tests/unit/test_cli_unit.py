@@ -30,3 +30,36 @@ def test_the_schema_checks_what_the_validator_checks_by_kind(question, valid, tm
     flow_file = tmp_path / "x.yaml"
     flow_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     assert (not validate_paths([flow_file]).problems.errors) is valid  # the validator agrees, $schema and all
+
+
+COMMAND_LINES = [
+    ["render", "engagement-plan", "--answers", "a.yaml", "--format", "json", "--public", "--with", "b.yaml",
+     "--with", "c.yaml", "-o", "-", "--templates", "t", "--as-answered", "--document", "conflicts-assessment"],
+    ["render", "appendix2", "--answers", "a.yaml"],
+    ["flows"], ["validate", "x.yaml", "y.yaml"], ["schema"], ["paths", "--diff", "a.yaml", "b.yaml", "--csv"],
+    ["migrate", "a.yaml", "--dry-run"], ["verify", "plan.md", "--answers", "a.yaml"], ["examples", "--results"],
+    ["example", "case"], ["cohort", "folder", "--format", "json"], ["serve", "--port", "9000"],
+    ["room", "--dir", "room", "--voices"], ["map", "appendix2", "--format", "mermaid"],
+    ["compare", "a.yaml", "b.yaml"], ["meeting", "a.yaml", "--agenda", "agenda.txt"],
+    ["handout", "case", "--key"], ["sessions", "--delete", "abc"],
+]
+
+
+@pytest.mark.parametrize("argv", COMMAND_LINES, ids=lambda argv: " ".join(argv[:2]))
+def test_a_command_parsed_with_its_own_options_alone_reads_as_with_all(argv):
+    from codesign_tui.cli import COMMANDS, _parser
+
+    assert argv[0] in COMMANDS
+    alone, whole = _parser(only=argv[0]).parse_args(argv), _parser().parse_args(argv)
+    assert vars(alone) == vars(whole)
+
+
+def test_a_command_parsed_alone_refuses_what_the_whole_parser_refuses(capsys):
+    from codesign_tui.cli import _parser
+
+    said = []
+    for parser in (_parser(only="render"), _parser()):
+        with pytest.raises(SystemExit) as stopped:
+            parser.parse_args(["render", "appendix2"])
+        said.append((stopped.value.code, capsys.readouterr().err))
+    assert said[0] == said[1] and "--answers" in said[0][1]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from jinja2 import Environment
+
 from codesign_tui.plan.render import TemplateProblem, render_markdown
 from codesign_tui.resources import templates_dir
 from test_plan_support import session
@@ -32,3 +34,154 @@ def test_every_shipped_template_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text()
     for template in sorted(templates_dir().glob("*.j2")):
         assert f"`{template.name}`" in readme, template.name
+
+
+# -- our templates outside the sandbox, a person's inside it ----------------------------------------
+
+def _through_the_sandbox(monkeypatch):
+    """From here on, our own templates render in the sandbox, as they all did before."""
+    from codesign_tui.plan import render
+
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {"": render._make_environment(None, sandboxed=True)})
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "json", "text"])
+def test_our_templates_make_the_same_plans_outside_the_sandbox_as_in_it(monkeypatch, fmt):
+    from codesign_tui.plan.render import _Ours, _environment, render
+    from codesign_tui.plan.sandbox import _Sandbox
+    from test_plan import VARIANTS
+
+    variants = [(name, options) for name, options in VARIANTS.values()]
+    variants += [("engagement-coproduce", {"document": "conflicts-assessment"}),
+                 ("engagement-hostile", {"public": True, "summary": True})]
+    if fmt != "md":
+        variants = [(name, {k: v for k, v in options.items() if k != "front_matter"}) for name, options in variants]
+    assert type(_environment(None)) is _Ours
+    ours = [render(fmt, *session(name), **options) for name, options in variants]
+    _through_the_sandbox(monkeypatch)
+    assert type(_environment(None)) is _Sandbox
+    sandboxed = [render(fmt, *session(name), **options) for name, options in variants]
+    for (name, options), mine, theirs in zip(variants, ours, sandboxed):
+        assert mine == theirs, (name, options)
+
+
+def test_the_golden_plans_come_from_our_templates_outside_the_sandbox():
+    from codesign_tui.plan.render import _Ours, _environment
+    from test_plan import GOLDEN, VARIANTS, plan
+
+    assert type(_environment(None)) is _Ours
+    for golden, (name, options) in VARIANTS.items():
+        assert plan(name, **options) == (GOLDEN / f"{golden}.md").read_text(encoding="utf-8"), golden
+
+
+@pytest.mark.parametrize("template", [
+    "{{ flow.__class__ }}",
+    "{{ ''.__class__.__mro__ }}",
+    "{{ range.__self__ }}",
+])
+def test_a_templates_folder_still_renders_in_the_sandbox(tmp_path, template):
+    from codesign_tui.plan.render import _environment
+    from codesign_tui.plan.sandbox import _Sandbox
+
+    (tmp_path / "plan.md.j2").write_text(template)
+    flow, result, meta = session("appendix2-codesign")
+    assert type(_environment(tmp_path)) is _Sandbox
+    with pytest.raises(TemplateProblem, match="plan.md.j2:1: .*(sandbox|Python's internals|undefined)"):
+        render_markdown(flow, result, meta, tmp_path)
+
+
+def test_a_folder_replacing_one_partial_puts_our_other_templates_in_the_sandbox_too(tmp_path):
+    from codesign_tui.plan.render import MAX_STEPS, TemplateProblem as Problem
+
+    # only why.md.j2 is the person's; plan.md.j2, which includes it, is ours, and still counts the loops
+    (tmp_path / "why.md.j2").write_text("{% for i in range(1000) %}{% for j in range(2000) %}{% endfor %}{% endfor %}")
+    flow, result, meta = session("appendix2-codesign")
+    with pytest.raises(Problem, match=f"more than {MAX_STEPS:,} times"):
+        render_markdown(flow, result, meta, tmp_path)
+    (tmp_path / "why.md.j2").write_text("{{ flow.sections.__class__ }}")
+    with pytest.raises(Problem, match="why.md.j2:1"):
+        render_markdown(flow, result, meta, tmp_path)
+
+
+def test_our_compiled_templates_are_kept_apart_from_the_sandboxs(tmp_path, monkeypatch):
+    """Code compiled without the sandbox's checks is never loaded into the sandbox: the two are cached
+    under different names."""
+    from codesign_tui.plan import render
+
+    monkeypatch.setenv("CODESIGN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    flow, result, meta = session("appendix2-codesign")
+    ours = render.render_markdown(flow, result, meta)
+    cached = sorted(p.name for p in (tmp_path / "cache" / "templates").iterdir())
+    assert cached and all(name.startswith(f"ours{render.COMPILER}-") for name in cached)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "title.md.j2").write_text((templates_dir() / "title.md.j2").read_text())  # ours, as the person's
+    assert render.render_markdown(flow, result, meta, user) == ours
+    names = sorted(p.name for p in (tmp_path / "cache" / "templates").iterdir())
+    assert any(name.startswith(f"plan{render.COMPILER}-") for name in names)
+    assert len([n for n in names if n.startswith("ours")]) == len(cached)
+
+
+@pytest.fixture
+def our_templates_copied(tmp_path, monkeypatch):
+    """Our templates in a folder of the test's own, standing in for the installed ones."""
+    import shutil
+
+    from codesign_tui import resources
+    from codesign_tui.plan import render
+
+    folder = tmp_path / "installed-templates"
+    shutil.copytree(templates_dir(), folder)
+    monkeypatch.setattr(resources, "templates_dir", lambda: folder)
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    return folder
+
+
+def test_our_templates_are_loaded_from_one_bundle_kept_while_none_changes(our_templates_copied, monkeypatch):
+    import os
+    from pathlib import Path
+
+    from codesign_tui.plan import render
+
+    flow, result, meta = session("appendix2-codesign")
+    first = render.render_markdown(flow, result, meta)
+    bundles = list(Path(render._environment(None).bytecode_cache.directory).glob("*bundle*"))
+    assert [b.name.startswith(f"ours{render.COMPILER}-") for b in bundles] == [True]
+    made = bundles[0].stat().st_mtime_ns
+
+    # a new process (a fresh environment) takes the bundle: nothing compiled
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    compiled = []
+
+    def compile(self, *args, **kwargs):
+        compiled.append(args)
+        return Environment.compile(self, *args, **kwargs)
+
+    monkeypatch.setattr(render._Ours, "compile", compile)
+    assert render.render_markdown(flow, result, meta) == first
+    assert compiled == [] and bundles[0].stat().st_mtime_ns == made
+
+    # one template edited: the bundle is made again, with the edit
+    title = our_templates_copied / "title.md.j2"
+    title.write_text("Edited title\n\n" + title.read_text())
+    stat = title.stat()
+    os.utime(title, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    edited = render.render_markdown(flow, result, meta)
+    assert edited.startswith("Edited title") and compiled
+
+
+def test_a_damaged_bundle_is_made_again(our_templates_copied, monkeypatch):
+    from pathlib import Path
+
+    from codesign_tui.plan import render
+
+    flow, result, meta = session("appendix2-codesign")
+    first = render.render_markdown(flow, result, meta)
+    [bundle] = Path(render._environment(None).bytecode_cache.directory).glob("*bundle*")
+    for damage in (b"", b"not marshal", bundle.read_bytes()[:1000]):
+        bundle.write_bytes(damage)
+        monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+        assert render.render_markdown(flow, result, meta) == first
+        assert bundle.read_bytes() != damage
