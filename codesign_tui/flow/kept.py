@@ -9,7 +9,8 @@ flow file's bytes, the loader's version, the shape of the model and the names th
 read from (the files it includes, its tests file, or that there was none) is byte for byte as it was, and
 only after its own checksum and every record in it are found sound. Anything else (a changed file, an entry
 damaged, cut short or written by a different version, a folder that is not the user's alone) is ignored: the
-flow is read from its YAML and the entry written again.
+flow is read from its YAML and the entry written again. The flow's fingerprint (flow/versions.py) is kept
+with it, and used while the code that worked it out is byte for byte the same.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def load(place: Path, name: str, examples: bool = True) -> Flow | None:
         if hashlib.sha256(body.encode("utf-8")).hexdigest() != digest:
             raise Unkept("the entry is damaged")
         entry = json.loads(body)
-        if not isinstance(entry, dict) or set(entry) != {"files", "paths", "flow"} or \
+        if not isinstance(entry, dict) or set(entry) != {"files", "paths", "flow", "fingerprint"} or \
                 not isinstance(entry["files"], list) or not isinstance(entry["paths"], list) or \
                 not all(type(path) is str for path in entry["paths"]):
             raise Unkept("not an entry")
@@ -139,6 +140,10 @@ def load(place: Path, name: str, examples: bool = True) -> Flow | None:
         flow = _Decoder(entry["paths"]).decode(encoded)
         if type(flow) is not Flow:
             raise Unkept("not a flow")
+        made_by, fingerprint = entry["fingerprint"]
+        if type(fingerprint) is str and len(fingerprint) == 64 and made_by and made_by == _fingerprinter():
+            # what flow/versions.py would work out again (a tenth of this command's own time), by the same code
+            flow._fingerprint = fingerprint  # type: ignore[attr-defined]
         return flow
     except (Unkept, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
@@ -151,8 +156,12 @@ def keep(place: Path, name: str, flow: Flow, files: list[list[Any]]) -> None:
     try:
         paths: dict[str, int] = {}
         encoded = _encode(flow, paths)
-        body = json.dumps({"files": files, "paths": list(paths), "flow": encoded}, ensure_ascii=False,
-                          separators=(",", ":"), allow_nan=False)
+        from .versions import fingerprint
+
+        made_by = _fingerprinter()
+        body = json.dumps({"files": files, "paths": list(paths), "flow": encoded,
+                           "fingerprint": [made_by, fingerprint(flow) if made_by else ""]},
+                          ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (Unkept, ValueError, TypeError, RecursionError):
         return
     data = (hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body).encode("utf-8")
@@ -169,6 +178,18 @@ def keep(place: Path, name: str, flow: Flow, files: list[list[Any]]) -> None:
         if temporary:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _fingerprinter() -> str:
+    """The SHA-256 of flow/versions.py, which works out a flow's fingerprint from the model alone: a fingerprint
+    kept with a flow is used only while that code is byte for byte the code that worked it out ("" when it
+    cannot be read, and then none is kept)."""
+    from . import versions
+
+    try:
+        return hashlib.sha256(Path(versions.__file__).read_bytes()).hexdigest()
+    except (OSError, TypeError):
+        return ""
 
 
 def _unchanged(file: Any) -> bool:

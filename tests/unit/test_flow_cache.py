@@ -225,3 +225,17 @@ def test_a_kept_flow_can_come_without_its_worked_examples_and_otherwise_the_same
 
     assert as_written(lean) == as_written(replace(whole, examples=()))
 
+
+
+def test_a_kept_flow_comes_with_its_fingerprint_while_the_code_that_made_it_is_unchanged(tmp_path, monkeypatch):
+    from codesign_tui.flow import versions
+
+    path = copy_flow(tmp_path)
+    fresh = versions.fingerprint(load_flow(path))
+    again = load_flow(path)
+    assert getattr(again, "_fingerprint", None) == fresh
+    assert versions.canonical_json(again) and versions.fingerprint(again) == fresh
+    # the fingerprint's code edited since: the kept fingerprint is not taken, and one is worked out again
+    monkeypatch.setattr(kept, "_fingerprinter", lambda: "0" * 64)
+    later = load_flow(path)
+    assert getattr(later, "_fingerprint", None) is None and versions.fingerprint(later) == fresh
