@@ -57,6 +57,25 @@ def cache_file() -> Path | None:
     return Path(user_cache_dir("codesign-tui", appauthor=False)) / "catalogue.json"
 
 
+def cache_folder(name: str) -> Path | None:
+    """A folder of the cache beside the catalogue (compiled templates, kept flows), made if need be; None when
+    there is no cache folder this user alone can use: someone else's folder, or one others can open, is
+    neither trusted nor written to."""
+    from ..portable import only_mine
+
+    where = cache_file()
+    if where is None:
+        return None
+    place = where.parent / name
+    try:
+        place.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not only_mine(place.stat()):
+            return None
+    except (OSError, RuntimeError):
+        return None
+    return place
+
+
 def _stamp(path: str) -> list[int] | None:
     try:
         info = os.stat(path)

@@ -78,20 +78,9 @@ def recording() -> Iterator[list[list[Any]]]:
 
 def folder() -> Path | None:
     """The cache folder for flows, made if need be; None when there is none this user alone can use."""
-    from ..portable import only_mine
-    from .catalogue import cache_file
+    from .catalogue import cache_folder
 
-    where = cache_file()
-    if where is None:
-        return None
-    place = where.parent / "flows"
-    try:
-        place.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not only_mine(place.stat()):
-            return None  # someone else's folder, or one others can open: neither trust it nor write to it
-    except (OSError, RuntimeError):
-        return None
-    return place
+    return cache_folder("flows")
 
 
 def key(path: Path, raw: bytes, version: int) -> str:

@@ -466,17 +466,12 @@ def _bytecode_cache(kind: str = "plan") -> Any:
     compiled for the sandbox, "ours" for our own compiled without it, which the sandbox must never load."""
     from jinja2 import FileSystemBytecodeCache
 
-    from ..flow.catalogue import cache_file
-    from ..portable import only_mine
+    from ..flow.catalogue import cache_folder
 
-    where = cache_file()
-    if where is None:
+    folder = cache_folder("templates")  # None for a folder others can write to: no code is loaded from it
+    if folder is None:
         return None
-    folder = where.parent / "templates"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not only_mine(folder.stat()):
-            return None  # someone else's folder, or one others can write to: do not load code from it
         _prune(folder)
         # the name says which compiler made an entry: ours (COMPILER, raised whenever _BudgetedCode writes
         # different code), with this version of Jinja
