@@ -212,17 +212,9 @@ def test_an_answer_typed_just_before_ctrl_q_is_saved():
     """A number and Ctrl+Q in one read: the number is a message to the conversation, Ctrl+Q runs in the app's
     turn, and the app saved and left before the answer was given (the burst test found it). Now it takes in
     what was typed first."""
-    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    process, leader, output = resumed_at_the_second_question("quick")
-    try:
-        os.write(leader, b"3\x11")  # "A hard problem we struggle to define or solve", then Ctrl+Q
-        output += until_it_ends(process, leader, 60)
-        assert process.poll() == 0, output[-2000:]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(leader)
-    assert saved_answers(folder) == {"space_to_shape": "yes", "problem_type": "wicked"}
+    # "A hard problem we struggle to define or solve", then Ctrl+Q
+    session = written_then_ended("quick", b"3\x11")
+    assert session["answers"] == {"space_to_shape": "yes", "problem_type": "wicked"}
 
 
 def test_a_saved_draft_holding_osc_sequences_never_reaches_the_terminal():
@@ -264,24 +256,30 @@ def saved_session(folder: Path, name: str) -> dict:
     return yaml.safe_load((folder / f"{name}.session.yaml").read_text()) or {}
 
 
-def test_a_paste_holding_esc_is_taken_whole_as_text_and_submits_nothing():
-    """From an attack: in a bracketed paste, what followed an ESC arrived as keystrokes (Textual's input
-    parser read the ESC as the start of a key), so `Summary of work ESC[31m red` + lines was saved mangled
-    and sent by the paste's own Enter. The real command in a terminal, sent that paste the way a terminal
-    sends one: nothing is answered, and the reply box holds the whole paste as text, the ESC shown as ^[
-    and its lines joined, which Ctrl+Q keeps as the question's draft."""
+def written_then_ended(name: str, keys: bytes) -> dict:
+    """The real command resumed at the second question, sent `keys` in one write (ending with Ctrl+Q): the
+    session it saved as it left."""
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    process, leader, output = resumed_at_the_second_question("pasted")
+    process, leader, output = resumed_at_the_second_question(name)
     try:
-        # as a terminal sends a paste, then Ctrl+Q, in one write
-        os.write(leader, b"\x1b[200~Summary of work\x1b[31m red\r2\r\rTAIL\r\x1b[201~\x11")
+        os.write(leader, keys)
         output += until_it_ends(process, leader, 60)
         assert process.poll() == 0, output[-2000:]
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         os.close(leader)
-    session = saved_session(folder, "pasted")
+    return saved_session(folder, name)
+
+
+def test_a_paste_holding_esc_is_taken_whole_as_text_and_submits_nothing():
+    """From an attack: in a bracketed paste, what followed an ESC arrived as keystrokes (Textual's input
+    parser read the ESC as the start of a key), so `Summary of work ESC[31m red` + lines was saved mangled
+    and sent by the paste's own Enter. The real command in a terminal, sent that paste the way a terminal
+    sends one: nothing is answered, and the reply box holds the whole paste as text, the ESC shown as ^[
+    and its lines joined, which Ctrl+Q keeps as the question's draft."""
+    # as a terminal sends a paste, then Ctrl+Q, in one write
+    session = written_then_ended("pasted", b"\x1b[200~Summary of work\x1b[31m red\r2\r\rTAIL\r\x1b[201~\x11")
     assert session["answers"] == {"space_to_shape": "yes"}
     assert session["session"]["drafts"] == {"problem_type": "Summary of work^[[31m red 2 TAIL"}
 
@@ -290,17 +288,7 @@ def test_escape_then_a_digit_in_one_read_types_no_alt_characters():
     """From a flood: Escape then a digit read together came out of Textual's parser as Alt+digit, which it types
     as the character macOS gives Option+digit, and `¡™£` were kept as the reply's draft. Now they are Escape
     and the digit: the reply holds what was typed and none of those characters."""
-    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
-    process, leader, output = resumed_at_the_second_question("alt")
-    try:
-        os.write(leader, b"x\x1b1\x1b2\x1b3\x11")
-        output += until_it_ends(process, leader, 60)
-        assert process.poll() == 0, output[-2000:]
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(leader)
-    session = saved_session(folder, "alt")
+    session = written_then_ended("alt", b"x\x1b1\x1b2\x1b3\x11")
     assert session["answers"] == {"space_to_shape": "yes"}
     draft = session["session"]["drafts"]["problem_type"]
     assert "x" in draft and set(draft) <= set("x123"), draft
