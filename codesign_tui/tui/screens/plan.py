@@ -7,7 +7,7 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,6 +19,7 @@ from ...flow.engine import Session
 from ...flow.model import Flow
 from ...files import ExportError
 from ...flow.visible import visible
+from ..app import CodesignApp
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
@@ -53,6 +54,8 @@ DRAWING = "# Your plan\n\nDrawing the plan from your answers…"
 
 class PlanScreen(Screen):
     """Shows the plan and exports it."""
+
+    app = getters.app(CodesignApp)
 
     # on a narrow screen the contents, opened with t, may take more of the width, so that headings are whole
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
