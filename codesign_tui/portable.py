@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 # Windows opens files in text mode unless told otherwise (which turns CR LF into LF and stops at Ctrl+Z);
 # O_NONBLOCK and O_NOCTTY keep a named pipe or a terminal from hanging a read, where they exist.
@@ -122,3 +122,30 @@ def open_file_limit() -> int | None:
         return None
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def when_told_to_end(callback: Callable[[], None]) -> Callable[[], None]:
+    """Have the running event loop call `callback` when the terminal hangs up (its window closed: SIGHUP) or
+    the process is asked to end (SIGTERM: a shutdown, `kill`); returns what takes that back. Where the loop
+    cannot take signals (Windows, whose console ends a program another way; a thread other than the main
+    one) nothing is set up, and a person's drafts rest on being saved as they type."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    taken = []
+    for name in ("SIGHUP", "SIGTERM"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+        try:
+            loop.add_signal_handler(number, callback)
+        except (NotImplementedError, RuntimeError, ValueError):
+            continue
+        taken.append(number)
+
+    def take_back() -> None:
+        for number in taken:
+            loop.remove_signal_handler(number)
+
+    return take_back

@@ -559,11 +559,17 @@ class Sessions:
         """Leave a conversation: saved when it holds anything the person gave (an answer, a draft, a name for
         the work) or was saved before, then let go. False when there was nothing to keep, and no file is
         left behind (a run whose input ended before its first answer is no half-finished session)."""
+        kept = self.keep(conversation)
+        self.store.unlock(conversation.session.name)
+        return kept
+
+    def keep(self, conversation: Conversation) -> bool:
+        """Save a conversation when it holds anything the person gave or was saved before (as they type, and
+        on leaving); False when there is nothing to keep yet, and nothing is written."""
         session = conversation.session
         kept = worth_keeping(session) or conversation.saved_once or self.store.path(session.name).exists()
         if kept:
             conversation.save()
-        self.store.unlock(session.name)
         return kept
 
     def let_go(self, session: Session) -> None:

@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import gc
 import json
+import time
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from textual import on
 from textual.app import App
 from textual.driver import Driver
 from textual.binding import Binding
 from textual.theme import Theme
+from textual.timer import Timer
+from textual.widgets import Input, TextArea
 
 from ..flow.catalogue import FlowEntry
+from ..portable import when_told_to_end
 from ..sessions import ExportError, Sessions, SessionStore, data_folder
 from .commands import ActionsProvider, FlowMapProvider
 
 if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw the home screen
     from ..flow.conversation import Conversation
+    from .screens.conversation import ConversationScreen
     from ..flow.engine import Session
     from ..flow.examples import WorkedExample
     from ..flow.model import Flow
@@ -36,6 +42,9 @@ HIGH_CONTRAST = Theme(
                "panel-lighten-2": "#a8a8a8"},
 )
 NORMAL_THEME = "textual-dark"
+# What is typed and not sent goes to disk once typing pauses this long (seconds), so that it survives a kill or
+# a crash; a closed window or a shutdown saves it at once (CodesignApp.hung_up)
+DRAFT_PAUSE = 2.0
 
 
 def settings_path() -> Path:
@@ -86,6 +95,9 @@ class CodesignApp(App):
         self.exported: list[Path] = []
         self.plan_folders: dict[str, Path] = {}  # the folder each session last saved its plan to
         self.exported_answers: dict | None = None  # the answers as they were when a plan was last saved
+        self.typed_at = 0.0  # when a box last changed (time.monotonic)
+        self.draft_timer: Timer | None = None
+        self.take_back_signals = lambda: None
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; for a POSIX terminal, one that takes a paste whole as text (an
@@ -105,6 +117,8 @@ class CodesignApp(App):
         return driver
 
     def on_mount(self) -> None:
+        if not self.served:  # a browser tab's app ends with its server instead (served.end_with_the_server)
+            self.take_back_signals = when_told_to_end(self.hung_up)
         self.register_theme(HIGH_CONTRAST)
         self.theme = HIGH_CONTRAST.name if read_settings().get("high_contrast") else NORMAL_THEME
         if self.cohort_paths is not None:
@@ -265,6 +279,48 @@ class CodesignApp(App):
         self.notify("High contrast on; F3 switches it off." if high else "High contrast off; F3 switches it on.",
                     timeout=3, markup=False)
 
+    def on_unmount(self) -> None:
+        self.take_back_signals()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typing(self) -> None:
+        """A box changed: what is typed and not sent is saved once typing pauses."""
+        self.typed_at = time.monotonic()
+        if self.draft_timer is None:
+            self.draft_timer = self.set_timer(DRAFT_PAUSE, self._typing_paused)
+
+    def _typing_paused(self) -> None:
+        waited = time.monotonic() - self.typed_at
+        if waited < DRAFT_PAUSE:  # typed again since the timer was set: wait for the pause
+            self.draft_timer = self.set_timer(DRAFT_PAUSE - waited, self._typing_paused)
+            return
+        self.draft_timer = None
+        if self.current is not None:
+            screens = self.keep_typed()
+            if self.sessions.keep(self.current) and self.current.save_error is not None:
+                for screen in screens:
+                    screen.after_save()  # says the answers could not be saved
+
+    def keep_typed(self) -> list[ConversationScreen]:
+        """What is typed and not sent on each conversation screen, kept in its session as a draft (not
+        saved); the screens."""
+        from .screens.conversation import ConversationScreen
+
+        screens = [screen for screen in self.screen_stack if isinstance(screen, ConversationScreen)]
+        for screen in screens:
+            screen.keep_draft()
+        return screens
+
+    def hung_up(self) -> None:
+        """The terminal is gone (its window closed: SIGHUP) or the process was told to end (SIGTERM): keep
+        what was typed and not sent, as Ctrl+Q does but without waiting or asking, as nothing can be shown
+        any more; then leave."""
+        if self.current is not None and self.keep_new_plan():
+            self.keep_typed()
+            self.sessions.end(self.current)
+        self.exit()
+
     def keep_new_plan(self) -> bool:
         """Quitting while naming a new plan keeps what was typed, as a session to carry on with; False when
         nothing was typed, and there is nothing to keep."""
@@ -306,7 +362,7 @@ class CodesignApp(App):
             for screen in self.screen_stack:
                 if isinstance(screen, ConversationScreen):
                     await screen.settle()  # an answer typed just before Ctrl+Q is given first
-                    screen.keep_draft()  # what is typed and not sent is kept too
+            self.keep_typed()  # what is typed and not sent is kept too
             self.sessions.end(conversation)  # saved when it holds anything given, and let go
             name = conversation.session.name
             self.farewell = conversation.farewell(f"codesign --resume {name}")

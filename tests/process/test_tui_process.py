@@ -135,6 +135,56 @@ def test_closing_the_terminal_keeps_the_answers_and_ends_the_app():
     assert not list(folder.glob("*.part")) and not list(folder.glob(".*.part"))
 
 
+def saved_drafts(folder: Path) -> dict:
+    files = list(folder.glob("*.session.yaml"))
+    try:
+        return ((yaml.safe_load(files[0].read_text()) or {}).get("session") or {}).get("drafts") or {} \
+            if files else {}
+    except (yaml.YAMLError, AttributeError):
+        return {}
+
+
+def test_what_is_typed_survives_sigkill_once_typing_pauses_and_a_closed_window_at_once():
+    """From a trial: a reply typed and not sent was lost when the window closed or the process was killed.
+    Killed with SIGKILL after a pause in typing, the draft is on disk; typed and the window closed straight
+    away, the hang-up saves it."""
+    folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
+    process, leader = start_in_terminal("appendix2")
+    try:
+        wait_for_first_question(leader)
+        os.write(leader, b"not su")  # a draft before any answer: a session is kept for it
+        assert wait_for(lambda: saved_drafts(folder) == {"space_to_shape": "not su"}, 30, leader), \
+            saved_drafts(folder)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+    assert saved_answers(folder) == {}
+
+    process, leader = start_in_terminal("--resume")
+    try:
+        screen = b""
+        deadline = time.monotonic() + 60
+        while b"notsu" not in screen and time.monotonic() < deadline:  # the draft, back in the reply box
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+        assert b"notsu" in screen
+        os.write(leader, b"re, more or less")
+        while b"moreorless" not in screen and time.monotonic() < deadline:
+            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+        os.close(leader)  # the window closes as soon as it is typed
+        leader = -1
+        process.send_signal(signal.SIGHUP)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        if leader != -1:
+            os.close(leader)
+    assert saved_drafts(folder) == {"space_to_shape": "not sure, more or less"}
+
+
 def test_without_a_terminal_the_app_says_to_use_plain(tmp_path):
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "appendix2"], capture_output=True, text=True,
                          stdin=subprocess.DEVNULL, timeout=60)
