@@ -1792,3 +1792,33 @@ async def test_a_save_that_ends_without_saving_says_so(tmp_path):
         await press(pilot, "m", "escape")
         assert seen[-1] == ("Not saved", "The plan was not saved.")
     assert not (tmp_path / "nowhere").exists() and (tmp_path / "plan.md").read_text() == "keep me"
+
+
+async def test_right_on_the_safe_answer_of_a_dialog_that_replaces_stays_there():
+    """From a trial: in "Replace it?", Right on "Keep it" wrapped round to "Replace", and Enter replaced a
+    saved Word file. Right and Tab stop at the safe answer, the last; Left reaches the other and stops there."""
+    from textual.app import App
+
+    from codesign_tui.tui.widgets.dialogs import ConfirmDialog
+
+    answers: list[bool | None] = []
+
+    class Asking(App):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmDialog("board.docx exists. Replace it?", yes="Replace", no="Keep it"),
+                             answers.append)
+
+    app = Asking()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "no"
+        for key in ("right", "tab", "right"):
+            await pilot.press(key)
+            assert app.focused.id == "no", key
+        await pilot.press("left")
+        assert app.focused.id == "yes"
+        await pilot.press("left")
+        assert app.focused.id == "yes"  # no wrapping round at this end either
+        await pilot.press("right", "enter")
+        await pilot.pause()
+    assert answers == [False]

@@ -28,12 +28,12 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog .buttons { height: auto; margin-top: 1; }
     ConfirmDialog Button { margin-right: 2; }
     """
-    # The safe answer has the focus and is the last button: Tab, pressed to reach it, stays on it rather than
-    # wrapping round to the answer that replaces or deletes (Shift+Tab, the arrows or a click reach that one).
+    # The safe answer has the focus and is the last button: Tab or Right, pressed to reach it, stays on it rather
+    # than wrapping round to the answer that replaces or deletes (Shift+Tab, Left or a click reach that one).
     BINDINGS = [Binding("escape", "no", "No"),
                 Binding("tab", "stay_on_the_safe_answer", show=False),
-                Binding("left", "app.focus_previous", show=False),
-                Binding("right", "app.focus_next", show=False)]
+                Binding("left", "move(-1)", show=False),
+                Binding("right", "move(1)", show=False)]
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No", default: str = "no") -> None:
         super().__init__()
@@ -57,6 +57,13 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+    def action_move(self, step: int) -> None:
+        """Left and Right go to the button on that side, and stop at either end (a trial pressed Right on "Keep
+        it", which wrapped round to "Replace", then Enter, and a saved plan was replaced)."""
+        buttons = list(self.query(Button))
+        if self.focused in buttons:
+            buttons[max(0, min(len(buttons) - 1, buttons.index(self.focused) + step))].focus()
 
     def action_stay_on_the_safe_answer(self) -> None:
         if self.default == "yes" or self.focused is not self.query_one("#no", Button):
