@@ -1113,7 +1113,10 @@ def _examples(options: argparse.Namespace) -> int:
     flows: dict[str, object] = {}
     width = max((len(e.name) for e in found), default=4)
     results = getattr(options, "results", False)
-    print(f"{'name':<{width}}  {'flow':<10}  " + (f"{'recommendation':<14}  " if results else "") + "title")
+    # with the results, the level the work calls for where the conditions hold the recommendation below it, so
+    # that a case recommending Consult for want of a confirmed budget does not read as a case for consulting
+    print(f"{'name':<{width}}  {'flow':<10}  " + (f"{'recommendation':<14}  {'held back from':<14}  " if results
+                                                   else "") + "title")
     for worked in found:
         flow = flows.get(worked.flow) or _load(worked.flow)
         if flow is None:
@@ -1126,7 +1129,9 @@ def _examples(options: argparse.Namespace) -> int:
         level = ""
         if results:
             result = evaluate(flow, fitted.answers)
-            level = f"{result.recommendation.label if result.recommendation else '-':<14}  "
+            held = result.calls_for if result.held_back_by and result.calls_for != result.recommendation else None
+            level = (f"{result.recommendation.label if result.recommendation else '-':<14}  "
+                     f"{held.label if held else '-':<14}  ")
         print(_shown(f"{worked.name:<{width}}  {worked.flow:<10}  {level}{worked.title}"))
     print("Open one with: codesign example NAME" + ("" if results else "    Each case's recommendation:"
                                                      " codesign examples --results"))

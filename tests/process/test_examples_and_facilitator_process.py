@@ -19,9 +19,12 @@ def test_examples_command_lists_them_without_results_unless_asked(appendix2):
         rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:-1]}
         assert set(rows) == set(EXPECTED)
         assert ("recommendation" in run.stdout.splitlines()[0]) is results
-        for name, (level, _held) in EXPECTED.items():
+        for name, (level, held) in EXPECTED.items():
             label = appendix2.level(level).label
             assert (f"  {label}  " in rows[name]) is results, rows[name]
+            if results:  # the level a case is held back from, where its conditions hold it back
+                column = rows[name].split(f"  {label}  ", 1)[1].split()[0]
+                assert (column == "Co-produce") if held else (column == "-"), rows[name]
 
 
 def test_an_unknown_example_names_the_known_ones():
