@@ -262,8 +262,10 @@ class _Writer:
             self.inline(paragraph, children, boxes=self.item_start)
             if self.small_print:
                 self.shrink(paragraph)
-            if not self.lists and tokens[index + 1].content.endswith((":", ":**")):
-                paragraph.paragraph_format.keep_with_next = True  # it introduces what follows
+            follows = tokens[index + 3].type if index + 3 < len(tokens) else ""
+            if not self.lists and (tokens[index + 1].content.endswith((":", ":**")) or follows == "fence"):
+                # it introduces what follows (a list, or a chart such as the path taken): on the same page
+                paragraph.paragraph_format.keep_with_next = True
             self.item_start = False
             return index + 2
         if kind in ("bullet_list_open", "ordered_list_open"):
@@ -498,20 +500,26 @@ class _Writer:
 def _column_widths(rows: list[list[tuple[bool, list[Any]]]], width: int) -> list[Any]:
     """Columns as wide as what they hold, within the page's 170 mm: the reasons' long questions beside a short
     answer and source read in a few lines, where equal columns made each row a dozen lines tall. Each column
-    gets at least 30 mm, so that a long word ("Recommended") is never broken."""
+    gets at least 30 mm, and room for its longest word, so that a word ("Recommendation") is never broken."""
     from docx.shared import Mm
 
     if width < 2:
         return []
     lengths = [0.0] * width
+    longest = [0] * width  # characters in each column's longest word
     for row in rows:
         for column, (_, children) in enumerate(row[:width]):
-            lengths[column] += sum(len(c.content) for c in children if c.type in ("text", "code_inline"))
+            texts = [c.content for c in children if c.type in ("text", "code_inline")]
+            lengths[column] += sum(len(text) for text in texts)
+            longest[column] = max([longest[column], *(len(word) for text in texts for word in text.split())])
     damped = [length ** 0.75 for length in lengths]  # a long column need not take all the width
     total = sum(damped) or 1.0
-    least = min(30.0, 170 / width)  # mm: room for a long word ("Recommended") in bold
-    spare = 170 - least * width
-    return [Mm(least + spare * length / total) for length in damped]
+    # mm: 30, or a long word in bold at about 2.3 mm a character, with the cell's margins; never more than
+    # an equal share of the page, so that every column fits
+    least = [min(max(30.0, 2.3 * characters + 4), 170 / width) if width * 30 <= 170 else 170 / width
+             for characters in longest]
+    spare = 170 - sum(least)
+    return [Mm(room + spare * length / total) for room, length in zip(least, damped)]
 
 
 def _hyperlink(paragraph: Any, href: str, text: str, state: dict[str, bool]) -> None:

@@ -172,6 +172,32 @@ def test_docx_keeps_the_warning_box_with_its_checklist_and_indents_them_alike():
     assert all(p._p.pPr.find(_qn("w:pBdr")) is not None for p in box), "one box: a rule down its side"
 
 
+def test_docx_keeps_the_sentence_before_a_chart_with_it_and_never_breaks_a_word_in_a_table():
+    """From a trial: "The path taken" and its one sentence sat at the foot of a page with the path itself on
+    the next; and the Why table's narrowest column broke "Recommendation 5" as "Recommendatio n 5"."""
+    from docx.shared import Mm
+
+    from codesign_tui.plan.word import to_docx
+    import docx
+
+    document = docx.Document(io.BytesIO(to_docx(
+        "## The path taken\n\nThe parts, in order.\n\n```mermaid\nflowchart TD\n  s1[\"About\"]\n"
+        "  s2[\"Outcome\"]\n  s1 --> s2\n```\n\nAfter the chart.\n\n| Question | Answer | What it does | Source |\n"
+        "|---|---|---|---|\n" + "| 8. Will people also help deliver and evaluate the work, not only design it? | Partly,"
+        " for some of it | So the work calls for no more than Co-design, as delivery is not shared. | Recommendation 5"
+        " |\n" * 6)))
+    body = document.paragraphs
+    intro = next(p for p in body if p.text == "The parts, in order.")
+    assert intro.paragraph_format.keep_with_next
+    after = next(p for p in body if p.text == "After the chart.")
+    assert not after.paragraph_format.keep_with_next  # kept with what follows only when it introduces it
+    [table] = document.tables
+    source = table.columns[3].width
+    # "Recommendation" in bold: about 2.3 mm a character and the cell's margins
+    assert source >= Mm(2.3 * len("Recommendation") + 4) - Mm(0.1)
+    assert sum(column.width for column in table.columns) <= Mm(170) + Mm(0.1)
+
+
 def test_docx_is_a4_unless_letter_is_asked_for():
     section = _document("engagement-coproduce").sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
