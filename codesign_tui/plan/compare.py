@@ -198,7 +198,7 @@ def render_comparison(fmt: str, comparison: Comparison, project: str = "", paper
         from .html import to_html
         from .render import PAGE, _render
 
-        return _render(None, PAGE, {"body": Markup(to_html(markdown)), "title": visible(title), "date": ""}
+        return _render(None, PAGE, {"body": Markup(to_html(markdown, page=True)), "title": visible(title), "date": ""}
                        ).encode("utf-8")
     if fmt == "docx":
         from .word import to_docx

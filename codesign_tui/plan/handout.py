@@ -109,7 +109,7 @@ def render_handout(fmt: str, flow: Flow, example: WorkedExample | None = None, k
         from .html import to_html
         from .render import PAGE, _render
 
-        return _render(None, PAGE, {"body": Markup(to_html(markdown)), "title": visible(title), "date": ""}
+        return _render(None, PAGE, {"body": Markup(to_html(markdown, page=True)), "title": visible(title), "date": ""}
                        ).encode("utf-8")
     if fmt == "docx":
         from .word import to_docx

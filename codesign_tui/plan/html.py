@@ -17,8 +17,12 @@ TICKED = '<span class="box ticked" role="img" aria-label="Yes">\u2611</span>'
 OPEN = '<span class="box open" role="img" aria-label="Not yet">\u2610</span>'
 
 
-def to_html(markdown: str) -> str:
-    return _parser().render(markdown)
+def to_html(markdown: str, *, page: bool = False) -> str:
+    """The Markdown as HTML. For a page of its own (`page`: the plan, handout or comparison as a web page),
+    each table is in a box that scrolls sideways, named after the heading above it, so that a wide table (the
+    register has nine columns) scrolls on a phone rather than the whole page; the room's pages lay out their
+    tables themselves."""
+    return _parser().render(markdown, {"page": page})
 
 
 _PARSER: list[MarkdownIt] = []
@@ -58,5 +62,23 @@ def _parser() -> MarkdownIt:
         return default_inline(tokens, index, options, env) if default_inline else html.escape(content)
 
     parser.add_render_rule("html_inline", box)
+
+    def table_open(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        opened = renderer.renderToken(tokens, index, options, env)
+        if not env.get("page"):
+            return opened
+        heading = next((tokens[at + 1].content for at in range(index - 1, -1, -1)
+                        if tokens[at].type == "heading_open"), "")
+        label = html.escape(f"{heading} (a table: scroll sideways for more)" if heading else "A table: scroll"
+                            " sideways for more")
+        # focusable, so that it can be scrolled from the keyboard too
+        return f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n{opened}'
+
+    def table_close(renderer: Any, tokens: list[Any], index: int, options: Any, env: Any) -> str:
+        closed = renderer.renderToken(tokens, index, options, env)
+        return f"{closed}</div>\n" if env.get("page") else closed
+
+    parser.add_render_rule("table_open", table_open)
+    parser.add_render_rule("table_close", table_close)
     _PARSER.append(parser)
     return parser

@@ -81,7 +81,7 @@ def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
     data = _build(flow, result, meta, public, comparison, document)
     markdown = _markdown(data, templates, False, summary)
-    body = to_html(markdown)
+    body = to_html(markdown, page=True)
     # a control character in a title would reach the browser's tab and any terminal the page is shown on
     title = _first_heading(markdown) if document else data["project"] or data["flow"]["title"]
     page = dict(data, body=Markup(body), title=visible(title))

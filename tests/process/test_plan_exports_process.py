@@ -10,6 +10,7 @@ import pytest
 from test_plan_support import ANSWERS
 from commands import codesign
 from test_plan_exports import _awkward_answers, _xml, umask_022  # noqa: F401  (umask_022 is a fixture)
+from test_room_browser import chromium  # noqa: F401  (a fixture: one headless Chromium)
 
 
 def test_cli_without_python_docx_exits_2_with_the_command(tmp_path):
@@ -111,3 +112,29 @@ def test_a_plan_naming_people_is_written_for_its_writer_alone_unless_public(tmp_
     # what is meant to be shared, and a plan naming no one, get the umask's mode
     assert render_to("public", "engagement-coproduce", "--public").stat().st_mode & 0o777 == 0o644
     assert render_to("none", "engagement-consult-none-declared").stat().st_mode & 0o777 == 0o644
+
+
+async def test_the_web_page_fits_a_phone_its_wide_tables_scroll_in_their_own_box(tmp_path, chromium):
+    """From a trial: the register's nine columns and the fingerprints made the whole plan scroll sideways on a
+    phone (864 px of page on a 390 px screen). Each table scrolls in a box of its own, named after its heading
+    and reachable from the keyboard; the page itself fits, and axe-core finds nothing."""
+    from test_room_browser import axe_clean
+
+    page_file = tmp_path / "plan.html"
+    run = codesign("render", "engagement-plan", "--answers", str(ANSWERS / "engagement-board.yaml"), "--format",
+                   "html", "-o", str(page_file))
+    assert run.returncode == 0, run.stderr
+    context = await chromium.new_context(viewport={"width": 375, "height": 667})
+    page = await context.new_page()
+    await page.goto(page_file.as_uri())
+    sideways = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways == 0
+    boxes = page.locator(".table-scroll")
+    assert await boxes.count() == await page.locator("table").count() > 0
+    register = page.get_by_role("region", name="Register of interests (a table: scroll sideways for more)")
+    assert await register.evaluate("box => box.scrollWidth > box.clientWidth")  # it has more to show
+    await register.focus()
+    await page.keyboard.press("ArrowRight")
+    assert await register.evaluate("box => box.scrollLeft") > 0
+    await axe_clean(page, "plan-export-375")
+    await context.close()
