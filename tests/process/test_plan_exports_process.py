@@ -135,6 +135,7 @@ async def test_the_web_page_fits_a_phone_its_wide_tables_scroll_in_their_own_box
     assert await register.evaluate("box => box.scrollWidth > box.clientWidth")  # it has more to show
     await register.focus()
     await page.keyboard.press("ArrowRight")
-    assert await register.evaluate("box => box.scrollLeft") > 0
+    # the browser may scroll smoothly: wait for the box to have moved
+    await page.wait_for_function("box => box.scrollLeft > 0", arg=await register.element_handle(), timeout=15_000)
     await axe_clean(page, "plan-export-375")
     await context.close()

@@ -219,13 +219,14 @@ def test_a_plan_drawn_under_a_released_version_verifies_under_that_version(tmp_p
 
 def test_a_swapped_flow_version_is_caught(tmp_path):
     old, new, plans, answers = appendix2_plans(tmp_path)
-    # the 2.0 plan (co-design) made to name version 3.0 and its fingerprint: drawn again, 3.0 gives consult
+    # the 2.0 plan (co-design) made to name the flow's version now and its fingerprint: drawn again, that
+    # version gives consult
     swapped = plans["2.0"].replace(f"version 2.0, fingerprint `{fingerprint(old)}`",
-                                   f"version 3.0, fingerprint `{fingerprint(new)}`")
-    assert swapped != plans["2.0"]
+                                   f"version {new.version}, fingerprint `{fingerprint(new)}`")
+    assert swapped != plans["2.0"] and new.version != "2.0"
     (tmp_path / "plan.md").write_text(swapped)
     verdict = verify(tmp_path / "plan.md", answers)
-    assert not verdict.matches and "Co-design" in verdict.difference and verdict.flow.version == "3.0"
+    assert not verdict.matches and "Co-design" in verdict.difference and verdict.flow.version == new.version
     # the version alone changed: the fingerprint still names 2.0
     (tmp_path / "plan.md").write_text(plans["2.0"].replace("- Flow: `appendix2`, version 2.0",
                                                            "- Flow: `appendix2`, version 3.0"))
