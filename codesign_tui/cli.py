@@ -913,7 +913,7 @@ def _say_carried(flow, given, migrated: Any = False) -> None:
         migrated = fit_answers(flow, given).migrated
     if migrated is None:  # nothing carried (most files), and no need for the conversation's code
         return
-    from .flow.conversation import carried_notes
+    from .flow.migrations import carried_notes
 
     for line in carried_notes(flow, migrated):
         print(_shown(f"{given.path}: {line}"), file=sys.stderr)
@@ -925,7 +925,7 @@ def _migrate(options: argparse.Namespace) -> int:
 
     from .files import ExportError, write_atomically
     from .flow.answers import read_answers
-    from .flow.conversation import carried_notes
+    from .flow.migrations import carried_notes
     from .flow.engine import Session
     from .flow.problems import Problems
     from .flow.versions import changed_since, recorded_version

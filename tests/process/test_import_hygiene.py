@@ -135,3 +135,17 @@ def test_writing_word_does_load_python_docx(tmp_path):
 def test_the_app_starts_and_answers_without_loading_python_docx(tmp_path):
     stderr = _probe(APP_PROBE, tmp_path)
     assert "SCREEN:" in stderr and "DOCX: none" in stderr, stderr[-2000:]
+
+
+OURS_PROBE = COMMAND_PROBE.replace("{packages!r}", repr(("codesign_tui",))).replace("{label}", "OURS")
+CARRIED = Path(__file__).parent.parent / "data" / "answers" / "engagement-coproduce.yaml"  # an older version's
+
+
+def test_render_says_what_was_carried_without_loading_the_conversation(tmp_path):
+    # a file answered under an older version of the flow: render says what was carried over, a line an answer,
+    # with the conversation's wording (flow/migrations.py), but needs none of the conversation's own code
+    args = ["render", "engagement-plan", "--answers", str(CARRIED), "-o", str(tmp_path / "plan.md")]
+    stderr = _probe(OURS_PROBE.format(args=args), tmp_path)
+    loaded = stderr.split("OURS:")[-1].strip().split(",")
+    assert "carried over to version" in stderr and (tmp_path / "plan.md").stat().st_size > 0, stderr[-2000:]
+    assert "codesign_tui.flow.migrations" in loaded and "codesign_tui.flow.conversation" not in loaded, loaded
