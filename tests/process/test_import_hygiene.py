@@ -149,3 +149,16 @@ def test_render_says_what_was_carried_without_loading_the_conversation(tmp_path)
     loaded = stderr.split("OURS:")[-1].strip().split(",")
     assert "carried over to version" in stderr and (tmp_path / "plan.md").stat().st_size > 0, stderr[-2000:]
     assert "codesign_tui.flow.migrations" in loaded and "codesign_tui.flow.conversation" not in loaded, loaded
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the user's cache folder is found without"
+                    " platformdirs on Linux alone")
+def test_render_finds_the_cache_folder_on_linux_without_platformdirs(tmp_path):
+    probe = COMMAND_PROBE.replace("{packages!r}", repr(("platformdirs",))).replace("{label}", "DIRS")
+    args = ["render", "appendix2", "--answers", str(ANSWERS), "-o", str(tmp_path / "plan.md")]
+    env = {key: value for key, value in __import__("os").environ.items() if key != "CODESIGN_CACHE_DIR"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), CODESIGN_DATA_DIR=str(tmp_path / "data"))
+    run = subprocess.run([sys.executable, "-c", probe.format(args=args)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env=env)
+    assert "DIRS: none" in run.stderr, run.stderr[-2000:]
+    assert (tmp_path / "cache" / "codesign-tui" / "templates").is_dir()  # the cache is used, where it belongs
