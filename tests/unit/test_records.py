@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -152,3 +153,23 @@ def test_every_waiting_init_is_written_at_once_when_the_first_record_is_made():
     assert "args" in inspect.signature(second.__init__).parameters  # a stand-in until a record is made
     assert first(1).a == 1
     assert list(inspect.signature(second.__init__).parameters) == ["self", "b"] and second().b == 2
+
+
+def test_every_record_of_the_engine_and_the_plan_is_made_by_record_itself():
+    # a class handed on to dataclasses (an annotation naming ClassVar, say) would cost its import time again
+    import importlib
+    import pkgutil
+
+    import codesign_tui
+    from codesign_tui import records
+
+    made = []
+    for package in ("flow", "plan", "cohort"):
+        path = [str(Path(codesign_tui.__file__).parent / package)]
+        for module in pkgutil.iter_modules(path, f"codesign_tui.{package}."):
+            for value in vars(importlib.import_module(module.name)).values():
+                if isinstance(value, type) and "_record_key" in value.__dict__:
+                    made.append(value)
+    assert len(made) > 50
+    assert [cls.__qualname__ for cls in made if cls.__dataclass_params__ is not records._PARAMS] == []
+    assert Limited.__dataclass_params__ is not records._PARAMS  # the test would see one handed on
