@@ -84,13 +84,13 @@ def test_render_keeps_the_collector_off_while_it_starts_and_on_while_it_draws(tm
 
     monkeypatch.setattr(loader, "load_flow", watched("load", loader.load_flow))
     monkeypatch.setattr(save, "make_plan", watched("draw", save.make_plan))
-    frozen = gc.get_freeze_count()
     answers = Path(__file__).resolve().parents[1] / "data" / "answers" / "appendix2-codesign.yaml"
     try:
         assert cli.main(["render", "appendix2", "--answers", str(answers), "-o", str(tmp_path / "plan.md")]) == 0
-        # the flow is loaded with the collector off; what was made by then is out of its sight, and it is on again
-        assert seen["load"] == (False, frozen)
-        assert seen["draw"][0] is True and seen["draw"][1] > frozen
+        # the flow is loaded with the collector off; what was made by then (thousands of objects) is out of its
+        # sight, and it is on again (other tests' frozen objects may come and go meanwhile: a margin)
+        assert seen["load"][0] is False
+        assert seen["draw"][0] is True and seen["draw"][1] > seen["load"][1] + 1000
         assert gc.isenabled() and (tmp_path / "plan.md").read_text(encoding="utf-8").startswith("#")
         # a render that stops early leaves the collector on as well
         assert cli.main(["render", "appendix2", "--answers", str(tmp_path / "missing.yaml")]) == 2
