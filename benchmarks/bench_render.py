@@ -179,9 +179,13 @@ def main() -> int:
         render_args = [sys.executable, "-m", "codesign_tui", "render", "engagement-plan", "--answers", str(path)]
         # Both commands run as an installed program does: with compiled bytecode (pip writes it when it
         # installs), here kept in a temporary folder so that nothing is written into the checkout, and
-        # with the template cache in this run's temporary folder. One run of each fills those first.
-        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
-        env.update(PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"), TMPDIR=folder)
+        # with the cache (compiled templates, kept flows) in this run's temporary folder, found as a user's
+        # cache folder is (XDG_CACHE_HOME; TMPDIR alone left it in ~/.cache, shared with every other
+        # checkout and run, each replacing the others' templates). One run of each fills those first.
+        env = {key: value for key, value in os.environ.items()
+               if key not in ("PYTHONDONTWRITEBYTECODE", "CODESIGN_CACHE_DIR")}
+        env.update(PYTHONPYCACHEPREFIX=str(Path(folder) / "pycache"), TMPDIR=folder,
+                   XDG_CACHE_HOME=str(Path(folder) / "cache"))
         process(baseline_args, env)
         process(render_args, env)
         bases, fulls = [], []

@@ -14,12 +14,13 @@ from .about import flag_text
 from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .confirming import confirm_lines
 from .engine import Change, Session
+from .migrations import carried_notes
 from .model import Flow, Question
 from .replies import DATE_HINT, ReplyError, read_choice, read_choices
 from .shown import QuestionView, Row, records_draft
 from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
-from .visible import visible
+from .visible import answer_label, visible
 
 WORDS_FOR_WHY = frozenset({"?", "why", "why?", "help"})
 # what a person types to say there is no more to record; "no" too, except in a form field (it could be a name)
@@ -87,12 +88,6 @@ class Step:
     notes: tuple[Note, ...] = ()
 
 
-def answer_label(question: Question, value: Any) -> str:
-    """An answer as every front end shows it: a question passed over reads "Skipped", and control characters
-    are shown rather than obeyed (a saved answer holding ESC ] 0 ; ... would retitle the terminal)."""
-    return "Skipped" if value is None else visible(question.label(value), "\n")
-
-
 def citation(flow: Flow, cite: str) -> str:
     """A citation as a person reads it: the source's title and the section."""
     if not cite:
@@ -128,42 +123,6 @@ def recommendation_notes(session: Session) -> list[str]:
     """What a change to the flow did to the recommendation, alone (the part of `checked_notes` that names
     it)."""
     return [visible(note) for note in _recommendation_moved(session)]
-
-
-def carried_notes(flow: Flow, migrated: Any) -> list[str]:
-    """One sentence for each answer the flow's migrations changed (a Migrated, or None), on opening a file
-    answered under an older version of the flow."""
-    if migrated is None:
-        return []
-    out = []
-    for carried in migrated.carried:
-        named = flow.has_question(carried.question)
-        question = flow.question(carried.question) if named else None
-        what = f"“{question.prompt.rstrip('.?')}”" if question else repr(carried.question)
-        label = (lambda value: answer_label(question, value)) if question else (lambda value: str(value))
-        under = f"version {migrated.to} of the flow"
-        if "dropped" in carried.how:
-            out.append(f"Your answer to {what} ({label(carried.before)}) is not carried over to {under}, so it is"
-                       " kept aside in the file and not used." + (" The question is asked again." if named else ""))
-        elif carried.how == ("default",):
-            out.append(f"{under[:1].upper()}{under[1:]} asks {what}; it is answered {label(carried.after)} for"
-                       " you. Change it if that is not right.")
-        elif carried.before == carried.after or carried.before is None:
-            out.append(f"Your answer to {what} ({label(carried.after)}) is carried over to {under}, where the"
-                       " question has a new name.")
-        elif isinstance(carried.after, list) and question is not None and question.kind == "record":
-            out.append(f"Your entries for {what} are carried over to {under}, which names or records some of"
-                       " their details differently.")
-        else:
-            out.append(f"Your answer to {what} is carried over to {under} as {label(carried.after)} (it was"
-                       f" {_old_label(carried.before)}).")
-    return [visible(note) for note in out]
-
-
-def _old_label(value: Any) -> str:
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value) or "(none)"
-    return str(value)
 
 
 def change_notes(session: Session, recommendation: bool = True) -> list[str]:

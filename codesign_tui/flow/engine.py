@@ -8,8 +8,7 @@ from typing import Any
 
 from ..records import record
 from .answers import AnswerError, AnswersFile, SetAside, check_answer, fit_answers
-from .lint import END
-from .model import Flow, Question, Section
+from .model import END, Flow, Question, Section
 from .result import (  # noqa: F401 - Result and the ladder's arithmetic, as the engine has always offered them
     ActionItem, RaisedFlag, Result, Shortfall, Unlock, accepted_up_to, decide, floor_of, is_complete, shortfalls,
     supported_level)

@@ -6,10 +6,9 @@ import itertools
 from typing import Any, Callable, Iterable
 
 from .expressions import Node
-from .model import Condition, Flow, Place, Question
+from .model import END, Condition, Flow, Place, Question
 from .problems import Problem, Problems, did_you_mean
 
-END = "end"
 BOOLEAN_OPS = {"==", "!=", "<", "<=", ">", ">=", "in", "not in", "and", "or", "not", "bool"}
 MAX_COMBINATIONS = 4096
 

@@ -10,6 +10,7 @@ from typing import Any, Callable
 from ..records import record
 from .model import Flow, Migration, Place
 from .problems import Problem, Problems, did_you_mean
+from .visible import answer_label, visible
 
 
 @record(frozen=True)
@@ -342,3 +343,39 @@ def _said(value: Any) -> Any:
     """A yes or no that YAML read elsewhere turned into true or false, as the word people meant, so that a
     mapping of `no` carries a file written by another YAML library."""
     return "yes" if value is True else "no" if value is False else value
+
+
+def carried_notes(flow: Flow, migrated: Any) -> list[str]:
+    """One sentence for each answer the flow's migrations changed (a Migrated, or None), on opening a file
+    answered under an older version of the flow."""
+    if migrated is None:
+        return []
+    out = []
+    for carried in migrated.carried:
+        named = flow.has_question(carried.question)
+        question = flow.question(carried.question) if named else None
+        what = f"“{question.prompt.rstrip('.?')}”" if question else repr(carried.question)
+        label = (lambda value: answer_label(question, value)) if question else (lambda value: str(value))
+        under = f"version {migrated.to} of the flow"
+        if "dropped" in carried.how:
+            out.append(f"Your answer to {what} ({label(carried.before)}) is not carried over to {under}, so it is"
+                       " kept aside in the file and not used." + (" The question is asked again." if named else ""))
+        elif carried.how == ("default",):
+            out.append(f"{under[:1].upper()}{under[1:]} asks {what}; it is answered {label(carried.after)} for"
+                       " you. Change it if that is not right.")
+        elif carried.before == carried.after or carried.before is None:
+            out.append(f"Your answer to {what} ({label(carried.after)}) is carried over to {under}, where the"
+                       " question has a new name.")
+        elif isinstance(carried.after, list) and question is not None and question.kind == "record":
+            out.append(f"Your entries for {what} are carried over to {under}, which names or records some of"
+                       " their details differently.")
+        else:
+            out.append(f"Your answer to {what} is carried over to {under} as {label(carried.after)} (it was"
+                       f" {_old_label(carried.before)}).")
+    return [visible(note) for note in out]
+
+
+def _old_label(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value) or "(none)"
+    return str(value)

@@ -77,6 +77,7 @@ def _find(source: list[tuple[str, int, int]], start: int, char: str) -> int | No
 
 
 NOWHERE = Place("<built-in>", 1, 1)
+END = "end"  # where a section's branch goes (goto: end) to finish the flow
 
 
 @record(frozen=True)

@@ -9,8 +9,7 @@ from typing import Any
 
 from ..records import record
 from .expressions import Node
-from .model import Condition, Flow, Question
-from .lint import END
+from .model import END, Condition, Flow, Question
 from .terms import join_words
 
 

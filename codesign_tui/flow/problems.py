@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import field
 from pathlib import Path
@@ -153,6 +152,8 @@ class FlowError(Exception):
 
 def did_you_mean(name: str, known: Iterable[object]) -> str:
     """A hint naming the closest known name, or nothing when none is close."""
+    import difflib  # here: only a mistake needs it, and a command that finds none need not load it
+
     close = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 

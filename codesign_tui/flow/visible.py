@@ -9,6 +9,10 @@ holds goes through `visible` before it reaches a terminal, so that such characte
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Question
 
 # C0 controls and DEL, C1 controls, the characters that change the direction or the lines of text, and those
 # that take no room at all (zero-width space, word joiner, byte-order mark), which can hide words inside a
@@ -39,3 +43,9 @@ def visible(text: str, keep: str = "") -> str:
     if _UNSAFE.search(text) is None:
         return text
     return _UNSAFE.sub(lambda match: match.group() if match.group() in keep else _SHOWN[match.group()], text)
+
+
+def answer_label(question: Question, value: Any) -> str:
+    """An answer as every front end shows it: a question passed over reads "Skipped", and control characters
+    are shown rather than obeyed (a saved answer holding ESC ] 0 ; ... would retitle the terminal)."""
+    return "Skipped" if value is None else visible(question.label(value), "\n")

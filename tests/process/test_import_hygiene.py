@@ -135,3 +135,44 @@ def test_writing_word_does_load_python_docx(tmp_path):
 def test_the_app_starts_and_answers_without_loading_python_docx(tmp_path):
     stderr = _probe(APP_PROBE, tmp_path)
     assert "SCREEN:" in stderr and "DOCX: none" in stderr, stderr[-2000:]
+
+
+OURS_PROBE = COMMAND_PROBE.replace("{packages!r}", repr(("codesign_tui", "difflib"))).replace("{label}", "LOADED")
+CARRIED = Path(__file__).parent.parent / "data" / "answers" / "engagement-coproduce.yaml"  # an older version's
+# what drawing a plan has no use for, once the flow is kept (the first run reads and checks it): the
+# conversation's code, the flow checker and the near-miss finder that only a mistake in a flow needs
+NOT_FOR_RENDER = {"codesign_tui.flow.conversation", "codesign_tui.flow.lint", "difflib"}
+
+
+def test_render_loads_only_what_drawing_a_plan_needs(tmp_path):
+    # a file answered under an older version of the flow: render says what was carried over, a line an answer,
+    # with the conversation's wording (flow/migrations.py), but needs none of the conversation's own code
+    args = ["render", "engagement-plan", "--answers", str(CARRIED), "-o", str(tmp_path / "plan.md")]
+    _probe(OURS_PROBE.format(args=args), tmp_path)  # reads, checks and keeps the flow
+    stderr = _probe(OURS_PROBE.format(args=args), tmp_path)
+    loaded = stderr.split("LOADED:")[-1].strip().split(",")
+    assert "carried over to version" in stderr and (tmp_path / "plan.md").stat().st_size > 0, stderr[-2000:]
+    assert "codesign_tui.flow.migrations" in loaded and not NOT_FOR_RENDER & set(loaded), loaded
+
+
+def test_the_probe_sees_what_a_mistake_loads(tmp_path):
+    # guards the test above: a flow with a mistake in it is checked, and the checker and near-miss finder load
+    flow = tmp_path / "broken.yaml"
+    text = (ROOT / "flows" / "conflicts-of-interest.yaml").read_text(encoding="utf-8")
+    flow.write_text(text.replace("goto: register", "goto: registre", 1), encoding="utf-8")
+    stderr = _probe(OURS_PROBE.format(args=["validate", str(flow)]), tmp_path)
+    loaded = stderr.split("LOADED:")[-1].strip().split(",")
+    assert {"codesign_tui.flow.lint", "difflib"} <= set(loaded), stderr[-2000:]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the user's cache folder is found without"
+                    " platformdirs on Linux alone")
+def test_render_finds_the_cache_folder_on_linux_without_platformdirs(tmp_path):
+    probe = COMMAND_PROBE.replace("{packages!r}", repr(("platformdirs",))).replace("{label}", "DIRS")
+    args = ["render", "appendix2", "--answers", str(ANSWERS), "-o", str(tmp_path / "plan.md")]
+    env = {key: value for key, value in __import__("os").environ.items() if key != "CODESIGN_CACHE_DIR"}
+    env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), CODESIGN_DATA_DIR=str(tmp_path / "data"))
+    run = subprocess.run([sys.executable, "-c", probe.format(args=args)], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env=env)
+    assert "DIRS: none" in run.stderr, run.stderr[-2000:]
+    assert (tmp_path / "cache" / "codesign-tui" / "templates").is_dir()  # the cache is used, where it belongs

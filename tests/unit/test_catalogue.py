@@ -7,6 +7,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from codesign_tui.flow import catalogue as catalogue_module
 from codesign_tui.flow.catalogue import catalogue
 from codesign_tui.resources import flows_dir, shipped_flows
@@ -95,3 +97,21 @@ def test_the_shipped_entries_spare_reading_the_flows_until_one_is_edited(tmp_pat
     (tmp_path / "flows" / catalogue_module.SHIPPED).write_text('{"version": 2, "flows": {"appendix2.yaml": 3}}')
     reads.clear()
     assert len(catalogue(paths, tmp_path / "four.json")) == len(paths) and len(reads) == len(paths)
+
+
+@pytest.mark.parametrize("xdg, home", [
+    ("/tmp/somewhere/cache", "/home/sam"), ("/tmp/somewhere/cache/", "/home/sam"), ("", "/home/sam"),
+    (None, "/home/sam"), (None, "/home/sam/"), ("relative/cache", "/home/sam"), (" ", "/home/sam"),
+    (None, "relative-home"), ("/tmp/somewhere/cache", None),
+])
+def test_the_cache_folder_is_where_platformdirs_puts_it(monkeypatch, xdg, home):
+    import platformdirs
+
+    monkeypatch.delenv("CODESIGN_CACHE_DIR", raising=False)
+    for name, value in (("XDG_CACHE_HOME", xdg), ("HOME", home)):
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    theirs = Path(platformdirs.user_cache_dir("codesign-tui", appauthor=False)) / "catalogue.json"
+    assert catalogue_module.cache_file() == theirs

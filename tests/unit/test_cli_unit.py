@@ -4,6 +4,8 @@ The tests of it that need no app and no process; tests/process/test_cli.py holds
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jsonschema
 import pytest
 import yaml
@@ -63,3 +65,35 @@ def test_a_command_parsed_alone_refuses_what_the_whole_parser_refuses(capsys):
             parser.parse_args(["render", "appendix2"])
         said.append((stopped.value.code, capsys.readouterr().err))
     assert said[0] == said[1] and "--answers" in said[0][1]
+
+
+def test_render_keeps_the_collector_off_while_it_starts_and_on_while_it_draws(tmp_path, monkeypatch):
+    import gc
+
+    from codesign_tui import cli
+    from codesign_tui.flow import loader
+    from codesign_tui.plan import save
+
+    seen: dict[str, tuple[bool, int]] = {}
+
+    def watched(name, function):
+        def call(*args, **kwargs):
+            seen[name] = (gc.isenabled(), gc.get_freeze_count())
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(loader, "load_flow", watched("load", loader.load_flow))
+    monkeypatch.setattr(save, "make_plan", watched("draw", save.make_plan))
+    answers = Path(__file__).resolve().parents[1] / "data" / "answers" / "appendix2-codesign.yaml"
+    try:
+        assert cli.main(["render", "appendix2", "--answers", str(answers), "-o", str(tmp_path / "plan.md")]) == 0
+        # the flow is loaded with the collector off; what was made by then (thousands of objects) is out of its
+        # sight, and it is on again (other tests' frozen objects may come and go meanwhile: a margin)
+        assert seen["load"][0] is False
+        assert seen["draw"][0] is True and seen["draw"][1] > seen["load"][1] + 1000
+        assert gc.isenabled() and (tmp_path / "plan.md").read_text(encoding="utf-8").startswith("#")
+        # a render that stops early leaves the collector on as well
+        assert cli.main(["render", "appendix2", "--answers", str(tmp_path / "missing.yaml")]) == 2
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()  # this test's process goes on: let the collector see it all again
