@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from ..records import record
 from .about import flag_text
@@ -16,7 +16,7 @@ from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
 from .replies import DATE_HINT, ReplyError, read_choice, read_choices
-from .shown import QuestionView, Row, records_draft
+from .shown import Note, QuestionView, Row, Turn, records_draft
 from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
 from .visible import visible
@@ -40,18 +40,6 @@ class Reply:
     value: Any = None
     message: str = ""
     step: Step | None = None
-
-
-NoteKind = Literal["changed", "flag", "level", "set-aside", "restored"]
-
-
-class Note(NamedTuple):
-    """What the conversation says before the next question: `changed` (an earlier answer changed), `flag` (a
-    warning raised), `level` (where the recommendation settled, or that it moved: never while it is hidden),
-    `set-aside` or `restored` (questions that no longer apply, or apply again)."""
-
-    kind: NoteKind
-    text: str
 
 
 @record(frozen=True)
@@ -503,6 +491,42 @@ class Conversation:
             if said:
                 notes[question.id] = said
         return notes
+
+    def transcript(self, said: tuple[Note, ...] = ()) -> list[Turn]:
+        """The conversation from the top, for a transcript drawn again (after going back, changing an answer,
+        resuming): each section's heading, each answer with what it said as it was given, then what the last
+        change `said` (bar what an answer along the path says already; before a new section's heading) and the
+        question being asked, or the end. Abbreviations are spelt out afresh, bar those in the options of the
+        questions answered, which are not drawn again."""
+        rows = self.rows()
+        self.read_afresh(tuple(text for row in rows if row.answered for option in row.question.options
+                               for text in (option.label, option.explanation) if text))
+        along = self.notes_along_path()
+        said_along = {note.text for notes in along.values() for note in notes}
+        notes = [Turn("note", note=note) for note in said if note.text not in said_along]
+        turns: list[Turn] = []
+        for n, row in enumerate(rows):
+            heading = n == 0 or row.section.id != rows[n - 1].section.id
+            if self.current is not None and row.id == self.current.id:
+                return [*turns, *notes, *([Turn("section", row)] if heading else []), Turn("question", row)]
+            turns += [Turn("section", row)] if heading else []
+            if not row.answered:
+                turns.append(Turn("question", row))
+                continue
+            turns += [Turn("asked", row), *(Turn("note", row, note) for note in along.get(row.id, []))]
+        return [*turns, *notes, Turn("finished")]
+
+    def followed(self, step: Step) -> Row | None:
+        """The answer `step` gave, as its row, when what is asked now follows straight on from it (the next
+        question on the path, or the end after the last), so that a transcript only adds what comes next;
+        None when the path changed behind it (a jump back), and the transcript is drawn again."""
+        rows = self.rows()
+        at = next((n for n, row in enumerate(rows) if row.id == step.question.id), None)
+        if at is None:
+            return None
+        after = rows[at + 1:at + 2]
+        follows = [row.id for row in after] == [self.current.id] if self.current is not None else not after
+        return rows[at] if follows else None
 
     def _quoted(self, question_ids: list[str]) -> str:
         """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""

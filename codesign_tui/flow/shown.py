@@ -3,10 +3,22 @@ room (the question being asked, each answer on the path), so that none of them r
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, NamedTuple
 
 from ..records import record
 from .model import Question, Section
+
+
+NoteKind = Literal["changed", "flag", "level", "set-aside", "restored"]
+
+
+class Note(NamedTuple):
+    """What the conversation says before the next question: `changed` (an earlier answer changed), `flag` (a
+    warning raised), `level` (where the recommendation settled, or that it moved: never while it is hidden),
+    `set-aside` or `restored` (questions that no longer apply, or apply again)."""
+
+    kind: NoteKind
+    text: str
 
 
 @record
@@ -56,6 +68,16 @@ class Row:
     @property
     def prompt(self) -> str:
         return self.question.prompt
+
+
+@record(frozen=True)
+class Turn:
+    """One turn of a transcript drawn from the top: `section` (the heading of `row`'s section), `asked` (`row`
+    answered), `question` (`row` being asked, or passed over unanswered), `note`, or `finished` (the end)."""
+
+    kind: Literal["section", "asked", "question", "note", "finished"]
+    row: Row | None = None
+    note: Note | None = None
 
 
 def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -17,7 +17,7 @@ from ...flow.answers import AnswerError
 from ...flow.conversation import Conversation, Note, Reply, Step
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
-from ...flow.model import Flow, Question
+from ...flow.model import Flow, Question, Section
 from ...flow.visible import visible
 from ...sessions import SessionStore
 from ..messages import EditAnswer
@@ -137,8 +137,7 @@ class ConversationScreen(Screen):
                             discussion=self.facilitate, settled=settled, words=self.conversation.words,
                             folded_words=self.conversation.words_folded)
 
-    def _section_note(self, question: Question) -> NoteTurn:
-        section = self.flow.section(question.section_id)
+    def _section_note(self, section: Section) -> NoteTurn:
         words = self.conversation.words
         return NoteTurn(words(section.title) + (f"\n{words(section.intro)}" if section.intro else ""), "section")
 
@@ -150,47 +149,27 @@ class ConversationScreen(Screen):
         return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said]
 
     async def rebuild(self, said: tuple[Note, ...] = ()) -> None:
-        """Draw the whole transcript from the session: every answer up to the question being asked, with the
-        warnings and the settling of the recommendation each raised, and what the last change `said` just
-        before that question."""
+        """Draw the whole transcript as the conversation gives it (Conversation.transcript), after the worked
+        example's scenario and what checking a resumed session found."""
         transcript = self.query_one(Transcript)
         await transcript.clear()
-        # the options of the questions answered are not drawn again: what they spelt out stays spelt out
-        rows = self.conversation.rows()
-        self.conversation.read_afresh(tuple(text for row in rows if row.answered for option in row.question.options
-                                            for text in (option.label, option.explanation) if text))
-        along = self.conversation.notes_along_path()
-        said_along = {text for pairs in along.values() for _, text in pairs}
-        # what the last change said that the answers along the path say already is not said twice
-        notes = self._notes([note for note in said if note.text not in said_along])
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\n"
                                   + self._example_note(), "scenario"))
         turns += [NoteTurn(note, "set-aside") for note in self.checked]
-        current = self.conversation.current
-        section = None
-        for row in rows:
-            question = row.question
-            if question.section_id != section:
-                section = question.section_id
-                turns.append(self._section_note(question))
-            if current is not None and question.id == current.id:
-                if turns and isinstance(turns[-1], NoteTurn) and "section" in turns[-1].classes:
-                    turns[-1:-1] = notes  # before the new section's heading
-                else:
-                    turns += notes
-                turns.append(self._question_turn(question))
-                break
-            if not row.answered:
-                turns.append(self._question_turn(question))
-                continue
-            turns += [AskedTurn(question, row.number, self.conversation.words(question.prompt)),
-                      AnswerTurn(question, row.answer)]
-            turns += self._notes(along.get(question.id, []))
-        if current is None:
-            turns += notes
-            turns.append(self._finished_note())
+        for turn in self.conversation.transcript(said):
+            if turn.note is not None:
+                turns += self._notes([turn.note])
+            elif turn.row is None:
+                turns.append(self._finished_note())
+            elif turn.kind == "section":
+                turns.append(self._section_note(turn.row.section))
+            elif turn.kind == "asked":
+                turns += [AskedTurn(turn.row.question, turn.row.number, self.conversation.words(turn.row.prompt)),
+                          AnswerTurn(turn.row.question, turn.row.answer)]
+            else:
+                turns.append(self._question_turn(turn.row.question))
         await transcript.mount_all(turns)
         await self.refresh_status()
 
@@ -200,13 +179,8 @@ class ConversationScreen(Screen):
         current = self.conversation.current
         transcript = self.query_one(Transcript)
         last = transcript.asking()
-        rows = self.conversation.rows()
-        ids = [row.id for row in rows]
-        position = ids.index(question.id) if question.id in ids else -1
-        # only the next question may be appended; after a jump back, the answers in between are redrawn
-        follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
-                                     else position == len(ids) - 1)
-        if last is None or last.question.id != question.id or not follows:
+        answered = self.conversation.followed(step)  # else, after a jump back, the answers in between change
+        if last is None or last.question.id != question.id or answered is None:
             await self.rebuild(step.notes)
         else:
             # the question answered settles to its prompt alone, in a light widget of its own; the notes
@@ -215,11 +189,11 @@ class ConversationScreen(Screen):
             # settle into lines, so the transcript holds the same few widgets however long it grows
             await transcript.settle()
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
-                                AnswerTurn(question, rows[position].answer),
+                                AnswerTurn(question, answered.answer),
                                 *self._notes(step.notes)]
             if current is not None:
                 if current.section_id != question.section_id:
-                    turns.append(self._section_note(current))
+                    turns.append(self._section_note(self.flow.section(current.section_id)))
                 await transcript.mount_all(turns, before=last)
                 await last.ask(current, self.conversation.number(current), self.conversation.citation(current),
                                words=self.conversation.words, folded_words=self.conversation.words_folded)
