@@ -15,6 +15,7 @@ from .answers import AnswerError, AnswersFile, check_answer, read_date
 from .confirming import confirm_lines
 from .engine import Change, Session
 from .model import Flow, Question
+from .problems import MAX_LISTED
 from .replies import DATE_HINT, ReplyError, read_choice, read_choices
 from .shown import Note, QuestionView, Row, Turn, records_draft
 from .store import Store, StoreError
@@ -94,7 +95,8 @@ def citation(flow: Flow, cite: str) -> str:
 
 def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommendation: bool = True) -> list[str]:
     """What checking a loaded session against its flow found, one sentence an answer: answers that no longer
-    fit (kept aside in the file, not used) and answers that fit again (brought back). Without
+    fit (kept aside in the file, not used) and answers that fit again (brought back); past the first
+    MAX_LISTED, how many more, as a file with thousands of misfits would otherwise fill the screen. Without
     `recommendation`, nothing that names the recommendation (a room before its reveal says that apart,
     through `recommendation_notes`)."""
     flow = session.flow
@@ -109,6 +111,9 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommen
     if brought_back:
         notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
     notes += change_notes(session, recommendation)
+    if len(notes) > MAX_LISTED:
+        notes[MAX_LISTED:] = [f"{len(notes) - MAX_LISTED:,} more answers are kept aside in the file and not used;"
+                              " they are not listed here."]
     return [visible(note) for note in notes]
 
 
@@ -297,6 +302,13 @@ class Conversation:
             held_back=tuple((flow.question(q).prompt, answer_label(flow.question(q), result.answers.get(q)))
                             for q in result.held_back_by),
             confirm=tuple(confirm_lines(flow, result)), flags=flags)
+
+    def case_said(self, question: Question) -> str:
+        """The worked example's answer to `question` as a person reads it, or that the case does not answer it."""
+        answer = self.case_answer(question)
+        if answer is None:
+            return "The case does not answer this question: it is not on the case's path."
+        return f"{answer_label(question, answer)}."
 
     def beside_the_case(self) -> list[tuple[Question, Any, Any]]:
         """Each question on the path that the worked example answers, in the order asked: the example's answer
@@ -603,6 +615,14 @@ class Conversation:
         """Do what a reply of kind `answer`, `keep` or `skip` says (AnswerError when an answer does not fit)."""
         return self.keep() if reply.kind == "keep" else self.skip() if reply.kind == "skip" else self.answer(reply.value)
 
+    def give(self, reply: Reply) -> Reply:
+        """Do what a reply of kind `answer`, `keep` or `skip` says: the reply with the `step` it took, else an
+        `error` saying why the answer does not fit."""
+        try:
+            return Reply(reply.kind, reply.value, step=self.act(reply))
+        except AnswerError as error:
+            return Reply("error", message=error.message)
+
     def respond(self, text: str, question: Question | None = None, typed: Any = None) -> Reply:
         """Do what a typed reply says for `question` (the one asked), the same in every view: say why we ask,
         go back (keeping `typed`, what else was typed for the question and not sent, as its draft), answer,
@@ -615,12 +635,7 @@ class Conversation:
             if question is not None and typed is not None:
                 self.keep_typed(question, typed)
             return Reply("back", message="" if self.back() else FIRST_QUESTION)
-        if reply.kind in ("answer", "keep", "skip"):
-            try:
-                return Reply(reply.kind, reply.value, step=self.act(reply))
-            except AnswerError as error:
-                return Reply("error", message=error.message)
-        return reply
+        return self.give(reply) if reply.kind in ("answer", "keep", "skip") else reply
 
     def why(self, question: Question | None = None) -> str:
         """Why we ask `question` (the one asked), with its source; NO_MORE when the flow says nothing."""
