@@ -24,7 +24,7 @@ class Invalid(Exception):
         self.errors = errors
 
 
-def text(form: Form, key: str, limits: Limits) -> str:
+def text(form: Form, key: str) -> str:
     value = form.get(key, "")
     value = value if isinstance(value, str) else ""
     return value.replace("\r\n", "\n").strip()
@@ -34,7 +34,7 @@ def read_answer(question: Question, form: Form, limits: Limits) -> Any:
     """The answer a question's form holds (flow.replies.read_sent), ready for Conversation.answer; Invalid
     when it does not fit."""
     sent = [v for v in form.getall("answer", []) if isinstance(v, str)] if question.kind == "multiple" else \
-        text(form, "answer", limits)
+        text(form, "answer")
     try:
         return read_sent(question, sent, limits.text)
     except ReplyError as error:
@@ -45,7 +45,7 @@ def read_entry(question: Question, form: Form, limits: Limits, number: int) -> d
     """One register entry from the form's blank entry (flow.replies.read_entry): None when nothing was filled
     in; Invalid naming each field at fault."""
     try:
-        return entry_of(question, {spec.id: text(form, f"entry-{spec.id}", limits) for spec in question.fields},
+        return entry_of(question, {spec.id: text(form, f"entry-{spec.id}") for spec in question.fields},
                         number, limits.text)
     except EntryError as error:
         raise Invalid([(f"entry-{spec.id}", message) for spec, message in error.problems]) from None
@@ -57,12 +57,12 @@ def typed(question: Question, form: Form, limits: Limits) -> Any:
         return [v for v in form.getall("answer", []) if isinstance(v, str)][: len(question.values)]
     if question.kind == "record":
         return None  # the register keeps its own draft (entries so far and the half-filled entry)
-    return text(form, "answer", limits)[: limits.text]
+    return text(form, "answer")[: limits.text]
 
 
 def entry_typed(question: Question, form: Form, limits: Limits) -> dict[str, str]:
     return {spec.id: value[: limits.text] for spec in question.fields
-            if (value := text(form, f"entry-{spec.id}", limits))}
+            if (value := text(form, f"entry-{spec.id}"))}
 
 
 def nothing_sent(question: Question, form: Form) -> bool:
