@@ -73,7 +73,8 @@ class Row:
 @record(frozen=True)
 class Turn:
     """One turn of a transcript drawn from the top: `section` (the heading of `row`'s section), `asked` (`row`
-    answered), `question` (`row` being asked, or passed over unanswered), `note`, or `finished` (the end)."""
+    answered), `question` (`row` being asked, or passed over unanswered), `note` (with the `row` of the answer
+    that said it, if any), or `finished` (the end)."""
 
     kind: Literal["section", "asked", "question", "note", "finished"]
     row: Row | None = None
