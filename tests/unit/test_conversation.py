@@ -356,3 +356,15 @@ def test_a_reply_given_is_done_or_said_not_to_fit():
     assert conversation.give(Reply("answer", "maybe")).kind == "error" and conversation.current.id == "open"
     said = conversation.give(Reply("answer", "yes"))
     assert said.step is not None and conversation.current.id == "detail"
+
+
+def test_what_checking_a_file_found_is_listed_up_to_a_point_for_every_view():
+    from codesign_tui.flow.answers import SetAside
+    from codesign_tui.flow.conversation import checked_notes
+    from codesign_tui.flow.problems import MAX_LISTED
+
+    session = Session(load_flow(BRANCHING))
+    session.unfit = {f"old_{n}": SetAside("yes", "not a question of this flow") for n in range(MAX_LISTED + 50)}
+    notes = checked_notes(session)
+    assert len(notes) == MAX_LISTED + 1 and notes[0].startswith("Your answer to 'old_0' no longer fits the flow")
+    assert notes[-1] == "50 more answers are kept aside in the file and not used; they are not listed here."
