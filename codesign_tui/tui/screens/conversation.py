@@ -20,6 +20,7 @@ from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question, Section
 from ...flow.visible import visible
 from ...sessions import SessionStore
+from ..app import CodesignApp
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
 from ..widgets.letting_go import remove
@@ -59,6 +60,7 @@ class ConversationScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
 
+    app = getters.app(CodesignApp)
     composer = getters.query_one("#composer", Composer)
     transcript = getters.query_one(Transcript)
 
