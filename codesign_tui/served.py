@@ -119,7 +119,7 @@ async def end_tab(process: Any) -> None:
 
 def _children(pid: int) -> list[int]:
     """The processes whose parent is `pid` (read from /proc; none where there is no /proc)."""
-    found = []
+    found: list[int] = []
     try:
         entries = os.listdir("/proc")
     except OSError:

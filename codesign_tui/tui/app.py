@@ -189,7 +189,8 @@ class CodesignApp(App):
         try:
             resumed = self.sessions.resume(name, lambda given: self.load(given.flow, given.flow_path))
         except CannotResume as problem:
-            self.notify(f"Sorry: {problem}.", severity="error" if problem.damaged else "warning", timeout=10)
+            self.notify(f"Sorry: {problem}.", severity="error" if problem.damaged else "warning", timeout=10,
+                        markup=False)
             if first:
                 self.show_home()
             return
@@ -242,7 +243,7 @@ class CodesignApp(App):
         try:
             self.sessions.hand_in(session, self.collect_dir)
         except ExportError as error:
-            self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10)
+            self.notify(f"Your answers could not be handed in: {error}", severity="error", timeout=10, markup=False)
 
     def action_toggle_contrast(self) -> None:
         high = self.theme != HIGH_CONTRAST.name
@@ -258,11 +259,11 @@ class CodesignApp(App):
             write_atomically(settings_path(), json.dumps(settings).encode(), force=True, mode=PRIVATE)
         except (OSError, Exception):  # noqa: BLE001 - a setting that cannot be kept is not worth a crash
             self.notify(f"High contrast is {'on' if high else 'off'} for now but could not be remembered.",
-                        severity="warning")
+                        severity="warning", markup=False)
             return
         # said, as the change is not always plain to see (and by a screen reader not at all)
         self.notify("High contrast on; F3 switches it off." if high else "High contrast off; F3 switches it on.",
-                    timeout=3)
+                    timeout=3, markup=False)
 
     def keep_new_plan(self) -> bool:
         """Quitting while naming a new plan keeps what was typed, as a session to carry on with; False when

@@ -326,6 +326,32 @@ async def test_a_one_megabyte_answer_shows_its_start_in_the_transcript_and_is_ke
     assert [s.given.answers["work_summary"] for s in saved] == [text]
 
 
+async def test_the_review_table_shows_the_start_of_a_long_answer_and_markup_as_typed():
+    """A 1 MB answer filled one row of the review table, screens high; and a cell's text was read as Rich
+    markup, so an answer holding "[/]" or "[bold]" was drawn wrongly or not at all. A cell shows an
+    answer's start and how much more is kept, and every character as typed."""
+    from textual.widgets import DataTable
+
+    text = ("Support [bold]shaped[/] with [red]people[/red] who use it. " * 12_000).strip()
+    app = make_app(flow=_flow("engagement-plan"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#composer", Input).value = text
+        await press(pilot, "enter")
+        assert app.screen.session.answers["work_summary"] == text
+        await press(pilot, "ctrl+r")
+        table = app.screen.query_one("#review-table", DataTable)
+        cell = str(table.get_row("work_summary")[2])
+        assert cell.startswith("Support [bold]shaped[/] with [red]people[/red] who use it.")
+        kept = len(text) - cell.index(" …")
+        assert cell.endswith(f"… and {kept:,} more characters, kept whole in your answer and the plan")
+        assert len(cell) < 400
+        drawn = "".join(table.render_line(y).text for y in range(table.size.height))
+        assert "Support [bold]shaped[/] with" in drawn.replace("  ", "")
+        heights = [row.height for row in table.rows.values()]
+        assert max(heights) < 20
+
+
 def test_an_answer_of_many_short_lines_shows_forty_of_them_and_a_short_one_shows_whole():
     from codesign_tui.tui.widgets.turns import answer_content
 

@@ -50,3 +50,23 @@ sections:
         prompt: Done?
         kind: yes_partly_no_unsure
 '''
+
+
+def test_every_message_the_app_pops_up_is_shown_as_written_not_read_as_markup():
+    """Textual reads a notification as markup unless told not to, and a message quoting a folder such as
+    "notes [/] 2026" stopped the app with a markup error (tests/app/test_save_plan_app.py). Every call of
+    `notify` in the package says `markup=False`, so a message can quote what a person typed or named."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parents[2] / "codesign_tui"
+    found, reading_markup = 0, []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "notify":
+                found += 1
+                said = {keyword.arg: keyword.value for keyword in node.keywords}
+                if not (isinstance(said.get("markup"), ast.Constant) and said["markup"].value is False):
+                    reading_markup.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert found > 10  # the search finds the app's messages at all
+    assert reading_markup == []

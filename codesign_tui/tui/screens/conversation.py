@@ -466,7 +466,7 @@ class ConversationScreen(Screen):
         error = self.conversation.save_error
         if error is not None:
             self.notify(f"Could not save your answers: {error}. They are kept here, and saving is tried"
-                        " again after your next answer and when you quit.", severity="error", timeout=10)
+                        " again after your next answer and when you quit.", severity="error", timeout=10, markup=False)
         self.app.collect(self.session)
 
     @on(QuickReplies.Chosen)
@@ -682,7 +682,7 @@ class ConversationScreen(Screen):
         if not panel.display and self.size.width < self.NARROWEST_WITH_PANEL:
             self.notify(f"The side panel needs a window {self.NARROWEST_WITH_PANEL} columns wide, beside the"
                         f" conversation; this one is {self.size.width}. Widen the window to see it.",
-                        title="Side panel")
+                        title="Side panel", markup=False)
             return
         panel.display = not panel.display
 
@@ -742,4 +742,4 @@ class ConversationScreen(Screen):
                 await self.rebuild()
             else:
                 panel.refresh_panel()
-        self.notify("The recommendation is now showing in the side panel.", title="Revealed")
+        self.notify("The recommendation is now showing in the side panel.", title="Revealed", markup=False)

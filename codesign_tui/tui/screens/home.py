@@ -76,7 +76,7 @@ class HomeScreen(Screen):
         self.query_one("#saved" if self.saved else "#flows", OptionList).focus(scroll_visible=False)
         for damaged in self.damaged:
             self.notify(visible(f"{damaged.name} was damaged and has been set aside."), severity="warning",
-                        timeout=8)
+                        timeout=8, markup=False)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "delete":
@@ -118,7 +118,7 @@ class HomeScreen(Screen):
             if flow is None:
                 self.notify(visible(f"Sorry: {entry.path} can no longer be read; run codesign validate"
                                     " to see why."),
-                            severity="error", timeout=10)
+                            severity="error", timeout=10, markup=False)
                 return
             self.app.name_then_start(flow, skip="Cancel")
         elif kind == "saved":
@@ -132,7 +132,7 @@ class HomeScreen(Screen):
     def action_delete(self) -> None:
         saved_list = self.query_one("#saved", OptionList)
         if self.focused is not saved_list or saved_list.highlighted is None:
-            self.notify("Highlight a saved session first (Tab moves to the list).")
+            self.notify("Highlight a saved session first (Tab moves to the list).", markup=False)
             return
         option = saved_list.get_option_at_index(saved_list.highlighted)
         session_id = (option.id or "").partition(":")[2]
@@ -143,7 +143,7 @@ class HomeScreen(Screen):
                 saved_list.remove_option(option.id or "")
                 self._show_saved()
                 self.refresh_bindings()
-                self.notify("Deleted.")
+                self.notify("Deleted.", markup=False)
 
         from ..widgets.dialogs import ConfirmDialog  # only when asked: building its classes is 2 ms of a start
 

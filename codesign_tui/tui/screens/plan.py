@@ -7,7 +7,7 @@ import copy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -19,6 +19,7 @@ from ...flow.engine import Session
 from ...flow.model import Flow
 from ...files import ExportError
 from ...flow.visible import visible
+from ..app import CodesignApp
 from ..widgets.dialogs import ConfirmDialog, ExportDialog
 from ..widgets.footer import Footer
 
@@ -53,6 +54,8 @@ DRAWING = "# Your plan\n\nDrawing the plan from your answers…"
 
 class PlanScreen(Screen):
     """Shows the plan and exports it."""
+
+    app = getters.app(CodesignApp)
 
     # on a narrow screen the contents, opened with t, may take more of the width, so that headings are whole
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (140, "-wide")]
@@ -128,7 +131,7 @@ class PlanScreen(Screen):
                                            on_screen=True, summary=self.summary)
         except TemplateError as error:
             text = f"# The plan could not be drawn\n\nThe plan template has a problem: {error}"
-            self.notify("The plan template has a problem; see the message.", severity="error")
+            self.notify("The plan template has a problem; see the message.", severity="error", markup=False)
         viewer = self.query_one(MarkdownViewer)
         await viewer.document.update(visible(text, "\n\t"))
         self.fit_contents(viewer)
@@ -171,7 +174,7 @@ class PlanScreen(Screen):
         self.notify("Public version: each register entry not published keeps its role, type and handling, and its"
                     " other details are withheld, here and in every export." if self.public else "Full version:"
                     " every entry in the"
-                    " register is shown, here and in every export.", title="Plan")
+                    " register is shown, here and in every export.", title="Plan", markup=False)
         self.render_plan()
 
     def action_save(self) -> None:
@@ -200,7 +203,7 @@ class PlanScreen(Screen):
             register_question(self.flow)
         except NoRegister:
             self.notify("This flow has no register of interests, so there is no conflicts record to make.",
-                        title="Conflicts record", timeout=8)
+                        title="Conflicts record", timeout=8, markup=False)
             return
 
         def chosen(fmt: str | None) -> None:
@@ -220,20 +223,20 @@ class PlanScreen(Screen):
 
         def chosen(path: Path | None) -> None:
             if path is None:
-                self.notify("The plan was not saved.", title="Not saved", timeout=5)
+                self.notify("The plan was not saved.", title="Not saved", timeout=5, markup=False)
                 return
             path = with_format_suffix(path, fmt)
             if not path.parent.exists():
                 def create(yes: bool | None) -> None:
                     if not yes:
                         self.notify(visible(f"The plan was not saved: the folder {path.parent} was not made."),
-                                    title="Not saved", timeout=STAYS)
+                                    title="Not saved", timeout=STAYS, markup=False)
                         return
                     try:
                         path.parent.mkdir(parents=True)
                     except OSError as error:
                         self.notify(visible(f"The folder {path.parent} could not be made: {error.strerror}."),
-                                    title="Not saved", severity="error", timeout=STAYS)
+                                    title="Not saved", severity="error", timeout=STAYS, markup=False)
                         return
                     chosen(path)
                 # making the folder is what the person asked for by typing it: Enter does it
@@ -246,7 +249,7 @@ class PlanScreen(Screen):
                         self.write(fmt, path, force=True, document=document)
                     else:
                         self.notify(visible(f"The plan was not saved: {path.name} was kept as it was."),
-                                    title="Not saved", timeout=STAYS)
+                                    title="Not saved", timeout=STAYS, markup=False)
                 self.app.push_screen(ConfirmDialog(f"{path} already exists. Replace it?", "Replace", "Keep it"),
                                      replace)
             else:
@@ -261,7 +264,8 @@ class PlanScreen(Screen):
             plan = export_plan(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
             path = save_plan(path, plan, force=force)
         except ExportError as error:  # stays until dismissed: it may hold a command to copy
-            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS,
+                        markup=False)
             return
         self.app.exported.append(path)
         self.app.plan_folders[self.session.name] = path.parent
@@ -270,7 +274,8 @@ class PlanScreen(Screen):
             self.app.current.plan_saved(path)  # so that a later change to the flow can say it is out of date
         # the name and its folder on lines of their own, so that a narrow screen shows the whole name; briefly,
         # as it covers part of the plan on a small screen, while the title bar keeps the name
-        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=5)
+        self.notify(visible(f"{path.name}\nin the folder {path.parent}", keep="\n"), title="Plan saved", timeout=5,
+                    markup=False)
         self.saved_as = visible(path.name)
         self.show_state()
 
@@ -280,7 +285,8 @@ class PlanScreen(Screen):
         try:
             plan = export_plan(fmt, self.flow, self.session, self.meta(), self.public, self.summary, document)
         except ExportError as error:
-            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS)
+            self.notify(visible(str(error), keep="\n"), title="Not saved", severity="error", timeout=STAYS,
+                        markup=False)
             return
         name = self.file_name(fmt, document)
         self.app.deliver_binary(io.BytesIO(plan.data), save_filename=name)

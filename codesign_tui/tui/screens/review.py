@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +12,11 @@ from textual.widgets import DataTable, Header, Static
 from ...flow.conversation import Conversation
 from ...flow.visible import visible
 from ..widgets.footer import Footer
+from ..widgets.turns import cut_short, more_kept
+
+# A cell shows at most this much of an answer: a pasted document would otherwise be one row screens high
+LONGEST_IN_A_CELL = 300
+MOST_LINES_IN_A_CELL = 8
 
 
 class ReviewScreen(Screen[str | None]):
@@ -47,8 +53,9 @@ class ReviewScreen(Screen[str | None]):
         table.add_column("Answer", width=answer_width)
         for row in self.conversation.rows():
             # rows grow to fit, so a long question or answer wraps rather than being cut off
-            table.add_row(str(row.number), visible(row.prompt, "\n"), row.answer if row.answered else
-                          "(not answered yet)", key=row.id, height=None)
+            # Text, not str: the table reads a str as markup, and a reply holding "[/]" must show as typed
+            table.add_row(str(row.number), Text(visible(row.prompt, "\n")), Text(answer_cell(row.answer)) if
+                          row.answered else "(not answered yet)", key=row.id, height=None)
         table.focus()
 
     # Only while this screen is the one shown: keys typed in a burst can reach it as the app quits (Textual
@@ -66,3 +73,10 @@ class ReviewScreen(Screen[str | None]):
     def action_plan(self) -> None:
         self.dismiss(None)
         self.app.call_later(self.app.screen.run_action, "plan")
+
+
+def answer_cell(answer: str) -> str:
+    """An answer as its cell shows it, control characters made visible: whole, or its start and how much
+    more is kept."""
+    shown, more = cut_short(answer, LONGEST_IN_A_CELL, MOST_LINES_IN_A_CELL)
+    return visible(f"{shown} {more_kept(more)}" if more else answer, "\n")

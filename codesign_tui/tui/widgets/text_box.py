@@ -45,7 +45,7 @@ class TextBox(Input):
             self.replace(joined, *selection)
         if len(lines) > 1:
             self.notify(f"The {len(lines):,} lines pasted are joined into one, with a space between each, as"
-                        " this box holds one line.", title="Pasted")
+                        " this box holds one line.", title="Pasted", markup=False)
 
 
 def _one_line(text: str) -> str:

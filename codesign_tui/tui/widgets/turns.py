@@ -178,19 +178,30 @@ LONGEST_SHOWN = 2_000
 MOST_LINES_SHOWN = 40
 
 
+def cut_short(label: str, longest: int = LONGEST_SHOWN, most_lines: int = MOST_LINES_SHOWN) -> tuple[str, int]:
+    """The start of an answer to show, cut at a space near `longest` characters or after `most_lines` lines,
+    and how many characters are left out (0: it shows whole)."""
+    cut = len(label)
+    if cut > longest:
+        cut = label.rfind(" ", longest // 2, longest)
+        cut = cut if cut > 0 else longest
+    lines = label.count("\n", 0, cut)
+    if lines >= most_lines:
+        cut = [index for index, char in enumerate(label[:cut]) if char == "\n"][most_lines - 1]
+    return label[:cut], len(label) - cut
+
+
+def more_kept(more: int) -> str:
+    """What a cut answer says about the rest."""
+    return f"… and {more:,} more characters, kept whole in your answer and the plan"
+
+
 def answer_content(label: str) -> Content:
     """An answer as the transcript shows it: whole, or its start and how much more there is, said plainly."""
-    cut = len(label)
-    if cut > LONGEST_SHOWN:
-        cut = label.rfind(" ", LONGEST_SHOWN // 2, LONGEST_SHOWN)
-        cut = cut if cut > 0 else LONGEST_SHOWN
-    lines = label.count("\n", 0, cut)
-    if lines >= MOST_LINES_SHOWN:
-        cut = [index for index, char in enumerate(label[:cut]) if char == "\n"][MOST_LINES_SHOWN - 1]
-    if cut == len(label):
+    shown, more = cut_short(label)
+    if not more:
         return Content.from_markup("$label", label=visible(label, "\n"))
-    return Content.from_markup("$label [dim]… and $more more characters, kept whole in your answer and the "
-                               "plan[/dim]", label=visible(label[:cut], "\n"), more=f"{len(label) - cut:,}")
+    return Content.from_markup("$label [dim]$more[/dim]", label=visible(shown, "\n"), more=more_kept(more))
 
 
 class AnswerTurn(LightTurn):
