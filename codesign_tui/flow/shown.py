@@ -99,3 +99,16 @@ def entry_lines(question: Question, entry: Mapping[str, Any]) -> list[tuple[str,
             option = spec.option(entry[spec.id]) if spec.options else None
             out.append((spec.prompt, option.label if option else str(entry[spec.id])))
     return out
+
+
+def entry_line(question: Question, entry: Mapping[str, Any]) -> str:
+    """A register entry in a line: who (its first two text fields), then each required choice by its short
+    heading, such as the type of interest and how it is handled."""
+    fields = question.fields
+    who = [str(entry[f.id]) for f in fields if not f.options and f.kind == "text" and entry.get(f.id)][:2]
+    chosen = []
+    for spec in fields:
+        if spec.options and spec.required and entry.get(spec.id) is not None:
+            option = spec.option(entry[spec.id])
+            chosen.append(f"{spec.short or spec.prompt}: {option.label if option else entry[spec.id]}")
+    return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)

@@ -368,3 +368,11 @@ def test_what_checking_a_file_found_is_listed_up_to_a_point_for_every_view():
     notes = checked_notes(session)
     assert len(notes) == MAX_LISTED + 1 and notes[0].startswith("Your answer to 'old_0' no longer fits the flow")
     assert notes[-1] == "50 more answers are kept aside in the file and not used; they are not listed here."
+
+
+def test_a_register_entry_is_said_in_a_line_who_then_each_required_choice():
+    from codesign_tui.flow.shown import entry_line
+
+    question = load_flow(BRANCHING).question("records")
+    assert entry_line(question, {"name": "Dee", "type": "paid", "on": "2026-03-31"}) == "Dee · Type: paid"
+    assert entry_line(question, {"type": "unpaid"}) == "Type: unpaid"

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
 from ...flow.answers import AnswerError
-from ...flow.conversation import Conversation, Note, Reply, Step
+from ...flow.conversation import Conversation, Note, Reply, Step, answer_label
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question, Section
@@ -26,7 +26,7 @@ from ..widgets.footer import Footer
 from ..widgets.letting_go import remove
 from ..widgets.replies import Checklist, Composer, QuestionButton, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
-from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
+from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
 class ConversationScreen(Screen):

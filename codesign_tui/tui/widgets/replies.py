@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option as ListOption
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 from ...flow.replies import EntryError, read_entry
+from ...flow.shown import entry_line
 from ...flow.visible import visible
 from .text_box import FieldBox, TextBox
 
@@ -376,22 +377,10 @@ class RecordForm(Vertical):
     def _summary(self) -> str:
         if not self.records:
             return "Nothing recorded yet. Fill in the form and add each one, then choose Done (or type done)."
-        lines = [f"{n}. {self._entry(record)}" for n, record in enumerate(self.records, 1)]
+        lines = [f"{n}. {entry_line(self.question, record)}" for n, record in enumerate(self.records, 1)]
         if len(lines) > 3:  # the latest ones; the count says how many in all
             lines = ["…", *lines[-2:]]
         return f"Recorded so far ({len(self.records)}):\n" + "\n".join(visible(line) for line in lines)
-
-    def _entry(self, record: dict[str, Any]) -> str:
-        """One entry in a line: who (its first two text fields), then each required choice by its short
-        heading, such as the type of interest and how it is handled."""
-        fields = self.question.fields
-        who = [str(record[f.id]) for f in fields if not f.options and f.kind == "text" and record.get(f.id)][:2]
-        chosen = []
-        for spec in fields:
-            if spec.options and spec.required and record.get(spec.id) is not None:
-                option = spec.option(record[spec.id])
-                chosen.append(f"{spec.short or spec.prompt}: {option.label if option else record[spec.id]}")
-        return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)
 
     def _done_label(self) -> str:
         filling = any(self._values().values()) if self.is_mounted else bool(self.entry)
@@ -506,7 +495,7 @@ class RecordForm(Vertical):
                 self.records.pop()
                 self._refresh()
 
-        last = visible(self._entry(self.records[-1]))
+        last = visible(entry_line(self.question, self.records[-1]))
         self.app.push_screen(ConfirmDialog(f"Remove the last entry ({last})?", yes="Remove it", no="Keep it"),
                              removed)
 
