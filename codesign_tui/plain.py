@@ -7,21 +7,19 @@ import shutil
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TextIO
+from typing import Any, Callable, TextIO
 
 from .files import ExportError
+from .flow.answers import LONGEST_TEXT, AnswersFile
 from .flow.catalogue import how_long
-from .flow.conversation import Conversation, Reply, Step, answer_label, checked_notes, with_format_suffix
+from .flow.conversation import (WORDS_FOR_WHY, Conversation, Reply, Step, answer_label, checked_notes,
+                                with_format_suffix)
 from .flow.engine import Session
 from .flow.model import Flow, Option, Question, RecordField
-from .flow.problems import MAX_LISTED
 from .flow.shown import QuestionView
 from .flow.replies import EntryError, field_help, read_entry, read_field
 from .flow.visible import visible
 from .sessions import ELSEWHERE, CannotResume, Sessions, SessionStore
-
-if TYPE_CHECKING:
-    from .flow.answers import AnswersFile
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
         ' "quit" stops (your answers are kept).')
@@ -87,8 +85,6 @@ class PlainConversation:
         if self.width > 20:  # wrapped between words as say() wraps, keeping the space the reply starts after
             kept = prompt[len(prompt.rstrip(" ")):]
             prompt = "\n".join(_wrapped(line, self.width - 1) for line in prompt.split("\n")) + kept
-        from .flow.answers import LONGEST_TEXT
-
         if self.piped:
             prompt = prompt.rstrip(" ") + "\n"
         while True:
@@ -113,12 +109,8 @@ class PlainConversation:
         self.say(f"{flow.title} ({flow.id}, version {flow.version})")
         count = self.session.progress()
         self.say(f"{how_long(count.total, count.exact)} {HELP}")
-        notes = checked_notes(self.session, self.brought_back)
-        for note in notes[:MAX_LISTED]:  # a file with thousands of misfits would otherwise fill the screen
+        for note in checked_notes(self.session, self.brought_back):
             self.say(note)
-        if len(notes) > MAX_LISTED:
-            self.say(f"{len(notes) - MAX_LISTED:,} more answers are kept aside in the file and not used; they are"
-                     " not listed here.")
         self.say(f"Your answers will be saved after each one (session {self.session.name}).")
         try:
             if self.ask_names:
@@ -148,11 +140,11 @@ class PlainConversation:
             return EXIT_NOT_SAVED
         if not why:
             return 0
-        if not kept:
+        if kept:
+            self.say(f"\n{why} with {conversation.progress()} questions answered. Your answers are saved; carry on"
+                     f" with:\n  codesign --plain --resume {self.session.name}")
+        else:
             self.say(f"\n{why} before anything was answered, so no session was kept.")
-            return 0 if asked else 1
-        self.say(f"\n{why} with {self.conversation.progress()} questions answered. Your answers are saved; carry on"
-                 f" with:\n  codesign --plain --resume {self.session.name}")
         return 0 if asked else 1
 
     def refused(self, message: str) -> None:
@@ -203,7 +195,7 @@ class PlainConversation:
             if question.kind == "record":
                 records = self.read_records(view)
                 said = self.conversation.respond("back", question) if records is None else \
-                    Reply("answer", step=self.conversation.answer(records))
+                    self.conversation.give(Reply("answer", records))
             else:
                 said = self.conversation.respond(self.ask(), question)
             if said.step is not None:
@@ -255,7 +247,7 @@ class PlainConversation:
         self.say_options(spec.options, "    ")
         while True:
             reply = self.ask(f"  {spec.prompt}{'' if spec.required else ' (optional)'} > ")
-            if reply.casefold() in ("?", "why", "help"):
+            if reply.casefold() in WORDS_FOR_WHY:
                 self.say("  " + field_help(spec))
                 continue
             try:
@@ -293,24 +285,14 @@ class PlainConversation:
                      f" codesign --plain --resume {self.session.name}")
             return
         path = with_format_suffix(self.folder / Path(reply).expanduser(), "md") if reply else proposed
-        if not path.parent.exists():
+        if not path.parent.exists() and self.agrees(f"There is no folder {path.parent}. Make it? (yes/no) > "):
             try:
-                make = self.ask(f"There is no folder {path.parent}. Make it? (yes/no) > ").casefold() in ("y", "yes")
-            except (InputEnded, Stop):
-                make = False
-            if make:
-                try:
-                    path.parent.mkdir(parents=True)
-                except OSError as error:
-                    self.say(f"The folder could not be made: {error.strerror}.")
-        force = False
-        if path.exists():
-            try:
-                force = self.ask(f"{path.name} already exists. Replace it? (yes/no) > ").casefold() in ("y", "yes")
-            except (InputEnded, Stop):
-                force = False
-            if not force:
-                path = _unused(path)
+                path.parent.mkdir(parents=True)
+            except OSError as error:
+                self.say(f"The folder could not be made: {error.strerror}.")
+        force = path.exists() and self.agrees(f"{path.name} already exists. Replace it? (yes/no) > ")
+        if path.exists() and not force:
+            path = _unused(path)
         try:
             fmt = _FORMATS.get(path.suffix.casefold(), "md")
             # as in the app: a plan naming people is its writer's alone (0600)
@@ -324,6 +306,13 @@ class PlainConversation:
             return
         self.conversation.plan_saved(path)
         self.say(f"The plan is in {path}.")
+
+    def agrees(self, question: str) -> bool:
+        """A yes or no asked while saving the plan: no, when the input ends or the person stops."""
+        try:
+            return self.ask(question).casefold() in ("y", "yes")
+        except (InputEnded, Stop):
+            return False
 
 
 _FORMATS = {".txt": "text", ".docx": "docx", ".html": "html", ".htm": "html", ".json": "json"}  # else Markdown
@@ -391,11 +380,9 @@ def resume(name: str, flow_for: Callable[[AnswersFile], Flow | None], stdin: Tex
                              " session), or view to see its answers; anything else stops.") + "\n")
         stdout.flush()
         reply = stdin.readline().strip().casefold()
-        if reply == "view":
-            for question in session.path:
-                if question.id in session.answers:
-                    stdout.write(visible(f"{question.prompt}  {question.label(session.answers[question.id])}")
-                                 + "\n")
+        if reply == "view":  # read only: a conversation that is never saved
+            stdout.writelines(visible(f"{row.prompt}  {row.answer}") + "\n" for row in Conversation(session).rows()
+                              if row.answered)
         if reply != "copy":
             return 0
         session = sessions.copy(resumed)

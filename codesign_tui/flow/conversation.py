@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from ..records import record
 from .about import flag_text
@@ -16,8 +16,9 @@ from .confirming import confirm_lines
 from .engine import Change, Session
 from .migrations import carried_notes
 from .model import Flow, Question
+from .problems import MAX_LISTED
 from .replies import DATE_HINT, ReplyError, read_choice, read_choices
-from .shown import QuestionView, Row, records_draft
+from .shown import Note, QuestionView, Row, Turn, records_draft
 from .store import Store, StoreError
 from .terms import Glossary, join_words, spell_out_first
 from .visible import answer_label, visible
@@ -41,18 +42,6 @@ class Reply:
     value: Any = None
     message: str = ""
     step: Step | None = None
-
-
-NoteKind = Literal["changed", "flag", "level", "set-aside", "restored"]
-
-
-class Note(NamedTuple):
-    """What the conversation says before the next question: `changed` (an earlier answer changed), `flag` (a
-    warning raised), `level` (where the recommendation settled, or that it moved: never while it is hidden),
-    `set-aside` or `restored` (questions that no longer apply, or apply again)."""
-
-    kind: NoteKind
-    text: str
 
 
 @record(frozen=True)
@@ -101,7 +90,8 @@ def citation(flow: Flow, cite: str) -> str:
 
 def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommendation: bool = True) -> list[str]:
     """What checking a loaded session against its flow found, one sentence an answer: answers that no longer
-    fit (kept aside in the file, not used) and answers that fit again (brought back). Without
+    fit (kept aside in the file, not used) and answers that fit again (brought back); past the first
+    MAX_LISTED, how many more, as a file with thousands of misfits would otherwise fill the screen. Without
     `recommendation`, nothing that names the recommendation (a room before its reveal says that apart,
     through `recommendation_notes`)."""
     flow = session.flow
@@ -116,6 +106,9 @@ def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommen
     if brought_back:
         notes.append(f"Brought back, as they fit the flow again: {prompts(flow, brought_back)}.")
     notes += change_notes(session, recommendation)
+    if len(notes) > MAX_LISTED:
+        notes[MAX_LISTED:] = [f"{len(notes) - MAX_LISTED:,} more answers are kept aside in the file and not used;"
+                              " they are not listed here."]
     return [visible(note) for note in notes]
 
 
@@ -268,6 +261,13 @@ class Conversation:
             held_back=tuple((flow.question(q).prompt, answer_label(flow.question(q), result.answers.get(q)))
                             for q in result.held_back_by),
             confirm=tuple(confirm_lines(flow, result)), flags=flags)
+
+    def case_said(self, question: Question) -> str:
+        """The worked example's answer to `question` as a person reads it, or that the case does not answer it."""
+        answer = self.case_answer(question)
+        if answer is None:
+            return "The case does not answer this question: it is not on the case's path."
+        return f"{answer_label(question, answer)}."
 
     def beside_the_case(self) -> list[tuple[Question, Any, Any]]:
         """Each question on the path that the worked example answers, in the order asked: the example's answer
@@ -463,6 +463,42 @@ class Conversation:
                 notes[question.id] = said
         return notes
 
+    def transcript(self, said: tuple[Note, ...] = ()) -> list[Turn]:
+        """The conversation from the top, for a transcript drawn again (after going back, changing an answer,
+        resuming): each section's heading, each answer with what it said as it was given, then what the last
+        change `said` (bar what an answer along the path says already; before a new section's heading) and the
+        question being asked, or the end. Abbreviations are spelt out afresh, bar those in the options of the
+        questions answered, which are not drawn again."""
+        rows = self.rows()
+        self.read_afresh(tuple(text for row in rows if row.answered for option in row.question.options
+                               for text in (option.label, option.explanation) if text))
+        along = self.notes_along_path()
+        said_along = {note.text for notes in along.values() for note in notes}
+        notes = [Turn("note", note=note) for note in said if note.text not in said_along]
+        turns: list[Turn] = []
+        for n, row in enumerate(rows):
+            heading = n == 0 or row.section.id != rows[n - 1].section.id
+            if self.current is not None and row.id == self.current.id:
+                return [*turns, *notes, *([Turn("section", row)] if heading else []), Turn("question", row)]
+            turns += [Turn("section", row)] if heading else []
+            if not row.answered:
+                turns.append(Turn("question", row))
+                continue
+            turns += [Turn("asked", row), *(Turn("note", row, note) for note in along.get(row.id, []))]
+        return [*turns, *notes, Turn("finished")]
+
+    def followed(self, step: Step) -> Row | None:
+        """The answer `step` gave, as its row, when what is asked now follows straight on from it (the next
+        question on the path, or the end after the last), so that a transcript only adds what comes next;
+        None when the path changed behind it (a jump back), and the transcript is drawn again."""
+        rows = self.rows()
+        at = next((n for n, row in enumerate(rows) if row.id == step.question.id), None)
+        if at is None:
+            return None
+        after = rows[at + 1:at + 2]
+        follows = [row.id for row in after] == [self.current.id] if self.current is not None else not after
+        return rows[at] if follows else None
+
     def _quoted(self, question_ids: list[str]) -> str:
         """ "“Do you have money …”; “Are senior leaders …”": questions named by their prompts."""
         return "; ".join(f"“{self.flow.question(q).prompt.rstrip('.?')}”" for q in question_ids)
@@ -538,6 +574,14 @@ class Conversation:
         """Do what a reply of kind `answer`, `keep` or `skip` says (AnswerError when an answer does not fit)."""
         return self.keep() if reply.kind == "keep" else self.skip() if reply.kind == "skip" else self.answer(reply.value)
 
+    def give(self, reply: Reply) -> Reply:
+        """Do what a reply of kind `answer`, `keep` or `skip` says: the reply with the `step` it took, else an
+        `error` saying why the answer does not fit."""
+        try:
+            return Reply(reply.kind, reply.value, step=self.act(reply))
+        except AnswerError as error:
+            return Reply("error", message=error.message)
+
     def respond(self, text: str, question: Question | None = None, typed: Any = None) -> Reply:
         """Do what a typed reply says for `question` (the one asked), the same in every view: say why we ask,
         go back (keeping `typed`, what else was typed for the question and not sent, as its draft), answer,
@@ -550,12 +594,7 @@ class Conversation:
             if question is not None and typed is not None:
                 self.keep_typed(question, typed)
             return Reply("back", message="" if self.back() else FIRST_QUESTION)
-        if reply.kind in ("answer", "keep", "skip"):
-            try:
-                return Reply(reply.kind, reply.value, step=self.act(reply))
-            except AnswerError as error:
-                return Reply("error", message=error.message)
-        return reply
+        return self.give(reply) if reply.kind in ("answer", "keep", "skip") else reply
 
     def why(self, question: Question | None = None) -> str:
         """Why we ask `question` (the one asked), with its source; NO_MORE when the flow says nothing."""

@@ -96,6 +96,32 @@ def _each(part: str, options: tuple[Option, ...]) -> list[str]:
         return [_match(side, options).value for side in sides]
 
 
+def read_sent(question: Question, sent: str | list[str], longest: int = 0) -> Any:
+    """What a form sent for a question (a choice's value, the values ticked, a date as people write one, text
+    of at most `longest` characters) as its answer, ready for Conversation.answer; ReplyError saying what to
+    do when it does not fit, worded as the register's fields are (`read_field`)."""
+    text = sent.strip() if isinstance(sent, str) else ""
+    if question.kind == "multiple":
+        ticked = sent if isinstance(sent, list) else [text] if text else []
+        if not ticked:
+            raise ReplyError("Select at least one answer, or choose “None of these”")
+        if any(value not in question.values for value in ticked):
+            raise ReplyError("Select from the answers shown")
+        return [value for value in question.values if value in ticked]
+    if question.is_choice:
+        if text not in question.values:
+            raise ReplyError("Select one of the answers shown" if text else "Select an answer")
+        return text
+    if longest and len(text) > longest:
+        raise ReplyError(f"Keep your answer to {longest:,} characters or fewer")
+    if not text:
+        raise ReplyError("Enter a date" if question.kind == "date" else "Enter an answer")
+    try:
+        return read_date(text) if question.kind == "date" else text
+    except ValueError:
+        raise ReplyError("Enter a real date, for example 31/03/2026") from None
+
+
 class EntryError(ValueError):
     """A register entry that does not fit: each field at fault with what to do, as (field, message) pairs in
     the order of the form; `missing` names the required fields left empty."""

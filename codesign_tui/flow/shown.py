@@ -3,10 +3,22 @@ room (the question being asked, each answer on the path), so that none of them r
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping, NamedTuple
 
 from ..records import record
 from .model import Question, Section
+
+
+NoteKind = Literal["changed", "flag", "level", "set-aside", "restored"]
+
+
+class Note(NamedTuple):
+    """What the conversation says before the next question: `changed` (an earlier answer changed), `flag` (a
+    warning raised), `level` (where the recommendation settled, or that it moved: never while it is hidden),
+    `set-aside` or `restored` (questions that no longer apply, or apply again)."""
+
+    kind: NoteKind
+    text: str
 
 
 @record
@@ -58,6 +70,17 @@ class Row:
         return self.question.prompt
 
 
+@record(frozen=True)
+class Turn:
+    """One turn of a transcript drawn from the top: `section` (the heading of `row`'s section), `asked` (`row`
+    answered), `question` (`row` being asked, or passed over unanswered), `note` (with the `row` of the answer
+    that said it, if any), or `finished` (the end)."""
+
+    kind: Literal["section", "asked", "question", "note", "finished"]
+    row: Row | None = None
+    note: Note | None = None
+
+
 def records_draft(draft: Any, answer: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """A register's entries so far and its half-filled entry: from the draft, else the answer given."""
     draft = draft if isinstance(draft, Mapping) else {}
@@ -76,3 +99,16 @@ def entry_lines(question: Question, entry: Mapping[str, Any]) -> list[tuple[str,
             option = spec.option(entry[spec.id]) if spec.options else None
             out.append((spec.prompt, option.label if option else str(entry[spec.id])))
     return out
+
+
+def entry_line(question: Question, entry: Mapping[str, Any]) -> str:
+    """A register entry in a line: who (its first two text fields), then each required choice by its short
+    heading, such as the type of interest and how it is handled."""
+    fields = question.fields
+    who = [str(entry[f.id]) for f in fields if not f.options and f.kind == "text" and entry.get(f.id)][:2]
+    chosen = []
+    for spec in fields:
+        if spec.options and spec.required and entry.get(spec.id) is not None:
+            option = spec.option(entry[spec.id])
+            chosen.append(f"{spec.short or spec.prompt}: {option.label if option else entry[spec.id]}")
+    return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)

@@ -51,26 +51,18 @@ def make_app(room: Room, address: str = "", proxied: bool = False) -> web.Applic
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, auto_reload=False)
     app[PAGES].globals["voice_most"] = VOICE_MOST
-    app.router.add_get("/", home)
-    app.router.add_post("/join", join)
-    app.router.add_post("/return", come_back)
-    app.router.add_get("/question", question_page)
-    app.router.add_get("/question/{id}", question_page)
-    app.router.add_post("/question", question_post)
-    app.router.add_post("/question/{id}", question_post)
-    app.router.add_get("/check", check_page)
-    app.router.add_get("/plan", plan_page)
-    app.router.add_get("/plan/{fmt}", plan_download)
-    app.router.add_get("/room.css", stylesheet)
-    app.router.add_get("/room.js", script)
-    from .trainer import add_routes as add_trainer_routes
-    from .training import add_routes
+    app.router.add_routes([web.get("/", home), web.post("/join", join), web.post("/return", come_back),
+                           web.get("/check", check_page), web.get("/plan", plan_page),
+                           web.get("/plan/{fmt}", plan_download),
+                           web.get("/room.css", stylesheet), web.get("/room.js", script)])
+    for path in ("/question", "/question/{id}"):  # where the seat is, and each question at its own address
+        app.router.add_get(path, question_page)
+        app.router.add_post(path, question_post)
+    from . import panel, trainer, training
 
-    add_trainer_routes(app)  # the trainer's page, the reveal, seats and the report
-    add_routes(app)  # the scenario, and the trainer's pacing
-    from .panel import add_routes as add_panel_routes
-
-    add_panel_routes(app)  # the trainer's panel of voices
+    trainer.add_routes(app)  # the trainer's page, the reveal, seats and the report
+    training.add_routes(app)  # the scenario, and the trainer's pacing
+    panel.add_routes(app)  # the trainer's panel of voices
     app.on_cleanup.append(lambda app: _close(app[ROOM]))
     return app
 
@@ -167,16 +159,12 @@ def what_was_sent(question: Question, form: Any, limits: Any) -> list[tuple[str,
         return [(spec.prompt, value) for spec in question.fields
                 if (value := entry_typed(question, form, limits).get(spec.id))]
     given = typed(question, form, limits)
-    values = given if isinstance(given, list) else [given]
-    labels = [option.label if (option := question.option(v)) is not None else v for v in values] \
-        if question.options else values
-    return [(question.prompt, "; ".join(label for label in labels if label))] if any(labels) else []
+    said = question.label(given) if given and question.options else given
+    return [(question.prompt, said)] if said else []
 
 
 def problem(request: web.Request, status: int, heading: str, text: str) -> web.Response:
-    response = page(request, "problem.html", heading, heading=heading, text=text)
-    response.set_status(status)
-    return response
+    return page(request, "problem.html", heading, status=status, heading=heading, text=text)
 
 
 # -- pages ----------------------------------------------------------------------------------------------
@@ -426,16 +414,15 @@ async def question_post(request: web.Request) -> web.StreamResponse:
             conversation.keep_draft(question.id, typed(question, form, room.limits))
         conversation.save()
         raise web.HTTPSeeOther(address_of(question))
-    if question is not conversation.current:
-        if action == "back":  # leaving an earlier answer as it was
-            raise web.HTTPSeeOther(where(seat))
-        question = conversation.edit(question.id)  # keeping or changing it then returns to where they were
     records = conversation.view(question).records
-    if action == "back":
-        if not conversation.leave({"records": records, "entry": entry_typed(question, form, room.limits)}
-                                  if question.kind == "record" else typed(question, form, room.limits)):
+    if action == "back":  # an earlier answer shown is left as it was; from the one asked, what was typed is kept
+        draft = {"records": records, "entry": entry_typed(question, form, room.limits)} \
+            if question.kind == "record" else typed(question, form, room.limits)
+        if question is conversation.current and not conversation.leave(draft):
             seat.notes = [("first", FIRST_QUESTION)]
         raise web.HTTPSeeOther(where(seat))
+    if question is not conversation.current:
+        question = conversation.edit(question.id)  # keeping or changing it then returns to where they were
     if question.kind == "record":
         return register_post(request, seat, question, form, action, records)
     try:

@@ -7,9 +7,8 @@ from typing import Any
 
 from multidict import MultiMapping
 
-from ..flow.answers import read_date
 from ..flow.model import Question
-from ..flow.replies import EntryError, read_entry as entry_of
+from ..flow.replies import EntryError, ReplyError, read_entry as entry_of, read_sent
 from .seats import Limits
 
 
@@ -25,49 +24,28 @@ class Invalid(Exception):
         self.errors = errors
 
 
-def text(form: Form, key: str, limits: Limits) -> str:
+def text(form: Form, key: str) -> str:
     value = form.get(key, "")
     value = value if isinstance(value, str) else ""
     return value.replace("\r\n", "\n").strip()
 
 
 def read_answer(question: Question, form: Form, limits: Limits) -> Any:
-    """The answer a question's form holds, ready for Conversation.answer; Invalid when it does not fit."""
-    kind = question.kind
-    if question.is_choice and kind != "multiple":
-        value = text(form, "answer", limits)
-        if not value:
-            raise Invalid([("answer", "Select an answer")])
-        if value not in question.values:
-            raise Invalid([("answer", "Select one of the answers shown")])
-        return value
-    if kind == "multiple":
-        values = [v for v in form.getall("answer", []) if isinstance(v, str)]
-        if not values:
-            raise Invalid([("answer", "Select at least one answer, or choose “None of these”")])
-        if any(v not in question.values for v in values):
-            raise Invalid([("answer", "Select from the answers shown")])
-        return [v for v in question.values if v in values]
-    value = text(form, "answer", limits)
-    if len(value) > limits.text:
-        raise Invalid([("answer", f"Keep your answer to {limits.text:,} characters or fewer")])
-    if kind == "date":
-        if not value:
-            raise Invalid([("answer", "Enter a date")])
-        try:
-            return read_date(value)
-        except ValueError:
-            raise Invalid([("answer", "Enter a real date, for example 31/03/2026")]) from None
-    if not value:
-        raise Invalid([("answer", "Enter an answer")])
-    return value
+    """The answer a question's form holds (flow.replies.read_sent), ready for Conversation.answer; Invalid
+    when it does not fit."""
+    sent = [v for v in form.getall("answer", []) if isinstance(v, str)] if question.kind == "multiple" else \
+        text(form, "answer")
+    try:
+        return read_sent(question, sent, limits.text)
+    except ReplyError as error:
+        raise Invalid([("answer", str(error))]) from None
 
 
 def read_entry(question: Question, form: Form, limits: Limits, number: int) -> dict[str, Any] | None:
     """One register entry from the form's blank entry (flow.replies.read_entry): None when nothing was filled
     in; Invalid naming each field at fault."""
     try:
-        return entry_of(question, {spec.id: text(form, f"entry-{spec.id}", limits) for spec in question.fields},
+        return entry_of(question, {spec.id: text(form, f"entry-{spec.id}") for spec in question.fields},
                         number, limits.text)
     except EntryError as error:
         raise Invalid([(f"entry-{spec.id}", message) for spec, message in error.problems]) from None
@@ -79,12 +57,12 @@ def typed(question: Question, form: Form, limits: Limits) -> Any:
         return [v for v in form.getall("answer", []) if isinstance(v, str)][: len(question.values)]
     if question.kind == "record":
         return None  # the register keeps its own draft (entries so far and the half-filled entry)
-    return text(form, "answer", limits)[: limits.text]
+    return text(form, "answer")[: limits.text]
 
 
 def entry_typed(question: Question, form: Form, limits: Limits) -> dict[str, str]:
     return {spec.id: value[: limits.text] for spec in question.fields
-            if (value := text(form, f"entry-{spec.id}", limits))}
+            if (value := text(form, f"entry-{spec.id}"))}
 
 
 def nothing_sent(question: Question, form: Form) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codesign_tui.flow.conversation import Conversation
+from codesign_tui.flow.conversation import Conversation, Note, Reply
 from codesign_tui.flow.engine import Session
 from codesign_tui.flow.loader import load_flow
 
@@ -318,3 +318,61 @@ def test_where_the_answers_part_from_the_example_is_said_in_words():
         conversation.respond(text)
     assert conversation.departures() == ("question 1, Partly where the example says Yes; question 2, Quite where"
                                          " the example says Very")
+
+
+def test_the_transcript_drawn_again_puts_each_answer_under_its_section_and_the_last_notes_before_a_new_one():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    do(conversation, "yes")
+    step = conversation.respond("").step  # "How open?" passed over: the next question opens "Means"
+    assert step is not None and conversation.followed(step) is not None  # only the next question to add
+    said = (Note("changed", "Said by the last change."),)
+    assert [(t.kind, t.row.id if t.row else None, t.note.text if t.note else None)
+            for t in conversation.transcript(said)] == [
+        ("section", "open", None), ("asked", "open", None), ("asked", "detail", None),
+        ("note", None, "Said by the last change."), ("section", "money", None), ("question", "money", None)]
+    conversation.edit("open")  # a jump back, kept: the answers in between are drawn again
+    assert conversation.followed(conversation.respond("").step) is None and conversation.current.id == "money"
+
+
+def test_the_end_of_the_transcript_follows_the_last_answer():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    for text in ("no", "done"):
+        conversation.respond(text)
+    step = conversation.answer([])
+    assert conversation.followed(step) is not None
+    kinds = [turn.kind for turn in conversation.transcript(step.notes)]
+    assert kinds[-1] == "finished" and kinds.count("asked") == 2 and "question" not in kinds
+
+
+def test_the_case_answer_is_said_in_words():
+    conversation = Conversation(Session(load_flow(BRANCHING)), proposed={"open": "yes"}, offer=False)
+    assert conversation.case_said(conversation.flow.question("open")) == "Yes."
+    assert conversation.case_said(conversation.flow.question("money")) == (
+        "The case does not answer this question: it is not on the case's path.")
+
+
+def test_a_reply_given_is_done_or_said_not_to_fit():
+    conversation = Conversation(Session(load_flow(BRANCHING)))
+    assert conversation.give(Reply("answer", "maybe")).kind == "error" and conversation.current.id == "open"
+    said = conversation.give(Reply("answer", "yes"))
+    assert said.step is not None and conversation.current.id == "detail"
+
+
+def test_what_checking_a_file_found_is_listed_up_to_a_point_for_every_view():
+    from codesign_tui.flow.answers import SetAside
+    from codesign_tui.flow.conversation import checked_notes
+    from codesign_tui.flow.problems import MAX_LISTED
+
+    session = Session(load_flow(BRANCHING))
+    session.unfit = {f"old_{n}": SetAside("yes", "not a question of this flow") for n in range(MAX_LISTED + 50)}
+    notes = checked_notes(session)
+    assert len(notes) == MAX_LISTED + 1 and notes[0].startswith("Your answer to 'old_0' no longer fits the flow")
+    assert notes[-1] == "50 more answers are kept aside in the file and not used; they are not listed here."
+
+
+def test_a_register_entry_is_said_in_a_line_who_then_each_required_choice():
+    from codesign_tui.flow.shown import entry_line
+
+    question = load_flow(BRANCHING).question("records")
+    assert entry_line(question, {"name": "Dee", "type": "paid", "on": "2026-03-31"}) == "Dee · Type: paid"
+    assert entry_line(question, {"type": "unpaid"}) == "Type: unpaid"

@@ -97,3 +97,33 @@ def test_a_register_entry_with_nothing_typed_is_read_when_asked_to_and_a_long_fi
     assert [spec.id for spec in error.value.missing] == ["name", "type"]
     with pytest.raises(EntryError, match="Keep “Name” to 10 characters or fewer"):
         read_entry(question, {"name": "x" * 11, "type": "paid"}, 1, longest=10)
+
+
+@pytest.mark.parametrize("question_id, sent, value_or_error", [
+    ("open", "partly", "partly"), ("open", "", "Select an answer"),
+    ("open", "2", "Select one of the answers shown"),  # a form sends values, never numbers
+    ("channels", ["post", "email"], ["email", "post"]),
+    ("channels", [], "Select at least one answer, or choose “None of these”"),
+    ("channels", ["fax"], "Select from the answers shown"),
+    ("detail", " Fairly ", "Fairly"), ("detail", "", "Enter an answer"),
+    ("detail", "x" * 11, "Keep your answer to 10 characters or fewer"),
+])
+def test_a_form_sent_is_read_as_an_answer_or_says_what_to_do(branching, question_id, sent, value_or_error):
+    from codesign_tui.flow.replies import read_sent
+
+    try:
+        assert read_sent(branching.question(question_id), sent, 10) == value_or_error
+    except ReplyError as error:
+        assert str(error) == value_or_error
+
+
+def test_a_form_sent_for_a_date_says_what_to_do(branching):
+    import dataclasses
+
+    from codesign_tui.flow.replies import read_sent
+
+    date = dataclasses.replace(branching.question("detail"), kind="date")
+    assert read_sent(date, "31/03/2026") == "2026-03-31"
+    for sent, said in [("", "Enter a date"), ("soon", "Enter a real date, for example 31/03/2026")]:
+        with pytest.raises(ReplyError, match=said):
+            read_sent(date, sent)

@@ -5,27 +5,28 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from textual import events, on
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import Button, Header, Input, Static
+from textual.widgets import Button, Header, Static
 
 from ...flow.answers import AnswerError
-from ...flow.conversation import Conversation, Note, Reply, Step
+from ...flow.conversation import Conversation, Note, Reply, Step, answer_label
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
-from ...flow.model import Flow, Question
+from ...flow.model import Flow, Question, Section
 from ...flow.visible import visible
 from ...sessions import SessionStore
+from ..app import CodesignApp
 from ..messages import EditAnswer
 from ..widgets.footer import Footer
 from ..widgets.letting_go import remove
 from ..widgets.replies import Checklist, Composer, QuestionButton, QuickReplies, RecordForm
 from ..widgets.side_panel import SidePanel
-from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript, answer_label
+from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
 class ConversationScreen(Screen):
@@ -58,6 +59,10 @@ class ConversationScreen(Screen):
         Binding("pageup", "scroll_transcript(-1)", "Earlier turns", show=False, priority=True),
         Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
+
+    app = getters.app(CodesignApp)
+    composer = getters.query_one("#composer", Composer)
+    transcript = getters.query_one(Transcript)
 
     def __init__(self, flow: Flow, session: Session, store: SessionStore | None, facilitate: bool = False,
                  example: WorkedExample | None = None, checked: list[str] | None = None) -> None:
@@ -117,7 +122,7 @@ class ConversationScreen(Screen):
             self.app.push_screen(ScenarioDialog(self.example.title, self.example.scenario))
 
     def action_scroll_transcript(self, pages: int) -> None:
-        transcript = self.query_one(Transcript)
+        transcript = self.transcript
         if self.focused is transcript:  # choosing an earlier answer: the choice moves by a page
             transcript.release_anchor()
             transcript.choose_page(pages)
@@ -137,8 +142,7 @@ class ConversationScreen(Screen):
                             discussion=self.facilitate, settled=settled, words=self.conversation.words,
                             folded_words=self.conversation.words_folded)
 
-    def _section_note(self, question: Question) -> NoteTurn:
-        section = self.flow.section(question.section_id)
+    def _section_note(self, section: Section) -> NoteTurn:
         words = self.conversation.words
         return NoteTurn(words(section.title) + (f"\n{words(section.intro)}" if section.intro else ""), "section")
 
@@ -150,47 +154,27 @@ class ConversationScreen(Screen):
         return [NoteTurn(text, styles.get(kind, kind)) for kind, text in said]
 
     async def rebuild(self, said: tuple[Note, ...] = ()) -> None:
-        """Draw the whole transcript from the session: every answer up to the question being asked, with the
-        warnings and the settling of the recommendation each raised, and what the last change `said` just
-        before that question."""
-        transcript = self.query_one(Transcript)
+        """Draw the whole transcript as the conversation gives it (Conversation.transcript), after the worked
+        example's scenario and what checking a resumed session found."""
+        transcript = self.transcript
         await transcript.clear()
-        # the options of the questions answered are not drawn again: what they spelt out stays spelt out
-        rows = self.conversation.rows()
-        self.conversation.read_afresh(tuple(text for row in rows if row.answered for option in row.question.options
-                                            for text in (option.label, option.explanation) if text))
-        along = self.conversation.notes_along_path()
-        said_along = {text for pairs in along.values() for _, text in pairs}
-        # what the last change said that the answers along the path say already is not said twice
-        notes = self._notes([note for note in said if note.text not in said_along])
         turns: list[Any] = []
         if self.example is not None:
             turns.append(NoteTurn(f"Worked example: {self.example.title}\n{self.example.scenario}\n\n"
                                   + self._example_note(), "scenario"))
         turns += [NoteTurn(note, "set-aside") for note in self.checked]
-        current = self.conversation.current
-        section = None
-        for row in rows:
-            question = row.question
-            if question.section_id != section:
-                section = question.section_id
-                turns.append(self._section_note(question))
-            if current is not None and question.id == current.id:
-                if turns and isinstance(turns[-1], NoteTurn) and "section" in turns[-1].classes:
-                    turns[-1:-1] = notes  # before the new section's heading
-                else:
-                    turns += notes
-                turns.append(self._question_turn(question))
-                break
-            if not row.answered:
-                turns.append(self._question_turn(question))
-                continue
-            turns += [AskedTurn(question, row.number, self.conversation.words(question.prompt)),
-                      AnswerTurn(question, row.answer)]
-            turns += self._notes(along.get(question.id, []))
-        if current is None:
-            turns += notes
-            turns.append(self._finished_note())
+        for turn in self.conversation.transcript(said):
+            if turn.note is not None:
+                turns += self._notes([turn.note])
+            elif turn.row is None:
+                turns.append(self._finished_note())
+            elif turn.kind == "section":
+                turns.append(self._section_note(turn.row.section))
+            elif turn.kind == "asked":
+                turns += [AskedTurn(turn.row.question, turn.row.number, self.conversation.words(turn.row.prompt)),
+                          AnswerTurn(turn.row.question, turn.row.answer)]
+            else:
+                turns.append(self._question_turn(turn.row.question))
         await transcript.mount_all(turns)
         await self.refresh_status()
 
@@ -198,15 +182,10 @@ class ConversationScreen(Screen):
         """After an answer: add it and the next question, or redraw when the path changed behind us."""
         question = step.question
         current = self.conversation.current
-        transcript = self.query_one(Transcript)
+        transcript = self.transcript
         last = transcript.asking()
-        rows = self.conversation.rows()
-        ids = [row.id for row in rows]
-        position = ids.index(question.id) if question.id in ids else -1
-        # only the next question may be appended; after a jump back, the answers in between are redrawn
-        follows = position >= 0 and (ids[position + 1:position + 2] == [current.id] if current is not None
-                                     else position == len(ids) - 1)
-        if last is None or last.question.id != question.id or not follows:
+        answered = self.conversation.followed(step)  # else, after a jump back, the answers in between change
+        if last is None or last.question.id != question.id or answered is None:
             await self.rebuild(step.notes)
         else:
             # the question answered settles to its prompt alone, in a light widget of its own; the notes
@@ -215,11 +194,11 @@ class ConversationScreen(Screen):
             # settle into lines, so the transcript holds the same few widgets however long it grows
             await transcript.settle()
             turns: list[Any] = [AskedTurn(question, last.number, last.prompt),
-                                AnswerTurn(question, rows[position].answer),
+                                AnswerTurn(question, answered.answer),
                                 *self._notes(step.notes)]
             if current is not None:
                 if current.section_id != question.section_id:
-                    turns.append(self._section_note(current))
+                    turns.append(self._section_note(self.flow.section(current.section_id)))
                 await transcript.mount_all(turns, before=last)
                 await last.ask(current, self.conversation.number(current), self.conversation.citation(current),
                                words=self.conversation.words, folded_words=self.conversation.words_folded)
@@ -294,12 +273,12 @@ class ConversationScreen(Screen):
         await self.show_reply_area()
         # the way to answer may take more or less room than the last one: the transcript fits itself again,
         # and follows the new question even if the person had scrolled up to read
-        self.call_after_refresh(self.query_one(Transcript).follow)
+        self.call_after_refresh(self.transcript.follow)
 
     def on_resize(self) -> None:
         self.fit_title()
         self._panel_fits()
-        self.call_after_refresh(self.query_one(Transcript).fit)
+        self.call_after_refresh(self.transcript.fit)
 
     async def show_reply_area(self) -> None:
         """The way to answer the current question. New widgets are mounted and focused before the old
@@ -307,10 +286,10 @@ class ConversationScreen(Screen):
         the transcript in between (which would restyle every turn in it)."""
         area = self.query_one("#reply-area", Vertical)
         old = list(area.children)
-        composer = self.query_one("#composer", Input)
+        composer = self.composer
         self.hint("")
         self.unused = 0
-        question = self.shown = self.conversation.current
+        question = self.shown = composer.question = self.conversation.current
         # typed after Enter, while the reply was being taken: the start of the next reply, kept
         ahead = composer.value if self.typing_on else ""
         composer.value = ""
@@ -321,6 +300,7 @@ class ConversationScreen(Screen):
             composer.value = ahead
             self.set_focus(composer if ahead else self.query_one("#go-plan", Button))
             await remove(area, old)
+            composer.choices = None
             return
         view = self.conversation.view(question)
         current = view.existing
@@ -351,10 +331,10 @@ class ConversationScreen(Screen):
         focus: Any = composer
         if question.kind in ("single", "yes_partly_no_unsure"):
             composer.placeholder = "Press a number or type a reply (? why, back)"
-            focus = QuickReplies(question, current, words)
+            focus = QuickReplies(question, composer, current, words)
             widgets.append(focus)
         elif question.kind == "multiple":
-            focus = Checklist(question, current, words)
+            focus = Checklist(question, composer, current, words)
             widgets.append(focus)
             composer.placeholder = "Tick with Space or an option's number, then Enter"
         elif question.kind == "record":
@@ -372,6 +352,7 @@ class ConversationScreen(Screen):
             old = []
         if widgets:
             await area.mount_all(widgets)
+        composer.choices = focus if isinstance(focus, (QuickReplies, Checklist)) else None
         if isinstance(focus, RecordForm):
             focus = focus.first_box() or focus
         if typed:  # a reply typed to this choice and not sent (or typed ahead) comes back, in the reply box
@@ -426,18 +407,11 @@ class ConversationScreen(Screen):
             if self.still_asked(meant):
                 await self._submit(value)
 
-    async def _submit(self, value: Any) -> bool:
-        """Answer the question asked with `value` (with `changing` held); False when it cannot be taken."""
+    async def _submit(self, value: Any) -> None:
+        """Answer the question asked with `value` (with `changing` held)."""
         self.confirming_none = False
-        if self.conversation.current is None:
-            return False
-        try:
-            step = self.conversation.answer(value)
-        except AnswerError as error:
-            self.hint(error.message)
-            return False
-        await self.draw(Reply("answer", value, step=step))
-        return True
+        if self.conversation.current is not None:
+            await self.draw(self.conversation.give(Reply("answer", value)))
 
     async def settle(self, most: float = 5.0) -> None:
         """Take in first what was typed before now: the keys typed just before Ctrl+Q. Ctrl+Q runs in the
@@ -473,7 +447,7 @@ class ConversationScreen(Screen):
         if question is None or question.id != getattr(self.conversation.current, "id", None):
             return None
         if question.kind != "record":
-            return self.query_one("#composer", Input).value
+            return self.composer.value
         return self.query(RecordForm).first().draft() if self.query(RecordForm) else None
 
     def keep_draft(self) -> None:
@@ -565,7 +539,7 @@ class ConversationScreen(Screen):
         """A reply not taken goes back into the reply box, before anything typed since."""
         if not typed:
             return
-        composer = self.query_one("#composer", Input)
+        composer = self.composer
         composer.value = typed + (" " + composer.value if composer.value.strip() else "")
         composer.cursor_position = len(composer.value)
 
@@ -613,14 +587,11 @@ class ConversationScreen(Screen):
 
     async def pick(self, number: int, meant: Question | None) -> None:
         """A number pressed while `meant` was on screen: its option, if `meant` is a choice still asked."""
-        if meant is None or meant.kind not in ("single", "yes_partly_no_unsure") or number > len(meant.options):
-            return
-        async with self.changing:
-            if self.still_asked(meant):
-                await self._submit(meant.options[number - 1].value)
+        if meant is not None and meant.kind in ("single", "yes_partly_no_unsure") and number <= len(meant.options):
+            await self.submit(meant.options[number - 1].value, meant)
 
     def action_why(self) -> None:
-        turn = self.query_one(Transcript).asking()
+        turn = self.transcript.asking()
         if turn is None or not turn.toggle_guidance():
             self.hint(self.conversation.why())
 
@@ -631,9 +602,9 @@ class ConversationScreen(Screen):
     CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
 
     def action_edit_answers(self) -> None:
-        transcript = self.query_one(Transcript)
+        transcript = self.transcript
         if self.focused is transcript:
-            self.query_one("#composer").focus()
+            self.composer.focus()
         elif transcript.answers():
             transcript.focus()
 
@@ -642,7 +613,7 @@ class ConversationScreen(Screen):
         """Choosing an earlier answer (Esc, or a click in the transcript) has one instruction, the hint's: the
         reply box's own words about answering the question are put away until the choosing ends."""
         if isinstance(event.widget, Transcript):
-            composer = self.query_one("#composer", Composer)
+            composer = self.composer
             if composer.placeholder:
                 self._put_away = composer.placeholder
                 composer.placeholder = ""
@@ -651,7 +622,7 @@ class ConversationScreen(Screen):
     @on(events.DescendantBlur)
     def _chosen_or_not(self, event: events.DescendantBlur) -> None:
         if isinstance(event.widget, Transcript):
-            composer = self.query_one("#composer", Composer)
+            composer = self.composer
             if self._put_away and not composer.placeholder:
                 composer.placeholder = self._put_away
             self._put_away = ""
@@ -664,17 +635,14 @@ class ConversationScreen(Screen):
 
     async def edit(self, question_id: str) -> None:
         async with self.changing:
-            await self._edit_answer(question_id)
-
-    async def _edit_answer(self, question_id: str) -> None:
-        self.keep_draft()
-        try:
-            self.conversation.edit(question_id)
-        except AnswerError:
-            self.hint("That question no longer applies to your answers.")
-            return
-        await self.rebuild()
-        self.hint("Change the answer, or press Enter to keep it. The conversation then carries on.")
+            self.keep_draft()
+            try:
+                self.conversation.edit(question_id)
+            except AnswerError:
+                self.hint("That question no longer applies to your answers.")
+                return
+            await self.rebuild()
+            self.hint("Change the answer, or press Enter to keep it. The conversation then carries on.")
 
     def action_review(self) -> None:
         from .review import ReviewScreen
@@ -727,9 +695,8 @@ class ConversationScreen(Screen):
 
     def _asked(self) -> Question | None:
         """The question the case's answer is for: the one being asked, else the earlier one being chosen."""
-        transcript = self.query(Transcript).first() if self.is_mounted and self.query(Transcript) else None
-        if transcript is not None and self.focused is transcript and transcript.chosen is not None:
-            return transcript.chosen.question
+        if isinstance(self.focused, Transcript) and self.focused.chosen is not None:
+            return self.focused.chosen.question
         return self.conversation.current
 
     def action_scenario(self) -> None:
@@ -746,12 +713,10 @@ class ConversationScreen(Screen):
             return
         from ..widgets.dialogs import ScenarioDialog
 
-        answer = self.conversation.case_answer(question)
-        said = (f"{answer_label(question, answer)}." if answer is not None else
-                "The case does not answer this question: it is not on the case's path.")
         reason = self.example.reasons.get(question.id, "")
         self.app.push_screen(ScenarioDialog(
-            self.example.title, said + (f"\n\n{reason}" if reason else ""), note="", button="Back",
+            self.example.title, self.conversation.case_said(question) + (f"\n\n{reason}" if reason else ""),
+            note="", button="Back",
             heading=f"The case's answer to question {self.conversation.number(question)}"))
 
     def action_reveal(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option as ListOption
 from ...flow.conversation import DONE_WORDS
 from ...flow.model import Question
 from ...flow.replies import EntryError, read_entry
+from ...flow.shown import entry_line
 from ...flow.visible import visible
 from .text_box import FieldBox, TextBox
 
@@ -40,12 +41,13 @@ def option_prompt(number: int, label: str, explanation: str, box: str = "") -> T
     return grid
 
 
-def hand_to_composer(widget: Widget, event: Key | None, text: str) -> None:
+def hand_to_composer(widget: HandsOnTyping, event: Key | None, text: str) -> None:
     """Typing that belongs in the reply box, from a list that had the focus: into the box, and the focus
     with it (a paste, with `event` None, goes in as the box takes a paste). Keys typed quickly can still reach
     the list before the focus has moved; the list marks itself handing over (`widget.handing`) so that they
-    follow, numbers included, until it has the focus again."""
-    composer = widget.screen.query_one("#composer", TextBox)
+    follow, numbers included, until it has the focus again. Put straight into the box, not said in a message:
+    the keys typed after it, which go to the box once it has the focus, must land after it."""
+    composer = widget.composer
     composer.focus()
     if event is None:
         composer.paste(text)
@@ -62,6 +64,7 @@ class HandsOnTyping:
     (hand_to_composer); `handing` says it has begun to, until the list has the focus again."""
 
     handing = False
+    composer: TextBox  # the reply box, handed to the list by the screen that builds it
 
     def on_focus(self) -> None:
         self.handing = False
@@ -86,8 +89,10 @@ class QuickReplies(HandsOnTyping, OptionList):
             self.question = question
             self.value = value
 
-    def __init__(self, question: Question, current: Any = None, words: Callable[[str], str] = str) -> None:
+    def __init__(self, question: Question, composer: TextBox, current: Any = None,
+                 words: Callable[[str], str] = str) -> None:
         super().__init__(id="quick-replies")
+        self.composer = composer
         self._offered: list[tuple[str, str, str]] | None = None  # the options as drawn
         self.show(question, current, words)
 
@@ -128,8 +133,13 @@ class QuestionButton(Button):
 class Composer(TextBox):
     """The reply box. A lone number typed into it answers a choice straight away, as in the list above.
 
-    What it sends says which question was on screen when the key was handled (the screen's `shown`): keys
-    typed faster than the screen changes may be handled here after that question was answered."""
+    What it sends says which question was on screen when the key was handled (`question`, which the screen
+    sets as it shows a question's way of answering): keys typed faster than the screen changes may be handled
+    here after that question was answered. `choices` is the list of answers shown above it, if any, set by
+    the screen too: the arrows move in it, and numbers tick a checklist's options."""
+
+    question: Question | None = None
+    choices: QuickReplies | Checklist | None = None
 
     class Picked(Message):
         def __init__(self, number: int, question: Question | None) -> None:
@@ -144,13 +154,8 @@ class Composer(TextBox):
             super().__init__(input, value)
             self.question = question
 
-    @property
-    def asked(self) -> Question | None:
-        """The question whose way of answering is on screen, if any."""
-        return getattr(self.screen, "shown", None)
-
     async def action_submit(self) -> None:
-        self.post_message(self.Sent(self, self.value, self.asked))
+        self.post_message(self.Sent(self, self.value, self.question))
         # emptied at once, so that keys typed after Enter start the next reply rather than run on from this
         # one; the screen puts a reply it does not take back (ConversationScreen.put_back)
         self.value = ""
@@ -160,8 +165,7 @@ class Composer(TextBox):
         # any other goes on to Input as it is
         if event.key in ("up", "down") and not self.value:
             # the arrows choose among the answers above, wherever the typing cursor is
-            choices = self.screen.query("#quick-replies, #checklist").results(OptionList)
-            options = next(choices, None)
+            options = self.choices
             if options is not None:
                 event.stop()
                 event.prevent_default()
@@ -175,7 +179,7 @@ class Composer(TextBox):
             event.prevent_default()
             await self.action_submit()
             return
-        question = self.asked
+        question = self.question
         if (not self.value and event.character and event.character in "123456789" and question is not None
                 and question.kind in ("single", "yes_partly_no_unsure")):
             event.stop()
@@ -186,9 +190,8 @@ class Composer(TextBox):
                 and not any(c.isalpha() for c in self.value)):
             # a number ticks, wherever the focus was left (the reply box, after a list answered in words):
             # only a reply with a word already in it ("2 and 4") takes numbers as typing
-            checklist = self.screen.query("#checklist").results(Checklist)
-            found = next(checklist, None)
-            if found is not None and found.tick_number(event.character):
+            found = self.choices
+            if isinstance(found, Checklist) and found.tick_number(event.character):
                 event.stop()
                 event.prevent_default()
                 found.focus()
@@ -211,9 +214,10 @@ class Checklist(HandsOnTyping, OptionList):
             self.values = values
             self.question = question  # the question ticked for (see QuickReplies.Chosen)
 
-    def __init__(self, question: Question, current: list[str] | None = None,
+    def __init__(self, question: Question, composer: TextBox, current: list[str] | None = None,
                  words: Callable[[str], str] = str) -> None:
         super().__init__(id="checklist")
+        self.composer = composer
         self.show(question, current, words)
 
     def show(self, question: Question, current: list[str] | None = None, words: Callable[[str], str] = str) -> None:
@@ -281,7 +285,7 @@ class Checklist(HandsOnTyping, OptionList):
             self._typed, self._typed_ticks = typed + character, ticks
             event.stop()
             event.prevent_default()
-        elif character.isalpha() or (character == " " and self.screen.query_one("#composer", Input).value):
+        elif character.isalpha() or (character == " " and self.composer.value):
             # a word being typed goes to the reply box; a space on its own still ticks an option. A word in
             # the middle of a list of numbers ("2, 5 and 6") takes the list with it: the reply box reads the
             # whole of it, and the boxes the numbers ticked are unticked, so the reply is in one place
@@ -373,22 +377,10 @@ class RecordForm(Vertical):
     def _summary(self) -> str:
         if not self.records:
             return "Nothing recorded yet. Fill in the form and add each one, then choose Done (or type done)."
-        lines = [f"{n}. {self._entry(record)}" for n, record in enumerate(self.records, 1)]
+        lines = [f"{n}. {entry_line(self.question, record)}" for n, record in enumerate(self.records, 1)]
         if len(lines) > 3:  # the latest ones; the count says how many in all
             lines = ["…", *lines[-2:]]
         return f"Recorded so far ({len(self.records)}):\n" + "\n".join(visible(line) for line in lines)
-
-    def _entry(self, record: dict[str, Any]) -> str:
-        """One entry in a line: who (its first two text fields), then each required choice by its short
-        heading, such as the type of interest and how it is handled."""
-        fields = self.question.fields
-        who = [str(record[f.id]) for f in fields if not f.options and f.kind == "text" and record.get(f.id)][:2]
-        chosen = []
-        for spec in fields:
-            if spec.options and spec.required and record.get(spec.id) is not None:
-                option = spec.option(record[spec.id])
-                chosen.append(f"{spec.short or spec.prompt}: {option.label if option else record[spec.id]}")
-        return ", ".join(who) + (" · " if who and chosen else "") + " · ".join(chosen)
 
     def _done_label(self) -> str:
         filling = any(self._values().values()) if self.is_mounted else bool(self.entry)
@@ -503,7 +495,7 @@ class RecordForm(Vertical):
                 self.records.pop()
                 self._refresh()
 
-        last = visible(self._entry(self.records[-1]))
+        last = visible(entry_line(self.question, self.records[-1]))
         self.app.push_screen(ConfirmDialog(f"Remove the last entry ({last})?", yes="Remove it", no="Keep it"),
                              removed)
 
