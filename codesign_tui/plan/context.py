@@ -143,12 +143,12 @@ class _Plan:
 
     def _question(self, question: Question) -> dict[str, Any]:
         value = self.active.get(question.id)
-        many = isinstance(value, list)
+        many: Any = value if isinstance(value, list) else ()
         # what the flow says of the question (worked out once per flow), then its answer
         return dict(self.facts.questions[question.id], answered=value is not None, answer=value,
                     answer_label="" if value is None else self.facts.label(question, value),
                     options=[{"value": v, "label": label, "explanation": explanation,
-                              "chosen": value == v or (many and v in value)}
+                              "chosen": value == v or v in many}
                              for v, label, explanation in self.facts.options[question.id]])
 
     # -- the recommendation and why -----------------------------------------------------------------
