@@ -310,13 +310,17 @@ class _Plan:
                     blocks.append({"type": "checklist", "questions": [item],
                                    "after_list": bool(blocks) and blocks[-1]["type"] == "choices"})
             elif question.kind == "multiple":
-                blocks.append(dict(item, type="choices"))
+                item["type"] = "choices"  # the question's own copy, as below
+                blocks.append(item)
             elif question.kind == "text":
-                blocks.append(dict(item, type="text", alone=len(section.questions) == 1))
+                item.update(type="text", alone=len(section.questions) == 1)
+                blocks.append(item)
             elif question.kind == "record":
-                blocks.append(dict(item, type="register", register=self.register(question)))
+                item.update(type="register", register=self.register(question))
+                blocks.append(item)
             else:
-                blocks.append(dict(item, type="answer"))
+                item["type"] = "answer"
+                blocks.append(item)
         return blocks
 
     def register(self, question: Question) -> dict[str, Any]:

@@ -50,7 +50,11 @@ def paragraphs(text: Any) -> list[str]:
 def url(target: Any) -> str:
     """A link target that is a plain web address, percent-encoded so it cannot end the link early;
     anything else (javascript:, data:, a relative path) gives "" and the caller shows no link."""
-    text = str(target or "").strip()
+    return _url(str(target or "").strip())
+
+
+@lru_cache(maxsize=1024)  # a flow's sources and reading come back in every plan rendered from it
+def _url(text: str) -> str:
     try:
         parts = urlsplit(text)
     except ValueError:

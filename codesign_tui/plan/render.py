@@ -301,6 +301,12 @@ def _render(templates: Path | None, name: str, data: dict[str, Any]) -> str:
     environment = _environment(templates)
     token = _STEPS.set([0])
     try:
+        if type(environment) is _Ours:
+            # our templates write in proportion to the plan's data: joined at once, then measured
+            text = "".join(environment.get_template(name).generate(data))
+            if len(text) > MAX_OUTPUT:
+                raise TemplateBudget(f"the plan would be longer than {MAX_OUTPUT // 1048576} MB of text")
+            return text
         pieces: list[str] = []
         size = 0
         add = pieces.append
@@ -449,9 +455,47 @@ class _FastCode(CodeGenerator):
         self.writeline("finally: gen.close()")
 
 
-# The version of the code _FastCode and _BudgetedCode write: part of each cached template's name, so that a
+class _OursCode(_FastCode):
+    """Compiles our own templates (never a person's: the sandbox reads every attribute through its checks) so
+    that reading a value costs no call: `q.prompt` on a plain dict is the dict's item, as `_Ours.getattr` would
+    give it, looked up in place; anything else still goes through `_Ours.getattr`. And a value is written as
+    `_finalize` would write it (nothing for None) without calling it. A plan reads some seven hundred values and
+    writes some five hundred; the calls took a tenth of the time of drawing it. What each template writes is
+    unchanged."""
+
+    def visit_Getattr(self, node: nodes.Getattr, frame: Frame) -> None:
+        if self.environment.is_async or node.attr[:1] == "_":
+            super().visit_Getattr(node, frame)
+            return
+        # the object is worked out once, into a name of its own (an attribute of an attribute reuses the name
+        # only after the inner one has been read)
+        attr = repr(node.attr)
+        self.write("(_got[" + attr + "] if type(_got := ")
+        self.visit(node.node, frame)
+        self.write(f") is dict and {attr} in _got else environment.getattr(_got, {attr}))")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if finalize.src != "environment.finalize(" or self.environment.finalize is not _finalize:
+            super()._output_child_pre(node, frame, finalize)
+            return
+        if frame.eval_ctx.volatile:
+            self.write("(escape if context.eval_ctx.autoescape else str)(")
+        elif frame.eval_ctx.autoescape:
+            self.write("escape(")
+        else:
+            self.write("str(")
+        self.write("_shown if (_shown := ")
+
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if finalize.src != "environment.finalize(" or self.environment.finalize is not _finalize:
+            super()._output_child_post(node, frame, finalize)
+            return
+        self.write(') is not None else "")')
+
+
+# The version of the code _FastCode, _OursCode and _BudgetedCode write: part of each cached template's name, so that a
 # template compiled by an earlier version is compiled again rather than run as it was
-COMPILER = 3
+COMPILER = 4
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
@@ -502,7 +546,23 @@ class _Ours(Environment):
     types or a flow holds is ever compiled here: it reaches the templates only as values, and only our
     templates folder is read."""
 
-    code_generator_class = _FastCode
+    code_generator_class = _OursCode
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loaded: dict[str, Any] = {}
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:
+        """A template of ours, read once a process (auto_reload is off): an include is a dictionary's lookup
+        rather than a trip through Jinja's shared cache and its lock."""
+        if globals is None and type(name) is str and not self.auto_reload:
+            if parent is not None:
+                name = self.join_path(name, parent)
+            known = self._loaded.get(name)
+            if known is None:
+                known = self._loaded[name] = super().get_template(name)
+            return known
+        return super().get_template(name, parent, globals)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute[:1] != "_" and type(obj) is dict:
@@ -726,7 +786,7 @@ def _step_number(text: Any, texts: Any) -> str:
 
 def _cells(row: Any) -> str:
     """A table row's cells, each made safe with `md`, between the row's pipes."""
-    return " | ".join(escape.md(cell) for cell in row)
+    return " | ".join(map(escape.md, row))
 
 
 def _quoted(items: Any) -> list[str]:
