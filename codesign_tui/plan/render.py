@@ -507,7 +507,7 @@ class _OursCode(_FastCode):
 
 # The version of the code _FastCode, _OursCode and _BudgetedCode write: part of each cached template's name, so that a
 # template compiled by an earlier version is compiled again rather than run as it was
-COMPILER = 6
+COMPILER = 5
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
