@@ -92,7 +92,7 @@ def cell(spec: RecordField, value: Any, used: dict | None = None, choices: dict[
     if value == WITHHELD:
         return WITHHELD
     if spec.options:
-        option = spec.option(value) if choices is None else choices.get(value) if _hashable(value) else None
+        option = choices.get(value) if choices is not None and type(value) is str else spec.option(value)
         if used is not None and option and option.explanation and (spec.id, option.value) not in used:
             used[spec.id, option.value] = {"field": heading(spec), "label": option.label,
                                            "explanation": option.explanation}
@@ -100,10 +100,6 @@ def cell(spec: RecordField, value: Any, used: dict | None = None, choices: dict[
     if spec.kind == "date":
         return long_date(value)
     return str(value)
-
-
-def _hashable(value: Any) -> bool:
-    return isinstance(value, (str, int, float, bool))
 
 
 def heading(spec: RecordField) -> str:

@@ -189,6 +189,8 @@ def _line_patterns() -> tuple[re.Pattern[str], ...]:
         "(`{3,}|~{3,})(.*)",  # a fence
         "[ \t|:-]*-[ \t|:-]*$",  # could be a delimiter row: under a line, it makes that line a table's header
     ))
+# the characters a line must start with for any of the patterns the loop in _second_level_headings tries to match
+_MAY_MATTER = frozenset(" \t>*+-0123456789.)#`~<")
 _TRIMMED = " \t\xa0\u1680\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
 
 
@@ -214,6 +216,9 @@ def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
             continue
         if not line.strip(" \t"):
             blank = True
+            continue
+        if line[0] not in _MAY_MATTER:  # most lines: none of the patterns below can match one starting so
+            blank = False
             continue
         if could_be_heading.match(line) or could_be_fence.match(line):
             if number + 1 < len(lines) and could_be_delimiter_row.match(lines[number + 1]):
