@@ -8,6 +8,7 @@ import functools
 import json
 import os
 import re
+from json.encoder import encode_basestring as _json_string
 from pathlib import Path
 from typing import Any, Callable
 
@@ -110,7 +111,71 @@ def render_json(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
         out["partners"] = json.loads(to_json(comparison))
     out["drawn_from"] = data["drawn_from"]  # last, as in the plan: what `codesign verify` reads
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return indented_json(out) + "\n"
+
+
+def indented_json(value: Any) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, character for character, made faster for the plain
+    values a plan's JSON holds (dicts, lists, text, numbers, true, false, null): with an indent, json writes in
+    Python a piece at a time, and that took a third of the JSON export. Anything else goes to json.dumps."""
+    out: list[str] = []
+    try:
+        _indented(value, out, "\n")
+    except (_NotPlain, RecursionError):  # RecursionError: a value that holds itself, which json refuses in words
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    return "".join(out)
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _indented(value: Any, out: list[str], newline: str) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_json_string(value))
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        out.append(float.__repr__(value) if value == value and value not in (_INFINITY, -_INFINITY)
+                   else "NaN" if value != value else "Infinity" if value > 0 else "-Infinity")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        inner = newline + "  "
+        out.append("[")
+        lead = inner
+        for item in value:
+            out.append(lead)
+            _indented(item, out, inner)
+            lead = "," + inner
+        out.append(newline + "]")
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        inner = newline + "  "
+        out.append("{")
+        lead = inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain  # json's own way of writing a number, true or null as a key
+            out.append(lead + _json_string(key) + ": ")
+            _indented(item, out, inner)
+            lead = "," + inner
+        out.append(newline + "}")
+    else:  # anything json's `default` would be asked about, or a subclass of the plain types
+        raise _NotPlain
+
+
+_INFINITY = float("inf")
 
 
 def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = None,
