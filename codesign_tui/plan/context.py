@@ -273,8 +273,7 @@ class _Plan:
         """The plan's opening paragraphs, and its parts: the sections that are not about the decision,
         grouped under the title of the flow they were included from."""
         flow = self.flow
-        first_decision = next((i for i, s in enumerate(flow.sections)
-                               if any(q.id in self.decision for q in s.questions)), None)
+        first_decision = self.facts.first_decision
         intro: list[dict[str, Any]] = []
         parts: list[dict[str, Any]] = []
         for index, section in enumerate(flow.sections):
@@ -566,6 +565,9 @@ class _Facts:
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}
         self.option_terms = {q.id: _terms_in("\n".join(o.label for o in q.options)) for q in flow.questions}
+        # the first section with a question the recommendation reads
+        self.first_decision = next((i for i, s in enumerate(flow.sections)
+                                    if any(q.id in flow.recommendation_reads for q in s.questions)), None)
         self.requirements: dict[str, list[Any]] = {}
         for requirement in flow.requirements:
             self.requirements.setdefault(requirement.question, []).append(requirement)

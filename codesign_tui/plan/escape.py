@@ -69,7 +69,12 @@ _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 def anchor(title: Any) -> str:
     """The anchor GitHub, GitLab and most static-site tools give a heading with this text."""
-    return _SLUG_DROP.sub("", str(title).strip().lower()).replace(" ", "-")
+    return _anchor(str(title))
+
+
+@lru_cache(maxsize=1024)  # a flow's section titles come back in every plan rendered from it
+def _anchor(title: str) -> str:
+    return _SLUG_DROP.sub("", title.strip().lower()).replace(" ", "-")
 
 
 _MERMAID = {'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
@@ -79,6 +84,11 @@ _MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID)) + "]")
 
 def mermaid(text: Any) -> str:
     """Text for a quoted Mermaid node label: one line, and no character Mermaid reads as syntax."""
+    return _mermaid(str(text or ""))
+
+
+@lru_cache(maxsize=1024)  # the sections of the path taken: a flow's own titles
+def _mermaid(text: str) -> str:
     flat = " ".join(_CONTROL.sub("", str(text or "")).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID[m.group()], flat)
 
