@@ -143,13 +143,10 @@ class _Plan:
 
     def _question(self, question: Question) -> dict[str, Any]:
         value = self.active.get(question.id)
-        many: Any = value if isinstance(value, list) else ()
         # what the flow says of the question (worked out once per flow), then its answer
         return dict(self.facts.questions[question.id], answered=value is not None, answer=value,
                     answer_label="" if value is None else self.facts.label(question, value),
-                    options=[{"value": v, "label": label, "explanation": explanation,
-                              "chosen": value == v or v in many}
-                             for v, label, explanation in self.facts.options[question.id]])
+                    options=self.facts.chosen(question, value))
 
     # -- the recommendation and why -----------------------------------------------------------------
 
@@ -579,6 +576,8 @@ class _Facts:
             "section": flow.section(q.section_id).title,
             "guidance": q.guidance, "citation": self.citation(q.cite)} for q in flow.questions}
         self.options = {q.id: tuple((o.value, o.label, o.explanation) for o in q.options) for q in flow.questions}
+        self._values = {q.id: frozenset(o.value for o in q.options) for q in flow.questions}
+        self._chosen: dict[tuple[str, Any], list[dict[str, Any]]] = {}
         # the label of each option's value, as Question.label gives it: asked of a few dozen answers a plan
         self._labels = {(q.id, o.value): q.label(o.value) for q in flow.questions
                         if q.kind in ("single", "yes_partly_no_unsure") for o in q.options}
@@ -591,6 +590,23 @@ class _Facts:
             if known is not None:
                 return known
         return question.label(value)
+
+    def chosen(self, question: Question, value: Any) -> list[dict[str, Any]]:
+        """A question's options as the plan shows them, each marked `chosen` or not for this answer. For no answer
+        or one of the options (most answers), worked out once per flow and shared by every plan, as the copies of
+        a question in one plan share it: not to be changed."""
+        key = (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
+            else None
+        if key is not None:
+            known = self._chosen.get(key)
+            if known is not None:
+                return known
+        many: Any = value if isinstance(value, list) else ()
+        options = [{"value": v, "label": label, "explanation": explanation, "chosen": value == v or v in many}
+                   for v, label, explanation in self.options[question.id]]
+        if key is not None:
+            self._chosen[key] = options
+        return options
 
     def label_terms(self, question: Question, value: Any) -> set[str]:
         """The abbreviations in an answer's label (worked out once per option); not to be changed."""

@@ -27,11 +27,12 @@ def md(text: Any) -> str:
     with every character that could start markup escaped, so it cannot change the document's shape."""
     if text is None:
         return ""
-    return _md(text if type(text) is str else str(text))
+    return md_text(text if type(text) is str else str(text))
 
 
 @lru_cache(maxsize=4096)  # a flow's own text comes back in every plan rendered from it
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
+    """`md` of a str (what compiled templates of ours call straight away when they have one)."""
     escaped = " ".join(text.translate(_ESCAPES).split())
     if escaped and escaped[0] in _STARTS:
         # what would start a heading, list, rule or quote at the start of a line or of a list item

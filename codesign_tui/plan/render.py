@@ -556,6 +556,18 @@ class _OursCode(_FastCode):
         self.visit(node.node, frame)
         self.write(f") is dict and {attr} in _got else environment.getattr(_got, {attr}))")
 
+    def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
+        """`x | md` on text calls the cached escape itself (a plan escapes some five hundred values); on
+        anything else, the filter as ever."""
+        if (node.name != "md" or node.node is None or node.args or node.kwargs or node.dyn_args is not None
+                or node.dyn_kwargs is not None or self.environment.is_async
+                or self.environment.filters.get("md") is not escape.md):
+            super().visit_Filter(node, frame)
+            return
+        self.write("(environment.md_text(_text) if type(_text := ")
+        self.visit(node.node, frame)
+        self.write(f") is str else {self.filters['md']}(_text))")
+
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         if finalize.src != "environment.finalize(" or self.environment.finalize is not _finalize:
             super()._output_child_pre(node, frame, finalize)
@@ -577,7 +589,7 @@ class _OursCode(_FastCode):
 
 # The version of the code _FastCode, _OursCode and _BudgetedCode write: part of each cached template's name, so that a
 # template compiled by an earlier version is compiled again rather than run as it was
-COMPILER = 5
+COMPILER = 6
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
@@ -629,6 +641,7 @@ class _Ours(Environment):
     templates folder is read."""
 
     code_generator_class = _OursCode
+    md_text = staticmethod(escape.md_text)  # what `md` gives a text, for _OursCode.visit_Filter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
