@@ -33,14 +33,17 @@ def _label_fields(question: Question) -> tuple[str, str, str]:
 
 
 def _label(fields: tuple[str, str, str], record: dict[str, Any], index: int, public: bool) -> str:
-    def value(field_id: str) -> str:
-        given = record.get(field_id) if field_id else None
-        return str(given).strip() if given not in (None, "") else ""
-
-    name, organisation, role = (value(field_id) for field_id in fields)
+    name_field, organisation_field, role_field = fields
+    name, organisation, role = (_value(record, name_field), _value(record, organisation_field),
+                                _value(record, role_field))
     if public or not name:
         return f"entry {index + 1}" + (f" ({role})" if role else "")
     return name + (f" ({organisation})" if organisation else "")
+
+
+def _value(record: dict[str, Any], field_id: str) -> str:
+    given = record.get(field_id) if field_id else None
+    return str(given).strip() if given not in (None, "") else ""
 
 
 def flag_about(flow: Flow, answers: dict[str, Any], flag: Any, *, public: bool) -> list[str]:

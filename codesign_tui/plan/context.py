@@ -29,12 +29,13 @@ class _Terms:
 
     def __init__(self, flow: Flow):
         self.terms = tuple(t for t in flow.terms if t.term)
+        self.words = tuple(t.term for t in self.terms)
         self.pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(t.term) for t in self.terms) + r")(?!\w)") \
             if self.terms else None
 
     def __call__(self, text: str | None) -> set[str]:
         # most text holds none of the terms: a plain search for each rules that out before the whole-word match
-        if not text or self.pattern is None or not any(t.term in text for t in self.terms):
+        if not text or self.pattern is None or not any(map(text.__contains__, self.words)):
             return set()
         return set(self.pattern.findall(text))
 
@@ -65,9 +66,9 @@ class _Plan:
         self.held = {item.question for item in result.held_back}
         # one voice: nothing in the plan argues for a level above what the work calls for
         self.ceiling = flow.rank(result.calls_for.id) if result.calls_for is not None else None
+        self.confirming = {item.question for item in result.to_confirm}
         self.planned = [a for a in result.planned_actions if self.serves(a)]
         self._questions: dict[str, dict[str, Any]] = {}
-        self._citations: dict[str, dict[str, Any] | None] = {}
         self._flags: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     # -- pieces -------------------------------------------------------------------------------------
@@ -92,10 +93,9 @@ class _Plan:
         confirm. Any other step stays."""
         if self.ceiling is None:
             return True
-        flow, active = self.flow, self.active
-        confirming = {item.question for item in self.result.to_confirm}
+        flow, active, confirming = self.flow, self.active, self.confirming
         for question in action.questions:
-            requirements = [r for r in flow.requirements if r.question == question]
+            requirements = self.facts.requirements.get(question, ())
             failing = [r for r in requirements if not r.met(active)]
             if question in confirming:
                 return True
@@ -119,31 +119,18 @@ class _Plan:
         return {"id": level.id, "label": level.label or level.id, "summary": level.summary}
 
     def citation(self, cite: str) -> dict[str, Any] | None:
-        """A `cite` of the flow ("r5-a2-1 (a)") with its source's title and address."""
-        if cite not in self._citations:
-            self._citations[cite] = self._citation(cite)
-        found = self._citations[cite]
+        """A `cite` of the flow ("r5-a2-1 (a)") with its source's title and address (a fresh copy each time,
+        so that callers may mark it)."""
+        found = self.facts.citation(cite)
         return dict(found) if found else None
 
-    def _citation(self, cite: str) -> dict[str, Any] | None:
-        if not cite:
-            return None
-        source_id, _, detail = cite.partition(" ")
-        source = self.flow.source(source_id)
-        title = source.title if source else source_id
-        short = title.partition(": ")[0]
-        return {"id": source_id, "title": title, "short_title": short, "first": True,
-                "url": source.url if source else "", "detail": detail.strip().strip("()").strip(),
-                # "Appendix 2.1", for "our reading of Appendix 2.1 (d)": the part a reader looks up
-                "reading": _PART.sub("", short)}
-
     def labels(self, question: Question, values: Any) -> list[str]:
-        return [question.label(value) for value in values]
+        label = self.facts.label
+        return [label(question, value) for value in values]
 
     def answer_label(self, question: Question) -> str:
-        if question.id not in self.active or self.active[question.id] is None:
-            return ""
-        return question.label(self.active[question.id])
+        value = self.active.get(question.id)
+        return "" if value is None else self.facts.label(question, value)
 
     def question(self, question: Question) -> dict[str, Any]:
         """What a template needs to show a question and its answer (a fresh copy each time, so that
@@ -151,20 +138,15 @@ class _Plan:
         known = self._questions.get(question.id)
         if known is None:
             known = self._questions[question.id] = self._question(question)
-        return dict(known, citation=dict(known["citation"]) if known["citation"] else None)
+        citation = known["citation"]
+        return dict(known, citation=dict(citation)) if citation else dict(known)
 
     def _question(self, question: Question) -> dict[str, Any]:
         value = self.active.get(question.id)
-        return {
-            "id": question.id, "prompt": question.prompt, "short": short_prompt(question.prompt), "kind": question.kind,
-            "number": self.flow.number(question.id),  # as the app, plain mode and the room number it
-            "section": self.flow.section(question.section_id).title,
-            "guidance": question.guidance, "citation": self.citation(question.cite),
-            "answered": value is not None, "answer": value, "answer_label": self.answer_label(question),
-            "options": [{"value": o.value, "label": o.label, "explanation": o.explanation,
-                         "chosen": value == o.value or (isinstance(value, list) and o.value in value)}
-                        for o in question.options],
-        }
+        # what the flow says of the question (worked out once per flow), then its answer
+        return dict(self.facts.questions[question.id], answered=value is not None, answer=value,
+                    answer_label="" if value is None else self.facts.label(question, value),
+                    options=self.facts.chosen(question, value))
 
     # -- the recommendation and why -----------------------------------------------------------------
 
@@ -184,7 +166,7 @@ class _Plan:
             item = self.question(question)
             allows, what_ifs = reason.allows, reason.what_ifs
             item["held_back"] = reason.held_back
-            below = [r for r in flow.requirements if r.question == question.id and self.within(r.level)]
+            below = [r for r in self.facts.requirements.get(question.id, ()) if self.within(r.level)]
             item["requirement"] = None if allows is None or not below else {
                 "enough_for": self.level(self.capped(allows.enough_for)),
                 "needs": {"level": self.level(flow.level(allows.next_level)),
@@ -288,8 +270,7 @@ class _Plan:
         """The plan's opening paragraphs, and its parts: the sections that are not about the decision,
         grouped under the title of the flow they were included from."""
         flow = self.flow
-        first_decision = next((i for i, s in enumerate(flow.sections)
-                               if any(q.id in self.decision for q in s.questions)), None)
+        first_decision = self.facts.first_decision
         intro: list[dict[str, Any]] = []
         parts: list[dict[str, Any]] = []
         for index, section in enumerate(flow.sections):
@@ -325,13 +306,17 @@ class _Plan:
                     blocks.append({"type": "checklist", "questions": [item],
                                    "after_list": bool(blocks) and blocks[-1]["type"] == "choices"})
             elif question.kind == "multiple":
-                blocks.append(dict(item, type="choices"))
+                item["type"] = "choices"  # the question's own copy, as below
+                blocks.append(item)
             elif question.kind == "text":
-                blocks.append(dict(item, type="text", alone=len(section.questions) == 1))
+                item.update(type="text", alone=len(section.questions) == 1)
+                blocks.append(item)
             elif question.kind == "record":
-                blocks.append(dict(item, type="register", register=self.register(question)))
+                item.update(type="register", register=self.register(question))
+                blocks.append(item)
             else:
-                blocks.append(dict(item, type="answer"))
+                item["type"] = "answer"
+                blocks.append(item)
         return blocks
 
     def register(self, question: Question) -> dict[str, Any]:
@@ -384,7 +369,8 @@ class _Plan:
             title = self.flow.section(question.section_id).title
             if not groups or groups[-1]["title"] != title:
                 groups.append({"title": title, "questions": []})
-            item = dict(self.question(question), see=None)
+            item = self.question(question)  # a copy of its own
+            item["see"] = None
             value = self.active.get(question.id)
             item["answer_text"] = ("Not answered" if question.id not in self.active else "Skipped" if value is None
                                    else value if question.kind == "text" else item["answer_label"])
@@ -421,12 +407,12 @@ class _Plan:
             if question.kind == "multiple":
                 found |= facts.option_terms[question.id]
             elif question.kind in ("single", "yes_partly_no_unsure") and value is not None:
-                found |= _terms_in(question.label(value))
+                found |= facts.label_terms(question, value)
             elif isinstance(value, str):
                 found |= _terms_in(value)
             elif isinstance(value, list):
-                found |= _terms_in(" ".join(str(v) for item in value if isinstance(item, dict)
-                                            for v in item.values()))
+                found |= _terms_in(" ".join([str(v) for item in value if isinstance(item, dict)
+                                             for v in item.values()]))
         for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags),
                      self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
@@ -570,11 +556,83 @@ class _Facts:
     """What the plan needs to know about a flow whatever the answers, worked out once per flow."""
 
     def __init__(self, flow: Flow):
+        self._flow = flow
         self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
         self.terms_in = _terms_in = _Terms(flow)
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}
         self.option_terms = {q.id: _terms_in("\n".join(o.label for o in q.options)) for q in flow.questions}
+        # the first section with a question the recommendation reads
+        self.first_decision = next((i for i, s in enumerate(flow.sections)
+                                    if any(q.id in flow.recommendation_reads for q in s.questions)), None)
+        self.requirements: dict[str, list[Any]] = {}
+        for requirement in flow.requirements:
+            self.requirements.setdefault(requirement.question, []).append(requirement)
+        self._citations: dict[str, dict[str, Any] | None] = {}
+        # a question as the plan shows it, before its answer (the citation a fresh copy each plan: see question())
+        self.questions = {q.id: {
+            "id": q.id, "prompt": q.prompt, "short": short_prompt(q.prompt), "kind": q.kind,
+            "number": flow.number(q.id),  # as the app, plain mode and the room number it
+            "section": flow.section(q.section_id).title,
+            "guidance": q.guidance, "citation": self.citation(q.cite)} for q in flow.questions}
+        self.options = {q.id: tuple((o.value, o.label, o.explanation) for o in q.options) for q in flow.questions}
+        self._values = {q.id: frozenset(o.value for o in q.options) for q in flow.questions}
+        self._chosen: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+        # the label of each option's value, as Question.label gives it: asked of a few dozen answers a plan
+        self._labels = {(q.id, o.value): q.label(o.value) for q in flow.questions
+                        if q.kind in ("single", "yes_partly_no_unsure") for o in q.options}
+        self._label_terms = {key: _terms_in(label) for key, label in self._labels.items()}
+
+    def label(self, question: Question, value: Any) -> str:
+        """An answer's label (Question.label, the one labeller), looked up when it is one of the options."""
+        if type(value) is str:
+            known = self._labels.get((question.id, value))
+            if known is not None:
+                return known
+        return question.label(value)
+
+    def chosen(self, question: Question, value: Any) -> list[dict[str, Any]]:
+        """A question's options as the plan shows them, each marked `chosen` or not for this answer. For no answer
+        or one of the options (most answers), worked out once per flow and shared by every plan, as the copies of
+        a question in one plan share it: not to be changed."""
+        key = (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
+            else None
+        if key is not None:
+            known = self._chosen.get(key)
+            if known is not None:
+                return known
+        many: Any = value if isinstance(value, list) else ()
+        options = [{"value": v, "label": label, "explanation": explanation, "chosen": value == v or v in many}
+                   for v, label, explanation in self.options[question.id]]
+        if key is not None:
+            self._chosen[key] = options
+        return options
+
+    def label_terms(self, question: Question, value: Any) -> set[str]:
+        """The abbreviations in an answer's label (worked out once per option); not to be changed."""
+        if type(value) is str:
+            known = self._label_terms.get((question.id, value))
+            if known is not None:
+                return known
+        return self.terms_in(question.label(value))
+
+    def citation(self, cite: str) -> dict[str, Any] | None:
+        """A `cite` of the flow ("r5-a2-1 (a)") with its source's title and address; not to be changed."""
+        if cite not in self._citations:
+            self._citations[cite] = self._citation(cite)
+        return self._citations[cite]
+
+    def _citation(self, cite: str) -> dict[str, Any] | None:
+        if not cite:
+            return None
+        source_id, _, detail = cite.partition(" ")
+        source = self._flow.source(source_id)
+        title = source.title if source else source_id
+        short = title.partition(": ")[0]
+        return {"id": source_id, "title": title, "short_title": short, "first": True,
+                "url": source.url if source else "", "detail": detail.strip().strip("()").strip(),
+                # "Appendix 2.1", for "our reading of Appendix 2.1 (d)": the part a reader looks up
+                "reading": _PART.sub("", short)}
 
 
 _FACTS: dict[int, tuple[Flow, _Facts]] = {}

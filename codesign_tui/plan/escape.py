@@ -27,11 +27,12 @@ def md(text: Any) -> str:
     with every character that could start markup escaped, so it cannot change the document's shape."""
     if text is None:
         return ""
-    return _md(text if type(text) is str else str(text))
+    return md_text(text if type(text) is str else str(text))
 
 
 @lru_cache(maxsize=4096)  # a flow's own text comes back in every plan rendered from it
-def _md(text: str) -> str:
+def md_text(text: str) -> str:
+    """`md` of a str (what compiled templates of ours call straight away when they have one)."""
     escaped = " ".join(text.translate(_ESCAPES).split())
     if escaped and escaped[0] in _STARTS:
         # what would start a heading, list, rule or quote at the start of a line or of a list item
@@ -50,7 +51,11 @@ def paragraphs(text: Any) -> list[str]:
 def url(target: Any) -> str:
     """A link target that is a plain web address, percent-encoded so it cannot end the link early;
     anything else (javascript:, data:, a relative path) gives "" and the caller shows no link."""
-    text = str(target or "").strip()
+    return _url(str(target or "").strip())
+
+
+@lru_cache(maxsize=1024)  # a flow's sources and reading come back in every plan rendered from it
+def _url(text: str) -> str:
     try:
         parts = urlsplit(text)
     except ValueError:
@@ -65,7 +70,12 @@ _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 def anchor(title: Any) -> str:
     """The anchor GitHub, GitLab and most static-site tools give a heading with this text."""
-    return _SLUG_DROP.sub("", str(title).strip().lower()).replace(" ", "-")
+    return _anchor(str(title))
+
+
+@lru_cache(maxsize=1024)  # a flow's section titles come back in every plan rendered from it
+def _anchor(title: str) -> str:
+    return _SLUG_DROP.sub("", title.strip().lower()).replace(" ", "-")
 
 
 _MERMAID = {'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "`": "#96;",
@@ -75,6 +85,11 @@ _MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID)) + "]")
 
 def mermaid(text: Any) -> str:
     """Text for a quoted Mermaid node label: one line, and no character Mermaid reads as syntax."""
+    return _mermaid(str(text or ""))
+
+
+@lru_cache(maxsize=1024)  # the sections of the path taken: a flow's own titles
+def _mermaid(text: str) -> str:
     flat = " ".join(_CONTROL.sub("", str(text or "")).split())
     return _MERMAID_SPECIAL.sub(lambda m: _MERMAID[m.group()], flat)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..flow.about import NAME_FIELD
-from ..flow.model import Flow, Question, RecordField
+from ..flow.model import Flow, Option, Question, RecordField
 from ..flow.dates import long_date
 
 # An entry is published when its field `publish` is `yes` (or, in a flow from before version 2.1 of the
@@ -63,6 +63,8 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
     never = never_public(question) if private else set()
     shown = [f for f in question.fields if f.table and f.id not in never]
     columns = [{"id": f.id, "title": heading(f)} for f in shown]
+    # each column's options by value, looked up once a table rather than searched once a cell
+    columns_and_choices = [(f, _choices(f)) for f in shown]
     rows: list[Any] = []
     used: dict[tuple[str, str], Any] = {}  # (field, option) -> the key's line for that abbreviation
     withheld = 0
@@ -70,21 +72,27 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
         if private and not published(record):
             withheld += 1
             record = public_record(question, record)
-        rows.append([cell(spec, record.get(spec.id), used) for spec in shown])
+        rows.append([cell(spec, record.get(spec.id), used, choices) for spec, choices in columns_and_choices])
     order = {(f.id, o.value): (i, j) for i, f in enumerate(question.fields) for j, o in enumerate(f.options)}
     key = [used[k] for k in sorted(used, key=order.__getitem__)]
     return {"columns": columns, "rows": rows, "count": len(rows), "withheld": withheld, "key": key,
             "as_of": as_of, "public": public}
 
 
-def cell(spec: RecordField, value: Any, used: dict | None = None) -> str:
-    """A field's value as the register shows it; `used` collects the choices shown, for the key."""
+def _choices(spec: RecordField) -> dict[Any, Option]:
+    """A field's options by value (the first, should two share a value, as RecordField.option finds it)."""
+    return {option.value: option for option in reversed(spec.options)}
+
+
+def cell(spec: RecordField, value: Any, used: dict | None = None, choices: dict[Any, Option] | None = None) -> str:
+    """A field's value as the register shows it; `used` collects the choices shown, for the key; `choices`, the
+    field's options by value (`_choices`), when the caller has them."""
     if value is None or value == "":
         return NOT_RECORDED
     if value == WITHHELD:
         return WITHHELD
     if spec.options:
-        option = spec.option(value)
+        option = choices.get(value) if choices is not None and type(value) is str else spec.option(value)
         if used is not None and option and option.explanation and (spec.id, option.value) not in used:
             used[spec.id, option.value] = {"field": heading(spec), "label": option.label,
                                            "explanation": option.explanation}

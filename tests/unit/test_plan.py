@@ -552,3 +552,39 @@ def test_a_long_list_of_changes_is_cut_to_three_in_the_summary_and_the_rest_coun
     # (three long answers holding it back, two warnings) two; version 2.2: a file from before it does not say
     # which rules apply, so finding out is one step more
     assert "## Next steps (2 of 16)\n" in text
+
+
+def _tidy_as_written(text: str) -> str:
+    """What tidy promises, said the plain way: each line without its trailing spaces and tabs, no more than one
+    blank line in a row, none at the ends, and one newline at the end."""
+    text = "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["\n", "\n\n\n", " ", "\t", "a", "“", "\xa0", "\r", "\x0c", " \n"]), max_size=30)
+       .map("".join))
+def test_tidy_leaves_one_blank_line_between_blocks_and_none_at_the_ends(text):
+    from codesign_tui.plan.render import tidy
+
+    assert tidy(text) == _tidy_as_written(text)
+
+
+def test_the_plans_labels_worked_out_once_per_flow_are_the_labellers():
+    """A plan looks its answers' labels up in what it works out once per flow: for every shipped flow, each is
+    what Question.label (the one labeller) says, for every option, none and a list."""
+    from codesign_tui.flow.loader import load_flow
+    from codesign_tui.plan.context import _facts
+    from codesign_tui.resources import flows_dir
+
+    checked = 0
+    for path in sorted(flows_dir().glob("*.yaml")):
+        flow = load_flow(path)
+        facts = _facts(flow)
+        for question in flow.questions:
+            values = [o.value for o in question.options]
+            for value in [*values, None, values[:2], "not an option", "2026-11-25"]:
+                assert facts.label(question, value) == question.label(value), (path.name, question.id, value)
+                checked += 1
+            assert facts.questions[question.id]["number"] == flow.number(question.id)
+    assert checked > 100

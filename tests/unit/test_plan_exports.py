@@ -13,10 +13,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from codesign_tui import files as export
 from codesign_tui.files import ExportError, write_atomically
-from codesign_tui.plan.render import render, render_html, render_json, render_markdown
+from codesign_tui.plan.render import indented_json, render, render_html, render_json, render_markdown
 from codesign_tui.plan.word import MissingExtra
 from test_plan_support import ANSWERS, session
 
@@ -282,6 +284,33 @@ def test_without_python_docx_the_error_says_how_to_install_it(monkeypatch):
 
 
 # -- json ---------------------------------------------------------------------------------------------
+
+_KEYS = st.one_of(st.text(max_size=6), st.integers(), st.booleans(), st.none(), st.floats())
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(), st.text(alphabet="\"\\\n\x00\u2028é")),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.tuples(inner, inner),
+                            st.dictionaries(st.text(max_size=6), inner, max_size=4),
+                            st.dictionaries(_KEYS, inner, max_size=3)),
+    max_leaves=30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON)
+@example([float("nan"), float("inf"), -float("inf"), 1e16, -0.0, 2**70, {"": [], "é\n": {}}, ()])
+def test_the_json_export_writes_what_json_dumps_writes(value):
+    """The JSON export's own writer (faster than json's, which writes an indented document in Python) writes
+    character for character what json.dumps(indent=2, ensure_ascii=False) writes, for any JSON-like value."""
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def test_the_json_export_refuses_what_json_refuses():
+    looped: list = []
+    looped.append(looped)
+    with pytest.raises(ValueError, match="Circular reference"):
+        indented_json({"a": looped})
+    with pytest.raises(TypeError):
+        indented_json({"a": object()})
+
 
 def test_json_is_the_result_with_the_rendered_sections():
     flow, result, meta = session("engagement-coproduce")
