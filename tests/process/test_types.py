@@ -1,6 +1,7 @@
 """The type checker, as the project promises it: no error in the engine (flow/), the plan, the cohort report,
-the room, sessions.py and files.py; at most 20 in the full-screen app, where Textual's own types reach in.
-The command line, plain mode and the served app are checked too, and held to nothing yet."""
+the room, plain mode, sessions.py and files.py; at most 2 in the full-screen app, where Textual's own types
+reach in (an async on_mount in place of Footer's, an async function handed to call_from_thread). The command
+line and the served app are checked too, and held to nothing yet."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CLEAN = ("codesign_tui/flow/", "codesign_tui/plan/", "codesign_tui/cohort/", "codesign_tui/room/",
-         "codesign_tui/sessions.py", "codesign_tui/files.py", "codesign_tui/records.py", "codesign_tui/portable.py")
+         "codesign_tui/sessions.py", "codesign_tui/files.py", "codesign_tui/records.py", "codesign_tui/portable.py",
+         "codesign_tui/plain.py")
 APP = "codesign_tui/tui/"
-APP_MOST = 20
+APP_MOST = 2  # the issue asked for at most 20; held where it now is
 
 
 def test_the_type_checker_finds_no_error_where_none_is_promised(tmp_path):
