@@ -83,6 +83,28 @@ def wait_for_first_question(leader: int) -> None:
     assert b"helpshape" in screen, "the app never showed its first question"
 
 
+def killed(process: subprocess.Popen, leader: int) -> None:
+    """End the app with SIGKILL, as a crash or `kill -9` would (if it is still running), and close its terminal."""
+    try:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        os.close(leader)
+
+
+def until_drawn(leader: int, letters: bytes, seconds: float = 60) -> bool:
+    """Whether `letters` (the screen's letters alone, as `wait_for_first_question` reads them) are drawn within
+    `seconds`."""
+    screen = b""
+    deadline = time.monotonic() + seconds
+    while letters not in screen and time.monotonic() < deadline:
+        screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+    return letters in screen
+
+
 async def test_answers_survive_sigkill_and_resume_restores_the_place():
     folder = Path(os.environ["CODESIGN_DATA_DIR"]) / "sessions"
     process, leader = start_in_terminal("appendix2")
@@ -92,12 +114,8 @@ async def test_answers_survive_sigkill_and_resume_restores_the_place():
             os.write(leader, key)
             assert wait_for(lambda c=count: len(saved_answers(folder)) >= c, 20, leader), \
                 f"answer {count} was not saved"
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(leader)
+        killed(process, leader)
     assert process.returncode == -signal.SIGKILL
     assert saved_answers(folder) == {"space_to_shape": "yes", "problem_type": "wicked",
                                      "time_for_relationships": "partly"}
@@ -155,24 +173,15 @@ def test_what_is_typed_survives_sigkill_once_typing_pauses_and_a_closed_window_a
         os.write(leader, b"not su")  # a draft before any answer: a session is kept for it
         assert wait_for(lambda: saved_drafts(folder) == {"space_to_shape": "not su"}, 30, leader), \
             saved_drafts(folder)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        os.close(leader)
-    assert saved_answers(folder) == {}
+        killed(process, leader)
+    assert process.returncode == -signal.SIGKILL and saved_answers(folder) == {}
 
     process, leader = start_in_terminal("--resume")
     try:
-        screen = b""
-        deadline = time.monotonic() + 60
-        while b"notsu" not in screen and time.monotonic() < deadline:  # the draft, back in the reply box
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
-        assert b"notsu" in screen
+        assert until_drawn(leader, b"notsu")  # the draft, back in the reply box
         os.write(leader, b"re, more or less")
-        while b"moreorless" not in screen and time.monotonic() < deadline:
-            screen += re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]|[^A-Za-z]", b"", drain(leader, 0.2))
+        assert until_drawn(leader, b"moreorless")
         os.close(leader)  # the window closes as soon as it is typed
         leader = -1
         process.send_signal(signal.SIGHUP)
