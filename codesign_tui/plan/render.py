@@ -851,16 +851,23 @@ def _cite(citation: Any) -> str:
     return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
 
 
-def _effect(reason: Any, calls_for: Any) -> str:
-    """What an answer in the plan's reasons (`why`) does, in words: what another answer would call for (or that
-    this one keeps the work where it is), then whether it is enough for a level and what that level needs.
-    `calls_for` is the flow's wording for "the work calls for"."""
+def _effect(reason: Any, calls_for: Any, level: Any = None) -> str:
+    """What an answer in the plan's reasons (`why`) does, in words: what the work calls for with it and what
+    another answer would call for instead (or that this one keeps the work where it is), then whether it is
+    enough for a level and what that level needs. `calls_for` is the flow's wording for "the work calls for";
+    `level`, the level the work calls for with the answers given."""
     parts = []
     says = escape.md(calls_for)
     effect = reason["calls_for_effect"]
     if effect:
-        for change in effect["changes"]:
-            parts.append(f"With {_either(change['labels'])}, {says} {escape.md(change['level']['label'])} instead.")
+        instead = [f"with {_either(change['labels'])}, {escape.md(change['level']['label'])} instead"
+                   for change in effect["changes"]]
+        if instead and level and not effect["caps"] and reason["answered"]:
+            # this answer's own effect first, so that a reader does not take the other answer for theirs
+            parts.append(f"{_upper_first(says)} {escape.md(level['label'])} with this answer; {'; '.join(instead)}.")
+        else:
+            parts.extend(f"With {_either(change['labels'])}, {says} {escape.md(change['level']['label'])} instead."
+                         for change in effect["changes"])
         if effect["caps"]:
             parts.append(f"So {says} no more than {escape.md(effect['level']['label'])}.")
     need = reason["requirement"]

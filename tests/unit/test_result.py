@@ -235,7 +235,7 @@ def test_the_plan_shows_the_engines_what_ifs_not_its_own():
                          if r.question == "space_to_shape" else r.what_ifs) for r in result.why]
     why = render_markdown(flow, result, meta).split("## Why")[1].split("\n| 1. ")[1].split("\n")[0]
     assert why.startswith("Can people help shape the question")
-    assert "With “Partly, some things are fixed”, the work calls for Consult instead." in why
+    assert "with “Partly, some things are fixed”, Consult instead." in why
     assert "With “No, it is mostly decided”" not in why
 
 
