@@ -64,8 +64,13 @@ for _tier in TIERS:
         sys.path.insert(0, _folder)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         tier = Path(str(item.fspath)).parent.name
         if tier in TIERS:
             item.add_marker(getattr(pytest.mark, tier))
+    # the long tests (marked slow) first, each tier's others after in their order: the parallel workers
+    # (`-n auto`) take tests in this order, so the long ones start at once and never leave one worker
+    # running a minute or two alone at the end while the other waits
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

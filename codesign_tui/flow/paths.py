@@ -145,19 +145,7 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
     if tries > limit:
         report.too_many = count_combinations(flow)
         return report
-    simple = all(q.when is None for q in flow.questions) and all(
-        s.when is None and not s.next for s in flow.sections)
-    seen: set[tuple] = set()
-    for combo in itertools.product(*classes):
-        given = {q: value for q, (value, _) in zip(report.questions, combo)}
-        weights = {q: weight for q, (_, weight) in zip(report.questions, combo)}
-        # answers the path skips are dropped, and each distinct set counted once
-        answers = given if simple else _first_time_on_path(flow, given, seen)
-        if answers is None:
-            continue
-        weight = 1
-        for question in answers:
-            weight *= weights[question]
+    for answers, weight in _kept(flow, report.questions, classes):
         rule, _calls_for, supported, recommendation = decide(flow, answers)
         report.total += weight
         report.by_level[recommendation.id] += weight
@@ -169,6 +157,36 @@ def explore(flow: Flow, limit: int = MAX_PATHS) -> PathReport:
             if floor is not None and flow.rank(recommendation.id) > alone:
                 report.by_floor[floor.id] += weight
     return report
+
+
+def _kept(flow: Flow, questions: list[str], classes: list[list[tuple[Any, int]]]
+          ) -> Iterator[tuple[dict[str, Any], int]]:
+    """Each distinct set of answers, one from each question's classes, that a path keeps (answers to the
+    questions it skips dropped), with how many combinations it stands for. A path depends only on the answers
+    that steer it (`flow.path_reads`), so it is walked once for each choice of those, and the other questions
+    on it take every choice of theirs: no walk, and nothing to remember, for each of the rest."""
+    if not all(classes):  # a question with no answers to list: no combination to try
+        return
+    steering = [i for i, question in enumerate(questions) if question in flow.path_reads]
+    seen: set[tuple] = set()
+    for steered in itertools.product(*(range(len(classes[i])) for i in steering)):
+        chosen = dict(zip(steering, steered))
+        on_path = {q.id for q in walk(flow, {questions[i]: classes[i][c][0] for i, c in chosen.items()})}
+        key = tuple((i, c) for i, c in chosen.items() if questions[i] in on_path)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept = [i for i, question in enumerate(questions) if question in on_path]
+        rest = [i for i in kept if i not in chosen]
+        for others in itertools.product(*(range(len(classes[i])) for i in rest)):
+            chosen.update(zip(rest, others))
+            weight = 1
+            answers: dict[str, Any] = {}
+            for i in kept:
+                value, alike = classes[i][chosen[i]]
+                answers[questions[i]] = value
+                weight *= alike
+            yield answers, weight
 
 
 def catching_rules(flow: Flow, rule_id: str, limit: int = MAX_PATHS) -> list[str]:

@@ -14,6 +14,8 @@ from codesign_tui.tui.screens.conversation import ConversationScreen
 from codesign_tui.tui.screens.plan import PlanScreen
 from codesign_tui.tui.widgets.turns import Fold, NoteTurn, QuestionTurn
 
+from test_cohort_screen import counted
+
 # Our reading of each case study, and what the appendix2 policy then recommends.
 EXPECTED = {
     "bolton-co-design-toolkit": ("co-design", []),
@@ -138,14 +140,12 @@ async def test_cohort_screen_counts_the_room_and_counts_again_as_answers_arrive(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, CohortScreen)
-        await screen.workers.wait_for_complete()
-        await pilot.pause()
+        await counted(pilot)
         assert "Waiting for answers" in screen.query_one(MarkdownViewer).document.source
         for answers in sorted(room.glob("*.yaml")):
             shutil.copy(answers, folder / answers.name)
         await pilot.press("r")
-        await screen.workers.wait_for_complete()
-        await pilot.pause()
+        await counted(pilot)  # the count started again cancels the one before: the last one
         source = screen.query_one(MarkdownViewer).document.source
         assert "Waiting for answers" not in source and "answer set" in source
         assert screen.sub_title.startswith(f"{len(list(room.glob('*.yaml')))} answer set")

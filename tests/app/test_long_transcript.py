@@ -74,6 +74,7 @@ async def screens_of_a_long_conversation(engagement, size, live: int) -> tuple[l
         return shots, len(scroll.past.turns), len(scroll.children)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
 async def test_turns_settled_into_lines_look_as_their_widgets_did(engagement, size, monkeypatch):
     monkeypatch.setattr(Transcript, "LIVE", Transcript.LIVE)

@@ -464,6 +464,7 @@ ENGAGEMENT_REPLIES = {
 }
 
 
+@pytest.mark.slow
 async def test_whole_engagement_plan_conversation_to_an_exported_plan(tmp_path):
     app = make_app(flow=_flow("engagement-plan"))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -8,20 +8,26 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
+import pytest
+
 from codesign_tui.flow.engine import decide, shortfalls, walk
 from codesign_tui.flow.loader import load_flow
 from codesign_tui.flow.pathdiff import diff
 from codesign_tui.flow.result import decision
 from codesign_tui.resources import find_flow, shipped_flows
 
-from test_paths import counts_as_one_by_one
+from test_paths import counts_as_one_by_one, every_answer_set
 from test_policy import BASE, ENGAGEMENT_EXTRA, POLICIES, RECOMPENSE, YPNU, got, spec
 
 
+@pytest.mark.slow
 def test_counting_alike_answers_once_gives_the_same_counts_for_grant_design():
-    counts_as_one_by_one(load_flow(next(p for p in shipped_flows() if p.stem == "grant-design")))
+    # each of its 1,081,344 distinct sets of answers decided on its own (listed without walking all 7,864,320
+    # combinations: tests/unit/test_paths.py checks that listing against combinations() on the smaller flows)
+    counts_as_one_by_one(load_flow(next(p for p in shipped_flows() if p.stem == "grant-design")), every_answer_set)
 
 
+@pytest.mark.slow
 def test_the_shipped_appendix2_from_2_0_matches_trying_each_combination():
     shipped = find_flow("appendix2")
     old, new = load_flow(shipped.parent / "released" / "2.0" / "appendix2.yaml"), load_flow(shipped)
@@ -47,6 +53,7 @@ def test_the_shipped_appendix2_from_2_0_matches_trying_each_combination():
     assert {key for key, _ in report.recommendation_changes} == {("co-design", "consult")}
 
 
+@pytest.mark.slow
 def test_engagement_plan_every_combination_of_its_added_questions(engagement):
     # every combination of the five added questions, each with a spread of appendix2's answers: the
     # question open or not or unsure, the problem wicked, proven or unsure, delivery shared or not, and

@@ -84,6 +84,7 @@ async def choose(page, label: str) -> None:
     await page.get_by_role("button", name="Save and continue").click()
 
 
+@pytest.mark.slow
 async def test_two_participants_a_reload_the_trainer_the_reveal_and_every_download(start_room, chromium, tmp_path):
     url, trainer_url, folder = start_room("appendix2", "--facilitate")
     ann_context = await chromium.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
@@ -165,6 +166,7 @@ async def axe_clean(page, name: str) -> None:
         await page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
+@pytest.mark.slow
 async def test_axe_finds_no_violations_on_any_kind_of_page(start_room, chromium):
     url, trainer_url, folder = start_room(str(DATA / "branching.yaml"), "--passphrase", "heron")
     for width in (1366, 375, 320):

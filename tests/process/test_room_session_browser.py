@@ -14,6 +14,7 @@ import asyncio
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from playwright.async_api import Error as PlaywrightError, expect
 
@@ -55,6 +56,7 @@ async def answer(page, question: str, value: str) -> None:
     await page.get_by_role("button", name="Save and continue").click()
 
 
+@pytest.mark.slow
 async def test_a_twenty_person_training_session_from_a_worked_example(start_room, chromium, tmp_path):  # noqa: F811
     # every browser here comes from one address, as a room behind one router would
     url, trainer_url, folder = start_room("point-oldham", "--facilitate", "--seats-per-address", "20")
