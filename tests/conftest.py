@@ -64,17 +64,6 @@ for _tier in TIERS:
         sys.path.insert(0, _folder)
 
 
-def pytest_xdist_auto_num_workers(config):
-    """`-n auto`: two workers a core. Much of the suite waits (on a browser, a server, the command in a terminal),
-    and a second worker a core runs other tests meanwhile: on 2 cores the whole suite took 7 min 35 s with one
-    worker a core (121% of the CPU used) and 5 min 54 s with two (155%); six workers were no faster.
-    PYTEST_XDIST_AUTO_NUM_WORKERS, where set, still decides."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None  # xdist's own hook reads it
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 2 * cores
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
