@@ -348,6 +348,13 @@ def test_escape_then_a_digit_in_one_read_types_no_alt_characters():
     as the character macOS gives Option+digit, and `¡™£` were kept as the reply's draft. Now they are Escape
     and the digit: the reply holds what was typed and none of those characters."""
     session = written_then_ended("alt", b"x\x1b1\x1b2\x1b3\x11")
-    assert session["answers"] == {"space_to_shape": "yes"}
-    draft = session["session"]["drafts"]["problem_type"]
-    assert "x" in draft and set(draft) <= set("x123"), draft
+    assert not set(repr(session)) & set("¡™£¢∞§"), session  # no Alt+digit anywhere
+    # Escape takes the person to the transcript and back, so what a digit then does depends on whether that move
+    # has happened when it is read: typed into the reply box (most often), or, under load, taken as the number
+    # of an answer (1: the first option). Either way a digit, never an Alt character
+    answers = session["answers"]
+    assert answers in ({"space_to_shape": "yes"}, {"space_to_shape": "yes", "problem_type": "existing_solution"}), \
+        answers
+    drafts = session["session"].get("drafts") or {}
+    assert all(set(str(draft)) <= set("x123") for draft in drafts.values()), drafts
+    assert "problem_type" in answers or "x" in drafts.get("problem_type", ""), session
