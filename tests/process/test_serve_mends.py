@@ -4,6 +4,7 @@ terminals and tabs capped; every tab's process ends when the server does, even k
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -224,21 +225,28 @@ def private_tabs(tmp_path, monkeypatch) -> Path:
     return temporary
 
 
+@contextlib.asynccontextmanager
+async def at_the_first_question(url: str):
+    """A tab of the served app at 100x30, once its first question is drawn."""
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") as websocket:
+            tab = Tab(websocket)
+            assert await tab.shows("help shape"), "the first question was never drawn"
+            yield tab
+
+
 async def test_a_paste_holding_esc_in_a_browser_tab_is_taken_whole_as_text(serve, private_tabs):
     """As in the terminal (tests/process/test_tui_process.py): in a bracketed paste, what followed an ESC
     reached the tab's app as keystrokes, so `Summary of work ESC[31m red` + lines was mangled and its own
     Enter answered. The browser's terminal sends a paste bracketed, as ["stdin", ...]; the reply box now holds
     it whole, ESC shown as ^[ and lines joined, and the paste's own Enter answers nothing."""
     _, url = serve()
-    async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") as websocket:
-            tab = Tab(websocket)
-            assert await tab.shows("help shape"), "the first question was never drawn"
-            await tab.send("1")
-            assert await tab.until(lambda: session_answers(private_tabs)) == {"space_to_shape": "yes"}
-            await tab.send("\x1b[200~Summary of work\x1b[31m red\r2\r\rTAIL\r\x1b[201~")
-            assert await tab.shows("Summary of work^[[31m red 2 TAIL"), tab.drawn[-2000:]
-            assert session_answers(private_tabs) == {"space_to_shape": "yes"}
+    async with at_the_first_question(url) as tab:
+        await tab.send("1")
+        assert await tab.until(lambda: session_answers(private_tabs)) == {"space_to_shape": "yes"}
+        await tab.send("\x1b[200~Summary of work\x1b[31m red\r2\r\rTAIL\r\x1b[201~")
+        assert await tab.shows("Summary of work^[[31m red 2 TAIL"), tab.drawn[-2000:]
+        assert session_answers(private_tabs) == {"space_to_shape": "yes"}
 
 
 async def test_escape_then_a_digit_in_a_browser_tab_is_escape_and_the_digit(serve, private_tabs):
@@ -246,10 +254,7 @@ async def test_escape_then_a_digit_in_a_browser_tab_is_escape_and_the_digit(serv
     types ¡ for 1 and ™ for 2 into the reply box. Now they are Escape (with no answer yet to change, nothing
     to do on the first question) and the digits, typed into the box."""
     _, url = serve()
-    async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(url.replace("http", "ws") + "ws?width=100&height=30") as websocket:
-            tab = Tab(websocket)
-            assert await tab.shows("help shape"), "the first question was never drawn"
-            await tab.send("x\x1b1\x1b2")
-            assert await tab.shows(" x12 "), tab.drawn[-2000:]
-            assert "¡" not in tab.drawn and "™" not in tab.drawn
+    async with at_the_first_question(url) as tab:
+        await tab.send("x\x1b1\x1b2")
+        assert await tab.shows(" x12 "), tab.drawn[-2000:]
+        assert "¡" not in tab.drawn and "™" not in tab.drawn
