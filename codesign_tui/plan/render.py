@@ -17,6 +17,7 @@ from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Str
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.loaders import split_template_path
+from jinja2.visitor import NodeTransformer
 
 from ..flow.answers import AnswersFile
 from ..flow.dates import long_date
@@ -554,7 +555,11 @@ class _OursCode(_FastCode):
         attr = repr(node.attr)
         self.write("(_got[" + attr + "] if type(_got := ")
         self.visit(node.node, frame)
-        self.write(f") is dict and {attr} in _got else environment.getattr(_got, {attr}))")
+        if node.attr in _LOOP_ATTRIBUTES:  # `loop.index` and the like: the loop's own property, read in place
+            self.write(f") is dict and {attr} in _got else _got.{node.attr} if type(_got) is LoopContext"
+                       f" else environment.getattr(_got, {attr}))")
+        else:
+            self.write(f") is dict and {attr} in _got else environment.getattr(_got, {attr}))")
 
     def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
         """`x | md` on text calls the cached escape itself (a plan escapes some five hundred values); on
@@ -587,9 +592,38 @@ class _OursCode(_FastCode):
         self.write(') is not None else "")')
 
 
+# what a template may read of a loop (`loop.index`): a LoopContext's properties, which _OursCode reads in place
+_LOOP_ATTRIBUTES = frozenset(("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth",
+                              "depth0", "previtem", "nextitem"))
+
+
+class _Inlined(NodeTransformer):
+    """Our own templates with each `{% include "x.md.j2" %}` of another of ours replaced, when they are compiled,
+    by that template's body in a scope of its own: what it writes and what it sees are as an include's (the
+    includer's variables; its own `set`s stay its own), without an include's cost at every plan (a template
+    looked up, a context made, every name it reads resolved again: some seven microseconds each, a dozen a
+    plan). A template that includes itself, by any path, is left to include."""
+
+    def __init__(self, environment: Any, names: tuple[str, ...]):
+        self.environment, self.names = environment, names
+
+    def visit_Include(self, node: nodes.Include) -> Any:
+        name = node.template.value if isinstance(node.template, nodes.Const) else None
+        if (type(name) is not str or not node.with_context or node.ignore_missing or name in self.names
+                or not (name.endswith(".md.j2") and self.names[-1].endswith(".md.j2"))):
+            return node
+        source, filename, _ = self.environment.loader.get_source(self.environment, name)
+        body = Environment._parse(self.environment, source, name, filename).body  # without _Ours's inlining
+        return nodes.Scope(_Inlined(self.environment, (*self.names, name)).body(body), lineno=node.lineno)
+
+    def body(self, body: list[Any]) -> list[Any]:
+        """A template's body with its includes of ours inlined."""
+        return [self.visit(child) for child in body]
+
+
 # The version of the code _FastCode, _OursCode and _BudgetedCode write: part of each cached template's name, so that a
 # template compiled by an earlier version is compiled again rather than run as it was
-COMPILER = 6
+COMPILER = 7
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
@@ -665,6 +699,14 @@ class _Ours(Environment):
             return known
         return super().get_template(name, parent, globals)
 
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        """A template of ours, with the others of ours it includes written into it (_Inlined)."""
+        template = super()._parse(source, name, filename)
+        if name is None or not isinstance(self.loader, _Bundled):
+            return template
+        template.body = _Inlined(self, (name,)).body(template.body)
+        return template
+
     def getattr(self, obj: Any, attribute: str) -> Any:
         if attribute[:1] != "_" and type(obj) is dict:
             try:
@@ -721,7 +763,10 @@ class _Bundled(_Folder):
             self.bundle = _bundle(environment, self) or {}
         code = self.bundle.get(name)
         if code is None:
-            return super().load(environment, name, globals)
+            # compiled afresh, never from a cached template: each holds the templates it includes (_Inlined), and
+            # a cached one is checked against its own text alone (the bundle against every template's)
+            source, filename, _ = self.get_source(environment, name)
+            code = environment.compile(source, name, filename)
         return environment.template_class.from_code(environment, code, {} if globals is None else globals,
                                                     lambda: True)
 

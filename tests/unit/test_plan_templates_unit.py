@@ -185,3 +185,43 @@ def test_a_damaged_bundle_is_made_again(our_templates_copied, monkeypatch):
         monkeypatch.setattr(render, "_ENVIRONMENTS", {})
         assert render.render_markdown(flow, result, meta) == first
         assert bundle.read_bytes() != damage
+
+
+def test_our_templates_are_compiled_with_the_templates_they_include_written_in():
+    """An include of ours costs nothing at each plan: the included template is part of the compiled code. A
+    person's templates (the sandbox) still include as Jinja does."""
+    from codesign_tui.plan import render
+
+    source = (templates_dir() / "plan.md.j2").read_text(encoding="utf-8")
+    ours = render._make_environment(None).compile(source, "plan.md.j2", raw=True)
+    sandboxed = render._make_environment(None, sandboxed=True).compile(source, "plan.md.j2", raw=True)
+    assert "get_template" not in ours and "## Appendix" in ours  # appendix.md.j2's text, written in
+    assert "get_template" in sandboxed and "## Appendix" not in sandboxed
+
+
+def test_an_edit_to_an_included_template_shows_when_the_bundle_cannot_be_used(our_templates_copied, monkeypatch):
+    """Without the bundle (one of ours could not be compiled), each template is compiled afresh rather than taken
+    from a cache checked against its own text alone: plan.md.j2 holds title.md.j2, which is edited here."""
+    import os
+
+    from codesign_tui.plan import render
+
+    monkeypatch.setattr(render, "_bundle", lambda environment, loader: None)
+    flow, result, meta = session("appendix2-codesign")
+    assert not render.render_markdown(flow, result, meta).startswith("Edited title")
+    title = our_templates_copied / "title.md.j2"
+    title.write_text("Edited title\n\n" + title.read_text())
+    stat = title.stat()
+    os.utime(title, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    monkeypatch.setattr(render, "_ENVIRONMENTS", {})
+    assert render.render_markdown(flow, result, meta).startswith("Edited title")
+
+
+def test_a_template_of_ours_that_includes_itself_is_a_template_problem(our_templates_copied, monkeypatch):
+    """Written in only once: a template that includes itself is left to include, and ends as any runaway does."""
+    from codesign_tui.plan import render
+
+    (our_templates_copied / "title.md.j2").write_text('{% include "title.md.j2" %}')
+    flow, result, meta = session("appendix2-codesign")
+    with pytest.raises(render.TemplateProblem, match="calls itself without end"):
+        render.render_markdown(flow, result, meta)
