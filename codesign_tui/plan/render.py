@@ -16,6 +16,7 @@ from jinja2 import (BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Str
                     TemplateNotFound, TemplateSyntaxError, nodes, select_autoescape)
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.filters import FILTERS as _JINJA_FILTERS
 from jinja2.loaders import split_template_path
 from jinja2.visitor import NodeTransformer
 
@@ -562,18 +563,117 @@ class _OursCode(_FastCode):
             self.write(f") is dict and {attr} in _got else environment.getattr(_got, {attr}))")
 
     def visit_Filter(self, node: nodes.Filter, frame: Frame) -> None:
-        """`x | md` on text calls the cached escape itself (a plan escapes some five hundred values); on
-        anything else, the filter as ever."""
-        if (node.name != "md" or node.node is None or node.args or node.kwargs or node.dyn_args is not None
-                or node.dyn_kwargs is not None or self.environment.is_async
-                or self.environment.filters.get("md") is not escape.md):
+        """`x | md` on text calls the cached escape itself (a plan escapes some five hundred values); `list`,
+        `join`, and `map`, `select`, `reject`, `selectattr` and `rejectattr` in the forms our templates use, are
+        worked out by one call each (_mapped, _plucked, _kept) rather than through Jinja's wrappers and a
+        filter's or test's lookup for every item, and give a list where Jinja's give a generator; anything
+        else, the filter as ever."""
+        value = node.node
+        if (value is None or node.dyn_args is not None or node.dyn_kwargs is not None
+                or self.environment.is_async or frame.eval_ctx.volatile or frame.eval_ctx.autoescape
+                or node.name not in _SHORT_FILTERS
+                or self.environment.filters.get(node.name) is not _SHORT_FILTERS[node.name]
+                or not getattr(self, "_filter_" + node.name)(node, value, frame)):
             super().visit_Filter(node, frame)
-            return
+
+    def _filter_md(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        if node.args or node.kwargs:
+            return False
         self.write("(environment.md_text(_text) if type(_text := ")
-        self.visit(node.node, frame)
+        self.visit(value, frame)
         self.write(f") is str else {self.filters['md']}(_text))")
+        return True
+
+    def _filter_list(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        if node.args or node.kwargs:
+            return False
+        self.write("list(")
+        self.visit(value, frame)
+        self.write(")")
+        return True
+
+    def _filter_join(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        """`x | join(", ")`: as Jinja joins outside autoescaping (`str(d).join(map(str, value))`)."""
+        if node.kwargs or len(node.args) > 1:
+            return False
+        self.write("str(")
+        if node.args:
+            self.visit(node.args[0], frame)
+        else:
+            self.write('""')
+        self.write(").join(map(str, ")
+        self.visit(value, frame)
+        self.write("))")
+        return True
+
+    def _filter_map(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        if not node.args and len(node.kwargs) == 1 and node.kwargs[0].key == "attribute":
+            attribute = node.kwargs[0].value
+            if not (isinstance(attribute, nodes.Const) and _plain_attribute(attribute.value)):
+                return False
+            self.write("environment.plucked(")
+            self.visit(value, frame)
+            self.write(f", environment, {attribute.value!r})")
+            return True
+        if node.kwargs or not node.args or not isinstance(node.args[0], nodes.Const):
+            return False
+        name = node.args[0].value
+        if not (type(name) is str and _plain_function(self.environment.filters.get(name))):
+            return False
+        self.write("environment.mapped(")
+        self.visit(value, frame)
+        self.write(f", environment.filters[{name!r}]")
+        for argument in node.args[1:]:
+            self.write(", ")
+            self.visit(argument, frame)
+        self.write(")")
+        return True
+
+    def _kept(self, node: nodes.Filter, value: nodes.Expr, frame: Frame, keep: bool, by_attribute: bool) -> bool:
+        """select, reject (`by_attribute` False), selectattr and rejectattr (True), with a test of ours or
+        Jinja's that needs nothing but its arguments, or none (the item's truth)."""
+        args = list(node.args)
+        if node.kwargs or len(args) < by_attribute:
+            return False
+        attribute = args.pop(0) if by_attribute else None
+        if attribute is not None and not (isinstance(attribute, nodes.Const) and _plain_attribute(attribute.value)):
+            return False
+        test = args.pop(0) if args else None
+        if test is not None and not (isinstance(test, nodes.Const) and type(test.value) is str
+                                     and _plain_function(self.environment.tests.get(test.value))):
+            return False
+        self.write("environment.kept(")
+        self.visit(value, frame)
+        self.write(f", environment, {attribute.value if attribute is not None else None!r}, "
+                   f"{'environment.tests[' + repr(test.value) + ']' if test is not None else 'None'}, {keep}, (")
+        for argument in args:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+        return True
+
+    def _filter_select(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        return self._kept(node, value, frame, True, False)
+
+    def _filter_reject(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        return self._kept(node, value, frame, False, False)
+
+    def _filter_selectattr(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        return self._kept(node, value, frame, True, True)
+
+    def _filter_rejectattr(self, node: nodes.Filter, value: nodes.Expr, frame: Frame) -> bool:
+        return self._kept(node, value, frame, False, True)
+
+    def _gives_text(self, node: nodes.Expr, frame: Frame) -> bool:
+        """Whether a value is written as it is: text from one of our filters that always give text (`x | md`),
+        which `str` and `_finalize` would leave as it is (a plan writes some five hundred)."""
+        return (isinstance(node, nodes.Filter) and node.node is not None and not frame.eval_ctx.volatile
+                and not frame.eval_ctx.autoescape and not self.environment.is_async
+                and _TEXT_FILTERS.get(node.name, _TEXT_FILTERS) is self.environment.filters.get(node.name))
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._gives_text(node, frame):
+            return
         if finalize.src != "environment.finalize(" or self.environment.finalize is not _finalize:
             super()._output_child_pre(node, frame, finalize)
             return
@@ -586,10 +686,54 @@ class _OursCode(_FastCode):
         self.write("_shown if (_shown := ")
 
     def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        if self._gives_text(node, frame):
+            return
         if finalize.src != "environment.finalize(" or self.environment.finalize is not _finalize:
             super()._output_child_post(node, frame, finalize)
             return
         self.write(') is not None else "")')
+
+
+def _plain_attribute(name: Any) -> bool:
+    """An attribute `map`, `selectattr` and `rejectattr` look up as one key (no dots, not a number)."""
+    return type(name) is str and "." not in name and not name.isdigit()
+
+
+def _plain_function(function: Any) -> bool:
+    """A filter or test that is given only the value and its arguments (not the context or environment)."""
+    from jinja2.utils import _PassArg
+
+    return function is not None and _PassArg.from_obj(function) is None
+
+
+def _mapped(value: Any, function: Callable[..., Any], *args: Any) -> list[Any]:
+    """`value | map("filter", *args)`, as a list."""
+    return [function(item, *args) for item in value] if value else []
+
+
+def _plucked(value: Any, environment: Any, attribute: str) -> list[Any]:
+    """`value | map(attribute="name")`, as a list: each item's key, or what Jinja's getitem finds."""
+    if not value:
+        return []
+    getitem = environment.getitem
+    return [item[attribute] if type(item) is dict and attribute in item else getitem(item, attribute)
+            for item in value]
+
+
+def _kept(value: Any, environment: Any, attribute: str | None, test: Callable[..., Any] | None, keep: bool,
+          args: tuple[Any, ...]) -> list[Any]:
+    """select/reject(test, *args) and selectattr/rejectattr(attribute, test, *args), as a list: the items whose
+    test (or, without one, whose own truth) is `keep`."""
+    if not value:
+        return []
+    getitem = environment.getitem
+    kept = []
+    for item in value:
+        looked = item if attribute is None else item[attribute] if type(item) is dict and attribute in item \
+            else getitem(item, attribute)
+        if bool(test(looked, *args) if test is not None else looked) is keep:
+            kept.append(item)
+    return kept
 
 
 # what a template may read of a loop (`loop.index`): a LoopContext's properties, which _OursCode reads in place
@@ -623,7 +767,7 @@ class _Inlined(NodeTransformer):
 
 # The version of the code _FastCode, _OursCode and _BudgetedCode write: part of each cached template's name, so that a
 # template compiled by an earlier version is compiled again rather than run as it was
-COMPILER = 7
+COMPILER = 8
 CACHE_ENTRIES = 200  # compiled templates kept; a user's templates in many folders would add up
 BUNDLE = "ours{compiler}-{jinja}-bundle.marshal"  # our own templates, compiled, in one file (_Bundled)
 
@@ -675,11 +819,12 @@ class _Ours(Environment):
     templates folder is read."""
 
     code_generator_class = _OursCode
-    md_text = staticmethod(escape.md_text)  # what `md` gives a text, for _OursCode.visit_Filter
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._loaded: dict[str, Any] = {}
+        # attributes of its own, read faster than through the class: what _OursCode's code calls
+        self.md_text, self.mapped, self.plucked, self.kept = escape.md_text, _mapped, _plucked, _kept
 
     def make_globals(self, d: Any) -> Any:
         """A template's globals as one plain dict (the environment's, then its own), not Jinja's ChainMap of the
@@ -959,3 +1104,12 @@ def _lower_first(text: Any) -> str:
         return text[0].lower() + text[1:]
     return text
 
+
+
+# our filters that always give text (str), whatever they are given: _OursCode writes what they give as it is
+_TEXT_FILTERS: dict[str, Any] = {"md": escape.md, "cells": _cells, "cite": _cite, "effect": _effect, "either": _either,
+                                 "level": _level, "upper_first": _upper_first, "lower_first": _lower_first}
+
+# the filters _OursCode.visit_Filter writes in a shorter way, each as long as it is the one named here
+_SHORT_FILTERS: dict[str, Any] = {"md": escape.md, **{name: _JINJA_FILTERS[name] for name in (
+    "list", "join", "map", "select", "reject", "selectattr", "rejectattr")}}
