@@ -142,11 +142,8 @@ class _Plan:
         return dict(known, citation=dict(citation)) if citation else dict(known)
 
     def _question(self, question: Question) -> dict[str, Any]:
-        value = self.active.get(question.id)
-        # what the flow says of the question (worked out once per flow), then its answer
-        return dict(self.facts.questions[question.id], answered=value is not None, answer=value,
-                    answer_label="" if value is None else self.facts.label(question, value),
-                    options=self.facts.chosen(question, value))
+        # what the flow says of the question, then its answer (for most answers, worked out once per flow)
+        return self.facts.question(question, self.active.get(question.id))
 
     # -- the recommendation and why -----------------------------------------------------------------
 
@@ -413,8 +410,9 @@ class _Plan:
             elif isinstance(value, list):
                 found |= _terms_in(" ".join([str(v) for item in value if isinstance(item, dict)
                                              for v in item.values()]))
-        for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags),
-                     self.meta.project, self.meta.prepared_by):
+        for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags)):
+            found |= facts.fixed_terms(text)
+        for text in (self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
         return [{"term": t.term, "meaning": t.meaning} for t in facts.terms_in.terms if t.term in found]
 
@@ -582,14 +580,53 @@ class _Facts:
         self._labels = {(q.id, o.value): q.label(o.value) for q in flow.questions
                         if q.kind in ("single", "yes_partly_no_unsure") for o in q.options}
         self._label_terms = {key: _terms_in(label) for key, label in self._labels.items()}
+        # and of each option of a question that takes several, for a list of them
+        self._each_label = {(q.id, o.value): q.label(o.value) for q in flow.questions if q.kind == "multiple"
+                            for o in q.options}
+        # a question with its answer, for no answer or one of its options: worked out once per flow (see question())
+        self._answered: dict[tuple[str, Any], dict[str, Any]] = {}
+        self._fixed_terms: dict[str, set[str]] = {}
 
     def label(self, question: Question, value: Any) -> str:
-        """An answer's label (Question.label, the one labeller), looked up when it is one of the options."""
+        """An answer's label (Question.label, the one labeller), looked up when it is one of the options, or a
+        list of them."""
         if type(value) is str:
             known = self._labels.get((question.id, value))
             if known is not None:
                 return known
+        elif type(value) is list and question.kind == "multiple":
+            # as Question.label says a list: each option's label, a semicolon between
+            each, qid = self._each_label, question.id
+            labels = [each.get((qid, v)) if type(v) is str else None for v in value]
+            if None not in labels:
+                return "; ".join(labels) or "None chosen"  # type: ignore[arg-type]
         return question.label(value)
+
+    def question(self, question: Question, value: Any) -> dict[str, Any]:
+        """What a template needs to show a question and its answer `value`. For no answer or one of the options
+        (most answers), worked out once per flow and shared by every plan: not to be changed (_Plan.question
+        copies it)."""
+        key = (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
+            else None
+        if key is not None:
+            known = self._answered.get(key)
+            if known is not None:
+                return known
+        answered = dict(self.questions[question.id], answered=value is not None, answer=value,
+                        answer_label="" if value is None else self.label(question, value),
+                        options=self.chosen(question, value))
+        if key is not None:
+            self._answered[key] = answered
+        return answered
+
+    def fixed_terms(self, text: str) -> set[str]:
+        """The abbreviations in a text of the flow's own (a step's or a warning's); not to be changed."""
+        known = self._fixed_terms.get(text)
+        if known is None:
+            if len(self._fixed_terms) > 4096:  # a flow's texts are a few hundred; never more than this
+                self._fixed_terms.clear()
+            known = self._fixed_terms[text] = self.terms_in(text)
+        return known
 
     def chosen(self, question: Question, value: Any) -> list[dict[str, Any]]:
         """A question's options as the plan shows them, each marked `chosen` or not for this answer. For no answer

@@ -72,7 +72,21 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
         if private and not published(record):
             withheld += 1
             record = public_record(question, record)
-        rows.append([cell(spec, record.get(spec.id), used, choices) for spec, choices in columns_and_choices])
+        row = []
+        for spec, choices in columns_and_choices:
+            value = record.get(spec.id)
+            # most cells, as `cell` gives them, without its call: a choice already in the key, or typed text
+            if type(value) is str and value and value != WITHHELD:
+                if spec.options:
+                    option = choices.get(value)
+                    if option is not None and (not option.explanation or (spec.id, option.value) in used):
+                        row.append(option.label)
+                        continue
+                elif spec.kind != "date":
+                    row.append(value)
+                    continue
+            row.append(cell(spec, value, used, choices))
+        rows.append(row)
     order = {(f.id, o.value): (i, j) for i, f in enumerate(question.fields) for j, o in enumerate(f.options)}
     key = [used[k] for k in sorted(used, key=order.__getitem__)]
     return {"columns": columns, "rows": rows, "count": len(rows), "withheld": withheld, "key": key,

@@ -1035,10 +1035,19 @@ def _level(level: Any) -> str:
 def _cite(citation: Any) -> str:
     """A source: its full title the first time the plan cites it, the part before the colon after that,
     linked when it has a web address."""
-    title = escape.md(citation["title"] if citation["first"] else citation["short_title"])
-    target = escape.url(citation["url"])
+    parts = (citation["title"] if citation["first"] else citation["short_title"], citation["url"], citation["detail"])
+    try:
+        return _cited(*parts)
+    except TypeError:  # a part that cannot be a key (a person's template may cite anything): worked out each time
+        return _cited.__wrapped__(*parts)
+
+
+@functools.lru_cache(maxsize=1024)  # a flow's sources, cited in every plan rendered from it
+def _cited(title: Any, url: Any, detail: Any) -> str:
+    title = escape.md(title)
+    target = escape.url(url)
     text = f"[{title}]({target})" if target else title
-    return text + (f" ({escape.md(citation['detail'])})" if citation["detail"] else "")
+    return text + (f" ({escape.md(detail)})" if detail else "")
 
 
 def _effect(reason: Any, calls_for: Any, level: Any = None) -> str:
@@ -1084,7 +1093,8 @@ def _step_number(text: Any, texts: Any) -> str:
 
 def _cells(row: Any) -> str:
     """A table row's cells, each made safe with `md`, between the row's pipes."""
-    return " | ".join(map(escape.md, row))
+    md, md_text = escape.md, escape.md_text
+    return " | ".join([md_text(cell) if type(cell) is str else md(cell) for cell in row])
 
 
 def _quoted(items: Any) -> list[str]:

@@ -583,8 +583,15 @@ def test_the_plans_labels_worked_out_once_per_flow_are_the_labellers():
         facts = _facts(flow)
         for question in flow.questions:
             values = [o.value for o in question.options]
-            for value in [*values, None, values[:2], "not an option", "2026-11-25"]:
+            for value in [*values, None, values[:2], values[::-1], [], [*values[:1], "not an option"], [None],
+                          "not an option", "2026-11-25"]:
                 assert facts.label(question, value) == question.label(value), (path.name, question.id, value)
+                # the question as a plan shows it, shared by the plans of one flow for no answer or an option
+                shown = facts.question(question, value)
+                assert shown["answer_label"] == ("" if value is None else question.label(value))
+                assert shown["answer"] == value and shown["answered"] == (value is not None)
+                assert [o["chosen"] for o in shown["options"]] == [
+                    value == o.value or (isinstance(value, list) and o.value in value) for o in question.options]
                 checked += 1
             assert facts.questions[question.id]["number"] == flow.number(question.id)
     assert checked > 100
