@@ -239,6 +239,15 @@ class Result:
         return 0 < len(self.first_step) < len(self.held_back_by)
 
     @cached_property
+    def answers_fingerprint(self) -> str:
+        """The fingerprint of these answers (versions.answers_fingerprint), worked out once for a result, as
+        everything else here that follows from its answers: every plan and format drawn from it names it, and
+        writing the answers as canonical JSON to hash them took a twentieth of drawing a plan."""
+        from .versions import answers_fingerprint
+
+        return answers_fingerprint(self.flow.id, self.answers)
+
+    @cached_property
     def if_confirmed(self) -> Level | None:
         """The level the answers would reach if every "Not sure" answer to a question a requirement reads
         met that requirement (what the work calls for unchanged); None when that is no higher than the

@@ -431,11 +431,11 @@ class _Plan:
     def drawn_from(self) -> dict[str, Any]:
         """The flow and the answers the plan was drawn from, by fingerprint, for `codesign verify`; the answers'
         fingerprint is left out of the public version."""
-        from ..flow.versions import answers_fingerprint, fingerprint
+        from ..flow.versions import fingerprint
 
         flow = self.flow
         return {"flow": flow.id, "version": flow.version, "flow_fingerprint": fingerprint(flow),
-                "answers_fingerprint": None if self.public else answers_fingerprint(flow.id, self.result.answers)}
+                "answers_fingerprint": None if self.public else self.result.answers_fingerprint}
 
     def context(self) -> dict[str, Any]:
         flow, result = self.flow, self.result

@@ -595,3 +595,18 @@ def test_the_plans_labels_worked_out_once_per_flow_are_the_labellers():
                 checked += 1
             assert facts.questions[question.id]["number"] == flow.number(question.id)
     assert checked > 100
+
+
+def test_the_answers_fingerprint_is_worked_out_once_for_a_result(monkeypatch):
+    """Every format of a plan names the answers' fingerprint; a result works it out once, as it does everything else
+    that follows from its answers, and it is versions.answers_fingerprint of them."""
+    from codesign_tui.flow import versions
+    from codesign_tui.plan.render import render
+
+    flow, result, meta = session("engagement-coproduce")
+    calls = []
+    real = versions.answers_fingerprint
+    monkeypatch.setattr(versions, "answers_fingerprint", lambda *args: calls.append(args) or real(*args))
+    for fmt in ("md", "json", "html"):
+        assert real(flow.id, result.answers) in render(fmt, flow, result, meta).decode()
+    assert len(calls) == 1
