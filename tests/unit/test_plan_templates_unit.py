@@ -254,3 +254,22 @@ def test_the_filters_our_templates_work_out_in_one_call_give_what_jinjas_give(so
     assert SHORTENED[source] in ours.compile(source, raw=True)
     assert ours.from_string(source).render(data) == \
         render._make_environment(None, sandboxed=True).from_string(source).render(data)
+
+
+MACROS = (  # calls of a template's own macros: by position with every argument (called straight), and every other way
+    '{% macro m(a, b) %}<{{ a }}|{{ b }}>{% endmacro %}{{ m(1, 2) }}{% for x in [3, 4] %}{{ m(x, loop.index) }}{% endfor %}',
+    '{% macro m(a, b=5) %}<{{ a }}|{{ b }}>{% endmacro %}{{ m(1) }}{{ m(1, b=2) }}{{ m(a=7) }}',
+    '{% macro m(a) %}<{{ a }}{{ varargs }}{{ kwargs }}>{% endmacro %}{{ m(1, 2) }}{{ m(1) }}{{ m(1, 2, x=3) }}',
+    '{% macro m(a) %}<{{ a }}:{{ caller() }}>{% endmacro %}{% call m(1) %}inside{% endcall %}',
+    '{% macro m(a) %}<{{ a }}>{% endmacro %}{% macro n(b) %}[{{ m(b) }}]{% endmacro %}{{ n(m(2)) }}{{ "{:,}".format(1234) }}',
+)
+
+
+@pytest.mark.parametrize("source", MACROS)
+def test_our_templates_call_their_own_macros_straight_and_give_what_jinja_gives(source):
+    from codesign_tui.plan import render
+
+    ours = render._make_environment(None)
+    assert "_macro._func(" in ours.compile(source, raw=True)
+    assert ours.from_string(source).render() == \
+        render._make_environment(None, sandboxed=True).from_string(source).render()
