@@ -40,9 +40,11 @@ class _Terms:
         return set(self.pattern.findall(text))
 
 
-def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public: bool = False) -> dict[str, Any]:
-    """The context of the plan templates."""
-    return _Plan(flow, result, meta, public).context()
+def build(flow: Flow, result: Result, meta: AnswersFile | None = None, *, public: bool = False,
+          engine: bool = True) -> dict[str, Any]:
+    """The context of the plan templates. `engine`: with `result`, the engine's result as plain data, which the
+    JSON export and a person's templates may read and ours never do (without it, a twentieth less to make)."""
+    return _Plan(flow, result, meta, public).context(engine)
 
 
 def listed_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -363,10 +365,10 @@ class _Plan:
                      if b["type"] == "register"}
         groups: list[dict[str, Any]] = []
         for question in self.path:
-            title = self.flow.section(question.section_id).title
+            item = self.question(question)  # a copy of its own
+            title = item["section"]  # its section's title
             if not groups or groups[-1]["title"] != title:
                 groups.append({"title": title, "questions": []})
-            item = self.question(question)  # a copy of its own
             item["see"] = None
             value = self.active.get(question.id)
             item["answer_text"] = ("Not answered" if question.id not in self.active else "Skipped" if value is None
@@ -437,20 +439,14 @@ class _Plan:
         return {"flow": flow.id, "version": flow.version, "flow_fingerprint": fingerprint(flow),
                 "answers_fingerprint": None if self.public else self.result.answers_fingerprint}
 
-    def context(self) -> dict[str, Any]:
+    def context(self, engine: bool = True) -> dict[str, Any]:
         flow, result = self.flow, self.result
         intro, parts = self.parts()
         elsewhere = self.place_flags(parts)
         rule = result.calls_for_rule
         why = self.why()
         answers = public_answers(flow, result.answers) if self.public else result.answers
-        data = result.to_dict()
-        data["answers"] = answers
-        if self.public:
-            data["set_aside"] = public_answers(flow, result.set_aside)
         flags = [self.flag(f) for f in result.flags]
-        data["flags"] = [dict(raised, text=shown["text"], about=shown["about"])
-                         for raised, shown in zip(data["flags"], flags)]
         plan = {
             "flow": {"id": flow.id, "title": flow.title, "version": flow.version, "summary": flow.summary,
                      "audience": flow.audience,
@@ -495,9 +491,16 @@ class _Plan:
             "path": self.path_taken(),
             "set_aside": self.set_aside(),
             "answers": answers,
-            "result": data,
             "drawn_from": self.drawn_from(),
         }
+        if engine:
+            data = result.to_dict()
+            data["answers"] = answers
+            if self.public:
+                data["set_aside"] = public_answers(flow, result.set_aside)
+            data["flags"] = [dict(raised, text=shown["text"], about=shown["about"])
+                             for raised, shown in zip(data["flags"], flags)]
+            plan["result"] = data
         plan["summary"] = summary_of(plan)
         return plan
 

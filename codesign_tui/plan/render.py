@@ -49,16 +49,17 @@ def render_markdown(flow: Flow, result: Result, meta: AnswersFile | None = None,
     viewer, which shows a Mermaid chart as its code: the path taken is a line of text instead. `narrow`
     is for a small screen: wide tables (the levels, the register) become lists. `summary`: the
     one-page summary instead of the whole plan."""
-    data = _build(flow, result, meta, public, comparison, document)
+    data = _build(flow, result, meta, public, comparison, document, engine=templates is not None)
     data["narrow"], data["on_screen"] = narrow, on_screen
     return _markdown(data, templates, front_matter, summary)
 
 
 def _build(flow: Flow, result: Result, meta: AnswersFile | None, public: bool, comparison: Any,
-           document: str | None = None) -> dict[str, Any]:
+           document: str | None = None, engine: bool = True) -> dict[str, Any]:
     """The templates' context; with other voices' answers (`render --with`), what they change; for a
-    `document` other than the plan (`conflicts-assessment`), what it is made from."""
-    data = build(flow, result, meta, public=public)
+    `document` other than the plan (`conflicts-assessment`), what it is made from. `engine` False: without the
+    engine's result as plain data (`result`), for our own templates, which never read it."""
+    data = build(flow, result, meta, public=public, engine=engine)
     data["document"] = document
     if document is not None:
         from .record import conflicts_record
@@ -82,7 +83,7 @@ def render_html(flow: Flow, result: Result, meta: AnswersFile | None = None, tem
 
     from .html import to_html
 
-    data = _build(flow, result, meta, public, comparison, document)
+    data = _build(flow, result, meta, public, comparison, document, engine=templates is not None)
     markdown = _markdown(data, templates, False, summary)
     body = to_html(markdown, page=True)
     # a control character in a title would reach the browser's tab and any terminal the page is shown on
@@ -202,7 +203,7 @@ def render(format: str, flow: Flow, result: Result, meta: AnswersFile | None = N
     if format == "docx":
         from .word import to_docx
 
-        data = _build(flow, result, meta, public, comparison, document)
+        data = _build(flow, result, meta, public, comparison, document, engine=templates is not None)
         markdown = _markdown(data, templates, False, summary)
         title = _first_heading(markdown) if document else data["project"] or data["flow"]["title"]
         return to_docx(markdown, title=title, author=data["prepared_by"], date=data["date"],

@@ -273,3 +273,26 @@ def test_our_templates_call_their_own_macros_straight_and_give_what_jinja_gives(
     assert "_macro._func(" in ours.compile(source, raw=True)
     assert ours.from_string(source).render() == \
         render._make_environment(None, sandboxed=True).from_string(source).render()
+
+
+def test_the_engines_result_is_made_for_a_persons_templates_and_the_json_not_for_ours(tmp_path, monkeypatch):
+    """`result` (the engine's result as plain data) is in the context of a person's templates, as the README says,
+    and in the JSON export; our own templates never read it, and it is not made for them."""
+    import json
+
+    from codesign_tui.plan import context
+    from codesign_tui.plan.render import render
+
+    flow, result, meta = session("appendix2-codesign")
+    made = []
+    real = type(result).to_dict
+    monkeypatch.setattr(type(result), "to_dict", lambda self: made.append(1) or real(self))
+    for fmt in ("md", "html", "text"):
+        render(fmt, flow, result, meta)
+    assert made == []
+    assert json.loads(render("json", flow, result, meta))["recommendation"] == result.recommendation.id and made
+    (tmp_path / "title.md.j2").write_text("# {{ result.recommendation }} ({{ result.answers | length }} answers)\n")
+    assert render_markdown(flow, result, meta, tmp_path).startswith(
+        f"# {result.recommendation.id} ({len(result.answers)} answers)")
+    assert "result" in context.build(flow, result, meta) and "result" not in context.build(flow, result, meta,
+                                                                                         engine=False)
