@@ -133,10 +133,35 @@ class _NotPlain(Exception):
     pass
 
 
+def _json_text(text: str) -> str:
+    """`_json_string(text)`, character for character. json's own escape goes a character at a time through text
+    that is not all ASCII (a plan holds curly quotes), and took most of the JSON export's time on the plan's
+    sections; a long text whose only characters to escape are newlines, tabs, quotes and backslashes (a plan's
+    sections) is escaped by replacing each of them in turn instead."""
+    if len(text) < 256:
+        return _json_string(text)
+    try:
+        found = set(text.encode("utf-8").translate(None, _NOT_JSON_SPECIAL))
+    except UnicodeEncodeError:  # a lone surrogate, which json writes as it is
+        return _json_string(text)
+    if not found <= _SIMPLE_JSON_SPECIAL:
+        return _json_string(text)
+    for byte, character, escaped in _SIMPLE_JSON_ESCAPES:  # the backslash first: the others add backslashes
+        if byte in found:
+            text = text.replace(character, escaped)
+    return '"' + text + '"'
+
+
+# the bytes json escapes (controls, quote, backslash); of them, those _json_text escapes by replacing
+_NOT_JSON_SPECIAL = bytes(b for b in range(256) if not (b < 0x20 or b in b'"\\'))
+_SIMPLE_JSON_ESCAPES = ((ord("\\"), "\\", "\\\\"), (ord('"'), '"', '\\"'), (ord("\n"), "\n", "\\n"), (ord("\t"), "\t", "\\t"))
+_SIMPLE_JSON_SPECIAL = frozenset(byte for byte, _, _ in _SIMPLE_JSON_ESCAPES)
+
+
 def _indented(value: Any, out: list[str], newline: str) -> None:
     kind = type(value)
     if kind is str:
-        out.append(_json_string(value))
+        out.append(_json_text(value))
     elif value is None:
         out.append("null")
     elif value is True:
@@ -256,7 +281,10 @@ def _line_patterns() -> tuple[re.Pattern[str], ...]:
         " {0,3}##(?=[ \t]|$)",  # a heading
         "(`{3,}|~{3,})(.*)",  # a fence
         "[ \t|:-]*-[ \t|:-]*$",  # could be a delimiter row: under a line, it makes that line a table's header
+        _MARKERS + "(?:##(?:[ \t]|$)|```|~~~|<)",  # could be a heading, a fence or HTML: one of the three above
     ))
+# the characters odd_breaks matches, each looked for on its own
+_ODD_BREAKS = "\r\0\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # the characters a line must start with for any of the patterns the loop in _second_level_headings tries to match
 _MAY_MATTER = frozenset(" \t>*+-0123456789.)#`~<")
 _TRIMMED = " \t\xa0\u1680\u202f\u205f\u3000\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
@@ -268,8 +296,9 @@ def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
     blank line at the top level, a heading or fence inside a list item or quote, indented code, HTML, a line
     of dashes under a paragraph (a heading too), or a character that breaks lines differently."""
     (odd_breaks, could_be_heading, could_be_fence, could_be_html, could_be_underline, heading, fence_start,
-     could_be_delimiter_row) = _line_patterns()
-    if odd_breaks.search(markdown):
+     could_be_delimiter_row, could_be_any) = _line_patterns()
+    # as odd_breaks.search(markdown), a character at a time (the expression's search took half of this function)
+    if any(map(markdown.__contains__, _ODD_BREAKS)):
         return None
     starts: list[tuple[int, str]] = []
     fence = ""  # inside a fenced block: the run of backticks or tildes that closes it
@@ -286,6 +315,11 @@ def _second_level_headings(markdown: str) -> list[tuple[int, str]] | None:
             blank = True
             continue
         if line[0] not in _MAY_MATTER:  # most lines: none of the patterns below can match one starting so
+            blank = False
+            continue
+        if not could_be_any.match(line):  # most others (a list item, say): neither a heading, a fence nor HTML
+            if not blank and could_be_underline.match(line):
+                return None
             blank = False
             continue
         if could_be_heading.match(line) or could_be_fence.match(line):

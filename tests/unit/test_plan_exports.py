@@ -303,6 +303,21 @@ def test_the_json_export_writes_what_json_dumps_writes(value):
     assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "\u201c", '"', "\\", "\n", "\t", "\r", "\x00", "\x1f", "\x7f", "\ud800",
+                                 "\u2028", "\U0001f600", "A long run of plain words, " * 4]), min_size=40, max_size=200)
+       .map("".join))
+def test_a_long_text_is_written_in_the_json_export_as_json_writes_it(text):
+    """A long text (a plan's section) is escaped by replacing the few characters it holds that JSON escapes, when
+    those are newlines, tabs, quotes and backslashes; character for character as json writes it."""
+    from json.encoder import encode_basestring
+
+    from codesign_tui.plan.render import _json_text
+
+    assert _json_text(text) == encode_basestring(text)
+    assert indented_json([text]) == json.dumps([text], indent=2, ensure_ascii=False)
+
+
 def test_the_json_export_refuses_what_json_refuses():
     looped: list = []
     looped.append(looped)
