@@ -352,11 +352,11 @@ class _Plan:
 
         about = flag_about(self.flow, self.active, raised, public=self.public)
         sentence = about_sentence(about)
-        line = _first_sentence(raised.text)
+        line, brief = self.facts.point(raised.text)
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
                 "line": f"{line} {sentence}" if sentence else line,
                 "about": about, "citation": self.citation(raised.cite), "point": line, "about_line": sentence,
-                "brief": line != raised.text and len(raised.text.split()) > IN_FULL_WORDS}
+                "brief": brief}
 
     # -- the appendix -------------------------------------------------------------------------------
 
@@ -589,6 +589,7 @@ class _Facts:
         # a question with its answer, for no answer or one of its options: worked out once per flow (see question())
         self._answered: dict[tuple[str, Any], dict[str, Any]] = {}
         self._fixed_terms: dict[str, set[str]] = {}
+        self._points: dict[str, tuple[str, bool]] = {}
 
     def label(self, question: Question, value: Any) -> str:
         """An answer's label (Question.label, the one labeller), looked up when it is one of the options, or a
@@ -621,6 +622,17 @@ class _Facts:
         if key is not None:
             self._answered[key] = answered
         return answered
+
+    def point(self, text: str) -> tuple[str, bool]:
+        """A warning's point (its first sentence), and whether the plan's body says it by its point alone (`brief`:
+        longer than IN_FULL_WORDS), for a warning's text of the flow's own, worked out once."""
+        known = self._points.get(text)
+        if known is None:
+            if len(self._points) > 4096:  # a flow's warnings are some dozens; never more than this
+                self._points.clear()
+            line = _first_sentence(text)
+            known = self._points[text] = (line, line != text and len(text.split()) > IN_FULL_WORDS)
+        return known
 
     def fixed_terms(self, text: str) -> set[str]:
         """The abbreviations in a text of the flow's own (a step's or a warning's); not to be changed."""
