@@ -410,7 +410,7 @@ class _Plan:
             elif isinstance(value, str):
                 found |= _terms_in(value)
             elif isinstance(value, list):
-                found |= _terms_in(" ".join([str(v) for item in value if isinstance(item, dict)
+                found |= _terms_in(" ".join([v if type(v) is str else str(v) for item in value if isinstance(item, dict)
                                              for v in item.values()]))
         for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags)):
             found |= facts.fixed_terms(text)

@@ -75,7 +75,8 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
         row = []
         for spec, choices in columns_and_choices:
             value = record.get(spec.id)
-            # most cells, as `cell` gives them, without its call: a choice already in the key, or typed text
+            # most cells, as `cell` gives them, without its call: a choice already in the key, typed text, a date,
+            # or nothing recorded
             if type(value) is str and value and value != WITHHELD:
                 if spec.options:
                     option = choices.get(value)
@@ -85,6 +86,12 @@ def register_table(question: Question, records: list[dict[str, Any]], *, public:
                 elif spec.kind != "date":
                     row.append(value)
                     continue
+                else:
+                    row.append(long_date(value))
+                    continue
+            elif value is None:
+                row.append(NOT_RECORDED)
+                continue
             row.append(cell(spec, value, used, choices))
         rows.append(row)
     order = {(f.id, o.value): (i, j) for i, f in enumerate(question.fields) for j, o in enumerate(f.options)}
