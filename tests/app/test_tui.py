@@ -268,6 +268,30 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         assert screen.session.active["interests"][0]["name"] == "Sam Jones"
 
 
+async def test_a_number_pressed_while_choosing_an_earlier_answer_answers_nothing():
+    """Found typing "x, Esc, 1" in one burst: the 1 answered the question asked when Escape's move to the
+    transcript had happened before it was read, and was typed into the reply box when it had not. A number
+    pressed in the transcript now answers nothing and says how to answer; back at the question it answers."""
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("1")
+        await pilot.pause()
+        asked = current(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.focused is screen.query_one(Transcript)
+        await pilot.press("2")
+        await pilot.pause()
+        assert current(app) == asked and asked not in screen.session.answers
+        assert str(screen.query_one("#reply-hint", Static).content) == ConversationScreen.NUMBER_WHILE_CHOOSING
+        await pilot.press("escape", "2")
+        await pilot.pause()
+        assert screen.session.answers[asked] == screen.flow.question(asked).options[1].value
+        assert str(screen.query_one("#reply-hint", Static).content) != ConversationScreen.NUMBER_WHILE_CHOOSING
+
+
 async def test_review_lists_every_answer_and_jumps_back_to_one():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:

@@ -583,6 +583,11 @@ class ConversationScreen(Screen):
     def action_pick(self, number: int) -> None:
         # as a number typed in the reply box does: for the question on screen now, answered in this screen's
         # turn with every other answer (a binding's action runs in the app's)
+        if self.focused is self.transcript:
+            # choosing an earlier answer: a number answers nothing here, so that one typed just after Esc
+            # never answers the question asked, whether or not Esc's move had happened when it was read
+            self.hint(self.NUMBER_WHILE_CHOOSING)
+            return
         self.post_message(Composer.Picked(number, self.shown))
 
     async def pick(self, number: int, meant: Question | None) -> None:
@@ -600,6 +605,8 @@ class ConversationScreen(Screen):
             await self.draw(self.conversation.respond("back", typed=self.typed()))
 
     CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
+    NUMBER_WHILE_CHOOSING = ("A number answers the question being asked: press Esc to return to it first. Here, the"
+                             " arrow keys choose an earlier answer and Enter changes it.")
 
     def action_edit_answers(self) -> None:
         transcript = self.transcript
@@ -626,7 +633,7 @@ class ConversationScreen(Screen):
             if self._put_away and not composer.placeholder:
                 composer.placeholder = self._put_away
             self._put_away = ""
-            if self.query_one("#reply-hint", Static).content == self.CHOOSING:
+            if self.query_one("#reply-hint", Static).content in (self.CHOOSING, self.NUMBER_WHILE_CHOOSING):
                 self.hint("")
 
     @on(EditAnswer)
