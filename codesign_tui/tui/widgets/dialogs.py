@@ -255,6 +255,8 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
         self.closing = False  # answered: what reaches it from now on is for the screen beneath
         self.moved_on = False  # Enter in the name has moved on to who prepares the plan
         self.pending: list[tuple[str, str | None]] = []  # keys typed after an Enter, until it has taken effect
+        # keys typed before the name box has the focus (behind the Enter that chose the flow), until it has
+        self.early: list[tuple[str, str | None]] | None = []
 
     def typed(self) -> tuple[str, str]:
         """The name and author as typed so far."""
@@ -274,7 +276,24 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
                 yield Button(f"{self.skip} (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#project", Input).focus()
+        self.set_focus(self.query_one("#project", Input))  # at once, so that what was typed early follows it
+        early, self.early = self.early or [], None
+        for key, character in early:
+            self.app.post_message(events.Key(key, character))
+
+    def typed_early(self, key: str, character: str | None) -> None:
+        """A key typed behind the Enter that opened this dialog, handed on by the screen it reached: typed
+        into the name box once the box has the focus, in the order typed."""
+        if self.early is not None:
+            self.early.append((key, character))
+        else:
+            self.app.post_message(events.Key(key, character))
+
+    def on_key(self, event: events.Key) -> None:
+        if self.early is not None:  # here before the name box had the focus: kept for it
+            event.stop()
+            event.prevent_default()
+            self.early.append((event.key, event.character))
 
     @on(PassingInput.HandedOn)
     def _hand_on(self, event: PassingInput.HandedOn) -> None:
