@@ -60,6 +60,12 @@ class ConversationScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
 
+    # where the footer's keys do not fit (a worked example's two keys at 80 columns): shorter names, then
+    # keys left out of the footer in this order; each still works and is in the command palette, and
+    # "back" can be typed as a reply too
+    FOOTER_SHORT = {"case_answer": "Case's answer"}
+    FOOTER_SPARED = ("back", "review", "scenario")
+
     app = getters.app(CodesignApp)
     composer = getters.query_one("#composer", Composer)
     transcript = getters.query_one(Transcript)
