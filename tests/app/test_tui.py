@@ -1161,6 +1161,29 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
     assert (tmp_path / "plan.md").read_text().startswith("#")
 
 
+async def test_every_format_in_the_save_question_is_on_screen_at_80_columns_and_the_arrows_reach_it():
+    """Found in a trial: the five formats sat in one row, and the fifth, JSON (j), was beyond the dialog's
+    edge at 80 columns. One a line, each is drawn whole inside the dialog, and Down reaches the last."""
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "s")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        inside = dialog.query_one("Vertical").content_region
+        buttons = list(dialog.query(Button))
+        assert [str(b.label) for b in buttons] == ["Markdown (m)", "Word (w)", "Web page (h)", "Text (x)", "JSON (j)"]
+        for button in buttons:
+            region = button.region
+            assert region.width >= len(str(button.label)) and inside.contains_region(region), (button, region)
+        await press(pilot, "down", "down", "down", "down")
+        assert app.focused is buttons[-1]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path", Input).value.endswith(".json")
+
+
 async def test_a_name_typed_without_an_ending_gets_the_formats_and_a_new_folder_is_made_when_asked(tmp_path):
     """From a trial: 'carers-plan' was saved with no .md, and a folder not made yet gave only an error."""
     from codesign_tui.tui.widgets.dialogs import ConfirmDialog
