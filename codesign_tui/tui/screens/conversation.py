@@ -144,9 +144,8 @@ class ConversationScreen(Screen):
     # -- drawing ------------------------------------------------------------------------------------
 
     def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
-        return QuestionTurn(question, self.conversation.number(question), self.conversation.citation(question),
-                            discussion=self.facilitate, settled=settled, words=self.conversation.words,
-                            folded_words=self.conversation.words_folded)
+        return QuestionTurn(question, self.conversation.number(question), self.conversation.why_folded(question),
+                            discussion=self.facilitate, settled=settled, words=self.conversation.words)
 
     def _section_note(self, section: Section) -> NoteTurn:
         words = self.conversation.words
@@ -206,8 +205,8 @@ class ConversationScreen(Screen):
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(self.flow.section(current.section_id)))
                 await transcript.mount_all(turns, before=last)
-                await last.ask(current, self.conversation.number(current), self.conversation.citation(current),
-                               words=self.conversation.words, folded_words=self.conversation.words_folded)
+                await last.ask(current, self.conversation.number(current), self.conversation.why_folded(current),
+                               words=self.conversation.words)
             else:
                 turns.append(self._finished_note())
                 await transcript.mount_all(turns, after=last)
