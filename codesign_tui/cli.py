@@ -688,7 +688,7 @@ def _voice_file(path: Path, problems: Any) -> Any:
         example = examples_by_name(flows_dir()).get(str(path))
         if example is not None:
             return AnswersFile(example.flow, dict(example.answers), path=example.path,
-                               voice=example.voice)
+                               voice=example.voice, example=example.name)
     return read_answers(path, problems)
 
 

@@ -707,7 +707,7 @@ class Conversation:
         session = self.session
         date = session.date or session.created[:10] or _dt.date.today().isoformat()
         return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date,
-                           voice=session.voice)
+                           voice=session.voice, example=session.example)
 
 
 def cleaned(value: Any) -> Any:

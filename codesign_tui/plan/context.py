@@ -414,7 +414,7 @@ class _Plan:
                 found |= _terms_in(" ".join([str(v) for item in value if isinstance(item, dict)
                                              for v in item.values()]))
         for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags),
-                     self.meta.project, self.meta.prepared_by):
+                     self.meta.project, self.meta.prepared_by, *(s.title for s in self.flow.sources[:1])):
             found |= _terms_in(text)
         return [{"term": t.term, "meaning": t.meaning} for t in facts.terms_in.terms if t.term in found]
 
@@ -463,6 +463,7 @@ class _Plan:
             "project": self.meta.project,
             "prepared_by": self.meta.prepared_by,
             "voice": self.meta.voice,
+            "example": self.meta.example,  # the worked example the answers began from, if any
             "date": self.date,
             "public": self.public,
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables

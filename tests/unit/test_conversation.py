@@ -394,3 +394,9 @@ def test_a_register_entry_is_said_in_a_line_who_then_each_required_choice():
     question = load_flow(BRANCHING).question("records")
     assert entry_line(question, {"name": "Dee", "type": "paid", "on": "2026-03-31"}) == "Dee · Type: paid"
     assert entry_line(question, {"type": "unpaid"}) == "Type: unpaid"
+
+
+def test_the_plan_of_a_session_begun_from_a_worked_example_knows_it():
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows" / "appendix2.yaml")
+    assert Conversation(Session(flow, example="point-oldham")).plan_meta().example == "point-oldham"
+    assert Conversation(Session(flow)).plan_meta().example == ""

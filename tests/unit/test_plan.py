@@ -588,3 +588,32 @@ def test_the_plans_labels_worked_out_once_per_flow_are_the_labellers():
                 checked += 1
             assert facts.questions[question.id]["number"] == flow.number(question.id)
     assert checked > 100
+
+
+def test_the_plan_names_the_framework_it_reads_and_spells_out_its_abbreviations():
+    """Found in a trial: "Based on:" named the flow's title alone, and a board paper never said which
+    framework it read; GM was not in the list of abbreviations. The plan and the one-page summary now name
+    the flow's first source, the part of the framework the flow as a whole is based on."""
+    flow, result, meta = session("appendix2-codesign")
+    source = flow.sources[0].title
+    assert source.startswith("GM VCSE Commissioning Framework")
+    whole = render_markdown(flow, result, meta)
+    assert f"- Based on: {flow.title} (this tool's reading of the {source})\n" in whole
+    assert "- GM means Greater Manchester.\n" in whole and "- VCSE means" in whole
+    summary = render_markdown(flow, result, meta, summary=True)
+    assert f"Based on this tool's reading of the {source}." in summary
+    assert "- GM means Greater Manchester.\n" in summary
+
+
+def test_a_plan_begun_from_a_worked_example_says_so_and_no_other_does():
+    """Found in a trial: a worked example's plan read as a plan for real work (its project is the case's
+    title). A plan whose answers began from a worked example says so, in the plan and its summary."""
+    import dataclasses
+
+    flow, result, meta = session("appendix2-codesign")
+    assert "worked example" not in render_markdown(flow, result, meta)
+    example = dataclasses.replace(meta, example="point-oldham")
+    whole = render_markdown(flow, result, example)
+    assert ("- A worked example: the answers began as this tool's reading of a case study (`point-oldham`), for"
+            " training, not a plan for real work\n") in whole
+    assert "A worked example, for training" in render_markdown(flow, result, example, summary=True)
