@@ -354,8 +354,11 @@ class _Plan:
         about = flag_about(self.flow, self.active, raised, public=self.public)
         sentence = about_sentence(about)
         line = _first_sentence(raised.text)
+        flow = self.flow
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
                 "line": f"{line} {sentence}" if sentence else line,
+                # the questions whose answers raise it
+                "questions": [n for n in self.facts.flag_names.get(raised.id, ()) if flow.has_question(n)],
                 "about": about, "citation": self.citation(raised.cite), "point": line, "about_line": sentence,
                 "brief": line != raised.text and len(raised.text.split()) > IN_FULL_WORDS}
 
