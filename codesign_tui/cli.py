@@ -8,7 +8,11 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:  # named in annotations only: the command's start-up loads what each command needs
+    from .cohort.moves import Moved, Unread
+    from .flow.model import Flow
 
 EXIT_OK, EXIT_PROBLEMS = 0, 2
 # the subcommands, known without building the parser: `codesign` on its own, or with a flow, is how most
@@ -467,8 +471,9 @@ def _paths(options: argparse.Namespace) -> int:
             result = evaluate(flow, answers)
             cells = ["|".join(v) if isinstance(v, list) else (v or "") for v in
                      (answers.get(q) for q in report.questions)]
-            writer.writerow([_cell(c) for c in [*cells, result.calls_for.id, result.supported.id,
-                                                result.recommendation.id,
+            writer.writerow([_cell(c) for c in [*cells, result.calls_for.id if result.calls_for else "",
+                                                result.supported.id if result.supported else "",
+                                                result.recommendation.id if result.recommendation else "",
                                                 result.calls_for_rule.id if result.calls_for_rule else ""]])
         return EXIT_OK
     print(f"{_shown(flow.id)}: {report.total:,} combinations of answers to {len(report.questions)} questions"
@@ -531,7 +536,8 @@ def _paths_diff(options: argparse.Namespace) -> int:
     if report.too_many:
         return _error(f"the rules of the two versions read {len(report.questions)} questions with"
                       f" {report.too_many:,} combinations of answers; too many to compare")
-    moves, unread = [], []
+    moves: list[Moved] = []
+    unread: list[Unread] = []
     if options.sessions:
         from .cohort.moves import who_moves
 
@@ -682,7 +688,7 @@ def _voice_file(path: Path, problems: Any) -> Any:
         example = examples_by_name(flows_dir()).get(str(path))
         if example is not None:
             return AnswersFile(example.flow, dict(example.answers), path=example.path,
-                               voice=example.voice)
+                               voice=example.voice, example=example.name)
     return read_answers(path, problems)
 
 
@@ -709,24 +715,25 @@ def _compare(options: argparse.Namespace) -> int:
     if options.format == "docx" and options.output is None and sys.stdout.isatty():
         return _error("a Word document cannot be shown on screen; add -o compare.docx to write it to a file")
     problems = Problems()
-    givens = [_voice_file(path, problems) for path in options.files]
-    if problems.errors or any(given is None for given in givens):
+    read = [_voice_file(path, problems) for path in options.files]
+    givens = [given for given in read if given is not None]
+    if problems.errors or len(givens) < len(read):
         print(problems.format(), file=sys.stderr)
         return EXIT_PROBLEMS
-    flow = _load(options.flow or givens[0].flow)  # type: ignore[union-attr]
+    flow = _load(options.flow or givens[0].flow)
     if flow is None:
         return EXIT_PROBLEMS
     try:
-        check_alike(flow, givens)  # type: ignore[arg-type]
+        check_alike(flow, givens)
     except VoicesDiffer as error:
         return _error(str(error))
-    answers = [check_answers(flow, given, problems, partial=True) for given in givens]  # type: ignore[arg-type]
+    answers = [check_answers(flow, given, problems, partial=True) for given in givens]
     if problems.items:
         print(problems.format(), file=sys.stderr)
     if problems.errors:
         return EXIT_PROBLEMS
-    comparison = compare(flow, list(zip(voice_names(givens), answers)))  # type: ignore[arg-type]
-    project = next((given.project for given in givens if given and given.project), "")
+    comparison = compare(flow, list(zip(voice_names(givens), answers)))
+    project = next((given.project for given in givens if given.project), "")
     project = project or _example_title(options.files[0])
     data = render_comparison(options.format, comparison, project)
     return _deliver(options, data, binary=options.format == "docx")
@@ -971,7 +978,7 @@ def _migrate(options: argparse.Namespace) -> int:
         if only is None:
             return EXIT_PROBLEMS
     shipped = {path.stem: path for path in shipped_flows()}
-    flows: dict[str, object] = {}
+    flows: dict[str, Flow] = {}
     code = EXIT_OK
     for path in options.paths:
         problems = Problems()
@@ -1143,7 +1150,7 @@ def _examples(options: argparse.Namespace) -> int:
     found = worked_examples(flows_dir(), problems)
     if problems.errors:
         print(problems.format(), file=sys.stderr)
-    flows: dict[str, object] = {}
+    flows: dict[str, Flow] = {}
     width = max((len(e.name) for e in found), default=4)
     results = getattr(options, "results", False)
     # with the results, the level the work calls for where the conditions hold the recommendation below it, so

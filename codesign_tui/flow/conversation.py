@@ -597,12 +597,22 @@ class Conversation:
         return self.give(reply) if reply.kind in ("answer", "keep", "skip") else reply
 
     def why(self, question: Question | None = None) -> str:
-        """Why we ask `question` (the one asked), with its source; NO_MORE when the flow says nothing."""
+        """Why we ask `question` (the one asked), with its source, said in one line; NO_MORE when the flow
+        says nothing."""
         question = question or self.current
         if question is None or not question.guidance:
             return NO_MORE
         cite = self.citation(question)
-        return f"Why we ask: {question.guidance}" + (f" (Source: {cite})" if cite else "")
+        return self.words_folded(f"Why we ask: {question.guidance}" + (f" (Source: {cite})" if cite else ""))
+
+    def why_folded(self, question: Question) -> str:
+        """Why we ask `question` and its source, as a fold shows it (empty when the flow says nothing):
+        spelt out together, so that an abbreviation first met in the source ("GM VCSE Commissioning
+        Framework") is spelt out there, without counting as met, as the fold may stay closed."""
+        if not question.guidance:
+            return ""
+        cite = self.citation(question)
+        return self.words_folded(question.guidance + (f"\n\nSource: {cite}" if cite else ""))
 
     def told(self, notes: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Of notes kept to say later (on a room's next page), those that may be said now: none that names the
@@ -697,7 +707,7 @@ class Conversation:
         session = self.session
         date = session.date or session.created[:10] or _dt.date.today().isoformat()
         return AnswersFile(self.flow.id, session.answers, session.project, session.prepared_by, date,
-                           voice=session.voice)
+                           voice=session.voice, example=session.example)
 
 
 def cleaned(value: Any) -> Any:

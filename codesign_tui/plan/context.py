@@ -353,8 +353,11 @@ class _Plan:
         about = flag_about(self.flow, self.active, raised, public=self.public)
         sentence = about_sentence(about)
         line, brief = self.facts.point(raised.text)
+        flow = self.flow
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
                 "line": f"{line} {sentence}" if sentence else line,
+                # the questions whose answers raise it
+                "questions": [n for n in self.facts.flag_names.get(raised.id, ()) if flow.has_question(n)],
                 "about": about, "citation": self.citation(raised.cite), "point": line, "about_line": sentence,
                 "brief": brief}
 
@@ -412,7 +415,8 @@ class _Plan:
             elif isinstance(value, list):
                 found |= _terms_in(" ".join([v if type(v) is str else str(v) for item in value if isinstance(item, dict)
                                              for v in item.values()]))
-        for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags)):
+        for text in (*(a.text for a in self.planned), *(f.text for f in self.result.flags),
+                     *(s.title for s in self.flow.sources[:1])):
             found |= facts.fixed_terms(text)
         for text in (self.meta.project, self.meta.prepared_by):
             found |= _terms_in(text)
@@ -457,6 +461,7 @@ class _Plan:
             "project": self.meta.project,
             "prepared_by": self.meta.prepared_by,
             "voice": self.meta.voice,
+            "example": self.meta.example,  # the worked example the answers began from, if any
             "date": self.date,
             "public": self.public,
             "narrow": False,  # render_markdown(narrow=True): for a small screen, lists for wide tables

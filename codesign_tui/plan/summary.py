@@ -35,7 +35,8 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     what holds it back instead), two or three with the rule's reason. `next`: the first five actions (fewer,
     three at least, when they are long; two at least when the page is full), those that find out a "Not sure" the recommendation rests on first,
     then those that unlock a higher level, each text once. `changes`: the first three answers holding the recommendation back; `more_changes` and
-    `more_actions` count the rest, which the full plan lists."""
+    `more_actions` count the rest, which the full plan lists. `warnings`: the flags raised, but those raised only
+    by answers the summary already lists."""
     answered = [q for q in data["why"] if q.get("answered") and not q.get("held_back")]
     deciding = [q for q in answered if q.get("calls_for_effect")]
     enough = [q for q in answered if not q.get("calls_for_effect") and q.get("requirement")]
@@ -60,21 +61,26 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
         if shown >= LEAST_ACTIONS and length > NEXT_CHARACTERS:
             break
         shown += 1
-    page = _rest_of_page(data, held_back)
+    # a warning raised only by answers listed above it (to confirm, or holding the recommendation back) says
+    # again what they say: left out here, it stays in its section of the plan
+    first_step = data.get("first_step")
+    above = confirming | {q["id"] for q in (first_step["questions"][:3] if first_step else held_back[:CHANGES])}
+    warnings = [flag for flag in data.get("flags") or [] if not (flag["questions"] and above.issuperset(flag["questions"]))]
+    page = _rest_of_page(data, held_back, warnings)
     while shown > LEAST_ON_A_FULL_PAGE and page + sum(len(a["text"]) for a in unique[:shown]) > PAGE_CHARACTERS:
         shown -= 1
-    return {"reasons": reasons, "next": unique[:shown],
+    return {"reasons": reasons, "next": unique[:shown], "warnings": warnings,
             "more_actions": max(0, len(unique) - shown), "changes": held_back[:CHANGES],
             "more_changes": max(0, len(held_back) - CHANGES)}
 
 
-def _rest_of_page(data: dict[str, Any], held_back: list[dict[str, Any]]) -> int:
+def _rest_of_page(data: dict[str, Any], held_back: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> int:
     """The characters of what else varies on the summary's page: what the work is, each warning's line, what to
     confirm, and what holds it back (the first three)."""
     first = data.get("first_step")
     holding = first["questions"][:3] if first else held_back[:CHANGES]
     confirm = data["confirm"]["questions"] if data.get("confirm") else []
     return (sum(len(str(item.get("text") or "")) for item in data.get("intro") or [])
-            + sum(len(flag.get("line") or "") for flag in data.get("flags") or [])
+            + sum(len(flag.get("line") or "") for flag in warnings)
             + sum(len(q.get("short") or "") + len(q.get("answer_label") or "") for q in holding)
             + sum(len(q.get("short") or "") + len(q.get("confirm") or "") for q in confirm))

@@ -25,6 +25,7 @@ from ..records import record
 from ..sessions import SUFFIX, CannotResume, NotSaved, Sessions, SessionStore
 
 if TYPE_CHECKING:  # the trainer's pacing is loaded with the room's pages (it needs aiohttp)
+    from ..flow.examples import WorkedExample
     from .training import Pace
 
 # no 0/O, 1/I/L: read aloud or copied from a phone without doubt
@@ -224,7 +225,7 @@ class Room:
         self.trainer_notes: list[tuple[str, str]] = []  # what the trainer's next page says
         self.trainer_code = ""  # a signed-out seat's new code, shown to the trainer once, folded away
         self.next_seat = 1  # seat numbers are never given twice, even to a seat freed and taken again
-        self.example = None  # the worked example the room discusses (room/training.py), if any
+        self.example: WorkedExample | None = None  # the worked example the room discusses (room/training.py), if any
         self.pace: Pace | None = None  # the trainer's pacing of the room (room/training.py), off until set
         self.round = 0  # the round answered now (DIR/round-N), 0 until the trainer starts a second one
         self.rounds: dict[int, bool] = {}  # every round before this one: whether it was revealed

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the flow code is loaded when a flow is opened, not to draw 
     from ..flow.examples import WorkedExample
     from ..flow.model import Flow
     from ..sessions import Resumed
+    from .widgets.dialogs import NewPlanDialog
 
 HIGH_CONTRAST = Theme(
     name="codesign-high-contrast", primary="#ffff00", secondary="#00ffff", accent="#ffff00",
@@ -159,7 +160,7 @@ class CodesignApp(App):
                 return None
         return self.loaded[key]
 
-    def name_then_start(self, flow: Flow, skip: str = "Skip") -> None:
+    def name_then_start(self, flow: Flow, skip: str = "Skip") -> NewPlanDialog:
         """Ask what the plan needs (what the work is called, who prepares it), then start; both can be left
         blank. The conversation is opened first, under the question, so that whatever is typed as the
         question closes reaches the first question rather than the screen beneath. "Skip" starts without
@@ -181,7 +182,9 @@ class CodesignApp(App):
                 if isinstance(screen, ConversationScreen):
                     screen.fit_title()
 
-        self.push_screen(NewPlanDialog(flow.title, flow.id, skip=skip), named)
+        dialog = NewPlanDialog(flow.title, flow.id, skip=skip)
+        self.push_screen(dialog, named)
+        return dialog
 
     def start_flow(self, flow: Flow, project: str = "", prepared_by: str = "") -> Conversation:
         from ..resources import own_flow_path

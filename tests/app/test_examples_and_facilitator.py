@@ -179,3 +179,33 @@ async def test_a_worked_example_at_80x24_scrolls_by_page_and_follows_each_new_qu
         # the new question comes into view even though the person had scrolled up
         assert transcript.scroll_y == transcript.max_scroll_y
         assert app.screen.query(QuestionTurn).last().region.height > 0
+
+
+async def test_the_footer_of_a_worked_example_fits_80_columns_with_quit_and_the_case_keys():
+    """Found in a trial: at 80 columns a worked example's two keys (F5, F6) pushed the footer past the
+    width, and "f5 The case's answ" was cut there, Quit and the scenario gone. The footer now leaves out the
+    palette's key, shortens the case's name and leaves Back out (typed "back" and the palette still reach
+    it) until the keys fit; at 160 columns every key is there under its whole name."""
+    worked = examples()["point-oldham"]
+
+    def drawn(screen) -> list[tuple[str, int]]:
+        keys = [key for key in screen.query("FooterKey") if key.display]
+        return [(str(key.render()).strip(), key.outer_size.width) for key in keys]
+
+    for size, every in (((80, 24), False), ((160, 50), True)):
+        app = make_app(flow=load_flow(flows_dir() / "appendix2.yaml"), example=worked)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")  # Start, after the case study
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ConversationScreen)
+            keys = drawn(screen)
+            labels = [label for label, _ in keys]
+            assert sum(width for _, width in keys) <= size[0], keys
+            for label in ("Why", "Change", "Plan", "Scenario", "Quit"):
+                assert any(label in shown for shown in labels), (label, labels)
+            assert any(("The case's answer" if every else "Case's answer") in shown for shown in labels), labels
+            assert any("Back" in shown for shown in labels) is every, labels
+            assert any("palette" in shown for shown in labels) is every, labels
+            assert screen.check_action("back", ()) and screen.check_action("case_answer", ())

@@ -385,3 +385,31 @@ def test_a_long_register_on_screen_shows_its_first_entries_and_the_saved_plan_al
     assert "The first 20 of 250 entries are shown here; the other 230 are in the plan when you save" in shown
     saved = render_markdown(flow, session.result(), narrow=narrow)
     assert "Bidder 250" in saved and "entries are shown here" not in saved
+
+
+@pytest.mark.parametrize("keys, project, prepared_by", [
+    # a name holding q and d, which are the home screen's keys for Quit and Delete
+    ([*"Equality duties review"], "Equality duties review", ""),
+    ([*"Adult day services", "enter", *"Sam Q", "enter"], "Adult day services", "Sam Q"),
+])
+async def test_typing_straight_after_choosing_a_flow_names_the_plan(appendix2, keys, project, prepared_by):
+    """Found in a trial: what was typed right after Enter on a flow, before the naming dialog was up, was
+    lost ("Prepared by" left empty), and a q in it would have quit from the home screen. Sent in one burst
+    with the Enter, every key reaches the dialog in order and none acts on the home screen."""
+    from codesign_tui.tui.screens.home import HomeScreen
+    from codesign_tui.tui.widgets.dialogs import NewPlanDialog
+
+    app = make_app()
+    seen: list = []
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        sent = send_burst(app, ["down", "enter", *keys])  # the appendix2 flow, second in the list
+        await settle(pilot, seen, sent)
+        assert app.is_running
+        if prepared_by:  # the second Enter started the conversation with both names
+            assert isinstance(app.screen, ConversationScreen)
+            assert app.screen.flow.id == "appendix2"
+            assert (app.screen.session.project, app.screen.session.prepared_by) == (project, prepared_by)
+        else:
+            assert isinstance(app.screen, NewPlanDialog)
+            assert app.screen.typed() == (project, "")

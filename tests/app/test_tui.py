@@ -268,6 +268,30 @@ async def test_changing_an_answer_sets_later_ones_aside_then_restores_them():
         assert screen.session.active["interests"][0]["name"] == "Sam Jones"
 
 
+async def test_a_number_pressed_while_choosing_an_earlier_answer_answers_nothing():
+    """Found typing "x, Esc, 1" in one burst: the 1 answered the question asked when Escape's move to the
+    transcript had happened before it was read, and was typed into the reply box when it had not. A number
+    pressed in the transcript now answers nothing and says how to answer; back at the question it answers."""
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("1")
+        await pilot.pause()
+        asked = current(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.focused is screen.query_one(Transcript)
+        await pilot.press("2")
+        await pilot.pause()
+        assert current(app) == asked and asked not in screen.session.answers
+        assert str(screen.query_one("#reply-hint", Static).content) == ConversationScreen.NUMBER_WHILE_CHOOSING
+        await pilot.press("escape", "2")
+        await pilot.pause()
+        assert screen.session.answers[asked] == screen.flow.question(asked).options[1].value
+        assert str(screen.query_one("#reply-hint", Static).content) != ConversationScreen.NUMBER_WHILE_CHOOSING
+
+
 async def test_review_lists_every_answer_and_jumps_back_to_one():
     app = make_app(flow=_flow("appendix2"))
     async with app.run_test(size=(100, 30)) as pilot:
@@ -1135,6 +1159,29 @@ async def test_save_in_the_plan_asks_which_format(tmp_path):
         # the notice goes after a few seconds; the title bar keeps the name of the file saved
         assert isinstance(app.screen, PlanScreen) and app.screen.sub_title.endswith("· saved as plan.md")
     assert (tmp_path / "plan.md").read_text().startswith("#")
+
+
+async def test_every_format_in_the_save_question_is_on_screen_at_80_columns_and_the_arrows_reach_it():
+    """Found in a trial: the five formats sat in one row, and the fifth, JSON (j), was beyond the dialog's
+    edge at 80 columns. One a line, each is drawn whole inside the dialog, and Down reaches the last."""
+    from codesign_tui.tui.widgets.dialogs import ChoiceDialog, ExportDialog
+
+    app = make_app(flow=_flow("appendix2"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, *"13111111", "ctrl+o", "s")
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        inside = dialog.query_one("Vertical").content_region
+        buttons = list(dialog.query(Button))
+        assert [str(b.label) for b in buttons] == ["Markdown (m)", "Word (w)", "Web page (h)", "Text (x)", "JSON (j)"]
+        for button in buttons:
+            region = button.region
+            assert region.width >= len(str(button.label)) and inside.contains_region(region), (button, region)
+        await press(pilot, "down", "down", "down", "down")
+        assert app.focused is buttons[-1]
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one("#export-path", Input).value.endswith(".json")
 
 
 async def test_a_name_typed_without_an_ending_gets_the_formats_and_a_new_folder_is_made_when_asked(tmp_path):

@@ -752,3 +752,31 @@ async def test_a_flow_without_a_register_offers_no_conflicts_record_or_public_ve
         assert response.status == 200
         assert re.fullmatch(r'attachment; filename="appendix2-\d{4}-\d\d-\d\d-public\.md"',
                             response.headers["Content-Disposition"])
+
+
+async def test_each_page_spells_out_an_abbreviation_where_it_first_uses_it(open_room, tmp_path):
+    """The app spells out a flow's abbreviations where a person first meets them; the room's pages showed
+    them bare ("VCSE" in a prompt, an option, the guidance and its source). Each page now spells out each
+    abbreviation once, at its first use on that page (a participant may open any page first), and the
+    answers listed on the check page too."""
+    from codesign_tui.flow.loader import load_flow
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "branching.yaml").read_text()
+    text = text.replace("sources:\n", "terms:\n  - term: VCSE\n    meaning: voluntary, community and social"
+                                      " enterprise\nsources:\n", 1)
+    text = text.replace("title: A source", "title: The VCSE source", 1)
+    text = text.replace("        prompt: Is it open?\n", "        prompt: Is it open to VCSE groups?\n"
+                                                     "        guidance: Ask the VCSE groups first.\n", 1)
+    (tmp_path / "branching.yaml").write_text(text)
+    flow = load_flow(tmp_path / "branching.yaml")
+    server, _ = await open_room(flow)
+    ann = open_room.person(server)
+    await ann.join("Ann")
+    assert ann.question == "open"
+    spelt = "VCSE (voluntary, community and social enterprise)"
+    assert f"<h1>Is it open to {spelt} groups?</h1>" in ann.text
+    assert ann.text.count(spelt) == 1, ann.text  # the guidance and its source, further down, say VCSE bare
+    assert "<p>Ask the VCSE groups first.</p>" in ann.text and "Source: The VCSE source" in ann.text
+    await ann.answer("no")
+    await ann.get("/check")
+    assert f"Is it open to {spelt} groups?" in ann.text

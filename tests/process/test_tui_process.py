@@ -346,20 +346,12 @@ def test_a_paste_holding_esc_is_taken_whole_as_text_and_submits_nothing():
 def test_escape_then_a_digit_in_one_read_types_no_alt_characters():
     """From a flood: Escape then a digit read together came out of Textual's parser as Alt+digit, which it types
     as the character macOS gives Option+digit, and `¡™£` were kept as the reply's draft. Now they are Escape
-    and the digit: the reply holds what was typed and none of those characters."""
+    and the digit: the reply holds what was typed and none of those characters, and no digit answers."""
     session = written_then_ended("alt", b"x\x1b1\x1b2\x1b3\x11")
     assert not set(repr(session)) & set("¡™£¢∞§"), session  # no Alt+digit anywhere
-    # Escape takes the person to the transcript and back, so what each digit then does depends on whether that
-    # move has happened when it is read: typed into the reply box (most often), or, under load, taken as the
-    # number of an answer to the question then asked. Either way a digit, never an Alt character
-    from codesign_tui.flow.loader import load_flow
-    from codesign_tui.resources import flows_dir
-
-    flow = load_flow(flows_dir() / "appendix2.yaml")
-    answers = dict(session["answers"])
-    assert answers.pop("space_to_shape") == "yes"
-    for question, value in answers.items():  # each answered by a digit: the first, second or third option
-        assert value in [option.value for option in flow.question(question).options[:3]], (question, value)
-    drafts = session["session"].get("drafts") or {}
-    assert all(set(str(draft)) <= set("x123") for draft in drafts.values()), drafts
-    assert "problem_type" in answers or "x" in drafts.get("problem_type", ""), session
+    # Escape takes the person to the transcript and back, so where each digit lands depends on whether that
+    # move has happened when it is read: typed into the reply box (most often), or, under load, pressed in the
+    # transcript, where a number answers nothing. Either way no question is answered by it
+    assert session["answers"] == {"space_to_shape": "yes"}, session
+    draft = session["session"]["drafts"]["problem_type"]
+    assert draft.startswith("x") and set(draft[1:]) <= set("123") and list(draft[1:]) == sorted(draft[1:]), draft

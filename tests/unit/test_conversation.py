@@ -4,6 +4,7 @@ plain mode, the room) draws what this decides."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -277,6 +278,23 @@ def test_why_we_ask_names_the_source():
     assert said.message == f"Why we ask: {flow.questions[0].guidance} (Source: {conversation.citation(flow.questions[0])})"
 
 
+def test_why_we_ask_spells_out_the_abbreviations_its_source_names_each_time_it_is_shown():
+    """Found in a trial: the first "Why we ask" cited the "GM VCSE Commissioning Framework", neither spelt
+    out. The fold and the line plain mode prints spell out the source's abbreviations with the guidance,
+    without counting them as met (a fold may stay closed), so the next question's prompt still spells out."""
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows" / "engagement-plan.yaml")
+    conversation = Conversation(Session(flow))
+    first = flow.questions[0]
+    assert "GM VCSE" in conversation.citation(first)
+    folded = conversation.why_folded(first)
+    assert folded.startswith(first.guidance) and "\n\nSource: " in folded
+    assert "GM (Greater Manchester) VCSE (voluntary, community and social enterprise) Commissioning" in folded
+    assert "Source: GM (Greater Manchester) VCSE (voluntary" in conversation.why(first)
+    assert conversation.why_folded(first) == folded  # not counted as met: spelt out again next time
+    assert conversation.words("VCSE groups") == "VCSE (voluntary, community and social enterprise) groups"
+    assert conversation.why_folded(dataclasses.replace(first, guidance="")) == ""
+
+
 def test_back_keeps_what_else_was_typed_as_the_draft():
     conversation = Conversation(Session(load_flow(BRANCHING)))
     conversation.respond("yes")
@@ -376,3 +394,9 @@ def test_a_register_entry_is_said_in_a_line_who_then_each_required_choice():
     question = load_flow(BRANCHING).question("records")
     assert entry_line(question, {"name": "Dee", "type": "paid", "on": "2026-03-31"}) == "Dee · Type: paid"
     assert entry_line(question, {"type": "unpaid"}) == "Type: unpaid"
+
+
+def test_the_plan_of_a_session_begun_from_a_worked_example_knows_it():
+    flow = load_flow(Path(__file__).resolve().parents[2] / "flows" / "appendix2.yaml")
+    assert Conversation(Session(flow, example="point-oldham")).plan_meta().example == "point-oldham"
+    assert Conversation(Session(flow)).plan_meta().example == ""

@@ -60,6 +60,12 @@ class ConversationScreen(Screen):
         Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
 
+    # where the footer's keys do not fit (a worked example's two keys at 80 columns): shorter names, then
+    # keys left out of the footer in this order; each still works and is in the command palette, and
+    # "back" can be typed as a reply too
+    FOOTER_SHORT = {"case_answer": "Case's answer"}
+    FOOTER_SPARED = ("back", "review", "scenario")
+
     app = getters.app(CodesignApp)
     composer = getters.query_one("#composer", Composer)
     transcript = getters.query_one(Transcript)
@@ -138,9 +144,8 @@ class ConversationScreen(Screen):
     # -- drawing ------------------------------------------------------------------------------------
 
     def _question_turn(self, question: Question, settled: bool = False) -> QuestionTurn:
-        return QuestionTurn(question, self.conversation.number(question), self.conversation.citation(question),
-                            discussion=self.facilitate, settled=settled, words=self.conversation.words,
-                            folded_words=self.conversation.words_folded)
+        return QuestionTurn(question, self.conversation.number(question), self.conversation.why_folded(question),
+                            discussion=self.facilitate, settled=settled, words=self.conversation.words)
 
     def _section_note(self, section: Section) -> NoteTurn:
         words = self.conversation.words
@@ -200,8 +205,8 @@ class ConversationScreen(Screen):
                 if current.section_id != question.section_id:
                     turns.append(self._section_note(self.flow.section(current.section_id)))
                 await transcript.mount_all(turns, before=last)
-                await last.ask(current, self.conversation.number(current), self.conversation.citation(current),
-                               words=self.conversation.words, folded_words=self.conversation.words_folded)
+                await last.ask(current, self.conversation.number(current), self.conversation.why_folded(current),
+                               words=self.conversation.words)
             else:
                 turns.append(self._finished_note())
                 await transcript.mount_all(turns, after=last)
@@ -583,6 +588,11 @@ class ConversationScreen(Screen):
     def action_pick(self, number: int) -> None:
         # as a number typed in the reply box does: for the question on screen now, answered in this screen's
         # turn with every other answer (a binding's action runs in the app's)
+        if self.focused is self.transcript:
+            # choosing an earlier answer: a number answers nothing here, so that one typed just after Esc
+            # never answers the question asked, whether or not Esc's move had happened when it was read
+            self.hint(self.NUMBER_WHILE_CHOOSING)
+            return
         self.post_message(Composer.Picked(number, self.shown))
 
     async def pick(self, number: int, meant: Question | None) -> None:
@@ -600,6 +610,8 @@ class ConversationScreen(Screen):
             await self.draw(self.conversation.respond("back", typed=self.typed()))
 
     CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
+    NUMBER_WHILE_CHOOSING = ("A number answers the question being asked: press Esc to return to it first. Here, the"
+                             " arrow keys choose an earlier answer and Enter changes it.")
 
     def action_edit_answers(self) -> None:
         transcript = self.transcript
@@ -626,7 +638,7 @@ class ConversationScreen(Screen):
             if self._put_away and not composer.placeholder:
                 composer.placeholder = self._put_away
             self._put_away = ""
-            if self.query_one("#reply-hint", Static).content == self.CHOOSING:
+            if self.query_one("#reply-hint", Static).content in (self.CHOOSING, self.NUMBER_WHILE_CHOOSING):
                 self.hint("")
 
     @on(EditAnswer)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import getters, on
+from typing import TYPE_CHECKING
+
+from textual import events, getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -15,6 +17,9 @@ from ...flow.visible import visible
 from ...sessions import Damaged, Listed, when
 from ..app import CodesignApp
 from ..widgets.footer import Footer
+
+if TYPE_CHECKING:
+    from ..widgets.dialogs import NewPlanDialog
 
 
 
@@ -39,6 +44,8 @@ class HomeScreen(Screen):
         self.flows = flows
         self.saved = saved
         self.damaged = damaged
+        # keys typed behind the Enter that chose a flow: kept until its naming dialog is there, then handed to it
+        self.handing_to: list[tuple[str, str | None]] | NewPlanDialog | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,9 +116,33 @@ class HomeScreen(Screen):
         self.query_one("#saved", OptionList).display = has
         self.query_one("#saved-empty", Static).update("" if has else "No saved sessions yet.")
 
+    def on_screen_resume(self) -> None:
+        self.handing_to = None  # back from the dialog (Cancel): keys are the home screen's again
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed behind the Enter that chooses a flow belong to its naming dialog: they reach this screen
+        before the list's message that the option was chosen, and went to this screen's bindings (a q quit)
+        or nowhere. From that Enter on they are kept, in order, and handed to the dialog once it is there."""
+        if self.handing_to is not None:
+            event.stop()
+            event.prevent_default()
+            if isinstance(self.handing_to, list):
+                self.handing_to.append((event.key, event.character))
+            else:
+                self.handing_to.typed_early(event.key, event.character)
+        elif event.key == "enter":
+            focused = self.focused
+            if isinstance(focused, OptionList) and focused.highlighted is not None:
+                self.handing_to = []  # the Enter itself goes on to the list, which says what was chosen
+
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        kind, _, key = (event.option.id or "").partition(":")
+        self.choose(event.option.id or "")
+
+    def choose(self, option_id: str) -> None:
+        """Start the flow, or carry on with the saved session, that the option names."""
+        kind, _, key = option_id.partition(":")
+        early, self.handing_to = self.handing_to if isinstance(self.handing_to, list) else [], None
         if kind == "flow":
             entry = next(f for f in self.flows if f.id == key)
             flow = self.app.load(entry.id)
@@ -120,7 +151,9 @@ class HomeScreen(Screen):
                                     " to see why."),
                             severity="error", timeout=10, markup=False)
                 return
-            self.app.name_then_start(flow, skip="Cancel")
+            self.handing_to = dialog = self.app.name_then_start(flow, skip="Cancel")
+            for typed in early:
+                dialog.typed_early(*typed)
         elif kind == "saved":
             self.app.resume(key)
 

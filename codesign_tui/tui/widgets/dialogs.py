@@ -44,7 +44,7 @@ class ConfirmDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(visible(self.question, "\n"), markup=False)
-            with Horizontal(classes="buttons"):
+            with Vertical(classes="buttons"):
                 yield Button(self.yes, id="yes", variant="warning")
                 yield Button(self.no, id="no", variant="primary")
 
@@ -79,9 +79,13 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog > Vertical { width: 72; max-width: 95%; height: auto; border: thick $accent;
                               background: $surface; padding: 1 2; }
     ChoiceDialog .buttons { height: auto; margin-top: 1; }
-    ChoiceDialog Button { margin-right: 2; }
+    ChoiceDialog Button { width: 100%; content-align: left middle; text-align: left; }
     """
-    BINDINGS = [Binding("escape", "none", "Cancel")]
+    # one choice a line: in a row, the fifth of the plan's formats (JSON) was beyond the dialog's edge at 80
+    # columns; the arrows move between them as Tab does
+    BINDINGS = [Binding("escape", "none", "Cancel"),
+                Binding("down", "app.focus_next", "Next", show=False),
+                Binding("up", "app.focus_previous", "Previous", show=False)]
 
     def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
         super().__init__()
@@ -93,7 +97,7 @@ class ChoiceDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question, markup=False)
-            with Horizontal(classes="buttons"):
+            with Vertical(classes="buttons"):
                 for key, label in self.choices:
                     yield Button(label, id=f"choice-{key}", compact=True)
 
@@ -142,7 +146,7 @@ class ScenarioDialog(ModalScreen[None]):
             with VerticalScroll(can_focus=True):
                 yield Static(visible(self.scenario, "\n") + (f"\n\n{visible(self.note)}" if self.note else ""),
                              markup=False)
-            with Horizontal(classes="buttons"):
+            with Vertical(classes="buttons"):
                 yield Button(self.button, id="start", variant="primary")
 
     def on_mount(self) -> None:
@@ -179,7 +183,7 @@ class ExportDialog(ModalScreen[Path | None]):
                          markup=False, id="export-folder")
             yield Static("File name (or another folder and name):", markup=False)
             yield TextBox(self.proposed.name, id="export-path", select_on_focus=False)
-            with Horizontal(classes="buttons"):
+            with Vertical(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
 
@@ -255,6 +259,8 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
         self.closing = False  # answered: what reaches it from now on is for the screen beneath
         self.moved_on = False  # Enter in the name has moved on to who prepares the plan
         self.pending: list[tuple[str, str | None]] = []  # keys typed after an Enter, until it has taken effect
+        # keys typed before the name box has the focus (behind the Enter that chose the flow), until it has
+        self.early: list[tuple[str, str | None]] | None = []
 
     def typed(self) -> tuple[str, str]:
         """The name and author as typed so far."""
@@ -269,12 +275,29 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
             yield PassingInput(placeholder="for example: Young people's mental health offer", id="project")
             yield Static("Who is preparing the plan?", markup=False)
             yield PassingInput(placeholder="your name or team", id="prepared-by")
-            with Horizontal(classes="buttons"):
+            with Vertical(classes="buttons"):
                 yield Button("Start", id="start", variant="primary")
                 yield Button(f"{self.skip} (Esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#project", Input).focus()
+        self.set_focus(self.query_one("#project", Input))  # at once, so that what was typed early follows it
+        early, self.early = self.early or [], None
+        for key, character in early:
+            self.app.post_message(events.Key(key, character))
+
+    def typed_early(self, key: str, character: str | None) -> None:
+        """A key typed behind the Enter that opened this dialog, handed on by the screen it reached: typed
+        into the name box once the box has the focus, in the order typed."""
+        if self.early is not None:
+            self.early.append((key, character))
+        else:
+            self.app.post_message(events.Key(key, character))
+
+    def on_key(self, event: events.Key) -> None:
+        if self.early is not None:  # here before the name box had the focus: kept for it
+            event.stop()
+            event.prevent_default()
+            self.early.append((event.key, event.character))
 
     @on(PassingInput.HandedOn)
     def _hand_on(self, event: PassingInput.HandedOn) -> None:

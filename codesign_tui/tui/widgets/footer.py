@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
 
 from .letting_go import let_go
@@ -18,7 +20,12 @@ class Footer(TextualFooter):
     only when `compact` itself changes, which in this app it never does, so every redraw kept its old keys
     alive. After each redraw we drop the bindings of keys that are no longer on the screen, as Textual
     itself would on the next change of `compact`; and the lines the old keys drew are let go first (see
-    letting_go.py)."""
+    letting_go.py).
+
+    Where the keys are wider than the screen, the footer first leaves out the command palette's key, then
+    uses the shorter names the screen gives (`FOOTER_SHORT`: action to name), then leaves out the keys it
+    names in `FOOTER_SPARED` (actions, the first left out first), until they fit. A key left out still works
+    and is still in the command palette; Textual would cut the last keys off, Quit among them."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -31,11 +38,59 @@ class Footer(TextualFooter):
         await self.recompose()
 
     def _keys(self) -> tuple:
-        """What the footer would show: each binding shown, whether it is enabled, and its tooltip."""
+        """What the footer would show: each binding shown, whether it is enabled, and its tooltip, and what
+        it leaves out or shortens to fit."""
         palette = self.app.COMMAND_PALETTE_BINDING
-        return tuple((key, binding.key, binding.description, binding.action, enabled, tooltip)
-                     for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
-                     if binding.show or key == palette)
+        return (*((key, binding.key, binding.description, binding.action, enabled, tooltip)
+                  for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                  if binding.show or key == palette), self._fitted())
+
+    def _fitted(self) -> tuple[bool, bool, frozenset[str]]:
+        """To fit the width: whether the palette's key is shown, whether the shorter names are used, and the
+        actions left out."""
+        width = self.size.width or self.app.size.width
+        screen = self.screen
+        short: dict[str, str] = getattr(screen, "FOOTER_SHORT", {})
+        spared: tuple[str, ...] = getattr(screen, "FOOTER_SPARED", ())
+        palette = self.app.COMMAND_PALETTE_BINDING
+        keys: dict[str, tuple[int, int]] = {}  # action: its width, with its own name and its shorter one
+        palette_width = 0
+        for key, (_, binding, _enabled, _tip) in screen.active_bindings.items():
+            shown = len(self.app.get_key_display(binding)) + 3  # a space before the key and either side of the name
+            if key == palette:
+                palette_width = shown + len(binding.description) + 2  # the line that sets it apart, a space after
+            elif binding.show and binding.action not in keys:
+                keys[binding.action] = (shown + len(binding.description),
+                                        shown + len(short.get(binding.action, binding.description)))
+        full = sum(whole for whole, _ in keys.values())
+        if full + palette_width <= width or full <= width:
+            return full + palette_width <= width, False, frozenset()
+        left_out: set[str] = set()
+        for action in (None, *spared):
+            if action is not None:
+                left_out.add(action)
+            if sum(brief for name, (_, brief) in keys.items() if name not in left_out) <= width:
+                break
+        return False, True, frozenset(left_out)
+
+    def compose(self) -> ComposeResult:
+        palette, shorter, left_out = self._fitted()
+        short: dict[str, str] = getattr(self.screen, "FOOTER_SHORT", {})
+        for widget in super().compose():
+            # each key is a FooterKey, which Textual does not export: known by the action it runs
+            action = getattr(widget, "action", None)
+            if widget.has_class("-command-palette"):
+                if not palette:
+                    continue
+            elif action in left_out:
+                continue
+            elif shorter and action in short:
+                setattr(widget, "description", short[action])
+            yield widget
+
+    async def on_resize(self, event: events.Resize) -> None:
+        if self._drawn is not None and self._drawn[-1] != self._fitted():
+            await self.recompose()
 
     async def recompose(self) -> None:
         if not self.is_attached:  # asked for as its screen closed

@@ -79,18 +79,16 @@ class QuestionTurn(Vertical):
     it in the transcript, the question alone, so that the transcript reads more easily; and this turn asks
     the next question."""
 
-    def __init__(self, question: Question, number: int, citation: str, discussion: bool = False,
-                 settled: bool = False, words: Callable[[str], str] = str,
-                 folded_words: Callable[[str], str] = str) -> None:
+    def __init__(self, question: Question, number: int, why: str = "", discussion: bool = False,
+                 settled: bool = False, words: Callable[[str], str] = str) -> None:
         super().__init__(classes="turn question-turn")
         self.question = question
         self.number = number
-        self.citation = citation
         self.discussion = discussion
         self.settled = settled
         # the flow's words as shown here, abbreviations spelt out where the person first meets them
         self.prompt = words(question.prompt)
-        self.guidance = folded_words(question.guidance)
+        self.guidance = why  # why we ask and the source, as the fold shows it (Conversation.why_folded)
 
     def compose(self):
         yield Static(prompt_content(self.number, self.prompt), classes="prompt")
@@ -103,21 +101,19 @@ class QuestionTurn(Vertical):
         if not self.question.required:
             parts.append(Static("Optional: press Enter on an empty reply to skip it.", classes="hint"))
         if self.guidance:
-            body = self.guidance + (f"\n\nSource: {self.citation}" if self.citation else "")
-            parts.append(Fold("Why we ask (F1)", visible(body, "\n"), classes="guidance"))
+            parts.append(Fold("Why we ask (F1)", visible(self.guidance, "\n"), classes="guidance"))
         if self.discussion and self.question.discussion:
             parts.append(Fold("For the room to discuss",
                               "\n".join(f"• {visible(line)}" for line in self.question.discussion),
                               opened=True, classes="discussion"))
         return parts
 
-    async def ask(self, question: Question, number: int, citation: str, words: Callable[[str], str] = str,
-                  folded_words: Callable[[str], str] = str) -> None:
+    async def ask(self, question: Question, number: int, why: str = "", words: Callable[[str], str] = str) -> None:
         """Ask the next question in this turn, drawn as a new QuestionTurn would be. Each answer then mounts
         and removes fewer widgets: the turn, its prompt and the folds it shares with the next question stay."""
-        self.question, self.number, self.citation = question, number, citation
+        self.question, self.number = question, number
         self.prompt = words(question.prompt)
-        self.guidance = folded_words(question.guidance)
+        self.guidance = why
         if not self.children:
             return  # not composed yet: compose() draws the question just set
         prompt, *old = self.children
