@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.async_api import expect
 
 from test_room_browser import SHOTS, axe_clean, chromium, choose, files_with, start_room  # noqa: F401  (fixtures)
-from test_room_phone import SIDEWAYS
+from test_room_phone import sideways
 
 VOICES = (("Ann", "Commissioner", ["Yes, it is genuinely open", "A hard problem we struggle to define or solve"]),
           ("Bo", "VCSE partner", ["Yes, it is genuinely open", "A proven solution already exists"]),
@@ -72,7 +72,7 @@ async def test_the_trainer_makes_a_panel_and_sees_its_differences_then_its_recom
     await trainer.set_viewport_size({"width": 320, "height": 640})
     await trainer.reload()
     await expect(panel.get_by_role("table", name="Each voice's recommendation")).to_be_visible()
-    assert await trainer.evaluate(SIDEWAYS) == 0
+    assert await sideways(trainer) == 0
     await axe_clean(trainer, "320-trainer-panel-revealed")
     if SHOTS:
         await panel.scroll_into_view_if_needed()

@@ -115,7 +115,7 @@ class ConversationScreen(Screen):
                 yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
                                select_on_focus=False)
             yield SidePanel(self.conversation)
-        yield Footer()
+        yield Footer(short=self.FOOTER_SHORT, spared=self.FOOTER_SPARED)
 
     async def on_mount(self) -> None:
         self.fit_title()

@@ -23,13 +23,15 @@ class Footer(TextualFooter):
     letting_go.py).
 
     Where the keys are wider than the screen, the footer first leaves out the command palette's key, then
-    uses the shorter names the screen gives (`FOOTER_SHORT`: action to name), then leaves out the keys it
-    names in `FOOTER_SPARED` (actions, the first left out first), until they fit. A key left out still works
+    uses the shorter names its screen hands it (`short`: action to name), then leaves out the keys it names
+    in `spared` (actions, the first left out first), until they fit. A key left out still works
     and is still in the command palette; Textual would cut the last keys off, Quit among them."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, short: dict[str, str] | None = None, spared: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._drawn: tuple | None = None
+        self.short = short or {}
+        self.spared = spared
 
     async def on_mount(self) -> None:
         # the keys in the screen's first frame: Textual's footer draws them a frame later, once the screen
@@ -49,9 +51,7 @@ class Footer(TextualFooter):
         """To fit the width: whether the palette's key is shown, whether the shorter names are used, and the
         actions left out."""
         width = self.size.width or self.app.size.width
-        screen = self.screen
-        short: dict[str, str] = getattr(screen, "FOOTER_SHORT", {})
-        spared: tuple[str, ...] = getattr(screen, "FOOTER_SPARED", ())
+        screen, short = self.screen, self.short
         palette = self.app.COMMAND_PALETTE_BINDING
         keys: dict[str, tuple[int, int]] = {}  # action: its width, with its own name and its shorter one
         palette_width = 0
@@ -66,7 +66,7 @@ class Footer(TextualFooter):
         if full + palette_width <= width or full <= width:
             return full + palette_width <= width, False, frozenset()
         left_out: set[str] = set()
-        for action in (None, *spared):
+        for action in (None, *self.spared):
             if action is not None:
                 left_out.add(action)
             if sum(brief for name, (_, brief) in keys.items() if name not in left_out) <= width:
@@ -75,7 +75,7 @@ class Footer(TextualFooter):
 
     def compose(self) -> ComposeResult:
         palette, shorter, left_out = self._fitted()
-        short: dict[str, str] = getattr(self.screen, "FOOTER_SHORT", {})
+        short = self.short
         for widget in super().compose():
             # each key is a FooterKey, which Textual does not export: known by the action it runs
             action = getattr(widget, "action", None)
