@@ -18,7 +18,7 @@ from .flow.engine import Session
 from .flow.model import Flow, Option, Question, RecordField
 from .flow.shown import QuestionView
 from .flow.replies import EntryError, field_help, read_entry, read_field
-from .flow.visible import visible
+from .flow.visible import cut, visible
 from .sessions import ELSEWHERE, CannotResume, Sessions, SessionStore
 
 HELP = ('Type the number or the words of an answer. "?" says why we ask, "back" goes back,'
@@ -154,7 +154,7 @@ class PlainConversation:
         self.say(message)
 
     def stop_refused(self, refused: Refused) -> int:
-        reply = refused.reply if len(refused.reply) <= 60 else refused.reply[:57] + "..."
+        reply = cut(refused.reply, 60)
         print(visible(f"codesign: line {refused.line} of the input (\"{reply}\") does not fit: {refused.message}"
                       " Nothing after it was read."), file=sys.stderr)
         code = self.leave("Stopped at that line", False)
@@ -167,12 +167,13 @@ class PlainConversation:
         self.session.prepared_by = self.ask("Who is preparing the plan? > ")
 
     def turn(self, question: Question) -> None:
-        view = self.conversation.view(question)
+        view, words = self.conversation.view(question), self.conversation.words  # spelt out where first met
         if view.section.id != self.section_shown:
             self.section_shown = view.section.id
-            self.say(f"\n== {view.section.title} ==" + (f"\n{view.section.intro}" if view.section.intro else ""))
+            intro = f"\n{words(view.section.intro)}" if view.section.intro else ""
+            self.say(f"\n== {words(view.section.title)} ==" + intro)
         self.say(f"\nQuestion {view.number} ({view.progress} answered)")
-        self.say(question.prompt + ("  (optional: press Enter to skip)" if not question.required else ""))
+        self.say(words(question.prompt) + ("  (optional: press Enter to skip)" if not question.required else ""))
         if view.answered:
             self.say(f"Your answer was: {answer_label(question, view.existing)}. Press Enter to keep it, or give another.")
         step = self.read_answer(view)
@@ -209,8 +210,8 @@ class PlainConversation:
             self.say(said.message) if said.kind == "why" else self.refused(said.message)
 
     def say_options(self, options: tuple[Option, ...], indent: str) -> None:
-        for number, option in enumerate(options, 1):
-            self.say(f"{indent}{number}  {option.label}" + (f" - {option.explanation}" if option.explanation else ""))
+        for number, o in enumerate(options, 1):  # abbreviations spelt out where first met, as in the app
+            self.say(self.conversation.words(f"{indent}{number}  {o.label}" + f" - {o.explanation}" * bool(o.explanation)))
 
     def read_records(self, view: QuestionView) -> list[dict[str, Any]] | None:
         """A register's entries, one field at a time; None when the person went back."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..records import record
 from .about import flag_text
@@ -86,6 +86,12 @@ def citation(flow: Flow, cite: str) -> str:
     if source is None:
         return cite
     return f"{source.title}{' ' + detail if detail else ''}"
+
+
+def page_words(flow: Flow) -> Callable[[str], str]:
+    """A page's words (a room's page): each abbreviation spelt out at its first use on the page, asked of each
+    text in the order the page shows them. Every page spells out afresh, as a person may open any page first."""
+    return Glossary(flow).explain
 
 
 def checked_notes(session: Session, brought_back: tuple[str, ...] = (), recommendation: bool = True) -> list[str]:

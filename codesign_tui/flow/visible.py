@@ -45,6 +45,11 @@ def visible(text: str, keep: str = "") -> str:
     return _UNSAFE.sub(lambda match: match.group() if match.group() in keep else _SHOWN[match.group()], text)
 
 
+def cut(text: str, width: int) -> str:
+    """`text` as it fits `width` characters: whole, or cut with an ellipsis at the end."""
+    return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
+
+
 def answer_label(question: Question, value: Any) -> str:
     """An answer as every front end shows it: a question passed over reads "Skipped", and control characters
     are shown rather than obeyed (a saved answer holding ESC ] 0 ; ... would retitle the terminal)."""

@@ -17,10 +17,9 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader
 
 from ..flow.answers import AnswerError
-from ..flow.conversation import FIRST_QUESTION, Conversation, answer_label
+from ..flow.conversation import FIRST_QUESTION, Conversation, answer_label, page_words
 from ..flow.model import Question
 from ..flow.shown import entry_lines
-from ..flow.terms import Glossary
 from ..flow.voices import VOICE_MOST, one_line
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, typed
 from .door import HEADERS, NOTICES
@@ -179,11 +178,9 @@ def page(request: web.Request, template: str, title: str, status: int = 200, **c
     context.setdefault("seat", seat_of(request))
     context.setdefault("errors", [])
     context["error_for"] = dict(context["errors"])
-    # the flow's abbreviations spelt out where a page first uses each (a page may be the first a person
-    # opens, so each page spells out afresh), in the order the template shows its texts
+    context["words"] = page_words(room.flow)
     text = request.app[PAGES].get_template(template).render(title=title, room=room, flow=room.flow,
-                                                               csrf=form_token, words=Glossary(room.flow).explain,
-                                                               **context)
+                                                               csrf=form_token, **context)
     response = web.Response(text=text, content_type="text/html", status=status)
     if fresh:
         response.set_cookie(FORM_COOKIE, form_token, httponly=True, samesite="Strict", path="/")

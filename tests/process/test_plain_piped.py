@@ -144,3 +144,12 @@ def test_the_latest_session_open_in_another_window_is_offered_as_a_copy_and_neve
         assert path.read_bytes() == before
     finally:
         holder.unlock(name)
+
+
+def test_plain_mode_spells_out_an_abbreviation_where_it_is_first_met_as_the_app_does():
+    """Plain mode printed the flow's abbreviations bare ("Our NHS body's policy"); the app spells each out
+    where the person first meets it. Plain mode now does too, once: the register's NHS later reads NHS."""
+    run = plain("conflicts-of-interest", replies="\n\n1\n1\n")
+    out = run.stdout
+    assert "  1  Our NHS (National Health Service) body's policy" in out
+    assert out.count("NHS (National Health Service)") == 1 and out.count("NHS") > 1, out

@@ -18,7 +18,7 @@ from ...flow.conversation import Conversation, Note, Reply, Step, answer_label
 from ...flow.engine import Session
 from ...flow.examples import WorkedExample
 from ...flow.model import Flow, Question, Section
-from ...flow.visible import visible
+from ...flow.visible import cut, visible
 from ...sessions import SessionStore
 from ..app import CodesignApp
 from ..messages import EditAnswer
@@ -59,12 +59,6 @@ class ConversationScreen(Screen):
         Binding("pageup", "scroll_transcript(-1)", "Earlier turns", show=False, priority=True),
         Binding("pagedown", "scroll_transcript(1)", "Later turns", show=False, priority=True),
     ]
-
-    # where the footer's keys do not fit (a worked example's two keys at 80 columns): shorter names, then
-    # keys left out of the footer in this order; each still works and is in the command palette, and
-    # "back" can be typed as a reply too
-    FOOTER_SHORT = {"case_answer": "Case's answer"}
-    FOOTER_SPARED = ("back", "review", "scenario")
 
     app = getters.app(CodesignApp)
     composer = getters.query_one("#composer", Composer)
@@ -115,7 +109,7 @@ class ConversationScreen(Screen):
                 yield Composer(id="composer", placeholder="Type a reply and press Enter", compact=True,
                                select_on_focus=False)
             yield SidePanel(self.conversation)
-        yield Footer(short=self.FOOTER_SHORT, spared=self.FOOTER_SPARED)
+        yield Footer(short={"case_answer": "Case's answer"}, spared=("back", "review", "scenario"))
 
     async def on_mount(self) -> None:
         self.fit_title()
@@ -252,9 +246,6 @@ class ConversationScreen(Screen):
 
         def room(count: str) -> int:
             return self.app.size.width - 20 - len(" — ") - len(count)
-
-        def cut(text: str, width: int) -> str:
-            return text if len(text) <= width else text[:max(width - 1, 0)].rstrip() + "…"
 
         project = visible(" ".join(self.session.project.split()))
         title = visible(self.flow.title)
@@ -588,9 +579,7 @@ class ConversationScreen(Screen):
     def action_pick(self, number: int) -> None:
         # as a number typed in the reply box does: for the question on screen now, answered in this screen's
         # turn with every other answer (a binding's action runs in the app's)
-        if self.focused is self.transcript:
-            # choosing an earlier answer: a number answers nothing here, so that one typed just after Esc
-            # never answers the question asked, whether or not Esc's move had happened when it was read
+        if self.focused is self.transcript:  # choosing an earlier answer: a number typed after Esc answers nothing
             self.hint(self.NUMBER_WHILE_CHOOSING)
             return
         self.post_message(Composer.Picked(number, self.shown))
@@ -610,8 +599,7 @@ class ConversationScreen(Screen):
             await self.draw(self.conversation.respond("back", typed=self.typed()))
 
     CHOOSING = "Use the arrow keys to choose an answer and press Enter to change it; Esc to return to the question."
-    NUMBER_WHILE_CHOOSING = ("A number answers the question being asked: press Esc to return to it first. Here, the"
-                             " arrow keys choose an earlier answer and Enter changes it.")
+    NUMBER_WHILE_CHOOSING = "A number answers the question being asked: press Esc to return to it first."
 
     def action_edit_answers(self) -> None:
         transcript = self.transcript

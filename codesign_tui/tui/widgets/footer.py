@@ -25,7 +25,9 @@ class Footer(TextualFooter):
     Where the keys are wider than the screen, the footer first leaves out the command palette's key, then
     uses the shorter names its screen hands it (`short`: action to name), then leaves out the keys it names
     in `spared` (actions, the first left out first), until they fit. A key left out still works
-    and is still in the command palette; Textual would cut the last keys off, Quit among them."""
+    and is still in the command palette; Textual would cut the last keys off, Quit among them. (A worked
+    example's keys at 80 columns: the conversation has "Case's answer" for "The case's answer", and spares
+    Back first, as "back" can be typed as a reply too.)"""
 
     def __init__(self, *args, short: dict[str, str] | None = None, spared: tuple[str, ...] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
