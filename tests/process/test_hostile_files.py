@@ -152,7 +152,7 @@ def test_dash_o_dash_is_standard_output(tmp_path: Path, command: str):
     assert not (tmp_path / "-").exists() and run.stdout.startswith("#")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(35)
 def test_plain_resume_of_a_hundred_thousand_unknown_ids_lists_two_hundred(tmp_path: Path):
     sessions = tmp_path / "data" / "sessions"
     sessions.mkdir(parents=True)
