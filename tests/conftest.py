@@ -64,13 +64,51 @@ for _tier in TIERS:
         sys.path.insert(0, _folder)
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: two workers a core. Much of the suite waits (Chromium drawing a page, the room's server, the command
+    in a terminal, a subprocess starting), and a second worker a core runs other tests meanwhile: on CI's 2 cores the
+    whole suite used 121-127% of the two with one worker a core (7 min 11 s to 9 min 12 s) and 155% with two (5 min
+    54 s and 6 min 8 s, before the long tests were cut and spread over the workers); six workers were no faster.
+    PYTEST_XDIST_AUTO_NUM_WORKERS, where set, still decides."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 2 * cores
+
+
+def _seconds(item) -> float:
+    """How long a slow test takes, about, on 2 busy cores: `@pytest.mark.slow(90)`, or 15 s when not said."""
+    mark = item.get_closest_marker("slow")
+    return float(mark.args[0]) if mark.args else 15.0
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
         tier = Path(str(item.fspath)).parent.name
         if tier in TIERS:
             item.add_marker(getattr(pytest.mark, tier))
-    # the long tests (marked slow) first, each tier's others after in their order: the parallel workers
-    # (`-n auto`) take tests in this order, so the long ones start at once and never leave one worker
-    # running a minute or two alone at the end while the other waits
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    # The long tests (marked slow) start first, one on each worker, so that none is left running a minute or two
+    # alone at the end while the others wait. xdist's worksteal hands each of the N workers one run of the list, in
+    # order (the first len/N tests, then a third of the rest, ...), and a worker that runs out takes the back half of
+    # another's: a long test placed later in a worker's run, or all of them at the head of the first worker's (as
+    # when they were simply sorted first), ran one after another on that worker. So the list is cut as worksteal
+    # cuts it, and the long tests are dealt out, longest first, each to the run whose long tests add up to least.
+    # Should xdist ever cut differently, the tests still all run, only less evenly.
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    slow = sorted((item for item in items if item.get_closest_marker("slow")), key=_seconds, reverse=True)
+    rest = [item for item in items if not item.get_closest_marker("slow")]
+    runs: list[list] = [[] for _ in range(workers)]
+    load = [0.0] * workers
+    for item in slow:
+        least = load.index(min(load))
+        runs[least].append(item)
+        load[least] += _seconds(item)
+    left, ordered = len(items), []
+    for index, run in enumerate(runs):
+        size = left // (workers - index)  # as worksteal's first hand-out
+        take = max(0, size - len(run))
+        ordered += run + rest[:take]
+        rest = rest[take:]
+        left -= len(run) + take
+    items[:] = ordered + rest

@@ -20,14 +20,14 @@ from test_paths import counts_as_one_by_one, every_answer_set
 from test_policy import BASE, ENGAGEMENT_EXTRA, POLICIES, RECOMPENSE, YPNU, got, spec
 
 
-@pytest.mark.slow
+@pytest.mark.slow(20)
 def test_counting_alike_answers_once_gives_the_same_counts_for_grant_design():
     # each of its 1,081,344 distinct sets of answers decided on its own (listed without walking all 7,864,320
     # combinations: tests/unit/test_paths.py checks that listing against combinations() on the smaller flows)
     counts_as_one_by_one(load_flow(next(p for p in shipped_flows() if p.stem == "grant-design")), every_answer_set)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(5)
 def test_the_shipped_appendix2_from_2_0_matches_trying_each_combination():
     shipped = find_flow("appendix2")
     old, new = load_flow(shipped.parent / "released" / "2.0" / "appendix2.yaml"), load_flow(shipped)

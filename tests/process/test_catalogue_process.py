@@ -4,6 +4,10 @@ The tests of it that run the codesign command, a room or a browser; tests/unit/t
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.cold_cache  # its first command must find the cache empty
+
 
 def test_drawing_the_home_screen_loads_no_flow_code():
     import subprocess

@@ -9,10 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from test_plan_support import ANSWERS
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "flows"
+
+
+pytestmark = pytest.mark.cold_cache  # its first command must find the cache empty
 
 
 def render(flow: Path, answers: Path, cwd: Path) -> subprocess.CompletedProcess:

@@ -28,7 +28,12 @@ BROKEN = Path(__file__).resolve().parents[1] / "data" / "broken"
 ANSWERS = Path(__file__).resolve().parents[1] / "data" / "answers"
 GOOD_ANSWERS = ANSWERS / "appendix2-codesign.yaml"
 MEMORY = 512 * 1024 * 1024  # bytes of address space for the child: a few times what a command needs
-TIMEOUT = 120  # seconds: a hang guard, not a speed check
+# A child that never ends is stopped by the processor time it may use, which a busy machine does not use up: the
+# longest command here, plain mode resuming a session of 100,000 unknown answers, takes 15 s of it. A wall-clock
+# guard of 120 s stopped that command on a loaded machine with 4 test workers, having given it a fifth of a core;
+# the clock's guard is now the last one, for a child that waits forever without using the processor.
+CPU_SECONDS = 60
+TIMEOUT = 600  # seconds on the clock: a hang guard, not a speed check
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 HEADER = 'id: hostile\ntitle: Hostile\nversion: "1.0"\nsummary: A hostile file.\n'
@@ -36,14 +41,15 @@ QUESTIONS = ("sections:\n  - id: first\n    title: First\n    questions:\n"
              "      - id: budget\n        prompt: Is there a budget?\n        kind: yes_partly_no_unsure\n")
 
 
-def _limit_memory() -> None:
+def _limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
 
 
 def codesign(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "codesign_tui", *args], cwd=cwd, capture_output=True,
                           text=True, errors="surrogateescape", timeout=TIMEOUT, stdin=subprocess.DEVNULL,
-                          preexec_fn=_limit_memory)
+                          preexec_fn=_limits)
 
 
 def refused(run: subprocess.CompletedProcess, *messages: str) -> str:

@@ -17,7 +17,7 @@ from test_hostile import GOOD_ANSWERS, ROOT, codesign, refused
 import subprocess
 import sys
 
-from test_hostile import TIMEOUT, _limit_memory
+from test_hostile import TIMEOUT, _limits
 
 
 def alias_bomb(path: Path, repeats: int = 2000, size: int = 200_000) -> Path:
@@ -48,7 +48,7 @@ def test_a_saved_session_whose_aliases_expand_is_set_aside_with_its_place(tmp_pa
     sessions.mkdir(parents=True)
     alias_bomb(sessions / "20260101-000000-abcdef.session.yaml")
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "sessions"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL, preexec_fn=_limit_memory,
+                         text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL, preexec_fn=_limits,
                          env={**os.environ, "CODESIGN_DATA_DIR": str(tmp_path / "data")})
     out = run.stdout + run.stderr
     assert "Traceback" not in out and "aliases repeat what is anchored here" in out, out[-2000:]
@@ -64,7 +64,7 @@ def test_plain_mode_refuses_a_reply_it_could_not_read_back(tmp_path: Path):
     reply.write_text("Big project\n" + "z" * 17_000_000 + "\nAnn\nquit\n", encoding="utf-8")
     with reply.open("rb") as stdin:
         run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "appendix2"], cwd=ROOT,
-                             capture_output=True, timeout=TIMEOUT, stdin=stdin, preexec_fn=_limit_memory,
+                             capture_output=True, timeout=TIMEOUT, stdin=stdin, preexec_fn=_limits,
                              env={**os.environ, "CODESIGN_DATA_DIR": str(data), "COLUMNS": "100"})
     out = (run.stdout + run.stderr).decode("utf-8", "replace")
     assert "Traceback" not in out and len(out) < 100_000, out[-2000:]
@@ -74,7 +74,7 @@ def test_plain_mode_refuses_a_reply_it_could_not_read_back(tmp_path: Path):
     assert yaml.safe_load(saved.read_text())["project"] == "Big project"
     resumed = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], cwd=ROOT,
                              capture_output=True, text=True, timeout=TIMEOUT, input="quit\n",
-                             preexec_fn=_limit_memory, env={**os.environ, "CODESIGN_DATA_DIR": str(data)})
+                             preexec_fn=_limits, env={**os.environ, "CODESIGN_DATA_DIR": str(data)})
     assert "Traceback" not in resumed.stdout + resumed.stderr and "damaged" not in resumed.stdout + resumed.stderr
     assert list((data / "sessions").glob("*.session.yaml")) == [saved]
 
@@ -152,7 +152,7 @@ def test_dash_o_dash_is_standard_output(tmp_path: Path, command: str):
     assert not (tmp_path / "-").exists() and run.stdout.startswith("#")
 
 
-@pytest.mark.slow
+@pytest.mark.slow(35)
 def test_plain_resume_of_a_hundred_thousand_unknown_ids_lists_two_hundred(tmp_path: Path):
     sessions = tmp_path / "data" / "sessions"
     sessions.mkdir(parents=True)
@@ -161,7 +161,7 @@ def test_plain_resume_of_a_hundred_thousand_unknown_ids_lists_two_hundred(tmp_pa
         + "session:\n  id: 20260101-000000-abcdef\n")
     run = subprocess.run([sys.executable, "-m", "codesign_tui", "--plain", "--resume"], cwd=ROOT,
                          capture_output=True, text=True, timeout=TIMEOUT, input="quit\n",
-                         preexec_fn=_limit_memory, env={**os.environ, "CODESIGN_DATA_DIR": str(tmp_path / "data")})
+                         preexec_fn=_limits, env={**os.environ, "CODESIGN_DATA_DIR": str(tmp_path / "data")})
     out = run.stdout + run.stderr
     assert "Traceback" not in out and out.count("no longer fits the flow") == 200, out[-2000:]
     assert "99,800 more answers are kept aside in the file and not used" in out

@@ -590,7 +590,7 @@ def _get(port: int, path: str = "/", timeout: float = 10) -> bytes:
     return b"".join(chunks)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(20)
 def test_a_flood_of_slow_posts_does_not_take_the_room_down(tmp_path):
     """1,030 slow POSTs (60,000 bytes declared, one sent) against a room allowed 256 open files: the excess
     is turned away at once, the slow ones are closed when their time is up, the room answers again, and

@@ -26,7 +26,6 @@ def mapped(path: Path):
     return flow, outline(flow)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
 def test_every_question_rule_and_level_of_a_shipped_flow_is_on_its_map(path):
     flow, flow_map = mapped(path)
