@@ -170,8 +170,7 @@ class PlainConversation:
         view, words = self.conversation.view(question), self.conversation.words  # spelt out where first met
         if view.section.id != self.section_shown:
             self.section_shown = view.section.id
-            intro = f"\n{words(view.section.intro)}" if view.section.intro else ""
-            self.say(f"\n== {words(view.section.title)} ==" + intro)
+            self.say(f"\n== {words(view.section.title)} ==" + (f"\n{words(view.section.intro)}" if view.section.intro else ""))
         self.say(f"\nQuestion {view.number} ({view.progress} answered)")
         self.say(words(question.prompt) + ("  (optional: press Enter to skip)" if not question.required else ""))
         if view.answered:

@@ -92,6 +92,7 @@ class CodesignApp(App):
         self.resume_id = resume
         self.facilitate = facilitate
         self.current: Conversation | None = None
+        self.opened: ConversationScreen | None = None  # the conversation screen last opened
         self.farewell = ""
         self.exported: list[Path] = []
         self.plan_folders: dict[str, Path] = {}  # the folder each session last saved its plan to
@@ -197,9 +198,10 @@ class CodesignApp(App):
                                       voice=self.voice, example=example)
         return self.open_conversation(session)
 
-    def resume(self, name: str, first: bool = False) -> None:
+    def resume(self, name: str, first: bool = False) -> ConversationScreen | None:
         """Open a saved session (the person's latest when no name), every answer checked against its flow as
-        the flow is now."""
+        the flow is now: the conversation opened, if it was (not when the session cannot be read, or is open
+        elsewhere)."""
         from ..flow.conversation import checked_notes
         from ..sessions import CannotResume
 
@@ -210,11 +212,12 @@ class CodesignApp(App):
                         markup=False)
             if first:
                 self.show_home()
-            return
+            return None
         if resumed.elsewhere:
             self.open_elsewhere(resumed, first)
-            return
+            return None
         self.open_conversation(resumed.session, notes=checked_notes(resumed.session, resumed.brought_back))
+        return self.opened
 
     def open_elsewhere(self, resumed: Resumed, first: bool) -> None:
         """The session is open in another window: never write over it; offer a copy or a look."""
@@ -250,6 +253,7 @@ class CodesignApp(App):
         screen = ConversationScreen(flow, session, self.store, facilitate=self.facilitate, example=example,
                                     checked=notes)
         self.current = screen.conversation
+        self.opened = screen
         self.push_screen(screen)
         return screen.conversation
 

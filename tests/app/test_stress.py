@@ -413,3 +413,23 @@ async def test_typing_straight_after_choosing_a_flow_names_the_plan(appendix2, k
         else:
             assert isinstance(app.screen, NewPlanDialog)
             assert app.screen.typed() == (project, "")
+
+
+@pytest.mark.parametrize("typed", ["quid dodd", "xyz abc", "ddd dd"])
+async def test_typing_straight_after_carrying_on_a_saved_session_reaches_its_question(typed):
+    """Found in a trial: what was typed right after Enter on a saved session was lost, whole or but for its last
+    letters ("xyz abc" kept "bc"), as the keys reached the home screen, then a conversation not yet ready for
+    them. Sent in one burst with the Enter, every key reaches the question the session carries on from, in
+    order, and none acts on the home screen (a d there asks to delete, a q quits)."""
+    from codesign_tui.tui.screens.home import HomeScreen
+
+    store = SessionStore()
+    store.save(store.new(_flow("appendix2"), answers={"space_to_shape": "yes"}))
+    app = make_app(store=store)
+    seen: list = []
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        assert isinstance(app.screen, HomeScreen) and app.screen.focused.id == "saved"
+        sent = send_burst(app, ["enter", *typed])
+        await settle(pilot, seen, sent)
+        assert app.is_running and isinstance(app.screen, ConversationScreen)
+        assert current(app) == "problem_type" and app.screen.composer.value == typed

@@ -22,6 +22,7 @@ from ...flow.visible import cut, visible
 from ...sessions import SessionStore
 from ..app import CodesignApp
 from ..messages import EditAnswer
+from ..widgets.early import KeptUntilReady
 from ..widgets.footer import Footer
 from ..widgets.letting_go import remove
 from ..widgets.replies import Checklist, Composer, QuestionButton, QuickReplies, RecordForm
@@ -29,7 +30,7 @@ from ..widgets.side_panel import SidePanel
 from ..widgets.turns import AnswerTurn, AskedTurn, NoteTurn, QuestionTurn, Transcript
 
 
-class ConversationScreen(Screen):
+class ConversationScreen(KeptUntilReady, Screen):
     """Talks a person through one flow, saving after every answer."""
 
     # the side panel folds away on a narrow terminal, the register form grows on a tall one. Only this screen
@@ -115,6 +116,7 @@ class ConversationScreen(Screen):
         self.fit_title()
         async with self.changing:
             await self.rebuild()
+        self.ready()  # keys typed before now go to the way to answer, which has the focus
         if self.example is not None and self.conversation.current is not None and not self.session.answers:
             # a worked example starts with its case study, read before the first question
             from ..widgets.dialogs import ScenarioDialog
@@ -580,8 +582,7 @@ class ConversationScreen(Screen):
         # as a number typed in the reply box does: for the question on screen now, answered in this screen's
         # turn with every other answer (a binding's action runs in the app's)
         if self.focused is self.transcript:  # choosing an earlier answer: a number typed after Esc answers nothing
-            self.hint(self.NUMBER_WHILE_CHOOSING)
-            return
+            return self.hint(self.NUMBER_WHILE_CHOOSING)
         self.post_message(Composer.Picked(number, self.shown))
 
     async def pick(self, number: int, meant: Question | None) -> None:

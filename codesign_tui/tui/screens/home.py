@@ -20,6 +20,7 @@ from ..widgets.footer import Footer
 
 if TYPE_CHECKING:
     from ..widgets.dialogs import NewPlanDialog
+    from .conversation import ConversationScreen
 
 
 
@@ -45,7 +46,7 @@ class HomeScreen(Screen):
         self.saved = saved
         self.damaged = damaged
         # keys typed behind the Enter that chose a flow: kept until its naming dialog is there, then handed to it
-        self.handing_to: list[tuple[str, str | None]] | NewPlanDialog | None = None
+        self.handing_to: list[tuple[str, str | None]] | NewPlanDialog | ConversationScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,9 +121,10 @@ class HomeScreen(Screen):
         self.handing_to = None  # back from the dialog (Cancel): keys are the home screen's again
 
     def on_key(self, event: events.Key) -> None:
-        """Keys typed behind the Enter that chooses a flow belong to its naming dialog: they reach this screen
-        before the list's message that the option was chosen, and went to this screen's bindings (a q quit)
-        or nowhere. From that Enter on they are kept, in order, and handed to the dialog once it is there."""
+        """Keys typed behind the Enter that chooses a flow belong to its naming dialog (or, for a saved session,
+        to its first question): they reach this screen before the list's message that the option was chosen,
+        and went to this screen's bindings (a q quit) or nowhere. From that Enter on they are kept, in order,
+        and handed on once the dialog or the conversation is there."""
         if self.handing_to is not None:
             event.stop()
             event.prevent_default()
@@ -155,7 +157,11 @@ class HomeScreen(Screen):
             for typed in early:
                 dialog.typed_early(*typed)
         elif kind == "saved":
-            self.app.resume(key)
+            opened = self.app.resume(key)
+            if opened is not None:
+                self.handing_to = opened
+                for typed in early:
+                    opened.typed_early(*typed)
 
     def action_open(self) -> None:
         focused = self.focused

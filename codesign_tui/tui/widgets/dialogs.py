@@ -8,11 +8,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ...flow.visible import visible
+from .early import KeptUntilReady
 from .text_box import TextBox
 
 
@@ -238,7 +239,7 @@ class PassingInput(TextBox):
             self.box, self.key, self.character = box, key, character
 
 
-class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
+class NewPlanDialog(KeptUntilReady, ModalScreen[tuple[str, str] | None]):
     """Names a new plan: what the work is called and who prepares it, both optional."""
 
     DEFAULT_CSS = """
@@ -259,8 +260,6 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
         self.closing = False  # answered: what reaches it from now on is for the screen beneath
         self.moved_on = False  # Enter in the name has moved on to who prepares the plan
         self.pending: list[tuple[str, str | None]] = []  # keys typed after an Enter, until it has taken effect
-        # keys typed before the name box has the focus (behind the Enter that chose the flow), until it has
-        self.early: list[tuple[str, str | None]] | None = []
 
     def typed(self) -> tuple[str, str]:
         """The name and author as typed so far."""
@@ -281,23 +280,7 @@ class NewPlanDialog(ModalScreen[tuple[str, str] | None]):
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#project", Input))  # at once, so that what was typed early follows it
-        early, self.early = self.early or [], None
-        for key, character in early:
-            self.app.post_message(events.Key(key, character))
-
-    def typed_early(self, key: str, character: str | None) -> None:
-        """A key typed behind the Enter that opened this dialog, handed on by the screen it reached: typed
-        into the name box once the box has the focus, in the order typed."""
-        if self.early is not None:
-            self.early.append((key, character))
-        else:
-            self.app.post_message(events.Key(key, character))
-
-    def on_key(self, event: events.Key) -> None:
-        if self.early is not None:  # here before the name box had the focus: kept for it
-            event.stop()
-            event.prevent_default()
-            self.early.append((event.key, event.character))
+        self.ready()
 
     @on(PassingInput.HandedOn)
     def _hand_on(self, event: PassingInput.HandedOn) -> None:
