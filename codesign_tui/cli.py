@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 if TYPE_CHECKING:  # named in annotations only: the command's start-up loads what each command needs
     from .cohort.moves import Moved, Unread
+    from .flow.answers import AnswersFile
     from .flow.model import Flow
 
 EXIT_OK, EXIT_PROBLEMS = 0, 2
@@ -77,7 +78,8 @@ def _parser(only: str | None = None) -> argparse.ArgumentParser:
 
     render = commands.add_parser("render", help="render a plan from an answers file")
     render.add_argument("flow", help="a flow id or file")
-    render.add_argument("--answers", required=True, type=Path, metavar="FILE", help="the answers file")
+    render.add_argument("--answers", required=True, type=Path, metavar="FILE",
+                        help="the answers file, or a worked example's name (codesign examples lists them)")
     render.add_argument("--format", choices=("md", "html", "docx", "json", "text"), default="md",
                         help="Markdown (default), a standalone web page, a Word document, JSON, or plain text"
                         " to paste into a board paper or email")
@@ -676,7 +678,7 @@ def _map(options: argparse.Namespace) -> int:
     return _deliver(options, text.encode("utf-8"))
 
 
-def _voice_file(path: Path, problems: Any) -> Any:
+def _voice_file(path: Path, problems: Any) -> AnswersFile | None:
     """An answers file or saved session, or a worked example named as `codesign examples` lists it (a case
     study may give more than one side: `codesign compare point-oldham point-oldham-parent-carers`)."""
     from .flow.answers import AnswersFile, read_answers
@@ -846,7 +848,9 @@ def _render_plan(options: argparse.Namespace, made: Callable[[], None]) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     problems = Problems()
-    given = read_answers(options.answers, problems)
+    given = _voice_file(options.answers, problems)  # a file, or a worked example named as `examples` lists it
+    if given is not None and given.example and not given.project:
+        given.project = _example_title(options.answers)
     if given is not None and options.as_answered and given.flow == flow.id:
         from .flow.versions import answered_under, recorded_version
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from commands import codesign
 from test_examples_and_facilitator import EXPECTED  # noqa: F401  (helpers and fixtures)
 
 
@@ -32,3 +33,17 @@ def test_an_unknown_example_names_the_known_ones():
                          text=True, timeout=60)
     assert run.returncode == 2
     assert "did you mean 'point-oldham'?" in run.stderr and "bolton-co-design-toolkit" in run.stderr
+
+
+def test_render_takes_a_worked_examples_name_and_its_plan_says_it_is_one():
+    """Found in a trial: `codesign render appendix2 --answers point-oldham` said there was no such file, though
+    `compare` takes an example's name. `render` takes one too, and the plan is the case's, saying it is a worked
+    example; a name that is neither a file nor an example is still an error."""
+    run = codesign("render", "appendix2", "--answers", "point-oldham")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("# POINT Oldham's parent carer forum\n")
+    assert "- A worked example: the answers began as this tool's reading of a case study (`point-oldham`)" in run.stdout
+    summary = codesign("render", "appendix2", "--answers", "point-oldham", "--summary")
+    assert summary.returncode == 0 and "A worked example, for training" in summary.stdout
+    missing = codesign("render", "appendix2", "--answers", "no-such-example")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
