@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import html
 import re
 import secrets
 from pathlib import Path
@@ -21,6 +20,7 @@ from ..flow.conversation import FIRST_QUESTION, Conversation, answer_label, page
 from ..flow.model import Question
 from ..flow.shown import entry_lines
 from ..flow.voices import VOICE_MOST, one_line
+from .markup import demote, stacked, unboxed
 from .forms import Invalid, entry_typed, nothing_sent, read_answer, read_entry, typed
 from .door import HEADERS, NOTICES
 from .seats import Room, RoomFull, Seat, TooManyDevices, TooManyJoins, client_of
@@ -518,18 +518,6 @@ def beside_the_case(room: Room, seat: Seat) -> list[dict[str, Any]]:
             for question, theirs, given in case.beside_the_case()]
 
 
-def demote(markdown: str) -> str:
-    """Headings one level down, so that the page keeps its one top heading."""
-    return re.sub(r"^(#{1,5}) ", r"#\1 ", markdown, flags=re.M)
-
-
-def unboxed(page: str) -> str:
-    """The plan's to-do boxes as marks: a disabled checkbox without a label is a form field a screen reader
-    announces and cannot explain."""
-    return re.sub(r'<input class="task-list-item-checkbox"[^>]*>', '<span class="box" aria-hidden="true">☐</span>',
-                  page)
-
-
 def available_formats() -> list[tuple[str, str]]:
     import importlib.util
 
@@ -564,35 +552,3 @@ async def plan_download(request: web.Request) -> web.StreamResponse:
     # not cached (as no page of the room is), so a plan naming people is not kept for the next person
     return web.Response(body=plan.data, content_type=FORMATS[fmt][1],
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def stacked(page: str) -> str:
-    """Each data cell of a page's tables labelled with its column's heading (data-label), so that on a
-    narrow screen each row can be shown as a stack of labelled lines instead of a table wider than the
-    screen."""
-    def one_table(match: re.Match[str]) -> str:
-        table = match.group(0)
-        head = re.search(r"<thead>(.*?)</thead>", table, flags=re.S)
-        if head is None:
-            return table
-        labels = [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
-                  for cell in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1), flags=re.S)]
-
-        def one_row(row: re.Match[str]) -> str:
-            cells = iter(labels)
-            return re.sub(r"<td([^>]*)>", lambda cell: f'<td{cell.group(1)} data-label="'
-                          f'{html.escape(next(cells, ""), quote=True)}">', row.group(0))
-
-        body_start = table.find("<tbody>")
-        if body_start < 0:
-            return table
-        return table[:body_start] + re.sub(r"<tr>.*?</tr>", one_row, table[body_start:], flags=re.S)
-
-    return re.sub(r"<table[^>]*>.*?</table>", lambda table: _stack_class(one_table(table)), page, flags=re.S)
-
-
-def _stack_class(table: str) -> str:
-    head, rest = table.split(">", 1)
-    if 'class="' in head:
-        return head.replace('class="', 'class="stack ', 1) + ">" + rest
-    return head + ' class="stack">' + rest

@@ -8,7 +8,8 @@ import re
 
 from aiohttp import web
 
-from .app import ADDRESS, LIVE_SECONDS, ROOM, demote, page, stacked
+from .app import ADDRESS, LIVE_SECONDS, ROOM, page
+from .markup import demote, stacked
 from .seats import Room
 
 
