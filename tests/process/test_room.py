@@ -269,7 +269,9 @@ async def test_back_then_keeping_an_answer_carries_on(open_room, appendix2):
     server, _ = await open_room(appendix2)
     ann = open_room.person(server)
     await ann.join()
+    assert 'value="back"' not in ann.text  # the first question offers no question before it (a trial found one)
     await ann.answer("yes")
+    assert ">Back to the question before</button>" in ann.text
     await ann.answer(None, action="back")
     assert ann.question == "space_to_shape" and 'value="yes" checked' in ann.text
     await ann.answer(None, action="back")
