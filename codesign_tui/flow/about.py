@@ -34,18 +34,19 @@ def _label_fields(question: Question) -> tuple[str, str, str]:
 
 def _label(fields: tuple[str, str, str], record: dict[str, Any], index: int, public: bool) -> str:
     name_field, organisation_field, role_field = fields
-    # each field's text, trimmed ("" for none); only what the label shows is read: a warning about many
-    # entries labels each of them
-    get = record.get
-    name = get(name_field) if name_field and not public else None
-    name = str(name).strip() if name not in (None, "") else ""
-    if public or not name:
-        role = get(role_field) if role_field else None
-        role = str(role).strip() if role not in (None, "") else ""
+    # only what the label shows is read: a warning about many entries labels each of them
+    name = "" if public else _value(record, name_field)
+    if not name:
+        role = _value(record, role_field)
         return f"entry {index + 1}" + (f" ({role})" if role else "")
-    organisation = get(organisation_field) if organisation_field else None
-    organisation = str(organisation).strip() if organisation not in (None, "") else ""
+    organisation = _value(record, organisation_field)
     return name + (f" ({organisation})" if organisation else "")
+
+
+def _value(record: dict[str, Any], field_id: str) -> str:
+    """A field's text, trimmed ("" for none, or a register without the field)."""
+    given = record.get(field_id) if field_id else None
+    return str(given).strip() if given not in (None, "") else ""
 
 
 def flag_about(flow: Flow, answers: dict[str, Any], flag: Any, *, public: bool) -> list[str]:

@@ -326,8 +326,8 @@ class _Plan:
         sections = {s["id"]: s for part in parts for s in part["sections"]}
         elsewhere = []
         for raised in self.result.flags:
-            names = self.facts.flag_names.get(raised.id, ())
-            home = next((self.flow.question(n).section_id for n in names if self.flow.has_question(n)), None)
+            read = self.facts.flag_questions.get(raised.id)
+            home = self.flow.question(read[0]).section_id if read else None
             entry = self.flag(raised)
             if home in sections:
                 sections[home]["flags"].append(entry)
@@ -353,11 +353,9 @@ class _Plan:
         about = flag_about(self.flow, self.active, raised, public=self.public)
         sentence = about_sentence(about)
         line, brief = self.facts.point(raised.text)
-        flow = self.flow
         return {"id": raised.id, "text": f"{raised.text} {sentence}" if sentence else raised.text,
                 "line": f"{line} {sentence}" if sentence else line,
-                # the questions whose answers raise it
-                "questions": [n for n in self.facts.flag_names.get(raised.id, ()) if flow.has_question(n)],
+                "questions": self.facts.flag_questions.get(raised.id, []),  # whose answers raise it: not to be changed
                 "about": about, "citation": self.citation(raised.cite), "point": line, "about_line": sentence,
                 "brief": brief}
 
@@ -563,7 +561,8 @@ class _Facts:
 
     def __init__(self, flow: Flow):
         self._flow = flow
-        self.flag_names = {f.id: tuple(f.when.expression.names) for f in flow.flags}
+        # the questions each warning reads (the names in its condition that are questions), in order
+        self.flag_questions = {f.id: [n for n in f.when.expression.names if flow.has_question(n)] for f in flow.flags}
         self.terms_in = _terms_in = _Terms(flow)
         self.question_terms = {q.id: _terms_in(f"{q.prompt}\n{q.guidance}") | _terms_in(flow.title)
                                for q in flow.questions}
@@ -611,12 +610,17 @@ class _Facts:
                 return "; ".join(labels) or "None chosen"  # type: ignore[arg-type]
         return question.label(value)
 
+    def shared(self, question: Question, value: Any) -> tuple[str, Any] | None:
+        """The key under which what a plan shows of `question` answered `value` is worked out once per flow and
+        shared by every plan: for no answer or one of its options (most answers); None for any other answer."""
+        return (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
+            else None
+
     def question(self, question: Question, value: Any) -> dict[str, Any]:
         """What a template needs to show a question and its answer `value`. For no answer or one of the options
         (most answers), worked out once per flow and shared by every plan: not to be changed (_Plan.question
         copies it)."""
-        key = (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
-            else None
+        key = self.shared(question, value)
         if key is not None:
             known = self._answered.get(key)
             if known is not None:
@@ -652,8 +656,7 @@ class _Facts:
         """A question's options as the plan shows them, each marked `chosen` or not for this answer. For no answer
         or one of the options (most answers), worked out once per flow and shared by every plan, as the copies of
         a question in one plan share it: not to be changed."""
-        key = (question.id, value) if value is None or (type(value) is str and value in self._values[question.id]) \
-            else None
+        key = self.shared(question, value)
         if key is not None:
             known = self._chosen.get(key)
             if known is not None:

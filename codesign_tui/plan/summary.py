@@ -64,9 +64,10 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
     # a warning raised only by answers listed above it (to confirm, or holding the recommendation back) says
     # again what they say: left out here, it stays in its section of the plan
     first_step = data.get("first_step")
-    above = confirming | {q["id"] for q in (first_step["questions"][:3] if first_step else held_back[:CHANGES])}
+    holding = first_step["questions"][:3] if first_step else held_back[:CHANGES]  # what holds it back, as listed
+    above = confirming | {q["id"] for q in holding}
     warnings = [flag for flag in data.get("flags") or [] if not (flag["questions"] and above.issuperset(flag["questions"]))]
-    page = _rest_of_page(data, held_back, warnings)
+    page = _rest_of_page(data, holding, warnings)
     while shown > LEAST_ON_A_FULL_PAGE and page + sum(len(a["text"]) for a in unique[:shown]) > PAGE_CHARACTERS:
         shown -= 1
     return {"reasons": reasons, "next": unique[:shown], "warnings": warnings,
@@ -74,11 +75,9 @@ def summary_of(data: dict[str, Any]) -> dict[str, Any]:
             "more_changes": max(0, len(held_back) - CHANGES)}
 
 
-def _rest_of_page(data: dict[str, Any], held_back: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> int:
+def _rest_of_page(data: dict[str, Any], holding: list[dict[str, Any]], warnings: list[dict[str, Any]]) -> int:
     """The characters of what else varies on the summary's page: what the work is, each warning's line, what to
-    confirm, and what holds it back (the first three)."""
-    first = data.get("first_step")
-    holding = first["questions"][:3] if first else held_back[:CHANGES]
+    confirm, and what holds it back (`holding`, as the summary lists it)."""
     confirm = data["confirm"]["questions"] if data.get("confirm") else []
     return (sum(len(str(item.get("text") or "")) for item in data.get("intro") or [])
             + sum(len(flag.get("line") or "") for flag in warnings)
