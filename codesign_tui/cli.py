@@ -678,9 +678,10 @@ def _map(options: argparse.Namespace) -> int:
     return _deliver(options, text.encode("utf-8"))
 
 
-def _voice_file(path: Path, problems: Any) -> AnswersFile | None:
+def _voice_file(path: Path, problems: Any, titled: bool = False) -> AnswersFile | None:
     """An answers file or saved session, or a worked example named as `codesign examples` lists it (a case
-    study may give more than one side: `codesign compare point-oldham point-oldham-parent-carers`)."""
+    study may give more than one side: `codesign compare point-oldham point-oldham-parent-carers`); `titled`,
+    an example's answers name the case as the work (compare keeps them unnamed, to check they are alike)."""
     from .flow.answers import AnswersFile, read_answers
 
     if not path.exists() and path.suffix not in (".yaml", ".yml"):
@@ -689,8 +690,8 @@ def _voice_file(path: Path, problems: Any) -> AnswersFile | None:
 
         example = examples_by_name(flows_dir()).get(str(path))
         if example is not None:
-            return AnswersFile(example.flow, dict(example.answers), path=example.path,
-                               voice=example.voice, example=example.name)
+            return AnswersFile(example.flow, dict(example.answers), example.title if titled else "",
+                               path=example.path, voice=example.voice, example=example.name)
     return read_answers(path, problems)
 
 
@@ -848,9 +849,8 @@ def _render_plan(options: argparse.Namespace, made: Callable[[], None]) -> int:
     if flow is None:
         return EXIT_PROBLEMS
     problems = Problems()
-    given = _voice_file(options.answers, problems)  # a file, or a worked example named as `examples` lists it
-    if given is not None and given.example and not given.project:
-        given.project = _example_title(options.answers)
+    # a file, or a worked example named as `codesign examples` lists it
+    given = _voice_file(options.answers, problems, titled=True)
     if given is not None and options.as_answered and given.flow == flow.id:
         from .flow.versions import answered_under, recorded_version
 

@@ -76,7 +76,8 @@ class Footer(TextualFooter):
         return False, True, frozenset(left_out)
 
     def compose(self) -> ComposeResult:
-        palette, shorter, left_out = self._fitted()
+        # as recompose() has just worked it out, when it has
+        palette, shorter, left_out = self._drawn[-1] if self._drawn else self._fitted()
         short = self.short
         for widget in super().compose():
             # each key is a FooterKey, which Textual does not export: known by the action it runs
